@@ -1,0 +1,15 @@
+import { getDbHandle } from "@/lib/db";
+import { json } from "@/lib/http";
+import { logPosition } from "@/lib/realtime/log";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(): Promise<Response> {
+  try {
+    const handle = getDbHandle();
+    const position = await logPosition({ db: handle.db });
+    return json({ status: "ok", database: handle.dialect, ...position, uptimeS: Math.round(process.uptime()) });
+  } catch (err) {
+    return json({ status: "error", error: { code: "UNAVAILABLE", message: (err as Error).message } }, 503);
+  }
+}

@@ -1,0 +1,13 @@
+import { z } from "zod";
+import { getDb } from "@/lib/db";
+import { apiRoute, json, parseWith, searchParams } from "@/lib/http";
+import { getMenu } from "@/lib/orders";
+
+export const dynamic = "force-dynamic";
+
+const menuQuery = z.object({ partner: z.string().min(1, "a partner slug is required").max(64) });
+
+export const GET = apiRoute(async (req) => {
+  const { partner } = parseWith(menuQuery, searchParams(req));
+  return json(await getMenu({ db: getDb(), slug: partner }));
+});

@@ -1,0 +1,12 @@
+import { getDb } from "@/lib/db";
+import { apiRoute, json, orderIdParam, readJson, requirePrincipal } from "@/lib/http";
+import { changeStatus, toOrderDto } from "@/lib/orders";
+import { statusBody } from "../schema";
+
+export const dynamic = "force-dynamic";
+
+export const POST = apiRoute<{ id: string }>(async (req, { id }) => {
+  const principal = await requirePrincipal(req);
+  const { status, reason } = await readJson(req, statusBody);
+  return json(toOrderDto(await changeStatus({ db: getDb(), principal, id: orderIdParam(id), status, reason })));
+});

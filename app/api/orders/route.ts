@@ -1,0 +1,32 @@
+import { getDb } from "@/lib/db";
+import { apiRoute, authenticate, json, parseWith, readJson, requirePrincipal, searchParams } from "@/lib/http";
+import { createOrder, findPartnerBySlug, listOrders, toOrderDto } from "@/lib/orders";
+import { NotFoundError } from "@/lib/errors";
+import { createOrderBody, listOrdersQuery } from "./schema";
+
+export const dynamic = "force-dynamic";
+
+export const POST = apiRoute(async (req) => {
+  const principal = await authenticate(req);
+  const input = await readJson(req, createOrderBody);
+  const { order, trackingToken } = await createOrder({ db: getDb(), principal, input });
+  return json({ ...toOrderDto(order), trackingToken }, 201, { location: `/api/orders/${order.id}` });
+});
+
+/** `Last-Event-ID` is the log position this list reflects: subscribe from it for no gap and no duplicate. */
+export const GET = apiRoute(async (req) => {
+  const principal = await requirePrincipal(req);
+  const query = parseWith(listOrdersQuery, searchParams(req));
+  const db = getDb();
+  let partnerId: string | null = null;
+  if (query.partner) {
+    const partner = await findPartnerBySlug({ db, slug: query.partner });
+    if (!partner) throw new NotFoundError("partner", { field: "partner" });
+    partnerId = partner.id;
+  }
+  const { orders, lastEventId, epoch } = await listOrders({ db, principal, statuses: query.status, since: query.since, partnerId });
+  return json({ orders: orders.map(toOrderDto), lastEventId, epoch }, 200, {
+    "last-event-id": String(lastEventId),
+    "x-event-epoch": epoch,
+  });
+});

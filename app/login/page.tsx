@@ -1,0 +1,20 @@
+import { redirect } from "next/navigation";
+import { currentPrincipal } from "@/lib/auth/next";
+import { LoginForm } from "./login-form";
+
+export const dynamic = "force-dynamic";
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  const { next } = await searchParams;
+  const target = next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+  if (await currentPrincipal()) redirect(target);
+  return (
+    <main className="flex min-h-dvh items-center justify-center p-6">
+      <div className="w-full max-w-md rounded-2xl border border-white/10 bg-white/5 p-8 shadow-xl">
+        <h1 className="mb-1 text-4xl font-black tracking-tight">Pass</h1>
+        <p className="mb-8 text-lg text-gray-300">Sign in to run the pass.</p>
+        <LoginForm next={target} />
+      </div>
+    </main>
+  );
+}

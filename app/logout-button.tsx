@@ -1,0 +1,18 @@
+"use client";
+
+export function LogoutButton() {
+  async function logout() {
+    await fetch("/api/auth/logout", { method: "POST" });
+    window.location.assign("/login");
+  }
+  return (
+    <button
+      type="button"
+      onClick={logout}
+      data-testid="logout"
+      className="min-h-12 rounded-xl border border-white/20 px-5 text-lg font-semibold hover:bg-white/10"
+    >
+      Sign out
+    </button>
+  );
+}

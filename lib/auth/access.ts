@@ -1,0 +1,87 @@
+import { ForbiddenError, NotFoundError } from "../errors";
+
+/**
+ * Who is asking, and what they may do: the one place for role, action, channel and partner checks.
+ */
+export type UserRole = "admin" | "operator" | "kitchen";
+export type TokenRole = "operator" | "kitchen" | "printer" | "display" | "integration";
+
+export type Principal =
+  | { kind: "user"; userId: string; username: string; role: UserRole; partnerId: string | null }
+  | { kind: "token"; tokenId: string; name: string; role: TokenRole; partnerId: string; channels: readonly string[] };
+
+export const CHANNELS = ["cashier", "display", "printer", "kitchen", "partner"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export type Action =
+  | "orders:read"
+  | "orders:create"
+  | "orders:confirm"
+  | "orders:status"
+  | "orders:reprint"
+  | "orders:cancel"
+  | "foods:write";
+
+const ACTIONS: Record<UserRole | TokenRole, readonly Action[]> = {
+  admin: ["orders:read", "orders:create", "orders:confirm", "orders:status", "orders:reprint", "orders:cancel", "foods:write"],
+  operator: ["orders:read", "orders:create", "orders:confirm", "orders:status", "orders:reprint", "orders:cancel", "foods:write"],
+  kitchen: ["orders:read", "orders:status"],
+  printer: [],
+  display: [],
+  integration: ["orders:create", "orders:read"],
+};
+
+/** Channels a user role reads; a token reads the channels it was given (defaulting per role). */
+const USER_CHANNELS: Record<UserRole, readonly Channel[]> = {
+  admin: CHANNELS,
+  operator: CHANNELS,
+  kitchen: ["kitchen", "display"],
+};
+
+export const DEFAULT_TOKEN_CHANNELS: Record<TokenRole, readonly Channel[]> = {
+  operator: ["cashier", "display", "printer", "kitchen", "partner"],
+  kitchen: ["kitchen", "display"],
+  printer: ["printer"],
+  display: ["display"],
+  integration: ["partner"],
+};
+
+/** The kitchen moves tickets along; it does not cancel or deliver. */
+const KITCHEN_STATUSES = new Set(["PREPARING", "READY", "PICKED_UP"]);
+
+export function can(principal: Principal, action: Action): boolean {
+  return ACTIONS[principal.role].includes(action);
+}
+
+export function assertCan(principal: Principal, action: Action): void {
+  if (!can(principal, action)) throw new ForbiddenError(`${describe(principal)} may not ${action.replace(":", " ")}`);
+}
+
+export function canSetStatus(principal: Principal, status: string): boolean {
+  if (!can(principal, "orders:status")) return false;
+  if (principal.role === "kitchen") return KITCHEN_STATUSES.has(status);
+  return true;
+}
+
+export function channelsOf(principal: Principal): readonly string[] {
+  return principal.kind === "token" ? principal.channels : USER_CHANNELS[principal.role];
+}
+
+export function canReadChannel(principal: Principal, channel: string): boolean {
+  return channelsOf(principal).includes(channel);
+}
+
+/** null = every partner (admin). */
+export function partnerScope(principal: Principal): string | null {
+  return principal.kind === "user" && principal.role === "admin" ? null : principal.partnerId;
+}
+
+/** Another partner's row is reported as missing, never as forbidden. */
+export function assertPartnerVisible(principal: Principal, partnerId: string, what: string): void {
+  const scope = partnerScope(principal);
+  if (scope !== null && scope !== partnerId) throw new NotFoundError(what);
+}
+
+function describe(principal: Principal): string {
+  return principal.kind === "user" ? `role ${principal.role}` : `a ${principal.role} token`;
+}

@@ -1,0 +1,167 @@
+import "server-only";
+import type { Db } from "../db";
+import { newId, nowIso } from "../db/ids";
+import { UnauthorizedError, ValidationError } from "../errors";
+import { CHANNELS, DEFAULT_TOKEN_CHANNELS, type Principal, type TokenRole, type UserRole } from "./access";
+import { SESSION_COOKIE, SESSION_TTL_MS, parseCookies } from "./cookies";
+import { dummyPasswordHash, hashPassword, verifyPassword } from "./password";
+import { hashSecret, newSecret } from "./secrets";
+
+export const USER_ROLES: readonly UserRole[] = ["admin", "operator", "kitchen"];
+export const TOKEN_ROLES: readonly TokenRole[] = ["operator", "kitchen", "printer", "display", "integration"];
+const TOKEN_PREFIX = "pass_";
+
+const WRONG_LOGIN = "wrong username or password";
+
+export async function login({ db, username, password }: { db: Db; username: string; password: string }) {
+  const user = await db
+    .selectFrom("users")
+    .selectAll()
+    .where("username", "=", username)
+    .where("disabledAt", "is", null)
+    .executeTakeFirst();
+  // Same work and the same answer whether or not the user exists.
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
+  if (!user || !ok) throw new UnauthorizedError(WRONG_LOGIN);
+
+  const sessionToken = newSecret();
+  const now = Date.now();
+  const expiresAt = new Date(now + SESSION_TTL_MS).toISOString();
+  await db
+    .insertInto("sessions")
+    .values({ id: hashSecret(sessionToken), userId: user.id, createdAt: new Date(now).toISOString(), expiresAt })
+    .execute();
+  return {
+    sessionToken,
+    expiresAt,
+    user: { id: user.id, username: user.username, role: user.role as UserRole, partnerId: user.partnerId },
+  };
+}
+
+export async function logout({ db, sessionToken }: { db: Db; sessionToken: string }): Promise<void> {
+  await db.deleteFrom("sessions").where("id", "=", hashSecret(sessionToken)).execute();
+}
+
+/**
+ * The principal behind a request: a bearer token wins over the cookie.
+ * A bearer that is unknown, expired or revoked is an error (the integration must know);
+ * a stale cookie is just no session.
+ */
+export async function resolvePrincipal({
+  db,
+  cookieHeader,
+  authorization,
+}: {
+  db: Db;
+  cookieHeader?: string | null;
+  authorization?: string | null;
+}): Promise<{ principal: Principal; via: "bearer" | "cookie" } | null> {
+  if (authorization) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!m) throw new UnauthorizedError("Authorization must be 'Bearer <token>'");
+    return { principal: await principalForToken({ db, token: m[1]! }), via: "bearer" };
+  }
+  const sessionToken = parseCookies(cookieHeader).get(SESSION_COOKIE);
+  if (!sessionToken) return null;
+  const principal = await principalForSession({ db, sessionToken });
+  return principal ? { principal, via: "cookie" } : null;
+}
+
+export async function principalForSession({ db, sessionToken }: { db: Db; sessionToken: string }): Promise<Principal | null> {
+  const row = await db
+    .selectFrom("sessions")
+    .innerJoin("users", "users.id", "sessions.userId")
+    .select(["users.id as userId", "users.username", "users.role", "users.partnerId", "sessions.expiresAt", "users.disabledAt"])
+    .where("sessions.id", "=", hashSecret(sessionToken))
+    .executeTakeFirst();
+  if (!row || row.disabledAt || row.expiresAt <= nowIso()) return null;
+  return { kind: "user", userId: row.userId, username: row.username, role: row.role as UserRole, partnerId: row.partnerId };
+}
+
+async function principalForToken({ db, token }: { db: Db; token: string }): Promise<Principal> {
+  const row = await db.selectFrom("deviceTokens").selectAll().where("tokenHash", "=", hashSecret(token)).executeTakeFirst();
+  if (!row) throw new UnauthorizedError("unknown token");
+  if (row.revokedAt) throw new UnauthorizedError("token revoked");
+  if (row.expiresAt && row.expiresAt <= nowIso()) throw new UnauthorizedError("token expired");
+  return {
+    kind: "token",
+    tokenId: row.id,
+    name: row.name,
+    role: row.role as TokenRole,
+    partnerId: row.partnerId,
+    channels: JSON.parse(row.channels) as string[],
+  };
+}
+
+export async function createUser({
+  db,
+  partnerId,
+  role,
+  username,
+  password,
+}: {
+  db: Db;
+  partnerId: string | null;
+  role: UserRole;
+  username: string;
+  password: string;
+}) {
+  if (!USER_ROLES.includes(role)) throw new ValidationError("role", `must be one of ${USER_ROLES.join(", ")}`);
+  if (role !== "admin" && !partnerId) throw new ValidationError("partner", `a ${role} belongs to one partner`);
+  if (!/^[a-z0-9_.-]{2,64}$/i.test(username)) throw new ValidationError("username", "2–64 letters, digits, '.', '_' or '-'");
+  if (password.length < 8) throw new ValidationError("password", "must be at least 8 characters");
+  const existing = await db.selectFrom("users").select("id").where("username", "=", username).executeTakeFirst();
+  if (existing) throw new ValidationError("username", "already taken");
+  const user = { id: newId(), partnerId: role === "admin" ? null : partnerId, role, username, createdAt: nowIso() };
+  await db
+    .insertInto("users")
+    .values({ ...user, passwordHash: await hashPassword(password), disabledAt: null })
+    .execute();
+  return user;
+}
+
+export async function createDeviceToken({
+  db,
+  partnerId,
+  role,
+  channels,
+  name,
+  expiresAt = null,
+}: {
+  db: Db;
+  partnerId: string;
+  role: TokenRole;
+  channels?: readonly string[];
+  name?: string;
+  expiresAt?: string | null;
+}) {
+  if (!TOKEN_ROLES.includes(role)) throw new ValidationError("role", `must be one of ${TOKEN_ROLES.join(", ")}`);
+  const list = channels && channels.length > 0 ? [...new Set(channels)] : [...DEFAULT_TOKEN_CHANNELS[role]];
+  const unknown = list.find((c) => !(CHANNELS as readonly string[]).includes(c));
+  if (unknown) throw new ValidationError("channels", `unknown channel '${unknown}' (one of ${CHANNELS.join(", ")})`);
+  const token = newSecret(TOKEN_PREFIX);
+  const row = {
+    id: newId(),
+    partnerId,
+    role,
+    name: name ?? `${role} token`,
+    channels: JSON.stringify(list),
+    tokenHash: hashSecret(token),
+    createdAt: nowIso(),
+    expiresAt,
+    revokedAt: null,
+    lastUsedAt: null,
+  };
+  await db.insertInto("deviceTokens").values(row).execute();
+  return { id: row.id, name: row.name, role, channels: list, token };
+}
+
+export async function revokeDeviceToken({ db, id }: { db: Db; id: string }): Promise<boolean> {
+  const result = await db
+    .updateTable("deviceTokens")
+    .set({ revokedAt: nowIso() })
+    .where("id", "=", id)
+    .where("revokedAt", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}

@@ -1,0 +1,74 @@
+import "server-only";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import type { Config } from "./config";
+import { migrateToLatest, openDatabase, type DbHandle } from "./db";
+import { createUser } from "./auth";
+import { createPartner, type FoodSeed } from "./orders";
+
+export const DEMO_MENU: readonly FoodSeed[] = [
+  { name: "Classic Burger", price: 1150, category: "Burgers", station: "grill" },
+  { name: "Cheeseburger", price: 1250, category: "Burgers", station: "grill" },
+  { name: "Veggie Burger", price: 1100, category: "Burgers", station: "grill" },
+  { name: "Grilled Chicken", price: 1390, surcharge: 50, category: "Mains", station: "grill" },
+  { name: "Fries", price: 450, category: "Sides", station: "fryer" },
+  { name: "Sweet Potato Fries", price: 550, category: "Sides", station: "fryer" },
+  { name: "Onion Rings", price: 500, category: "Sides", station: "fryer" },
+  { name: "Chicken Wings", price: 890, category: "Sides", station: "fryer" },
+  { name: "Lemonade", price: 350, category: "Drinks", station: "bar" },
+  { name: "Iced Tea", price: 320, category: "Drinks", station: "bar" },
+  { name: "Milkshake", price: 590, category: "Drinks", station: "bar" },
+  { name: "Espresso", price: 250, category: "Drinks", station: "bar" },
+  { name: "Caesar Salad", price: 950, category: "Salads", station: "cold" },
+  { name: "Greek Salad", price: 900, category: "Salads", station: "cold" },
+  { name: "Cheesecake", price: 650, category: "Desserts", station: "cold" },
+];
+
+/**
+ * Opens the configured database, applies the committed migrations and, on an empty database,
+ * seeds the demo restaurant and the admin user (SPEC §7). Used by server.ts and the CLI.
+ */
+export async function openAndPrepare({ config, log = console.log }: { config: Config; log?: (line: string) => void }): Promise<DbHandle> {
+  const handle = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrateToLatest(handle);
+    await seedFirstStart({ handle, config, log });
+  } catch (err) {
+    await handle.destroy();
+    throw err;
+  }
+  return handle;
+}
+
+async function seedFirstStart({ handle, config, log }: { handle: DbHandle; config: Config; log: (line: string) => void }) {
+  const { db } = handle;
+  const anyUser = await db.selectFrom("users").select("id").limit(1).executeTakeFirst();
+  const anyPartner = await db.selectFrom("partners").select("id").limit(1).executeTakeFirst();
+  if (!anyPartner) {
+    try {
+      await createPartner({ db, slug: "demo", name: "Demo Diner", timezone: "UTC", cutoverHour: 4, foods: DEMO_MENU });
+      log("pass: created the demo restaurant 'demo' (Demo Diner)");
+    } catch (err) {
+      // Another node seeded it at the same moment.
+      if (!(await db.selectFrom("partners").select("id").where("slug", "=", "demo").executeTakeFirst())) throw err;
+    }
+  }
+  if (anyUser) return;
+  const generated = !config.adminPassword;
+  const password = config.adminPassword ?? crypto.randomBytes(12).toString("base64url");
+  try {
+    await createUser({ db, partnerId: null, role: "admin", username: "admin", password });
+  } catch (err) {
+    if (await db.selectFrom("users").select("id").where("username", "=", "admin").executeTakeFirst()) return;
+    throw err;
+  }
+  if (generated) {
+    const file = path.join(config.dataDir, "admin-password");
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.writeFileSync(file, password + "\n", { mode: 0o600 });
+    log(`pass: created user 'admin' with password ${password} (also written to ${file}; shown only once)`);
+  } else {
+    log("pass: created user 'admin' with the password from PASS_ADMIN_PASSWORD");
+  }
+}

@@ -1,0 +1,103 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import crypto from "node:crypto";
+import { z } from "zod";
+
+/**
+ * The whole runtime configuration, read once from the environment (SPEC §8).
+ * Invalid configuration throws a ConfigError whose message is one line that names the variable.
+ */
+export type Config = {
+  port: number;
+  dataDir: string;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  sessionSecret: string;
+  posUpstreamUrl: string | null;
+  posUpstreamToken: string | null;
+  keepaliveMs: number;
+  adminPassword: string | null;
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+const envSchema = z.object({
+  PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default("./data")),
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+      .optional(),
+  ),
+  REDIS_URL: z.preprocess(
+    emptyAsUndefined,
+    z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional(),
+  ),
+  SESSION_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters").optional()),
+  POS_UPSTREAM_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  POS_UPSTREAM_TOKEN: z.preprocess(emptyAsUndefined, z.string().optional()),
+  KEEPALIVE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(300_000).default(15_000)),
+  PASS_ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(8, "must be at least 8 characters").optional()),
+});
+
+export function loadConfig({ env = process.env }: { env?: NodeJS.ProcessEnv } = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`invalid configuration: ${String(issue.path[0])} ${issue.message}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    dataDir,
+    databaseUrl: e.DATABASE_URL ?? null,
+    redisUrl: e.REDIS_URL ?? null,
+    sessionSecret: e.SESSION_SECRET ?? readOrCreateSecret(dataDir),
+    posUpstreamUrl: e.POS_UPSTREAM_URL?.replace(/\/+$/, "") ?? null,
+    posUpstreamToken: e.POS_UPSTREAM_TOKEN ?? null,
+    keepaliveMs: e.KEEPALIVE_MS,
+    adminPassword: e.PASS_ADMIN_PASSWORD ?? null,
+  };
+}
+
+/** The generated secret lives beside the data so restarts keep sessions and tokens valid. */
+function readOrCreateSecret(dataDir: string): string {
+  const file = path.join(dataDir, "session-secret");
+  try {
+    return fs.readFileSync(file, "utf8").trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  const secret = crypto.randomBytes(32).toString("base64url");
+  try {
+    // wx: a second process starting at the same moment keeps the first one's secret.
+    fs.writeFileSync(file, secret + "\n", { flag: "wx", mode: 0o600 });
+    return secret;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return fs.readFileSync(file, "utf8").trim();
+    throw err;
+  }
+}
+
+const CONFIG_KEY = Symbol.for("pass.config");
+type ConfigGlobal = { [CONFIG_KEY]?: Config };
+
+/** The process-wide configuration (loaded on first use; shared by server.ts and the route bundles). */
+export function getConfig(): Config {
+  const g = globalThis as ConfigGlobal;
+  return (g[CONFIG_KEY] ??= loadConfig());
+}
+
+/** Tests and server.ts install an explicit configuration. */
+export function setConfig(config: Config): void {
+  (globalThis as ConfigGlobal)[CONFIG_KEY] = config;
+}

@@ -1,0 +1,100 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import SqliteDatabase from "better-sqlite3";
+import pg from "pg";
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from "kysely";
+import { Migrator } from "kysely/migration";
+import type { Database } from "./schema";
+import { migrationProvider } from "./migrations";
+
+export type Dialect = "sqlite" | "postgres";
+export type Db = Kysely<Database>;
+
+export type DbHandle = {
+  db: Db;
+  dialect: Dialect;
+  /** Where the data lives, for logs and health (a path, or the PostgreSQL URL without its password). */
+  location: string;
+  destroy(): Promise<void>;
+};
+
+/**
+ * SQLite's plain BEGIN takes its write lock only at the first write, and a reader that later
+ * writes can then fail with SQLITE_BUSY without waiting. BEGIN IMMEDIATE takes the lock up
+ * front, so the CLI and the server (two processes on one file) simply wait for each other.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+export function openDatabase({ databaseUrl, dataDir }: { databaseUrl: string | null; dataDir: string }): DbHandle {
+  if (databaseUrl) {
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+    // An idle client losing its server must not crash the process; the pool replaces it.
+    pool.on("error", (err) => console.error(`pass: postgres pool error: ${err.message}`));
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: "postgres", location: redactUrl(databaseUrl), destroy: () => db.destroy() };
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  const file = path.join(dataDir, "pass.sqlite");
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma("journal_mode = WAL");
+  // FULL: a power cut in the middle of service loses no committed order.
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  return { db, dialect: "sqlite", location: file, destroy: () => db.destroy() };
+}
+
+export async function migrateToLatest({ db, dialect }: { db: Db; dialect: Dialect }): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "postgres";
+  }
+}
+
+const DB_KEY = Symbol.for("pass.db");
+type DbGlobal = { [DB_KEY]?: DbHandle };
+
+/**
+ * The process-wide database. server.ts and every Next route bundle load this module
+ * separately, so the handle lives on globalThis: one pool / one SQLite connection per process.
+ */
+export function setDbHandle(handle: DbHandle | undefined): void {
+  (globalThis as DbGlobal)[DB_KEY] = handle;
+}
+
+export function getDbHandle(): DbHandle {
+  const handle = (globalThis as DbGlobal)[DB_KEY];
+  if (!handle) throw new Error("database not opened: server.ts (or the test setup) opens it at start");
+  return handle;
+}
+
+export function getDb(): Db {
+  return getDbHandle().db;
+}

@@ -1,0 +1,5 @@
+import "server-only";
+export { openDatabase, migrateToLatest, getDb, getDbHandle, setDbHandle } from "./connection";
+export type { Db, DbHandle, Dialect } from "./connection";
+export type * from "./schema";
+export { newId, nowIso } from "./ids";

@@ -1,0 +1,167 @@
+import "server-only";
+import type { Kysely } from "kysely";
+import type { Migration, MigrationProvider } from "kysely/migration";
+import type { Dialect } from "./connection";
+
+/**
+ * The committed migrations, in order. Each takes the dialect because the one type that
+ * differs between SQLite and PostgreSQL is the generated integer id of orders.
+ */
+type PortableMigration = (dialect: Dialect) => Migration;
+
+const migrations: Record<string, PortableMigration> = {
+  "0001_initial": (dialect) => ({
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable("partners")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("slug", "text", (c) => c.notNull().unique())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("imageUrl", "text")
+        .addColumn("timezone", "text", (c) => c.notNull())
+        .addColumn("cutoverHour", "integer", (c) => c.notNull())
+        .addColumn("autoCancelMinutes", "integer")
+        .addColumn("autoConfirmSources", "text", (c) => c.notNull().defaultTo("[]"))
+        .addColumn("createdAt", "text", (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable("users")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("partnerId", "text", (c) => c.references("partners.id"))
+        .addColumn("role", "text", (c) => c.notNull())
+        .addColumn("username", "text", (c) => c.notNull().unique())
+        .addColumn("passwordHash", "text", (c) => c.notNull())
+        .addColumn("createdAt", "text", (c) => c.notNull())
+        .addColumn("disabledAt", "text")
+        .execute();
+
+      await db.schema
+        .createTable("sessions")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("userId", "text", (c) => c.notNull().references("users.id"))
+        .addColumn("createdAt", "text", (c) => c.notNull())
+        .addColumn("expiresAt", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("sessions_user").on("sessions").column("userId").execute();
+
+      await db.schema
+        .createTable("deviceTokens")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("partnerId", "text", (c) => c.notNull().references("partners.id"))
+        .addColumn("role", "text", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("channels", "text", (c) => c.notNull())
+        .addColumn("tokenHash", "text", (c) => c.notNull().unique())
+        .addColumn("createdAt", "text", (c) => c.notNull())
+        .addColumn("expiresAt", "text")
+        .addColumn("revokedAt", "text")
+        .addColumn("lastUsedAt", "text")
+        .execute();
+
+      await db.schema
+        .createTable("foods")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("partnerId", "text", (c) => c.notNull().references("partners.id"))
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("price", "integer", (c) => c.notNull())
+        .addColumn("surcharge", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("category", "text", (c) => c.notNull())
+        .addColumn("station", "text", (c) => c.notNull())
+        .addColumn("available", "integer", (c) => c.notNull().defaultTo(1))
+        .addColumn("position", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("updatedAt", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("foods_partner").on("foods").column("partnerId").execute();
+
+      await db.schema
+        .createTable("orders")
+        .addColumn("id", "integer", (c) =>
+          dialect === "postgres" ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn("partnerId", "text", (c) => c.notNull().references("partners.id"))
+        .addColumn("businessDay", "text", (c) => c.notNull())
+        .addColumn("dayOrdinal", "integer", (c) => c.notNull())
+        .addColumn("displayCode", "text", (c) => c.notNull())
+        .addColumn("ticketNumber", "integer")
+        .addColumn("table", "text")
+        .addColumn("customer", "text")
+        .addColumn("source", "text", (c) => c.notNull())
+        .addColumn("priority", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("paymentMethod", "text")
+        .addColumn("subTotal", "integer", (c) => c.notNull())
+        .addColumn("discount", "integer", (c) => c.notNull())
+        .addColumn("surcharge", "integer", (c) => c.notNull())
+        .addColumn("total", "integer", (c) => c.notNull())
+        .addColumn("createdAt", "text", (c) => c.notNull())
+        .addColumn("confirmedAt", "text")
+        .addColumn("statusChangedAt", "text", (c) => c.notNull())
+        .addColumn("userId", "text")
+        .addColumn("cashRegisterId", "text")
+        .addColumn("courierName", "text")
+        .addColumn("cancelReason", "text")
+        .addColumn("trackingTokenHash", "text")
+        // The database itself refuses a second order with the same code or ticket on one day.
+        .addUniqueConstraint("orders_display_code_unique", ["partnerId", "businessDay", "dayOrdinal"])
+        .addUniqueConstraint("orders_ticket_unique", ["partnerId", "businessDay", "ticketNumber"])
+        .execute();
+      await db.schema.createIndex("orders_partner_created").on("orders").columns(["partnerId", "createdAt"]).execute();
+      await db.schema.createIndex("orders_status").on("orders").columns(["partnerId", "status"]).execute();
+
+      await db.schema
+        .createTable("orderItems")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("orderId", "integer", (c) => c.notNull().references("orders.id"))
+        .addColumn("position", "integer", (c) => c.notNull())
+        .addColumn("foodId", "text", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("station", "text", (c) => c.notNull())
+        .addColumn("quantity", "integer", (c) => c.notNull())
+        .addColumn("unitPrice", "integer", (c) => c.notNull())
+        .addColumn("unitSurcharge", "integer", (c) => c.notNull())
+        .addColumn("total", "integer", (c) => c.notNull())
+        .addColumn("notes", "text")
+        .execute();
+      await db.schema.createIndex("order_items_order").on("orderItems").column("orderId").execute();
+
+      await db.schema
+        .createTable("dayCounters")
+        .addColumn("partnerId", "text", (c) => c.notNull())
+        .addColumn("businessDay", "text", (c) => c.notNull())
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("value", "integer", (c) => c.notNull())
+        .addPrimaryKeyConstraint("day_counters_pk", ["partnerId", "businessDay", "kind"])
+        .execute();
+
+      // Ids are assigned from logMeta.lastEventId inside the writing transaction (see lib/realtime/log).
+      await db.schema
+        .createTable("events")
+        .addColumn("id", "integer", (c) => c.primaryKey())
+        .addColumn("partnerId", "text", (c) => c.notNull())
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("orderId", "integer")
+        .addColumn("payload", "text", (c) => c.notNull())
+        .addColumn("createdAt", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("events_partner_id").on("events").columns(["partnerId", "id"]).execute();
+
+      await db.schema
+        .createTable("logMeta")
+        .addColumn("id", "integer", (c) => c.primaryKey())
+        .addColumn("lastEventId", "integer", (c) => c.notNull())
+        .addColumn("epoch", "text", (c) => c.notNull())
+        .execute();
+      const epoch = `${new Date().toISOString().slice(0, 10)}-${crypto.randomUUID().slice(0, 8)}`;
+      await db.insertInto("logMeta").values({ id: 1, lastEventId: 0, epoch }).execute();
+    },
+  }),
+};
+
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations() {
+      return Object.fromEntries(Object.entries(migrations).map(([name, make]) => [name, make(dialect)]));
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import type { Generated } from "kysely";
+
+/**
+ * Table types of the one schema shared by SQLite and PostgreSQL.
+ * Money is integer minor units, timestamps ISO-8601 text set by the app, booleans 0/1,
+ * lists JSON text: the portable subset both dialects read and write identically.
+ */
+export type Database = {
+  partners: PartnersTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  deviceTokens: DeviceTokensTable;
+  foods: FoodsTable;
+  orders: OrdersTable;
+  orderItems: OrderItemsTable;
+  dayCounters: DayCountersTable;
+  events: EventsTable;
+  logMeta: LogMetaTable;
+};
+
+export type PartnersTable = {
+  id: string;
+  slug: string;
+  name: string;
+  imageUrl: string | null;
+  timezone: string;
+  cutoverHour: number;
+  autoCancelMinutes: number | null;
+  autoConfirmSources: string; // JSON string[]
+  createdAt: string;
+};
+
+export type Role = "admin" | "operator" | "kitchen";
+
+export type UsersTable = {
+  id: string;
+  partnerId: string | null;
+  role: Role;
+  username: string;
+  passwordHash: string;
+  createdAt: string;
+  disabledAt: string | null;
+};
+
+export type SessionsTable = {
+  id: string; // keyed hash of the cookie value; the value itself is never stored
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+};
+
+export type DeviceTokensTable = {
+  id: string;
+  partnerId: string;
+  role: string;
+  name: string;
+  channels: string; // JSON string[]
+  tokenHash: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+};
+
+export type FoodsTable = {
+  id: string;
+  partnerId: string;
+  name: string;
+  price: number;
+  surcharge: number;
+  category: string;
+  station: string;
+  available: number;
+  position: number;
+  updatedAt: string;
+};
+
+export type OrdersTable = {
+  id: Generated<number>;
+  partnerId: string;
+  businessDay: string;
+  dayOrdinal: number;
+  displayCode: string;
+  ticketNumber: number | null;
+  table: string | null;
+  customer: string | null;
+  source: string;
+  priority: string;
+  status: string;
+  paymentMethod: string | null;
+  subTotal: number;
+  discount: number;
+  surcharge: number;
+  total: number;
+  createdAt: string;
+  confirmedAt: string | null;
+  statusChangedAt: string;
+  userId: string | null;
+  cashRegisterId: string | null;
+  courierName: string | null;
+  cancelReason: string | null;
+  trackingTokenHash: string | null;
+};
+
+export type OrderItemsTable = {
+  id: string;
+  orderId: number;
+  position: number;
+  foodId: string;
+  name: string;
+  station: string;
+  quantity: number;
+  unitPrice: number;
+  unitSurcharge: number;
+  total: number;
+  notes: string | null;
+};
+
+export type DayCountersTable = {
+  partnerId: string;
+  businessDay: string;
+  kind: "display" | "ticket";
+  value: number;
+};
+
+export type EventsTable = {
+  id: number;
+  partnerId: string;
+  type: string;
+  orderId: number | null;
+  payload: string; // JSON
+  createdAt: string;
+};
+
+export type LogMetaTable = {
+  id: number;
+  lastEventId: number;
+  epoch: string;
+};

@@ -1,0 +1,107 @@
+import "server-only";
+import type { z } from "zod";
+import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from "../errors";
+import { getDb } from "../db";
+import { isSameOrigin, resolvePrincipal, type Principal } from "../auth";
+
+/**
+ * The thin layer every route handler goes through: parse, authenticate, call one lib function,
+ * and map typed errors to `{ error: { code, message, details? } }` in one place.
+ */
+type Params = Record<string, string | string[] | undefined>;
+type Ctx<P extends Params> = { params: Promise<P> };
+
+export function apiRoute<P extends Params = Params>(handler: (req: Request, params: P) => Promise<Response>) {
+  return async (req: Request, ctx: Ctx<P>): Promise<Response> => {
+    try {
+      return await handler(req, ctx?.params ? await ctx.params : ({} as P));
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
+export function errorResponse(err: unknown): Response {
+  if (err instanceof AppError) {
+    return json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } }, err.status);
+  }
+  console.error("pass: unexpected error", err);
+  return json({ error: { code: "INTERNAL", message: "internal error" } }, 500);
+}
+
+export function json(body: unknown, status = 200, headers: HeadersInit = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers },
+  });
+}
+
+/** Parses a JSON body against a schema; malformed JSON and the first failing field become a 400. */
+export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+  let body: unknown;
+  const text = await req.text();
+  try {
+    body = text.trim() === "" ? undefined : JSON.parse(text);
+  } catch {
+    throw new ValidationError("body", "malformed JSON");
+  }
+  if (body === undefined) throw new ValidationError("body", "a JSON body is required");
+  return parseWith(schema, body);
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const base = issue.path.map(String);
+  if (issue.code === "unrecognized_keys") {
+    const field = [...base, issue.keys[0]!].join(".");
+    throw new ValidationError(field, "unknown field");
+  }
+  throw new ValidationError(base.length ? base.join(".") : "body", issue.message);
+}
+
+export function searchParams(req: Request): Record<string, string> {
+  return Object.fromEntries(new URL(req.url).searchParams);
+}
+
+/**
+ * The caller, or null when anonymous. A mutation authenticated by the cookie must come from
+ * our own origin (CSRF); bearer tokens are not sent by browsers on their own, so they skip it.
+ */
+export async function authenticate(req: Request): Promise<Principal | null> {
+  const resolved = await resolvePrincipal({
+    db: getDb(),
+    cookieHeader: req.headers.get("cookie"),
+    authorization: req.headers.get("authorization"),
+  });
+  if (resolved?.via === "cookie" && isMutation(req.method)) assertSameOrigin(req);
+  return resolved?.principal ?? null;
+}
+
+export async function requirePrincipal(req: Request): Promise<Principal> {
+  const principal = await authenticate(req);
+  if (!principal) throw new UnauthorizedError();
+  return principal;
+}
+
+export function assertSameOrigin(req: Request): void {
+  const ok = isSameOrigin({
+    origin: req.headers.get("origin"),
+    secFetchSite: req.headers.get("sec-fetch-site"),
+    host: req.headers.get("x-forwarded-host") ?? req.headers.get("host"),
+  });
+  if (!ok) throw new ForbiddenError("cross-origin request refused (CSRF check)");
+}
+
+export function isSecureRequest(req: Request): boolean {
+  return req.headers.get("x-forwarded-proto") === "https" || new URL(req.url).protocol === "https:";
+}
+
+const isMutation = (method: string) => !["GET", "HEAD", "OPTIONS"].includes(method.toUpperCase());
+
+/** Path ids are positive integers; anything else is simply not found. */
+export function orderIdParam(value: string | string[] | undefined): number {
+  const id = typeof value === "string" && /^\d{1,15}$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(id) && id > 0 ? id : 0;
+}

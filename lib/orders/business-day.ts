@@ -1,0 +1,41 @@
+/**
+ * A restaurant's business day does not end at midnight: a service that runs until 02:00 keeps
+ * its day until the partner's cut-over hour. Codes and ticket numbers restart per business day.
+ */
+export function businessDay({ at, timezone, cutoverHour }: { at: Date; timezone: string; cutoverHour: number }): string {
+  // Shift by the cut-over first: 01:30 local with a 04:00 cut-over belongs to the previous date.
+  const shifted = new Date(at.getTime() - cutoverHour * 3_600_000);
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone: timezone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(shifted);
+  const get = (type: string) => parts.find((p) => p.type === type)!.value;
+  return `${get("year")}-${get("month")}-${get("day")}`;
+}
+
+export function isValidTimezone(timezone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/** The n-th order of a business day (1-based) → A01…A99, B01…B99, …, Z99, then AA01… */
+export function displayCode(ordinal: number): string {
+  if (!Number.isInteger(ordinal) || ordinal < 1) throw new RangeError(`ordinal must be ≥ 1: ${ordinal}`);
+  const block = Math.floor((ordinal - 1) / 99);
+  const number = ((ordinal - 1) % 99) + 1;
+  let prefix = "";
+  let b = block;
+  do {
+    prefix = LETTERS[b % 26] + prefix;
+    b = Math.floor(b / 26) - 1;
+  } while (b >= 0);
+  return `${prefix}${String(number).padStart(2, "0")}`;
+}

@@ -1,0 +1,193 @@
+import { formatMoney } from "./money";
+import { statusFor, type OrderStatus } from "./status";
+
+/**
+ * An order as Pass holds it (money in minor units). This is also what the event log stores,
+ * so a replayed event renders exactly as it did live.
+ */
+export type OrderItemRecord = {
+  id: string;
+  orderId: number;
+  foodId: string;
+  name: string;
+  station: string;
+  quantity: number;
+  unitPrice: number;
+  unitSurcharge: number;
+  total: number;
+  notes: string | null;
+};
+
+export type OrderRecord = {
+  id: number;
+  partnerId: string;
+  businessDay: string;
+  displayCode: string;
+  ticketNumber: number | null;
+  table: string | null;
+  customer: string | null;
+  source: string;
+  priority: "NORMAL" | "HIGH";
+  status: OrderStatus;
+  paymentMethod: string | null;
+  subTotal: number;
+  discount: number;
+  surcharge: number;
+  total: number;
+  createdAt: string;
+  confirmedAt: string | null;
+  statusChangedAt: string;
+  userId: string | null;
+  cashRegisterId: string | null;
+  courierName: string | null;
+  cancelReason: string | null;
+  orderItems: OrderItemRecord[];
+};
+
+export type PartnerInfo = { id: string; slug: string; name: string; imageUrl: string | null };
+
+// --- seeds/003 payloads, field for field and in the seed's key order -------------------------
+
+/** Top-level fields shared by new-order, confirmed-order (printer) and reprint-order. */
+function orderHead(o: OrderRecord) {
+  return {
+    id: o.id,
+    displayCode: o.displayCode,
+    table: o.table,
+    customer: o.customer,
+    createdAt: o.createdAt,
+    confirmedAt: o.confirmedAt,
+    ticketNumber: o.ticketNumber,
+    status: o.status,
+    paymentMethod: o.paymentMethod,
+    subTotal: formatMoney(o.subTotal),
+    discount: formatMoney(o.discount),
+    surcharge: formatMoney(o.surcharge),
+    total: formatMoney(o.total),
+    userId: o.userId,
+    cashRegisterId: o.cashRegisterId,
+  };
+}
+
+const foodRef = (i: OrderItemRecord) => ({ id: i.foodId, name: i.name, printerId: i.station });
+
+/** cashier `new-order` */
+export function toCashierNewOrder(o: OrderRecord) {
+  return {
+    ...orderHead(o),
+    orderItems: o.orderItems.map((i) => ({
+      id: i.id,
+      quantity: i.quantity,
+      orderId: i.orderId,
+      foodId: i.foodId,
+      unitPrice: formatMoney(i.unitPrice),
+      unitSurcharge: formatMoney(i.unitSurcharge),
+      total: formatMoney(i.total),
+      notes: i.notes,
+    })),
+  };
+}
+
+/** cashier and display `confirmed-order` */
+export function toConfirmedOrderRef(o: OrderRecord) {
+  return { displayCode: o.displayCode, ticketNumber: o.ticketNumber, id: o.id };
+}
+
+/** printer `confirmed-order` */
+export function toPrinterConfirmedOrder(o: OrderRecord) {
+  return {
+    ...orderHead(o),
+    orderItems: o.orderItems.map((i) => ({
+      id: i.id,
+      quantity: i.quantity,
+      orderId: i.orderId,
+      notes: i.notes,
+      unitPrice: formatMoney(i.unitPrice),
+      unitSurcharge: formatMoney(i.unitSurcharge),
+      total: formatMoney(i.total),
+      food: foodRef(i),
+    })),
+  };
+}
+
+function reprintItem(i: OrderItemRecord) {
+  return {
+    id: i.id,
+    orderId: i.orderId,
+    foodId: i.foodId,
+    quantity: i.quantity,
+    notes: i.notes,
+    unitPrice: formatMoney(i.unitPrice),
+    unitSurcharge: formatMoney(i.unitSurcharge),
+    total: formatMoney(i.total),
+    food: foodRef(i),
+  };
+}
+
+/** printer `reprint-order`: the chosen items, the receipt flag and the full item list. */
+export function toPrinterReprintOrder(o: OrderRecord, { orderItemIds, receipt }: { orderItemIds: readonly string[]; receipt: boolean }) {
+  const chosen = new Set(orderItemIds);
+  return {
+    ...orderHead(o),
+    reprintReceipt: receipt,
+    reprintOrderItems: o.orderItems.filter((i) => chosen.has(i.id)).map(reprintItem),
+    orderItems: o.orderItems.map(reprintItem),
+  };
+}
+
+// --- seeds/000 ------------------------------------------------------------------------------
+
+/**
+ * seeds/000 `OrderListDto` for the partner dashboard. `activeTimer` is the time the order has
+ * been open ("mm:ss", or "h:mm:ss" past an hour), frozen once it is picked up, delivered or cancelled.
+ */
+export function toOrderListDto(o: OrderRecord, partner: PartnerInfo, now: Date = new Date()) {
+  return {
+    id: o.id,
+    partnerName: partner.name,
+    partnerImage: partner.imageUrl,
+    displayNumber: o.displayCode,
+    status: statusFor("partner", o.status),
+    priority: o.priority,
+    activeTimer: formatTimer(activeSeconds(o, now)),
+    courierName: o.courierName,
+  };
+}
+
+const CLOSED = new Set<OrderStatus>(["PICKED_UP", "DELIVERED", "CANCELLED"]);
+
+export function activeSeconds(o: OrderRecord, now: Date): number {
+  const end = CLOSED.has(o.status) ? Date.parse(o.statusChangedAt) : now.getTime();
+  return Math.max(0, Math.floor((end - Date.parse(o.createdAt)) / 1000));
+}
+
+export function formatTimer(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  const mmss = `${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
+  return h > 0 ? `${h}:${mmss}` : mmss;
+}
+
+// --- REST -----------------------------------------------------------------------------------
+
+/** The full order of the REST API: the seeds/003 shape plus what screens need besides. */
+export function toOrderDto(o: OrderRecord) {
+  return {
+    ...orderHead(o),
+    partnerId: o.partnerId,
+    businessDay: o.businessDay,
+    source: o.source,
+    priority: o.priority,
+    statusChangedAt: o.statusChangedAt,
+    courierName: o.courierName,
+    cancelReason: o.cancelReason,
+    orderItems: o.orderItems.map((i) => ({
+      ...reprintItem(i),
+      name: i.name,
+      station: i.station,
+    })),
+  };
+}
+
+export type OrderDto = ReturnType<typeof toOrderDto>;

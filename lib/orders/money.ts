@@ -1,0 +1,37 @@
+import { ValidationError } from "../errors";
+
+/**
+ * Money is integer minor units (cents) inside Pass and a decimal string on the wire,
+ * written the way seeds/003 writes it: no trailing zeros ("12.5", "25", "0.5", "0").
+ */
+export function formatMoney(minor: number): string {
+  if (!Number.isSafeInteger(minor)) throw new RangeError(`not an amount in minor units: ${minor}`);
+  const sign = minor < 0 ? "-" : "";
+  const abs = Math.abs(minor);
+  const units = Math.floor(abs / 100);
+  const cents = abs % 100;
+  if (cents === 0) return `${sign}${units}`;
+  return `${sign}${units}.${String(cents).padStart(2, "0").replace(/0$/, "")}`;
+}
+
+const DECIMAL = /^(\d{1,9})(?:\.(\d{1,2}))?$/;
+
+/** Parses a non-negative decimal string ("2", "2.5", "2.50") into minor units; `field` names it in the error. */
+export function parseMoney(value: string, field: string): number {
+  const m = DECIMAL.exec(value.trim());
+  if (!m) throw new ValidationError(field, "must be a non-negative decimal string with at most 2 decimals, e.g. \"2.5\"");
+  return Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0"));
+}
+
+export type LineAmounts = { unitPrice: number; unitSurcharge: number; quantity: number };
+
+/** SPEC §2: item.total = (unitPrice + unitSurcharge) × quantity. */
+export const lineTotal = ({ unitPrice, unitSurcharge, quantity }: LineAmounts): number =>
+  (unitPrice + unitSurcharge) * quantity;
+
+/** SPEC §2: subTotal = Σ unitPrice × qty, surcharge = Σ unitSurcharge × qty, total = subTotal − discount + surcharge. */
+export function orderTotals({ items, discount }: { items: LineAmounts[]; discount: number }) {
+  const subTotal = items.reduce((sum, i) => sum + i.unitPrice * i.quantity, 0);
+  const surcharge = items.reduce((sum, i) => sum + i.unitSurcharge * i.quantity, 0);
+  return { subTotal, surcharge, discount, total: subTotal - discount + surcharge };
+}

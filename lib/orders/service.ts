@@ -1,0 +1,408 @@
+import "server-only";
+import { PostgresAdapter, type Transaction } from "kysely";
+import type { Database, Db } from "../db";
+import { newId, nowIso } from "../db/ids";
+import { assertCan, assertPartnerVisible, canSetStatus, partnerScope, type Principal } from "../auth/access";
+import { hashSecret, newSecret } from "../auth/secrets";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
+import { appendEvent, logPosition, type EventType, type LoggedEvent } from "../realtime/log";
+import { announceCommitted } from "../realtime/notify";
+import { businessDay, displayCode } from "./business-day";
+import type { OrderItemRecord, OrderRecord } from "./dto";
+import { lineTotal, orderTotals, parseMoney } from "./money";
+import { canTransition, type OrderStatus } from "./status";
+
+type Trx = Transaction<Database>;
+
+export type CreateOrderInput = {
+  partner: string;
+  table?: string | null;
+  customer?: string | null;
+  source?: string;
+  priority?: "NORMAL" | "HIGH";
+  items: { foodId: string; quantity: number; notes?: string | null }[];
+};
+
+/** Where an order may come from; anonymous callers (kiosk, QR) may only say kiosk or qr. */
+export const ORDER_SOURCES = ["counter", "kiosk", "qr", "delivery", "api"] as const;
+const ANONYMOUS_SOURCES = new Set(["kiosk", "qr"]);
+
+/**
+ * Runs `work` in a transaction, then announces the events it appended once they are committed.
+ * Every state change goes through here: the change and its events commit together or not at all.
+ */
+async function mutate<T>(db: Db, work: (trx: Trx, emit: Emit) => Promise<T>): Promise<T> {
+  const events: LoggedEvent[] = [];
+  const result = await db.transaction().execute((trx) =>
+    work(trx, async (e) => {
+      events.push(await appendEvent({ trx, ...e }));
+    }),
+  );
+  announceCommitted(events);
+  return result;
+}
+type Emit = (e: { partnerId: string; type: EventType; orderId: number | null; payload: unknown }) => Promise<void>;
+
+// --- reading --------------------------------------------------------------------------------
+
+export async function loadOrder(db: Db, id: number): Promise<OrderRecord | undefined> {
+  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  const row = await db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row) return undefined;
+  const items = await db.selectFrom("orderItems").selectAll().where("orderId", "=", id).orderBy("position").execute();
+  return toRecord(row, items);
+}
+
+function toRecord(row: Record<string, any>, items: Record<string, any>[]): OrderRecord {
+  return {
+    id: Number(row.id),
+    partnerId: row.partnerId,
+    businessDay: row.businessDay,
+    displayCode: row.displayCode,
+    ticketNumber: row.ticketNumber === null ? null : Number(row.ticketNumber),
+    table: row.table,
+    customer: row.customer,
+    source: row.source,
+    priority: row.priority,
+    status: row.status,
+    paymentMethod: row.paymentMethod,
+    subTotal: Number(row.subTotal),
+    discount: Number(row.discount),
+    surcharge: Number(row.surcharge),
+    total: Number(row.total),
+    createdAt: row.createdAt,
+    confirmedAt: row.confirmedAt,
+    statusChangedAt: row.statusChangedAt,
+    userId: row.userId,
+    cashRegisterId: row.cashRegisterId,
+    courierName: row.courierName,
+    cancelReason: row.cancelReason,
+    orderItems: items.map(
+      (i): OrderItemRecord => ({
+        id: i.id,
+        orderId: Number(i.orderId),
+        foodId: i.foodId,
+        name: i.name,
+        station: i.station,
+        quantity: Number(i.quantity),
+        unitPrice: Number(i.unitPrice),
+        unitSurcharge: Number(i.unitSurcharge),
+        total: Number(i.total),
+        notes: i.notes,
+      }),
+    ),
+  };
+}
+
+/** One order for a principal; another partner's order is "not found". */
+export async function getOrder({ db, principal, id }: { db: Db; principal: Principal; id: number }): Promise<OrderRecord> {
+  assertCan(principal, "orders:read");
+  const order = await loadOrder(db, id);
+  if (!order) throw new NotFoundError("order");
+  assertPartnerVisible(principal, order.partnerId, "order");
+  return order;
+}
+
+/** One order for the customer holding its tracking token (from order creation). */
+export async function getOrderByTrackingToken({ db, id, trackingToken }: { db: Db; id: number; trackingToken: string }) {
+  const order = await loadOrder(db, id);
+  const row = order
+    ? await db.selectFrom("orders").select("trackingTokenHash").where("id", "=", id).executeTakeFirst()
+    : undefined;
+  if (!order || !row?.trackingTokenHash || row.trackingTokenHash !== hashSecret(trackingToken)) {
+    throw new NotFoundError("order");
+  }
+  return order;
+}
+
+/**
+ * Orders of the principal's partner(s), with the log position the list reflects. Both are read
+ * in one snapshot (REPEATABLE READ on PostgreSQL; SQLite transactions are snapshots), so a
+ * screen that subscribes from `lastEventId` sees every later change exactly once.
+ */
+export async function listOrders({
+  db,
+  principal,
+  statuses,
+  since,
+  partnerId,
+}: {
+  db: Db;
+  principal: Principal;
+  statuses?: readonly OrderStatus[];
+  since?: string;
+  partnerId?: string | null;
+}): Promise<{ orders: OrderRecord[]; lastEventId: number; epoch: string }> {
+  assertCan(principal, "orders:read");
+  const scope = partnerScope(principal) ?? partnerId ?? null;
+  const tx = db.getExecutor().adapter instanceof PostgresAdapter ? db.transaction().setIsolationLevel("repeatable read") : db.transaction();
+  return tx.execute(async (trx) => {
+    let q = trx.selectFrom("orders").selectAll();
+    if (scope) q = q.where("partnerId", "=", scope);
+    if (statuses && statuses.length > 0) q = q.where("status", "in", statuses);
+    q = q.where("createdAt", ">=", since ?? new Date(Date.now() - 24 * 3_600_000).toISOString());
+    const rows = await q.orderBy("id", "asc").limit(2000).execute();
+    const ids = rows.map((r) => Number(r.id));
+    const items = ids.length
+      ? await trx.selectFrom("orderItems").selectAll().where("orderId", "in", ids).orderBy("orderId").orderBy("position").execute()
+      : [];
+    const byOrder = new Map<number, typeof items>();
+    for (const i of items) {
+      const list = byOrder.get(Number(i.orderId)) ?? [];
+      list.push(i);
+      byOrder.set(Number(i.orderId), list);
+    }
+    const position = await logPosition({ db: trx });
+    return { orders: rows.map((r) => toRecord(r, byOrder.get(Number(r.id)) ?? [])), ...position };
+  });
+}
+
+// --- creating -------------------------------------------------------------------------------
+
+export async function createOrder({
+  db,
+  principal,
+  input,
+  now = new Date(),
+}: {
+  db: Db;
+  principal: Principal | null;
+  input: CreateOrderInput;
+  now?: Date;
+}): Promise<{ order: OrderRecord; trackingToken: string }> {
+  if (principal) assertCan(principal, "orders:create");
+  const partner = await db.selectFrom("partners").selectAll().where("slug", "=", input.partner).executeTakeFirst();
+  if (!partner) throw new NotFoundError("partner", { field: "partner" });
+  if (principal) assertPartnerVisible(principal, partner.id, "partner");
+
+  const source = input.source ?? (principal ? (principal.kind === "token" ? "api" : "counter") : "qr");
+  if (!principal && !ANONYMOUS_SOURCES.has(source)) {
+    throw new ValidationError("source", "a customer order comes from 'kiosk' or 'qr'");
+  }
+  if (!principal && input.priority === "HIGH") throw new ValidationError("priority", "only staff may mark an order HIGH");
+
+  const foodIds = [...new Set(input.items.map((i) => i.foodId))];
+  const foods = await db.selectFrom("foods").selectAll().where("partnerId", "=", partner.id).where("id", "in", foodIds).execute();
+  const foodById = new Map(foods.map((f) => [f.id, f]));
+  const lines = input.items.map((item, index) => {
+    const food = foodById.get(item.foodId);
+    // A food of another partner is reported exactly like an unknown one.
+    if (!food) throw new ValidationError(`items.${index}.foodId`, "unknown food");
+    if (!food.available) throw new ValidationError(`items.${index}.foodId`, `'${food.name}' is not available`);
+    return {
+      foodId: food.id,
+      name: food.name,
+      station: food.station,
+      quantity: item.quantity,
+      unitPrice: Number(food.price),
+      unitSurcharge: Number(food.surcharge),
+      notes: item.notes?.trim() ? item.notes.trim() : null,
+    };
+  });
+  const totals = orderTotals({ items: lines, discount: 0 });
+  const day = businessDay({ at: now, timezone: partner.timezone, cutoverHour: partner.cutoverHour });
+  const createdAt = now.toISOString();
+  const trackingToken = newSecret("trk_");
+
+  const orderId = await mutate(db, async (trx, emit) => {
+    const ordinal = await nextDayCounter(trx, { partnerId: partner.id, businessDay: day, kind: "display" });
+    const inserted = await trx
+      .insertInto("orders")
+      .values({
+        partnerId: partner.id,
+        businessDay: day,
+        dayOrdinal: ordinal,
+        displayCode: displayCode(ordinal),
+        ticketNumber: null,
+        table: input.table?.trim() || null,
+        customer: input.customer?.trim() || null,
+        source,
+        priority: input.priority ?? "NORMAL",
+        status: "PENDING",
+        paymentMethod: null,
+        ...totals,
+        createdAt,
+        confirmedAt: null,
+        statusChangedAt: createdAt,
+        userId: null,
+        cashRegisterId: null,
+        courierName: null,
+        cancelReason: null,
+        trackingTokenHash: hashSecret(trackingToken),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const id = Number(inserted.id);
+    await trx
+      .insertInto("orderItems")
+      .values(lines.map((l, position) => ({ id: newId(), orderId: id, position, ...l, total: lineTotal(l) })))
+      .execute();
+    const order = (await loadOrder(trx, id))!;
+    await emit({ partnerId: partner.id, type: "order.created", orderId: id, payload: { order } });
+    return id;
+  });
+  return { order: (await loadOrder(db, orderId))!, trackingToken };
+}
+
+/**
+ * The next value of a per-partner, per-business-day counter. The upsert locks the counter row
+ * until commit, so concurrent confirms on PostgreSQL queue up instead of sharing a number.
+ */
+async function nextDayCounter(trx: Trx, key: { partnerId: string; businessDay: string; kind: "display" | "ticket" }) {
+  const row = await trx
+    .insertInto("dayCounters")
+    .values({ ...key, value: 1 })
+    .onConflict((oc) =>
+      oc.columns(["partnerId", "businessDay", "kind"]).doUpdateSet((eb) => ({ value: eb("dayCounters.value", "+", 1) })),
+    )
+    .returning("value")
+    .executeTakeFirstOrThrow();
+  return Number(row.value);
+}
+
+// --- lifecycle ------------------------------------------------------------------------------
+
+export type ConfirmInput = { paymentMethod: "CASH" | "CARD" | "OTHER"; discount?: string; cashRegisterId?: string | null };
+
+export async function confirmOrder({
+  db,
+  principal,
+  id,
+  input,
+  now = new Date(),
+}: {
+  db: Db;
+  principal: Principal;
+  id: number;
+  input: ConfirmInput;
+  now?: Date;
+}): Promise<OrderRecord> {
+  assertCan(principal, "orders:confirm");
+  const discount = input.discount === undefined ? 0 : parseMoney(input.discount, "discount");
+  return mutate(db, async (trx, emit) => {
+    const order = await visibleOrder(trx, principal, id);
+    if (order.status !== "PENDING") throw illegal(order, "CONFIRMED");
+    if (discount > order.subTotal + order.surcharge) {
+      throw new ValidationError("discount", "must not exceed subTotal + surcharge", {
+        max: (order.subTotal + order.surcharge) / 100,
+      });
+    }
+    const ticketNumber = await nextDayCounter(trx, { partnerId: order.partnerId, businessDay: order.businessDay, kind: "ticket" });
+    const at = now.toISOString();
+    const updated = await trx
+      .updateTable("orders")
+      .set({
+        status: "CONFIRMED",
+        ticketNumber,
+        paymentMethod: input.paymentMethod,
+        discount,
+        total: order.subTotal - discount + order.surcharge,
+        cashRegisterId: input.cashRegisterId ?? null,
+        userId: principal.kind === "user" ? principal.userId : null,
+        confirmedAt: at,
+        statusChangedAt: at,
+      })
+      .where("id", "=", id)
+      .where("status", "=", "PENDING")
+      .executeTakeFirst();
+    // Someone else confirmed or cancelled it between our read and our write.
+    if (Number(updated.numUpdatedRows) !== 1) throw illegal((await loadOrder(trx, id))!, "CONFIRMED");
+    const confirmed = (await loadOrder(trx, id))!;
+    await emit({ partnerId: order.partnerId, type: "order.confirmed", orderId: id, payload: { order: confirmed } });
+    return confirmed;
+  });
+}
+
+export async function changeStatus({
+  db,
+  principal,
+  id,
+  status,
+  reason,
+  now = new Date(),
+}: {
+  db: Db;
+  principal: Principal;
+  id: number;
+  status: OrderStatus;
+  reason?: string | null;
+  now?: Date;
+}): Promise<OrderRecord> {
+  if (status === "CANCELLED") assertCan(principal, "orders:cancel");
+  else if (!canSetStatus(principal, status)) throw new ForbiddenError(`not allowed to set status ${status}`);
+  if (status === "CONFIRMED") throw new ValidationError("status", "use POST /api/orders/{id}/confirm to confirm an order");
+  if (status === "PENDING") throw new ValidationError("status", "an order cannot go back to PENDING");
+  const cancelReason = reason?.trim() || null;
+  if (status === "CANCELLED" && !cancelReason) throw new ValidationError("reason", "a cancellation needs a reason");
+
+  return mutate(db, async (trx, emit) => {
+    const order = await visibleOrder(trx, principal, id);
+    if (!canTransition({ from: order.status, to: status, source: order.source })) throw illegal(order, status);
+    const updated = await trx
+      .updateTable("orders")
+      .set({
+        status,
+        statusChangedAt: now.toISOString(),
+        ...(status === "CANCELLED" ? { cancelReason } : {}),
+      })
+      .where("id", "=", id)
+      .where("status", "=", order.status)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) throw illegal((await loadOrder(trx, id))!, status);
+    const changed = (await loadOrder(trx, id))!;
+    await emit({
+      partnerId: order.partnerId,
+      type: "order.status",
+      orderId: id,
+      payload: { order: changed, from: order.status, to: status, reason: cancelReason },
+    });
+    return changed;
+  });
+}
+
+export async function reprintOrder({
+  db,
+  principal,
+  id,
+  orderItemIds,
+  receipt,
+}: {
+  db: Db;
+  principal: Principal;
+  id: number;
+  orderItemIds: readonly string[];
+  receipt: boolean;
+}): Promise<{ order: OrderRecord; orderItemIds: string[]; receipt: boolean }> {
+  assertCan(principal, "orders:reprint");
+  if (orderItemIds.length === 0 && !receipt) {
+    throw new ValidationError("orderItemIds", "choose at least one item or the receipt");
+  }
+  return mutate(db, async (trx, emit) => {
+    const order = await visibleOrder(trx, principal, id);
+    if (order.status === "PENDING" || order.status === "CANCELLED") {
+      throw new ConflictError(`a ${order.status} order cannot be reprinted`, { status: order.status });
+    }
+    const known = new Set(order.orderItems.map((i) => i.id));
+    orderItemIds.forEach((itemId, index) => {
+      if (!known.has(itemId)) throw new ValidationError(`orderItemIds.${index}`, "not an item of this order");
+    });
+    const ids = [...new Set(orderItemIds)];
+    await emit({ partnerId: order.partnerId, type: "order.reprinted", orderId: id, payload: { order, orderItemIds: ids, receipt } });
+    return { order, orderItemIds: ids, receipt };
+  });
+}
+
+async function visibleOrder(trx: Trx, principal: Principal, id: number): Promise<OrderRecord> {
+  const order = await loadOrder(trx, id);
+  if (!order) throw new NotFoundError("order");
+  assertPartnerVisible(principal, order.partnerId, "order");
+  return order;
+}
+
+function illegal(order: OrderRecord, to: string): ConflictError {
+  return new ConflictError(`cannot change a ${order.status} order to ${to}`, { status: order.status, requested: to });
+}
+
+// --- helpers shared with other lib modules ---------------------------------------------------
+
+export { mutate as runMutation };

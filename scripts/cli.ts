@@ -1,0 +1,112 @@
+/**
+ * `npm run pass -- <command>`: the operator's CLI (SPEC §7). Same configuration as the server;
+ * works whether the server runs or not (SQLite allows both processes; PostgreSQL anyway).
+ */
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig, setConfig } from "../lib/config";
+import { openAndPrepare } from "../lib/bootstrap";
+import { createDeviceToken, createUser, revokeDeviceToken, type TokenRole, type UserRole } from "../lib/auth";
+import { createPartner, findPartnerBySlug } from "../lib/orders";
+import { AppError } from "../lib/errors";
+import type { Db } from "../lib/db";
+
+const USAGE = `usage: npm run pass -- <command>
+  partner add --slug s --name n [--timezone Area/City] [--cutover-hour 4]
+  user add --partner s --role operator|kitchen|admin --username u --password p
+  token add --partner s --role operator|kitchen|printer|display|integration [--channels printer,display] [--name n] [--expires-in-days d]
+  token revoke --id i
+  migrate`;
+
+type Options = Record<string, string | undefined>;
+
+async function partnerId(db: Db, slug: string | undefined): Promise<string> {
+  if (!slug) throw new AppError(400, "USAGE", "--partner is required");
+  const partner = await findPartnerBySlug({ db, slug });
+  if (!partner) throw new AppError(404, "NOT_FOUND", `no partner '${slug}'`);
+  return partner.id;
+}
+
+function required(o: Options, name: string): string {
+  const v = o[name];
+  if (!v) throw new AppError(400, "USAGE", `--${name} is required`);
+  return v;
+}
+
+const COMMANDS: Record<string, (db: Db, o: Options) => Promise<void>> = {
+  "partner add": async (db, o) => {
+    const p = await createPartner({
+      db,
+      slug: required(o, "slug"),
+      name: required(o, "name"),
+      timezone: o.timezone ?? "UTC",
+      cutoverHour: o["cutover-hour"] === undefined ? 4 : Number(o["cutover-hour"]),
+    });
+    console.log(`partner ${p.slug} (${p.name}) created, id ${p.id}`);
+  },
+  "user add": async (db, o) => {
+    const role = required(o, "role") as UserRole;
+    const u = await createUser({
+      db,
+      partnerId: role === "admin" ? null : await partnerId(db, o.partner),
+      role,
+      username: required(o, "username"),
+      password: required(o, "password"),
+    });
+    console.log(`user ${u.username} (${u.role}) created, id ${u.id}`);
+  },
+  "token add": async (db, o) => {
+    const days = o["expires-in-days"] === undefined ? null : Number(o["expires-in-days"]);
+    if (days !== null && !(days > 0)) throw new AppError(400, "USAGE", "--expires-in-days must be a positive number");
+    const t = await createDeviceToken({
+      db,
+      partnerId: await partnerId(db, o.partner),
+      role: required(o, "role") as TokenRole,
+      channels: o.channels?.split(",").map((c) => c.trim()).filter(Boolean),
+      name: o.name,
+      expiresAt: days === null ? null : new Date(Date.now() + days * 86_400_000).toISOString(),
+    });
+    console.log(`token ${t.id} (${t.name}, role ${t.role}, channels ${t.channels.join(",")}) created; it is shown only once:`);
+    console.log(t.token);
+  },
+  "token revoke": async (db, o) => {
+    const id = required(o, "id");
+    if (!(await revokeDeviceToken({ db, id }))) throw new AppError(404, "NOT_FOUND", `no active token ${id}`);
+    console.log(`token ${id} revoked`);
+  },
+  migrate: async () => {
+    console.log("migrations applied");
+  },
+};
+
+async function main() {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    strict: true,
+    options: Object.fromEntries(
+      ["slug", "name", "timezone", "cutover-hour", "partner", "role", "username", "password", "channels", "expires-in-days", "id"].map(
+        (n) => [n, { type: "string" as const }],
+      ),
+    ),
+  });
+  const command = COMMANDS[positionals.slice(0, 2).join(" ")] ? positionals.slice(0, 2).join(" ") : positionals[0] ?? "";
+  const run = COMMANDS[command];
+  if (!run) {
+    console.error(USAGE);
+    process.exit(2);
+  }
+  const config = loadConfig();
+  setConfig(config);
+  const handle = await openAndPrepare({ config, log: (line) => console.error(line) });
+  try {
+    await run(handle.db, values as Options);
+  } finally {
+    await handle.destroy();
+  }
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError || err instanceof AppError) console.error(`pass: ${err.message}`);
+  else if (err instanceof TypeError && /Unknown option|Unexpected argument/.test(err.message)) console.error(`pass: ${err.message}\n${USAGE}`);
+  else console.error("pass:", err instanceof Error ? err.message : err);
+  process.exit(1);
+});
