@@ -69,7 +69,8 @@ function orderHead(o: OrderRecord) {
   };
 }
 
-const foodRef = (i: OrderItemRecord) => ({ id: i.foodId, name: i.name, printerId: i.station });
+// printerId routes the ticket to a station printer; a food without a station has none (null, as in seeds/003).
+const foodRef = (i: OrderItemRecord) => ({ id: i.foodId, name: i.name, printerId: i.station || null });
 
 /** cashier `new-order` */
 export function toCashierNewOrder(o: OrderRecord) {

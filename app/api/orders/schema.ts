@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ORDER_SOURCES } from "@/lib/orders/service";
-import { ORDER_STATUSES } from "@/lib/orders/status";
+import { ORDER_STATUSES, type OrderStatus } from "@/lib/orders/status";
 
 /**
  * Strict objects: a client that sends a price, a total or any other unknown field is refused
@@ -27,8 +27,15 @@ export const createOrderBody = z.strictObject({
 export const listOrdersQuery = z.strictObject({
   status: z
     .string()
-    .transform((s) => s.split(",").map((x) => x.trim().toUpperCase()).filter(Boolean))
-    .pipe(z.array(z.enum(ORDER_STATUSES)))
+    .transform((text, ctx) => {
+      const list = text.split(",").map((x) => x.trim().toUpperCase()).filter(Boolean);
+      const unknown = list.find((s) => !(ORDER_STATUSES as readonly string[]).includes(s));
+      if (unknown) {
+        ctx.addIssue({ code: "custom", message: `unknown status '${unknown}' (one of ${ORDER_STATUSES.join(", ")})` });
+        return z.NEVER;
+      }
+      return list as OrderStatus[];
+    })
     .optional(),
   since: z.iso.datetime({ offset: true }).optional(),
   partner: z.string().max(64).optional(),

@@ -1,0 +1,66 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config";
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "pass-config-"));
+
+describe("loadConfig", () => {
+  it("defaults to the embedded setup and keeps a generated secret across starts", () => {
+    const dir = tmp();
+    const a = loadConfig({ env: { DATA_DIR: dir } });
+    expect(a).toMatchObject({ port: 3000, dataDir: dir, databaseUrl: null, redisUrl: null, keepaliveMs: 15000, adminPassword: null });
+    expect(a.sessionSecret.length).toBeGreaterThanOrEqual(32);
+    expect(fs.statSync(path.join(dir, "session-secret")).mode & 0o777).toBe(0o600);
+    expect(loadConfig({ env: { DATA_DIR: dir } }).sessionSecret).toBe(a.sessionSecret);
+  });
+
+  it("reads every variable of SPEC §8", () => {
+    const c = loadConfig({
+      env: {
+        PORT: "8080",
+        DATA_DIR: tmp(),
+        DATABASE_URL: "postgres://u@h/db",
+        REDIS_URL: "redis://127.0.0.1:6379",
+        SESSION_SECRET: "s".repeat(40),
+        POS_UPSTREAM_URL: "https://pos.example/api/",
+        POS_UPSTREAM_TOKEN: "tok",
+        KEEPALIVE_MS: "5000",
+        PASS_ADMIN_PASSWORD: "correct horse",
+      },
+    });
+    expect(c).toMatchObject({
+      port: 8080,
+      databaseUrl: "postgres://u@h/db",
+      redisUrl: "redis://127.0.0.1:6379",
+      sessionSecret: "s".repeat(40),
+      posUpstreamUrl: "https://pos.example/api",
+      posUpstreamToken: "tok",
+      keepaliveMs: 5000,
+      adminPassword: "correct horse",
+    });
+  });
+
+  it.each([
+    [{ PORT: "abc" }, "PORT"],
+    [{ PORT: "70000" }, "PORT"],
+    [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
+    [{ REDIS_URL: "http://x" }, "REDIS_URL"],
+    [{ SESSION_SECRET: "short" }, "SESSION_SECRET"],
+    [{ POS_UPSTREAM_URL: "not a url" }, "POS_UPSTREAM_URL"],
+    [{ KEEPALIVE_MS: "10" }, "KEEPALIVE_MS"],
+    [{ PASS_ADMIN_PASSWORD: "123" }, "PASS_ADMIN_PASSWORD"],
+  ])("invalid %j fails with one line naming %s", (env, name) => {
+    let error: unknown;
+    try {
+      loadConfig({ env: { DATA_DIR: tmp(), ...env } });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message.startsWith(`invalid configuration: ${name} `)).toBe(true);
+    expect(message).not.toContain("\n");
+  });
+});

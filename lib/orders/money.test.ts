@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { formatMoney, lineTotal, orderTotals, parseMoney } from "./money";
+
+describe("formatMoney writes decimals as seeds/003 does", () => {
+  it.each([
+    [0, "0"],
+    [2500, "25"],
+    [1250, "12.5"],
+    [50, "0.5"],
+    [5, "0.05"],
+    [199, "1.99"],
+    [2600, "26"],
+    [-200, "-2"],
+    [123456789, "1234567.89"],
+  ])("%i minor units → %s", (minor, text) => {
+    expect(formatMoney(minor)).toBe(text);
+  });
+
+  it("refuses non-integers", () => {
+    expect(() => formatMoney(1.5)).toThrow(RangeError);
+    expect(() => formatMoney(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe("parseMoney", () => {
+  it.each([
+    ["0", 0],
+    ["2", 200],
+    ["2.5", 250],
+    ["2.50", 250],
+    ["0.05", 5],
+    [" 12.5 ", 1250],
+  ])("%j → %i", (text, minor) => {
+    expect(parseMoney(text, "discount")).toBe(minor);
+  });
+
+  it.each(["-1", "1.234", "abc", "", ".5", "1.", "1e3", "0x10", "1,5", "NaN", "Infinity", "9999999999"])(
+    "refuses %j naming the field",
+    (text) => {
+      expect(() => parseMoney(text, "discount")).toThrowError(expect.objectContaining({ status: 400, details: { field: "discount" } }));
+    },
+  );
+});
+
+describe("SPEC §2 formulas reproduce every figure of seeds/003", () => {
+  it("cashier new-order: 2 × 12.5, no surcharge, no discount", () => {
+    const items = [{ unitPrice: 1250, unitSurcharge: 0, quantity: 2 }];
+    expect(lineTotal(items[0]!)).toBe(2500); // "total": "25"
+    expect(orderTotals({ items, discount: 0 })).toEqual({ subTotal: 2500, surcharge: 0, discount: 0, total: 2500 });
+  });
+
+  it("printer confirmed-order / reprint-order: 2 × (12.5 + 0.5), discount 2", () => {
+    const items = [{ unitPrice: 1250, unitSurcharge: 50, quantity: 2 }];
+    expect(formatMoney(lineTotal(items[0]!))).toBe("26");
+    const t = orderTotals({ items, discount: 200 });
+    expect([t.subTotal, t.discount, t.surcharge, t.total].map(formatMoney)).toEqual(["25", "2", "1", "24"]);
+  });
+
+  it("sums several lines", () => {
+    const t = orderTotals({
+      items: [
+        { unitPrice: 1250, unitSurcharge: 50, quantity: 3 },
+        { unitPrice: 450, unitSurcharge: 0, quantity: 1 },
+      ],
+      discount: 100,
+    });
+    expect(t).toEqual({ subTotal: 4200, surcharge: 150, discount: 100, total: 4250 });
+  });
+});

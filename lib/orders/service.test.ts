@@ -1,0 +1,241 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openTestDb, testTargets, type TestDb } from "../testing/db";
+import { makePartner, makeToken, makeUser } from "../testing/fixtures";
+import { readEvents, logPosition } from "../realtime/log";
+import { committedEvents } from "../realtime/notify";
+import type { Principal } from "../auth";
+import { changeStatus, confirmOrder, createOrder, getOrder, listOrders, reprintOrder } from "./service";
+import { updateFood } from "./menu";
+
+describe.each(testTargets())("orders domain on $label", ({ dialect, skipReason }) => {
+  let t: TestDb;
+  let demo: Awaited<ReturnType<typeof makePartner>>;
+  let other: Awaited<ReturnType<typeof makePartner>>;
+  let operator: Principal;
+  let kitchen: Principal;
+  let admin: Principal;
+  let otherOperator: Principal;
+
+  beforeAll(async () => {
+    if (skipReason) return;
+    t = await openTestDb(dialect);
+    demo = await makePartner(t.db, "demo");
+    other = await makePartner(t.db, "other");
+    operator = (await makeUser(t.db, { partnerId: demo.partner.id, role: "operator", username: "op" })).principal;
+    kitchen = (await makeUser(t.db, { partnerId: demo.partner.id, role: "kitchen", username: "chef" })).principal;
+    admin = (await makeUser(t.db, { partnerId: null, role: "admin", username: "boss" })).principal;
+    otherOperator = (await makeUser(t.db, { partnerId: other.partner.id, role: "operator", username: "op2" })).principal;
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  const place = (partner = "demo", at?: Date) =>
+    createOrder({
+      db: t.db,
+      principal: null,
+      input: { partner, table: "3", items: [{ foodId: (partner === "demo" ? demo : other).food("Margherita").id, quantity: 2, notes: "Extra spicy" }] },
+      now: at,
+    });
+
+  it.skipIf(!!skipReason)("creates a PENDING order with menu prices, a display code and an order.created event in one go", async () => {
+    const before = await logPosition({ db: t.db });
+    const { order, trackingToken } = await place();
+    expect(order).toMatchObject({
+      status: "PENDING",
+      displayCode: expect.stringMatching(/^A\d\d$/),
+      ticketNumber: null,
+      subTotal: 2500,
+      surcharge: 100,
+      discount: 0,
+      total: 2600,
+      table: "3",
+      source: "qr",
+    });
+    expect(order.orderItems).toEqual([
+      expect.objectContaining({ quantity: 2, unitPrice: 1250, unitSurcharge: 50, total: 2600, notes: "Extra spicy", name: "Margherita", station: "oven" }),
+    ]);
+    expect(trackingToken).toMatch(/^trk_/);
+    const events = await readEvents({ db: t.db, afterId: before.lastEventId, limit: 10 });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ id: before.lastEventId + 1, type: "order.created", orderId: order.id, partnerId: demo.partner.id });
+    expect((events[0]!.payload as { order: unknown }).order).toEqual(order);
+  });
+
+  it.skipIf(!!skipReason)("display codes and tickets count per partner per business day", async () => {
+    const day1 = new Date("2030-03-01T12:00:00Z");
+    const a = await place("demo", day1);
+    const b = await place("demo", day1);
+    const c = await place("other", day1);
+    expect([a.order.displayCode, b.order.displayCode, c.order.displayCode]).toEqual(["A01", "A02", "A01"]);
+    // 02:00 the next morning is still the same business day (cut-over 04:00)...
+    const late = await place("demo", new Date("2030-03-02T02:00:00Z"));
+    expect(late.order.displayCode).toBe("A03");
+    // ...05:00 starts a new one.
+    const next = await place("demo", new Date("2030-03-02T05:00:00Z"));
+    expect(next.order.displayCode).toBe("A01");
+    const tb = await confirmOrder({ db: t.db, principal: operator, id: b.order.id, input: { paymentMethod: "CARD" } });
+    const ta = await confirmOrder({ db: t.db, principal: operator, id: a.order.id, input: { paymentMethod: "CASH" } });
+    const tn = await confirmOrder({ db: t.db, principal: operator, id: next.order.id, input: { paymentMethod: "CASH" } });
+    expect([tb.ticketNumber, ta.ticketNumber, tn.ticketNumber]).toEqual([1, 2, 1]);
+  });
+
+  it.skipIf(!!skipReason)("confirm applies the discount, records who confirmed and logs order.confirmed", async () => {
+    const { order } = await place();
+    const before = await logPosition({ db: t.db });
+    const confirmed = await confirmOrder({
+      db: t.db,
+      principal: operator,
+      id: order.id,
+      input: { paymentMethod: "CASH", discount: "2", cashRegisterId: "till-1" },
+    });
+    expect(confirmed).toMatchObject({
+      status: "CONFIRMED",
+      paymentMethod: "CASH",
+      subTotal: 2500,
+      discount: 200,
+      surcharge: 100,
+      total: 2400,
+      cashRegisterId: "till-1",
+      userId: operator.kind === "user" ? operator.userId : null,
+    });
+    expect(confirmed.ticketNumber).toBeGreaterThan(0);
+    expect(confirmed.confirmedAt).not.toBeNull();
+    const events = await readEvents({ db: t.db, afterId: before.lastEventId, limit: 10 });
+    expect(events.map((e) => e.type)).toEqual(["order.confirmed"]);
+  });
+
+  it.skipIf(!!skipReason)("refuses illegal transitions with 409 and the current status, changing nothing", async () => {
+    const { order } = await place();
+    await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CASH" } });
+    const before = await logPosition({ db: t.db });
+    await expect(confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CASH" } })).rejects.toMatchObject({
+      status: 409,
+      details: { status: "CONFIRMED" },
+    });
+    await expect(changeStatus({ db: t.db, principal: operator, id: order.id, status: "PICKED_UP" })).rejects.toMatchObject({
+      status: 409,
+      details: { status: "CONFIRMED" },
+    });
+    expect((await logPosition({ db: t.db })).lastEventId).toBe(before.lastEventId);
+
+    const cancelled = (await place()).order;
+    await changeStatus({ db: t.db, principal: operator, id: cancelled.id, status: "CANCELLED", reason: "customer left" });
+    await expect(confirmOrder({ db: t.db, principal: operator, id: cancelled.id, input: { paymentMethod: "CASH" } })).rejects.toMatchObject({
+      status: 409,
+      details: { status: "CANCELLED" },
+    });
+  });
+
+  it.skipIf(!!skipReason)("walks the whole lifecycle with recall, and the kitchen may not cancel", async () => {
+    const { order } = await place();
+    await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CARD" } });
+    await expect(changeStatus({ db: t.db, principal: kitchen, id: order.id, status: "CANCELLED", reason: "x" })).rejects.toMatchObject({ status: 403 });
+    expect((await changeStatus({ db: t.db, principal: kitchen, id: order.id, status: "PREPARING" })).status).toBe("PREPARING");
+    expect((await changeStatus({ db: t.db, principal: kitchen, id: order.id, status: "READY" })).status).toBe("READY");
+    expect((await changeStatus({ db: t.db, principal: kitchen, id: order.id, status: "PREPARING" })).status).toBe("PREPARING");
+    expect((await changeStatus({ db: t.db, principal: kitchen, id: order.id, status: "READY" })).status).toBe("READY");
+    const done = await changeStatus({ db: t.db, principal: operator, id: order.id, status: "PICKED_UP" });
+    expect(done.status).toBe("PICKED_UP");
+    await expect(changeStatus({ db: t.db, principal: operator, id: order.id, status: "DELIVERED" })).rejects.toMatchObject({ status: 409 });
+  });
+
+  it.skipIf(!!skipReason)("a cancellation needs a reason and keeps it", async () => {
+    const { order } = await place();
+    await expect(changeStatus({ db: t.db, principal: operator, id: order.id, status: "CANCELLED" })).rejects.toMatchObject({
+      status: 400,
+      details: { field: "reason" },
+    });
+    const c = await changeStatus({ db: t.db, principal: operator, id: order.id, status: "CANCELLED", reason: "  out of dough " });
+    expect(c).toMatchObject({ status: "CANCELLED", cancelReason: "out of dough" });
+  });
+
+  it.skipIf(!!skipReason)("another partner's order is not found, for every operation", async () => {
+    const { order } = await place();
+    const notFound = { status: 404, code: "NOT_FOUND" };
+    await expect(getOrder({ db: t.db, principal: otherOperator, id: order.id })).rejects.toMatchObject(notFound);
+    await expect(confirmOrder({ db: t.db, principal: otherOperator, id: order.id, input: { paymentMethod: "CASH" } })).rejects.toMatchObject(notFound);
+    await expect(changeStatus({ db: t.db, principal: otherOperator, id: order.id, status: "CANCELLED", reason: "x" })).rejects.toMatchObject(notFound);
+    await expect(reprintOrder({ db: t.db, principal: otherOperator, id: order.id, orderItemIds: [], receipt: true })).rejects.toMatchObject(notFound);
+    await expect(updateFood({ db: t.db, principal: otherOperator, id: demo.food("Fries").id, patch: { available: false } })).rejects.toMatchObject(notFound);
+    expect((await getOrder({ db: t.db, principal: admin, id: order.id })).id).toBe(order.id);
+    const list = await listOrders({ db: t.db, principal: otherOperator });
+    expect(list.orders.every((o) => o.partnerId === other.partner.id)).toBe(true);
+  });
+
+  it.skipIf(!!skipReason)("reprint logs the chosen items and receipt flag; unknown items are refused by index", async () => {
+    const { order } = await place();
+    await expect(reprintOrder({ db: t.db, principal: operator, id: order.id, orderItemIds: [], receipt: true })).rejects.toMatchObject({ status: 409 });
+    await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CASH" } });
+    const itemId = order.orderItems[0]!.id;
+    await expect(
+      reprintOrder({ db: t.db, principal: operator, id: order.id, orderItemIds: [itemId, "nope"], receipt: false }),
+    ).rejects.toMatchObject({ status: 400, details: { field: "orderItemIds.1" } });
+    const before = await logPosition({ db: t.db });
+    await reprintOrder({ db: t.db, principal: operator, id: order.id, orderItemIds: [itemId], receipt: true });
+    const [event] = await readEvents({ db: t.db, afterId: before.lastEventId, limit: 5 });
+    expect(event).toMatchObject({ type: "order.reprinted", payload: { orderItemIds: [itemId], receipt: true } });
+  });
+
+  it.skipIf(!!skipReason)("a failed change writes neither the change nor its event", async () => {
+    const { order } = await place();
+    const before = await logPosition({ db: t.db });
+    await expect(
+      confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CASH", discount: "27" } }),
+    ).rejects.toMatchObject({ status: 400, details: { field: "discount" } });
+    expect((await getOrder({ db: t.db, principal: operator, id: order.id })).status).toBe("PENDING");
+    expect((await logPosition({ db: t.db })).lastEventId).toBe(before.lastEventId);
+    // The boundary itself is allowed: discount = subTotal + surcharge.
+    const zero = await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "OTHER", discount: "26" } });
+    expect(zero.total).toBe(0);
+  });
+
+  it.skipIf(!!skipReason)("announces events only after they commit", async () => {
+    const seen: number[] = [];
+    const listener = (events: { id: number }[]) => seen.push(...events.map((e) => e.id));
+    committedEvents().on("committed", listener);
+    try {
+      const { order } = await place();
+      const [event] = await readEvents({ db: t.db, afterId: (await logPosition({ db: t.db })).lastEventId - 1, limit: 1 });
+      expect(seen).toEqual([event!.id]);
+      expect(event!.orderId).toBe(order.id);
+    } finally {
+      committedEvents().off("committed", listener);
+    }
+  });
+
+  it.skipIf(!!skipReason)("food updates are partner-scoped, logged, and unavailable foods cannot be ordered", async () => {
+    const fries = demo.food("Fries");
+    const before = await logPosition({ db: t.db });
+    const dto = await updateFood({ db: t.db, principal: operator, id: fries.id, patch: { available: false, price: "4.9" } });
+    expect(dto).toMatchObject({ available: false, price: "4.9" });
+    const [event] = await readEvents({ db: t.db, afterId: before.lastEventId, limit: 5 });
+    expect(event).toMatchObject({ type: "food.updated", payload: { changed: { available: false, price: "4.9" } } });
+    await expect(
+      createOrder({ db: t.db, principal: null, input: { partner: "demo", items: [{ foodId: fries.id, quantity: 1 }] } }),
+    ).rejects.toMatchObject({ status: 400, details: { field: "items.0.foodId" } });
+    await updateFood({ db: t.db, principal: operator, id: fries.id, patch: { available: true, price: "4.5" } });
+  });
+
+  it.skipIf(!!skipReason)("tokens act for their partner only", async () => {
+    const integration = await makeToken(t.db, { partnerId: demo.partner.id, role: "integration" });
+    const principal: Principal = {
+      kind: "token",
+      tokenId: integration.id,
+      name: integration.name,
+      role: "integration",
+      partnerId: demo.partner.id,
+      channels: integration.channels,
+    };
+    const { order } = await createOrder({
+      db: t.db,
+      principal,
+      input: { partner: "demo", items: [{ foodId: demo.food("Lemonade").id, quantity: 1 }] },
+    });
+    expect(order.source).toBe("api");
+    await expect(
+      createOrder({ db: t.db, principal, input: { partner: "other", items: [{ foodId: other.food("Lemonade").id, quantity: 1 }] } }),
+    ).rejects.toMatchObject({ status: 404 });
+    await expect(confirmOrder({ db: t.db, principal, id: order.id, input: { paymentMethod: "CASH" } })).rejects.toMatchObject({ status: 403 });
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * Real databases for tests: SQLite in a temporary folder always, PostgreSQL when DATABASE_URL
+ * is set (each test file in a schema of its own, dropped afterwards). With REQUIRE_SERVICES=1
+ * a missing DATABASE_URL is an error, not a skip.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import crypto from "node:crypto";
+import pg from "pg";
+import { setConfig, type Config } from "../config";
+import { openDatabase, migrateToLatest, setDbHandle, type DbHandle, type Dialect } from "../db";
+
+export const TEST_SESSION_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
+
+export function requireServices(): boolean {
+  return process.env.REQUIRE_SERVICES === "1";
+}
+
+export type TestTarget = { dialect: Dialect; label: string; skipReason: string | null };
+
+/** The dialects a data test runs on; a PostgreSQL entry carries a visible skip reason when unavailable. */
+export function testTargets(): TestTarget[] {
+  const pgUrl = process.env.DATABASE_URL;
+  if (!pgUrl && requireServices()) throw new Error("REQUIRE_SERVICES=1 but DATABASE_URL is not set");
+  return [
+    { dialect: "sqlite", label: "sqlite", skipReason: null },
+    {
+      dialect: "postgres",
+      label: pgUrl ? "postgres" : "postgres (SKIPPED: set DATABASE_URL to run on PostgreSQL)",
+      skipReason: pgUrl ? null : "DATABASE_URL not set",
+    },
+  ];
+}
+
+export type TestDb = DbHandle & { config: Config; cleanup(): Promise<void> };
+
+export async function openTestDb(dialect: Dialect): Promise<TestDb> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pass-test-"));
+  let databaseUrl: string | null = null;
+  let schema: string | null = null;
+  if (dialect === "postgres") {
+    const base = process.env.DATABASE_URL;
+    if (!base) throw new Error("DATABASE_URL is not set");
+    schema = `t_${crypto.randomBytes(6).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+    databaseUrl = withSearchPath(base, schema);
+  }
+  const config: Config = {
+    port: 0,
+    dataDir,
+    databaseUrl,
+    redisUrl: null,
+    sessionSecret: TEST_SESSION_SECRET,
+    posUpstreamUrl: null,
+    posUpstreamToken: null,
+    keepaliveMs: 15_000,
+    adminPassword: null,
+  };
+  setConfig(config);
+  const handle = openDatabase({ databaseUrl, dataDir });
+  await migrateToLatest(handle);
+  setDbHandle(handle);
+  return {
+    ...handle,
+    config,
+    async cleanup() {
+      await handle.destroy();
+      if (schema && process.env.DATABASE_URL) {
+        const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+        await admin.connect();
+        await admin.query(`drop schema ${schema} cascade`);
+        await admin.end();
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function withSearchPath(url: string, schema: string): string {
+  const u = new URL(url);
+  u.searchParams.set("options", `-c search_path=${schema}`);
+  return u.toString();
+}
