@@ -7,14 +7,14 @@ import { LogoutButton } from "./logout-button";
 
 export const dynamic = "force-dynamic";
 
-type Screen = { href: string; title: string; what: string; channel: string; key: string };
+type Screen = { href: string; title: string; what: string; channel: string };
 
 const SCREENS: Screen[] = [
-  { href: "/cashier", title: "Cashier", what: "Confirm incoming orders, reprint, cancel", channel: "cashier", key: "C" },
-  { href: "/kitchen", title: "Kitchen", what: "Tickets by station: start, bump, recall", channel: "kitchen", key: "K" },
-  { href: "/board", title: "Board", what: "Preparing and ready numbers for guests", channel: "display", key: "B" },
-  { href: "/printer", title: "Printer", what: "Kitchen tickets and receipts", channel: "printer", key: "P" },
-  { href: "/dashboard", title: "Dashboard", what: "Every order live, today's figures", channel: "partner", key: "D" },
+  { href: "/cashier", title: "Cashier", what: "Confirm incoming orders, reprint, cancel", channel: "cashier" },
+  { href: "/kitchen", title: "Kitchen", what: "Tickets by station: start, bump, recall", channel: "kitchen" },
+  { href: "/board", title: "Board", what: "Preparing and ready numbers for guests", channel: "display" },
+  { href: "/printer", title: "Printer", what: "Kitchen tickets and receipts", channel: "printer" },
+  { href: "/dashboard", title: "Dashboard", what: "Every order live, today's figures", channel: "partner" },
 ];
 
 export default async function HomePage() {

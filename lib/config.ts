@@ -47,7 +47,7 @@ const envSchema = z.object({
   PASS_ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(8, "must be at least 8 characters").optional()),
 });
 
-export function loadConfig({ env = process.env }: { env?: NodeJS.ProcessEnv } = {}): Config {
+export function loadConfig({ env = process.env }: { env?: Record<string, string | undefined> } = {}): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

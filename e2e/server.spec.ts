@@ -1,0 +1,170 @@
+/**
+ * server.ts as an operator meets it: first start on an empty folder, the CLI beside a running
+ * server, SIGTERM, a taken port and bad configuration. Real processes, real sockets.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const SERVER = path.join(ROOT, "dist", "server.mjs");
+const CLI = path.join(ROOT, "dist", "pass.mjs");
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+type Started = { child: ChildProcess; port: number; dataDir: string; output: () => string; exited: Promise<number | null> };
+
+async function startServer(env: Record<string, string> = {}): Promise<Started> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pass-e2e-"));
+  const port = await freePort();
+  const child = spawn(process.execPath, [SERVER], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "", PASS_ADMIN_PASSWORD: "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const deadline = Date.now() + 30_000;
+  while (!out.includes("pass: ready on")) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, port, dataDir, output: () => out, exited };
+}
+
+function cli(dataDir: string, args: string[]) {
+  return spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "" },
+    encoding: "utf8",
+  });
+}
+
+test("first start seeds the demo restaurant and prints a random admin password once", async () => {
+  const s = await startServer();
+  try {
+    const file = path.join(s.dataDir, "admin-password");
+    const password = fs.readFileSync(file, "utf8").trim();
+    expect(password.length).toBeGreaterThanOrEqual(12);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(s.output()).toContain(`password ${password}`);
+    const menu = await (await fetch(`http://127.0.0.1:${s.port}/api/menu?partner=demo`)).json();
+    expect(menu.partner.name).toBe("Demo Diner");
+    expect(menu.foods.length).toBeGreaterThanOrEqual(12);
+    expect(new Set(menu.foods.map((f: { station: string }) => f.station))).toEqual(new Set(["grill", "fryer", "bar", "cold"]));
+    const login = await fetch(`http://127.0.0.1:${s.port}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin", password }),
+    });
+    expect(login.status).toBe(200);
+  } finally {
+    s.child.kill("SIGKILL");
+  }
+  // A second start on the same folder does not print a password again.
+  const again = await startServer({ DATA_DIR: s.dataDir });
+  try {
+    expect(again.output()).not.toContain("password");
+  } finally {
+    again.child.kill("SIGKILL");
+  }
+});
+
+test("the running server sees what the CLI writes, without a restart", async () => {
+  const s = await startServer();
+  try {
+    const partner = cli(s.dataDir, ["partner", "add", "--slug", "corner", "--name", "Corner Café"]);
+    expect(partner.status, partner.stderr).toBe(0);
+    const added = cli(s.dataDir, ["token", "add", "--partner", "corner", "--role", "integration", "--name", "kiosk"]);
+    expect(added.status, added.stderr).toBe(0);
+    const token = added.stdout.trim().split("\n").at(-1)!;
+    expect(token).toMatch(/^pass_[\w-]{40,}$/);
+    const tokenId = /token (\S+) \(/.exec(added.stdout)![1]!;
+
+    const menu = await (await fetch(`http://127.0.0.1:${s.port}/api/menu?partner=corner`)).json();
+    expect(menu.partner.name).toBe("Corner Café");
+    const list = await fetch(`http://127.0.0.1:${s.port}/api/orders`, { headers: { authorization: `Bearer ${token}` } });
+    expect(list.status).toBe(200);
+
+    const revoked = cli(s.dataDir, ["token", "revoke", "--id", tokenId]);
+    expect(revoked.status, revoked.stderr).toBe(0);
+    const refused = await fetch(`http://127.0.0.1:${s.port}/api/orders`, { headers: { authorization: `Bearer ${token}` } });
+    expect(refused.status).toBe(401);
+
+    const user = cli(s.dataDir, ["user", "add", "--partner", "corner", "--role", "kitchen", "--username", "chef", "--password", "chef-password"]);
+    expect(user.status, user.stderr).toBe(0);
+    const login = await fetch(`http://127.0.0.1:${s.port}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "chef", password: "chef-password" }),
+    });
+    expect(login.status).toBe(200);
+
+    const bad = cli(s.dataDir, ["token", "add", "--partner", "nowhere", "--role", "printer"]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("no partner 'nowhere'");
+    const usage = cli(s.dataDir, ["frobnicate"]);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toContain("usage: npm run pass");
+  } finally {
+    s.child.kill("SIGKILL");
+  }
+});
+
+test("SIGTERM stops the server within 5 s, also with a client connected", async () => {
+  const s = await startServer();
+  // An open keep-alive connection must not hold the shutdown.
+  const agentSocket = net.connect(s.port, "127.0.0.1");
+  await new Promise((r) => agentSocket.once("connect", r));
+  agentSocket.write(`GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n`);
+  await new Promise((r) => agentSocket.once("data", r));
+  const started = Date.now();
+  s.child.kill("SIGTERM");
+  const code = await s.exited;
+  const took = Date.now() - started;
+  agentSocket.destroy();
+  expect(code).toBe(0);
+  expect(took).toBeLessThan(5_000);
+  expect(s.output()).toContain("SIGTERM received");
+});
+
+test("a port already in use exits non-zero with a clear error", async () => {
+  const s = await startServer();
+  try {
+    const second = spawnSync(process.execPath, [SERVER], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: "production", PORT: String(s.port), DATA_DIR: s.dataDir, DATABASE_URL: "", REDIS_URL: "" },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(second.status).toBe(1);
+    expect(second.stderr).toContain(`pass: cannot listen: port ${s.port} is already in use`);
+  } finally {
+    s.child.kill("SIGKILL");
+  }
+});
+
+test("invalid configuration fails at start with one clear line", () => {
+  const res = spawnSync(process.execPath, [SERVER], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: "production", PORT: "3000", KEEPALIVE_MS: "soon", DATA_DIR: os.tmpdir() },
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  expect(res.status).toBe(1);
+  const lines = res.stderr.trim().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^pass: invalid configuration: KEEPALIVE_MS /);
+});
