@@ -10,6 +10,8 @@ import next from "next";
 import { ConfigError, loadConfig, setConfig } from "./lib/config";
 import { setDbHandle } from "./lib/db";
 import { openAndPrepare } from "./lib/bootstrap";
+import { isSsePath, setHub } from "./lib/realtime";
+import { startRealtime } from "./lib/realtime/runtime";
 
 const SHUTDOWN_DEADLINE_MS = 4_500;
 
@@ -22,11 +24,21 @@ async function main() {
   setDbHandle(handle);
   console.log(`pass: database ${handle.dialect} at ${handle.location}`);
 
+  const realtime = await startRealtime({ db: handle.db, config });
+  setHub(realtime.hub);
+  console.log(`pass: live fan-out ${realtime.bus.kind}${config.posUpstreamUrl ? `, channels proxied from ${config.posUpstreamUrl}` : ""}`);
+
   const app = next({ dev, dir: path.resolve(import.meta.dirname, "..") });
   const nextHandler = app.getRequestHandler();
   await app.prepare();
 
   const server = http.createServer((req, res) => {
+    // Streams are answered here on Node's req/res, never through Next (SPEC §1).
+    const pathname = (req.url ?? "/").split("?", 1)[0]!;
+    if (isSsePath(pathname)) {
+      void realtime.handle(req, res);
+      return;
+    }
     nextHandler(req, res).catch((err) => {
       console.error("pass: request failed", err);
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
@@ -70,6 +82,8 @@ async function main() {
       await handle.destroy().catch(() => undefined);
       process.exit(0);
     });
+    // Every stream is told to come back shortly, then ends; its socket then closes.
+    void realtime.stop({ reconnectAfter: 2 }).catch(() => undefined);
     // Keep-alive connections with no request in flight would hold close() open.
     server.closeIdleConnections();
   };

@@ -17,6 +17,8 @@ export type Config = {
   posUpstreamUrl: string | null;
   posUpstreamToken: string | null;
   keepaliveMs: number;
+  /** Live streams end after this long and clients resume by id (SPEC §4: 10 min). */
+  streamMaxLifeMs: number;
   adminPassword: string | null;
 };
 
@@ -44,6 +46,7 @@ const envSchema = z.object({
   POS_UPSTREAM_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
   POS_UPSTREAM_TOKEN: z.preprocess(emptyAsUndefined, z.string().optional()),
   KEEPALIVE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(300_000).default(15_000)),
+  STREAM_MAX_LIFE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1_000).max(86_400_000).default(600_000)),
   PASS_ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(8, "must be at least 8 characters").optional()),
 });
 
@@ -64,6 +67,7 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
     posUpstreamUrl: e.POS_UPSTREAM_URL?.replace(/\/+$/, "") ?? null,
     posUpstreamToken: e.POS_UPSTREAM_TOKEN ?? null,
     keepaliveMs: e.KEEPALIVE_MS,
+    streamMaxLifeMs: e.STREAM_MAX_LIFE_MS,
     adminPassword: e.PASS_ADMIN_PASSWORD ?? null,
   };
 }

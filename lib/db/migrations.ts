@@ -156,6 +156,17 @@ const migrations: Record<string, PortableMigration> = {
       await db.insertInto("logMeta").values({ id: 1, lastEventId: 0, epoch }).execute();
     },
   }),
+  "0002_event_retention": () => ({
+    async up(db: Kysely<any>) {
+      // Per partner, the highest event id removed by pruning: a resume from below it has a hole.
+      await db.schema
+        .createTable("eventRetention")
+        .addColumn("partnerId", "text", (c) => c.primaryKey())
+        .addColumn("prunedThrough", "integer", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("events_created").on("events").column("createdAt").execute();
+    },
+  }),
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -16,6 +16,7 @@ export type Database = {
   dayCounters: DayCountersTable;
   events: EventsTable;
   logMeta: LogMetaTable;
+  eventRetention: EventRetentionTable;
 };
 
 export type PartnersTable = {
@@ -136,4 +137,9 @@ export type LogMetaTable = {
   id: number;
   lastEventId: number;
   epoch: string;
+};
+
+export type EventRetentionTable = {
+  partnerId: string;
+  prunedThrough: number;
 };

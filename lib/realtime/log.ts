@@ -48,21 +48,26 @@ export async function appendEvent<P>({
   return event;
 }
 
-/** Events after `afterId` in id order, for one partner or all; at most `limit`. */
-export async function readEvents({
-  db,
-  partnerId,
-  afterId,
-  limit,
-}: {
+type EventFilter = {
   db: Db;
   partnerId?: string | null;
   afterId: number;
-  limit: number;
-}): Promise<LoggedEvent[]> {
-  let q = db.selectFrom("events").selectAll().where("id", ">", afterId);
+  /** Inclusive upper bound. */
+  uptoId?: number;
+  types?: readonly EventType[];
+};
+
+function filtered({ db, partnerId, afterId, uptoId, types }: EventFilter) {
+  let q = db.selectFrom("events").where("id", ">", afterId);
+  if (uptoId !== undefined) q = q.where("id", "<=", uptoId);
   if (partnerId) q = q.where("partnerId", "=", partnerId);
-  const rows = await q.orderBy("id", "asc").limit(limit).execute();
+  if (types) q = q.where("type", "in", types.length ? [...types] : ["-"]);
+  return q;
+}
+
+/** Events after `afterId` in id order, for one partner or all, optionally of some types only; at most `limit`. */
+export async function readEvents(filter: EventFilter & { limit: number }): Promise<LoggedEvent[]> {
+  const rows = await filtered(filter).selectAll().orderBy("id", "asc").limit(filter.limit).execute();
   return rows.map((r) => ({
     id: Number(r.id),
     partnerId: r.partnerId,
@@ -77,4 +82,73 @@ export async function readEvents({
 export async function logPosition({ db }: { db: Db }): Promise<{ lastEventId: number; epoch: string }> {
   const row = await db.selectFrom("logMeta").select(["lastEventId", "epoch"]).where("id", "=", 1).executeTakeFirstOrThrow();
   return { lastEventId: Number(row.lastEventId), epoch: row.epoch };
+}
+
+export async function countEvents(filter: EventFilter): Promise<number> {
+  const row = await filtered(filter).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * The highest id pruning has removed for a partner (or for any partner, when null): a client
+ * resuming from below it would miss events, so it must reload its snapshot instead.
+ */
+export async function prunedThrough({ db, partnerId }: { db: Db; partnerId: string | null }): Promise<number> {
+  let q = db.selectFrom("eventRetention").select((eb) => eb.fn.max("prunedThrough").as("through"));
+  if (partnerId) q = q.where("partnerId", "=", partnerId);
+  const row = await q.executeTakeFirst();
+  return Number(row?.through ?? 0);
+}
+
+/**
+ * Retention (SPEC §4): keep at least `minAgeMs` (24 h) and at least `minPerPartner` (100 000)
+ * events per partner, whichever keeps more. Safe to run on several nodes at once.
+ */
+export async function pruneEvents({
+  db,
+  now = new Date(),
+  minAgeMs = 24 * 3_600_000,
+  minPerPartner = 100_000,
+}: {
+  db: Db;
+  now?: Date;
+  minAgeMs?: number;
+  minPerPartner?: number;
+}): Promise<number> {
+  const cutoff = new Date(now.getTime() - minAgeMs).toISOString();
+  const partners = await db.selectFrom("events").select("partnerId").distinct().execute();
+  let removed = 0;
+  for (const { partnerId } of partners) {
+    // The newest `minPerPartner` events stay whatever their age.
+    const keepFrom = await db
+      .selectFrom("events")
+      .select("id")
+      .where("partnerId", "=", partnerId)
+      .orderBy("id", "desc")
+      .offset(minPerPartner - 1)
+      .limit(1)
+      .executeTakeFirst();
+    if (!keepFrom) continue;
+    const newestOld = await db
+      .selectFrom("events")
+      .select((eb) => eb.fn.max("id").as("id"))
+      .where("partnerId", "=", partnerId)
+      .where("id", "<", Number(keepFrom.id))
+      .where("createdAt", "<", cutoff)
+      .executeTakeFirst();
+    const through = Number(newestOld?.id ?? 0);
+    if (!through) continue;
+    removed += await db.transaction().execute(async (trx) => {
+      const current = await trx.selectFrom("eventRetention").select("prunedThrough").where("partnerId", "=", partnerId).executeTakeFirst();
+      const mark = Math.max(through, Number(current?.prunedThrough ?? 0));
+      await trx
+        .insertInto("eventRetention")
+        .values({ partnerId, prunedThrough: mark })
+        .onConflict((oc) => oc.column("partnerId").doUpdateSet({ prunedThrough: mark }))
+        .execute();
+      const result = await trx.deleteFrom("events").where("partnerId", "=", partnerId).where("id", "<=", mark).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
+  }
+  return removed;
 }

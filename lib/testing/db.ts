@@ -58,6 +58,7 @@ export async function openTestDb(dialect: Dialect): Promise<TestDb> {
     posUpstreamUrl: null,
     posUpstreamToken: null,
     keepaliveMs: 15_000,
+    streamMaxLifeMs: 600_000,
     adminPassword: null,
   };
   setConfig(config);

@@ -1,0 +1,328 @@
+import "server-only";
+import type { Channel } from "../auth/access";
+import type { Db } from "../db";
+import type { PartnerInfo } from "../orders/dto";
+import type { EventBus } from "./bus";
+import { CHANNEL_EVENT_TYPES, projectEvent } from "./channels";
+import { countEvents, logPosition, prunedThrough, pruneEvents, readEvents, type LoggedEvent } from "./log";
+import { KEEPALIVE, formatFrame } from "./sse";
+
+/**
+ * One hub per process: it takes committed events from the bus, puts them in id order (reading
+ * the log for any gap), renders each event once per channel, and writes the same bytes to every
+ * subscribed stream. It also keeps the most recent events in memory so that most reconnects
+ * replay without touching the database.
+ */
+
+/** What the hub needs from a live stream; lib/realtime/handler implements it on Node's res. */
+export interface Subscriber {
+  readonly channel: Channel;
+  /** null = every partner (admin). */
+  readonly partnerId: string | null;
+  /** Called with the rendered frame of every event of this channel and partner scope. */
+  deliver(id: number, frame: Buffer): void;
+  keepalive(frame: Buffer): void;
+  /** Server shutdown: say goodbye and end. */
+  shutdown(frame: Buffer): void;
+}
+
+type RecentEntry = { event: LoggedEvent; frames: Map<Channel, Buffer | null> };
+
+export type HubOptions = {
+  db: Db;
+  bus: EventBus;
+  keepaliveMs: number;
+  /** Events kept in memory for replay. */
+  recentCapacity?: number;
+  /** With nothing heard for this long, check the log for events the bus did not bring. */
+  gapCheckMs?: number;
+  pruneEveryMs?: number;
+  retention?: { minAgeMs: number; minPerPartner: number };
+};
+
+const KEEPALIVE_BUF = Buffer.from(KEEPALIVE);
+const READ_PAGE = 500;
+
+export class Hub {
+  readonly db: Db;
+  readonly bus: EventBus;
+  #epoch = "";
+  #lastId = 0;
+  #subscribers = new Map<Channel, Set<Subscriber>>();
+  #recent: RecentEntry[] = [];
+  readonly #recentCapacity: number;
+  readonly #partners = new Map<string, PartnerInfo>();
+  #inbox: LoggedEvent[] = [];
+  #resyncWanted = false;
+  #pumping: Promise<void> | null = null;
+  #lastHeardAt = Date.now();
+  #timers: NodeJS.Timeout[] = [];
+  readonly #options: HubOptions;
+  #started = false;
+  /** Counters for health, tests and the benchmark. */
+  readonly stats = { delivered: 0, repaired: 0, framesRendered: 0 };
+
+  constructor(options: HubOptions) {
+    this.#options = options;
+    this.db = options.db;
+    this.bus = options.bus;
+    this.#recentCapacity = options.recentCapacity ?? 4096;
+  }
+
+  get epoch(): string {
+    return this.#epoch;
+  }
+
+  /** The newest id this hub has handed to its subscribers. */
+  get lastId(): number {
+    return this.#lastId;
+  }
+
+  get connectionCount(): number {
+    let n = 0;
+    for (const set of this.#subscribers.values()) n += set.size;
+    return n;
+  }
+
+  async start(): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    const position = await logPosition({ db: this.db });
+    this.#epoch = position.epoch;
+    this.#lastId = position.lastEventId;
+    await this.#loadPartners();
+    this.bus.subscribe({
+      onEvents: (events) => this.#receive(events),
+      onResync: () => this.resync(),
+    });
+    const gapCheckMs = this.#options.gapCheckMs ?? 2_000;
+    this.#every(Math.max(100, Math.floor(gapCheckMs / 2)), () => {
+      if (Date.now() - this.#lastHeardAt >= gapCheckMs) this.resync();
+    });
+    this.#every(this.#options.keepaliveMs, () => this.#broadcastKeepalive());
+    const pruneEveryMs = this.#options.pruneEveryMs ?? 3_600_000;
+    this.#every(pruneEveryMs, () => {
+      pruneEvents({ db: this.db, ...this.#options.retention }).catch((err) => console.error(`pass: pruning failed: ${err.message}`));
+    });
+  }
+
+  /** Ask the hub to read the log for anything it has not delivered yet. */
+  resync(): void {
+    this.#resyncWanted = true;
+    this.#lastHeardAt = Date.now();
+    void this.#pump();
+  }
+
+  /** Resolves when everything received so far has been delivered (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.#pumping) await this.#pumping;
+  }
+
+  subscribe(subscriber: Subscriber): void {
+    let set = this.#subscribers.get(subscriber.channel);
+    if (!set) this.#subscribers.set(subscriber.channel, (set = new Set()));
+    set.add(subscriber);
+  }
+
+  unsubscribe(subscriber: Subscriber): void {
+    this.#subscribers.get(subscriber.channel)?.delete(subscriber);
+  }
+
+  /** SIGTERM: every stream gets `disconnecting`, then ends. */
+  shutdown({ reconnectAfter }: { reconnectAfter: number }): void {
+    const frame = Buffer.from(
+      formatFrame({
+        event: "disconnecting",
+        data: JSON.stringify({ reason: "SERVER_MAINTENANCE", reconnectAfter, message: "Pass is restarting" }),
+      }),
+    );
+    for (const set of this.#subscribers.values()) for (const s of [...set]) s.shutdown(frame);
+    this.#subscribers.clear();
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.#timers) clearInterval(t);
+    this.#timers = [];
+    await this.idle();
+  }
+
+  /**
+   * Replay of (afterId, uptoId] for one channel and partner scope: the count first (for
+   * `replay-start`), then the frames in order. From memory when the recent window covers the
+   * range, else from the log, page by page.
+   */
+  async replay({
+    channel,
+    partnerId,
+    afterId,
+    uptoId,
+  }: {
+    channel: Channel;
+    partnerId: string | null;
+    afterId: number;
+    uptoId: number;
+  }): Promise<{ count: number; frames: AsyncIterable<{ id: number; frame: Buffer }> }> {
+    const oldestRecent = this.#recent[0]?.event.id;
+    const types = CHANNEL_EVENT_TYPES[channel];
+    if (oldestRecent !== undefined && oldestRecent <= afterId + 1) {
+      const entries = this.#recent.filter(
+        (e) => e.event.id > afterId && e.event.id <= uptoId && inScope(e.event, partnerId) && types.includes(e.event.type),
+      );
+      const frames: { id: number; frame: Buffer }[] = [];
+      for (const entry of entries) {
+        const frame = await this.#frameOf(entry, channel);
+        if (frame) frames.push({ id: entry.event.id, frame });
+      }
+      return { count: frames.length, frames: toAsync(frames) };
+    }
+    const count = await countEvents({ db: this.db, partnerId, afterId, uptoId, types });
+    const self = this;
+    async function* fromLog() {
+      let after = afterId;
+      for (;;) {
+        const page = await readEvents({ db: self.db, partnerId, afterId: after, uptoId, types, limit: READ_PAGE });
+        for (const event of page) {
+          const frame = await self.#render(event, channel);
+          if (frame) yield { id: event.id, frame };
+          after = event.id;
+        }
+        if (page.length < READ_PAGE) return;
+      }
+    }
+    return { count, frames: fromLog() };
+  }
+
+  /** A resume from below this id has a hole: pruned events are gone. */
+  async prunedThrough(partnerId: string | null): Promise<number> {
+    return prunedThrough({ db: this.db, partnerId });
+  }
+
+  /** The database's newest id; may be ahead of `lastId` by events still on their way here. */
+  async logTop(): Promise<number> {
+    return (await logPosition({ db: this.db })).lastEventId;
+  }
+
+  // --- the ordered delivery pipeline -------------------------------------------------------
+
+  #receive(events: LoggedEvent[]): void {
+    this.#lastHeardAt = Date.now();
+    this.#inbox.push(...events);
+    void this.#pump();
+  }
+
+  /** Single-flight: one pass at a time delivers in id order and repairs gaps from the log. */
+  #pump(): Promise<void> {
+    if (this.#pumping) return this.#pumping;
+    this.#pumping = (async () => {
+      try {
+        while (this.#inbox.length > 0 || this.#resyncWanted) {
+          if (this.#resyncWanted) {
+            this.#resyncWanted = false;
+            await this.#repairUpTo(Infinity);
+          }
+          const batch = this.#inbox.splice(0).sort((a, b) => a.id - b.id);
+          for (const event of batch) {
+            if (event.id <= this.#lastId) continue; // already delivered (or repaired from the log)
+            if (event.id > this.#lastId + 1) await this.#repairUpTo(event.id - 1);
+            if (event.id === this.#lastId + 1) await this.#deliver(event);
+            else if (event.id > this.#lastId) {
+              // The log has a hole below this event (pruned): accept the jump.
+              await this.#deliver(event);
+            }
+          }
+        }
+      } catch (err) {
+        console.error(`pass: event delivery failed, retrying from the log: ${(err as Error).message}`);
+        this.#resyncWanted = true;
+        setTimeout(() => void this.#pump(), 500).unref();
+      } finally {
+        this.#pumping = null;
+      }
+    })();
+    return this.#pumping;
+  }
+
+  async #repairUpTo(upTo: number): Promise<void> {
+    for (;;) {
+      const limit = upTo === Infinity ? READ_PAGE : Math.min(READ_PAGE, upTo - this.#lastId);
+      if (limit <= 0) return;
+      const page = await readEvents({ db: this.db, afterId: this.#lastId, limit });
+      for (const event of page) {
+        this.stats.repaired++;
+        await this.#deliver(event);
+      }
+      if (page.length < limit) return;
+    }
+  }
+
+  async #deliver(event: LoggedEvent): Promise<void> {
+    const entry: RecentEntry = { event, frames: new Map() };
+    this.#recent.push(entry);
+    if (this.#recent.length > this.#recentCapacity) this.#recent.splice(0, this.#recent.length - this.#recentCapacity);
+    this.#lastId = event.id;
+    this.stats.delivered++;
+    for (const [channel, subscribers] of this.#subscribers) {
+      if (subscribers.size === 0 || !CHANNEL_EVENT_TYPES[channel].includes(event.type)) continue;
+      // Rendered once per channel; every subscriber gets the same bytes.
+      const frame = await this.#frameOf(entry, channel);
+      if (!frame) continue;
+      for (const s of subscribers) if (inScope(event, s.partnerId)) s.deliver(event.id, frame);
+    }
+  }
+
+  async #frameOf(entry: RecentEntry, channel: Channel): Promise<Buffer | null> {
+    if (entry.frames.has(channel)) return entry.frames.get(channel)!;
+    const frame = await this.#render(entry.event, channel);
+    entry.frames.set(channel, frame);
+    return frame;
+  }
+
+  async #render(event: LoggedEvent, channel: Channel): Promise<Buffer | null> {
+    const partner = await this.#partner(event.partnerId);
+    const projection = projectEvent({ channel, event, partner });
+    if (!projection) return null;
+    this.stats.framesRendered++;
+    return Buffer.from(formatFrame({ id: event.id, event: projection.event, data: JSON.stringify(projection.data) }));
+  }
+
+  async #partner(id: string): Promise<PartnerInfo> {
+    const known = this.#partners.get(id);
+    if (known) return known;
+    await this.#loadPartners();
+    return this.#partners.get(id) ?? { id, slug: "", name: "", imageUrl: null };
+  }
+
+  async #loadPartners(): Promise<void> {
+    const rows = await this.db.selectFrom("partners").select(["id", "slug", "name", "imageUrl"]).execute();
+    for (const p of rows) this.#partners.set(p.id, p);
+  }
+
+  #broadcastKeepalive(): void {
+    for (const set of this.#subscribers.values()) for (const s of set) s.keepalive(KEEPALIVE_BUF);
+  }
+
+  #every(ms: number, fn: () => void): void {
+    const t = setInterval(fn, ms);
+    t.unref();
+    this.#timers.push(t);
+  }
+}
+
+const inScope = (event: LoggedEvent, partnerId: string | null) => partnerId === null || event.partnerId === partnerId;
+
+async function* toAsync<T>(items: T[]): AsyncIterable<T> {
+  yield* items;
+}
+
+// --- the process-wide hub ----------------------------------------------------------------------
+
+const HUB_KEY = Symbol.for("pass.hub");
+type HubGlobal = { [HUB_KEY]?: Hub };
+
+export function setHub(hub: Hub | undefined): void {
+  (globalThis as HubGlobal)[HUB_KEY] = hub;
+}
+
+export function getHub(): Hub | undefined {
+  return (globalThis as HubGlobal)[HUB_KEY];
+}
