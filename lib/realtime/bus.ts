@@ -9,8 +9,11 @@ import type { LoggedEvent } from "./log";
 export interface EventBus {
   readonly kind: "memory" | "redis";
   publish(events: readonly LoggedEvent[]): void;
-  /** `onEvents` gets events as they arrive (any order); `onResync` when messages may have been lost. */
-  subscribe(handlers: { onEvents(events: LoggedEvent[]): void; onResync(): void }): void;
+  /**
+   * `onEvents` gets events as they arrive (any order); `onResync` when messages may have been
+   * lost. Resolves once the subscription is active.
+   */
+  subscribe(handlers: { onEvents(events: LoggedEvent[]): void; onResync(): void }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -26,7 +29,7 @@ export class MemoryBus implements EventBus {
     });
   }
 
-  subscribe(handlers: { onEvents(events: LoggedEvent[]): void; onResync(): void }): void {
+  async subscribe(handlers: { onEvents(events: LoggedEvent[]): void; onResync(): void }): Promise<void> {
     this.#handlers.push(handlers);
   }
 
@@ -50,7 +53,6 @@ export class RedisBus implements EventBus {
   readonly #sub: Redis;
   /** Lets a test lose messages on purpose, to prove that gap repair recovers them. */
   readonly #dropIncoming: ((event: LoggedEvent) => boolean) | undefined;
-  #ready = false;
 
   constructor({ url, dropIncoming }: { url: string; dropIncoming?: (event: LoggedEvent) => boolean }) {
     const options = { maxRetriesPerRequest: null, enableAutoPipelining: true, lazyConnect: false } as const;
@@ -71,7 +73,7 @@ export class RedisBus implements EventBus {
     }
   }
 
-  subscribe(handlers: { onEvents(events: LoggedEvent[]): void; onResync(): void }): void {
+  async subscribe(handlers: { onEvents(events: LoggedEvent[]): void; onResync(): void }): Promise<void> {
     this.#sub.on("pmessage", (_pattern: string, _channel: string, message: string) => {
       let event: LoggedEvent;
       try {
@@ -82,21 +84,9 @@ export class RedisBus implements EventBus {
       if (this.#dropIncoming?.(event)) return;
       handlers.onEvents([event]);
     });
-    this.#sub.on("ready", () => {
-      // ioredis re-subscribes on reconnect; whatever was published meanwhile is in the log.
-      if (this.#ready) handlers.onResync();
-      this.#ready = true;
-    });
-    this.#sub.psubscribe(TENANT_PATTERN).catch((err: Error) => console.error(`pass: redis psubscribe failed: ${err.message}`));
-  }
-
-  /** Resolves once the subscription is active (tests and start-up wait for it). */
-  async ready(): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    while (this.#sub.status !== "ready" || !this.#ready) {
-      if (Date.now() > deadline) throw new Error("redis subscription not ready after 10 s");
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    // ioredis re-subscribes after a reconnect; whatever was published meanwhile is in the log.
+    this.#sub.on("ready", () => handlers.onResync());
+    await this.#sub.psubscribe(TENANT_PATTERN);
   }
 
   async close(): Promise<void> {

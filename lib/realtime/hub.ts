@@ -58,6 +58,7 @@ export class Hub {
   #lastHeardAt = Date.now();
   #timers: NodeJS.Timeout[] = [];
   readonly #options: HubOptions;
+  #starting = false;
   #started = false;
   /** Counters for health, tests and the benchmark. */
   readonly stats = { delivered: 0, repaired: 0, framesRendered: 0 };
@@ -85,16 +86,20 @@ export class Hub {
   }
 
   async start(): Promise<void> {
-    if (this.#started) return;
-    this.#started = true;
+    if (this.#starting) return;
+    this.#starting = true;
+    // Subscribe before reading the position: anything published meanwhile waits in the inbox
+    // and is either at or below the position (skipped) or above it (delivered).
+    await this.bus.subscribe({
+      onEvents: (events) => this.#receive(events),
+      onResync: () => this.resync(),
+    });
     const position = await logPosition({ db: this.db });
     this.#epoch = position.epoch;
     this.#lastId = position.lastEventId;
     await this.#loadPartners();
-    this.bus.subscribe({
-      onEvents: (events) => this.#receive(events),
-      onResync: () => this.resync(),
-    });
+    this.#started = true;
+    void this.#pump();
     const gapCheckMs = this.#options.gapCheckMs ?? 2_000;
     this.#every(Math.max(100, Math.floor(gapCheckMs / 2)), () => {
       if (Date.now() - this.#lastHeardAt >= gapCheckMs) this.resync();
@@ -212,34 +217,42 @@ export class Hub {
 
   /** Single-flight: one pass at a time delivers in id order and repairs gaps from the log. */
   #pump(): Promise<void> {
+    if (!this.#started) return Promise.resolve();
     if (this.#pumping) return this.#pumping;
-    this.#pumping = (async () => {
-      try {
-        while (this.#inbox.length > 0 || this.#resyncWanted) {
-          if (this.#resyncWanted) {
-            this.#resyncWanted = false;
-            await this.#repairUpTo(Infinity);
-          }
-          const batch = this.#inbox.splice(0).sort((a, b) => a.id - b.id);
-          for (const event of batch) {
-            if (event.id <= this.#lastId) continue; // already delivered (or repaired from the log)
-            if (event.id > this.#lastId + 1) await this.#repairUpTo(event.id - 1);
-            if (event.id === this.#lastId + 1) await this.#deliver(event);
-            else if (event.id > this.#lastId) {
-              // The log has a hole below this event (pruned): accept the jump.
-              await this.#deliver(event);
-            }
-          }
-        }
-      } catch (err) {
-        console.error(`pass: event delivery failed, retrying from the log: ${(err as Error).message}`);
+    const pass: Promise<void> = this.#drain().then(
+      () => this.#afterPass(pass, 0),
+      (err: Error) => {
+        console.error(`pass: event delivery failed, retrying from the log: ${err.message}`);
         this.#resyncWanted = true;
-        setTimeout(() => void this.#pump(), 500).unref();
-      } finally {
-        this.#pumping = null;
+        this.#afterPass(pass, 500);
+      },
+    );
+    this.#pumping = pass;
+    return pass;
+  }
+
+  /** Anything that arrived after the pass looked at the inbox gets its own pass. */
+  #afterPass(pass: Promise<void>, retryMs: number): void {
+    if (this.#pumping === pass) this.#pumping = null;
+    if (this.#inbox.length === 0 && !this.#resyncWanted) return;
+    if (retryMs) setTimeout(() => void this.#pump(), retryMs).unref();
+    else void this.#pump();
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#inbox.length > 0 || this.#resyncWanted) {
+      if (this.#resyncWanted) {
+        this.#resyncWanted = false;
+        await this.#repairUpTo(Infinity);
       }
-    })();
-    return this.#pumping;
+      const batch = this.#inbox.splice(0).sort((a, b) => a.id - b.id);
+      for (const event of batch) {
+        if (event.id <= this.#lastId) continue; // already delivered (or repaired from the log)
+        if (event.id > this.#lastId + 1) await this.#repairUpTo(event.id - 1);
+        // Still above lastId: either the next one, or the log has a pruned hole below it.
+        if (event.id > this.#lastId) await this.#deliver(event);
+      }
+    }
   }
 
   async #repairUpTo(upTo: number): Promise<void> {

@@ -109,14 +109,17 @@ export async function pruneEvents({
   now = new Date(),
   minAgeMs = 24 * 3_600_000,
   minPerPartner = 100_000,
+  partnerId: only,
 }: {
   db: Db;
   now?: Date;
   minAgeMs?: number;
   minPerPartner?: number;
+  /** Prune one partner only. */
+  partnerId?: string;
 }): Promise<number> {
   const cutoff = new Date(now.getTime() - minAgeMs).toISOString();
-  const partners = await db.selectFrom("events").select("partnerId").distinct().execute();
+  const partners = only ? [{ partnerId: only }] : await db.selectFrom("events").select("partnerId").distinct().execute();
   let removed = 0;
   for (const { partnerId } of partners) {
     // The newest `minPerPartner` events stay whatever their age.

@@ -38,7 +38,6 @@ export async function startRealtime({
   gapCheckMs?: number;
 }): Promise<Realtime> {
   const bus = givenBus ?? (config.redisUrl ? new RedisBus({ url: config.redisUrl }) : new MemoryBus());
-  if (bus instanceof RedisBus) await bus.ready();
   const hub = new Hub({ db, bus, keepaliveMs: config.keepaliveMs, gapCheckMs });
   await hub.start();
   const publish = (events: LoggedEvent[]) => bus.publish(events);

@@ -1,0 +1,59 @@
+/** A real HTTP listener on 127.0.0.1 serving the realtime routes, as server.ts mounts them. */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Db } from "../db";
+import type { EventBus } from "../realtime/bus";
+import { isSsePath } from "../realtime/handler";
+import { startRealtime, type Realtime } from "../realtime/runtime";
+
+export type TestNode = { url: string; realtime: Realtime; server: http.Server; close(): Promise<void> };
+
+export async function startTestNode({
+  db,
+  bus,
+  redisUrl = null,
+  publishLocalCommits = true,
+  keepaliveMs = 15_000,
+  maxLifeMs = 600_000,
+  maxQueueBytes,
+  gapCheckMs,
+  upstream = null,
+}: {
+  db: Db;
+  bus?: EventBus;
+  redisUrl?: string | null;
+  publishLocalCommits?: boolean;
+  keepaliveMs?: number;
+  maxLifeMs?: number;
+  maxQueueBytes?: number;
+  gapCheckMs?: number;
+  upstream?: { url: string; token: string | null } | null;
+}): Promise<TestNode> {
+  const realtime = await startRealtime({
+    db,
+    bus,
+    publishLocalCommits,
+    maxQueueBytes,
+    gapCheckMs,
+    config: { redisUrl, keepaliveMs, streamMaxLifeMs: maxLifeMs, posUpstreamUrl: upstream?.url ?? null, posUpstreamToken: upstream?.token ?? null },
+  });
+  const server = http.createServer((req, res) => {
+    if (isSsePath((req.url ?? "/").split("?")[0]!)) void realtime.handle(req, res);
+    else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    realtime,
+    server,
+    async close() {
+      await realtime.stop({ reconnectAfter: 0 });
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
