@@ -18,6 +18,7 @@ export async function startTestNode({
   maxQueueBytes,
   gapCheckMs,
   upstream = null,
+  port = 0,
 }: {
   db: Db;
   bus?: EventBus;
@@ -28,6 +29,8 @@ export async function startTestNode({
   maxQueueBytes?: number;
   gapCheckMs?: number;
   upstream?: { url: string; token: string | null } | null;
+  /** 0 = any free port; a fixed port lets a test restart a node where clients expect it. */
+  port?: number;
 }): Promise<TestNode> {
   const realtime = await startRealtime({
     db,
@@ -44,10 +47,10 @@ export async function startTestNode({
       res.end();
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  const address = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${address.port}`,
     realtime,
     server,
     async close() {

@@ -1,6 +1,7 @@
 import { getDbHandle } from "@/lib/db";
 import { json } from "@/lib/http";
 import { logPosition } from "@/lib/realtime/log";
+import { getHub } from "@/lib/realtime/hub";
 
 export const dynamic = "force-dynamic";
 
@@ -8,7 +9,9 @@ export async function GET(): Promise<Response> {
   try {
     const handle = getDbHandle();
     const position = await logPosition({ db: handle.db });
-    return json({ status: "ok", database: handle.dialect, ...position, uptimeS: Math.round(process.uptime()) });
+    const hub = getHub();
+    const realtime = hub ? { fanOut: hub.bus.kind, streams: hub.connectionCount, deliveredThrough: hub.lastId } : null;
+    return json({ status: "ok", database: handle.dialect, ...position, realtime, uptimeS: Math.round(process.uptime()) });
   } catch (err) {
     return json({ status: "error", error: { code: "UNAVAILABLE", message: (err as Error).message } }, 503);
   }
