@@ -2,55 +2,15 @@
  * server.ts as an operator meets it: first start on an empty folder, the CLI beside a running
  * server, SIGTERM, a taken port and bad configuration. Real processes, real sockets.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
-const SERVER = path.join(ROOT, "dist", "server.mjs");
-const CLI = path.join(ROOT, "dist", "pass.mjs");
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-type Started = { child: ChildProcess; port: number; dataDir: string; output: () => string; exited: Promise<number | null> };
-
-async function startServer(env: Record<string, string> = {}): Promise<Started> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pass-e2e-"));
-  const port = await freePort();
-  const child = spawn(process.execPath, [SERVER], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "", PASS_ADMIN_PASSWORD: "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const deadline = Date.now() + 30_000;
-  while (!out.includes("pass: ready on")) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { child, port, dataDir, output: () => out, exited };
-}
-
-function cli(dataDir: string, args: string[]) {
-  return spawnSync(process.execPath, [CLI, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "" },
-    encoding: "utf8",
-  });
-}
+import { openSse } from "../lib/testing/sse-client";
+import { ROOT, SERVER, cli, startServer } from "./support/processes";
 
 test("first start seeds the demo restaurant and prints a random admin password once", async () => {
   const s = await startServer();
@@ -123,13 +83,23 @@ test("the running server sees what the CLI writes, without a restart", async () 
   }
 });
 
-test("SIGTERM stops the server within 5 s, also with a client connected", async () => {
-  const s = await startServer();
+test("SIGTERM tells every stream to come back, and stops the server within 5 s", async () => {
+  const s = await startServer({ PASS_ADMIN_PASSWORD: "sigterm-admin-pass" });
   // An open keep-alive connection must not hold the shutdown.
   const agentSocket = net.connect(s.port, "127.0.0.1");
   await new Promise((r) => agentSocket.once("connect", r));
   agentSocket.write(`GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n`);
   await new Promise((r) => agentSocket.once("data", r));
+  // Nor may live streams: they are told SERVER_MAINTENANCE first.
+  const login = await fetch(`http://127.0.0.1:${s.port}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "admin", password: "sigterm-admin-pass" }),
+  });
+  const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+  const streams = await Promise.all(["kitchen", "cashier", "display"].map((c) => openSse(`http://127.0.0.1:${s.port}/api/events/${c}`, { headers: { cookie } })));
+  await Promise.all(streams.map((st) => st.waitFor((e) => e.some((x) => x.event === "connected"))));
+
   const started = Date.now();
   s.child.kill("SIGTERM");
   const code = await s.exited;
@@ -138,6 +108,10 @@ test("SIGTERM stops the server within 5 s, also with a client connected", async 
   expect(code).toBe(0);
   expect(took).toBeLessThan(5_000);
   expect(s.output()).toContain("SIGTERM received");
+  for (const st of streams) {
+    await st.ended;
+    expect(st.events.at(-1)).toMatchObject({ event: "disconnecting", json: { reason: "SERVER_MAINTENANCE", reconnectAfter: 2 } });
+  }
 });
 
 test("a port already in use exits non-zero with a clear error", async () => {
@@ -167,4 +141,32 @@ test("invalid configuration fails at start with one clear line", () => {
   const lines = res.stderr.trim().split("\n");
   expect(lines).toHaveLength(1);
   expect(lines[0]).toMatch(/^pass: invalid configuration: KEEPALIVE_MS /);
+});
+
+test("streams through the built server are neither compressed nor buffered", async () => {
+  const s = await startServer({ PASS_ADMIN_PASSWORD: "stream-admin-pass", KEEPALIVE_MS: "200" });
+  try {
+    const login = await fetch(`http://127.0.0.1:${s.port}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: "stream-admin-pass" }),
+    });
+    const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+    const started = Date.now();
+    const res = await fetch(`http://127.0.0.1:${s.port}/api/events/cashier`, { headers: { cookie, "accept-encoding": "gzip, br" } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-encoding")).toBeNull();
+    expect(res.headers.get("cache-control")).toBe("no-cache, no-transform");
+    expect(res.headers.get("x-accel-buffering")).toBe("no");
+    const reader = res.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first.startsWith(":")).toBe(true);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    // Keep-alives arrive on time, one small frame at a time.
+    let text = "";
+    while (!text.includes(": keep-alive")) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+  } finally {
+    s.child.kill("SIGKILL");
+  }
 });
