@@ -1,0 +1,51 @@
+import { queryOptions, type QueryClient } from "@tanstack/react-query";
+import type { OrderDto } from "../orders/dto";
+import type { StreamEvent } from "./live-stream";
+
+/**
+ * Server state of the order screens. The query factory owns the keys; the stream keeps the
+ * cached snapshot current with setQueryData, and only a failed replay refetches it.
+ */
+export type OrdersSnapshot = { orders: OrderDto[]; lastEventId: number; epoch: string };
+export type OrdersFilter = { status?: readonly string[]; partner?: string };
+
+export const orderKeys = {
+  all: ["orders"] as const,
+  list: (filter: OrdersFilter) => ["orders", "list", filter] as const,
+};
+
+export function ordersQuery(filter: OrdersFilter = {}) {
+  return queryOptions({
+    queryKey: orderKeys.list(filter),
+    queryFn: async ({ signal }): Promise<OrdersSnapshot> => {
+      const params = new URLSearchParams();
+      if (filter.status?.length) params.set("status", filter.status.join(","));
+      if (filter.partner) params.set("partner", filter.partner);
+      const res = await fetch(`/api/orders${params.size ? `?${params}` : ""}`, { signal, cache: "no-store", credentials: "same-origin" });
+      if (!res.ok) throw new Error(`orders: HTTP ${res.status}`);
+      return (await res.json()) as OrdersSnapshot;
+    },
+    // Kept current by the stream; refetched only when the stream says it cannot replay.
+    staleTime: Infinity,
+    gcTime: Infinity,
+  });
+}
+
+/**
+ * A kitchen-channel event applied to a snapshot, pure: tickets carry the full order, so an
+ * event replaces (or adds) the order by id. Events at or below the snapshot's position are
+ * already in it and change nothing.
+ */
+export function applyTicketEvent(snapshot: OrdersSnapshot, event: StreamEvent): OrdersSnapshot {
+  if (event.id === null || event.id <= snapshot.lastEventId) return snapshot;
+  if (event.event !== "ticket-created" && event.event !== "ticket-updated") return { ...snapshot, lastEventId: event.id };
+  const order = event.data as OrderDto;
+  const at = snapshot.orders.findIndex((o) => o.id === order.id);
+  const orders = at === -1 ? [...snapshot.orders, order] : snapshot.orders.map((o, i) => (i === at ? order : o));
+  return { ...snapshot, orders, lastEventId: event.id };
+}
+
+/** Streams call this for each event; the screen re-renders from the cache. */
+export function applyTicketEventToCache(queryClient: QueryClient, filter: OrdersFilter, event: StreamEvent): void {
+  queryClient.setQueryData(ordersQuery(filter).queryKey, (snapshot) => (snapshot ? applyTicketEvent(snapshot, event) : snapshot));
+}
