@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, testTargets, type TestDb } from "../testing/db";
 import { makePartner } from "../testing/fixtures";
-import { appendEvent, logPosition, readEvents } from "./log";
+import { appendEvent, logPosition, prunedThrough, pruneEvents, readEvents } from "./log";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -46,6 +46,26 @@ describe.each(testTargets())("event log on $label", ({ dialect, skipReason }) =>
     ).rejects.toThrow("boom");
     expect((await logPosition({ db: t.db })).lastEventId).toBe(start);
     expect((await append()).id).toBe(start + 1);
+  });
+
+  it.skipIf(!!skipReason)("retention keeps the newest N per partner and everything younger than the age limit", async () => {
+    const p = (await makePartner(t.db, `keep-${dialect}`)).partner.id;
+    const old = new Date(Date.now() - 48 * 3_600_000).toISOString();
+    const ids: number[] = [];
+    for (let i = 0; i < 8; i++) ids.push((await append(p, i)).id);
+    // The first six are two days old; the last two are fresh.
+    await t.db.updateTable("events").set({ createdAt: old }).where("id", "in", ids.slice(0, 6)).execute();
+    // Keep at least 24 h or the newest 3, whichever keeps more: ids[0..4] go, ids[5] stays (among the newest 3).
+    const removed = await pruneEvents({ db: t.db, minAgeMs: 24 * 3_600_000, minPerPartner: 3, partnerId: p });
+    expect(removed).toBe(5);
+    const left = (await readEvents({ db: t.db, partnerId: p, afterId: 0, limit: 100 })).map((e) => e.id);
+    expect(left).toEqual(ids.slice(5));
+    expect(await prunedThrough({ db: t.db, partnerId: p })).toBe(ids[4]);
+    // Nothing older than the limit beyond the newest 3: a second pass removes nothing.
+    expect(await pruneEvents({ db: t.db, minAgeMs: 24 * 3_600_000, minPerPartner: 3, partnerId: p })).toBe(0);
+    // Fresh events are kept even beyond the count.
+    expect(await pruneEvents({ db: t.db, minAgeMs: 24 * 3_600_000, minPerPartner: 1, partnerId: p })).toBe(1);
+    expect((await readEvents({ db: t.db, partnerId: p, afterId: 0, limit: 100 })).map((e) => e.id)).toEqual(ids.slice(6));
   });
 
   it.skipIf(!!skipReason)("the transaction that took its id first commits last: no reader sees the later id first", async () => {

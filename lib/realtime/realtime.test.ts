@@ -499,6 +499,29 @@ describe.each(adapters())("realtime, $label", ({ dialect, bus: busKind, skip }) 
     await new Promise((r) => doomed.server.close(r));
   });
 
+  if (busKind === "redis")
+    it.skipIf(!!skip)("a node whose Redis subscription drops reads what it missed from the log on reconnect", async () => {
+      // B would otherwise only notice after a minute of silence: the reconnect itself must resync.
+      const b = await startNode(t.db, { publishLocalCommits: false, gapCheckMs: 60_000 });
+      const { Redis } = await import("ioredis");
+      const admin = new Redis(redisUrl!);
+      try {
+        const onB = await openSse(`${b.url}/api/events/cashier`, { headers: bearer(operatorToken) });
+        await onB.waitFor((e) => e.some((x) => x.event === "connected"));
+        const from = await top();
+        // Drop every pub/sub connection (B's subscriber among them), then write while it is away.
+        await admin.call("CLIENT", "KILL", "TYPE", "pubsub");
+        for (let i = 0; i < 5; i++) await place();
+        const expected = await expectedIds("cashier", from, await top());
+        await onB.waitFor((e) => logEvents(e).length >= expected.length, 15_000);
+        expect(logEvents(onB.events).map((e) => e.id)).toEqual(expected);
+        onB.cut();
+      } finally {
+        admin.disconnect();
+        await b.close();
+      }
+    });
+
   // Two nodes only make sense with a shared bus: defined for the Redis adapter alone.
   if (busKind === "redis") it.skipIf(!!skip)("two nodes over Redis: B sees A's writes, a client moves from A to B, dropped messages are repaired", async () => {
     // Node A publishes this process's commits; node B only hears Redis, and loses every third message.
