@@ -4,7 +4,7 @@ import type { OrderDto } from "../orders/dto";
 import { applyTicketEvent, applyTicketEventToCache, ordersQuery, type OrdersSnapshot } from "./orders-query";
 
 const order = (id: number, status = "CONFIRMED") => ({ id, status, displayCode: `A0${id}` }) as unknown as OrderDto;
-const snapshot: OrdersSnapshot = { orders: [order(1)], lastEventId: 10, epoch: "e1" };
+const snapshot: OrdersSnapshot = { orders: [order(1)], lastEventId: 10, snapshotId: 10, epoch: "e1" };
 
 describe("applyTicketEvent", () => {
   it("adds a new ticket and moves the position", () => {

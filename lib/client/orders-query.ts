@@ -6,7 +6,8 @@ import type { StreamEvent } from "./live-stream";
  * Server state of the order screens. The query factory owns the keys; the stream keeps the
  * cached snapshot current with setQueryData, and only a failed replay refetches it.
  */
-export type OrdersSnapshot = { orders: OrderDto[]; lastEventId: number; epoch: string };
+/** `snapshotId`: the log position the list was loaded at (streams start there); `lastEventId` moves with events. */
+export type OrdersSnapshot = { orders: OrderDto[]; lastEventId: number; snapshotId: number; epoch: string };
 export type OrdersFilter = { status?: readonly string[]; partner?: string };
 
 export const orderKeys = {
@@ -23,7 +24,8 @@ export function ordersQuery(filter: OrdersFilter = {}) {
       if (filter.partner) params.set("partner", filter.partner);
       const res = await fetch(`/api/orders${params.size ? `?${params}` : ""}`, { signal, cache: "no-store", credentials: "same-origin" });
       if (!res.ok) throw new Error(`orders: HTTP ${res.status}`);
-      return (await res.json()) as OrdersSnapshot;
+      const body = (await res.json()) as Omit<OrdersSnapshot, "snapshotId">;
+      return { ...body, snapshotId: body.lastEventId };
     },
     // Kept current by the stream; refetched only when the stream says it cannot replay.
     staleTime: Infinity,
@@ -48,4 +50,17 @@ export function applyTicketEvent(snapshot: OrdersSnapshot, event: StreamEvent): 
 /** Streams call this for each event; the screen re-renders from the cache. */
 export function applyTicketEventToCache(queryClient: QueryClient, filter: OrdersFilter, event: StreamEvent): void {
   queryClient.setQueryData(ordersQuery(filter).queryKey, (snapshot) => (snapshot ? applyTicketEvent(snapshot, event) : snapshot));
+}
+
+/** Puts the current state of one order into a snapshot (replacing it by id), pure. */
+export function upsertOrder(snapshot: OrdersSnapshot, order: OrderDto, eventId: number | null): OrdersSnapshot {
+  const at = snapshot.orders.findIndex((o) => o.id === order.id);
+  const orders = at === -1 ? [...snapshot.orders, order] : snapshot.orders.map((o, i) => (i === at ? order : o));
+  return { ...snapshot, orders, lastEventId: Math.max(snapshot.lastEventId, eventId ?? 0) };
+}
+
+export async function fetchOrder(id: number): Promise<OrderDto> {
+  const res = await fetch(`/api/orders/${id}`, { cache: "no-store", credentials: "same-origin" });
+  if (!res.ok) throw new Error(`order ${id}: HTTP ${res.status}`);
+  return (await res.json()) as OrderDto;
 }

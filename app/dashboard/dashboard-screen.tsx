@@ -1,0 +1,200 @@
+"use client";
+
+import { useMemo, useState } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { ScreenShell } from "@/components/screen-shell";
+import { playAlert } from "@/components/sound";
+import { StatusChip } from "@/components/status";
+import { useNow } from "@/components/use-now";
+import { orderKeys, ordersQuery, type OrdersSnapshot } from "@/lib/client/orders-query";
+import type { OrderListDto } from "@/lib/client/order-realtime";
+import { useEventStream } from "@/lib/client/use-event-stream";
+import type { StreamEvent } from "@/lib/client/live-stream";
+import type { OrderDto } from "@/lib/orders/dto";
+import { STATUS_NAMES, type OrderStatus } from "@/lib/orders/status";
+import { todaysFigures } from "./figures";
+
+const FILTER = {} as const;
+const FROM_PARTNER_WORDS = Object.fromEntries(Object.entries(STATUS_NAMES.partner).map(([pass, word]) => [word, pass])) as Record<string, OrderStatus>;
+const VIEWS: Record<string, (s: string) => boolean> = {
+  All: () => true,
+  Open: (s) => ["PENDING", "CONFIRMED", "PREPARING"].includes(s),
+  Ready: (s) => s === "READY",
+  Done: (s) => s === "PICKED_UP" || s === "DELIVERED",
+  Cancelled: (s) => s === "CANCELLED",
+};
+
+type Partner = { id: string; slug: string; name: string; imageUrl: string | null };
+
+/** seeds/000 OrderListDto events folded into the order list (status back in Pass words). */
+function applyListEvent(snapshot: OrdersSnapshot, event: StreamEvent): OrdersSnapshot {
+  if (event.id === null || event.id <= snapshot.lastEventId) return snapshot;
+  if (event.event !== "order-created" && event.event !== "order-updated") return { ...snapshot, lastEventId: event.id };
+  const dto = event.data as OrderListDto;
+  const status = FROM_PARTNER_WORDS[dto.status] ?? "PENDING";
+  const at = snapshot.orders.findIndex((o) => o.id === dto.id);
+  const now = new Date().toISOString();
+  const base = at === -1 ? ({ id: dto.id, createdAt: now, statusChangedAt: now, total: "0", orderItems: [] } as unknown as OrderDto) : snapshot.orders[at]!;
+  const changed = base.status !== status;
+  const next = { ...base, displayCode: dto.displayNumber, status, priority: dto.priority, courierName: dto.courierName, ...(changed && at !== -1 ? { statusChangedAt: now } : {}) } as OrderDto;
+  const orders = at === -1 ? [...snapshot.orders, next] : snapshot.orders.map((o, i) => (i === at ? next : o));
+  return { ...snapshot, orders, lastEventId: event.id };
+}
+
+export function DashboardScreen() {
+  const queryClient = useQueryClient();
+  // Totals and preparation times come with the list, refreshed in the background; rows move live.
+  const snapshot = useQuery({ ...ordersQuery(FILTER), refetchInterval: 30_000 });
+  const partners = useQuery({
+    queryKey: ["partners"],
+    queryFn: async () => ((await (await fetch("/api/partners")).json()) as { partners: Partner[] }).partners,
+    staleTime: 5 * 60_000,
+  });
+  const [toast, setToast] = useState<string | null>(null);
+  const [view, setView] = useState("All");
+  const [partnerFilter, setPartnerFilter] = useState<string>("");
+
+  const state = useEventStream({
+    url: "/api/events/partner",
+    since: snapshot.data?.snapshotId,
+    onEvent: (event) => {
+      queryClient.setQueryData(ordersQuery(FILTER).queryKey, (s?: OrdersSnapshot) => (s ? applyListEvent(s, event) : s));
+      if (event.event === "order-created") {
+        const dto = event.data as OrderListDto;
+        playAlert("new-order");
+        setToast(`New order ${dto.displayNumber}${dto.partnerName ? ` · ${dto.partnerName}` : ""}`);
+        setTimeout(() => setToast(null), 5_000);
+      }
+    },
+    onReset: () => void queryClient.invalidateQueries({ queryKey: orderKeys.all }),
+  });
+
+  const orders = snapshot.data?.orders;
+  const partnerById = useMemo(() => new Map((partners.data ?? []).map((p) => [p.id, p])), [partners.data]);
+  const figures = useMemo(() => todaysFigures(orders ?? []), [orders]);
+  const rows = useMemo(
+    () =>
+      (orders ?? [])
+        .filter((o) => VIEWS[view]!(o.status) && (!partnerFilter || o.partnerId === partnerFilter))
+        .sort((a, b) => (a.priority === b.priority ? b.id - a.id : a.priority === "HIGH" ? -1 : 1)),
+    [orders, view, partnerFilter],
+  );
+  const maxPerHour = Math.max(1, ...figures.perHour);
+
+  return (
+    <ScreenShell
+      title="Dashboard"
+      state={state}
+      tools={
+        <div className="flex flex-wrap gap-2" role="group" aria-label="Filter orders">
+          {Object.keys(VIEWS).map((v) => (
+            <button key={v} type="button" onClick={() => setView(v)} aria-pressed={view === v} className={`min-h-11 rounded-full px-4 text-lg font-bold ${view === v ? "bg-sky-400 text-black" : "bg-white/10"}`}>
+              {v}
+            </button>
+          ))}
+          {(partners.data?.length ?? 0) > 1 && (
+            <select aria-label="Restaurant" value={partnerFilter} onChange={(e) => setPartnerFilter(e.target.value)} className="min-h-11 rounded-full bg-white/10 px-4 text-lg">
+              <option value="">All restaurants</option>
+              {partners.data!.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </div>
+      }
+    >
+      {toast && (
+        <div role="status" data-testid="toast" className="fixed bottom-6 right-6 z-30 rounded-2xl bg-amber-400 px-6 py-4 text-2xl font-black text-black shadow-2xl">
+          {toast}
+        </div>
+      )}
+      <section aria-label="Today" className="mb-6 grid gap-4 sm:grid-cols-3">
+        <Figure label="Orders today" value={String(figures.orders)} testId="fig-orders" />
+        <Figure label="Revenue" value={(figures.revenueCents / 100).toFixed(2)} testId="fig-revenue" />
+        <Figure label="Median prep time" value={figures.medianPrepS === null ? "—" : `${Math.floor(figures.medianPrepS / 60)}:${String(Math.round(figures.medianPrepS % 60)).padStart(2, "0")}`} testId="fig-prep" />
+      </section>
+      <section aria-labelledby="per-hour" className="mb-6 rounded-2xl border border-white/10 bg-white/5 p-4">
+        <h2 id="per-hour" className="mb-3 text-xl font-bold">
+          Orders per hour
+        </h2>
+        <div className="flex h-32 items-end gap-1" data-testid="per-hour">
+          {figures.perHour.map((n, h) => (
+            <div key={h} className="flex flex-1 flex-col items-center gap-1" title={`${h}:00 — ${n} orders`}>
+              <div className="w-full rounded-t bg-sky-400" style={{ height: `${(n / maxPerHour) * 100}%`, minHeight: n ? 4 : 0 }} />
+              <span className="text-xs text-gray-400">{h}</span>
+            </div>
+          ))}
+        </div>
+      </section>
+      <table className="w-full border-separate border-spacing-y-2 text-xl" data-testid="dashboard-orders">
+        <thead className="text-left text-base text-gray-400">
+          <tr>
+            <th className="px-3">Restaurant</th>
+            <th className="px-3">Order</th>
+            <th className="px-3">Status</th>
+            <th className="px-3">Priority</th>
+            <th className="px-3">Time</th>
+            <th className="px-3">Courier</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((o) => {
+            const partner = partnerById.get(o.partnerId);
+            return (
+              <tr key={o.id} data-testid="dashboard-row" data-code={o.displayCode} data-status={o.status} className="bg-white/5">
+                <td className="rounded-l-xl px-3 py-2">
+                  <span className="flex items-center gap-2">
+                    {partner?.imageUrl ? (
+                      // eslint-disable-next-line @next/next/no-img-element
+                      <img src={partner.imageUrl} alt="" className="h-8 w-8 rounded-full object-cover" />
+                    ) : (
+                      <span aria-hidden className="grid h-8 w-8 place-items-center rounded-full bg-sky-700 text-base font-black">
+                        {(partner?.name ?? "?").slice(0, 1)}
+                      </span>
+                    )}
+                    {partner?.name ?? "—"}
+                  </span>
+                </td>
+                <td className="px-3 py-2 text-3xl font-black">{o.displayCode}</td>
+                <td className="px-3 py-2">
+                  <StatusChip status={o.status} />
+                </td>
+                <td className="px-3 py-2">{o.priority === "HIGH" ? <span className="rounded bg-red-600 px-2 font-black">RUSH</span> : "Normal"}</td>
+                <td className="px-3 py-2">
+                  <Timer order={o} />
+                </td>
+                <td className="rounded-r-xl px-3 py-2">{o.courierName ?? "—"}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </ScreenShell>
+  );
+}
+
+function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
+  return (
+    <div className="rounded-2xl border border-white/10 bg-white/5 p-4">
+      <div className="text-lg text-gray-300">{label}</div>
+      <div className="text-5xl font-black tabular-nums" data-testid={testId}>
+        {value}
+      </div>
+    </div>
+  );
+}
+
+/** Running while the order is open, frozen once it is closed. */
+function Timer({ order }: { order: OrderDto }) {
+  const now = useNow();
+  const closed = ["PICKED_UP", "DELIVERED", "CANCELLED"].includes(order.status);
+  const end = closed ? Date.parse(order.statusChangedAt) : now;
+  const s = Math.max(0, Math.floor((end - Date.parse(order.createdAt)) / 1000));
+  return (
+    <span className="font-mono tabular-nums">
+      {String(Math.floor(s / 60)).padStart(2, "0")}:{String(s % 60).padStart(2, "0")}
+    </span>
+  );
+}

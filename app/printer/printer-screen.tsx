@@ -1,0 +1,209 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import { ScreenShell } from "@/components/screen-shell";
+import { useEventStream } from "@/lib/client/use-event-stream";
+import { jobsFor, type PrintJob, type PrinterOrder } from "./jobs";
+
+/**
+ * The print station. Every job is keyed by its log event id; the keys already printed live in
+ * localStorage, so neither a reconnect (replay) nor a reload prints anything twice.
+ * `window.__passPrinted` lists what was printed, for tests and support.
+ */
+const PRINTED_KEY = "pass.printer.printed";
+const AUTO_KEY = "pass.printer.auto";
+const LOG_SIZE = 100;
+const REMEMBER = 5_000;
+
+declare global {
+  interface Window {
+    __passPrinted?: { key: string; kind: string; station?: string; reprint: boolean; ticketNumber: number | null }[];
+  }
+}
+
+function loadPrinted(): string[] {
+  try {
+    return JSON.parse(localStorage.getItem(PRINTED_KEY) ?? "[]") as string[];
+  } catch {
+    return [];
+  }
+}
+
+type LogEntry = { job: PrintJob; at: string; result: "printed" | "skipped (already printed)" };
+
+export function PrinterScreen() {
+  const printed = useRef<Set<string> | null>(null);
+  const queue = useRef<PrintJob[]>([]);
+  const [current, setCurrent] = useState<PrintJob | null>(null);
+  const [log, setLog] = useState<LogEntry[]>([]);
+  const [auto, setAuto] = useState(true);
+
+  useEffect(() => {
+    printed.current = new Set(loadPrinted());
+    setAuto(localStorage.getItem(AUTO_KEY) !== "false");
+  }, []);
+
+  const printing = useRef(false);
+  const pump = () => {
+    if (printing.current || queue.current.length === 0) return;
+    printing.current = true;
+    setCurrent(queue.current.shift()!);
+  };
+
+  const state = useEventStream({
+    url: "/api/events/printer",
+    since: null,
+    onEvent: (event) => {
+      if (event.id === null) return;
+      for (const job of jobsFor(event.id, event.event, event.data as PrinterOrder)) {
+        const seen = (printed.current ??= new Set(loadPrinted()));
+        if (seen.has(job.key)) {
+          setLog((l) => [{ job, at: new Date().toLocaleTimeString(), result: "skipped (already printed)" as const }, ...l].slice(0, LOG_SIZE));
+          continue;
+        }
+        queue.current.push(job);
+      }
+      pump();
+    },
+  });
+
+  // One job at a time: render it into the print area, print, record, next.
+  useEffect(() => {
+    if (!current) {
+      pump();
+      return;
+    }
+    const seen = (printed.current ??= new Set(loadPrinted()));
+    seen.add(current.key);
+    localStorage.setItem(PRINTED_KEY, JSON.stringify([...seen].slice(-REMEMBER)));
+    if (auto) window.print();
+    (window.__passPrinted ??= []).push({
+      key: current.key,
+      kind: current.kind,
+      station: current.kind === "kitchen" ? current.station : undefined,
+      reprint: current.reprint,
+      ticketNumber: current.order.ticketNumber,
+    });
+    setLog((l) => [{ job: current, at: new Date().toLocaleTimeString(), result: "printed" as const }, ...l].slice(0, LOG_SIZE));
+    const t = setTimeout(() => {
+      printing.current = false;
+      setCurrent(null);
+    }, 50);
+    return () => clearTimeout(t);
+  }, [current]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  return (
+    <ScreenShell
+      title="Printer"
+      state={state}
+      sound={false}
+      tools={
+        <label className="flex min-h-11 items-center gap-2 rounded-full bg-white/10 px-4 text-lg font-bold">
+          <input
+            type="checkbox"
+            checked={auto}
+            data-testid="auto-print"
+            onChange={(e) => {
+              setAuto(e.target.checked);
+              localStorage.setItem(AUTO_KEY, String(e.target.checked));
+            }}
+            className="h-5 w-5"
+          />
+          Print automatically
+        </label>
+      }
+    >
+      <section aria-labelledby="log-heading" className="print:hidden">
+        <h2 id="log-heading" className="mb-3 text-2xl font-bold">
+          Print log
+        </h2>
+        {log.length === 0 && <p className="text-xl text-gray-300">Nothing printed yet. Confirmed orders print here.</p>}
+        <ol className="flex flex-col gap-2" data-testid="print-log">
+          {log.map((e, i) => (
+            <li
+              key={`${e.job.key}-${log.length - i}`}
+              data-testid="print-entry"
+              data-kind={e.job.kind}
+              data-reprint={e.job.reprint}
+              data-result={e.result}
+              className="flex flex-wrap items-center gap-3 rounded-xl bg-white/5 px-3 py-2 text-xl"
+            >
+              <span className="font-mono text-gray-400">{e.at}</span>
+              <strong>#{e.job.order.ticketNumber}</strong>
+              <span>{e.job.order.displayCode}</span>
+              <span className="capitalize">{e.job.kind === "kitchen" ? `${e.job.station} ticket` : "receipt"}</span>
+              {e.job.reprint && <span className="rounded bg-amber-400 px-2 font-black text-black">REPRINT</span>}
+              <span className={`ml-auto ${e.result === "printed" ? "text-green-400" : "text-gray-400"}`}>{e.result}</span>
+            </li>
+          ))}
+        </ol>
+      </section>
+      {current && <Slip job={current} />}
+    </ScreenShell>
+  );
+}
+
+/** 80 mm thermal layout; only this is visible on paper (see globals.css @media print). */
+function Slip({ job }: { job: PrintJob }) {
+  const o = job.order;
+  return (
+    <div className="print-slip" data-testid="print-slip">
+      {job.reprint && <p className="slip-stamp">*** REPRINT ***</p>}
+      <p className="slip-big">#{o.ticketNumber}</p>
+      <p>
+        {o.displayCode}
+        {o.table ? ` · Table ${o.table}` : ""}
+      </p>
+      {o.customer && <p>{o.customer}</p>}
+      <p>{new Date(o.confirmedAt ?? o.createdAt).toLocaleString()}</p>
+      <hr />
+      {job.kind === "kitchen" ? (
+        <>
+          <p className="slip-head">{job.station.toUpperCase()}</p>
+          {job.items.map((i) => (
+            <div key={i.id}>
+              <p className="slip-item">
+                {i.quantity} × {i.food.name}
+              </p>
+              {i.notes && <p className="slip-note">!! {i.notes}</p>}
+            </div>
+          ))}
+        </>
+      ) : (
+        <>
+          <p className="slip-head">RECEIPT</p>
+          {o.orderItems.map((i) => (
+            <p key={i.id} className="slip-row">
+              <span>
+                {i.quantity} × {i.food.name}
+              </span>
+              <span>{i.total}</span>
+            </p>
+          ))}
+          <hr />
+          <p className="slip-row">
+            <span>Subtotal</span>
+            <span>{o.subTotal}</span>
+          </p>
+          {o.surcharge !== "0" && (
+            <p className="slip-row">
+              <span>Surcharge</span>
+              <span>{o.surcharge}</span>
+            </p>
+          )}
+          {o.discount !== "0" && (
+            <p className="slip-row">
+              <span>Discount</span>
+              <span>-{o.discount}</span>
+            </p>
+          )}
+          <p className="slip-row slip-total">
+            <span>TOTAL</span>
+            <span>{o.total}</span>
+          </p>
+          <p>Paid: {o.paymentMethod}</p>
+        </>
+      )}
+    </div>
+  );
+}

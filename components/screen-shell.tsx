@@ -1,0 +1,70 @@
+"use client";
+
+import Link from "next/link";
+import { useEffect } from "react";
+import type { ConnectionState } from "@/lib/client/live-stream";
+import { ConnectionBadge } from "./connection-badge";
+import { SoundControl } from "./sound";
+
+/** Keeps the screen on (kitchen tablets, wall TVs); re-requested when the tab is visible again. */
+function useWakeLock() {
+  useEffect(() => {
+    if (!("wakeLock" in navigator)) return;
+    let lock: WakeLockSentinel | null = null;
+    const request = () => {
+      if (document.visibilityState !== "visible") return;
+      navigator.wakeLock.request("screen").then((l) => (lock = l), () => undefined);
+    };
+    request();
+    document.addEventListener("visibilitychange", request);
+    return () => {
+      document.removeEventListener("visibilitychange", request);
+      void lock?.release().catch(() => undefined);
+    };
+  }, []);
+}
+
+function toggleFullscreen() {
+  if (document.fullscreenElement) void document.exitFullscreen();
+  else void document.documentElement.requestFullscreen?.().catch(() => undefined);
+}
+
+export function ScreenShell({
+  title,
+  state,
+  sound = true,
+  tools,
+  children,
+}: {
+  title: string;
+  state: ConnectionState;
+  sound?: boolean;
+  tools?: React.ReactNode;
+  children: React.ReactNode;
+}) {
+  useWakeLock();
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <header className="sticky top-0 z-20 flex flex-wrap items-center gap-3 border-b border-white/10 bg-[#0b0d10]/95 px-4 py-3 backdrop-blur">
+        <Link href="/" className="min-h-11 content-center rounded-lg px-2 text-lg text-sky-300 underline-offset-4 hover:underline" aria-label="Home">
+          Pass
+        </Link>
+        <h1 className="text-3xl font-black tracking-tight">{title}</h1>
+        <div className="flex flex-1 flex-wrap items-center gap-3">{tools}</div>
+        <ConnectionBadge state={state} />
+        {sound && <SoundControl />}
+        <button
+          type="button"
+          onClick={toggleFullscreen}
+          data-testid="fullscreen"
+          className="min-h-11 min-w-11 rounded-full bg-white/10 px-3 text-lg font-bold"
+          aria-label="Full screen"
+          title="Full screen (F)"
+        >
+          ⛶
+        </button>
+      </header>
+      <main className="flex-1 p-4">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,15 @@
+/** One colour per status, on every screen (SPEC §5). */
+export const STATUS_STYLE: Record<string, { label: string; chip: string; edge: string }> = {
+  PENDING: { label: "Pending", chip: "bg-amber-400 text-black", edge: "border-amber-400" },
+  CONFIRMED: { label: "Confirmed", chip: "bg-blue-500 text-white", edge: "border-blue-500" },
+  PREPARING: { label: "Preparing", chip: "bg-violet-500 text-white", edge: "border-violet-500" },
+  READY: { label: "Ready", chip: "bg-green-500 text-black", edge: "border-green-500" },
+  PICKED_UP: { label: "Picked up", chip: "bg-gray-400 text-black", edge: "border-gray-500" },
+  DELIVERED: { label: "Delivered", chip: "bg-gray-400 text-black", edge: "border-gray-500" },
+  CANCELLED: { label: "Cancelled", chip: "bg-red-600 text-white line-through", edge: "border-red-600" },
+};
+
+export function StatusChip({ status }: { status: string }) {
+  const s = STATUS_STYLE[status] ?? STATUS_STYLE.PENDING!;
+  return <span className={`inline-flex items-center rounded-full px-3 py-1 text-base font-bold ${s.chip}`}>{s.label}</span>;
+}

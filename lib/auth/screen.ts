@@ -1,0 +1,12 @@
+import "server-only";
+import { notFound, redirect } from "next/navigation";
+import { canReadChannel, type Channel, type Principal } from "./access";
+import { currentPrincipal } from "./next";
+
+/** A screen page: signed in (else to login, coming back here) and allowed its channel (else 404). */
+export async function requireScreen(channel: Channel, path: string): Promise<Principal> {
+  const principal = await currentPrincipal();
+  if (!principal) redirect(`/login?next=${encodeURIComponent(path)}`);
+  if (!canReadChannel(principal, channel)) notFound();
+  return principal;
+}
