@@ -57,11 +57,13 @@ export function ScreenShell({
           type="button"
           onClick={toggleFullscreen}
           data-testid="fullscreen"
-          className="min-h-11 min-w-11 rounded-full bg-white/10 px-3 text-lg font-bold"
+          className="inline-flex min-h-11 min-w-11 items-center justify-center rounded-full bg-white/10 px-3"
           aria-label="Full screen"
-          title="Full screen (F)"
+          title="Full screen"
         >
-          ⛶
+          <svg aria-hidden viewBox="0 0 24 24" className="h-6 w-6" fill="none" stroke="currentColor" strokeWidth="2.4" strokeLinecap="round">
+            <path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5" />
+          </svg>
         </button>
       </header>
       <main className="flex-1 p-4">{children}</main>

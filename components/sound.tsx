@@ -75,7 +75,7 @@ export function SoundControl() {
         data-testid="sound-unlock"
         className="min-h-11 animate-pulse rounded-full bg-amber-400 px-4 text-lg font-bold text-black"
       >
-        🔇 Tap to enable sound
+        Tap to enable sound
       </button>
     );
   }
@@ -86,9 +86,19 @@ export function SoundControl() {
       data-testid="sound-toggle"
       data-muted={muted}
       aria-pressed={muted}
-      className={`min-h-11 rounded-full px-4 text-lg font-bold ${muted ? "bg-red-700 text-white" : "bg-white/10 text-white"}`}
+      className={`inline-flex min-h-11 items-center gap-2 rounded-full px-4 text-lg font-bold ${muted ? "bg-red-700 text-white" : "bg-white/10 text-white"}`}
     >
-      {muted ? "🔕 Muted" : "🔔 Sound on"}
+      <SpeakerIcon muted={muted} />
+      {muted ? "Muted" : "Sound on"}
     </button>
+  );
+}
+
+function SpeakerIcon({ muted }: { muted: boolean }) {
+  return (
+    <svg aria-hidden viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round">
+      <path d="M4 9h4l5-4v14l-5-4H4z" fill="currentColor" />
+      {muted ? <path d="M17 9l5 6M22 9l-5 6" /> : <path d="M16.5 8.5a5 5 0 0 1 0 7M19 6a8.5 8.5 0 0 1 0 12" />}
+    </svg>
   );
 }

@@ -8,7 +8,7 @@ import { ScreenShell } from "@/components/screen-shell";
 import { playAlert } from "@/components/sound";
 import { StatusChip } from "@/components/status";
 import { postJson } from "@/lib/client/api";
-import { fetchOrder, orderKeys, ordersQuery, upsertOrder, type OrdersSnapshot } from "@/lib/client/orders-query";
+import { orderKeys, orderRefresher, ordersQuery } from "@/lib/client/orders-query";
 import { useEventStream } from "@/lib/client/use-event-stream";
 import type { OrderDto } from "@/lib/orders/dto";
 
@@ -27,7 +27,7 @@ const toCents = (v: string) => Math.round(Number(v) * 100);
 export function CashierScreen() {
   const queryClient = useQueryClient();
   const snapshot = useQuery(ordersQuery(FILTER));
-  const newest = useRef(new Map<number, number>());
+  const [refresh] = useState(() => orderRefresher(queryClient, FILTER));
 
   const state = useEventStream({
     url: "/api/events/cashier",
@@ -36,14 +36,8 @@ export function CashierScreen() {
       if (event.id === null) return;
       const id = (event.data as { id?: number }).id;
       if (typeof id !== "number") return;
-      // The cashier channel's payloads are seeds/003's (no item names, no totals after a discount):
-      // fetch the order's current state, and keep it only if no later event overtook the fetch.
-      const eventId = event.id;
-      newest.current.set(id, Math.max(newest.current.get(id) ?? 0, eventId));
-      void fetchOrder(id).then((order) => {
-        if ((newest.current.get(id) ?? 0) > eventId) return;
-        queryClient.setQueryData(ordersQuery(FILTER).queryKey, (s?: OrdersSnapshot) => (s ? upsertOrder(s, order, eventId) : s));
-      });
+      // The cashier channel's payloads are seeds/003's (no item names, no totals after a discount).
+      refresh(id, event.id);
       if (event.event === "new-order") playAlert("new-order");
     },
     onReset: () => void queryClient.invalidateQueries({ queryKey: orderKeys.all }),
@@ -97,7 +91,7 @@ export function CashierScreen() {
                     className={`rounded-2xl border-4 bg-[#15181d] p-4 ${fresh ? "animate-pulse border-amber-400" : "border-amber-400/40"}`}
                   >
                     <div className="flex flex-wrap items-start justify-between gap-3">
-                      <div>
+                      <div className="min-w-0 break-words">
                         <div className="text-6xl font-black leading-none">{o.displayCode}</div>
                         <div className="mt-1 text-xl text-gray-300">
                           {o.source}
@@ -114,7 +108,7 @@ export function CashierScreen() {
                       {o.orderItems.map((i) => (
                         <li key={i.id}>
                           {i.quantity}× {i.name}
-                          {i.notes && <span className="ml-2 rounded bg-yellow-300/15 px-2 font-semibold text-yellow-200">⚠ {i.notes}</span>}
+                          {i.notes && <span className="ml-2 rounded border border-yellow-300 bg-yellow-300/15 px-2 font-semibold break-words text-yellow-200">{i.notes}</span>}
                         </li>
                       ))}
                     </ul>

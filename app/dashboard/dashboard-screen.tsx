@@ -6,7 +6,7 @@ import { ScreenShell } from "@/components/screen-shell";
 import { playAlert } from "@/components/sound";
 import { StatusChip } from "@/components/status";
 import { useNow } from "@/components/use-now";
-import { orderKeys, ordersQuery, type OrdersSnapshot } from "@/lib/client/orders-query";
+import { orderKeys, orderRefresher, ordersQuery, type OrdersSnapshot } from "@/lib/client/orders-query";
 import type { OrderListDto } from "@/lib/client/order-realtime";
 import { useEventStream } from "@/lib/client/use-event-stream";
 import type { StreamEvent } from "@/lib/client/live-stream";
@@ -53,12 +53,18 @@ export function DashboardScreen() {
   const [toast, setToast] = useState<string | null>(null);
   const [view, setView] = useState("All");
   const [partnerFilter, setPartnerFilter] = useState<string>("");
+  const [refresh] = useState(() => orderRefresher(queryClient, FILTER));
 
   const state = useEventStream({
     url: "/api/events/partner",
     since: snapshot.data?.snapshotId,
     onEvent: (event) => {
       queryClient.setQueryData(ordersQuery(FILTER).queryKey, (s?: OrdersSnapshot) => (s ? applyListEvent(s, event) : s));
+      // The row moves at once; totals and the restaurant come with the full order right after.
+      const id = (event.data as { id?: number }).id;
+      if (event.id !== null && typeof id === "number" && (event.event === "order-created" || event.event === "order-updated")) {
+        refresh(id, event.id);
+      }
       if (event.event === "order-created") {
         const dto = event.data as OrderListDto;
         playAlert("new-order");
@@ -121,7 +127,7 @@ export function DashboardScreen() {
         </h2>
         <div className="flex h-32 items-end gap-1" data-testid="per-hour">
           {figures.perHour.map((n, h) => (
-            <div key={h} className="flex flex-1 flex-col items-center gap-1" title={`${h}:00 — ${n} orders`}>
+            <div key={h} className="flex h-full flex-1 flex-col items-center justify-end gap-1" title={`${h}:00 — ${n} orders`}>
               <div className="w-full rounded-t bg-sky-400" style={{ height: `${(n / maxPerHour) * 100}%`, minHeight: n ? 4 : 0 }} />
               <span className="text-xs text-gray-400">{h}</span>
             </div>

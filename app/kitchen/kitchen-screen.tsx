@@ -188,7 +188,7 @@ function TicketCard({
     >
       {rush && <div className="bg-red-600 py-1 text-center text-xl font-black tracking-widest text-white">RUSH</div>}
       <div className="flex items-start justify-between gap-2 p-3">
-        <div>
+        <div className="min-w-0 break-words">
           <div className="text-6xl font-black leading-none tabular-nums" data-testid="ticket-number">
             #{t.ticketNumber}
           </div>
@@ -198,7 +198,7 @@ function TicketCard({
             {t.customer ? ` · ${t.customer}` : ""}
           </div>
         </div>
-        <div className="flex flex-col items-end gap-2">
+        <div className="flex shrink-0 flex-col items-end gap-2">
           <Elapsed from={t.confirmedAt ?? t.createdAt} className="text-2xl" />
           <StatusChip status={t.status} />
         </div>
@@ -207,7 +207,7 @@ function TicketCard({
         {t.items.map((i) => (
           <li key={i.id}>
             <span className="font-black tabular-nums">{i.quantity}×</span> <span className="font-semibold">{i.name}</span>
-            {i.notes && <p className="mt-1 rounded-lg border-2 border-yellow-300 bg-yellow-300/15 px-2 py-1 text-xl font-bold text-yellow-200">⚠ {i.notes}</p>}
+            {i.notes && <p className="mt-1 rounded-lg border-2 border-yellow-300 bg-yellow-300/15 px-2 py-1 text-xl font-bold break-words text-yellow-200">{i.notes}</p>}
           </li>
         ))}
       </ul>

@@ -64,3 +64,22 @@ export async function fetchOrder(id: number): Promise<OrderDto> {
   if (!res.ok) throw new Error(`order ${id}: HTTP ${res.status}`);
   return (await res.json()) as OrderDto;
 }
+
+/**
+ * Channels whose payloads do not carry the whole order (cashier, partner) refresh it after an
+ * event: fetch its current state and keep it unless a later event for the same order overtook
+ * this fetch. Returns the function a screen calls per event.
+ */
+export function orderRefresher(queryClient: QueryClient, filter: OrdersFilter) {
+  const newest = new Map<number, number>();
+  return (orderId: number, eventId: number) => {
+    newest.set(orderId, Math.max(newest.get(orderId) ?? 0, eventId));
+    void fetchOrder(orderId).then(
+      (order) => {
+        if ((newest.get(orderId) ?? 0) > eventId) return;
+        queryClient.setQueryData(ordersQuery(filter).queryKey, (s) => (s ? upsertOrder(s, order, eventId) : s));
+      },
+      () => undefined, // the next event or a reset brings it
+    );
+  };
+}
