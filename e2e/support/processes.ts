@@ -21,8 +21,9 @@ export async function freePort(): Promise<number> {
 export type Started = { child: ChildProcess; port: number; dataDir: string; output: () => string; exited: Promise<number | null> };
 
 export async function startServer(env: Record<string, string> = {}): Promise<Started> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pass-e2e-"));
-  const port = await freePort();
+  // A restart passes the previous DATA_DIR and PORT back in.
+  const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "pass-e2e-"));
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, [SERVER], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "", PASS_ADMIN_PASSWORD: "", ...env },

@@ -1,0 +1,112 @@
+/**
+ * Screens across a server restart and a cut connection, and sound that must be unlocked and
+ * remembers being muted. This test runs its own server so it can restart it.
+ */
+import { expect, test } from "@playwright/test";
+import { startServer, type Started } from "./support/processes";
+
+const PASSWORD = "resilience-admin-pass";
+
+async function signIn(base: string, request: import("@playwright/test").APIRequestContext) {
+  const res = await request.post(`${base}/api/auth/login`, { data: { username: "admin", password: PASSWORD } });
+  expect(res.status()).toBe(200);
+}
+
+async function placeAndConfirm(base: string, request: import("@playwright/test").APIRequestContext) {
+  const menu = await (await request.get(`${base}/api/menu?partner=demo`)).json();
+  const created = await (
+    await request.post(`${base}/api/orders`, { data: { partner: "demo", items: [{ foodId: menu.foods[0].id, quantity: 1 }] }, headers: { origin: base } })
+  ).json();
+  const confirmed = await request.post(`${base}/api/orders/${created.id}/confirm`, { data: { paymentMethod: "CARD" }, headers: { origin: base } });
+  expect(confirmed.status()).toBe(200);
+  return (await confirmed.json()) as { ticketNumber: number };
+}
+
+test("the kitchen rides out a server restart and a cut connection without losing a ticket", async ({ browser }) => {
+  test.setTimeout(90_000);
+  let server: Started = await startServer({ PASS_ADMIN_PASSWORD: PASSWORD });
+  const base = `http://127.0.0.1:${server.port}`;
+  const context = await browser.newContext();
+  try {
+    await signIn(base, context.request);
+    const page = await context.newPage();
+    await page.goto(`${base}/kitchen`);
+    const badge = page.getByTestId("connection-badge");
+    await expect(badge).toHaveAttribute("data-status", "live");
+    const first = await placeAndConfirm(base, context.request);
+    await expect(page.locator(`[data-testid="ticket"][data-ticket="${first.ticketNumber}"]`)).toBeVisible();
+
+    // Restart: the page is told to come back, shows it is reconnecting, and goes live again.
+    server.child.kill("SIGTERM");
+    await server.exited;
+    await expect(badge).toHaveAttribute("data-status", "reconnecting");
+    server = await startServer({ PASS_ADMIN_PASSWORD: PASSWORD, DATA_DIR: server.dataDir, PORT: String(server.port) });
+    await expect(badge).toHaveAttribute("data-status", "live", { timeout: 30_000 });
+
+    // Cut the kitchen off, place an order meanwhile, let it back: the ticket arrives by replay.
+    await page.route("**/api/events/**", (route) => route.abort());
+    // Drop the live connection by restarting once more while its reconnects are blocked.
+    server.child.kill("SIGTERM");
+    await server.exited;
+    server = await startServer({ PASS_ADMIN_PASSWORD: PASSWORD, DATA_DIR: server.dataDir, PORT: String(server.port) });
+    await expect(badge).not.toHaveAttribute("data-status", "live");
+    const missed = await placeAndConfirm(base, context.request);
+    await expect(page.locator(`[data-testid="ticket"][data-ticket="${missed.ticketNumber}"]`)).toHaveCount(0);
+    await page.unroute("**/api/events/**");
+    await expect(badge).toHaveAttribute("data-status", "live", { timeout: 40_000 });
+    await expect(page.locator(`[data-testid="ticket"][data-ticket="${missed.ticketNumber}"]`)).toBeVisible();
+    await expect(page.locator(`[data-testid="ticket"][data-ticket="${first.ticketNumber}"]`)).toHaveCount(1);
+  } catch (err) {
+    console.log("server output:\n" + server.output() + "\nexit code: " + server.child.exitCode);
+    throw err;
+  } finally {
+    await context.close();
+    server.child.kill("SIGKILL");
+  }
+});
+
+test("sound: locked until a tap, repeats until acknowledged, and mute survives a reload", async ({ browser }) => {
+  test.setTimeout(60_000);
+  const server = await startServer({ PASS_ADMIN_PASSWORD: PASSWORD });
+  const base = `http://127.0.0.1:${server.port}`;
+  const context = await browser.newContext();
+  try {
+    await signIn(base, context.request);
+    const page = await context.newPage();
+    await page.goto(`${base}/cashier`);
+    await expect(page.getByTestId("connection-badge")).toHaveAttribute("data-status", "live");
+    const played = () => page.evaluate(() => window.__passSound?.played ?? 0);
+
+    // Locked: an arrival plays nothing until the tap.
+    const menu = await (await context.request.get(`${base}/api/menu?partner=demo`)).json();
+    const order = async () =>
+      context.request.post(`${base}/api/orders`, { data: { partner: "demo", items: [{ foodId: menu.foods[0].id, quantity: 1 }] }, headers: { cookie: "" } });
+    await expect(page.getByTestId("sound-unlock")).toBeVisible();
+    await order();
+    await expect(page.getByTestId("pending-order")).toHaveCount(1);
+    expect(await played()).toBe(0);
+
+    await page.getByTestId("sound-unlock").click();
+    await expect.poll(played, { timeout: 10_000 }).toBeGreaterThanOrEqual(1); // the repeat of the unacknowledged one
+    await order();
+    await expect.poll(played, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
+    await page.getByTestId("ack-all").click();
+    const afterAck = await played();
+    await page.waitForTimeout(5_000);
+    expect(await played()).toBe(afterAck);
+
+    // Muted stays muted after a reload (the unlock itself needs a new tap, as browsers demand).
+    await page.getByTestId("sound-toggle").click();
+    await expect(page.getByTestId("sound-toggle")).toHaveAttribute("data-muted", "true");
+    await page.reload();
+    await page.getByTestId("sound-unlock").click();
+    await expect(page.getByTestId("sound-toggle")).toHaveAttribute("data-muted", "true");
+    await order();
+    await expect(page.getByTestId("pending-order")).toHaveCount(3);
+    await page.waitForTimeout(500);
+    expect(await played()).toBe(0);
+  } finally {
+    await context.close();
+    server.child.kill("SIGKILL");
+  }
+});
