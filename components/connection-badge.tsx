@@ -38,7 +38,7 @@ export function ConnectionBadge({ state }: { state: ConnectionState }) {
       title={state.error}
       className={`inline-flex min-h-11 items-center gap-2 rounded-full px-4 text-lg font-bold ${STYLES[state.status]}`}
     >
-      <span aria-hidden className={`h-3 w-3 rounded-full ${state.status === "live" ? "bg-black/70" : "bg-current animate-pulse"}`} />
+      <span aria-hidden className={`h-3 w-3 rounded-full ${state.status === "live" ? "bg-black/70" : "bg-current pulse-ring"}`} />
       {label}
     </span>
   );

@@ -46,7 +46,7 @@ export function ScreenShell({
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="sticky top-0 z-20 flex flex-wrap items-center gap-3 border-b border-white/10 bg-[#0b0d10]/95 px-4 py-3 backdrop-blur">
-        <Link href="/" className="min-h-11 content-center rounded-lg px-2 text-lg text-sky-300 underline-offset-4 hover:underline" aria-label="Home">
+        <Link href="/" className="min-h-11 content-center rounded-lg px-2 text-lg text-sky-300 underline-offset-4 hover:underline" title="Home">
           Pass
         </Link>
         <h1 className="text-3xl font-black tracking-tight">{title}</h1>

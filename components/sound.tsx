@@ -73,7 +73,7 @@ export function SoundControl() {
         type="button"
         onClick={unlockSound}
         data-testid="sound-unlock"
-        className="min-h-11 animate-pulse rounded-full bg-amber-400 px-4 text-lg font-bold text-black"
+        className="min-h-11 pulse-ring rounded-full bg-amber-400 px-4 text-lg font-bold text-black"
       >
         Tap to enable sound
       </button>

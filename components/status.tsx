@@ -1,8 +1,8 @@
 /** One colour per status, on every screen (SPEC §5). */
 export const STATUS_STYLE: Record<string, { label: string; chip: string; edge: string }> = {
   PENDING: { label: "Pending", chip: "bg-amber-400 text-black", edge: "border-amber-400" },
-  CONFIRMED: { label: "Confirmed", chip: "bg-blue-500 text-white", edge: "border-blue-500" },
-  PREPARING: { label: "Preparing", chip: "bg-violet-500 text-white", edge: "border-violet-500" },
+  CONFIRMED: { label: "Confirmed", chip: "bg-blue-600 text-white", edge: "border-blue-500" },
+  PREPARING: { label: "Preparing", chip: "bg-violet-600 text-white", edge: "border-violet-500" },
   READY: { label: "Ready", chip: "bg-green-500 text-black", edge: "border-green-500" },
   PICKED_UP: { label: "Picked up", chip: "bg-gray-400 text-black", edge: "border-gray-500" },
   DELIVERED: { label: "Delivered", chip: "bg-gray-400 text-black", edge: "border-gray-500" },

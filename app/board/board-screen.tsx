@@ -93,7 +93,7 @@ export function BoardScreen() {
                 data-testid="board-number"
                 data-ticket={o.ticketNumber ?? ""}
                 data-highlight={highlight.has(o.id)}
-                className={`min-w-32 rounded-2xl px-6 py-3 text-center text-8xl font-black tabular-nums ${highlight.has(o.id) ? "animate-pulse bg-green-400 text-black" : "bg-green-600 text-white"}`}
+                className={`min-w-32 rounded-2xl px-6 py-3 text-center text-8xl font-black tabular-nums ${highlight.has(o.id) ? "pulse-ring bg-green-400 text-black" : "bg-green-600 text-white"}`}
               >
                 {o.ticketNumber}
               </li>

@@ -64,7 +64,7 @@ export function CashierScreen() {
       state={state}
       tools={
         unacked.length > 0 && (
-          <button type="button" onClick={() => ack(unacked.map((o) => o.id))} data-testid="ack-all" className="min-h-11 animate-pulse rounded-full bg-amber-400 px-4 text-lg font-black text-black">
+          <button type="button" onClick={() => ack(unacked.map((o) => o.id))} data-testid="ack-all" className="min-h-11 pulse-ring rounded-full bg-amber-400 px-4 text-lg font-black text-black">
             {unacked.length} new — acknowledge
           </button>
         )
@@ -88,7 +88,7 @@ export function CashierScreen() {
                     data-code={o.displayCode}
                     data-alert={fresh}
                     onClick={() => ack([o.id])}
-                    className={`rounded-2xl border-4 bg-[#15181d] p-4 ${fresh ? "animate-pulse border-amber-400" : "border-amber-400/40"}`}
+                    className={`rounded-2xl border-4 bg-[#15181d] p-4 ${fresh ? "pulse-ring border-amber-400" : "border-amber-400/40"}`}
                   >
                     <div className="flex flex-wrap items-start justify-between gap-3">
                       <div className="min-w-0 break-words">
