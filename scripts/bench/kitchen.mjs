@@ -1,0 +1,168 @@
+// `npm run bench:kitchen`: the kitchen screen under a full rail, in Debian's Chromium.
+// A fresh Pass with 200 open tickets; the page idles (React commits per second and which DOM
+// nodes change: only the timers may), then one new ticket a second for SECONDS seconds
+// (event → DOM latency: the ticket's confirmedAt on the server to its node appearing in the
+// page, same clock), then the JavaScript each screen transfers. Loopback only, bounded.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "@playwright/test";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=")));
+const OPEN = Number(args.tickets ?? 200);
+const SECONDS = Number(args.seconds ?? 60);
+const IDLE_S = Number(args.idle ?? 10);
+const PASSWORD = "bench-kitchen-admin";
+setTimeout(() => (console.error("bench: hard stop"), process.exit(2)), 10 * 60_000).unref();
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN);
+
+async function main() {
+  if (!fs.existsSync(path.join(root, "dist/server.mjs")) || !fs.existsSync(path.join(root, ".next/BUILD_ID"))) {
+    if (spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" }).status !== 0) process.exit(1);
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pass-bench-kitchen-"));
+  const port = 39900 + Math.floor(Math.random() * 90);
+  const base = `http://127.0.0.1:${port}`;
+  const server = spawn(process.execPath, [path.join(root, "dist/server.mjs")], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "", PASS_ADMIN_PASSWORD: PASSWORD },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${base}/api/health`)).ok) break;
+      } catch {
+        if (i > 300) throw new Error("server did not start");
+      }
+      await sleep(100);
+    }
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const api = context.request;
+    if ((await api.post(`${base}/api/auth/login`, { data: { username: "admin", password: PASSWORD } })).status() !== 200) throw new Error("login failed");
+    const menu = await (await api.get(`${base}/api/menu?partner=demo`)).json();
+    let n = 0;
+    const ticket = async () => {
+      n++;
+      const items = [0, 1, 2].map((k) => ({ foodId: menu.foods[(n + k * 5) % menu.foods.length].id, quantity: 1 + ((n + k) % 3), ...(k === 1 && n % 4 === 0 ? { notes: "allergy: sesame" } : {}) }));
+      const created = await (await api.post(`${base}/api/orders`, { data: { partner: "demo", table: String(n % 30), items }, headers: { origin: base } })).json();
+      const confirmed = await (await api.post(`${base}/api/orders/${created.id}/confirm`, { data: { paymentMethod: "CARD" }, headers: { origin: base } })).json();
+      return confirmed;
+    };
+    console.error(`bench: creating ${OPEN} open tickets…`);
+    for (let i = 0; i < OPEN; i++) await ticket();
+
+    const page = await context.newPage();
+    // Count React commits through the devtools hook, which production React calls too.
+    await page.addInitScript(() => {
+      window.__commits = 0;
+      window.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
+        supportsFiber: true,
+        renderers: new Map(),
+        inject() {
+          return 1;
+        },
+        onCommitFiberRoot() {
+          window.__commits++;
+        },
+        onCommitFiberUnmount() {},
+        onPostCommitFiberRoot() {},
+        checkDCE() {},
+      };
+    });
+    await page.goto(`${base}/kitchen`);
+    await page.waitForFunction((count) => document.querySelectorAll('[data-testid="ticket"]').length >= count, OPEN, { timeout: 60_000 });
+    await sleep(1000);
+
+    // Idle: which nodes change, and how many commits.
+    await page.evaluate(() => {
+      window.__mutations = { timer: 0, other: 0 };
+      new MutationObserver((records) => {
+        for (const r of records) {
+          const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+          if (el?.closest('[data-testid="elapsed"]')) window.__mutations.timer++;
+          else window.__mutations.other++;
+        }
+      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+      window.__commitsAtIdle = window.__commits;
+    });
+    await sleep(IDLE_S * 1000);
+    const idle = await page.evaluate(() => ({ commits: window.__commits - window.__commitsAtIdle, mutations: window.__mutations }));
+
+    // Load: one new ticket a second; latency from its server confirmedAt to its node in the page.
+    await page.evaluate(() => {
+      window.__seen = {};
+      new MutationObserver(() => {
+        for (const el of document.querySelectorAll('[data-testid="ticket"]')) {
+          const t = el.getAttribute("data-ticket");
+          if (t && !(t in window.__seen)) window.__seen[t] = Date.now();
+        }
+      }).observe(document.body, { subtree: true, childList: true });
+      for (const el of document.querySelectorAll('[data-testid="ticket"]')) window.__seen[el.getAttribute("data-ticket")] = 0;
+    });
+    console.error(`bench: ${SECONDS} s at one new ticket a second…`);
+    const sent = [];
+    const start = Date.now();
+    for (let i = 0; i < SECONDS; i++) {
+      const wait = start + i * 1000 - Date.now();
+      if (wait > 0) await sleep(wait);
+      const t = await ticket();
+      sent.push({ ticket: t.ticketNumber, at: Date.parse(t.confirmedAt) });
+    }
+    await sleep(2000);
+    const seen = await page.evaluate(() => window.__seen);
+    const latencies = sent.map((s) => (seen[s.ticket] ? seen[s.ticket] - s.at : NaN)).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+    const missing = sent.length - latencies.length;
+
+    // JavaScript transferred per screen (a fresh page each, cache empty).
+    const transfer = {};
+    for (const screen of ["/cashier", "/kitchen", "/board", "/printer", "/dashboard", "/login"]) {
+      const fresh = await browser.newContext();
+      await fresh.request.post(`${base}/api/auth/login`, { data: { username: "admin", password: PASSWORD } });
+      const p = await fresh.newPage();
+      await p.goto(`${base}${screen}`, { waitUntil: "load" });
+      await sleep(500);
+      transfer[screen] = await p.evaluate(() =>
+        performance
+          .getEntriesByType("resource")
+          .filter((e) => e.initiatorType === "script")
+          .reduce((sum, e) => ({ wire: sum.wire + e.transferSize, decoded: sum.decoded + e.decodedBodySize }), { wire: 0, decoded: 0 }),
+      );
+      await fresh.close();
+    }
+
+    console.log(`\nKitchen screen, ${OPEN} open tickets, 1920×1080, Chromium (Debian), Node ${process.version}\n`);
+    console.log("| measure | value | target |");
+    console.log("|---|---:|---|");
+    console.log(`| event → DOM p50 | ${pct(latencies, 0.5)} ms | |`);
+    console.log(`| event → DOM p95 | ${pct(latencies, 0.95)} ms | ≤ 100 ms |`);
+    console.log(`| event → DOM max | ${latencies.at(-1)} ms | |`);
+    console.log(`| tickets not shown | ${missing} of ${sent.length} | 0 |`);
+    console.log(`| idle React commits/s | ${(idle.commits / IDLE_S).toFixed(1)} | the shared clock's only |`);
+    console.log(`| idle DOM changes/s in timers | ${(idle.mutations.timer / IDLE_S).toFixed(0)} | ≈ one per open ticket |`);
+    console.log(`| idle DOM changes/s elsewhere | ${(idle.mutations.other / IDLE_S).toFixed(1)} | 0 |`);
+    console.log("\nJavaScript per screen, empty cache (over the wire, compressed / decoded):");
+    for (const [screen, t] of Object.entries(transfer)) console.log(`  ${screen.padEnd(11)} ${(t.wire / 1024).toFixed(0)} KiB / ${(t.decoded / 1024).toFixed(0)} KiB`);
+    await context.close();
+  } finally {
+    await browser.close();
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
+
+main().catch((err) => {
+  console.error("bench failed:", err);
+  process.exit(1);
+});
