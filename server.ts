@@ -12,6 +12,7 @@ import { setDbHandle } from "./lib/db";
 import { openAndPrepare } from "./lib/bootstrap";
 import { isSsePath, setHub } from "./lib/realtime";
 import { startRealtime } from "./lib/realtime/runtime";
+import { flagUnacknowledged } from "./lib/orders/screens";
 
 const SHUTDOWN_DEADLINE_MS = 4_500;
 
@@ -27,6 +28,14 @@ async function main() {
   const realtime = await startRealtime({ db: handle.db, config });
   setHub(realtime.hub);
   console.log(`pass: live fan-out ${realtime.bus.kind}${config.posUpstreamUrl ? `, channels proxied from ${config.posUpstreamUrl}` : ""}`);
+
+  // Tickets no kitchen screen showed in time: alarm and fallback print (once, whichever node wins).
+  const watch = setInterval(() => {
+    flagUnacknowledged({ db: handle.db, afterMs: config.kitchenAckSeconds * 1000 }).catch((err) =>
+      console.error(`pass: kitchen watch failed: ${(err as Error).message}`),
+    );
+  }, 5_000);
+  watch.unref();
 
   const app = next({ dev, dir: path.resolve(import.meta.dirname, "..") });
   const nextHandler = app.getRequestHandler();
@@ -77,6 +86,7 @@ async function main() {
       process.exit(0);
     }, SHUTDOWN_DEADLINE_MS);
     force.unref();
+    clearInterval(watch);
     for (const socket of upgraded) socket.destroy();
     server.close(async () => {
       await handle.destroy().catch(() => undefined);

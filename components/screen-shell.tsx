@@ -1,19 +1,28 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import type { ConnectionState } from "@/lib/client/live-stream";
 import { ConnectionBadge } from "./connection-badge";
 import { SoundControl } from "./sound";
+import { useHeartbeat } from "./use-heartbeat";
 
 /** Keeps the screen on (kitchen tablets, wall TVs); re-requested when the tab is visible again. */
-function useWakeLock() {
+function useWakeLock(): boolean {
+  const [held, setHeld] = useState(false);
   useEffect(() => {
     if (!("wakeLock" in navigator)) return;
     let lock: WakeLockSentinel | null = null;
     const request = () => {
       if (document.visibilityState !== "visible") return;
-      navigator.wakeLock.request("screen").then((l) => (lock = l), () => undefined);
+      navigator.wakeLock.request("screen").then(
+        (l) => {
+          lock = l;
+          setHeld(true);
+          l.addEventListener("release", () => setHeld(false));
+        },
+        () => setHeld(false),
+      );
     };
     request();
     document.addEventListener("visibilitychange", request);
@@ -22,6 +31,7 @@ function useWakeLock() {
       void lock?.release().catch(() => undefined);
     };
   }, []);
+  return held;
 }
 
 function toggleFullscreen() {
@@ -31,18 +41,27 @@ function toggleFullscreen() {
 
 export function ScreenShell({
   title,
+  screen,
+  streamUrl,
+  shownOrderIds,
   state,
   sound = true,
   tools,
   children,
 }: {
   title: string;
+  /** What this screen is, for the health panel ("kitchen:grill", "cashier", …). */
+  screen: string;
+  streamUrl: string;
+  /** Kitchen screens: the tickets on display, acknowledged through the heartbeat. */
+  shownOrderIds?: number[];
   state: ConnectionState;
   sound?: boolean;
   tools?: React.ReactNode;
   children: React.ReactNode;
 }) {
-  useWakeLock();
+  const awake = useWakeLock();
+  useHeartbeat({ screen, streamUrl, awake, shownOrderIds });
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="sticky top-0 z-20 flex flex-wrap items-center gap-3 border-b border-white/10 bg-[#0b0d10]/95 px-4 py-3 backdrop-blur">

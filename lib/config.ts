@@ -19,6 +19,8 @@ export type Config = {
   keepaliveMs: number;
   /** Live streams end after this long and clients resume by id (SPEC §4: 10 min). */
   streamMaxLifeMs: number;
+  /** A confirmed ticket no kitchen screen showed within this long alarms the cashier and prints. */
+  kitchenAckSeconds: number;
   adminPassword: string | null;
 };
 
@@ -47,6 +49,7 @@ const envSchema = z.object({
   POS_UPSTREAM_TOKEN: z.preprocess(emptyAsUndefined, z.string().optional()),
   KEEPALIVE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(300_000).default(15_000)),
   STREAM_MAX_LIFE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1_000).max(86_400_000).default(600_000)),
+  KITCHEN_ACK_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(5).max(3600).default(60)),
   PASS_ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(8, "must be at least 8 characters").optional()),
 });
 
@@ -68,6 +71,7 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
     posUpstreamToken: e.POS_UPSTREAM_TOKEN ?? null,
     keepaliveMs: e.KEEPALIVE_MS,
     streamMaxLifeMs: e.STREAM_MAX_LIFE_MS,
+    kitchenAckSeconds: e.KITCHEN_ACK_SECONDS,
     adminPassword: e.PASS_ADMIN_PASSWORD ?? null,
   };
 }

@@ -68,7 +68,7 @@ export function BoardScreen() {
   const visibleReady = ready.filter((o) => now - Date.parse(o.statusChangedAt) < READY_SHOWN_MS);
 
   return (
-    <ScreenShell title="Order board" state={state}>
+    <ScreenShell title="Order board" screen="board" streamUrl="/api/events/display" state={state}>
       <div className="grid min-h-[75dvh] grid-cols-2 gap-6">
         <section aria-labelledby="preparing" className="rounded-3xl border-4 border-violet-500/60 bg-violet-950/30 p-6">
           <h2 id="preparing" className="mb-6 text-5xl font-black text-violet-200">

@@ -38,7 +38,7 @@ export function CashierScreen() {
       if (typeof id !== "number") return;
       // The cashier channel's payloads are seeds/003's (no item names, no totals after a discount).
       refresh(id, event.id);
-      if (event.event === "new-order") playAlert("new-order");
+      if (event.event === "new-order" || event.event === "kitchen-not-seen") playAlert("new-order");
     },
     onReset: () => void queryClient.invalidateQueries({ queryKey: orderKeys.all }),
   });
@@ -56,11 +56,19 @@ export function CashierScreen() {
     return () => clearInterval(t);
   }, [unacked.length]);
 
+  // Tickets Pass flagged because no kitchen screen showed them in time (derived, survives reloads).
+  const notSeen = useMemo(
+    () => orders.filter((o) => o.kitchenAlertAt && !o.kitchenAckAt && (o.status === "CONFIRMED" || o.status === "PREPARING")),
+    [orders],
+  );
+
   const [dialog, setDialog] = useState<{ kind: "confirm" | "cancel" | "reprint"; order: OrderDto } | null>(null);
 
   return (
     <ScreenShell
       title="Cashier"
+      screen="cashier"
+      streamUrl="/api/events/cashier"
       state={state}
       tools={
         unacked.length > 0 && (
@@ -70,6 +78,11 @@ export function CashierScreen() {
         )
       }
     >
+      {notSeen.length > 0 && (
+        <p role="alert" data-testid="kitchen-alert" className="mb-4 rounded-2xl border-4 border-red-500 bg-red-950 px-4 py-3 text-2xl font-black">
+          Kitchen has not seen {notSeen.map((o) => `#${o.ticketNumber}`).join(", ")} — printed as a fallback. Check the kitchen screens.
+        </p>
+      )}
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <section aria-labelledby="incoming">
           <h2 id="incoming" className="mb-3 text-2xl font-bold">

@@ -90,6 +90,8 @@ export function DashboardScreen() {
   return (
     <ScreenShell
       title="Dashboard"
+      screen="dashboard"
+      streamUrl="/api/events/partner"
       state={state}
       tools={
         <div className="flex flex-wrap gap-2" role="group" aria-label="Filter orders">
@@ -134,6 +136,7 @@ export function DashboardScreen() {
           ))}
         </div>
       </section>
+      <ScreensHealth />
       <table className="w-full border-separate border-spacing-y-2 text-xl" data-testid="dashboard-orders">
         <thead className="text-left text-base text-gray-400">
           <tr>
@@ -202,5 +205,47 @@ function Timer({ order }: { order: OrderDto }) {
     <span className="font-mono tabular-nums">
       {String(Math.floor(s / 60)).padStart(2, "0")}:{String(s % 60).padStart(2, "0")}
     </span>
+  );
+}
+
+type ScreenHealth = { id: string; screen: string; who: string; lastSeenAt: string; behind: number | null; soundUnlocked: boolean; awake: boolean };
+
+/** Every screen and printer that reported in: last heartbeat, how far behind the log, sound, awake. */
+function ScreensHealth() {
+  const screens = useQuery({
+    queryKey: ["screens"],
+    queryFn: async () => ((await (await fetch("/api/screens", { cache: "no-store" })).json()) as { screens: ScreenHealth[] }).screens,
+    refetchInterval: 10_000,
+  });
+  const now = useNow();
+  const list = screens.data ?? [];
+  const yes = (ok: boolean, label: string) => <span className={ok ? "text-green-400" : "font-bold text-amber-300"}>{ok ? label : `not ${label}`}</span>;
+  return (
+    <section aria-labelledby="screens-heading" className="mb-6 rounded-2xl border border-white/10 bg-white/5 p-4">
+      <h2 id="screens-heading" className="mb-3 text-xl font-bold">
+        Screens <span className="text-gray-400">({list.length})</span>
+      </h2>
+      <ul className="grid gap-2 sm:grid-cols-2 xl:grid-cols-3" data-testid="screens-health">
+        {list.length === 0 && <li className="text-gray-400">No screen has reported in the last 10 minutes.</li>}
+        {list.map((s) => {
+          const ago = Math.max(0, Math.round((now - Date.parse(s.lastSeenAt)) / 1000));
+          const stale = ago > 30;
+          return (
+            <li key={s.id} data-testid="screen-health" data-screen={s.screen} className={`rounded-xl px-3 py-2 text-lg ${stale ? "bg-red-950" : "bg-black/30"}`}>
+              <div className="flex justify-between gap-2">
+                <strong className="capitalize">{s.screen}</strong>
+                <span className={stale ? "font-bold text-red-300" : "text-gray-300"}>{ago} s ago</span>
+              </div>
+              <div className="flex flex-wrap gap-x-3 text-base text-gray-300">
+                <span>{s.who}</span>
+                <span>{s.behind === null ? "not reading yet" : s.behind === 0 ? "up to date" : `${s.behind} events behind`}</span>
+                {s.screen !== "printer" && yes(s.soundUnlocked, "sound on")}
+                {yes(s.awake, "kept awake")}
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }

@@ -72,6 +72,8 @@ export function KitchenScreen({ station }: { station: string | null }) {
 
   useEffect(() => setSelected((s) => Math.min(s, Math.max(0, active.length - 1))), [active.length]);
 
+  const shownOrderIds = useMemo(() => active.map((t) => t.id), [active]);
+
   const allDay = useMemo(() => {
     const counts = new Map<string, number>();
     for (const t of active) for (const i of t.items) counts.set(i.name, (counts.get(i.name) ?? 0) + i.quantity);
@@ -81,6 +83,9 @@ export function KitchenScreen({ station }: { station: string | null }) {
   return (
     <ScreenShell
       title={station ? `Kitchen · ${station}` : "Kitchen · expo"}
+      screen={station ? `kitchen:${station}` : "kitchen"}
+      streamUrl="/api/events/kitchen"
+      shownOrderIds={shownOrderIds}
       state={state}
       tools={
         <nav className="flex flex-wrap gap-2" aria-label="Stations">

@@ -43,6 +43,12 @@ describe("jobsFor", () => {
     expect(receiptOnly.map((j) => j.key)).toEqual(["10:receipt"]);
   });
 
+  it("fallback-order: the kitchen tickets again, no receipt, marked", () => {
+    const jobs = jobsFor(12, "fallback-order", order);
+    expect(jobs.map((j) => j.key)).toEqual(["12:kitchen:grill", "12:kitchen:bar", "12:kitchen:kitchen"]);
+    expect(jobs.every((j) => j.fallback && !j.reprint)).toBe(true);
+  });
+
   it("other events print nothing", () => {
     expect(jobsFor(11, "connected", order)).toEqual([]);
   });

@@ -1,7 +1,8 @@
 /**
  * What a print station prints for a printer-channel event, pure: one kitchen ticket per station
  * (items grouped by food.printerId) and the receipt on `confirmed-order`; the chosen items and/or
- * the receipt on `reprint-order`, stamped REPRINT.
+ * the receipt on `reprint-order`, stamped REPRINT; the kitchen tickets again on `fallback-order`
+ * (no kitchen screen showed the ticket in time), stamped NOT SEEN BY KITCHEN.
  */
 export type PrinterItem = {
   id: string;
@@ -31,13 +32,13 @@ export type PrinterOrder = {
   reprintOrderItems?: PrinterItem[];
 };
 
-export type PrintJob =
-  | { key: string; eventId: number; kind: "kitchen"; station: string; reprint: boolean; order: PrinterOrder; items: PrinterItem[] }
-  | { key: string; eventId: number; kind: "receipt"; reprint: boolean; order: PrinterOrder };
+type JobBase = { key: string; eventId: number; reprint: boolean; fallback: boolean; order: PrinterOrder };
+export type PrintJob = (JobBase & { kind: "kitchen"; station: string; items: PrinterItem[] }) | (JobBase & { kind: "receipt" });
 
 export function jobsFor(eventId: number, event: string, order: PrinterOrder): PrintJob[] {
   const reprint = event === "reprint-order";
-  if (!reprint && event !== "confirmed-order") return [];
+  const fallback = event === "fallback-order";
+  if (!reprint && !fallback && event !== "confirmed-order") return [];
   const items = reprint ? (order.reprintOrderItems ?? []) : order.orderItems;
   const byStation = new Map<string, PrinterItem[]>();
   for (const item of items) {
@@ -50,9 +51,11 @@ export function jobsFor(eventId: number, event: string, order: PrinterOrder): Pr
     kind: "kitchen",
     station,
     reprint,
+    fallback,
     order,
     items: stationItems,
   }));
-  if (!reprint || order.reprintReceipt) jobs.push({ key: `${eventId}:receipt`, eventId, kind: "receipt", reprint, order });
+  if (fallback) return jobs;
+  if (!reprint || order.reprintReceipt) jobs.push({ key: `${eventId}:receipt`, eventId, kind: "receipt", reprint, fallback, order });
   return jobs;
 }

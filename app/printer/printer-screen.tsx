@@ -17,7 +17,7 @@ const REMEMBER = 5_000;
 
 declare global {
   interface Window {
-    __passPrinted?: { key: string; kind: string; station?: string; reprint: boolean; ticketNumber: number | null }[];
+    __passPrinted?: { key: string; kind: string; station?: string; reprint: boolean; fallback: boolean; ticketNumber: number | null }[];
   }
 }
 
@@ -82,6 +82,7 @@ export function PrinterScreen() {
       kind: current.kind,
       station: current.kind === "kitchen" ? current.station : undefined,
       reprint: current.reprint,
+      fallback: current.fallback,
       ticketNumber: current.order.ticketNumber,
     });
     setLog((l) => [{ job: current, at: new Date().toLocaleTimeString(), result: "printed" as const }, ...l].slice(0, LOG_SIZE));
@@ -95,6 +96,8 @@ export function PrinterScreen() {
   return (
     <ScreenShell
       title="Printer"
+      screen="printer"
+      streamUrl="/api/events/printer"
       state={state}
       sound={false}
       tools={
@@ -125,6 +128,7 @@ export function PrinterScreen() {
               data-testid="print-entry"
               data-kind={e.job.kind}
               data-reprint={e.job.reprint}
+              data-fallback={e.job.fallback}
               data-result={e.result}
               className="flex flex-wrap items-center gap-3 rounded-xl bg-white/5 px-3 py-2 text-xl"
             >
@@ -133,6 +137,7 @@ export function PrinterScreen() {
               <span>{e.job.order.displayCode}</span>
               <span className="capitalize">{e.job.kind === "kitchen" ? `${e.job.station} ticket` : "receipt"}</span>
               {e.job.reprint && <span className="rounded bg-amber-400 px-2 font-black text-black">REPRINT</span>}
+              {e.job.fallback && <span className="rounded bg-red-600 px-2 font-black text-white">NOT SEEN BY KITCHEN</span>}
               <span className={`ml-auto ${e.result === "printed" ? "text-green-400" : "text-gray-400"}`}>{e.result}</span>
             </li>
           ))}
@@ -149,6 +154,7 @@ function Slip({ job }: { job: PrintJob }) {
   return (
     <div className="print-slip" data-testid="print-slip">
       {job.reprint && <p className="slip-stamp">*** REPRINT ***</p>}
+      {job.fallback && <p className="slip-stamp">*** NOT SEEN BY KITCHEN ***</p>}
       <p className="slip-big">#{o.ticketNumber}</p>
       <p>
         {o.displayCode}

@@ -167,6 +167,24 @@ const migrations: Record<string, PortableMigration> = {
       await db.schema.createIndex("events_created").on("events").column("createdAt").execute();
     },
   }),
+  "0003_screens_and_acks": () => ({
+    async up(db: Kysely<any>) {
+      // When a kitchen screen first showed the ticket, and when Pass raised the alarm that none did.
+      await db.schema.alterTable("orders").addColumn("kitchenAckAt", "text").execute();
+      await db.schema.alterTable("orders").addColumn("kitchenAlertAt", "text").execute();
+      await db.schema
+        .createTable("screens")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("partnerId", "text")
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("who", "text", (c) => c.notNull())
+        .addColumn("lastSeenAt", "text", (c) => c.notNull())
+        .addColumn("lastEventId", "integer")
+        .addColumn("soundUnlocked", "integer", (c) => c.notNull())
+        .addColumn("awake", "integer", (c) => c.notNull())
+        .execute();
+    },
+  }),
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -17,6 +17,7 @@ export type Database = {
   events: EventsTable;
   logMeta: LogMetaTable;
   eventRetention: EventRetentionTable;
+  screens: ScreensTable;
 };
 
 export type PartnersTable = {
@@ -101,6 +102,8 @@ export type OrdersTable = {
   courierName: string | null;
   cancelReason: string | null;
   trackingTokenHash: string | null;
+  kitchenAckAt: Generated<string | null>;
+  kitchenAlertAt: Generated<string | null>;
 };
 
 export type OrderItemsTable = {
@@ -142,4 +145,15 @@ export type LogMetaTable = {
 export type EventRetentionTable = {
   partnerId: string;
   prunedThrough: number;
+};
+
+export type ScreensTable = {
+  id: string;
+  partnerId: string | null;
+  name: string;
+  who: string;
+  lastSeenAt: string;
+  lastEventId: number | null;
+  soundUnlocked: number;
+  awake: number;
 };

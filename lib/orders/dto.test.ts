@@ -43,6 +43,8 @@ const pending: OrderRecord = {
   cashRegisterId: null,
   courierName: null,
   cancelReason: null,
+  kitchenAckAt: null,
+  kitchenAlertAt: null,
   orderItems: [{ ...item, quantity: 2, unitPrice: 1250, unitSurcharge: 0, total: 2500, notes: "No onions" }],
 };
 

@@ -41,6 +41,8 @@ export type OrderRecord = {
   cashRegisterId: string | null;
   courierName: string | null;
   cancelReason: string | null;
+  kitchenAckAt: string | null;
+  kitchenAlertAt: string | null;
   orderItems: OrderItemRecord[];
 };
 
@@ -183,6 +185,8 @@ export function toOrderDto(o: OrderRecord) {
     statusChangedAt: o.statusChangedAt,
     courierName: o.courierName,
     cancelReason: o.cancelReason,
+    kitchenAckAt: o.kitchenAckAt,
+    kitchenAlertAt: o.kitchenAlertAt,
     orderItems: o.orderItems.map((i) => ({
       ...reprintItem(i),
       name: i.name,

@@ -77,6 +77,8 @@ function toRecord(row: Record<string, any>, items: Record<string, any>[]): Order
     cashRegisterId: row.cashRegisterId,
     courierName: row.courierName,
     cancelReason: row.cancelReason,
+    kitchenAckAt: row.kitchenAckAt ?? null,
+    kitchenAlertAt: row.kitchenAlertAt ?? null,
     orderItems: items.map(
       (i): OrderItemRecord => ({
         id: i.id,

@@ -10,7 +10,14 @@ import { nowIso } from "../db/ids";
  * become visible in exactly the order they were taken, and no reader ever sees a lower id
  * appear after a higher one (a plain sequence would hand out ids that commit out of order).
  */
-export type EventType = "order.created" | "order.confirmed" | "order.status" | "order.reprinted" | "food.updated";
+export type EventType =
+  | "order.created"
+  | "order.confirmed"
+  | "order.status"
+  | "order.reprinted"
+  | "order.acknowledged"
+  | "order.unacknowledged"
+  | "food.updated";
 
 export type LoggedEvent<P = unknown> = {
   id: number;

@@ -59,6 +59,7 @@ export async function openTestDb(dialect: Dialect): Promise<TestDb> {
     posUpstreamToken: null,
     keepaliveMs: 15_000,
     streamMaxLifeMs: 600_000,
+    kitchenAckSeconds: 60,
     adminPassword: null,
   };
   setConfig(config);

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openTestDb, testTargets, type TestDb } from "../testing/db";
+import { makePartner, makeUser } from "../testing/fixtures";
+import { logPosition, readEvents } from "../realtime/log";
+import type { Principal } from "../auth";
+import { confirmOrder, createOrder, getOrder } from "./service";
+import { flagUnacknowledged, listScreens, recordHeartbeat } from "./screens";
+
+describe.each(testTargets())("screens, acknowledgements and the kitchen watch on $label", ({ dialect, skipReason }) => {
+  let t: TestDb;
+  let demo: Awaited<ReturnType<typeof makePartner>>;
+  let operator: Principal;
+  let chef: Principal;
+  let otherChef: Principal;
+
+  beforeAll(async () => {
+    if (skipReason) return;
+    t = await openTestDb(dialect);
+    demo = await makePartner(t.db, "demo");
+    const other = await makePartner(t.db, "other");
+    operator = (await makeUser(t.db, { partnerId: demo.partner.id, role: "operator", username: "op" })).principal;
+    chef = (await makeUser(t.db, { partnerId: demo.partner.id, role: "kitchen", username: "chef" })).principal;
+    otherChef = (await makeUser(t.db, { partnerId: other.partner.id, role: "kitchen", username: "chef2" })).principal;
+  });
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  const confirmed = async () => {
+    const { order } = await createOrder({ db: t.db, principal: null, input: { partner: "demo", items: [{ foodId: demo.food("Fries").id, quantity: 1 }] } });
+    return confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CASH" } });
+  };
+  const beat = (screen: string, shownOrderIds?: number[]) => ({ screenId: `screen-${screen}-0001`, screen, lastEventId: 0, soundUnlocked: true, awake: true, shownOrderIds });
+
+  it.skipIf(!!skipReason)("the first kitchen screen to show a ticket acknowledges it, once; other partners cannot", async () => {
+    const order = await confirmed();
+    expect((await recordHeartbeat({ db: t.db, principal: otherChef, beat: beat("kitchen", [order.id]) })).acknowledged).toEqual([]);
+    const before = (await logPosition({ db: t.db })).lastEventId;
+    expect((await recordHeartbeat({ db: t.db, principal: chef, beat: beat("kitchen:fryer", [order.id]) })).acknowledged).toEqual([order.id]);
+    expect((await recordHeartbeat({ db: t.db, principal: chef, beat: beat("kitchen", [order.id]) })).acknowledged).toEqual([]);
+    const events = await readEvents({ db: t.db, afterId: before, limit: 10 });
+    expect(events.map((e) => e.type)).toEqual(["order.acknowledged"]);
+    expect((await getOrder({ db: t.db, principal: operator, id: order.id })).kitchenAckAt).not.toBeNull();
+    // A cashier screen's heartbeat acknowledges nothing.
+    const other = await confirmed();
+    expect((await recordHeartbeat({ db: t.db, principal: operator, beat: beat("cashier", [other.id]) })).acknowledged).toEqual([]);
+  });
+
+  it.skipIf(!!skipReason)("a ticket nobody showed in time is flagged exactly once, even by racing nodes", async () => {
+    const seen = await confirmed();
+    await recordHeartbeat({ db: t.db, principal: chef, beat: beat("kitchen", [seen.id]) });
+    const unseen = await confirmed();
+    const later = new Date(Date.now() + 120_000);
+    const before = (await logPosition({ db: t.db })).lastEventId;
+    const [a, b] = await Promise.all([
+      flagUnacknowledged({ db: t.db, afterMs: 60_000, now: later }),
+      flagUnacknowledged({ db: t.db, afterMs: 60_000, now: later }),
+    ]);
+    const flagged = [...a, ...b];
+    expect(flagged.filter((id) => id === unseen.id)).toHaveLength(1);
+    expect(flagged).not.toContain(seen.id);
+    const events = await readEvents({ db: t.db, afterId: before, limit: 100 });
+    expect(events.filter((e) => e.type === "order.unacknowledged" && e.orderId === unseen.id)).toHaveLength(1);
+    expect(await flagUnacknowledged({ db: t.db, afterMs: 60_000, now: later })).toEqual([]);
+    // Not yet late: nothing to flag.
+    await confirmed();
+    expect(await flagUnacknowledged({ db: t.db, afterMs: 60_000 })).toEqual([]);
+  });
+
+  it.skipIf(!!skipReason)("the health panel lists this partner's screens and how far behind each is", async () => {
+    await recordHeartbeat({ db: t.db, principal: chef, beat: { ...beat("kitchen:grill"), lastEventId: 1, soundUnlocked: false } });
+    const screens = await listScreens({ db: t.db, principal: operator });
+    const grill = screens.find((s) => s.screen === "kitchen:grill")!;
+    expect(grill).toMatchObject({ who: "chef", soundUnlocked: false, awake: true });
+    expect(grill.behind).toBe((await logPosition({ db: t.db })).lastEventId - 1);
+    expect((await listScreens({ db: t.db, principal: otherChef })).map((s) => s.screen)).not.toContain("kitchen:grill");
+  });
+});

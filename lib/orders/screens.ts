@@ -1,0 +1,110 @@
+import "server-only";
+import type { Db } from "../db";
+import { nowIso } from "../db/ids";
+import { partnerScope, type Principal } from "../auth/access";
+import { logPosition } from "../realtime/log";
+import { loadOrder, runMutation } from "./service";
+
+/**
+ * Every screen reports in: what it is, how far it has read the log, whether its sound is
+ * unlocked and the display kept awake. Kitchen screens also acknowledge the tickets they show;
+ * a ticket no kitchen screen showed in time raises `order.unacknowledged` (cashier alarm and a
+ * fallback print), exactly once across all nodes.
+ */
+export type Heartbeat = {
+  screenId: string;
+  screen: string;
+  lastEventId: number | null;
+  soundUnlocked: boolean;
+  awake: boolean;
+  shownOrderIds?: number[];
+};
+
+export async function recordHeartbeat({ db, principal, beat }: { db: Db; principal: Principal; beat: Heartbeat }): Promise<{ acknowledged: number[] }> {
+  const partnerId = partnerScope(principal);
+  const row = {
+    partnerId,
+    name: beat.screen,
+    who: principal.kind === "user" ? principal.username : principal.name,
+    lastSeenAt: nowIso(),
+    lastEventId: beat.lastEventId,
+    soundUnlocked: beat.soundUnlocked ? 1 : 0,
+    awake: beat.awake ? 1 : 0,
+  };
+  await db
+    .insertInto("screens")
+    .values({ id: beat.screenId, ...row })
+    .onConflict((oc) => oc.column("id").doUpdateSet(row))
+    .execute();
+  const acknowledged: number[] = [];
+  if (beat.screen.startsWith("kitchen")) {
+    for (const id of beat.shownOrderIds ?? []) if (await acknowledge({ db, partnerId, id })) acknowledged.push(id);
+  }
+  return { acknowledged };
+}
+
+/** The first kitchen screen to show a ticket stamps it; later ones change nothing. */
+async function acknowledge({ db, partnerId, id }: { db: Db; partnerId: string | null; id: number }): Promise<boolean> {
+  return runMutation(db, async (trx, emit) => {
+    let q = trx.updateTable("orders").set({ kitchenAckAt: nowIso() }).where("id", "=", id).where("kitchenAckAt", "is", null);
+    if (partnerId) q = q.where("partnerId", "=", partnerId);
+    const result = await q.executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    const order = (await loadOrder(trx, id))!;
+    await emit({ partnerId: order.partnerId, type: "order.acknowledged", orderId: id, payload: { order } });
+    return true;
+  });
+}
+
+/** Confirmed tickets no kitchen screen showed within `afterMs`: flag each once and tell everyone. */
+export async function flagUnacknowledged({ db, afterMs, now = new Date() }: { db: Db; afterMs: number; now?: Date }): Promise<number[]> {
+  const cutoff = new Date(now.getTime() - afterMs).toISOString();
+  const candidates = await db
+    .selectFrom("orders")
+    .select("id")
+    .where("status", "in", ["CONFIRMED", "PREPARING"])
+    .where("kitchenAckAt", "is", null)
+    .where("kitchenAlertAt", "is", null)
+    .where("confirmedAt", "<", cutoff)
+    .limit(100)
+    .execute();
+  const flagged: number[] = [];
+  for (const { id } of candidates) {
+    const won = await runMutation(db, async (trx, emit) => {
+      const result = await trx
+        .updateTable("orders")
+        .set({ kitchenAlertAt: now.toISOString() })
+        .where("id", "=", Number(id))
+        .where("kitchenAlertAt", "is", null)
+        .where("kitchenAckAt", "is", null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return false; // another node got there first
+      const order = (await loadOrder(trx, Number(id)))!;
+      await emit({ partnerId: order.partnerId, type: "order.unacknowledged", orderId: order.id, payload: { order } });
+      return true;
+    });
+    if (won) flagged.push(Number(id));
+  }
+  return flagged;
+}
+
+/** Screens seen in the last `withinMs`, with how far behind the log each one is. */
+export async function listScreens({ db, principal, withinMs = 10 * 60_000 }: { db: Db; principal: Principal; withinMs?: number }) {
+  const scope = partnerScope(principal);
+  let q = db
+    .selectFrom("screens")
+    .selectAll()
+    .where("lastSeenAt", ">=", new Date(Date.now() - withinMs).toISOString())
+    .orderBy("name");
+  if (scope) q = q.where("partnerId", "=", scope);
+  const [rows, position] = await Promise.all([q.execute(), logPosition({ db })]);
+  return rows.map((r) => ({
+    id: r.id,
+    screen: r.name,
+    who: r.who,
+    lastSeenAt: r.lastSeenAt,
+    behind: r.lastEventId === null ? null : Math.max(0, position.lastEventId - Number(r.lastEventId)),
+    soundUnlocked: Boolean(r.soundUnlocked),
+    awake: Boolean(r.awake),
+  }));
+}
