@@ -21,7 +21,7 @@ export function LiveView({ channel }: { channel: string }) {
   return (
     <main className="flex min-h-dvh flex-col gap-4 p-6">
       <header className="flex flex-wrap items-center gap-4">
-        <Link href="/" className="text-lg text-sky-300 underline underline-offset-4">
+        <Link href="/" className="min-h-11 content-center text-lg text-sky-300 underline underline-offset-4">
           Home
         </Link>
         <h1 className="text-3xl font-black">
