@@ -12,6 +12,7 @@ import { setDbHandle } from "./lib/db";
 import { openAndPrepare } from "./lib/bootstrap";
 import { isSsePath, setHub } from "./lib/realtime";
 import { startRealtime } from "./lib/realtime/runtime";
+import { isCustomerStreamPath } from "./lib/realtime/customer-stream";
 import { flagUnacknowledged } from "./lib/orders/screens";
 
 const SHUTDOWN_DEADLINE_MS = 4_500;
@@ -46,6 +47,10 @@ async function main() {
     const pathname = (req.url ?? "/").split("?", 1)[0]!;
     if (isSsePath(pathname)) {
       void realtime.handle(req, res);
+      return;
+    }
+    if (isCustomerStreamPath(pathname)) {
+      void realtime.handleCustomer(req, res);
       return;
     }
     nextHandler(req, res).catch((err) => {

@@ -10,6 +10,8 @@ import {
   type PartnerInfo,
 } from "../orders/dto";
 import type { EventType, LoggedEvent } from "./log";
+import { formatMoney } from "../orders/money";
+import { statusFor } from "../orders/status";
 
 /**
  * What each channel shows of the log, pure. A channel renders every event of its types and
@@ -19,12 +21,16 @@ import type { EventType, LoggedEvent } from "./log";
  * seeds/003 clients ignore: `order-status` (cancellations, ready numbers), `kitchen-seen` /
  * `kitchen-not-seen` on cashier and `fallback-order` on printer (tickets no kitchen screen showed).
  */
-export const CHANNEL_EVENT_TYPES: Record<Channel, readonly EventType[]> = {
+/** What the hub renders: the staff channels, and `customer` (seeds/002 /v1/orders/live). */
+export type StreamChannel = Channel | "customer";
+
+export const CHANNEL_EVENT_TYPES: Record<StreamChannel, readonly EventType[]> = {
   cashier: ["order.created", "order.confirmed", "order.status", "order.acknowledged", "order.unacknowledged"],
   display: ["order.confirmed", "order.status"],
   printer: ["order.confirmed", "order.reprinted", "order.unacknowledged"],
   kitchen: ["order.confirmed", "order.status"],
   partner: ["order.created", "order.confirmed", "order.status"],
+  customer: ["order.created", "order.confirmed", "order.status"],
 };
 
 type OrderPayload = { order: OrderRecord };
@@ -38,7 +44,7 @@ export function projectEvent({
   partner,
   now = new Date(),
 }: {
-  channel: Channel;
+  channel: StreamChannel;
   event: LoggedEvent;
   partner: PartnerInfo;
   now?: Date;
@@ -64,7 +70,46 @@ export function projectEvent({
       return { event: event.type === "order.confirmed" ? "ticket-created" : "ticket-updated", data: toOrderDto(order) };
     case "partner":
       return { event: event.type === "order.created" ? "order-created" : "order-updated", data: toOrderListDto(order, partner, now) };
+    case "customer":
+      return customerEvent(event, order);
   }
+}
+
+/**
+ * seeds/002 for the customer's own order: created (submitted at once: Pass has no drafts),
+ * updated with each status in the customer's words, shipped when a delivery leaves with the
+ * courier, cancelled with its reason.
+ */
+function customerEvent(event: LoggedEvent, o: OrderRecord): Projection {
+  const status = statusFor("customer", o.status);
+  if (event.type === "order.created") {
+    return {
+      event: "order-created",
+      data: {
+        orderId: String(o.id),
+        customerId: o.customer,
+        status,
+        displayCode: o.displayCode,
+        items: o.orderItems.map((i) => ({ itemId: i.id, name: i.name, quantity: i.quantity, price: Number(formatMoney(i.unitPrice + i.unitSurcharge)) })),
+        total: Number(formatMoney(o.total)),
+      },
+    };
+  }
+  if (o.status === "CANCELLED") {
+    return { event: "order-cancelled", data: { orderId: String(o.id), status, reason: o.cancelReason } };
+  }
+  if (o.status === "PICKED_UP" && o.source === "delivery") {
+    return { event: "order-shipped", data: { orderId: String(o.id), status, carrier: o.courierName } };
+  }
+  return {
+    event: "order-updated",
+    data: {
+      orderId: String(o.id),
+      status,
+      ...(event.type === "order.confirmed" ? { ticketNumber: o.ticketNumber, total: Number(formatMoney(o.total)) } : {}),
+      updatedAt: o.statusChangedAt,
+    },
+  };
 }
 
 function statusChange(o: OrderRecord) {

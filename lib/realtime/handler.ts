@@ -4,6 +4,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { CHANNELS, canReadChannel, partnerScope, resolvePrincipal, type Channel, type Principal } from "../auth";
 import { AppError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from "../errors";
 import type { Hub, Subscriber } from "./hub";
+import type { StreamChannel } from "./channels";
+import type { LoggedEvent } from "./log";
 import { OPENING, SSE_HEADERS, formatFrame, parseLastEventId } from "./sse";
 import { proxyUpstream } from "./upstream";
 
@@ -91,9 +93,10 @@ async function admit(req: IncomingMessage, hub: Hub): Promise<Admitted> {
 }
 
 /** One live stream: the Subscriber the hub writes to, with its queue limit and one cleanup. */
-class SseStream implements Subscriber {
-  readonly channel: Channel;
+export class SseStream implements Subscriber {
+  readonly channel: StreamChannel;
   readonly partnerId: string | null;
+  readonly accepts?: (event: LoggedEvent) => boolean;
   lastSentId = 0;
   #joining: { id: number; frame: Buffer }[] | null = [];
   #closed = false;
@@ -102,11 +105,12 @@ class SseStream implements Subscriber {
   constructor(
     private readonly res: ServerResponse,
     private readonly hub: Hub,
-    init: { channel: Channel; partnerId: string | null; maxQueueBytes: number },
+    init: { channel: StreamChannel; partnerId: string | null; maxQueueBytes: number; accepts?: (event: LoggedEvent) => boolean },
     private readonly maxQueueBytes = init.maxQueueBytes,
   ) {
     this.channel = init.channel;
     this.partnerId = init.partnerId;
+    this.accepts = init.accepts;
   }
 
   get closed(): boolean {

@@ -1,9 +1,8 @@
 import "server-only";
-import type { Channel } from "../auth/access";
 import type { Db } from "../db";
 import type { PartnerInfo } from "../orders/dto";
 import type { EventBus } from "./bus";
-import { CHANNEL_EVENT_TYPES, projectEvent } from "./channels";
+import { CHANNEL_EVENT_TYPES, projectEvent, type StreamChannel } from "./channels";
 import { countEvents, logPosition, prunedThrough, pruneEvents, readEvents, type LoggedEvent } from "./log";
 import { KEEPALIVE, formatFrame } from "./sse";
 
@@ -16,9 +15,11 @@ import { KEEPALIVE, formatFrame } from "./sse";
 
 /** What the hub needs from a live stream; lib/realtime/handler implements it on Node's res. */
 export interface Subscriber {
-  readonly channel: Channel;
+  readonly channel: StreamChannel;
   /** null = every partner (admin). */
   readonly partnerId: string | null;
+  /** A narrower stream (one customer's order, some event types): which events it wants. */
+  readonly accepts?: (event: LoggedEvent) => boolean;
   /** Called with the rendered frame of every event of this channel and partner scope. */
   deliver(id: number, frame: Buffer): void;
   keepalive(frame: Buffer): void;
@@ -26,7 +27,7 @@ export interface Subscriber {
   shutdown(frame: Buffer): void;
 }
 
-type RecentEntry = { event: LoggedEvent; frames: Map<Channel, Buffer | null> };
+type RecentEntry = { event: LoggedEvent; frames: Map<StreamChannel, Buffer | null> };
 
 export type HubOptions = {
   db: Db;
@@ -48,7 +49,7 @@ export class Hub {
   readonly bus: EventBus;
   #epoch = "";
   #lastId = 0;
-  #subscribers = new Map<Channel, Set<Subscriber>>();
+  #subscribers = new Map<StreamChannel, Set<Subscriber>>();
   #recent: RecentEntry[] = [];
   readonly #recentCapacity: number;
   readonly #partners = new Map<string, PartnerInfo>();
@@ -161,18 +162,40 @@ export class Hub {
     partnerId,
     afterId,
     uptoId,
+    accepts,
+    orderId,
   }: {
-    channel: Channel;
+    channel: StreamChannel;
     partnerId: string | null;
     afterId: number;
     uptoId: number;
+    /** A narrower stream's filter (see Subscriber.accepts). */
+    accepts?: (event: LoggedEvent) => boolean;
+    /** Lets the log narrow a one-order replay in SQL. */
+    orderId?: number;
   }): Promise<{ count: number; frames: AsyncIterable<{ id: number; frame: Buffer }> }> {
     const oldestRecent = this.#recent[0]?.event.id;
     const types = CHANNEL_EVENT_TYPES[channel];
+    const wanted = (e: LoggedEvent) =>
+      e.id > afterId && e.id <= uptoId && inScope(e, partnerId) && types.includes(e.type) && (orderId === undefined || e.orderId === orderId) && (!accepts || accepts(e));
+    if (accepts) {
+      // Filters the log cannot apply: read the range (one order's, or the partner's) and filter here.
+      const frames: { id: number; frame: Buffer }[] = [];
+      let after = afterId;
+      for (;;) {
+        const page = await readEvents({ db: this.db, partnerId, afterId: after, uptoId, types, orderId, limit: READ_PAGE });
+        for (const event of page) {
+          after = event.id;
+          if (!wanted(event)) continue;
+          const frame = await this.#render(event, channel);
+          if (frame) frames.push({ id: event.id, frame });
+        }
+        if (page.length < READ_PAGE) break;
+      }
+      return { count: frames.length, frames: toAsync(frames) };
+    }
     if (oldestRecent !== undefined && oldestRecent <= afterId + 1) {
-      const entries = this.#recent.filter(
-        (e) => e.event.id > afterId && e.event.id <= uptoId && inScope(e.event, partnerId) && types.includes(e.event.type),
-      );
+      const entries = this.#recent.filter((e) => wanted(e.event));
       const frames: { id: number; frame: Buffer }[] = [];
       for (const entry of entries) {
         const frame = await this.#frameOf(entry, channel);
@@ -279,18 +302,18 @@ export class Hub {
       // Rendered once per channel; every subscriber gets the same bytes.
       const frame = await this.#frameOf(entry, channel);
       if (!frame) continue;
-      for (const s of subscribers) if (inScope(event, s.partnerId)) s.deliver(event.id, frame);
+      for (const s of subscribers) if (inScope(event, s.partnerId) && (!s.accepts || s.accepts(event))) s.deliver(event.id, frame);
     }
   }
 
-  async #frameOf(entry: RecentEntry, channel: Channel): Promise<Buffer | null> {
+  async #frameOf(entry: RecentEntry, channel: StreamChannel): Promise<Buffer | null> {
     if (entry.frames.has(channel)) return entry.frames.get(channel)!;
     const frame = await this.#render(entry.event, channel);
     entry.frames.set(channel, frame);
     return frame;
   }
 
-  async #render(event: LoggedEvent, channel: Channel): Promise<Buffer | null> {
+  async #render(event: LoggedEvent, channel: StreamChannel): Promise<Buffer | null> {
     const partner = await this.#partner(event.partnerId);
     const projection = projectEvent({ channel, event, partner });
     if (!projection) return null;

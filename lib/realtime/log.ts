@@ -62,13 +62,15 @@ type EventFilter = {
   /** Inclusive upper bound. */
   uptoId?: number;
   types?: readonly EventType[];
+  orderId?: number;
 };
 
-function filtered({ db, partnerId, afterId, uptoId, types }: EventFilter) {
+function filtered({ db, partnerId, afterId, uptoId, types, orderId }: EventFilter) {
   let q = db.selectFrom("events").where("id", ">", afterId);
   if (uptoId !== undefined) q = q.where("id", "<=", uptoId);
   if (partnerId) q = q.where("partnerId", "=", partnerId);
   if (types) q = q.where("type", "in", types.length ? [...types] : ["-"]);
+  if (orderId !== undefined) q = q.where("orderId", "=", orderId);
   return q;
 }
 

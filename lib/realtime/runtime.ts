@@ -4,6 +4,7 @@ import type { Config } from "../config";
 import type { Db } from "../db";
 import { MemoryBus, RedisBus, type EventBus } from "./bus";
 import { handleSse } from "./handler";
+import { handleCustomerSse } from "./customer-stream";
 import { Hub } from "./hub";
 import type { LoggedEvent } from "./log";
 import { committedEvents } from "./notify";
@@ -12,6 +13,8 @@ export type Realtime = {
   hub: Hub;
   bus: EventBus;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** GET /v1/orders/live (seeds/002). */
+  handleCustomer(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** SIGTERM: `disconnecting` to every stream, then stop the hub and the bus. */
   stop(options?: { reconnectAfter?: number }): Promise<void>;
 };
@@ -47,6 +50,7 @@ export async function startRealtime({
     hub,
     bus,
     handle: (req, res) => handleSse(req, res, { hub, keepaliveMs: config.keepaliveMs, maxLifeMs, maxQueueBytes, upstream }),
+    handleCustomer: (req, res) => handleCustomerSse(req, res, { hub, maxLifeMs }),
     async stop({ reconnectAfter = 2 } = {}) {
       committedEvents().off("committed", publish);
       hub.shutdown({ reconnectAfter });

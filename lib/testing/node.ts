@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { Db } from "../db";
 import type { EventBus } from "../realtime/bus";
 import { isSsePath } from "../realtime/handler";
+import { isCustomerStreamPath } from "../realtime/customer-stream";
 import { startRealtime, type Realtime } from "../realtime/runtime";
 
 export type TestNode = { url: string; realtime: Realtime; server: http.Server; close(): Promise<void> };
@@ -41,7 +42,9 @@ export async function startTestNode({
     config: { redisUrl, keepaliveMs, streamMaxLifeMs: maxLifeMs, posUpstreamUrl: upstream?.url ?? null, posUpstreamToken: upstream?.token ?? null },
   });
   const server = http.createServer((req, res) => {
-    if (isSsePath((req.url ?? "/").split("?")[0]!)) void realtime.handle(req, res);
+    const pathname = (req.url ?? "/").split("?")[0]!;
+    if (isSsePath(pathname)) void realtime.handle(req, res);
+    else if (isCustomerStreamPath(pathname)) void realtime.handleCustomer(req, res);
     else {
       res.writeHead(404);
       res.end();

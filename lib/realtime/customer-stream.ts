@@ -1,0 +1,213 @@
+import "server-only";
+import crypto from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { assertCan, partnerScope, resolvePrincipal } from "../auth";
+import { hashSecret } from "../auth/secrets";
+import { AppError, NotFoundError, UnauthorizedError, ValidationError } from "../errors";
+import { SseStream } from "./handler";
+import type { Hub } from "./hub";
+import type { LoggedEvent } from "./log";
+import { OPENING, SSE_HEADERS, formatFrame, parseLastEventId } from "./sse";
+
+/**
+ * GET /v1/orders/live (seeds/002): a customer follows their own order with the tracking token
+ * from order creation (`Authorization: Bearer trk_…` or `?token=`, with `orderId`); staff and
+ * tokens follow their partner's orders, narrowed by `orderId`, `customerId` (the order's customer
+ * name), `eventTypes` and `since`. Same log, same hub, same replay rules as the channels.
+ */
+export const CUSTOMER_EVENT_TYPES = [
+  "order-created",
+  "order-updated",
+  "order-item-added",
+  "order-item-removed",
+  "order-submitted",
+  "order-shipped",
+  "order-cancelled",
+  "heartbeat",
+] as const;
+
+type Filters = { orderId?: number; customerId?: string; eventTypes?: string[]; since?: string };
+
+export function isCustomerStreamPath(pathname: string): boolean {
+  return pathname === "/v1/orders/live" || pathname === "/v1/orders/live/";
+}
+
+export async function handleCustomerSse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  { hub, maxLifeMs = 600_000 }: { hub: Hub; maxLifeMs?: number },
+): Promise<void> {
+  let filters: Filters;
+  let partnerId: string | null;
+  let lastEventId: number | null;
+  try {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    filters = parseFilters(url.searchParams);
+    const parsed = parseLastEventId((req.headers["last-event-id"] as string | undefined) ?? url.searchParams.get("lastEventId"));
+    if (!parsed.ok) throw new ValidationError("lastEventId", "must be a log event id");
+    lastEventId = parsed.id;
+    partnerId = await authorize({ req, url, hub, filters });
+  } catch (err) {
+    const e = err instanceof AppError ? err : new AppError(500, "INTERNAL", "internal error");
+    if (!(err instanceof AppError)) console.error("pass: customer stream failed", err);
+    res.writeHead(e.status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+    res.end(JSON.stringify({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } }));
+    return;
+  }
+
+  const accepts = (event: LoggedEvent) => matches(event, filters);
+  const streamId = `live-${crypto.randomBytes(6).toString("hex")}`;
+  const openedAt = Date.now();
+  const stream = new (class extends SseStream {
+    // seeds/002 keeps the connection alive with `heartbeat` events, not comments.
+    override keepalive(): void {
+      if (filters.eventTypes && !filters.eventTypes.includes("heartbeat")) return super.keepalive(Buffer.from(": keep-alive\n\n"));
+      this.write(
+        formatFrame({ event: "heartbeat", data: JSON.stringify({ timestamp: new Date().toISOString(), connectionAge: isoDuration(Date.now() - openedAt) }) }),
+      );
+    }
+  })(res, hub, { channel: "customer", partnerId, maxQueueBytes: 256 * 1024, accepts });
+  const cleanup = () => stream.close();
+  req.on("close", cleanup);
+  res.on("close", cleanup);
+  res.on("error", cleanup);
+  req.socket.setNoDelay(true);
+  res.writeHead(200, { ...SSE_HEADERS, "x-stream-id": streamId });
+  res.write(OPENING);
+
+  hub.subscribe(stream);
+  const top = hub.lastId;
+  stream.lastSentId = top;
+  const connected = (extra: Record<string, unknown> = {}) =>
+    formatFrame({ event: "connected", data: JSON.stringify({ streamId, timestamp: new Date().toISOString(), filters: publicFilters(filters), ...extra }) });
+
+  const from = lastEventId ?? (filters.since ? await hub.prunedThrough(partnerId) : null);
+  if (from === null) {
+    stream.write(connected());
+  } else if (lastEventId !== null && lastEventId > top) {
+    stream.write(formatFrame({ event: "replay-failed", data: JSON.stringify({ reason: "EVENT_ID_UNKNOWN", oldestAvailable: String((await hub.prunedThrough(partnerId)) + 1), requestedId: String(lastEventId) }) }));
+    stream.write(connected({ replayUnavailable: true }));
+  } else if (from < (await hub.prunedThrough(partnerId))) {
+    stream.write(formatFrame({ event: "replay-failed", data: JSON.stringify({ reason: "EVENT_ID_EXPIRED", oldestAvailable: String((await hub.prunedThrough(partnerId)) + 1), requestedId: String(from) }) }));
+    stream.write(connected({ replayUnavailable: true }));
+  } else {
+    stream.write(connected());
+    const since = filters.since ? Date.parse(filters.since) : null;
+    const { count, frames } = await hub.replay({
+      channel: "customer",
+      partnerId,
+      afterId: from,
+      uptoId: top,
+      orderId: filters.orderId,
+      accepts: since === null ? accepts : (e) => accepts(e) && Date.parse(e.createdAt) > since,
+    });
+    stream.write(formatFrame({ id: from, event: "replay-start", data: JSON.stringify({ missedEvents: count, replayingFrom: String(from) }) }));
+    stream.lastSentId = from;
+    let replayed = 0;
+    for await (const { id, frame } of frames) {
+      if (stream.closed) return;
+      stream.writeEvent(id, frame);
+      replayed++;
+    }
+    stream.lastSentId = Math.max(stream.lastSentId, top);
+    stream.write(formatFrame({ id: top, event: "replay-complete", data: JSON.stringify({ replayedEvents: replayed, resumingLiveStream: true }) }));
+  }
+  if (stream.closed) return;
+  stream.goLive();
+  // Heartbeats ride on the hub's shared keep-alive timer (KEEPALIVE_MS).
+  stream.startLife(maxLifeMs * (0.9 + Math.random() * 0.2));
+}
+
+function parseFilters(params: URLSearchParams): Filters {
+  const filters: Filters = {};
+  const orderId = params.get("orderId");
+  if (orderId !== null) {
+    if (!/^\d{1,15}$/.test(orderId) || Number(orderId) <= 0) throw subscriptionError("orderId", "must be an order id");
+    filters.orderId = Number(orderId);
+  }
+  const customerId = params.get("customerId");
+  if (customerId !== null) {
+    if (customerId.trim() === "" || customerId.length > 100) throw subscriptionError("customerId", "must be 1–100 characters");
+    filters.customerId = customerId;
+  }
+  const types = params.get("eventTypes");
+  if (types !== null) {
+    const list = types.split(",").map((t) => t.trim()).filter(Boolean);
+    const unknown = list.find((t) => !(CUSTOMER_EVENT_TYPES as readonly string[]).includes(t));
+    if (list.length === 0 || unknown) throw subscriptionError("eventTypes", `unknown event type '${unknown ?? ""}' (one of ${CUSTOMER_EVENT_TYPES.join(", ")})`);
+    filters.eventTypes = list;
+  }
+  const since = params.get("since");
+  if (since !== null) {
+    if (Number.isNaN(Date.parse(since)) || !/^\d{4}-\d\d-\d\dT/.test(since)) throw subscriptionError("since", "must be an ISO-8601 date-time");
+    filters.since = new Date(since).toISOString();
+  }
+  return filters;
+}
+
+/** seeds/002's error code for bad filters, as a 400 naming the field. */
+function subscriptionError(field: string, message: string): AppError {
+  return new AppError(400, "SUBSCRIPTION_ERROR", `${field}: ${message}`, { field, recoverable: false });
+}
+
+/** Returns the partner scope; a customer is pinned to the one order their token belongs to. */
+async function authorize({ req, url, hub, filters }: { req: IncomingMessage; url: URL; hub: Hub; filters: Filters }): Promise<string | null> {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+  const trackingToken = bearer?.startsWith("trk_") ? bearer : url.searchParams.get("token");
+  if (trackingToken) {
+    if (filters.orderId === undefined) throw subscriptionError("orderId", "a tracking token follows one order: pass its orderId");
+    const order = await hub.db
+      .selectFrom("orders")
+      .select(["partnerId", "trackingTokenHash"])
+      .where("id", "=", filters.orderId)
+      .executeTakeFirst();
+    // A wrong token and a missing order look the same.
+    if (!order || order.trackingTokenHash !== hashSecret(trackingToken)) throw new NotFoundError("order");
+    return order.partnerId;
+  }
+  const resolved = await resolvePrincipal({ db: hub.db, cookieHeader: req.headers.cookie, authorization: req.headers.authorization });
+  if (!resolved) throw new UnauthorizedError();
+  assertCan(resolved.principal, "orders:read");
+  const scope = partnerScope(resolved.principal);
+  if (filters.orderId !== undefined && scope !== null) {
+    const order = await hub.db.selectFrom("orders").select("partnerId").where("id", "=", filters.orderId).executeTakeFirst();
+    if (!order || order.partnerId !== scope) throw new NotFoundError("order");
+  }
+  return scope;
+}
+
+const EVENT_NAME: Record<string, (e: LoggedEvent) => string> = {
+  "order.created": () => "order-created",
+};
+
+function matches(event: LoggedEvent, filters: Filters): boolean {
+  if (filters.orderId !== undefined && event.orderId !== filters.orderId) return false;
+  const order = (event.payload as { order?: { customer: string | null; status: string; source: string } }).order;
+  if (filters.customerId !== undefined && order?.customer !== filters.customerId) return false;
+  if (filters.eventTypes) {
+    const name =
+      EVENT_NAME[event.type]?.(event) ??
+      (order?.status === "CANCELLED" ? "order-cancelled" : order?.status === "PICKED_UP" && order.source === "delivery" ? "order-shipped" : "order-updated");
+    if (!filters.eventTypes.includes(name)) return false;
+  }
+  return true;
+}
+
+function publicFilters(filters: Filters) {
+  return {
+    ...(filters.orderId !== undefined ? { orderId: String(filters.orderId) } : {}),
+    ...(filters.customerId !== undefined ? { customerId: filters.customerId } : {}),
+    ...(filters.eventTypes ? { eventTypes: filters.eventTypes } : {}),
+    ...(filters.since ? { since: filters.since } : {}),
+  };
+}
+
+/** ISO-8601 duration, as seeds/002 writes connectionAge ("PT16M30S"). */
+export function isoDuration(ms: number): string {
+  let s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return `PT${h ? `${h}H` : ""}${m ? `${m}M` : ""}${s || (!h && !m) ? `${s}S` : ""}`;
+}
