@@ -66,6 +66,9 @@ export default async function HomePage() {
               <li key={p.slug} className="flex flex-wrap items-center gap-3 rounded-xl bg-white/5 px-4 py-3">
                 <strong>{p.name}</strong>
                 <span className="text-gray-400">{p.slug}</span>
+                <Link href={`/order/${p.slug}`} className="ml-auto min-h-11 content-center text-sky-300 underline underline-offset-4">
+                  Order page
+                </Link>
               </li>
             ))}
           </ul>

@@ -6,7 +6,7 @@ import { expect, test } from "@playwright/test";
 import { signInAsAdmin, placeDemoOrder } from "./pages/live-page";
 import { disableAutoPrint } from "./pages/screens";
 
-const SCREENS = ["/", "/login", "/cashier", "/kitchen", "/board", "/printer", "/dashboard", "/live/cashier"];
+const SCREENS = ["/", "/login", "/cashier", "/kitchen", "/board", "/printer", "/dashboard", "/live/cashier", "/order/demo?table=3"];
 
 // Screens are checked with content on them: one pending order and one ticket in the kitchen.
 test.beforeAll(async ({ browser }) => {

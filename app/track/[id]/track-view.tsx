@@ -1,0 +1,115 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { ConnectionBadge } from "@/components/connection-badge";
+import { LiveStream, type ConnectionState } from "@/lib/client/live-stream";
+import type { OrderDto } from "@/lib/orders/dto";
+
+/** The customer's words for each step (the mapping of lib/orders/status for seeds/002). */
+const STEPS = [
+  { status: "PENDING", label: "Received" },
+  { status: "CONFIRMED", label: "Confirmed" },
+  { status: "PROCESSING", label: "Preparing" },
+  { status: "READY", label: "Ready to collect" },
+  { status: "PICKED_UP", label: "Picked up" },
+] as const;
+
+const FROM_PASS: Record<string, string> = { PENDING: "PENDING", CONFIRMED: "CONFIRMED", PREPARING: "PROCESSING", READY: "READY", PICKED_UP: "PICKED_UP", DELIVERED: "SHIPPED", CANCELLED: "CANCELLED" };
+
+export function TrackView({ orderId, token }: { orderId: number; token: string }) {
+  const [order, setOrder] = useState<OrderDto | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [ticket, setTicket] = useState<number | null>(null);
+  const [reason, setReason] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [state, setState] = useState<ConnectionState>({ status: "connecting", since: Date.now(), lastEventId: null });
+
+  useEffect(() => {
+    let stream: LiveStream | null = null;
+    void (async () => {
+      const res = await fetch(`/api/orders/${orderId}`, { headers: { "x-tracking-token": token }, cache: "no-store" });
+      if (!res.ok) {
+        setError(res.status === 404 || res.status === 401 ? "We cannot find this order. Check the link on your receipt." : `Error ${res.status}`);
+        return;
+      }
+      const current = (await res.json()) as OrderDto;
+      setOrder(current);
+      setStatus(FROM_PASS[current.status] ?? current.status);
+      setTicket(current.ticketNumber);
+      setReason(current.cancelReason);
+      // Everything since the order was created, then live: nothing between the fetch and the stream is missed.
+      const since = new Date(Date.parse(current.createdAt) - 1).toISOString();
+      stream = new LiveStream({
+        url: `/v1/orders/live?orderId=${orderId}&since=${encodeURIComponent(since)}`,
+        headers: { authorization: `Bearer ${token}` },
+        handlers: {
+          onEvent: (e) => {
+            const data = e.data as { status?: string; ticketNumber?: number; reason?: string };
+            if (e.event.startsWith("order-") && data.status) setStatus(data.status);
+            if (typeof data.ticketNumber === "number") setTicket(data.ticketNumber);
+            if (e.event === "order-cancelled") setReason(data.reason ?? null);
+          },
+          onState: setState,
+          onReset: () => undefined,
+        },
+      });
+      stream.start();
+    })();
+    return () => stream?.stop();
+  }, [orderId, token]);
+
+  if (error) {
+    return (
+      <main className="mx-auto max-w-xl p-6">
+        <p role="alert" data-testid="track-error" className="rounded-2xl border border-red-400 bg-red-950 p-6 text-2xl">
+          {error}
+        </p>
+      </main>
+    );
+  }
+  const reached = STEPS.findIndex((s) => s.status === status);
+  return (
+    <main className="mx-auto flex min-h-dvh max-w-xl flex-col gap-6 p-6">
+      <header className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-3xl font-black">Your order</h1>
+        <ConnectionBadge state={state} />
+      </header>
+      <section className="rounded-3xl border border-white/10 bg-white/5 p-6 text-center">
+        <p className="text-xl text-gray-300">{ticket ? "Ticket number" : "Order"}</p>
+        <p className="text-8xl font-black tabular-nums" data-testid="track-number">
+          {ticket ?? order?.displayCode ?? "…"}
+        </p>
+        {order && ticket && <p className="text-xl text-gray-300">{order.displayCode}</p>}
+      </section>
+      {status === "CANCELLED" ? (
+        <p role="status" data-testid="track-status" data-status="CANCELLED" className="rounded-2xl border-4 border-red-500 bg-red-950 p-6 text-center text-3xl font-black">
+          Cancelled{reason ? `: ${reason}` : ""}
+        </p>
+      ) : (
+        <ol className="flex flex-col gap-3" data-testid="track-status" data-status={status ?? ""} aria-label="Progress">
+          {STEPS.map((s, i) => (
+            <li
+              key={s.status}
+              aria-current={i === reached ? "step" : undefined}
+              className={`flex items-center gap-4 rounded-2xl px-5 py-4 text-2xl font-bold ${i < reached ? "bg-white/5 text-gray-400" : i === reached ? (s.status === "READY" ? "bg-green-500 text-black" : "bg-sky-500 text-black") : "bg-white/5 text-gray-500"}`}
+            >
+              <span aria-hidden className="grid h-9 w-9 place-items-center rounded-full border-2 border-current text-lg">
+                {i < reached ? "✓" : i + 1}
+              </span>
+              {s.label}
+            </li>
+          ))}
+        </ol>
+      )}
+      {order && (
+        <ul className="text-lg text-gray-300">
+          {order.orderItems.map((i) => (
+            <li key={i.id}>
+              {i.quantity}× {i.name}
+            </li>
+          ))}
+        </ul>
+      )}
+    </main>
+  );
+}
