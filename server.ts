@@ -13,6 +13,7 @@ import { openAndPrepare } from "./lib/bootstrap";
 import { isSsePath, setHub } from "./lib/realtime";
 import { startRealtime } from "./lib/realtime/runtime";
 import { isCustomerStreamPath } from "./lib/realtime/customer-stream";
+import { createWsServer, isWsPath } from "./lib/realtime/ws";
 import { flagUnacknowledged } from "./lib/orders/screens";
 
 const SHUTDOWN_DEADLINE_MS = 4_500;
@@ -62,11 +63,16 @@ async function main() {
 
   // Upgraded sockets (Next's dev HMR, later /ws) are not closed by server.close(): track them.
   const upgraded = new Set<Socket>();
-  server.on("upgrade", (req, socket) => {
+  const websockets = createWsServer({ hub: realtime.hub });
+  server.on("upgrade", (req, socket, head) => {
     upgraded.add(socket as Socket);
     socket.on("close", () => upgraded.delete(socket as Socket));
+    if (isWsPath((req.url ?? "/").split("?", 1)[0]!)) {
+      websockets.handleUpgrade(req, socket, head);
+      return;
+    }
     const upgrade = app.getUpgradeHandler();
-    upgrade(req, socket, Buffer.alloc(0)).catch(() => socket.destroy());
+    upgrade(req, socket, head).catch(() => socket.destroy());
   });
 
   server.on("error", (err: NodeJS.ErrnoException) => {
@@ -92,6 +98,7 @@ async function main() {
     }, SHUTDOWN_DEADLINE_MS);
     force.unref();
     clearInterval(watch);
+    websockets.close();
     for (const socket of upgraded) socket.destroy();
     server.close(async () => {
       await handle.destroy().catch(() => undefined);

@@ -61,8 +61,10 @@ export function openDatabase({ databaseUrl, dataDir }: { databaseUrl: string | n
   return { db, dialect: "sqlite", location: file, destroy: () => db.destroy() };
 }
 
-export async function migrateToLatest({ db, dialect }: { db: Db; dialect: Dialect }): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
+export async function migrateToLatest({ db, dialect, schema }: { db: Db; dialect: Dialect; schema?: string }): Promise<string[]> {
+  // With a schema of its own (tests run one per file), Kysely must look for its tables there:
+  // its existence check otherwise sees another schema's migration tables.
+  const migrator = new Migrator({ db, provider: migrationProvider(dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);

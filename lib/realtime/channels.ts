@@ -22,7 +22,7 @@ import { statusFor } from "../orders/status";
  * `kitchen-not-seen` on cashier and `fallback-order` on printer (tickets no kitchen screen showed).
  */
 /** What the hub renders: the staff channels, and `customer` (seeds/002 /v1/orders/live). */
-export type StreamChannel = Channel | "customer";
+export type StreamChannel = Channel | "customer" | "ws";
 
 export const CHANNEL_EVENT_TYPES: Record<StreamChannel, readonly EventType[]> = {
   cashier: ["order.created", "order.confirmed", "order.status", "order.acknowledged", "order.unacknowledged"],
@@ -31,6 +31,7 @@ export const CHANNEL_EVENT_TYPES: Record<StreamChannel, readonly EventType[]> = 
   kitchen: ["order.confirmed", "order.status"],
   partner: ["order.created", "order.confirmed", "order.status"],
   customer: ["order.created", "order.confirmed", "order.status"],
+  ws: ["order.created", "order.confirmed", "order.status", "food.updated"],
 };
 
 type OrderPayload = { order: OrderRecord };
@@ -72,6 +73,9 @@ export function projectEvent({
       return { event: event.type === "order.created" ? "order-created" : "order-updated", data: toOrderListDto(order, partner, now) };
     case "customer":
       return customerEvent(event, order);
+    case "ws":
+      return null; // rendered by ws-messages (several topics per event), see Hub
+
   }
 }
 

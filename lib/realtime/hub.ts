@@ -5,6 +5,7 @@ import type { EventBus } from "./bus";
 import { CHANNEL_EVENT_TYPES, projectEvent, type StreamChannel } from "./channels";
 import { countEvents, logPosition, prunedThrough, pruneEvents, readEvents, type LoggedEvent } from "./log";
 import { KEEPALIVE, formatFrame } from "./sse";
+import { renderWsLines } from "./ws-messages";
 
 /**
  * One hub per process: it takes committed events from the bus, puts them in id order (reading
@@ -314,6 +315,11 @@ export class Hub {
   }
 
   async #render(event: LoggedEvent, channel: StreamChannel): Promise<Buffer | null> {
+    if (channel === "ws") {
+      const lines = renderWsLines(event);
+      this.stats.framesRendered++;
+      return lines ? Buffer.from(lines) : null;
+    }
     const partner = await this.#partner(event.partnerId);
     const projection = projectEvent({ channel, event, partner });
     if (!projection) return null;

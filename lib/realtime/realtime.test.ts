@@ -286,7 +286,10 @@ describe.each(adapters())("realtime, $label", ({ dialect, bus: busKind, skip }) 
       if (last !== null) headers["last-event-id"] = last;
       const conn = await openSse(`${node.url}/api/events/cashier${c.query ? `?${c.query}` : ""}`, { headers });
       await node.realtime.hub.idle();
+      // Settle: `connected` arrived, and a replay (if any) finished, even on a loaded machine.
+      await conn.waitFor((e) => e.some((x) => x.event === "connected"));
       await sleep(50);
+      if (conn.events.some((x) => x.event === "replay-start")) await conn.waitFor((e) => e.some((x) => x.event === "replay-complete"));
       await c.expect([...conn.events], topId);
       const before = conn.events.length;
       const o = await place();

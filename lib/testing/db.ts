@@ -64,7 +64,7 @@ export async function openTestDb(dialect: Dialect): Promise<TestDb> {
   };
   setConfig(config);
   const handle = openDatabase({ databaseUrl, dataDir });
-  await migrateToLatest(handle);
+  await migrateToLatest({ ...handle, schema: schema ?? undefined });
   setDbHandle(handle);
   return {
     ...handle,

@@ -5,9 +5,11 @@ import type { Db } from "../db";
 import type { EventBus } from "../realtime/bus";
 import { isSsePath } from "../realtime/handler";
 import { isCustomerStreamPath } from "../realtime/customer-stream";
+import { createWsServer, isWsPath, type WsLimits } from "../realtime/ws";
 import { startRealtime, type Realtime } from "../realtime/runtime";
 
 export type TestNode = { url: string; realtime: Realtime; server: http.Server; close(): Promise<void> };
+
 
 export async function startTestNode({
   db,
@@ -20,6 +22,7 @@ export async function startTestNode({
   gapCheckMs,
   upstream = null,
   port = 0,
+  wsLimits,
 }: {
   db: Db;
   bus?: EventBus;
@@ -32,6 +35,7 @@ export async function startTestNode({
   upstream?: { url: string; token: string | null } | null;
   /** 0 = any free port; a fixed port lets a test restart a node where clients expect it. */
   port?: number;
+  wsLimits?: WsLimits;
 }): Promise<TestNode> {
   const realtime = await startRealtime({
     db,
@@ -50,6 +54,11 @@ export async function startTestNode({
       res.end();
     }
   });
+  const websockets = createWsServer({ hub: realtime.hub, limits: wsLimits });
+  server.on("upgrade", (req, socket, head) => {
+    if (isWsPath((req.url ?? "/").split("?")[0]!)) websockets.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const address = server.address() as AddressInfo;
   return {
@@ -57,6 +66,7 @@ export async function startTestNode({
     realtime,
     server,
     async close() {
+      websockets.close();
       await realtime.stop({ reconnectAfter: 0 });
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

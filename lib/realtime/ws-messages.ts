@@ -1,0 +1,98 @@
+import type { OrderRecord } from "../orders/dto";
+import { formatMoney } from "../orders/money";
+import { statusFor } from "../orders/status";
+import type { LoggedEvent } from "./log";
+
+/**
+ * seeds/001 WebSocket messages for a log event, pure. One event may concern several topics (a
+ * confirmation updates the order and records the payment), so the hub renders each event once
+ * into lines `topic<TAB>message` and every connection sends the lines of its topics.
+ */
+export const WS_TOPICS = ["order_changes", "product_changes", "customer_changes", "shipment_changes", "transaction_changes"] as const;
+export type WsTopic = (typeof WS_TOPICS)[number];
+
+/** Pass keeps no currency per partner yet; seeds/001 carries one. */
+const CURRENCY = "USD";
+
+type Message = { topic: WsTopic; event: string; data: Record<string, unknown> };
+
+const amount = (minor: number) => Number(formatMoney(minor));
+
+function orderData(o: OrderRecord) {
+  return {
+    id: o.id,
+    order_number: o.displayCode,
+    status: statusFor("websocket", o.status),
+    payment_status: o.paymentMethod ? (o.status === "CANCELLED" ? "refunded" : "paid") : "pending",
+    total: amount(o.total),
+    customer_id: o.customer,
+    currency: CURRENCY,
+  };
+}
+
+export function wsMessages(event: LoggedEvent): Message[] {
+  if (event.type === "food.updated") {
+    const { food, changed } = event.payload as { food: { id: string; name: string; price: string; available: boolean }; changed: Record<string, unknown> };
+    const changedFields: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(changed)) {
+      if (k === "price") changedFields.price = Number(v);
+      else if (k === "available") changedFields.status = v ? "published" : "unavailable";
+      else changedFields[k] = v;
+    }
+    return [
+      {
+        topic: "product_changes",
+        event: "product:updated",
+        data: { id: food.id, name: food.name, sku: food.id, status: food.available ? "published" : "unavailable", price: Number(food.price), stock: null, changed_fields: changedFields },
+      },
+    ];
+  }
+  const order = (event.payload as { order?: OrderRecord }).order;
+  if (!order) return [];
+  const data = orderData(order);
+  switch (event.type) {
+    case "order.created":
+      return [{ topic: "order_changes", event: "order:created", data }];
+    case "order.confirmed":
+      return [
+        { topic: "order_changes", event: "order:updated", data: { ...data, changed_fields: { status: data.status, payment_status: data.payment_status } } },
+        {
+          topic: "transaction_changes",
+          event: "transaction:created",
+          data: { id: `pay-${order.id}`, order_id: order.id, type: "payment", status: "completed", amount: amount(order.total), gateway: (order.paymentMethod ?? "other").toLowerCase() },
+        },
+      ];
+    case "order.status": {
+      const { from } = event.payload as { from: string };
+      const messages: Message[] = [{ topic: "order_changes", event: "order:updated", data: { ...data, changed_fields: { status: data.status } } }];
+      if (order.status === "CANCELLED" && from !== "PENDING" && order.paymentMethod) {
+        messages.push({
+          topic: "transaction_changes",
+          event: "transaction:created",
+          data: { id: `refund-${order.id}`, order_id: order.id, type: "refund", status: "completed", amount: amount(order.total), gateway: order.paymentMethod.toLowerCase() },
+        });
+      }
+      if (order.source === "delivery" && (order.status === "PICKED_UP" || order.status === "DELIVERED")) {
+        const status = order.status === "PICKED_UP" ? "shipped" : "delivered";
+        messages.push({
+          topic: "shipment_changes",
+          event: "shipment:updated",
+          data: { id: order.id, order_id: order.id, tracking_number: order.displayCode, status, carrier: order.courierName, changed_fields: { status } },
+        });
+      }
+      return messages;
+    }
+    default:
+      return [];
+  }
+}
+
+/**
+ * The rendered form the hub shares between connections. Each message carries the log `id`
+ * (Pass's addition to seeds/001) so a client can resume with `subscribe {offset}`.
+ */
+export function renderWsLines(event: LoggedEvent): string {
+  return wsMessages(event)
+    .map((m) => `${m.topic}\t${JSON.stringify({ id: event.id, event: m.event, data: m.data, timestamp: event.createdAt })}`)
+    .join("\n");
+}

@@ -1,0 +1,193 @@
+import "server-only";
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import { SESSION_COOKIE, parseCookies, partnerScope, principalForSession, type Principal } from "../auth";
+import type { Hub, Subscriber } from "./hub";
+import { WS_TOPICS, type WsTopic } from "./ws-messages";
+
+/**
+ * WebSocket /ws (seeds/001), served by the Node process that hosts Next: session-cookie auth
+ * (close 1008 without one), `connected`, subscribe / unsubscribe to topics, ping / pong, an
+ * `error` message for anything invalid, a connection limit per IP. A `subscribe` may carry an
+ * `offset` (the last `id` seen): the topic's missed events are replayed from the log first.
+ */
+const MAX_MESSAGE_BYTES = 4 * 1024;
+const MAX_BUFFERED_BYTES = 512 * 1024;
+
+export type WsLimits = { perIp: number; attemptsPerMinute: number };
+
+export function isWsPath(pathname: string): boolean {
+  return pathname === "/ws";
+}
+
+export function createWsServer({ hub, limits = { perIp: 20, attemptsPerMinute: 120 } }: { hub: Hub; limits?: WsLimits }) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const open = new Map<string, number>();
+  const attempts = new Map<string, number[]>();
+
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const ip = req.socket.remoteAddress ?? "?";
+    const now = Date.now();
+    const recent = (attempts.get(ip) ?? []).filter((t) => now - t < 60_000);
+    recent.push(now);
+    attempts.set(ip, recent);
+    if ((open.get(ip) ?? 0) >= limits.perIp || recent.length > limits.attemptsPerMinute) {
+      socket.end("HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n" + JSON.stringify({ error: { code: "RATE_LIMITED", message: "too many WebSocket connections" } }));
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      open.set(ip, (open.get(ip) ?? 0) + 1);
+      ws.once("close", () => {
+        const n = (open.get(ip) ?? 1) - 1;
+        if (n <= 0) open.delete(ip);
+        else open.set(ip, n);
+      });
+      void accept({ ws, req, hub });
+    });
+  }
+
+  return {
+    handleUpgrade,
+    close() {
+      for (const client of wss.clients) client.close(1001, "server shutting down");
+      wss.close();
+    },
+  };
+}
+
+async function accept({ ws, req, hub }: { ws: WebSocket; req: IncomingMessage; hub: Hub }): Promise<void> {
+  // Listen at once: a client may send `subscribe` before the session lookup below has finished.
+  const early: { raw: string; isBinary: boolean }[] = [];
+  let connection: WsConnection | null = null;
+  ws.on("message", (raw, isBinary) => {
+    if (connection) void connection.onMessage(raw.toString(), isBinary);
+    else early.push({ raw: raw.toString(), isBinary });
+  });
+  ws.on("error", () => ws.terminate());
+  const sessionToken = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
+  const principal = sessionToken ? await principalForSession({ db: hub.db, sessionToken }).catch(() => null) : null;
+  if (!principal || principal.kind !== "user") {
+    ws.close(1008, "authentication required");
+    return;
+  }
+  const accepted = new WsConnection(ws, hub, principal);
+  hub.subscribe(accepted);
+  ws.on("close", () => hub.unsubscribe(accepted));
+  accepted.send({ type: "connected", message: "WebSocket connection established", userId: principal.userId });
+  // Early messages in their order (more may arrive meanwhile), then live.
+  while (early.length > 0) {
+    const m = early.shift()!;
+    await accepted.onMessage(m.raw, m.isBinary);
+  }
+  connection = accepted;
+}
+
+class WsConnection implements Subscriber {
+  readonly channel = "ws" as const;
+  readonly partnerId: string | null;
+  #topics = new Map<WsTopic, { lastId: number; joining: { id: number; text: string }[] | null }>();
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly hub: Hub,
+    principal: Principal,
+  ) {
+    this.partnerId = partnerScope(principal);
+  }
+
+  send(message: unknown): void {
+    this.sendText(JSON.stringify(message));
+  }
+
+  sendText(text: string): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    // A client that does not read is dropped; it reconnects and resumes with an offset.
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.ws.terminate();
+      return;
+    }
+    this.ws.send(text);
+  }
+
+  deliver(id: number, frame: Buffer): void {
+    if (this.#topics.size === 0) return;
+    for (const line of frame.toString().split("\n")) {
+      const tab = line.indexOf("\t");
+      const state = this.#topics.get(line.slice(0, tab) as WsTopic);
+      if (!state) continue;
+      const text = line.slice(tab + 1);
+      if (state.joining) state.joining.push({ id, text });
+      else if (id > state.lastId) {
+        this.sendText(text);
+        state.lastId = id;
+      }
+    }
+  }
+
+  keepalive(): void {
+    // WebSocket keeps itself alive (ping / pong); nothing to send.
+  }
+
+  shutdown(): void {
+    this.ws.close(1001, "server maintenance");
+  }
+
+  async onMessage(raw: string, isBinary: boolean): Promise<void> {
+    let message: { type?: unknown; channel?: unknown; offset?: unknown };
+    try {
+      if (isBinary) throw new Error("binary");
+      message = JSON.parse(raw) as typeof message;
+      if (typeof message !== "object" || message === null || Array.isArray(message)) throw new Error("not an object");
+    } catch {
+      return this.send({ type: "error", message: "Invalid message: expected a JSON object" });
+    }
+    switch (message.type) {
+      case "ping":
+        return this.send({ type: "pong" });
+      case "subscribe":
+      case "unsubscribe": {
+        const topic = message.channel;
+        if (typeof topic !== "string" || !(WS_TOPICS as readonly string[]).includes(topic)) {
+          return this.send({ type: "error", message: `Unknown channel: use one of ${WS_TOPICS.join(", ")}` });
+        }
+        if (message.type === "unsubscribe") {
+          this.#topics.delete(topic as WsTopic);
+          return this.send({ type: "unsubscribed", channel: topic });
+        }
+        const offset = message.offset;
+        if (offset !== undefined && (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0)) {
+          return this.send({ type: "error", message: "offset must be the last event id received (a non-negative integer)" });
+        }
+        return this.#subscribe(topic as WsTopic, offset);
+      }
+      default:
+        return this.send({ type: "error", message: `Unknown message type: ${String(message.type)}` });
+    }
+  }
+
+  /** Live first (queued), then the replay from the offset, then the queue: no gap, no duplicate. */
+  async #subscribe(topic: WsTopic, offset: number | undefined): Promise<void> {
+    if (this.#topics.has(topic)) return this.send({ type: "subscribed", channel: topic, lastEventId: this.#topics.get(topic)!.lastId });
+    const state = { lastId: this.hub.lastId, joining: offset === undefined ? null : ([] as { id: number; text: string }[]) };
+    this.#topics.set(topic, state);
+    if (offset !== undefined) {
+      const top = state.lastId;
+      const { frames } = await this.hub.replay({ channel: "ws", partnerId: this.partnerId, afterId: Math.min(offset, top), uptoId: top });
+      for await (const { frame } of frames) {
+        for (const line of frame.toString().split("\n")) {
+          if (line.startsWith(`${topic}\t`)) this.sendText(line.slice(topic.length + 1));
+        }
+      }
+      const queued = state.joining ?? [];
+      state.joining = null;
+      for (const q of queued) {
+        if (q.id > state.lastId) {
+          this.sendText(q.text);
+          state.lastId = q.id;
+        }
+      }
+    }
+    this.send({ type: "subscribed", channel: topic, lastEventId: state.lastId });
+  }
+}
