@@ -394,6 +394,22 @@ export async function reprintOrder({
   });
 }
 
+/** Delivery orders: hand the order to a courier (shown on the dashboard, the WS shipment topic and the customer's stream). */
+export async function assignCourier({ db, principal, id, courierName }: { db: Db; principal: Principal; id: number; courierName: string }): Promise<OrderRecord> {
+  assertCan(principal, "orders:confirm");
+  const name = courierName.trim();
+  if (!name) throw new ValidationError("courierName", "must not be empty");
+  return mutate(db, async (trx, emit) => {
+    const order = await visibleOrder(trx, principal, id);
+    if (order.source !== "delivery") throw new ConflictError("only delivery orders have a courier", { status: order.status, source: order.source });
+    if (order.status === "CANCELLED" || order.status === "DELIVERED") throw new ConflictError(`a ${order.status} order cannot get a courier`, { status: order.status });
+    await trx.updateTable("orders").set({ courierName: name }).where("id", "=", id).execute();
+    const updated = (await loadOrder(trx, id))!;
+    await emit({ partnerId: order.partnerId, type: "order.courier", orderId: id, payload: { order: updated } });
+    return updated;
+  });
+}
+
 async function visibleOrder(trx: Trx, principal: Principal, id: number): Promise<OrderRecord> {
   const order = await loadOrder(trx, id);
   if (!order) throw new NotFoundError("order");

@@ -29,9 +29,9 @@ export const CHANNEL_EVENT_TYPES: Record<StreamChannel, readonly EventType[]> = 
   display: ["order.confirmed", "order.status"],
   printer: ["order.confirmed", "order.reprinted", "order.unacknowledged"],
   kitchen: ["order.confirmed", "order.status"],
-  partner: ["order.created", "order.confirmed", "order.status"],
-  customer: ["order.created", "order.confirmed", "order.status"],
-  ws: ["order.created", "order.confirmed", "order.status", "food.updated"],
+  partner: ["order.created", "order.confirmed", "order.status", "order.courier"],
+  customer: ["order.created", "order.confirmed", "order.status", "order.courier"],
+  ws: ["order.created", "order.confirmed", "order.status", "order.courier", "food.updated"],
 };
 
 type OrderPayload = { order: OrderRecord };
@@ -111,6 +111,7 @@ function customerEvent(event: LoggedEvent, o: OrderRecord): Projection {
       orderId: String(o.id),
       status,
       ...(event.type === "order.confirmed" ? { ticketNumber: o.ticketNumber, total: Number(formatMoney(o.total)) } : {}),
+      ...(event.type === "order.courier" ? { courierName: o.courierName } : {}),
       updatedAt: o.statusChangedAt,
     },
   };

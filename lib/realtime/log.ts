@@ -15,6 +15,7 @@ export type EventType =
   | "order.confirmed"
   | "order.status"
   | "order.reprinted"
+  | "order.courier"
   | "order.acknowledged"
   | "order.unacknowledged"
   | "food.updated";

@@ -62,6 +62,15 @@ export function wsMessages(event: LoggedEvent): Message[] {
           data: { id: `pay-${order.id}`, order_id: order.id, type: "payment", status: "completed", amount: amount(order.total), gateway: (order.paymentMethod ?? "other").toLowerCase() },
         },
       ];
+    case "order.courier":
+      return [
+        { topic: "order_changes", event: "order:updated", data: { ...data, changed_fields: { courier_name: order.courierName } } },
+        {
+          topic: "shipment_changes",
+          event: "shipment:created",
+          data: { id: order.id, order_id: order.id, tracking_number: order.displayCode, status: "assigned", carrier: order.courierName },
+        },
+      ];
     case "order.status": {
       const { from } = event.payload as { from: string };
       const messages: Message[] = [{ topic: "order_changes", event: "order:updated", data: { ...data, changed_fields: { status: data.status } } }];

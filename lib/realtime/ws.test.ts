@@ -8,7 +8,7 @@ import { openTestDb, testTargets, type TestDb } from "../testing/db";
 import { makePartner, makeUser } from "../testing/fixtures";
 import { startTestNode, type TestNode } from "../testing/node";
 import { login, type Principal } from "../auth";
-import { changeStatus, confirmOrder, createOrder, updateFood } from "../orders";
+import { assignCourier, changeStatus, confirmOrder, createOrder, updateFood } from "../orders";
 
 type Msg = Record<string, any>;
 
@@ -137,6 +137,32 @@ describe.each(testTargets())("WebSocket /ws on $label", ({ dialect, skipReason }
     expect(c.messages.slice(before).filter((x) => x.event)).toEqual([]);
     c.ws.close();
     stranger.ws.close();
+  });
+
+  it.skipIf(!!skipReason)("delivery: a courier assignment, pickup and delivery arrive on shipment_changes", async () => {
+    const c = connect(wsUrl, cookie);
+    await c.opened;
+    c.send({ type: "subscribe", channel: "shipment_changes" });
+    await c.waitFor((m) => m.some((x) => x.type === "subscribed"));
+    const { order } = await createOrder({
+      db: t.db,
+      principal: operator,
+      input: { partner: "demo", source: "delivery", items: [{ foodId: demo.food("Fries").id, quantity: 1 }] },
+    });
+    await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CARD" } });
+    await expect(assignCourier({ db: t.db, principal: operator, id: order.id, courierName: "  " })).rejects.toMatchObject({ status: 400 });
+    await assignCourier({ db: t.db, principal: operator, id: order.id, courierName: "Sam" });
+    for (const status of ["PREPARING", "READY", "PICKED_UP", "DELIVERED"] as const) await changeStatus({ db: t.db, principal: operator, id: order.id, status });
+    await c.waitFor((m) => m.filter((x) => x.event).length >= 3);
+    expect(c.messages.filter((x) => x.event).map((x) => [x.event, x.data.status, x.data.carrier])).toEqual([
+      ["shipment:created", "assigned", "Sam"],
+      ["shipment:updated", "shipped", "Sam"],
+      ["shipment:updated", "delivered", "Sam"],
+    ]);
+    // Only delivery orders get a courier.
+    const counter = await place();
+    await expect(assignCourier({ db: t.db, principal: operator, id: counter.id, courierName: "Sam" })).rejects.toMatchObject({ status: 409 });
+    c.ws.close();
   });
 
   it.skipIf(!!skipReason)("a reconnecting client resumes with offset: nothing lost, nothing doubled", async () => {

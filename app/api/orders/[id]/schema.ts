@@ -16,3 +16,7 @@ export const reprintBody = z.strictObject({
   orderItemIds: z.array(z.string().min(1).max(64)).max(100),
   receipt: z.boolean(),
 });
+
+export const courierBody = z.strictObject({
+  courierName: z.string().min(1).max(80),
+});
