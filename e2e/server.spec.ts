@@ -170,3 +170,40 @@ test("streams through the built server are neither compressed nor buffered", asy
     s.child.kill("SIGKILL");
   }
 });
+
+test("the built server answers /ws (seeds/001) and /v1/orders/live (seeds/002) itself", async () => {
+  const { default: WebSocket } = await import("ws");
+  const s = await startServer({ PASS_ADMIN_PASSWORD: "ws-admin-pass" });
+  try {
+    const base = `http://127.0.0.1:${s.port}`;
+    const anonymous = new WebSocket(`ws://127.0.0.1:${s.port}/ws`);
+    expect(await new Promise((r) => anonymous.on("close", (code) => r(code)))).toBe(1008);
+
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: "ws-admin-pass" }),
+    });
+    const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/ws`, { headers: { cookie } });
+    const messages: { type?: string; event?: string; data?: { id: number } }[] = [];
+    ws.on("message", (d) => messages.push(JSON.parse(d.toString())));
+    await new Promise((r) => ws.once("open", r));
+    ws.send(JSON.stringify({ type: "subscribe", channel: "order_changes" }));
+    await expect.poll(() => messages.some((m) => m.type === "subscribed")).toBe(true);
+
+    const menu = await (await fetch(`${base}/api/menu?partner=demo`)).json();
+    const created = await (
+      await fetch(`${base}/api/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ partner: "demo", items: [{ foodId: menu.foods[0].id, quantity: 1 }] }) })
+    ).json();
+    await expect.poll(() => messages.find((m) => m.event === "order:created")?.data?.id).toBe(created.id);
+    ws.close();
+
+    const live = await openSse(`${base}/v1/orders/live?orderId=${created.id}&token=${created.trackingToken}`);
+    expect(live.status).toBe(200);
+    await live.waitFor((e) => e.some((x) => x.event === "connected"));
+    live.cut();
+  } finally {
+    s.child.kill("SIGKILL");
+  }
+});
