@@ -8,7 +8,10 @@ import { makePartner, makeToken, makeUser } from "../testing/fixtures";
 import { startTestNode, type TestNode } from "../testing/node";
 import { confirmOrder, createOrder } from "../orders";
 import type { Principal } from "../auth";
-import { SseOrderRealtime, type OrderListDto } from "./order-realtime";
+import { SseOrderRealtime, WsOrderRealtime, type OrderListDto, type OrderRealtime } from "./order-realtime";
+import WS from "ws";
+import { login } from "../auth";
+import * as orderRoute from "../../app/api/orders/[id]/route";
 import { LiveStream, type ConnectionState, type StreamEvent } from "./live-stream";
 
 describe("browser client transport", () => {
@@ -17,13 +20,15 @@ describe("browser client transport", () => {
   let demo: Awaited<ReturnType<typeof makePartner>>;
   let operator: Principal;
   let token: string;
+  let cookie: string;
 
   beforeAll(async () => {
     t = await openTestDb("sqlite");
     demo = await makePartner(t.db, "demo");
     operator = (await makeUser(t.db, { partnerId: demo.partner.id, role: "operator", username: "op" })).principal;
     token = (await makeToken(t.db, { partnerId: demo.partner.id, role: "operator" })).token;
-    node = await startTestNode({ db: t.db });
+    cookie = `pass_session=${(await login({ db: t.db, username: "op", password: "password123" })).sessionToken}`;
+    node = await startTestNode({ db: t.db, routes: [{ pattern: /^\/api\/orders\/(?<id>\d+)$/, GET: orderRoute.GET as never }] });
   });
   afterAll(async () => {
     await node?.close();
@@ -33,41 +38,50 @@ describe("browser client transport", () => {
   const place = () =>
     createOrder({ db: t.db, principal: null, input: { partner: "demo", items: [{ foodId: demo.food("Fries").id, quantity: 1 }] } }).then((r) => r.order);
 
-  it("OrderRealtime over SSE: onCreated and onUpdated get OrderListDto; disconnect stops them", async () => {
-    const created: OrderListDto[] = [];
-    const updated: OrderListDto[] = [];
-    const states: ConnectionState[] = [];
-    const realtime = new SseOrderRealtime({
-      url: `${node.url}/api/events/partner`,
-      headers: { authorization: `Bearer ${token}` },
-      onState: (s) => states.push(s),
+  // The same contract tests for both transports.
+  const makers: Record<string, () => OrderRealtime> = {
+    SSE: () => new SseOrderRealtime({ url: `${node.url}/api/events/partner`, headers: { authorization: `Bearer ${token}` } }),
+    WebSocket: () => new WsOrderRealtime({ origin: node.url, headers: { cookie }, createSocket: (url) => new WS(url, { headers: { cookie } }) as never }),
+  };
+
+  describe.each(["SSE", "WebSocket"])("OrderRealtime (seeds/000) over %s", (name) => {
+    const make = makers[name]!;
+
+    it("onCreated and onUpdated get OrderListDto; disconnect stops them", async () => {
+      const created: OrderListDto[] = [];
+      const updated: OrderListDto[] = [];
+      const realtime = make();
+      realtime.connect({ onCreated: (o) => created.push(o), onUpdated: (o) => updated.push(o) });
+      await expect.poll(() => node.realtime.hub.connectionCount).toBe(1);
+      await new Promise((r) => setTimeout(r, 100)); // the WebSocket's subscribe
+      const order = await place();
+      await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CASH" } });
+      await expect.poll(() => updated.length).toBe(1);
+      expect(created).toHaveLength(1);
+      expect(Object.keys(created[0]!)).toEqual(["id", "partnerName", "partnerImage", "displayNumber", "status", "priority", "activeTimer", "courierName"]);
+      expect(created[0]).toMatchObject({ id: order.id, partnerName: "Partner demo", displayNumber: order.displayCode });
+      expect(updated[0]).toMatchObject({ id: order.id, status: "CONFIRMED" });
+
+      realtime.disconnect();
+      await expect.poll(() => node.realtime.hub.connectionCount).toBe(0);
+      await place();
+      await new Promise((r) => setTimeout(r, 150));
+      expect(created).toHaveLength(1);
     });
-    realtime.connect({ onCreated: (o) => created.push(o), onUpdated: (o) => updated.push(o) });
-    await expect.poll(() => states.at(-1)?.status).toBe("live");
-    const order = await place();
-    await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CASH" } });
-    await expect.poll(() => updated.length).toBe(1);
-    expect(created).toHaveLength(1);
-    expect(Object.keys(created[0]!)).toEqual(["id", "partnerName", "partnerImage", "displayNumber", "status", "priority", "activeTimer", "courierName"]);
-    expect(created[0]).toMatchObject({ id: order.id, displayNumber: order.displayCode, status: "RECEIVED" });
-    expect(updated[0]).toMatchObject({ id: order.id, status: "CONFIRMED" });
 
-    realtime.disconnect();
-    await expect.poll(() => node.realtime.hub.connectionCount).toBe(0);
-    await place();
-    await new Promise((r) => setTimeout(r, 100));
-    expect(created).toHaveLength(1);
-  });
-
-  it("only onUpdated may be registered", async () => {
-    const updated: OrderListDto[] = [];
-    const realtime = new SseOrderRealtime({ url: `${node.url}/api/events/partner`, headers: { authorization: `Bearer ${token}` } });
-    realtime.connect({ onUpdated: (o) => updated.push(o) });
-    await expect.poll(() => node.realtime.hub.connectionCount).toBe(1);
-    const order = await place();
-    await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CARD" } });
-    await expect.poll(() => updated.length).toBe(1);
-    realtime.disconnect();
+    it("only onUpdated may be registered", async () => {
+      const updated: OrderListDto[] = [];
+      const realtime = make();
+      realtime.connect({ onUpdated: (o) => updated.push(o) });
+      await expect.poll(() => node.realtime.hub.connectionCount).toBe(1);
+      await new Promise((r) => setTimeout(r, 100));
+      const order = await place();
+      await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CARD" } });
+      await expect.poll(() => updated.length).toBe(1);
+      expect(updated[0]!.id).toBe(order.id);
+      realtime.disconnect();
+      await expect.poll(() => node.realtime.hub.connectionCount).toBe(0);
+    });
   });
 
   it("LiveStream resumes after a server restart with nothing lost or doubled", async () => {

@@ -23,6 +23,7 @@ export async function startTestNode({
   upstream = null,
   port = 0,
   wsLimits,
+  routes = [],
 }: {
   db: Db;
   bus?: EventBus;
@@ -36,6 +37,8 @@ export async function startTestNode({
   /** 0 = any free port; a fixed port lets a test restart a node where clients expect it. */
   port?: number;
   wsLimits?: WsLimits;
+  /** Next route handlers to serve too (GET only), for clients that mix REST and streams. */
+  routes?: { pattern: RegExp; GET: (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> }[];
 }): Promise<TestNode> {
   const realtime = await startRealtime({
     db,
@@ -49,6 +52,7 @@ export async function startTestNode({
     const pathname = (req.url ?? "/").split("?")[0]!;
     if (isSsePath(pathname)) void realtime.handle(req, res);
     else if (isCustomerStreamPath(pathname)) void realtime.handleCustomer(req, res);
+    else if (routes.some((r) => r.pattern.test(pathname))) void serveRoute(req, res, routes.find((r) => r.pattern.test(pathname))!, pathname);
     else {
       res.writeHead(404);
       res.end();
@@ -72,4 +76,18 @@ export async function startTestNode({
       await new Promise((r) => server.close(r));
     },
   };
+}
+
+async function serveRoute(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  route: { pattern: RegExp; GET: (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> },
+  pathname: string,
+): Promise<void> {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+  const params = route.pattern.exec(pathname)?.groups ?? {};
+  const response = await route.GET(new Request(`http://${req.headers.host}${req.url}`, { headers }), { params: Promise.resolve(params) });
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(Buffer.from(await response.arrayBuffer()));
 }

@@ -1,6 +1,6 @@
 import { getDb } from "@/lib/db";
 import { apiRoute, authenticate, json, orderIdParam } from "@/lib/http";
-import { getOrder, getOrderByTrackingToken, toOrderDto } from "@/lib/orders";
+import { getOrder, getOrderByTrackingToken, toOrderDto, toOrderListDto } from "@/lib/orders";
 import { UnauthorizedError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
@@ -11,7 +11,15 @@ export const GET = apiRoute<{ id: string }>(async (req, { id }) => {
   const orderId = orderIdParam(id);
   const trackingToken = req.headers.get("x-tracking-token") ?? new URL(req.url).searchParams.get("token");
   const principal = await authenticate(req);
-  if (principal) return json(toOrderDto(await getOrder({ db, principal, id: orderId })));
+  if (principal) {
+    const order = await getOrder({ db, principal, id: orderId });
+    // `?view=list`: the seeds/000 OrderListDto (what OrderRealtime over WebSocket hands its callbacks).
+    if (new URL(req.url).searchParams.get("view") === "list") {
+      const partner = await db.selectFrom("partners").select(["id", "slug", "name", "imageUrl"]).where("id", "=", order.partnerId).executeTakeFirstOrThrow();
+      return json(toOrderListDto(order, partner));
+    }
+    return json(toOrderDto(order));
+  }
   if (trackingToken) return json(toOrderDto(await getOrderByTrackingToken({ db, id: orderId, trackingToken })));
   throw new UnauthorizedError();
 });
