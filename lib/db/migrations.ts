@@ -185,6 +185,12 @@ const migrations: Record<string, PortableMigration> = {
         .execute();
     },
   }),
+  "0004_courier_location": () => ({
+    async up(db: Kysely<any>) {
+      // The latest position a delivery's courier reported (seeds/004: rider location over WebSocket).
+      await db.schema.alterTable("orders").addColumn("courierLocation", "text").execute();
+    },
+  }),
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -104,6 +104,7 @@ export type OrdersTable = {
   trackingTokenHash: string | null;
   kitchenAckAt: Generated<string | null>;
   kitchenAlertAt: Generated<string | null>;
+  courierLocation: Generated<string | null>; // JSON {lat, lng, at}
 };
 
 export type OrderItemsTable = {

@@ -45,6 +45,7 @@ const pending: OrderRecord = {
   cancelReason: null,
   kitchenAckAt: null,
   kitchenAlertAt: null,
+  courierLocation: null,
   orderItems: [{ ...item, quantity: 2, unitPrice: 1250, unitSurcharge: 0, total: 2500, notes: "No onions" }],
 };
 

@@ -43,6 +43,7 @@ export type OrderRecord = {
   cancelReason: string | null;
   kitchenAckAt: string | null;
   kitchenAlertAt: string | null;
+  courierLocation: { lat: number; lng: number; at: string } | null;
   orderItems: OrderItemRecord[];
 };
 
@@ -187,6 +188,7 @@ export function toOrderDto(o: OrderRecord) {
     cancelReason: o.cancelReason,
     kitchenAckAt: o.kitchenAckAt,
     kitchenAlertAt: o.kitchenAlertAt,
+    courierLocation: o.courierLocation,
     orderItems: o.orderItems.map((i) => ({
       ...reprintItem(i),
       name: i.name,

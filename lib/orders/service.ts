@@ -79,6 +79,7 @@ function toRecord(row: Record<string, any>, items: Record<string, any>[]): Order
     cancelReason: row.cancelReason,
     kitchenAckAt: row.kitchenAckAt ?? null,
     kitchenAlertAt: row.kitchenAlertAt ?? null,
+    courierLocation: row.courierLocation ? JSON.parse(row.courierLocation) : null,
     orderItems: items.map(
       (i): OrderItemRecord => ({
         id: i.id,
@@ -406,6 +407,39 @@ export async function assignCourier({ db, principal, id, courierName }: { db: Db
     await trx.updateTable("orders").set({ courierName: name }).where("id", "=", id).execute();
     const updated = (await loadOrder(trx, id))!;
     await emit({ partnerId: order.partnerId, type: "order.courier", orderId: id, payload: { order: updated } });
+    return updated;
+  });
+}
+
+/**
+ * A courier's position for a delivery they carry (seeds/004). Kept as the order's latest location
+ * and logged, so every node's WebSocket and the customer's stream get it, resumable like the rest.
+ */
+export async function recordCourierLocation({
+  db,
+  principal,
+  id,
+  lat,
+  lng,
+  now = new Date(),
+}: {
+  db: Db;
+  principal: Principal;
+  id: number;
+  lat: number;
+  lng: number;
+  now?: Date;
+}): Promise<OrderRecord> {
+  if (!Number.isFinite(lat) || lat < -90 || lat > 90) throw new ValidationError("lat", "must be a latitude, -90 to 90");
+  if (!Number.isFinite(lng) || lng < -180 || lng > 180) throw new ValidationError("lng", "must be a longitude, -180 to 180");
+  return mutate(db, async (trx, emit) => {
+    const order = await visibleOrder(trx, principal, id);
+    if (order.source !== "delivery" || !order.courierName) throw new ConflictError("only a delivery with a courier has a location", { status: order.status });
+    if (order.status === "DELIVERED" || order.status === "CANCELLED") throw new ConflictError(`a ${order.status} order is no longer on its way`, { status: order.status });
+    const location = { lat, lng, at: now.toISOString() };
+    await trx.updateTable("orders").set({ courierLocation: JSON.stringify(location) }).where("id", "=", id).execute();
+    const updated = (await loadOrder(trx, id))!;
+    await emit({ partnerId: order.partnerId, type: "order.location", orderId: id, payload: { order: updated } });
     return updated;
   });
 }

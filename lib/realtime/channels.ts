@@ -30,8 +30,8 @@ export const CHANNEL_EVENT_TYPES: Record<StreamChannel, readonly EventType[]> = 
   printer: ["order.confirmed", "order.reprinted", "order.unacknowledged"],
   kitchen: ["order.confirmed", "order.status"],
   partner: ["order.created", "order.confirmed", "order.status", "order.courier"],
-  customer: ["order.created", "order.confirmed", "order.status", "order.courier"],
-  ws: ["order.created", "order.confirmed", "order.status", "order.courier", "food.updated"],
+  customer: ["order.created", "order.confirmed", "order.status", "order.courier", "order.location"],
+  ws: ["order.created", "order.confirmed", "order.status", "order.courier", "order.location", "food.updated"],
 };
 
 type OrderPayload = { order: OrderRecord };
@@ -102,7 +102,7 @@ function customerEvent(event: LoggedEvent, o: OrderRecord): Projection {
   if (o.status === "CANCELLED") {
     return { event: "order-cancelled", data: { orderId: String(o.id), status, reason: o.cancelReason } };
   }
-  if (o.status === "PICKED_UP" && o.source === "delivery") {
+  if (o.status === "PICKED_UP" && o.source === "delivery" && event.type === "order.status") {
     return { event: "order-shipped", data: { orderId: String(o.id), status, carrier: o.courierName } };
   }
   return {
@@ -112,6 +112,7 @@ function customerEvent(event: LoggedEvent, o: OrderRecord): Projection {
       status,
       ...(event.type === "order.confirmed" ? { ticketNumber: o.ticketNumber, total: Number(formatMoney(o.total)) } : {}),
       ...(event.type === "order.courier" ? { courierName: o.courierName } : {}),
+      ...(event.type === "order.location" ? { courierName: o.courierName, courierLocation: o.courierLocation } : {}),
       updatedAt: o.statusChangedAt,
     },
   };

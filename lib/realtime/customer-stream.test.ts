@@ -8,7 +8,7 @@ import { makePartner, makeToken, makeUser } from "../testing/fixtures";
 import { startTestNode, type TestNode } from "../testing/node";
 import { logEvents, openSse } from "../testing/sse-client";
 import type { Principal } from "../auth";
-import { changeStatus, confirmOrder, createOrder } from "../orders";
+import { assignCourier, changeStatus, confirmOrder, createOrder, recordCourierLocation } from "../orders";
 import { isoDuration } from "./customer-stream";
 
 describe.each(testTargets())("/v1/orders/live on $label", ({ dialect, skipReason }) => {
@@ -109,6 +109,27 @@ describe.each(testTargets())("/v1/orders/live on $label", ({ dialect, skipReason
     // Another partner's staff cannot follow this order.
     const elsewhere = await live(`?orderId=${a.order.id}`, { authorization: `Bearer ${otherStaffToken}` });
     expect(elsewhere.status).toBe(404);
+  });
+
+  it.skipIf(!!skipReason)("a delivery: courier assigned, shipped, and the courier's position, on the customer's stream", async () => {
+    const { order, trackingToken } = await createOrder({
+      db: t.db,
+      principal: operator,
+      input: { partner: "demo", source: "delivery", customer: "cust-del", items: [{ foodId: demo.food("Fries").id, quantity: 1 }] },
+    });
+    const conn = await live(`?orderId=${order.id}`, { authorization: `Bearer ${trackingToken}` });
+    await conn.waitFor((e) => e.some((x) => x.event === "connected"));
+    await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CARD" } });
+    await assignCourier({ db: t.db, principal: operator, id: order.id, courierName: "Sam" });
+    for (const status of ["PREPARING", "READY", "PICKED_UP"] as const) await changeStatus({ db: t.db, principal: operator, id: order.id, status });
+    await recordCourierLocation({ db: t.db, principal: operator, id: order.id, lat: 48.8566, lng: 2.3522 });
+    await conn.waitFor((e) => logEvents(e).length >= 6);
+    const events = logEvents(conn.events);
+    expect(events.map((e) => e.event)).toEqual(["order-updated", "order-updated", "order-updated", "order-updated", "order-shipped", "order-updated"]);
+    expect(events[1]!.json).toMatchObject({ courierName: "Sam" });
+    expect(events[4]!.json).toEqual({ orderId: String(order.id), status: "PICKED_UP", carrier: "Sam" });
+    expect(events[5]!.json).toMatchObject({ courierName: "Sam", courierLocation: { lat: 48.8566, lng: 2.3522, at: expect.any(String) } });
+    conn.cut();
   });
 
   it.skipIf(!!skipReason)("refusals: 401 without credentials, 404 for a wrong token, 400 naming the filter", async () => {

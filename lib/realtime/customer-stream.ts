@@ -178,6 +178,8 @@ async function authorize({ req, url, hub, filters }: { req: IncomingMessage; url
 
 const EVENT_NAME: Record<string, (e: LoggedEvent) => string> = {
   "order.created": () => "order-created",
+  "order.courier": () => "order-updated",
+  "order.location": () => "order-updated",
 };
 
 function matches(event: LoggedEvent, filters: Filters): boolean {

@@ -16,6 +16,7 @@ export type EventType =
   | "order.status"
   | "order.reprinted"
   | "order.courier"
+  | "order.location"
   | "order.acknowledged"
   | "order.unacknowledged"
   | "food.updated";

@@ -71,6 +71,22 @@ export function wsMessages(event: LoggedEvent): Message[] {
           data: { id: order.id, order_id: order.id, tracking_number: order.displayCode, status: "assigned", carrier: order.courierName },
         },
       ];
+    case "order.location":
+      return [
+        {
+          topic: "shipment_changes",
+          event: "shipment:updated",
+          data: {
+            id: order.id,
+            order_id: order.id,
+            tracking_number: order.displayCode,
+            status: "shipped",
+            carrier: order.courierName,
+            location: order.courierLocation,
+            changed_fields: { location: order.courierLocation },
+          },
+        },
+      ];
     case "order.status": {
       const { from } = event.payload as { from: string };
       const messages: Message[] = [{ topic: "order_changes", event: "order:updated", data: { ...data, changed_fields: { status: data.status } } }];

@@ -152,13 +152,29 @@ describe.each(testTargets())("WebSocket /ws on $label", ({ dialect, skipReason }
     await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CARD" } });
     await expect(assignCourier({ db: t.db, principal: operator, id: order.id, courierName: "  " })).rejects.toMatchObject({ status: 400 });
     await assignCourier({ db: t.db, principal: operator, id: order.id, courierName: "Sam" });
-    for (const status of ["PREPARING", "READY", "PICKED_UP", "DELIVERED"] as const) await changeStatus({ db: t.db, principal: operator, id: order.id, status });
-    await c.waitFor((m) => m.filter((x) => x.event).length >= 3);
+    for (const status of ["PREPARING", "READY", "PICKED_UP"] as const) await changeStatus({ db: t.db, principal: operator, id: order.id, status });
+    // The courier's app reports positions over its own socket (seeds/004).
+    const courier = connect(wsUrl, cookie);
+    await courier.opened;
+    courier.send({ type: "location", orderId: order.id, lat: 52.52, lng: 13.405 });
+    courier.send({ type: "location", orderId: order.id, lat: 91, lng: 0 });
+    courier.send({ type: "location", orderId: order.id, lat: "north" });
+    await courier.waitFor((m) => m.filter((x) => x.type === "error" || x.type === "location-recorded").length >= 3);
+    expect(courier.messages.filter((x) => x.type === "location-recorded")).toEqual([{ type: "location-recorded", orderId: order.id }]);
+    expect(courier.messages.filter((x) => x.type === "error")).toHaveLength(2);
+    await changeStatus({ db: t.db, principal: operator, id: order.id, status: "DELIVERED" });
+    await c.waitFor((m) => m.filter((x) => x.event).length >= 4);
     expect(c.messages.filter((x) => x.event).map((x) => [x.event, x.data.status, x.data.carrier])).toEqual([
       ["shipment:created", "assigned", "Sam"],
       ["shipment:updated", "shipped", "Sam"],
+      ["shipment:updated", "shipped", "Sam"],
       ["shipment:updated", "delivered", "Sam"],
     ]);
+    expect(c.messages.filter((x) => x.event)[2]!.data.location).toEqual({ lat: 52.52, lng: 13.405, at: expect.any(String) });
+    // After delivery there is nothing left to track.
+    courier.send({ type: "location", orderId: order.id, lat: 1, lng: 1 });
+    await courier.waitFor((m) => m.filter((x) => x.type === "error").length >= 3);
+    courier.ws.close();
     // Only delivery orders get a courier.
     const counter = await place();
     await expect(assignCourier({ db: t.db, principal: operator, id: counter.id, courierName: "Sam" })).rejects.toMatchObject({ status: 409 });

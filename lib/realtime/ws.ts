@@ -4,6 +4,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { SESSION_COOKIE, parseCookies, partnerScope, principalForSession, type Principal } from "../auth";
 import type { Hub, Subscriber } from "./hub";
+import { recordCourierLocation } from "../orders/service";
 import { WS_TOPICS, type WsTopic } from "./ws-messages";
 
 /**
@@ -91,7 +92,7 @@ class WsConnection implements Subscriber {
   constructor(
     private readonly ws: WebSocket,
     private readonly hub: Hub,
-    principal: Principal,
+    private readonly principal: Principal,
   ) {
     this.partnerId = partnerScope(principal);
   }
@@ -145,6 +146,8 @@ class WsConnection implements Subscriber {
     switch (message.type) {
       case "ping":
         return this.send({ type: "pong" });
+      case "location":
+        return this.#location(message as { orderId?: unknown; lat?: unknown; lng?: unknown });
       case "subscribe":
       case "unsubscribe": {
         const topic = message.channel;
@@ -163,6 +166,19 @@ class WsConnection implements Subscriber {
       }
       default:
         return this.send({ type: "error", message: `Unknown message type: ${String(message.type)}` });
+    }
+  }
+
+  /** seeds/004: a courier's app reports where the delivery is. */
+  async #location({ orderId, lat, lng }: { orderId?: unknown; lat?: unknown; lng?: unknown }): Promise<void> {
+    if (typeof orderId !== "number" || typeof lat !== "number" || typeof lng !== "number") {
+      return this.send({ type: "error", message: "location needs numeric orderId, lat and lng" });
+    }
+    try {
+      await recordCourierLocation({ db: this.hub.db, principal: this.principal, id: orderId, lat, lng });
+      this.send({ type: "location-recorded", orderId });
+    } catch (err) {
+      this.send({ type: "error", message: err instanceof Error ? err.message : "location refused" });
     }
   }
 

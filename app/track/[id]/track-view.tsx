@@ -21,6 +21,7 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
   const [status, setStatus] = useState<string | null>(null);
   const [ticket, setTicket] = useState<number | null>(null);
   const [reason, setReason] = useState<string | null>(null);
+  const [courier, setCourier] = useState<{ name: string | null; location: { lat: number; lng: number; at: string } | null }>({ name: null, location: null });
   const [error, setError] = useState<string | null>(null);
   const [state, setState] = useState<ConnectionState>({ status: "connecting", since: Date.now(), lastEventId: null });
 
@@ -37,6 +38,7 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
       setStatus(FROM_PASS[current.status] ?? current.status);
       setTicket(current.ticketNumber);
       setReason(current.cancelReason);
+      setCourier({ name: current.courierName, location: current.courierLocation });
       // Everything since the order was created, then live: nothing between the fetch and the stream is missed.
       const since = new Date(Date.parse(current.createdAt) - 1).toISOString();
       stream = new LiveStream({
@@ -44,7 +46,16 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
         headers: { authorization: `Bearer ${token}` },
         handlers: {
           onEvent: (e) => {
-            const data = e.data as { status?: string; ticketNumber?: number; reason?: string };
+            const data = e.data as {
+              status?: string;
+              ticketNumber?: number;
+              reason?: string;
+              courierName?: string | null;
+              courierLocation?: { lat: number; lng: number; at: string } | null;
+            };
+            if (data.courierName !== undefined || data.courierLocation !== undefined) {
+              setCourier((c) => ({ name: data.courierName ?? c.name, location: data.courierLocation ?? c.location }));
+            }
             if (e.event.startsWith("order-") && data.status) setStatus(data.status);
             if (typeof data.ticketNumber === "number") setTicket(data.ticketNumber);
             if (e.event === "order-cancelled") setReason(data.reason ?? null);
@@ -100,6 +111,16 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
             </li>
           ))}
         </ol>
+      )}
+      {courier.name && (
+        <p data-testid="track-courier" className="rounded-2xl bg-white/5 p-4 text-xl">
+          Your courier: <strong>{courier.name}</strong>
+          {courier.location && (
+            <span className="block text-lg text-gray-300">
+              Last seen at {courier.location.lat.toFixed(4)}, {courier.location.lng.toFixed(4)} ({new Date(courier.location.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })})
+            </span>
+          )}
+        </p>
       )}
       {order && (
         <ul className="text-lg text-gray-300">
