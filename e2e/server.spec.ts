@@ -197,7 +197,28 @@ test("the built server answers /ws (seeds/001) and /v1/orders/live (seeds/002) i
       await fetch(`${base}/api/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ partner: "demo", items: [{ foodId: menu.foods[0].id, quantity: 1 }] }) })
     ).json();
     await expect.poll(() => messages.find((m) => m.event === "order:created")?.data?.id).toBe(created.id);
-    ws.close();
+
+    // Abuse: malformed and unknown messages, thousands of subscribe / unsubscribe cycles, an
+    // oversized frame. Every message is answered, the server stays up and its memory stays flat.
+    const rss = () => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${s.child.pid}/status`, "utf8"))![1]) / 1024;
+    const round = async () => {
+      const before = messages.length;
+      for (let i = 0; i < 1000; i++) {
+        ws.send(JSON.stringify({ type: "subscribe", channel: "product_changes" }));
+        ws.send(JSON.stringify({ type: "unsubscribe", channel: "product_changes" }));
+      }
+      for (let i = 0; i < 200; i++) ws.send(i % 2 ? "{not json" : JSON.stringify({ type: "teleport" }));
+      await expect.poll(() => messages.length - before, { timeout: 20_000 }).toBe(2200);
+    };
+    await round(); // warm up
+    const rssBefore = rss();
+    for (let i = 0; i < 3; i++) await round();
+    const growthMiB = rss() - rssBefore;
+    console.log(`ws abuse: RSS ${rssBefore.toFixed(1)} MiB → ${(rssBefore + growthMiB).toFixed(1)} MiB after 6,600 more messages`);
+    expect(growthMiB).toBeLessThan(20);
+    ws.send("x".repeat(64 * 1024));
+    expect(await new Promise((r) => ws.once("close", (code) => r(code)))).toBe(1009);
+    expect((await fetch(`${base}/api/health`)).status).toBe(200);
 
     const live = await openSse(`${base}/v1/orders/live?orderId=${created.id}&token=${created.trackingToken}`);
     expect(live.status).toBe(200);
