@@ -207,7 +207,7 @@ export async function createOrder({
   const createdAt = now.toISOString();
   const trackingToken = newSecret("trk_");
 
-  const orderId = await mutate(db, async (trx, emit) => {
+  const created = await mutate(db, async (trx, emit) => {
     const ordinal = await nextDayCounter(trx, { partnerId: partner.id, businessDay: day, kind: "display" });
     const inserted = await trx
       .insertInto("orders")
@@ -242,9 +242,9 @@ export async function createOrder({
       .execute();
     const order = (await loadOrder(trx, id))!;
     await emit({ partnerId: partner.id, type: "order.created", orderId: id, payload: { order } });
-    return id;
+    return order;
   });
-  return { order: (await loadOrder(db, orderId))!, trackingToken };
+  return { order: created, trackingToken };
 }
 
 /**
