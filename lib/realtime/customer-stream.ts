@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { assertCan, partnerScope, resolvePrincipal } from "../auth";
 import { hashSecret } from "../auth/secrets";
 import { AppError, NotFoundError, UnauthorizedError, ValidationError } from "../errors";
-import { SseStream } from "./handler";
+import { SseStream, joinLive } from "./handler";
 import type { Hub } from "./hub";
 import type { LoggedEvent } from "./log";
 import { OPENING, SSE_HEADERS, formatFrame, parseLastEventId } from "./sse";
@@ -75,47 +75,27 @@ export async function handleCustomerSse(
   res.writeHead(200, { ...SSE_HEADERS, "x-stream-id": streamId });
   res.write(OPENING);
 
-  hub.subscribe(stream);
-  const top = hub.lastId;
-  stream.lastSentId = top;
-  const connected = (extra: Record<string, unknown> = {}) =>
-    formatFrame({ event: "connected", data: JSON.stringify({ streamId, timestamp: new Date().toISOString(), filters: publicFilters(filters), ...extra }) });
-
-  const from = lastEventId ?? (filters.since ? await hub.prunedThrough(partnerId) : null);
-  if (from === null) {
-    stream.write(connected());
-  } else if (lastEventId !== null && lastEventId > top) {
-    stream.write(formatFrame({ event: "replay-failed", data: JSON.stringify({ reason: "EVENT_ID_UNKNOWN", oldestAvailable: String((await hub.prunedThrough(partnerId)) + 1), requestedId: String(lastEventId) }) }));
-    stream.write(connected({ replayUnavailable: true }));
-  } else if (from < (await hub.prunedThrough(partnerId))) {
-    stream.write(formatFrame({ event: "replay-failed", data: JSON.stringify({ reason: "EVENT_ID_EXPIRED", oldestAvailable: String((await hub.prunedThrough(partnerId)) + 1), requestedId: String(from) }) }));
-    stream.write(connected({ replayUnavailable: true }));
-  } else {
-    stream.write(connected());
-    const since = filters.since ? Date.parse(filters.since) : null;
-    const { count, frames } = await hub.replay({
-      channel: "customer",
-      partnerId,
-      afterId: from,
-      uptoId: top,
-      orderId: filters.orderId,
-      accepts: since === null ? accepts : (e) => accepts(e) && Date.parse(e.createdAt) > since,
-    });
-    stream.write(formatFrame({ id: from, event: "replay-start", data: JSON.stringify({ missedEvents: count, replayingFrom: String(from) }) }));
-    stream.lastSentId = from;
-    let replayed = 0;
-    for await (const { id, frame } of frames) {
-      if (stream.closed) return;
-      stream.writeEvent(id, frame);
-      replayed++;
-    }
-    stream.lastSentId = Math.max(stream.lastSentId, top);
-    stream.write(formatFrame({ id: top, event: "replay-complete", data: JSON.stringify({ replayedEvents: replayed, resumingLiveStream: true }) }));
-  }
-  if (stream.closed) return;
-  stream.goLive();
-  // Heartbeats ride on the hub's shared keep-alive timer (KEEPALIVE_MS).
-  stream.startLife(maxLifeMs * (0.9 + Math.random() * 0.2));
+  const since = filters.since ? Date.parse(filters.since) : null;
+  await joinLive({
+    hub,
+    stream,
+    partnerId,
+    // A time-based replay (`since`) starts at the oldest event still in the log.
+    from: lastEventId ?? (since !== null ? await hub.prunedThrough(partnerId) : null),
+    connected: (_top, extra = {}) =>
+      formatFrame({ event: "connected", data: JSON.stringify({ streamId, timestamp: new Date().toISOString(), filters: publicFilters(filters), ...extra }) }),
+    replay: (afterId, uptoId) =>
+      hub.replay({
+        channel: "customer",
+        partnerId,
+        afterId,
+        uptoId,
+        orderId: filters.orderId,
+        accepts: since === null ? accepts : (e) => accepts(e) && Date.parse(e.createdAt) > since,
+      }),
+    // Heartbeats ride on the hub's shared keep-alive timer (KEEPALIVE_MS).
+    maxLifeMs,
+  });
 }
 
 function parseFilters(params: URLSearchParams): Filters {

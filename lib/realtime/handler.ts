@@ -199,63 +199,91 @@ async function serveStream({
   res.write(OPENING);
   if (req.method === "HEAD") return stream.close();
 
-  // 1. Live listener first; 2. note the top.
+  const streamId = `live-${crypto.randomBytes(6).toString("hex")}`;
+  await joinLive({
+    hub,
+    stream,
+    partnerId,
+    from: lastEventId,
+    epochChanged: epoch !== null && epoch !== hub.epoch,
+    connected: (top, extra) =>
+      formatFrame({
+        event: "connected",
+        data: JSON.stringify({ streamId, channel, timestamp: new Date().toISOString(), epoch: hub.epoch, lastEventId: top, ...extra }),
+        retry: 1000,
+      }),
+    replay: (afterId, uptoId) => hub.replay({ channel, partnerId, afterId, uptoId }),
+    maxLifeMs: options.maxLifeMs ?? 10 * 60_000,
+  });
+}
+
+/**
+ * The join order every stream follows (no gap, no duplicate): subscribe (live frames wait in
+ * the stream's queue), note the hub's top, say `connected`, replay (from, top] bracketed by
+ * `replay-start` / `replay-complete` — or `replay-failed` when that range cannot be replayed —
+ * then flush the queue and go live until the stream's maximum life.
+ */
+export async function joinLive({
+  hub,
+  stream,
+  partnerId,
+  from,
+  epochChanged = false,
+  connected,
+  replay,
+  maxLifeMs,
+}: {
+  hub: Hub;
+  stream: SseStream;
+  partnerId: string | null;
+  /** Where the client is (Last-Event-ID, or the start of a time-based replay); null = from now. */
+  from: number | null;
+  /** The client's id belongs to another log. */
+  epochChanged?: boolean;
+  connected(top: number, extra?: Record<string, unknown>): string;
+  replay(afterId: number, uptoId: number): Promise<{ count: number; frames: AsyncIterable<{ id: number; frame: Buffer }> }>;
+  maxLifeMs: number;
+}): Promise<void> {
   hub.subscribe(stream);
   const top = hub.lastId;
-  const streamId = `live-${crypto.randomBytes(6).toString("hex")}`;
-  const connected = (extra: Record<string, unknown> = {}) =>
-    formatFrame({
-      event: "connected",
-      data: JSON.stringify({ streamId, channel, timestamp: new Date().toISOString(), epoch: hub.epoch, lastEventId: top, ...extra }),
-      retry: 1000,
-    });
-  const replayFailed = (reason: string, oldestAvailable: number) =>
-    formatFrame({
-      event: "replay-failed",
-      data: JSON.stringify({ reason, oldestAvailable: String(oldestAvailable), requestedId: String(lastEventId) }),
-    });
-
   stream.lastSentId = top;
-  if (lastEventId === null) {
-    stream.write(connected());
-  } else if (epoch && epoch !== hub.epoch) {
+  const failed = async (reason: string) => {
+    const oldestAvailable = String((await hub.prunedThrough(partnerId)) + 1);
+    stream.write(formatFrame({ event: "replay-failed", data: JSON.stringify({ reason, oldestAvailable, requestedId: String(from) }) }));
+    stream.write(connected(top, { replayUnavailable: true }));
+  };
+
+  if (from === null) {
+    stream.write(connected(top));
+  } else if (epochChanged) {
     // The log was reset since the client's id was issued: its ids mean nothing now.
-    stream.write(replayFailed("EPOCH_CHANGED", (await hub.prunedThrough(partnerId)) + 1));
-    stream.write(connected({ replayUnavailable: true }));
-  } else if (lastEventId > top) {
-    // Ahead of this node: either another node already delivered it (we will skip up to it),
-    // or the id was never issued (a reset log), which the database tells.
-    if (lastEventId <= (await hub.logTop())) {
-      stream.lastSentId = lastEventId;
-      stream.write(connected());
+    await failed("EPOCH_CHANGED");
+  } else if (from > top) {
+    // Ahead of this node: either another node already delivered it (we skip up to it), or the
+    // id was never issued (a reset log), which the database tells.
+    if (from <= (await hub.logTop())) {
+      stream.lastSentId = from;
+      stream.write(connected(top));
     } else {
-      stream.write(replayFailed("EVENT_ID_UNKNOWN", (await hub.prunedThrough(partnerId)) + 1));
-      stream.write(connected({ replayUnavailable: true }));
+      await failed("EVENT_ID_UNKNOWN");
     }
+  } else if (from < (await hub.prunedThrough(partnerId))) {
+    await failed("EVENT_ID_EXPIRED");
   } else {
-    const pruned = await hub.prunedThrough(partnerId);
-    if (lastEventId < pruned) {
-      stream.write(replayFailed("EVENT_ID_EXPIRED", pruned + 1));
-      stream.write(connected({ replayUnavailable: true }));
-    } else {
-      // 3. Replay (lastEventId, top], bracketed as seeds/002 does.
-      stream.write(connected());
-      const { count, frames } = await hub.replay({ channel, partnerId, afterId: lastEventId, uptoId: top });
-      stream.write(formatFrame({ id: lastEventId, event: "replay-start", data: JSON.stringify({ missedEvents: count, replayingFrom: String(lastEventId) }) }));
-      stream.lastSentId = lastEventId;
-      let replayed = 0;
-      for await (const { id, frame } of frames) {
-        if (stream.closed) return;
-        stream.writeEvent(id, frame);
-        replayed++;
-      }
-      stream.lastSentId = Math.max(stream.lastSentId, top);
-      stream.write(formatFrame({ id: top, event: "replay-complete", data: JSON.stringify({ replayedEvents: replayed, resumingLiveStream: true }) }));
+    stream.write(connected(top));
+    const { count, frames } = await replay(from, top);
+    stream.write(formatFrame({ id: from, event: "replay-start", data: JSON.stringify({ missedEvents: count, replayingFrom: String(from) }) }));
+    stream.lastSentId = from;
+    let replayed = 0;
+    for await (const { id, frame } of frames) {
+      if (stream.closed) return;
+      stream.writeEvent(id, frame);
+      replayed++;
     }
+    stream.lastSentId = Math.max(stream.lastSentId, top);
+    stream.write(formatFrame({ id: top, event: "replay-complete", data: JSON.stringify({ replayedEvents: replayed, resumingLiveStream: true }) }));
   }
   if (stream.closed) return;
-  // 4. Flush what arrived meanwhile, then live.
   stream.goLive();
-  const life = options.maxLifeMs ?? 10 * 60_000;
-  stream.startLife(life * (0.9 + Math.random() * 0.2));
+  stream.startLife(maxLifeMs * (0.9 + Math.random() * 0.2));
 }
