@@ -29,8 +29,8 @@ export default async function HomePage() {
         <div>
           <h1 className="text-5xl font-black tracking-tight">Pass</h1>
           <p className="mt-1 text-lg text-gray-300" data-testid="home-user">
-            Signed in as <strong className="text-white">{principal.kind === "user" ? principal.username : principal.name}</strong>{" "}
-            ({principal.role})
+            Signed in as <strong className="text-white">{principal.kind === "user" ? principal.username : principal.name}</strong> (
+            {principal.role})
           </p>
         </div>
         <LogoutButton />

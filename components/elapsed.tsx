@@ -3,10 +3,25 @@
 import { useNow } from "./use-now";
 
 /** Running mm:ss since `from`, coloured by age thresholds (minutes). */
-export function Elapsed({ from, warnAfterMin = 5, lateAfterMin = 10, className = "" }: { from: string; warnAfterMin?: number; lateAfterMin?: number; className?: string }) {
+export function Elapsed({
+  from,
+  warnAfterMin = 5,
+  lateAfterMin = 10,
+  className = "",
+}: {
+  from: string;
+  warnAfterMin?: number;
+  lateAfterMin?: number;
+  className?: string;
+}) {
   const now = useNow();
   const seconds = Math.max(0, Math.floor((now - Date.parse(from)) / 1000));
-  const colour = seconds >= lateAfterMin * 60 ? "bg-red-600 text-white" : seconds >= warnAfterMin * 60 ? "bg-amber-400 text-black" : "bg-green-700 text-white";
+  const colour =
+    seconds >= lateAfterMin * 60
+      ? "bg-red-600 text-white"
+      : seconds >= warnAfterMin * 60
+        ? "bg-amber-400 text-black"
+        : "bg-green-700 text-white";
   const m = Math.floor(seconds / 60);
   const s = seconds % 60;
   return (

@@ -65,7 +65,11 @@ export function ScreenShell({
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="sticky top-0 z-20 flex flex-wrap items-center gap-3 border-b border-white/10 bg-[#0b0d10]/95 px-4 py-3 backdrop-blur">
-        <Link href="/" className="min-h-11 content-center rounded-lg px-2 text-lg text-sky-300 underline-offset-4 hover:underline" title="Home">
+        <Link
+          href="/"
+          className="min-h-11 content-center rounded-lg px-2 text-lg text-sky-300 underline-offset-4 hover:underline"
+          title="Home"
+        >
           Pass
         </Link>
         <h1 className="text-3xl font-black tracking-tight">{title}</h1>
@@ -80,7 +84,15 @@ export function ScreenShell({
           aria-label="Full screen"
           title="Full screen"
         >
-          <svg aria-hidden viewBox="0 0 24 24" className="h-6 w-6" fill="none" stroke="currentColor" strokeWidth="2.4" strokeLinecap="round">
+          <svg
+            aria-hidden
+            viewBox="0 0 24 24"
+            className="h-6 w-6"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth="2.4"
+            strokeLinecap="round"
+          >
             <path d="M4 9V4h5M20 9V4h-5M4 15v5h5M20 15v5h-5" />
           </svg>
         </button>

@@ -20,7 +20,17 @@ function screenId(): string {
  * Reports this screen to the dashboard's health panel every 10 s (and at once when the tickets
  * it shows change, which is how kitchen screens acknowledge them).
  */
-export function useHeartbeat({ screen, streamUrl, awake, shownOrderIds }: { screen: string; streamUrl: string; awake: boolean; shownOrderIds?: number[] }) {
+export function useHeartbeat({
+  screen,
+  streamUrl,
+  awake,
+  shownOrderIds,
+}: {
+  screen: string;
+  streamUrl: string;
+  awake: boolean;
+  shownOrderIds?: number[];
+}) {
   const soundUnlocked = useSound((s) => s.unlocked);
   const latest = useRef({ screen, streamUrl, awake, shownOrderIds, soundUnlocked });
   latest.current = { screen, streamUrl, awake, shownOrderIds, soundUnlocked };

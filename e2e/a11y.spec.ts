@@ -31,14 +31,22 @@ for (const path of SCREENS) {
     await page.waitForTimeout(300);
     const results = await new AxeBuilder({ page }).analyze();
     const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")})`)).toEqual([]);
+    expect(
+      bad.map(
+        (v) =>
+          `${v.id}: ${v.help} (${v.nodes
+            .map((n) => n.target.join(" "))
+            .slice(0, 3)
+            .join(", ")})`,
+      ),
+    ).toEqual([]);
 
     // Touch targets: every visible button, link and select is at least 44 px high.
-    const small = await page.locator("button:visible, a[href]:visible, select:visible").evaluateAll((els) =>
-      els
-        .map((el) => ({ el: el.outerHTML.slice(0, 80), h: el.getBoundingClientRect().height }))
-        .filter((x) => x.h < 44),
-    );
+    const small = await page
+      .locator("button:visible, a[href]:visible, select:visible")
+      .evaluateAll((els) =>
+        els.map((el) => ({ el: el.outerHTML.slice(0, 80), h: el.getBoundingClientRect().height })).filter((x) => x.h < 44),
+      );
     expect(small).toEqual([]);
   });
 }

@@ -27,9 +27,14 @@ test("an unseen ticket alarms the cashier and prints; a kitchen screen showing i
 
     const menu = await (await context.request.get(`${base}/api/menu?partner=demo`)).json();
     const created = await (
-      await context.request.post(`${base}/api/orders`, { data: { partner: "demo", items: [{ foodId: menu.foods[0].id, quantity: 1 }] }, headers: { origin: base } })
+      await context.request.post(`${base}/api/orders`, {
+        data: { partner: "demo", items: [{ foodId: menu.foods[0].id, quantity: 1 }] },
+        headers: { origin: base },
+      })
     ).json();
-    const order = await (await context.request.post(`${base}/api/orders/${created.id}/confirm`, { data: { paymentMethod: "CARD" }, headers: { origin: base } })).json();
+    const order = await (
+      await context.request.post(`${base}/api/orders/${created.id}/confirm`, { data: { paymentMethod: "CARD" }, headers: { origin: base } })
+    ).json();
 
     // No kitchen screen is open: after 5 s (+ the 5 s watch) the cashier is alarmed and paper comes out.
     await expect(cashier.getByTestId("kitchen-alert")).toContainText(`#${order.ticketNumber}`, { timeout: 20_000 });

@@ -75,7 +75,10 @@ test.describe("two nodes over PostgreSQL and Redis", () => {
     openSse(`http://127.0.0.1:${node.port}/api/events/cashier`, {
       headers: { authorization: `Bearer ${screenToken}`, ...(lastEventId ? { "last-event-id": lastEventId } : {}) },
     });
-  const orderIds = (events: ReceivedEvent[]) => logEvents(events).filter((e) => e.event === "new-order").map((e) => e.json.id as number);
+  const orderIds = (events: ReceivedEvent[]) =>
+    logEvents(events)
+      .filter((e) => e.event === "new-order")
+      .map((e) => e.json.id as number);
 
   test("a stream on B delivers what A writes, and a client survives A dying", async () => {
     const onB = await stream(b);

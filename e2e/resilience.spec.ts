@@ -15,9 +15,15 @@ async function signIn(base: string, request: import("@playwright/test").APIReque
 async function placeAndConfirm(base: string, request: import("@playwright/test").APIRequestContext) {
   const menu = await (await request.get(`${base}/api/menu?partner=demo`)).json();
   const created = await (
-    await request.post(`${base}/api/orders`, { data: { partner: "demo", items: [{ foodId: menu.foods[0].id, quantity: 1 }] }, headers: { origin: base } })
+    await request.post(`${base}/api/orders`, {
+      data: { partner: "demo", items: [{ foodId: menu.foods[0].id, quantity: 1 }] },
+      headers: { origin: base },
+    })
   ).json();
-  const confirmed = await request.post(`${base}/api/orders/${created.id}/confirm`, { data: { paymentMethod: "CARD" }, headers: { origin: base } });
+  const confirmed = await request.post(`${base}/api/orders/${created.id}/confirm`, {
+    data: { paymentMethod: "CARD" },
+    headers: { origin: base },
+  });
   expect(confirmed.status()).toBe(200);
   return (await confirmed.json()) as { ticketNumber: number };
 }
@@ -80,7 +86,10 @@ test("sound: locked until a tap, repeats until acknowledged, and mute survives a
     // Locked: an arrival plays nothing until the tap.
     const menu = await (await context.request.get(`${base}/api/menu?partner=demo`)).json();
     const order = async () =>
-      context.request.post(`${base}/api/orders`, { data: { partner: "demo", items: [{ foodId: menu.foods[0].id, quantity: 1 }] }, headers: { cookie: "" } });
+      context.request.post(`${base}/api/orders`, {
+        data: { partner: "demo", items: [{ foodId: menu.foods[0].id, quantity: 1 }] },
+        headers: { cookie: "" },
+      });
     await expect(page.getByTestId("sound-unlock")).toBeVisible();
     await order();
     await expect(page.getByTestId("pending-order")).toHaveCount(1);

@@ -63,7 +63,18 @@ test("the running server sees what the CLI writes, without a restart", async () 
     const refused = await fetch(`http://127.0.0.1:${s.port}/api/orders`, { headers: { authorization: `Bearer ${token}` } });
     expect(refused.status).toBe(401);
 
-    const user = cli(s.dataDir, ["user", "add", "--partner", "corner", "--role", "kitchen", "--username", "chef", "--password", "chef-password"]);
+    const user = cli(s.dataDir, [
+      "user",
+      "add",
+      "--partner",
+      "corner",
+      "--role",
+      "kitchen",
+      "--username",
+      "chef",
+      "--password",
+      "chef-password",
+    ]);
     expect(user.status, user.stderr).toBe(0);
     const login = await fetch(`http://127.0.0.1:${s.port}/api/auth/login`, {
       method: "POST",
@@ -97,7 +108,9 @@ test("SIGTERM tells every stream to come back, and stops the server within 5 s",
     body: JSON.stringify({ username: "admin", password: "sigterm-admin-pass" }),
   });
   const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
-  const streams = await Promise.all(["kitchen", "cashier", "display"].map((c) => openSse(`http://127.0.0.1:${s.port}/api/events/${c}`, { headers: { cookie } })));
+  const streams = await Promise.all(
+    ["kitchen", "cashier", "display"].map((c) => openSse(`http://127.0.0.1:${s.port}/api/events/${c}`, { headers: { cookie } })),
+  );
   await Promise.all(streams.map((st) => st.waitFor((e) => e.some((x) => x.event === "connected"))));
 
   const started = Date.now();
@@ -194,7 +207,11 @@ test("the built server answers /ws (seeds/001) and /v1/orders/live (seeds/002) i
 
     const menu = await (await fetch(`${base}/api/menu?partner=demo`)).json();
     const created = await (
-      await fetch(`${base}/api/orders`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ partner: "demo", items: [{ foodId: menu.foods[0].id, quantity: 1 }] }) })
+      await fetch(`${base}/api/orders`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ partner: "demo", items: [{ foodId: menu.foods[0].id, quantity: 1 }] }),
+      })
     ).json();
     await expect.poll(() => messages.find((m) => m.event === "order:created")?.data?.id).toBe(created.id);
 

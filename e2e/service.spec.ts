@@ -71,7 +71,7 @@ test("a kiosk order through cashier, kitchen, board, printer and dashboard", asy
   await expect(cashier.pending(order.displayCode)).toHaveCount(0);
   await expect(cashier.today(order.displayCode)).toContainText("Confirmed");
   await expect(cashier.today(order.displayCode)).toContainText(expected);
-  const ticket = Number((await cashier.today(order.displayCode).locator("strong").first().innerText()).replace("#", ""));
+  const ticket = Number((await cashier.today(order.displayCode).locator("strong").first().textContent())!.replace("#", ""));
   expect(ticket).toBeGreaterThan(0);
 
   // Kitchen (expo) shows the ticket; the bar station only the lemonade; cold nothing.
@@ -110,7 +110,9 @@ test("a kiosk order through cashier, kitchen, board, printer and dashboard", asy
   await expect(printer.entries("kitchen", true)).toHaveCount(1);
   await expect(printer.entries("kitchen", true)).toContainText("REPRINT");
   const printed = await printer.printed();
-  expect(printed.filter((p) => p.reprint)).toEqual([{ key: expect.any(String), kind: "kitchen", station: "grill", reprint: true, fallback: false, ticketNumber: ticket }]);
+  expect(printed.filter((p) => p.reprint)).toEqual([
+    { key: expect.any(String), kind: "kitchen", station: "grill", reprint: true, fallback: false, ticketNumber: ticket },
+  ]);
 
   await kitchen.page.screenshot({ path: testInfo.outputPath("kitchen.png") });
   await printer.page.screenshot({ path: testInfo.outputPath("printer.png") });
@@ -130,7 +132,9 @@ test("a kiosk order through cashier, kitchen, board, printer and dashboard", asy
   await printer.page.waitForTimeout(500);
   expect(mine(await printer.printed())).toHaveLength(0);
   // Rewind the printer's stream position to the start of the log: everything replays, nothing prints.
-  await printer.page.evaluate(() => localStorage.setItem("pass.stream:/api/events/printer", JSON.stringify({ lastEventId: 0, epoch: null })));
+  await printer.page.evaluate(() =>
+    localStorage.setItem("pass.stream:/api/events/printer", JSON.stringify({ lastEventId: 0, epoch: null })),
+  );
   await printer.page.goto("/printer?replay=1");
   await expect(printer.page.getByTestId("connection-badge")).toHaveAttribute("data-status", "live");
   await printer.page.waitForTimeout(500);

@@ -61,7 +61,10 @@ const COMMANDS: Record<string, (db: Db, o: Options) => Promise<void>> = {
       db,
       partnerId: await partnerId(db, o.partner),
       role: required(o, "role") as TokenRole,
-      channels: o.channels?.split(",").map((c) => c.trim()).filter(Boolean),
+      channels: o.channels
+        ?.split(",")
+        .map((c) => c.trim())
+        .filter(Boolean),
       name: o.name,
       expiresAt: days === null ? null : new Date(Date.now() + days * 86_400_000).toISOString(),
     });
@@ -88,7 +91,7 @@ async function main() {
       ),
     ),
   });
-  const command = COMMANDS[positionals.slice(0, 2).join(" ")] ? positionals.slice(0, 2).join(" ") : positionals[0] ?? "";
+  const command = COMMANDS[positionals.slice(0, 2).join(" ")] ? positionals.slice(0, 2).join(" ") : (positionals[0] ?? "");
   const run = COMMANDS[command];
   if (!run) {
     console.error(USAGE);
@@ -106,7 +109,8 @@ async function main() {
 
 main().catch((err) => {
   if (err instanceof ConfigError || err instanceof AppError) console.error(`pass: ${err.message}`);
-  else if (err instanceof TypeError && /Unknown option|Unexpected argument/.test(err.message)) console.error(`pass: ${err.message}\n${USAGE}`);
+  else if (err instanceof TypeError && /Unknown option|Unexpected argument/.test(err.message))
+    console.error(`pass: ${err.message}\n${USAGE}`);
   else console.error("pass:", err instanceof Error ? err.message : err);
   process.exit(1);
 });

@@ -7,7 +7,18 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const marker = path.join(root, ".next", "BUILD_ID");
 const serverBundle = path.join(root, "dist", "server.mjs");
-const SOURCES = ["app", "components", "lib", "public", "server.ts", "scripts", "next.config.mjs", "package-lock.json", "postcss.config.mjs", "tsconfig.json"];
+const SOURCES = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "server.ts",
+  "scripts",
+  "next.config.mjs",
+  "package-lock.json",
+  "postcss.config.mjs",
+  "tsconfig.json",
+];
 
 function newestMtime(p) {
   let st;

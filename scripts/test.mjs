@@ -37,6 +37,19 @@ if (!env.DATABASE_URL) console.log("note: DATABASE_URL is not set — PostgreSQL
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
+// Static checks first: Biome (lint + format) and the import rules (no cycle, layers one way).
+for (const [script, what] of [
+  ["lint", "Biome lint/format"],
+  ["check:imports", "import-cycle and layer check"],
+  ["typecheck", "type check"],
+]) {
+  if (run("npm", ["run", "--silent", script]) !== 0) {
+    console.error(`${what} failed`);
+    console.log(`\n0 passed, 1 failed`);
+    process.exit(1);
+  }
+}
+
 if (run("npm", ["run", "--silent", "build"]) !== 0) {
   console.error("build failed");
   console.log(`\n0 passed, 1 failed`);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, testTargets, type TestDb } from "@/lib/testing/db";
 import { makePartner, makeToken, makeUser } from "@/lib/testing/fixtures";
 import { revokeDeviceToken, createDeviceToken } from "@/lib/auth";
-import { logPosition } from "@/lib/realtime/log";
+import { logPosition } from "@/lib/events/log";
 import * as loginRoute from "./auth/login/route";
 import * as logoutRoute from "./auth/logout/route";
 import * as meRoute from "./me/route";
@@ -32,11 +32,22 @@ async function call(
     rawBody,
     headers = {},
     params = {},
-  }: { method?: string; path?: string; body?: unknown; rawBody?: string; headers?: Record<string, string>; params?: Record<string, string> },
+  }: {
+    method?: string;
+    path?: string;
+    body?: unknown;
+    rawBody?: string;
+    headers?: Record<string, string>;
+    params?: Record<string, string>;
+  },
 ) {
   const req = new Request(`${ORIGIN}${path}`, {
     method,
-    headers: { host: "pass.test", ...(body !== undefined || rawBody !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+    headers: {
+      host: "pass.test",
+      ...(body !== undefined || rawBody !== undefined ? { "content-type": "application/json" } : {}),
+      ...headers,
+    },
     body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
   });
   const res = await handler(req, { params: Promise.resolve(params) });
@@ -71,13 +82,22 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
     await makeUser(t.db, { partnerId: demo.partner.id, role: "kitchen", username: "chef" });
     await makeUser(t.db, { partnerId: other.partner.id, role: "operator", username: "op2" });
     await makeUser(t.db, { partnerId: null, role: "admin", username: "boss" });
-    [operatorCookie, kitchenCookie, otherCookie, adminCookie] = await Promise.all([loginAs("op"), loginAs("chef"), loginAs("op2"), loginAs("boss")]);
+    [operatorCookie, kitchenCookie, otherCookie, adminCookie] = await Promise.all([
+      loginAs("op"),
+      loginAs("chef"),
+      loginAs("op2"),
+      loginAs("boss"),
+    ]);
   });
   afterAll(async () => {
     await t?.cleanup();
   });
 
-  const item = (name = "Margherita", quantity = 2, extra: Record<string, unknown> = {}) => ({ foodId: demo.food(name).id, quantity, ...extra });
+  const item = (name = "Margherita", quantity = 2, extra: Record<string, unknown> = {}) => ({
+    foodId: demo.food(name).id,
+    quantity,
+    ...extra,
+  });
 
   async function placeOrder(body: Record<string, unknown> = { partner: "demo", table: "3", items: [item()] }) {
     const res = await call(ordersRoute.POST as Handler, { method: "POST", body });
@@ -86,7 +106,10 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
   }
 
   async function snapshot() {
-    const orders = await t.db.selectFrom("orders").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+    const orders = await t.db
+      .selectFrom("orders")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .executeTakeFirstOrThrow();
     return { events: (await logPosition({ db: t.db })).lastEventId, orders: Number(orders.n) };
   }
 
@@ -122,7 +145,13 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
         total: "26",
         trackingToken: expect.stringMatching(/^trk_/),
       });
-      expect(res.json.orderItems[0]).toMatchObject({ quantity: 2, unitPrice: "12.5", unitSurcharge: "0.5", total: "26", notes: "No onions" });
+      expect(res.json.orderItems[0]).toMatchObject({
+        quantity: 2,
+        unitPrice: "12.5",
+        unitSurcharge: "0.5",
+        total: "26",
+        notes: "No onions",
+      });
     });
 
     const bad: [string, () => Record<string, unknown> | string, number, string][] = [
@@ -136,9 +165,24 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
       ["quantity 100", () => ({ partner: "demo", items: [item("Fries", 100)] }), 400, "items.0.quantity"],
       ["quantity 1.5", () => ({ partner: "demo", items: [item("Fries"), item("Fries", 1.5)] }), 400, "items.1.quantity"],
       ["an unknown foodId", () => ({ partner: "demo", items: [{ foodId: "nope", quantity: 1 }] }), 400, "items.0.foodId"],
-      ["a food of another partner", () => ({ partner: "demo", items: [{ foodId: other.food("Fries").id, quantity: 1 }] }), 400, "items.0.foodId"],
-      ["notes over 500 characters", () => ({ partner: "demo", items: [item("Fries", 1, { notes: "x".repeat(501) })] }), 400, "items.0.notes"],
-      ["a client setting an item price", () => ({ partner: "demo", items: [item("Fries", 1, { unitPrice: "0.01" })] }), 400, "items.0.unitPrice"],
+      [
+        "a food of another partner",
+        () => ({ partner: "demo", items: [{ foodId: other.food("Fries").id, quantity: 1 }] }),
+        400,
+        "items.0.foodId",
+      ],
+      [
+        "notes over 500 characters",
+        () => ({ partner: "demo", items: [item("Fries", 1, { notes: "x".repeat(501) })] }),
+        400,
+        "items.0.notes",
+      ],
+      [
+        "a client setting an item price",
+        () => ({ partner: "demo", items: [item("Fries", 1, { unitPrice: "0.01" })] }),
+        400,
+        "items.0.unitPrice",
+      ],
       ["a client setting the total", () => ({ partner: "demo", total: "1", items: [item()] }), 400, "total"],
       ["a customer claiming RUSH", () => ({ partner: "demo", priority: "HIGH", items: [item()] }), 400, "priority"],
       ["an unknown source", () => ({ partner: "demo", source: "fax", items: [item()] }), 400, "source"],
@@ -154,10 +198,24 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
 
     it("refuses an unavailable food", async () => {
       const fries = demo.food("Fries");
-      const off = await call(foodRoute.POST as Handler, { method: "POST", params: { id: fries.id }, body: { available: false }, headers: sameOrigin(operatorCookie) });
+      const off = await call(foodRoute.POST as Handler, {
+        method: "POST",
+        params: { id: fries.id },
+        body: { available: false },
+        headers: sameOrigin(operatorCookie),
+      });
       expect(off.status).toBe(200);
-      await expectRefused(() => call(ordersRoute.POST as Handler, { method: "POST", body: { partner: "demo", items: [item("Fries", 1)] } }), 400, "items.0.foodId");
-      await call(foodRoute.POST as Handler, { method: "POST", params: { id: fries.id }, body: { available: true }, headers: sameOrigin(operatorCookie) });
+      await expectRefused(
+        () => call(ordersRoute.POST as Handler, { method: "POST", body: { partner: "demo", items: [item("Fries", 1)] } }),
+        400,
+        "items.0.foodId",
+      );
+      await call(foodRoute.POST as Handler, {
+        method: "POST",
+        params: { id: fries.id },
+        body: { available: true },
+        headers: sameOrigin(operatorCookie),
+      });
     });
   });
 
@@ -171,7 +229,13 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
         headers: sameOrigin(operatorCookie),
       });
       expect(res.status).toBe(200);
-      expect(res.json).toMatchObject({ status: "CONFIRMED", ticketNumber: expect.any(Number), discount: "2", total: "24", cashRegisterId: "till-1" });
+      expect(res.json).toMatchObject({
+        status: "CONFIRMED",
+        ticketNumber: expect.any(Number),
+        discount: "2",
+        total: "24",
+        cashRegisterId: "till-1",
+      });
     });
 
     it("refuses bad confirmations and changes nothing", async () => {
@@ -206,7 +270,13 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
       });
       expect(cancel.json).toMatchObject({ status: "CANCELLED", cancelReason: "guest left" });
       const res = await expectRefused(
-        () => call(confirmRoute.POST as Handler, { method: "POST", params: { id: String(order.id) }, body: { paymentMethod: "CASH" }, headers: sameOrigin(operatorCookie) }),
+        () =>
+          call(confirmRoute.POST as Handler, {
+            method: "POST",
+            params: { id: String(order.id) },
+            body: { paymentMethod: "CASH" },
+            headers: sameOrigin(operatorCookie),
+          }),
         409,
       );
       expect(res.json.error.details.status).toBe("CANCELLED");
@@ -214,26 +284,53 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
 
     it("status changes by the kitchen; unknown ids are 404", async () => {
       const order = await placeOrder();
-      await call(confirmRoute.POST as Handler, { method: "POST", params: { id: String(order.id) }, body: { paymentMethod: "CASH" }, headers: sameOrigin(operatorCookie) });
+      await call(confirmRoute.POST as Handler, {
+        method: "POST",
+        params: { id: String(order.id) },
+        body: { paymentMethod: "CASH" },
+        headers: sameOrigin(operatorCookie),
+      });
       const step = (status: string, cookie = kitchenCookie) =>
-        call(statusRoute.POST as Handler, { method: "POST", params: { id: String(order.id) }, body: { status }, headers: sameOrigin(cookie) });
+        call(statusRoute.POST as Handler, {
+          method: "POST",
+          params: { id: String(order.id) },
+          body: { status },
+          headers: sameOrigin(cookie),
+        });
       expect((await step("PREPARING")).json.status).toBe("PREPARING");
       expect((await step("READY")).json.status).toBe("READY");
       await expectRefused(() => step("DELIVERED"), 403);
       await expectRefused(() => step("SERVED"), 400, "status");
       await expectRefused(
-        () => call(statusRoute.POST as Handler, { method: "POST", params: { id: "999999" }, body: { status: "READY" }, headers: sameOrigin(kitchenCookie) }),
+        () =>
+          call(statusRoute.POST as Handler, {
+            method: "POST",
+            params: { id: "999999" },
+            body: { status: "READY" },
+            headers: sameOrigin(kitchenCookie),
+          }),
         404,
       );
       await expectRefused(
-        () => call(statusRoute.POST as Handler, { method: "POST", params: { id: "abc" }, body: { status: "READY" }, headers: sameOrigin(kitchenCookie) }),
+        () =>
+          call(statusRoute.POST as Handler, {
+            method: "POST",
+            params: { id: "abc" },
+            body: { status: "READY" },
+            headers: sameOrigin(kitchenCookie),
+          }),
         404,
       );
     });
 
     it("reprint returns the seeds/003 reprint-order payload", async () => {
       const order = await placeOrder({ partner: "demo", items: [item("Margherita", 1), item("Lemonade", 2)] });
-      await call(confirmRoute.POST as Handler, { method: "POST", params: { id: String(order.id) }, body: { paymentMethod: "CASH" }, headers: sameOrigin(operatorCookie) });
+      await call(confirmRoute.POST as Handler, {
+        method: "POST",
+        params: { id: String(order.id) },
+        body: { paymentMethod: "CASH" },
+        headers: sameOrigin(operatorCookie),
+      });
       const res = await call(reprintRoute.POST as Handler, {
         method: "POST",
         params: { id: String(order.id) },
@@ -242,13 +339,39 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
       });
       expect(res.status).toBe(200);
       expect(Object.keys(res.json)).toEqual([
-        "id", "displayCode", "table", "customer", "createdAt", "confirmedAt", "ticketNumber", "status", "paymentMethod",
-        "subTotal", "discount", "surcharge", "total", "userId", "cashRegisterId", "reprintReceipt", "reprintOrderItems", "orderItems",
+        "id",
+        "displayCode",
+        "table",
+        "customer",
+        "createdAt",
+        "confirmedAt",
+        "ticketNumber",
+        "status",
+        "paymentMethod",
+        "subTotal",
+        "discount",
+        "surcharge",
+        "total",
+        "userId",
+        "cashRegisterId",
+        "reprintReceipt",
+        "reprintOrderItems",
+        "orderItems",
       ]);
       expect(res.json.reprintOrderItems).toHaveLength(1);
-      expect(res.json.reprintOrderItems[0]).toMatchObject({ foodId: demo.food("Lemonade").id, quantity: 2, food: { name: "Lemonade", printerId: "bar" } });
+      expect(res.json.reprintOrderItems[0]).toMatchObject({
+        foodId: demo.food("Lemonade").id,
+        quantity: 2,
+        food: { name: "Lemonade", printerId: "bar" },
+      });
       await expectRefused(
-        () => call(reprintRoute.POST as Handler, { method: "POST", params: { id: String(order.id) }, body: { orderItemIds: [], receipt: false }, headers: sameOrigin(operatorCookie) }),
+        () =>
+          call(reprintRoute.POST as Handler, {
+            method: "POST",
+            params: { id: String(order.id) },
+            body: { orderItemIds: [], receipt: false },
+            headers: sameOrigin(operatorCookie),
+          }),
         400,
         "orderItemIds",
       );
@@ -258,14 +381,21 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
   describe.skipIf(!!skipReason)("reading orders", () => {
     it("lists the caller's partner's orders with Last-Event-ID = the log position", async () => {
       await placeOrder();
-      const res = await call(ordersRoute.GET as Handler, { path: "/api/orders?status=pending,confirmed", headers: { cookie: operatorCookie } });
+      const res = await call(ordersRoute.GET as Handler, {
+        path: "/api/orders?status=pending,confirmed",
+        headers: { cookie: operatorCookie },
+      });
       expect(res.status).toBe(200);
       const position = await logPosition({ db: t.db });
       expect(res.headers.get("last-event-id")).toBe(String(position.lastEventId));
       expect(res.json.lastEventId).toBe(position.lastEventId);
       expect(res.json.epoch).toBe(position.epoch);
       expect(res.json.orders.length).toBeGreaterThan(0);
-      expect(res.json.orders.every((o: { partnerId: string; status: string }) => o.partnerId === demo.partner.id && ["PENDING", "CONFIRMED"].includes(o.status))).toBe(true);
+      expect(
+        res.json.orders.every(
+          (o: { partnerId: string; status: string }) => o.partnerId === demo.partner.id && ["PENDING", "CONFIRMED"].includes(o.status),
+        ),
+      ).toBe(true);
 
       const theirs = await call(ordersRoute.GET as Handler, { path: "/api/orders", headers: { cookie: otherCookie } });
       expect(theirs.json.orders.every((o: { partnerId: string }) => o.partnerId === other.partner.id)).toBe(true);
@@ -273,8 +403,14 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
       expect(all.json.orders.every((o: { partnerId: string }) => o.partnerId === other.partner.id)).toBe(true);
 
       expect((await call(ordersRoute.GET as Handler, { path: "/api/orders" })).status).toBe(401);
-      expect((await call(ordersRoute.GET as Handler, { path: "/api/orders?status=LOST", headers: { cookie: operatorCookie } })).json.error.details.field).toBe("status");
-      expect((await call(ordersRoute.GET as Handler, { path: "/api/orders?since=yesterday", headers: { cookie: operatorCookie } })).json.error.details.field).toBe("since");
+      expect(
+        (await call(ordersRoute.GET as Handler, { path: "/api/orders?status=LOST", headers: { cookie: operatorCookie } })).json.error
+          .details.field,
+      ).toBe("status");
+      expect(
+        (await call(ordersRoute.GET as Handler, { path: "/api/orders?since=yesterday", headers: { cookie: operatorCookie } })).json.error
+          .details.field,
+      ).toBe("since");
     });
 
     it("one order: staff of its partner, the customer with the tracking token; 404 for everyone else", async () => {
@@ -293,7 +429,9 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
     it("menu lists available foods with decimal prices; unknown partner is 404", async () => {
       const res = await call(menuRoute.GET as Handler, { path: "/api/menu?partner=demo" });
       expect(res.json.partner).toEqual({ slug: "demo", name: "Partner demo", imageUrl: null });
-      expect(res.json.foods).toContainEqual(expect.objectContaining({ name: "Margherita", price: "12.5", surcharge: "0.5", station: "oven", available: true }));
+      expect(res.json.foods).toContainEqual(
+        expect.objectContaining({ name: "Margherita", price: "12.5", surcharge: "0.5", station: "oven", available: true }),
+      );
       expect((await call(menuRoute.GET as Handler, { path: "/api/menu?partner=nope" })).status).toBe(404);
       expect((await call(menuRoute.GET as Handler, { path: "/api/menu" })).json.error.details.field).toBe("partner");
     });
@@ -339,7 +477,11 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
     });
 
     it("a login from another origin is refused", async () => {
-      const res = await call(loginRoute.POST as Handler, { method: "POST", body: { username: "op", password: "password123" }, headers: { origin: "https://evil.example" } });
+      const res = await call(loginRoute.POST as Handler, {
+        method: "POST",
+        body: { username: "op", password: "password123" },
+        headers: { origin: "https://evil.example" },
+      });
       expect(res.status).toBe(403);
       expect(res.headers.get("set-cookie")).toBeNull();
     });
@@ -347,7 +489,11 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
     it("bearer tokens: valid works, unknown / revoked / expired are 401 and write nothing", async () => {
       const token = await makeToken(t.db, { partnerId: demo.partner.id, role: "integration" });
       const create = (bearer: string) =>
-        call(ordersRoute.POST as Handler, { method: "POST", body: { partner: "demo", items: [item()] }, headers: { authorization: `Bearer ${bearer}` } });
+        call(ordersRoute.POST as Handler, {
+          method: "POST",
+          body: { partner: "demo", items: [item()] },
+          headers: { authorization: `Bearer ${bearer}` },
+        });
       const ok = await create(token.token);
       expect(ok.status).toBe(201);
       expect(ok.json.source).toBe("api");
@@ -360,7 +506,12 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
       await revokeDeviceToken({ db: t.db, id: token.id });
       const revoked = await expectRefused(() => create(token.token), 401);
       expect(revoked.json.error.message).toBe("token revoked");
-      const expired = await createDeviceToken({ db: t.db, partnerId: demo.partner.id, role: "integration", expiresAt: new Date(Date.now() - 1000).toISOString() });
+      const expired = await createDeviceToken({
+        db: t.db,
+        partnerId: demo.partner.id,
+        role: "integration",
+        expiresAt: new Date(Date.now() - 1000).toISOString(),
+      });
       const res = await expectRefused(() => create(expired.token), 401);
       expect(res.json.error.message).toBe("token expired");
       await expectRefused(() => call(ordersRoute.GET as Handler, { path: "/api/orders", headers: { authorization: "Basic abc" } }), 401);
@@ -377,7 +528,12 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
     it("parallel creates and confirms never share a display code or a ticket number", async () => {
       const N = 40;
       const created = await Promise.all(
-        Array.from({ length: N }, () => call(ordersRoute.POST as Handler, { method: "POST", body: { partner: "other", items: [{ foodId: other.food("Fries").id, quantity: 1 }] } })),
+        Array.from({ length: N }, () =>
+          call(ordersRoute.POST as Handler, {
+            method: "POST",
+            body: { partner: "other", items: [{ foodId: other.food("Fries").id, quantity: 1 }] },
+          }),
+        ),
       );
       expect(created.every((r) => r.status === 201)).toBe(true);
       const codes = created.map((r) => r.json.displayCode as string);
@@ -385,7 +541,12 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
 
       const confirmed = await Promise.all(
         created.map((r) =>
-          call(confirmRoute.POST as Handler, { method: "POST", params: { id: String(r.json.id) }, body: { paymentMethod: "CASH" }, headers: sameOrigin(otherCookie) }),
+          call(confirmRoute.POST as Handler, {
+            method: "POST",
+            params: { id: String(r.json.id) },
+            body: { paymentMethod: "CASH" },
+            headers: sameOrigin(otherCookie),
+          }),
         ),
       );
       expect(confirmed.map((r) => r.status)).toEqual(Array(N).fill(200));
@@ -396,7 +557,12 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
       const fresh = await placeOrder();
       const racing = await Promise.all(
         Array.from({ length: 8 }, () =>
-          call(confirmRoute.POST as Handler, { method: "POST", params: { id: String(fresh.id) }, body: { paymentMethod: "CARD" }, headers: sameOrigin(operatorCookie) }),
+          call(confirmRoute.POST as Handler, {
+            method: "POST",
+            params: { id: String(fresh.id) },
+            body: { paymentMethod: "CARD" },
+            headers: sameOrigin(operatorCookie),
+          }),
         ),
       );
       expect(racing.filter((r) => r.status === 200)).toHaveLength(1);

@@ -23,7 +23,8 @@ export function applyDisplayEvent(snapshot: OrdersSnapshot, event: StreamEvent, 
   const change = event.data as DisplayChange;
   if (event.event !== "confirmed-order" && event.event !== "order-status") return { ...snapshot, lastEventId: event.id };
   const at = snapshot.orders.findIndex((o) => o.id === change.id);
-  const base = at === -1 ? ({ id: change.id, status: "CONFIRMED", statusChangedAt: new Date(now).toISOString() } as OrderDto) : snapshot.orders[at]!;
+  const base =
+    at === -1 ? ({ id: change.id, status: "CONFIRMED", statusChangedAt: new Date(now).toISOString() } as OrderDto) : snapshot.orders[at]!;
   const next = {
     ...base,
     displayCode: change.displayCode,
@@ -76,7 +77,12 @@ export function BoardScreen() {
           </h2>
           <ul className="flex flex-wrap gap-4" data-testid="board-preparing">
             {preparing.map((o) => (
-              <li key={o.id} data-testid="board-number" data-ticket={o.ticketNumber ?? ""} className="min-w-32 rounded-2xl bg-white/10 px-6 py-3 text-center text-7xl font-black tabular-nums">
+              <li
+                key={o.id}
+                data-testid="board-number"
+                data-ticket={o.ticketNumber ?? ""}
+                className="min-w-32 rounded-2xl bg-white/10 px-6 py-3 text-center text-7xl font-black tabular-nums"
+              >
                 {o.ticketNumber}
               </li>
             ))}

@@ -72,14 +72,23 @@ export function CashierScreen() {
       state={state}
       tools={
         unacked.length > 0 && (
-          <button type="button" onClick={() => ack(unacked.map((o) => o.id))} data-testid="ack-all" className="min-h-11 pulse-ring rounded-full bg-amber-400 px-4 text-lg font-black text-black">
+          <button
+            type="button"
+            onClick={() => ack(unacked.map((o) => o.id))}
+            data-testid="ack-all"
+            className="min-h-11 pulse-ring rounded-full bg-amber-400 px-4 text-lg font-black text-black"
+          >
             {unacked.length} new — acknowledge
           </button>
         )
       }
     >
       {notSeen.length > 0 && (
-        <p role="alert" data-testid="kitchen-alert" className="mb-4 rounded-2xl border-4 border-red-500 bg-red-950 px-4 py-3 text-2xl font-black">
+        <p
+          role="alert"
+          data-testid="kitchen-alert"
+          className="mb-4 rounded-2xl border-4 border-red-500 bg-red-950 px-4 py-3 text-2xl font-black"
+        >
           Kitchen has not seen {notSeen.map((o) => `#${o.ticketNumber}`).join(", ")} — printed as a fallback. Check the kitchen screens.
         </p>
       )}
@@ -121,7 +130,11 @@ export function CashierScreen() {
                       {o.orderItems.map((i) => (
                         <li key={i.id}>
                           {i.quantity}× {i.name}
-                          {i.notes && <span className="ml-2 rounded border border-yellow-300 bg-yellow-300/15 px-2 font-semibold break-words text-yellow-200">{i.notes}</span>}
+                          {i.notes && (
+                            <span className="ml-2 rounded border border-yellow-300 bg-yellow-300/15 px-2 font-semibold break-words text-yellow-200">
+                              {i.notes}
+                            </span>
+                          )}
                         </li>
                       ))}
                     </ul>
@@ -155,13 +168,23 @@ export function CashierScreen() {
           </h2>
           <ol className="flex flex-col gap-2" data-testid="today-orders">
             {today.map((o) => (
-              <li key={o.id} data-testid="today-order" data-code={o.displayCode} className="flex flex-wrap items-center gap-3 rounded-xl bg-white/5 px-3 py-2 text-xl">
+              <li
+                key={o.id}
+                data-testid="today-order"
+                data-code={o.displayCode}
+                className="flex flex-wrap items-center gap-3 rounded-xl bg-white/5 px-3 py-2 text-xl"
+              >
                 <strong className="w-16 text-3xl font-black">{o.ticketNumber ? `#${o.ticketNumber}` : "—"}</strong>
                 <span className="w-14">{o.displayCode}</span>
                 <StatusChip status={o.status} />
                 <span className="ml-auto font-bold tabular-nums">{money(o.total)}</span>
                 {o.status !== "CANCELLED" && (
-                  <button type="button" data-testid="reprint-open" onClick={() => setDialog({ kind: "reprint", order: o })} className="min-h-11 rounded-lg bg-white/10 px-3 text-lg font-bold">
+                  <button
+                    type="button"
+                    data-testid="reprint-open"
+                    onClick={() => setDialog({ kind: "reprint", order: o })}
+                    className="min-h-11 rounded-lg bg-white/10 px-3 text-lg font-bold"
+                  >
                     Reprint
                   </button>
                 )}
@@ -219,8 +242,19 @@ function ConfirmDialog({ order, onClose }: { order: OrderDto; onClose(): void })
         <fieldset className="flex gap-2">
           <legend className="mb-2 font-bold">Payment</legend>
           {(["CARD", "CASH", "OTHER"] as const).map((m) => (
-            <label key={m} className={`min-h-14 flex-1 cursor-pointer content-center rounded-xl border-2 text-center font-bold ${payment === m ? "border-sky-400 bg-sky-400/20" : "border-white/20"}`}>
-              <input type="radio" name="payment" value={m} checked={payment === m} onChange={() => setPayment(m)} className="sr-only" data-testid={`pay-${m}`} />
+            <label
+              key={m}
+              className={`min-h-14 flex-1 cursor-pointer content-center rounded-xl border-2 text-center font-bold ${payment === m ? "border-sky-400 bg-sky-400/20" : "border-white/20"}`}
+            >
+              <input
+                type="radio"
+                name="payment"
+                value={m}
+                checked={payment === m}
+                onChange={() => setPayment(m)}
+                className="sr-only"
+                data-testid={`pay-${m}`}
+              />
               {m}
             </label>
           ))}
@@ -257,7 +291,12 @@ function ConfirmDialog({ order, onClose }: { order: OrderDto; onClose(): void })
           <button type="button" onClick={onClose} className="min-h-14 flex-1 rounded-xl bg-white/10 font-bold">
             Back
           </button>
-          <button type="submit" disabled={!valid || total < 0 || confirm.isPending} data-testid="confirm-submit" className="min-h-14 flex-[2] rounded-xl bg-blue-500 font-black text-white disabled:opacity-40">
+          <button
+            type="submit"
+            disabled={!valid || total < 0 || confirm.isPending}
+            data-testid="confirm-submit"
+            className="min-h-14 flex-[2] rounded-xl bg-blue-500 font-black text-white disabled:opacity-40"
+          >
             Confirm {valid && total >= 0 ? total.toFixed(2) : ""}
           </button>
         </div>
@@ -271,17 +310,36 @@ function CancelDialog({ order, onClose }: { order: OrderDto; onClose(): void }) 
   const cancel = useOrderAction<{ status: string; reason: string }>(`/api/orders/${order.id}/status`, onClose);
   return (
     <Dialog title={`Cancel ${order.displayCode}`} onClose={onClose} testId="cancel-dialog">
-      <form onSubmit={(e) => (e.preventDefault(), cancel.mutate({ status: "CANCELLED", reason: reason.trim() }))} className="flex flex-col gap-4 text-xl">
+      <form
+        onSubmit={(e) => (e.preventDefault(), cancel.mutate({ status: "CANCELLED", reason: reason.trim() }))}
+        className="flex flex-col gap-4 text-xl"
+      >
         <label className="flex flex-col gap-1 font-bold">
           Reason
-          <input value={reason} onChange={(e) => setReason(e.target.value)} required maxLength={200} data-testid="cancel-reason" className="min-h-14 rounded-xl border border-white/20 bg-black/40 px-4" />
+          <input
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            required
+            maxLength={200}
+            data-testid="cancel-reason"
+            className="min-h-14 rounded-xl border border-white/20 bg-black/40 px-4"
+          />
         </label>
-        {cancel.error && <p role="alert" className="rounded-xl bg-red-950 px-3 py-2">{cancel.error.message}</p>}
+        {cancel.error && (
+          <p role="alert" className="rounded-xl bg-red-950 px-3 py-2">
+            {cancel.error.message}
+          </p>
+        )}
         <div className="flex gap-3">
           <button type="button" onClick={onClose} className="min-h-14 flex-1 rounded-xl bg-white/10 font-bold">
             Back
           </button>
-          <button type="submit" disabled={!reason.trim() || cancel.isPending} data-testid="cancel-submit" className="min-h-14 flex-1 rounded-xl bg-red-600 font-black disabled:opacity-40">
+          <button
+            type="submit"
+            disabled={!reason.trim() || cancel.isPending}
+            data-testid="cancel-submit"
+            className="min-h-14 flex-1 rounded-xl bg-red-600 font-black disabled:opacity-40"
+          >
             Cancel order
           </button>
         </div>
@@ -296,8 +354,15 @@ function ReprintDialog({ order, onClose }: { order: OrderDto; onClose(): void })
   const reprint = useOrderAction<{ orderItemIds: string[]; receipt: boolean }>(`/api/orders/${order.id}/reprint`, onClose);
   const toggle = (id: string) => setItems((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
   return (
-    <Dialog title={`Reprint ${order.displayCode}${order.ticketNumber ? ` · #${order.ticketNumber}` : ""}`} onClose={onClose} testId="reprint-dialog">
-      <form onSubmit={(e) => (e.preventDefault(), reprint.mutate({ orderItemIds: [...items], receipt }))} className="flex flex-col gap-3 text-xl">
+    <Dialog
+      title={`Reprint ${order.displayCode}${order.ticketNumber ? ` · #${order.ticketNumber}` : ""}`}
+      onClose={onClose}
+      testId="reprint-dialog"
+    >
+      <form
+        onSubmit={(e) => (e.preventDefault(), reprint.mutate({ orderItemIds: [...items], receipt }))}
+        className="flex flex-col gap-3 text-xl"
+      >
         {order.orderItems.map((i) => (
           <label key={i.id} className="flex min-h-12 items-center gap-3 rounded-xl bg-white/5 px-3">
             <input type="checkbox" checked={items.has(i.id)} onChange={() => toggle(i.id)} className="h-6 w-6" data-testid="reprint-item" />
@@ -305,15 +370,30 @@ function ReprintDialog({ order, onClose }: { order: OrderDto; onClose(): void })
           </label>
         ))}
         <label className="flex min-h-12 items-center gap-3 rounded-xl bg-white/5 px-3 font-bold">
-          <input type="checkbox" checked={receipt} onChange={() => setReceipt(!receipt)} className="h-6 w-6" data-testid="reprint-receipt" />
+          <input
+            type="checkbox"
+            checked={receipt}
+            onChange={() => setReceipt(!receipt)}
+            className="h-6 w-6"
+            data-testid="reprint-receipt"
+          />
           Receipt
         </label>
-        {reprint.error && <p role="alert" className="rounded-xl bg-red-950 px-3 py-2">{reprint.error.message}</p>}
+        {reprint.error && (
+          <p role="alert" className="rounded-xl bg-red-950 px-3 py-2">
+            {reprint.error.message}
+          </p>
+        )}
         <div className="flex gap-3">
           <button type="button" onClick={onClose} className="min-h-14 flex-1 rounded-xl bg-white/10 font-bold">
             Back
           </button>
-          <button type="submit" disabled={(items.size === 0 && !receipt) || reprint.isPending} data-testid="reprint-submit" className="min-h-14 flex-1 rounded-xl bg-sky-500 font-black text-black disabled:opacity-40">
+          <button
+            type="submit"
+            disabled={(items.size === 0 && !receipt) || reprint.isPending}
+            data-testid="reprint-submit"
+            className="min-h-14 flex-1 rounded-xl bg-sky-500 font-black text-black disabled:opacity-40"
+          >
             Reprint
           </button>
         </div>

@@ -15,7 +15,10 @@ import { STATUS_NAMES, type OrderStatus } from "@/lib/orders/status";
 import { todaysFigures } from "./figures";
 
 const FILTER = {} as const;
-const FROM_PARTNER_WORDS = Object.fromEntries(Object.entries(STATUS_NAMES.partner).map(([pass, word]) => [word, pass])) as Record<string, OrderStatus>;
+const FROM_PARTNER_WORDS = Object.fromEntries(Object.entries(STATUS_NAMES.partner).map(([pass, word]) => [word, pass])) as Record<
+  string,
+  OrderStatus
+>;
 const VIEWS: Record<string, (s: string) => boolean> = {
   All: () => true,
   Open: (s) => ["PENDING", "CONFIRMED", "PREPARING"].includes(s),
@@ -34,9 +37,19 @@ function applyListEvent(snapshot: OrdersSnapshot, event: StreamEvent): OrdersSna
   const status = FROM_PARTNER_WORDS[dto.status] ?? "PENDING";
   const at = snapshot.orders.findIndex((o) => o.id === dto.id);
   const now = new Date().toISOString();
-  const base = at === -1 ? ({ id: dto.id, createdAt: now, statusChangedAt: now, total: "0", orderItems: [] } as unknown as OrderDto) : snapshot.orders[at]!;
+  const base =
+    at === -1
+      ? ({ id: dto.id, createdAt: now, statusChangedAt: now, total: "0", orderItems: [] } as unknown as OrderDto)
+      : snapshot.orders[at]!;
   const changed = base.status !== status;
-  const next = { ...base, displayCode: dto.displayNumber, status, priority: dto.priority, courierName: dto.courierName, ...(changed && at !== -1 ? { statusChangedAt: now } : {}) } as OrderDto;
+  const next = {
+    ...base,
+    displayCode: dto.displayNumber,
+    status,
+    priority: dto.priority,
+    courierName: dto.courierName,
+    ...(changed && at !== -1 ? { statusChangedAt: now } : {}),
+  } as OrderDto;
   const orders = at === -1 ? [...snapshot.orders, next] : snapshot.orders.map((o, i) => (i === at ? next : o));
   return { ...snapshot, orders, lastEventId: event.id };
 }
@@ -96,12 +109,23 @@ export function DashboardScreen() {
       tools={
         <div className="flex flex-wrap gap-2" role="group" aria-label="Filter orders">
           {Object.keys(VIEWS).map((v) => (
-            <button key={v} type="button" onClick={() => setView(v)} aria-pressed={view === v} className={`min-h-11 rounded-full px-4 text-lg font-bold ${view === v ? "bg-sky-400 text-black" : "bg-white/10"}`}>
+            <button
+              key={v}
+              type="button"
+              onClick={() => setView(v)}
+              aria-pressed={view === v}
+              className={`min-h-11 rounded-full px-4 text-lg font-bold ${view === v ? "bg-sky-400 text-black" : "bg-white/10"}`}
+            >
               {v}
             </button>
           ))}
           {(partners.data?.length ?? 0) > 1 && (
-            <select aria-label="Restaurant" value={partnerFilter} onChange={(e) => setPartnerFilter(e.target.value)} className="min-h-11 rounded-full bg-white/10 px-4 text-lg">
+            <select
+              aria-label="Restaurant"
+              value={partnerFilter}
+              onChange={(e) => setPartnerFilter(e.target.value)}
+              className="min-h-11 rounded-full bg-white/10 px-4 text-lg"
+            >
               <option value="">All restaurants</option>
               {partners.data!.map((p) => (
                 <option key={p.id} value={p.id}>
@@ -114,14 +138,26 @@ export function DashboardScreen() {
       }
     >
       {toast && (
-        <div role="status" data-testid="toast" className="fixed bottom-6 right-6 z-30 rounded-2xl bg-amber-400 px-6 py-4 text-2xl font-black text-black shadow-2xl">
+        <div
+          role="status"
+          data-testid="toast"
+          className="fixed bottom-6 right-6 z-30 rounded-2xl bg-amber-400 px-6 py-4 text-2xl font-black text-black shadow-2xl"
+        >
           {toast}
         </div>
       )}
       <section aria-label="Today" className="mb-6 grid gap-4 sm:grid-cols-3">
         <Figure label="Orders today" value={String(figures.orders)} testId="fig-orders" />
         <Figure label="Revenue" value={(figures.revenueCents / 100).toFixed(2)} testId="fig-revenue" />
-        <Figure label="Median prep time" value={figures.medianPrepS === null ? "—" : `${Math.floor(figures.medianPrepS / 60)}:${String(Math.round(figures.medianPrepS % 60)).padStart(2, "0")}`} testId="fig-prep" />
+        <Figure
+          label="Median prep time"
+          value={
+            figures.medianPrepS === null
+              ? "—"
+              : `${Math.floor(figures.medianPrepS / 60)}:${String(Math.round(figures.medianPrepS % 60)).padStart(2, "0")}`
+          }
+          testId="fig-prep"
+        />
       </section>
       <section aria-labelledby="per-hour" className="mb-6 rounded-2xl border border-white/10 bg-white/5 p-4">
         <h2 id="per-hour" className="mb-3 text-xl font-bold">
@@ -170,7 +206,9 @@ export function DashboardScreen() {
                 <td className="px-3 py-2">
                   <StatusChip status={o.status} />
                 </td>
-                <td className="px-3 py-2">{o.priority === "HIGH" ? <span className="rounded bg-red-600 px-2 font-black">RUSH</span> : "Normal"}</td>
+                <td className="px-3 py-2">
+                  {o.priority === "HIGH" ? <span className="rounded bg-red-600 px-2 font-black">RUSH</span> : "Normal"}
+                </td>
                 <td className="px-3 py-2">
                   <Timer order={o} />
                 </td>
@@ -208,7 +246,15 @@ function Timer({ order }: { order: OrderDto }) {
   );
 }
 
-type ScreenHealth = { id: string; screen: string; who: string; lastSeenAt: string; behind: number | null; soundUnlocked: boolean; awake: boolean };
+type ScreenHealth = {
+  id: string;
+  screen: string;
+  who: string;
+  lastSeenAt: string;
+  behind: number | null;
+  soundUnlocked: boolean;
+  awake: boolean;
+};
 
 /** Every screen and printer that reported in: last heartbeat, how far behind the log, sound, awake. */
 function ScreensHealth() {
@@ -219,7 +265,9 @@ function ScreensHealth() {
   });
   const now = useNow();
   const list = screens.data ?? [];
-  const yes = (ok: boolean, label: string) => <span className={ok ? "text-green-400" : "font-bold text-amber-300"}>{ok ? label : `not ${label}`}</span>;
+  const yes = (ok: boolean, label: string) => (
+    <span className={ok ? "text-green-400" : "font-bold text-amber-300"}>{ok ? label : `not ${label}`}</span>
+  );
   return (
     <section aria-labelledby="screens-heading" className="mb-6 rounded-2xl border border-white/10 bg-white/5 p-4">
       <h2 id="screens-heading" className="mb-3 text-xl font-bold">
@@ -231,7 +279,12 @@ function ScreensHealth() {
           const ago = Math.max(0, Math.round((now - Date.parse(s.lastSeenAt)) / 1000));
           const stale = ago > 30;
           return (
-            <li key={s.id} data-testid="screen-health" data-screen={s.screen} className={`rounded-xl px-3 py-2 text-lg ${stale ? "bg-red-950" : "bg-black/30"}`}>
+            <li
+              key={s.id}
+              data-testid="screen-health"
+              data-screen={s.screen}
+              className={`rounded-xl px-3 py-2 text-lg ${stale ? "bg-red-950" : "bg-black/30"}`}
+            >
               <div className="flex justify-between gap-2">
                 <strong className="capitalize">{s.screen}</strong>
                 <span className={stale ? "font-bold text-red-300" : "text-gray-300"}>{ago} s ago</span>

@@ -3,7 +3,14 @@ import type { OrderDto } from "@/lib/orders/dto";
 import { todaysFigures } from "./figures";
 
 const o = (over: Partial<OrderDto>) =>
-  ({ status: "CONFIRMED", total: "10", createdAt: "2026-01-01T12:00:00", confirmedAt: "2026-01-01T12:00:00", statusChangedAt: "2026-01-01T12:00:00", ...over }) as OrderDto;
+  ({
+    status: "CONFIRMED",
+    total: "10",
+    createdAt: "2026-01-01T12:00:00",
+    confirmedAt: "2026-01-01T12:00:00",
+    statusChangedAt: "2026-01-01T12:00:00",
+    ...over,
+  }) as OrderDto;
 
 describe("todaysFigures", () => {
   it("counts, sums and takes the median preparation time", () => {

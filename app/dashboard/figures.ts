@@ -10,7 +10,8 @@ export function todaysFigures(orders: readonly OrderDto[]) {
     .filter((o) => o.status === "READY" && o.confirmedAt)
     .map((o) => (Date.parse(o.statusChangedAt) - Date.parse(o.confirmedAt!)) / 1000)
     .sort((a, b) => a - b);
-  const medianPrepS = prep.length === 0 ? null : prep.length % 2 ? prep[(prep.length - 1) / 2]! : (prep[prep.length / 2 - 1]! + prep[prep.length / 2]!) / 2;
+  const medianPrepS =
+    prep.length === 0 ? null : prep.length % 2 ? prep[(prep.length - 1) / 2]! : (prep[prep.length / 2 - 1]! + prep[prep.length / 2]!) / 2;
   const perHour = new Array<number>(24).fill(0);
   for (const o of live) perHour[new Date(o.createdAt).getHours()]!++;
   return { orders: live.length, revenueCents, medianPrepS, perHour };

@@ -106,13 +106,24 @@ export function KitchenScreen({ station }: { station: string | null }) {
           {snapshot.isPending ? (
             <p className="text-2xl text-gray-300">Loading tickets…</p>
           ) : active.length === 0 ? (
-            <p data-testid="kitchen-empty" className="rounded-2xl border border-dashed border-white/20 p-10 text-center text-3xl text-gray-300">
+            <p
+              data-testid="kitchen-empty"
+              className="rounded-2xl border border-dashed border-white/20 p-10 text-center text-3xl text-gray-300"
+            >
               No open tickets{station ? ` for ${station}` : ""}.
             </p>
           ) : (
             <ol className="grid grid-cols-[repeat(auto-fill,minmax(19rem,1fr))] gap-4" data-testid="kitchen-tickets">
               {active.map((t, i) => (
-                <TicketCard key={t.id} ticket={t} selected={i === selected} onSelect={() => setSelected(i)} onStart={() => start(t)} onBump={() => bump(t)} busy={move.isPending && move.variables?.order.id === t.id} />
+                <TicketCard
+                  key={t.id}
+                  ticket={t}
+                  selected={i === selected}
+                  onSelect={() => setSelected(i)}
+                  onStart={() => start(t)}
+                  onBump={() => bump(t)}
+                  busy={move.isPending && move.variables?.order.id === t.id}
+                />
               ))}
             </ol>
           )}
@@ -139,10 +150,20 @@ export function KitchenScreen({ station }: { station: string | null }) {
             <ul className="flex flex-col gap-2" data-testid="kitchen-ready">
               {ready.length === 0 && <li className="text-gray-400">—</li>}
               {ready.map((t) => (
-                <li key={t.id} data-testid="ready-ticket" data-ticket={t.ticketNumber ?? ""} className="flex items-center justify-between gap-2 rounded-xl bg-green-950 px-3 py-2">
+                <li
+                  key={t.id}
+                  data-testid="ready-ticket"
+                  data-ticket={t.ticketNumber ?? ""}
+                  className="flex items-center justify-between gap-2 rounded-xl bg-green-950 px-3 py-2"
+                >
                   <span className="text-2xl font-black">#{t.ticketNumber}</span>
                   <span className="text-lg text-gray-300">{t.displayCode}</span>
-                  <button type="button" onClick={() => recall(t)} data-testid="recall" className="min-h-11 rounded-lg bg-white/15 px-3 text-lg font-bold">
+                  <button
+                    type="button"
+                    onClick={() => recall(t)}
+                    data-testid="recall"
+                    className="min-h-11 rounded-lg bg-white/15 px-3 text-lg font-bold"
+                  >
                     Recall
                   </button>
                 </li>
@@ -212,7 +233,11 @@ function TicketCard({
         {t.items.map((i) => (
           <li key={i.id}>
             <span className="font-black tabular-nums">{i.quantity}×</span> <span className="font-semibold">{i.name}</span>
-            {i.notes && <p className="mt-1 rounded-lg border-2 border-yellow-300 bg-yellow-300/15 px-2 py-1 text-xl font-bold break-words text-yellow-200">{i.notes}</p>}
+            {i.notes && (
+              <p className="mt-1 rounded-lg border-2 border-yellow-300 bg-yellow-300/15 px-2 py-1 text-xl font-bold break-words text-yellow-200">
+                {i.notes}
+              </p>
+            )}
           </li>
         ))}
       </ul>

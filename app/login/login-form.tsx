@@ -55,7 +55,11 @@ export function LoginForm({ next }: { next: string }) {
         />
       </label>
       {error && (
-        <p role="alert" data-testid="login-error" className="rounded-xl border border-red-400 bg-red-950 px-4 py-3 text-lg font-semibold text-red-100">
+        <p
+          role="alert"
+          data-testid="login-error"
+          className="rounded-xl border border-red-400 bg-red-950 px-4 py-3 text-lg font-semibold text-red-100"
+        >
           {error}
         </p>
       )}

@@ -6,7 +6,7 @@ export const dynamic = "force-dynamic";
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const { next } = await searchParams;
-  const target = next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
+  const target = next?.startsWith("/") && !next.startsWith("//") ? next : "/";
   if (await currentPrincipal()) redirect(target);
   return (
     <main className="flex min-h-dvh items-center justify-center p-6">

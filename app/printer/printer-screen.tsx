@@ -58,7 +58,9 @@ export function PrinterScreen() {
       for (const job of jobsFor(event.id, event.event, event.data as PrinterOrder)) {
         const seen = (printed.current ??= new Set(loadPrinted()));
         if (seen.has(job.key)) {
-          setLog((l) => [{ job, at: new Date().toLocaleTimeString(), result: "skipped (already printed)" as const }, ...l].slice(0, LOG_SIZE));
+          setLog((l) =>
+            [{ job, at: new Date().toLocaleTimeString(), result: "skipped (already printed)" as const }, ...l].slice(0, LOG_SIZE),
+          );
           continue;
         }
         queue.current.push(job);

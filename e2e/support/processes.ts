@@ -26,7 +26,16 @@ export async function startServer(env: Record<string, string> = {}): Promise<Sta
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, [SERVER], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "", PASS_ADMIN_PASSWORD: "", ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      DATABASE_URL: "",
+      REDIS_URL: "",
+      PASS_ADMIN_PASSWORD: "",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -48,4 +57,3 @@ export function cli(dataDir: string, args: string[], env: Record<string, string>
     encoding: "utf8",
   });
 }
-

@@ -14,12 +14,7 @@ const TOKEN_PREFIX = "pass_";
 const WRONG_LOGIN = "wrong username or password";
 
 export async function login({ db, username, password }: { db: Db; username: string; password: string }) {
-  const user = await db
-    .selectFrom("users")
-    .selectAll()
-    .where("username", "=", username)
-    .where("disabledAt", "is", null)
-    .executeTakeFirst();
+  const user = await db.selectFrom("users").selectAll().where("username", "=", username).where("disabledAt", "is", null).executeTakeFirst();
   // Same work and the same answer whether or not the user exists.
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !ok) throw new UnauthorizedError(WRONG_LOGIN);

@@ -21,4 +21,5 @@ export async function postJson<T>(url: string, body: unknown): Promise<T> {
   return json as T;
 }
 
-export const setOrderStatus = (id: number, status: string, reason?: string) => postJson(`/api/orders/${id}/status`, { status, ...(reason ? { reason } : {}) });
+export const setOrderStatus = (id: number, status: string, reason?: string) =>
+  postJson(`/api/orders/${id}/status`, { status, ...(reason ? { reason } : {}) });

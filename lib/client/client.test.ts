@@ -12,7 +12,7 @@ import { SseOrderRealtime, WsOrderRealtime, type OrderListDto, type OrderRealtim
 import WS from "ws";
 import { login } from "../auth";
 import * as orderRoute from "../../app/api/orders/[id]/route";
-import { LiveStream, type ConnectionState, type StreamEvent } from "./live-stream";
+import { LiveStream, type StreamEvent } from "./live-stream";
 
 describe("browser client transport", () => {
   let t: TestDb;
@@ -36,12 +36,15 @@ describe("browser client transport", () => {
   });
 
   const place = () =>
-    createOrder({ db: t.db, principal: null, input: { partner: "demo", items: [{ foodId: demo.food("Fries").id, quantity: 1 }] } }).then((r) => r.order);
+    createOrder({ db: t.db, principal: null, input: { partner: "demo", items: [{ foodId: demo.food("Fries").id, quantity: 1 }] } }).then(
+      (r) => r.order,
+    );
 
   // The same contract tests for both transports.
   const makers: Record<string, () => OrderRealtime> = {
     SSE: () => new SseOrderRealtime({ url: `${node.url}/api/events/partner`, headers: { authorization: `Bearer ${token}` } }),
-    WebSocket: () => new WsOrderRealtime({ origin: node.url, headers: { cookie }, createSocket: (url) => new WS(url, { headers: { cookie } }) as never }),
+    WebSocket: () =>
+      new WsOrderRealtime({ origin: node.url, headers: { cookie }, createSocket: (url) => new WS(url, { headers: { cookie } }) as never }),
   };
 
   describe.each(["SSE", "WebSocket"])("OrderRealtime (seeds/000) over %s", (name) => {
@@ -58,7 +61,16 @@ describe("browser client transport", () => {
       await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CASH" } });
       await expect.poll(() => updated.length).toBe(1);
       expect(created).toHaveLength(1);
-      expect(Object.keys(created[0]!)).toEqual(["id", "partnerName", "partnerImage", "displayNumber", "status", "priority", "activeTimer", "courierName"]);
+      expect(Object.keys(created[0]!)).toEqual([
+        "id",
+        "partnerName",
+        "partnerImage",
+        "displayNumber",
+        "status",
+        "priority",
+        "activeTimer",
+        "courierName",
+      ]);
       expect(created[0]).toMatchObject({ id: order.id, partnerName: "Partner demo", displayNumber: order.displayCode });
       expect(updated[0]).toMatchObject({ id: order.id, status: "CONFIRMED" });
 

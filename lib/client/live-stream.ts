@@ -77,7 +77,8 @@ export class LiveStream {
     this.#headers = headers;
     this.#handlers = handlers;
     const stored = loadPosition(url);
-    this.#position = startFrom != null && (stored.lastEventId === null || startFrom > stored.lastEventId) ? { ...stored, lastEventId: startFrom } : stored;
+    this.#position =
+      startFrom != null && (stored.lastEventId === null || startFrom > stored.lastEventId) ? { ...stored, lastEventId: startFrom } : stored;
     this.#state = { status: "connecting", since: Date.now(), lastEventId: this.#position.lastEventId };
   }
 
@@ -132,7 +133,11 @@ export class LiveStream {
     try {
       this.#kickWatchdog();
       const res = await fetch(url, {
-        headers: { ...this.#headers, accept: "text/event-stream", ...(lastEventId !== null ? { "last-event-id": String(lastEventId) } : {}) },
+        headers: {
+          ...this.#headers,
+          accept: "text/event-stream",
+          ...(lastEventId !== null ? { "last-event-id": String(lastEventId) } : {}),
+        },
         credentials: "same-origin",
         cache: "no-store",
         signal: abort.signal,

@@ -126,7 +126,9 @@ export class WsOrderRealtime implements OrderRealtime {
     this.#socket = socket;
     socket.onopen = () => {
       this.#attempt = 0;
-      socket.send(JSON.stringify({ type: "subscribe", channel: "order_changes", ...(this.#lastId !== null ? { offset: this.#lastId } : {}) }));
+      socket.send(
+        JSON.stringify({ type: "subscribe", channel: "order_changes", ...(this.#lastId !== null ? { offset: this.#lastId } : {}) }),
+      );
     };
     socket.onmessage = (ev) => {
       let message: { id?: number; event?: string; data?: { id?: number } };
@@ -142,7 +144,11 @@ export class WsOrderRealtime implements OrderRealtime {
       if (!callback || typeof orderId !== "number") return;
       this.#chain = this.#chain.then(async () => {
         try {
-          const res = await fetch(`${this.#origin}/api/orders/${orderId}?view=list`, { headers: this.#headers, credentials: "same-origin", cache: "no-store" });
+          const res = await fetch(`${this.#origin}/api/orders/${orderId}?view=list`, {
+            headers: this.#headers,
+            credentials: "same-origin",
+            cache: "no-store",
+          });
           if (res.ok && !this.#stopped) callback((await res.json()) as OrderListDto);
         } catch (err) {
           console.error("OrderRealtime handler failed", err);

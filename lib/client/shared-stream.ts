@@ -48,10 +48,14 @@ export class SharedStream {
     }
     const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
     if (locks && this.#channel) {
-      void locks.request(`pass-stream:${url}`, () => new Promise<void>((release) => {
-        this.#releaseLock = release;
-        this.#becomeLeader();
-      }));
+      void locks.request(
+        `pass-stream:${url}`,
+        () =>
+          new Promise<void>((release) => {
+            this.#releaseLock = release;
+            this.#becomeLeader();
+          }),
+      );
       this.#post({ type: "hello" });
     } else {
       this.#becomeLeader();

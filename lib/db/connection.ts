@@ -5,10 +5,10 @@ import SqliteDatabase from "better-sqlite3";
 import pg from "pg";
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from "kysely";
 import { Migrator } from "kysely/migration";
-import type { Database } from "./schema";
+import type { Database, Dialect } from "./schema";
+export type { Dialect } from "./schema";
 import { migrationProvider } from "./migrations";
 
-export type Dialect = "sqlite" | "postgres";
 export type Db = Kysely<Database>;
 
 export type DbHandle = {

@@ -3,3 +3,4 @@ export { openDatabase, migrateToLatest, getDb, getDbHandle, setDbHandle } from "
 export type { Db, DbHandle, Dialect } from "./connection";
 export type * from "./schema";
 export { newId, nowIso } from "./ids";
+export { snapshotTransaction } from "./transactions";

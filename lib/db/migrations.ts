@@ -1,7 +1,7 @@
 import "server-only";
 import type { Kysely } from "kysely";
 import type { Migration, MigrationProvider } from "kysely/migration";
-import type { Dialect } from "./connection";
+import type { Dialect } from "./schema";
 
 /**
  * The committed migrations, in order. Each takes the dialect because the one type that

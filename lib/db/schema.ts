@@ -5,6 +5,9 @@ import type { Generated } from "kysely";
  * Money is integer minor units, timestamps ISO-8601 text set by the app, booleans 0/1,
  * lists JSON text: the portable subset both dialects read and write identically.
  */
+/** The two databases Pass runs on; dialect quirks are handled in lib/db only. */
+export type Dialect = "sqlite" | "postgres";
+
 export type Database = {
   partners: PartnersTable;
   users: UsersTable;

@@ -5,7 +5,7 @@ import { assertCan, assertPartnerVisible, type Principal } from "../auth/access"
 import { NotFoundError, ValidationError } from "../errors";
 import { formatMoney, parseMoney } from "./money";
 import { isValidTimezone } from "./business-day";
-import { runMutation } from "./service";
+import { mutate } from "../events";
 
 export type FoodSeed = { name: string; price: number; surcharge?: number; category: string; station: string };
 
@@ -85,7 +85,15 @@ export async function listFoods({ db, partnerId, onlyAvailable }: { db: Db; part
   return q.orderBy("position").orderBy("name").execute();
 }
 
-export function toFoodDto(f: { id: string; name: string; price: number; surcharge: number; category: string; station: string; available: number }) {
+export function toFoodDto(f: {
+  id: string;
+  name: string;
+  price: number;
+  surcharge: number;
+  category: string;
+  station: string;
+  available: number;
+}) {
   return {
     id: f.id,
     name: f.name,
@@ -122,7 +130,7 @@ export async function updateFood({ db, principal, id, patch }: { db: Db; princip
   if (patch.station !== undefined) changes.station = patch.station.trim();
   if (Object.keys(changes).length === 0) throw new ValidationError("body", "nothing to change");
 
-  return runMutation(db, async (trx, emit) => {
+  return mutate(db, async (trx, emit) => {
     const food = await trx.selectFrom("foods").selectAll().where("id", "=", id).executeTakeFirst();
     if (!food) throw new NotFoundError("food");
     assertPartnerVisible(principal, food.partnerId, "food");

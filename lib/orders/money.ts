@@ -19,15 +19,14 @@ const DECIMAL = /^(\d{1,9})(?:\.(\d{1,2}))?$/;
 /** Parses a non-negative decimal string ("2", "2.5", "2.50") into minor units; `field` names it in the error. */
 export function parseMoney(value: string, field: string): number {
   const m = DECIMAL.exec(value.trim());
-  if (!m) throw new ValidationError(field, "must be a non-negative decimal string with at most 2 decimals, e.g. \"2.5\"");
+  if (!m) throw new ValidationError(field, 'must be a non-negative decimal string with at most 2 decimals, e.g. "2.5"');
   return Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0"));
 }
 
 export type LineAmounts = { unitPrice: number; unitSurcharge: number; quantity: number };
 
 /** SPEC §2: item.total = (unitPrice + unitSurcharge) × quantity. */
-export const lineTotal = ({ unitPrice, unitSurcharge, quantity }: LineAmounts): number =>
-  (unitPrice + unitSurcharge) * quantity;
+export const lineTotal = ({ unitPrice, unitSurcharge, quantity }: LineAmounts): number => (unitPrice + unitSurcharge) * quantity;
 
 /** SPEC §2: subTotal = Σ unitPrice × qty, surcharge = Σ unitSurcharge × qty, total = subTotal − discount + surcharge. */
 export function orderTotals({ items, discount }: { items: LineAmounts[]; discount: number }) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, testTargets, type TestDb } from "../testing/db";
 import { makePartner, makeUser } from "../testing/fixtures";
-import { logPosition, readEvents } from "../realtime/log";
+import { logPosition, readEvents } from "../events/log";
 import type { Principal } from "../auth";
 import { confirmOrder, createOrder, getOrder } from "./service";
 import { flagUnacknowledged, listScreens, recordHeartbeat } from "./screens";
@@ -27,16 +27,29 @@ describe.each(testTargets())("screens, acknowledgements and the kitchen watch on
   });
 
   const confirmed = async () => {
-    const { order } = await createOrder({ db: t.db, principal: null, input: { partner: "demo", items: [{ foodId: demo.food("Fries").id, quantity: 1 }] } });
+    const { order } = await createOrder({
+      db: t.db,
+      principal: null,
+      input: { partner: "demo", items: [{ foodId: demo.food("Fries").id, quantity: 1 }] },
+    });
     return confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CASH" } });
   };
-  const beat = (screen: string, shownOrderIds?: number[]) => ({ screenId: `screen-${screen}-0001`, screen, lastEventId: 0, soundUnlocked: true, awake: true, shownOrderIds });
+  const beat = (screen: string, shownOrderIds?: number[]) => ({
+    screenId: `screen-${screen}-0001`,
+    screen,
+    lastEventId: 0,
+    soundUnlocked: true,
+    awake: true,
+    shownOrderIds,
+  });
 
   it.skipIf(!!skipReason)("the first kitchen screen to show a ticket acknowledges it, once; other partners cannot", async () => {
     const order = await confirmed();
     expect((await recordHeartbeat({ db: t.db, principal: otherChef, beat: beat("kitchen", [order.id]) })).acknowledged).toEqual([]);
     const before = (await logPosition({ db: t.db })).lastEventId;
-    expect((await recordHeartbeat({ db: t.db, principal: chef, beat: beat("kitchen:fryer", [order.id]) })).acknowledged).toEqual([order.id]);
+    expect((await recordHeartbeat({ db: t.db, principal: chef, beat: beat("kitchen:fryer", [order.id]) })).acknowledged).toEqual([
+      order.id,
+    ]);
     expect((await recordHeartbeat({ db: t.db, principal: chef, beat: beat("kitchen", [order.id]) })).acknowledged).toEqual([]);
     const events = await readEvents({ db: t.db, afterId: before, limit: 10 });
     expect(events.map((e) => e.type)).toEqual(["order.acknowledged"]);

@@ -2,8 +2,9 @@ import "server-only";
 import type { Db } from "../db";
 import { nowIso } from "../db/ids";
 import { partnerScope, type Principal } from "../auth/access";
-import { logPosition } from "../realtime/log";
-import { loadOrder, runMutation } from "./service";
+import { logPosition } from "../events";
+import { mutate } from "../events";
+import { loadOrder } from "./service";
 
 /**
  * Every screen reports in: what it is, how far it has read the log, whether its sound is
@@ -20,7 +21,15 @@ export type Heartbeat = {
   shownOrderIds?: number[];
 };
 
-export async function recordHeartbeat({ db, principal, beat }: { db: Db; principal: Principal; beat: Heartbeat }): Promise<{ acknowledged: number[] }> {
+export async function recordHeartbeat({
+  db,
+  principal,
+  beat,
+}: {
+  db: Db;
+  principal: Principal;
+  beat: Heartbeat;
+}): Promise<{ acknowledged: number[] }> {
   const partnerId = partnerScope(principal);
   const row = {
     partnerId,
@@ -45,7 +54,7 @@ export async function recordHeartbeat({ db, principal, beat }: { db: Db; princip
 
 /** The first kitchen screen to show a ticket stamps it; later ones change nothing. */
 async function acknowledge({ db, partnerId, id }: { db: Db; partnerId: string | null; id: number }): Promise<boolean> {
-  return runMutation(db, async (trx, emit) => {
+  return mutate(db, async (trx, emit) => {
     let q = trx.updateTable("orders").set({ kitchenAckAt: nowIso() }).where("id", "=", id).where("kitchenAckAt", "is", null);
     if (partnerId) q = q.where("partnerId", "=", partnerId);
     const result = await q.executeTakeFirst();
@@ -70,7 +79,7 @@ export async function flagUnacknowledged({ db, afterMs, now = new Date() }: { db
     .execute();
   const flagged: number[] = [];
   for (const { id } of candidates) {
-    const won = await runMutation(db, async (trx, emit) => {
+    const won = await mutate(db, async (trx, emit) => {
       const result = await trx
         .updateTable("orders")
         .set({ kitchenAlertAt: now.toISOString() })

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDb, testTargets, type TestDb } from "../testing/db";
 import { makePartner, makeToken, makeUser } from "../testing/fixtures";
-import { readEvents, logPosition } from "../realtime/log";
-import { committedEvents } from "../realtime/notify";
+import { readEvents, logPosition } from "../events/log";
+import { committedEvents } from "../events/notify";
 import type { Principal } from "../auth";
 import { changeStatus, confirmOrder, createOrder, getOrder, listOrders, reprintOrder } from "./service";
 import { updateFood } from "./menu";
@@ -34,7 +34,11 @@ describe.each(testTargets())("orders domain on $label", ({ dialect, skipReason }
     createOrder({
       db: t.db,
       principal: null,
-      input: { partner, table: "3", items: [{ foodId: (partner === "demo" ? demo : other).food("Margherita").id, quantity: 2, notes: "Extra spicy" }] },
+      input: {
+        partner,
+        table: "3",
+        items: [{ foodId: (partner === "demo" ? demo : other).food("Margherita").id, quantity: 2, notes: "Extra spicy" }],
+      },
       now: at,
     });
 
@@ -53,7 +57,15 @@ describe.each(testTargets())("orders domain on $label", ({ dialect, skipReason }
       source: "qr",
     });
     expect(order.orderItems).toEqual([
-      expect.objectContaining({ quantity: 2, unitPrice: 1250, unitSurcharge: 50, total: 2600, notes: "Extra spicy", name: "Margherita", station: "oven" }),
+      expect.objectContaining({
+        quantity: 2,
+        unitPrice: 1250,
+        unitSurcharge: 50,
+        total: 2600,
+        notes: "Extra spicy",
+        name: "Margherita",
+        station: "oven",
+      }),
     ]);
     expect(trackingToken).toMatch(/^trk_/);
     const events = await readEvents({ db: t.db, afterId: before.lastEventId, limit: 10 });
@@ -121,16 +133,20 @@ describe.each(testTargets())("orders domain on $label", ({ dialect, skipReason }
 
     const cancelled = (await place()).order;
     await changeStatus({ db: t.db, principal: operator, id: cancelled.id, status: "CANCELLED", reason: "customer left" });
-    await expect(confirmOrder({ db: t.db, principal: operator, id: cancelled.id, input: { paymentMethod: "CASH" } })).rejects.toMatchObject({
-      status: 409,
-      details: { status: "CANCELLED" },
-    });
+    await expect(confirmOrder({ db: t.db, principal: operator, id: cancelled.id, input: { paymentMethod: "CASH" } })).rejects.toMatchObject(
+      {
+        status: 409,
+        details: { status: "CANCELLED" },
+      },
+    );
   });
 
   it.skipIf(!!skipReason)("walks the whole lifecycle with recall, and the kitchen may not cancel", async () => {
     const { order } = await place();
     await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CARD" } });
-    await expect(changeStatus({ db: t.db, principal: kitchen, id: order.id, status: "CANCELLED", reason: "x" })).rejects.toMatchObject({ status: 403 });
+    await expect(changeStatus({ db: t.db, principal: kitchen, id: order.id, status: "CANCELLED", reason: "x" })).rejects.toMatchObject({
+      status: 403,
+    });
     expect((await changeStatus({ db: t.db, principal: kitchen, id: order.id, status: "PREPARING" })).status).toBe("PREPARING");
     expect((await changeStatus({ db: t.db, principal: kitchen, id: order.id, status: "READY" })).status).toBe("READY");
     expect((await changeStatus({ db: t.db, principal: kitchen, id: order.id, status: "PREPARING" })).status).toBe("PREPARING");
@@ -154,10 +170,18 @@ describe.each(testTargets())("orders domain on $label", ({ dialect, skipReason }
     const { order } = await place();
     const notFound = { status: 404, code: "NOT_FOUND" };
     await expect(getOrder({ db: t.db, principal: otherOperator, id: order.id })).rejects.toMatchObject(notFound);
-    await expect(confirmOrder({ db: t.db, principal: otherOperator, id: order.id, input: { paymentMethod: "CASH" } })).rejects.toMatchObject(notFound);
-    await expect(changeStatus({ db: t.db, principal: otherOperator, id: order.id, status: "CANCELLED", reason: "x" })).rejects.toMatchObject(notFound);
-    await expect(reprintOrder({ db: t.db, principal: otherOperator, id: order.id, orderItemIds: [], receipt: true })).rejects.toMatchObject(notFound);
-    await expect(updateFood({ db: t.db, principal: otherOperator, id: demo.food("Fries").id, patch: { available: false } })).rejects.toMatchObject(notFound);
+    await expect(
+      confirmOrder({ db: t.db, principal: otherOperator, id: order.id, input: { paymentMethod: "CASH" } }),
+    ).rejects.toMatchObject(notFound);
+    await expect(
+      changeStatus({ db: t.db, principal: otherOperator, id: order.id, status: "CANCELLED", reason: "x" }),
+    ).rejects.toMatchObject(notFound);
+    await expect(reprintOrder({ db: t.db, principal: otherOperator, id: order.id, orderItemIds: [], receipt: true })).rejects.toMatchObject(
+      notFound,
+    );
+    await expect(
+      updateFood({ db: t.db, principal: otherOperator, id: demo.food("Fries").id, patch: { available: false } }),
+    ).rejects.toMatchObject(notFound);
     expect((await getOrder({ db: t.db, principal: admin, id: order.id })).id).toBe(order.id);
     const list = await listOrders({ db: t.db, principal: otherOperator });
     expect(list.orders.every((o) => o.partnerId === other.partner.id)).toBe(true);
@@ -165,7 +189,9 @@ describe.each(testTargets())("orders domain on $label", ({ dialect, skipReason }
 
   it.skipIf(!!skipReason)("reprint logs the chosen items and receipt flag; unknown items are refused by index", async () => {
     const { order } = await place();
-    await expect(reprintOrder({ db: t.db, principal: operator, id: order.id, orderItemIds: [], receipt: true })).rejects.toMatchObject({ status: 409 });
+    await expect(reprintOrder({ db: t.db, principal: operator, id: order.id, orderItemIds: [], receipt: true })).rejects.toMatchObject({
+      status: 409,
+    });
     await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CASH" } });
     const itemId = order.orderItems[0]!.id;
     await expect(
@@ -236,6 +262,8 @@ describe.each(testTargets())("orders domain on $label", ({ dialect, skipReason }
     await expect(
       createOrder({ db: t.db, principal, input: { partner: "other", items: [{ foodId: other.food("Lemonade").id, quantity: 1 }] } }),
     ).rejects.toMatchObject({ status: 404 });
-    await expect(confirmOrder({ db: t.db, principal, id: order.id, input: { paymentMethod: "CASH" } })).rejects.toMatchObject({ status: 403 });
+    await expect(confirmOrder({ db: t.db, principal, id: order.id, input: { paymentMethod: "CASH" } })).rejects.toMatchObject({
+      status: 403,
+    });
   });
 });

@@ -1,18 +1,15 @@
 import "server-only";
-import { PostgresAdapter, type Transaction } from "kysely";
-import type { Database, Db } from "../db";
-import { newId, nowIso } from "../db/ids";
+import type { Selectable } from "kysely";
+import { snapshotTransaction, type Db, type OrderItemsTable, type OrdersTable } from "../db";
+import { newId } from "../db/ids";
 import { assertCan, assertPartnerVisible, canSetStatus, partnerScope, type Principal } from "../auth/access";
 import { hashSecret, newSecret } from "../auth/secrets";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
-import { appendEvent, logPosition, type EventType, type LoggedEvent } from "../realtime/log";
-import { announceCommitted } from "../realtime/notify";
+import { logPosition, mutate, type Trx } from "../events";
 import { businessDay, displayCode } from "./business-day";
 import type { OrderItemRecord, OrderRecord } from "./dto";
 import { lineTotal, orderTotals, parseMoney } from "./money";
 import { canTransition, type OrderStatus } from "./status";
-
-type Trx = Transaction<Database>;
 
 export type CreateOrderInput = {
   partner: string;
@@ -27,22 +24,6 @@ export type CreateOrderInput = {
 export const ORDER_SOURCES = ["counter", "kiosk", "qr", "delivery", "api"] as const;
 const ANONYMOUS_SOURCES = new Set(["kiosk", "qr"]);
 
-/**
- * Runs `work` in a transaction, then announces the events it appended once they are committed.
- * Every state change goes through here: the change and its events commit together or not at all.
- */
-async function mutate<T>(db: Db, work: (trx: Trx, emit: Emit) => Promise<T>): Promise<T> {
-  const events: LoggedEvent[] = [];
-  const result = await db.transaction().execute((trx) =>
-    work(trx, async (e) => {
-      events.push(await appendEvent({ trx, ...e }));
-    }),
-  );
-  announceCommitted(events);
-  return result;
-}
-type Emit = (e: { partnerId: string; type: EventType; orderId: number | null; payload: unknown }) => Promise<void>;
-
 // --- reading --------------------------------------------------------------------------------
 
 export async function loadOrder(db: Db, id: number): Promise<OrderRecord | undefined> {
@@ -53,7 +34,7 @@ export async function loadOrder(db: Db, id: number): Promise<OrderRecord | undef
   return toRecord(row, items);
 }
 
-function toRecord(row: Record<string, any>, items: Record<string, any>[]): OrderRecord {
+function toRecord(row: Selectable<OrdersTable>, items: Selectable<OrderItemsTable>[]): OrderRecord {
   return {
     id: Number(row.id),
     partnerId: row.partnerId,
@@ -63,8 +44,8 @@ function toRecord(row: Record<string, any>, items: Record<string, any>[]): Order
     table: row.table,
     customer: row.customer,
     source: row.source,
-    priority: row.priority,
-    status: row.status,
+    priority: row.priority as OrderRecord["priority"],
+    status: row.status as OrderStatus,
     paymentMethod: row.paymentMethod,
     subTotal: Number(row.subTotal),
     discount: Number(row.discount),
@@ -109,9 +90,7 @@ export async function getOrder({ db, principal, id }: { db: Db; principal: Princ
 /** One order for the customer holding its tracking token (from order creation). */
 export async function getOrderByTrackingToken({ db, id, trackingToken }: { db: Db; id: number; trackingToken: string }) {
   const order = await loadOrder(db, id);
-  const row = order
-    ? await db.selectFrom("orders").select("trackingTokenHash").where("id", "=", id).executeTakeFirst()
-    : undefined;
+  const row = order ? await db.selectFrom("orders").select("trackingTokenHash").where("id", "=", id).executeTakeFirst() : undefined;
   if (!order || !row?.trackingTokenHash || row.trackingTokenHash !== hashSecret(trackingToken)) {
     throw new NotFoundError("order");
   }
@@ -138,8 +117,7 @@ export async function listOrders({
 }): Promise<{ orders: OrderRecord[]; lastEventId: number; epoch: string }> {
   assertCan(principal, "orders:read");
   const scope = partnerScope(principal) ?? partnerId ?? null;
-  const tx = db.getExecutor().adapter instanceof PostgresAdapter ? db.transaction().setIsolationLevel("repeatable read") : db.transaction();
-  return tx.execute(async (trx) => {
+  return snapshotTransaction(db, async (trx) => {
     let q = trx.selectFrom("orders").selectAll();
     if (scope) q = q.where("partnerId", "=", scope);
     if (statuses && statuses.length > 0) q = q.where("status", "in", statuses);
@@ -255,9 +233,7 @@ async function nextDayCounter(trx: Trx, key: { partnerId: string; businessDay: s
   const row = await trx
     .insertInto("dayCounters")
     .values({ ...key, value: 1 })
-    .onConflict((oc) =>
-      oc.columns(["partnerId", "businessDay", "kind"]).doUpdateSet((eb) => ({ value: eb("dayCounters.value", "+", 1) })),
-    )
+    .onConflict((oc) => oc.columns(["partnerId", "businessDay", "kind"]).doUpdateSet((eb) => ({ value: eb("dayCounters.value", "+", 1) })))
     .returning("value")
     .executeTakeFirstOrThrow();
   return Number(row.value);
@@ -396,14 +372,26 @@ export async function reprintOrder({
 }
 
 /** Delivery orders: hand the order to a courier (shown on the dashboard, the WS shipment topic and the customer's stream). */
-export async function assignCourier({ db, principal, id, courierName }: { db: Db; principal: Principal; id: number; courierName: string }): Promise<OrderRecord> {
+export async function assignCourier({
+  db,
+  principal,
+  id,
+  courierName,
+}: {
+  db: Db;
+  principal: Principal;
+  id: number;
+  courierName: string;
+}): Promise<OrderRecord> {
   assertCan(principal, "orders:confirm");
   const name = courierName.trim();
   if (!name) throw new ValidationError("courierName", "must not be empty");
   return mutate(db, async (trx, emit) => {
     const order = await visibleOrder(trx, principal, id);
-    if (order.source !== "delivery") throw new ConflictError("only delivery orders have a courier", { status: order.status, source: order.source });
-    if (order.status === "CANCELLED" || order.status === "DELIVERED") throw new ConflictError(`a ${order.status} order cannot get a courier`, { status: order.status });
+    if (order.source !== "delivery")
+      throw new ConflictError("only delivery orders have a courier", { status: order.status, source: order.source });
+    if (order.status === "CANCELLED" || order.status === "DELIVERED")
+      throw new ConflictError(`a ${order.status} order cannot get a courier`, { status: order.status });
     await trx.updateTable("orders").set({ courierName: name }).where("id", "=", id).execute();
     const updated = (await loadOrder(trx, id))!;
     await emit({ partnerId: order.partnerId, type: "order.courier", orderId: id, payload: { order: updated } });
@@ -434,10 +422,16 @@ export async function recordCourierLocation({
   if (!Number.isFinite(lng) || lng < -180 || lng > 180) throw new ValidationError("lng", "must be a longitude, -180 to 180");
   return mutate(db, async (trx, emit) => {
     const order = await visibleOrder(trx, principal, id);
-    if (order.source !== "delivery" || !order.courierName) throw new ConflictError("only a delivery with a courier has a location", { status: order.status });
-    if (order.status === "DELIVERED" || order.status === "CANCELLED") throw new ConflictError(`a ${order.status} order is no longer on its way`, { status: order.status });
+    if (order.source !== "delivery" || !order.courierName)
+      throw new ConflictError("only a delivery with a courier has a location", { status: order.status });
+    if (order.status === "DELIVERED" || order.status === "CANCELLED")
+      throw new ConflictError(`a ${order.status} order is no longer on its way`, { status: order.status });
     const location = { lat, lng, at: now.toISOString() };
-    await trx.updateTable("orders").set({ courierLocation: JSON.stringify(location) }).where("id", "=", id).execute();
+    await trx
+      .updateTable("orders")
+      .set({ courierLocation: JSON.stringify(location) })
+      .where("id", "=", id)
+      .execute();
     const updated = (await loadOrder(trx, id))!;
     await emit({ partnerId: order.partnerId, type: "order.location", orderId: id, payload: { order: updated } });
     return updated;
@@ -456,5 +450,3 @@ function illegal(order: OrderRecord, to: string): ConflictError {
 }
 
 // --- helpers shared with other lib modules ---------------------------------------------------
-
-export { mutate as runMutation };

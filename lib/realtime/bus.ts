@@ -1,6 +1,6 @@
 import "server-only";
 import { Redis } from "ioredis";
-import type { LoggedEvent } from "./log";
+import type { LoggedEvent } from "../events/log";
 
 /**
  * How committed events travel between nodes. The log stays the truth: a bus only has to be

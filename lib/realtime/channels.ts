@@ -9,7 +9,7 @@ import {
   type OrderRecord,
   type PartnerInfo,
 } from "../orders/dto";
-import type { EventType, LoggedEvent } from "./log";
+import type { EventType, LoggedEvent } from "../events/log";
 import { formatMoney } from "../orders/money";
 import { statusFor } from "../orders/status";
 
@@ -75,7 +75,6 @@ export function projectEvent({
       return customerEvent(event, order);
     case "ws":
       return null; // rendered by ws-messages (several topics per event), see Hub
-
   }
 }
 
@@ -94,7 +93,12 @@ function customerEvent(event: LoggedEvent, o: OrderRecord): Projection {
         customerId: o.customer,
         status,
         displayCode: o.displayCode,
-        items: o.orderItems.map((i) => ({ itemId: i.id, name: i.name, quantity: i.quantity, price: Number(formatMoney(i.unitPrice + i.unitSurcharge)) })),
+        items: o.orderItems.map((i) => ({
+          itemId: i.id,
+          name: i.name,
+          quantity: i.quantity,
+          price: Number(formatMoney(i.unitPrice + i.unitSurcharge)),
+        })),
         total: Number(formatMoney(o.total)),
       },
     };

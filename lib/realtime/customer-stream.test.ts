@@ -37,7 +37,11 @@ describe.each(testTargets())("/v1/orders/live on $label", ({ dialect, skipReason
   });
 
   const place = (customer = "cust-123") =>
-    createOrder({ db: t.db, principal: null, input: { partner: "demo", customer, items: [{ foodId: demo.food("Margherita").id, quantity: 2 }] } });
+    createOrder({
+      db: t.db,
+      principal: null,
+      input: { partner: "demo", customer, items: [{ foodId: demo.food("Margherita").id, quantity: 2 }] },
+    });
   const live = (query: string, headers: Record<string, string> = {}) => openSse(`${node.url}/v1/orders/live${query}`, { headers });
 
   it.skipIf(!!skipReason)("a customer follows their own order through every status, and nothing else", async () => {
@@ -90,11 +94,18 @@ describe.each(testTargets())("/v1/orders/live on $label", ({ dialect, skipReason
     const before = new Date(Date.now() - 1).toISOString();
     const a = await place("cust-777");
     await place("cust-888");
-    const conn = await live(`?customerId=cust-777&eventTypes=order-created,order-updated&since=${encodeURIComponent(before)}`, { authorization: `Bearer ${staffToken}` });
+    const conn = await live(`?customerId=cust-777&eventTypes=order-created,order-updated&since=${encodeURIComponent(before)}`, {
+      authorization: `Bearer ${staffToken}`,
+    });
     await conn.waitFor((e) => e.some((x) => x.event === "replay-complete"));
     const replayed = logEvents(conn.events);
     expect(replayed.map((e) => [e.event, e.json.orderId])).toEqual([["order-created", String(a.order.id)]]);
-    expect(replayed[0]!.json).toMatchObject({ customerId: "cust-777", status: "PENDING", total: 26, items: [{ name: "Margherita", quantity: 2, price: 13 }] });
+    expect(replayed[0]!.json).toMatchObject({
+      customerId: "cust-777",
+      status: "PENDING",
+      total: 26,
+      items: [{ name: "Margherita", quantity: 2, price: 13 }],
+    });
     const b = await place("cust-777");
     await changeStatus({ db: t.db, principal: operator, id: b.order.id, status: "CANCELLED", reason: "dup" }); // order-cancelled: filtered out
     await confirmOrder({ db: t.db, principal: operator, id: a.order.id, input: { paymentMethod: "CASH" } });
@@ -121,11 +132,19 @@ describe.each(testTargets())("/v1/orders/live on $label", ({ dialect, skipReason
     await conn.waitFor((e) => e.some((x) => x.event === "connected"));
     await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CARD" } });
     await assignCourier({ db: t.db, principal: operator, id: order.id, courierName: "Sam" });
-    for (const status of ["PREPARING", "READY", "PICKED_UP"] as const) await changeStatus({ db: t.db, principal: operator, id: order.id, status });
+    for (const status of ["PREPARING", "READY", "PICKED_UP"] as const)
+      await changeStatus({ db: t.db, principal: operator, id: order.id, status });
     await recordCourierLocation({ db: t.db, principal: operator, id: order.id, lat: 48.8566, lng: 2.3522 });
     await conn.waitFor((e) => logEvents(e).length >= 6);
     const events = logEvents(conn.events);
-    expect(events.map((e) => e.event)).toEqual(["order-updated", "order-updated", "order-updated", "order-updated", "order-shipped", "order-updated"]);
+    expect(events.map((e) => e.event)).toEqual([
+      "order-updated",
+      "order-updated",
+      "order-updated",
+      "order-updated",
+      "order-shipped",
+      "order-updated",
+    ]);
     expect(events[1]!.json).toMatchObject({ courierName: "Sam" });
     expect(events[4]!.json).toEqual({ orderId: String(order.id), status: "PICKED_UP", carrier: "Sam" });
     expect(events[5]!.json).toMatchObject({ courierName: "Sam", courierLocation: { lat: 48.8566, lng: 2.3522, at: expect.any(String) } });

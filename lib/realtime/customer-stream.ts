@@ -6,7 +6,7 @@ import { hashSecret } from "../auth/secrets";
 import { AppError, NotFoundError, UnauthorizedError, ValidationError } from "../errors";
 import { SseStream, joinLive } from "./handler";
 import type { Hub } from "./hub";
-import type { LoggedEvent } from "./log";
+import type { LoggedEvent } from "../events/log";
 import { OPENING, SSE_HEADERS, formatFrame, parseLastEventId } from "./sse";
 
 /**
@@ -61,9 +61,15 @@ export async function handleCustomerSse(
   const stream = new (class extends SseStream {
     // seeds/002 keeps the connection alive with `heartbeat` events, not comments.
     override keepalive(): void {
-      if (filters.eventTypes && !filters.eventTypes.includes("heartbeat")) return super.keepalive(Buffer.from(": keep-alive\n\n"));
+      if (filters.eventTypes && !filters.eventTypes.includes("heartbeat")) {
+        super.keepalive(Buffer.from(": keep-alive\n\n"));
+        return;
+      }
       this.write(
-        formatFrame({ event: "heartbeat", data: JSON.stringify({ timestamp: new Date().toISOString(), connectionAge: isoDuration(Date.now() - openedAt) }) }),
+        formatFrame({
+          event: "heartbeat",
+          data: JSON.stringify({ timestamp: new Date().toISOString(), connectionAge: isoDuration(Date.now() - openedAt) }),
+        }),
       );
     }
   })(res, hub, { channel: "customer", partnerId, maxQueueBytes: 256 * 1024, accepts });
@@ -83,7 +89,10 @@ export async function handleCustomerSse(
     // A time-based replay (`since`) starts at the oldest event still in the log.
     from: lastEventId ?? (since !== null ? await hub.prunedThrough(partnerId) : null),
     connected: (_top, extra = {}) =>
-      formatFrame({ event: "connected", data: JSON.stringify({ streamId, timestamp: new Date().toISOString(), filters: publicFilters(filters), ...extra }) }),
+      formatFrame({
+        event: "connected",
+        data: JSON.stringify({ streamId, timestamp: new Date().toISOString(), filters: publicFilters(filters), ...extra }),
+      }),
     replay: (afterId, uptoId) =>
       hub.replay({
         channel: "customer",
@@ -112,14 +121,19 @@ function parseFilters(params: URLSearchParams): Filters {
   }
   const types = params.get("eventTypes");
   if (types !== null) {
-    const list = types.split(",").map((t) => t.trim()).filter(Boolean);
+    const list = types
+      .split(",")
+      .map((t) => t.trim())
+      .filter(Boolean);
     const unknown = list.find((t) => !(CUSTOMER_EVENT_TYPES as readonly string[]).includes(t));
-    if (list.length === 0 || unknown) throw subscriptionError("eventTypes", `unknown event type '${unknown ?? ""}' (one of ${CUSTOMER_EVENT_TYPES.join(", ")})`);
+    if (list.length === 0 || unknown)
+      throw subscriptionError("eventTypes", `unknown event type '${unknown ?? ""}' (one of ${CUSTOMER_EVENT_TYPES.join(", ")})`);
     filters.eventTypes = list;
   }
   const since = params.get("since");
   if (since !== null) {
-    if (Number.isNaN(Date.parse(since)) || !/^\d{4}-\d\d-\d\dT/.test(since)) throw subscriptionError("since", "must be an ISO-8601 date-time");
+    if (Number.isNaN(Date.parse(since)) || !/^\d{4}-\d\d-\d\dT/.test(since))
+      throw subscriptionError("since", "must be an ISO-8601 date-time");
     filters.since = new Date(since).toISOString();
   }
   return filters;
@@ -131,7 +145,17 @@ function subscriptionError(field: string, message: string): AppError {
 }
 
 /** Returns the partner scope; a customer is pinned to the one order their token belongs to. */
-async function authorize({ req, url, hub, filters }: { req: IncomingMessage; url: URL; hub: Hub; filters: Filters }): Promise<string | null> {
+async function authorize({
+  req,
+  url,
+  hub,
+  filters,
+}: {
+  req: IncomingMessage;
+  url: URL;
+  hub: Hub;
+  filters: Filters;
+}): Promise<string | null> {
   const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
   const trackingToken = bearer?.startsWith("trk_") ? bearer : url.searchParams.get("token");
   if (trackingToken) {
@@ -169,7 +193,11 @@ function matches(event: LoggedEvent, filters: Filters): boolean {
   if (filters.eventTypes) {
     const name =
       EVENT_NAME[event.type]?.(event) ??
-      (order?.status === "CANCELLED" ? "order-cancelled" : order?.status === "PICKED_UP" && order.source === "delivery" ? "order-shipped" : "order-updated");
+      (order?.status === "CANCELLED"
+        ? "order-cancelled"
+        : order?.status === "PICKED_UP" && order.source === "delivery"
+          ? "order-shipped"
+          : "order-updated");
     if (!filters.eventTypes.includes(name)) return false;
   }
   return true;

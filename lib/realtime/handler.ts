@@ -5,7 +5,7 @@ import { CHANNELS, canReadChannel, partnerScope, resolvePrincipal, type Channel,
 import { AppError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from "../errors";
 import type { Hub, Subscriber } from "./hub";
 import type { StreamChannel } from "./channels";
-import type { LoggedEvent } from "./log";
+import type { LoggedEvent } from "../events/log";
 import { OPENING, SSE_HEADERS, formatFrame, parseLastEventId } from "./sse";
 import { proxyUpstream } from "./upstream";
 
@@ -37,7 +37,14 @@ export async function handleSse(req: IncomingMessage, res: ServerResponse, optio
   try {
     const request = await admit(req, options.hub);
     if (options.upstream) {
-      await proxyUpstream({ req, res, channel: request.channel, lastEventId: request.lastEventId, upstream: options.upstream, keepaliveMs: options.keepaliveMs });
+      await proxyUpstream({
+        req,
+        res,
+        channel: request.channel,
+        lastEventId: request.lastEventId,
+        upstream: options.upstream,
+        keepaliveMs: options.keepaliveMs,
+      });
       return;
     }
     await serveStream({ req, res, options, ...request });
@@ -272,7 +279,9 @@ export async function joinLive({
   } else {
     stream.write(connected(top));
     const { count, frames } = await replay(from, top);
-    stream.write(formatFrame({ id: from, event: "replay-start", data: JSON.stringify({ missedEvents: count, replayingFrom: String(from) }) }));
+    stream.write(
+      formatFrame({ id: from, event: "replay-start", data: JSON.stringify({ missedEvents: count, replayingFrom: String(from) }) }),
+    );
     stream.lastSentId = from;
     let replayed = 0;
     for await (const { id, frame } of frames) {
@@ -281,7 +290,9 @@ export async function joinLive({
       replayed++;
     }
     stream.lastSentId = Math.max(stream.lastSentId, top);
-    stream.write(formatFrame({ id: top, event: "replay-complete", data: JSON.stringify({ replayedEvents: replayed, resumingLiveStream: true }) }));
+    stream.write(
+      formatFrame({ id: top, event: "replay-complete", data: JSON.stringify({ replayedEvents: replayed, resumingLiveStream: true }) }),
+    );
   }
   if (stream.closed) return;
   stream.goLive();

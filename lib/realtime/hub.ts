@@ -3,7 +3,7 @@ import type { Db } from "../db";
 import type { PartnerInfo } from "../orders/dto";
 import type { EventBus } from "./bus";
 import { CHANNEL_EVENT_TYPES, projectEvent, type StreamChannel } from "./channels";
-import { countEvents, logPosition, prunedThrough, pruneEvents, readEvents, type LoggedEvent } from "./log";
+import { countEvents, logPosition, prunedThrough, pruneEvents, readEvents, type LoggedEvent } from "../events/log";
 import { KEEPALIVE, formatFrame } from "./sse";
 import { renderWsLines } from "./ws-messages";
 
@@ -178,7 +178,12 @@ export class Hub {
     const oldestRecent = this.#recent[0]?.event.id;
     const types = CHANNEL_EVENT_TYPES[channel];
     const wanted = (e: LoggedEvent) =>
-      e.id > afterId && e.id <= uptoId && inScope(e, partnerId) && types.includes(e.type) && (orderId === undefined || e.orderId === orderId) && (!accepts || accepts(e));
+      e.id > afterId &&
+      e.id <= uptoId &&
+      inScope(e, partnerId) &&
+      types.includes(e.type) &&
+      (orderId === undefined || e.orderId === orderId) &&
+      (!accepts || accepts(e));
     if (accepts) {
       // Filters the log cannot apply: read the range (one order's, or the partner's) and filter here.
       const frames: { id: number; frame: Buffer }[] = [];

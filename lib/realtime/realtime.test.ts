@@ -11,7 +11,6 @@ import { makePartner, makeToken, makeUser } from "../testing/fixtures";
 import { logEvents, openSse, type ReceivedEvent } from "../testing/sse-client";
 import { startTestNode, type TestNode } from "../testing/node";
 import {
-  changeStatus,
   confirmOrder,
   createOrder,
   listOrders,
@@ -24,7 +23,7 @@ import {
 } from "../orders";
 import { RedisBus } from "./bus";
 import { CHANNEL_EVENT_TYPES } from "./channels";
-import { logPosition, pruneEvents, readEvents } from "./log";
+import { logPosition, pruneEvents, readEvents } from "../events/log";
 
 type Adapter = { label: string; dialect: "sqlite" | "postgres"; bus: "memory" | "redis"; skip: string | null };
 
@@ -46,7 +45,23 @@ function adapters(): Adapter[] {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // seeds/003 field lists, in the seed's order.
-const HEAD = ["id", "displayCode", "table", "customer", "createdAt", "confirmedAt", "ticketNumber", "status", "paymentMethod", "subTotal", "discount", "surcharge", "total", "userId", "cashRegisterId"];
+const HEAD = [
+  "id",
+  "displayCode",
+  "table",
+  "customer",
+  "createdAt",
+  "confirmedAt",
+  "ticketNumber",
+  "status",
+  "paymentMethod",
+  "subTotal",
+  "discount",
+  "surcharge",
+  "total",
+  "userId",
+  "cashRegisterId",
+];
 const NEW_ORDER_ITEM = ["id", "quantity", "orderId", "foodId", "unitPrice", "unitSurcharge", "total", "notes"];
 const PRINTER_ITEM = ["id", "quantity", "orderId", "notes", "unitPrice", "unitSurcharge", "total", "food"];
 const REPRINT_ITEM = ["id", "orderId", "foodId", "quantity", "notes", "unitPrice", "unitSurcharge", "total", "food"];
@@ -87,12 +102,25 @@ describe.each(adapters())("realtime, $label", ({ dialect, bus: busKind, skip }) 
     createOrder({
       db,
       principal: null,
-      input: { partner, table: "7", customer: "Ada", items: [{ foodId: (partner === "demo" ? demo : other).food("Margherita").id, quantity: 2, notes }] },
+      input: {
+        partner,
+        table: "7",
+        customer: "Ada",
+        items: [{ foodId: (partner === "demo" ? demo : other).food("Margherita").id, quantity: 2, notes }],
+      },
     }).then((r) => r.order);
   const top = async () => (await logPosition({ db: t.db })).lastEventId;
   /** Ids of log events a channel of the demo partner shows in (after, upto]. */
-  const expectedIds = async (channel: keyof typeof CHANNEL_EVENT_TYPES, after: number, upto: number, db = t.db, partnerId = demo.partner.id) =>
-    (await readEvents({ db, partnerId, afterId: after, uptoId: upto, types: CHANNEL_EVENT_TYPES[channel], limit: 100_000 })).map((e) => String(e.id));
+  const expectedIds = async (
+    channel: keyof typeof CHANNEL_EVENT_TYPES,
+    after: number,
+    upto: number,
+    db = t.db,
+    partnerId = demo.partner.id,
+  ) =>
+    (await readEvents({ db, partnerId, afterId: after, uptoId: upto, types: CHANNEL_EVENT_TYPES[channel], limit: 100_000 })).map((e) =>
+      String(e.id),
+    );
 
   it.skipIf(!!skip)("headers, an opening comment, connected with the epoch, and keep-alives", async () => {
     const fast = await startNode(t.db, { keepaliveMs: 100, publishLocalCommits: false });
@@ -107,7 +135,12 @@ describe.each(adapters())("realtime, $label", ({ dialect, bus: busKind, skip }) 
       expect(conn.body.startsWith(":\n\n")).toBe(true);
       const connected = conn.events[0]!;
       expect(connected.id).toBeUndefined();
-      expect(connected.json).toMatchObject({ channel: "cashier", epoch: (await logPosition({ db: t.db })).epoch, lastEventId: expect.any(Number), streamId: expect.stringMatching(/^live-/) });
+      expect(connected.json).toMatchObject({
+        channel: "cashier",
+        epoch: (await logPosition({ db: t.db })).epoch,
+        lastEventId: expect.any(Number),
+        streamId: expect.stringMatching(/^live-/),
+      });
       await sleep(350);
       expect(conn.comments.filter((c) => c === "keep-alive").length).toBeGreaterThanOrEqual(2);
       conn.cut();
@@ -143,13 +176,20 @@ describe.each(adapters())("realtime, $label", ({ dialect, bus: busKind, skip }) 
   it.skipIf(!!skip)("every channel's payloads, field for field, after create, confirm and reprint", async () => {
     const channels = ["cashier", "display", "printer", "kitchen", "partner"] as const;
     const conns = Object.fromEntries(
-      await Promise.all(channels.map(async (c) => [c, await openSse(`${node.url}/api/events/${c}`, { headers: bearer(operatorToken) })] as const)),
+      await Promise.all(
+        channels.map(async (c) => [c, await openSse(`${node.url}/api/events/${c}`, { headers: bearer(operatorToken) })] as const),
+      ),
     );
     const elsewhere = await openSse(`${node.url}/api/events/cashier`, { headers: bearer(otherToken) });
     await Promise.all(channels.map((c) => conns[c]!.waitFor((e) => e.some((x) => x.event === "connected"))));
 
     const created = await place(t.db, "Extra spicy");
-    const confirmed = await confirmOrder({ db: t.db, principal: operator, id: created.id, input: { paymentMethod: "CASH", discount: "2", cashRegisterId: "till-1" } });
+    const confirmed = await confirmOrder({
+      db: t.db,
+      principal: operator,
+      id: created.id,
+      input: { paymentMethod: "CASH", discount: "2", cashRegisterId: "till-1" },
+    });
     await reprintOrder({ db: t.db, principal: operator, id: created.id, orderItemIds: [created.orderItems[0]!.id], receipt: true });
 
     const got = async (c: (typeof channels)[number], n: number) => logEvents(await conns[c]!.waitFor((e) => logEvents(e).length >= n));
@@ -172,7 +212,15 @@ describe.each(adapters())("realtime, $label", ({ dialect, bus: busKind, skip }) 
     expect(Object.keys(printer[0]!.json.orderItems[0])).toEqual(PRINTER_ITEM);
     expect(Object.keys(printer[0]!.json.orderItems[0].food)).toEqual(["id", "name", "printerId"]);
     expect(printer[0]!.json).toEqual(toPrinterConfirmedOrder(confirmed));
-    expect(printer[0]!.json).toMatchObject({ status: "CONFIRMED", paymentMethod: "CASH", subTotal: "25", discount: "2", surcharge: "1", total: "24", cashRegisterId: "till-1" });
+    expect(printer[0]!.json).toMatchObject({
+      status: "CONFIRMED",
+      paymentMethod: "CASH",
+      subTotal: "25",
+      discount: "2",
+      surcharge: "1",
+      total: "24",
+      cashRegisterId: "till-1",
+    });
     expect(Object.keys(printer[1]!.json)).toEqual([...HEAD, "reprintReceipt", "reprintOrderItems", "orderItems"]);
     expect(Object.keys(printer[1]!.json.reprintOrderItems[0])).toEqual(REPRINT_ITEM);
     expect(printer[1]!.json).toEqual(toPrinterReprintOrder(confirmed, { orderItemIds: [created.orderItems[0]!.id], receipt: true }));
@@ -184,7 +232,15 @@ describe.each(adapters())("realtime, $label", ({ dialect, bus: busKind, skip }) 
     const partner = await got("partner", 2);
     expect(partner.map((e) => e.event)).toEqual(["order-created", "order-updated"]);
     for (const e of partner) expect(Object.keys(e.json)).toEqual(ORDER_LIST_DTO);
-    expect(partner[0]!.json).toMatchObject({ id: created.id, partnerName: "Partner demo", partnerImage: null, displayNumber: created.displayCode, status: "RECEIVED", priority: "NORMAL", courierName: null });
+    expect(partner[0]!.json).toMatchObject({
+      id: created.id,
+      partnerName: "Partner demo",
+      partnerImage: null,
+      displayNumber: created.displayCode,
+      status: "RECEIVED",
+      priority: "NORMAL",
+      courierName: null,
+    });
     expect(partner[1]!.json.status).toBe("CONFIRMED");
 
     // Ids are the log's, in order; the other partner saw none of it.
@@ -227,7 +283,12 @@ describe.each(adapters())("realtime, $label", ({ dialect, bus: busKind, skip }) 
         expect: async (events, topId) => {
           const missed = await expectedIds("cashier", ids[2]!, topId);
           expect(missed.slice(0, 3)).toEqual(ids.slice(3).map(String));
-          expect(events.map((e) => e.event)).toEqual(["connected", "replay-start", ...missed.map(() => expect.any(String)), "replay-complete"]);
+          expect(events.map((e) => e.event)).toEqual([
+            "connected",
+            "replay-start",
+            ...missed.map(() => expect.any(String)),
+            "replay-complete",
+          ]);
           expect(events.slice(2, 5).map((e) => e.event)).toEqual(["confirmed-order", "new-order", "confirmed-order"]);
           expect(events[1]!.json).toEqual({ missedEvents: missed.length, replayingFrom: String(ids[2]) });
           expect(events[1]!.id).toBe(String(ids[2]));
@@ -319,8 +380,12 @@ describe.each(adapters())("realtime, $label", ({ dialect, bus: busKind, skip }) 
     await writer;
     const snapshotIds = new Set(snapshot.orders.map((o) => o.id));
     const pendingCreated = created.filter((id) => id > Math.min(...created));
-    await conn.waitFor((e) => pendingCreated.every((id) => snapshotIds.has(id) || e.some((x) => x.event === "new-order" && x.json.id === id)));
-    const streamed = logEvents(conn.events).filter((e) => e.event === "new-order").map((e) => e.json.id as number);
+    await conn.waitFor((e) =>
+      pendingCreated.every((id) => snapshotIds.has(id) || e.some((x) => x.event === "new-order" && x.json.id === id)),
+    );
+    const streamed = logEvents(conn.events)
+      .filter((e) => e.event === "new-order")
+      .map((e) => e.json.id as number);
     expect(streamed.filter((id) => snapshotIds.has(id))).toEqual([]); // no duplicate
     for (const id of created) expect(snapshotIds.has(id) || streamed.includes(id)).toBe(true); // no gap
     const streamIds = logEvents(conn.events).map((e) => Number(e.id));
@@ -438,9 +503,13 @@ describe.each(adapters())("realtime, $label", ({ dialect, bus: busKind, skip }) 
         // Orders arrive over time; this also lets the in-process fast client read (SQLite calls never yield).
         await new Promise((r) => setImmediate(r));
       }
-      await fast.waitFor((e) => logEvents(e).length >= N, 20_000).catch((err) => {
-        throw new Error(`${err.message} stats=${JSON.stringify(bounded.realtime.hub.stats)} last=${bounded.realtime.hub.lastId} ended=${fast.isEnded()} conns=${bounded.realtime.hub.connectionCount}`);
-      });
+      await fast
+        .waitFor((e) => logEvents(e).length >= N, 20_000)
+        .catch((err) => {
+          throw new Error(
+            `${err.message} stats=${JSON.stringify(bounded.realtime.hub.stats)} last=${bounded.realtime.hub.lastId} ended=${fast.isEnded()} conns=${bounded.realtime.hub.connectionCount}`,
+          );
+        });
       expect(logEvents(fast.events).map((e) => e.id)).toEqual(await expectedIds("cashier", from, await top()));
       // Not delayed by its stuck neighbour: each event reached the fast client promptly.
       const worst = Math.max(...logEvents(fast.events).map((e) => e.receivedAt - Date.parse(e.json.createdAt)));
@@ -460,7 +529,9 @@ describe.each(adapters())("realtime, $label", ({ dialect, bus: busKind, skip }) 
     const solo = await startNode(t.db, { publishLocalCommits: true });
     try {
       const conns = await Promise.all(
-        Array.from({ length: 25 }, (_, i) => openSse(`${solo.url}/api/events/${i % 5 === 0 ? "printer" : "cashier"}`, { headers: bearer(operatorToken) })),
+        Array.from({ length: 25 }, (_, i) =>
+          openSse(`${solo.url}/api/events/${i % 5 === 0 ? "printer" : "cashier"}`, { headers: bearer(operatorToken) }),
+        ),
       );
       await Promise.all(conns.map((c) => c.waitFor((e) => e.some((x) => x.event === "connected"))));
       const before = solo.realtime.hub.stats.framesRendered;
@@ -526,43 +597,44 @@ describe.each(adapters())("realtime, $label", ({ dialect, bus: busKind, skip }) 
     });
 
   // Two nodes only make sense with a shared bus: defined for the Redis adapter alone.
-  if (busKind === "redis") it.skipIf(!!skip)("two nodes over Redis: B sees A's writes, a client moves from A to B, dropped messages are repaired", async () => {
-    // Node A publishes this process's commits; node B only hears Redis, and loses every third message.
-    let dropped = 0;
-    const lossyBus = new RedisBus({ url: redisUrl!, dropIncoming: (e) => e.id % 3 === 0 && ++dropped > 0 });
-    const a = await startNode(t.db, { publishLocalCommits: true });
-    const b = await startNode(t.db, { publishLocalCommits: false, bus: lossyBus, gapCheckMs: 300 });
-    await node.close(); // the suite's own node would also publish; keep exactly one publisher
-    try {
-      const onB = await openSse(`${b.url}/api/events/cashier`, { headers: bearer(operatorToken) });
-      await onB.waitFor((e) => e.some((x) => x.event === "connected"));
-      const from = await top();
-      for (let i = 0; i < 30; i++) await place();
-      const expected = await expectedIds("cashier", from, await top());
-      await onB.waitFor((e) => logEvents(e).length >= expected.length, 10_000);
-      expect(logEvents(onB.events).map((e) => e.id)).toEqual(expected);
-      expect(dropped).toBeGreaterThan(0);
-      expect(b.realtime.hub.stats.repaired).toBeGreaterThan(0);
-      onB.cut();
+  if (busKind === "redis")
+    it.skipIf(!!skip)("two nodes over Redis: B sees A's writes, a client moves from A to B, dropped messages are repaired", async () => {
+      // Node A publishes this process's commits; node B only hears Redis, and loses every third message.
+      let dropped = 0;
+      const lossyBus = new RedisBus({ url: redisUrl!, dropIncoming: (e) => e.id % 3 === 0 && ++dropped > 0 });
+      const a = await startNode(t.db, { publishLocalCommits: true });
+      const b = await startNode(t.db, { publishLocalCommits: false, bus: lossyBus, gapCheckMs: 300 });
+      await node.close(); // the suite's own node would also publish; keep exactly one publisher
+      try {
+        const onB = await openSse(`${b.url}/api/events/cashier`, { headers: bearer(operatorToken) });
+        await onB.waitFor((e) => e.some((x) => x.event === "connected"));
+        const from = await top();
+        for (let i = 0; i < 30; i++) await place();
+        const expected = await expectedIds("cashier", from, await top());
+        await onB.waitFor((e) => logEvents(e).length >= expected.length, 10_000);
+        expect(logEvents(onB.events).map((e) => e.id)).toEqual(expected);
+        expect(dropped).toBeGreaterThan(0);
+        expect(b.realtime.hub.stats.repaired).toBeGreaterThan(0);
+        onB.cut();
 
-      // A client follows on A, is cut, and resumes on B from its last id.
-      const from2 = await top();
-      const onA = await openSse(`${a.url}/api/events/cashier`, { headers: bearer(operatorToken) });
-      for (let i = 0; i < 10; i++) await place();
-      await onA.waitFor((e) => logEvents(e).length >= 10);
-      onA.cut();
-      const lastOnA = logEvents(onA.events).at(-1)!.id!;
-      for (let i = 0; i < 10; i++) await place();
-      const resumed = await openSse(`${b.url}/api/events/cashier`, { headers: { ...bearer(operatorToken), "last-event-id": lastOnA } });
-      const expected2 = await expectedIds("cashier", from2, await top());
-      await resumed.waitFor((e) => logEvents(e).length >= 10, 10_000);
-      const all = [...logEvents(onA.events), ...logEvents(resumed.events)].map((e) => e.id);
-      expect(all).toEqual(expected2);
-      resumed.cut();
-    } finally {
-      await a.close();
-      await b.close();
-      node = await startNode();
-    }
-  });
+        // A client follows on A, is cut, and resumes on B from its last id.
+        const from2 = await top();
+        const onA = await openSse(`${a.url}/api/events/cashier`, { headers: bearer(operatorToken) });
+        for (let i = 0; i < 10; i++) await place();
+        await onA.waitFor((e) => logEvents(e).length >= 10);
+        onA.cut();
+        const lastOnA = logEvents(onA.events).at(-1)!.id!;
+        for (let i = 0; i < 10; i++) await place();
+        const resumed = await openSse(`${b.url}/api/events/cashier`, { headers: { ...bearer(operatorToken), "last-event-id": lastOnA } });
+        const expected2 = await expectedIds("cashier", from2, await top());
+        await resumed.waitFor((e) => logEvents(e).length >= 10, 10_000);
+        const all = [...logEvents(onA.events), ...logEvents(resumed.events)].map((e) => e.id);
+        expect(all).toEqual(expected2);
+        resumed.cut();
+      } finally {
+        await a.close();
+        await b.close();
+        node = await startNode();
+      }
+    });
 });

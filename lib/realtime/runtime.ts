@@ -6,8 +6,8 @@ import { MemoryBus, RedisBus, type EventBus } from "./bus";
 import { handleSse } from "./handler";
 import { handleCustomerSse } from "./customer-stream";
 import { Hub } from "./hub";
-import type { LoggedEvent } from "./log";
-import { committedEvents } from "./notify";
+import type { LoggedEvent } from "../events/log";
+import { committedEvents } from "../events/notify";
 
 export type Realtime = {
   hub: Hub;

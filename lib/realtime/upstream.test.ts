@@ -112,7 +112,9 @@ describe("upstream mode", () => {
 
   it("passes the client's Last-Event-ID to the upstream on connect", async () => {
     up.requests.length = 0;
-    const conn = await openSse(`${node.url}/events/display`, { headers: { authorization: `Bearer ${operatorToken}`, "last-event-id": "25" } });
+    const conn = await openSse(`${node.url}/events/display`, {
+      headers: { authorization: `Bearer ${operatorToken}`, "last-event-id": "25" },
+    });
     await conn.waitFor((e) => logEvents(e).length >= 5, 10_000);
     expect(logEvents(conn.events).map((e) => e.id)).toEqual(["26", "27", "28", "29", "30"]);
     expect(up.requests[0]!.lastEventId).toBe("25");
@@ -148,7 +150,11 @@ describe("upstream mode", () => {
   });
 
   it("an unreachable upstream is a 502", async () => {
-    const dead = await startTestNode({ db: t.db, upstream: { url: "http://127.0.0.1:9", token: UPSTREAM_TOKEN }, publishLocalCommits: false });
+    const dead = await startTestNode({
+      db: t.db,
+      upstream: { url: "http://127.0.0.1:9", token: UPSTREAM_TOKEN },
+      publishLocalCommits: false,
+    });
     try {
       const conn = await openSse(`${dead.url}/api/events/cashier`, { headers: { authorization: `Bearer ${operatorToken}` } });
       expect(conn.status).toBe(502);

@@ -99,7 +99,12 @@ export async function proxyUpstream({
     try {
       response = await open();
       if (response.status === 401 || response.status === 403) {
-        res.write(formatFrame({ event: "error", data: JSON.stringify({ code: "UPSTREAM_AUTH", message: `the upstream POS answered ${response.status}`, recoverable: false }) }));
+        res.write(
+          formatFrame({
+            event: "error",
+            data: JSON.stringify({ code: "UPSTREAM_AUTH", message: `the upstream POS answered ${response.status}`, recoverable: false }),
+          }),
+        );
         close();
         return;
       }

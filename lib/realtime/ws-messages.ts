@@ -1,7 +1,7 @@
 import type { OrderRecord } from "../orders/dto";
 import { formatMoney } from "../orders/money";
 import { statusFor } from "../orders/status";
-import type { LoggedEvent } from "./log";
+import type { LoggedEvent } from "../events/log";
 
 /**
  * seeds/001 WebSocket messages for a log event, pure. One event may concern several topics (a
@@ -32,7 +32,10 @@ function orderData(o: OrderRecord) {
 
 export function wsMessages(event: LoggedEvent): Message[] {
   if (event.type === "food.updated") {
-    const { food, changed } = event.payload as { food: { id: string; name: string; price: string; available: boolean }; changed: Record<string, unknown> };
+    const { food, changed } = event.payload as {
+      food: { id: string; name: string; price: string; available: boolean };
+      changed: Record<string, unknown>;
+    };
     const changedFields: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(changed)) {
       if (k === "price") changedFields.price = Number(v);
@@ -43,7 +46,15 @@ export function wsMessages(event: LoggedEvent): Message[] {
       {
         topic: "product_changes",
         event: "product:updated",
-        data: { id: food.id, name: food.name, sku: food.id, status: food.available ? "published" : "unavailable", price: Number(food.price), stock: null, changed_fields: changedFields },
+        data: {
+          id: food.id,
+          name: food.name,
+          sku: food.id,
+          status: food.available ? "published" : "unavailable",
+          price: Number(food.price),
+          stock: null,
+          changed_fields: changedFields,
+        },
       },
     ];
   }
@@ -55,11 +66,22 @@ export function wsMessages(event: LoggedEvent): Message[] {
       return [{ topic: "order_changes", event: "order:created", data }];
     case "order.confirmed":
       return [
-        { topic: "order_changes", event: "order:updated", data: { ...data, changed_fields: { status: data.status, payment_status: data.payment_status } } },
+        {
+          topic: "order_changes",
+          event: "order:updated",
+          data: { ...data, changed_fields: { status: data.status, payment_status: data.payment_status } },
+        },
         {
           topic: "transaction_changes",
           event: "transaction:created",
-          data: { id: `pay-${order.id}`, order_id: order.id, type: "payment", status: "completed", amount: amount(order.total), gateway: (order.paymentMethod ?? "other").toLowerCase() },
+          data: {
+            id: `pay-${order.id}`,
+            order_id: order.id,
+            type: "payment",
+            status: "completed",
+            amount: amount(order.total),
+            gateway: (order.paymentMethod ?? "other").toLowerCase(),
+          },
         },
       ];
     case "order.courier":
@@ -89,12 +111,21 @@ export function wsMessages(event: LoggedEvent): Message[] {
       ];
     case "order.status": {
       const { from } = event.payload as { from: string };
-      const messages: Message[] = [{ topic: "order_changes", event: "order:updated", data: { ...data, changed_fields: { status: data.status } } }];
+      const messages: Message[] = [
+        { topic: "order_changes", event: "order:updated", data: { ...data, changed_fields: { status: data.status } } },
+      ];
       if (order.status === "CANCELLED" && from !== "PENDING" && order.paymentMethod) {
         messages.push({
           topic: "transaction_changes",
           event: "transaction:created",
-          data: { id: `refund-${order.id}`, order_id: order.id, type: "refund", status: "completed", amount: amount(order.total), gateway: order.paymentMethod.toLowerCase() },
+          data: {
+            id: `refund-${order.id}`,
+            order_id: order.id,
+            type: "refund",
+            status: "completed",
+            amount: amount(order.total),
+            gateway: order.paymentMethod.toLowerCase(),
+          },
         });
       }
       if (order.source === "delivery" && (order.status === "PICKED_UP" || order.status === "DELIVERED")) {
@@ -102,7 +133,14 @@ export function wsMessages(event: LoggedEvent): Message[] {
         messages.push({
           topic: "shipment_changes",
           event: "shipment:updated",
-          data: { id: order.id, order_id: order.id, tracking_number: order.displayCode, status, carrier: order.courierName, changed_fields: { status } },
+          data: {
+            id: order.id,
+            order_id: order.id,
+            tracking_number: order.displayCode,
+            status,
+            carrier: order.courierName,
+            changed_fields: { status },
+          },
         });
       }
       return messages;

@@ -16,7 +16,9 @@ function connect(url: string, cookie?: string) {
   const ws = new WebSocket(url, { headers: cookie ? { cookie } : {} });
   const messages: Msg[] = [];
   ws.on("message", (data) => messages.push(JSON.parse(data.toString())));
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   const opened = new Promise<void>((resolve, reject) => {
     ws.once("open", () => resolve());
     ws.once("error", reject);
@@ -61,7 +63,11 @@ describe.each(testTargets())("WebSocket /ws on $label", ({ dialect, skipReason }
   });
 
   const place = () =>
-    createOrder({ db: t.db, principal: null, input: { partner: "demo", customer: "cust-45", items: [{ foodId: demo.food("Margherita").id, quantity: 2 }] } }).then((r) => r.order);
+    createOrder({
+      db: t.db,
+      principal: null,
+      input: { partner: "demo", customer: "cust-45", items: [{ foodId: demo.food("Margherita").id, quantity: 2 }] },
+    }).then((r) => r.order);
 
   it.skipIf(!!skipReason)("without a session the connection is closed with 1008", async () => {
     const c = connect(wsUrl);
@@ -74,10 +80,21 @@ describe.each(testTargets())("WebSocket /ws on $label", ({ dialect, skipReason }
     const c = connect(wsUrl, cookie);
     await c.opened;
     await c.waitFor((m) => m.length >= 1);
-    expect(c.messages[0]).toEqual({ type: "connected", message: "WebSocket connection established", userId: operator.kind === "user" ? operator.userId : null });
+    expect(c.messages[0]).toEqual({
+      type: "connected",
+      message: "WebSocket connection established",
+      userId: operator.kind === "user" ? operator.userId : null,
+    });
     c.send({ type: "ping" });
     await c.waitFor((m) => m.some((x) => x.type === "pong"));
-    for (const bad of ["not json", "[1,2]", "null", JSON.stringify({ type: "dance" }), JSON.stringify({ type: "subscribe", channel: "gossip" }), JSON.stringify({ type: "subscribe", channel: "order_changes", offset: -1 })]) {
+    for (const bad of [
+      "not json",
+      "[1,2]",
+      "null",
+      JSON.stringify({ type: "dance" }),
+      JSON.stringify({ type: "subscribe", channel: "gossip" }),
+      JSON.stringify({ type: "subscribe", channel: "order_changes", offset: -1 }),
+    ]) {
       c.send(bad);
     }
     c.ws.send(Buffer.from([1, 2, 3]), { binary: true });
@@ -99,45 +116,67 @@ describe.each(testTargets())("WebSocket /ws on $label", ({ dialect, skipReason }
     again.ws.close();
   });
 
-  it.skipIf(!!skipReason)("order, transaction and product events with changed_fields, only for the subscribed topics and partner", async () => {
-    const c = connect(wsUrl, cookie);
-    const stranger = connect(wsUrl, otherCookie);
-    await Promise.all([c.opened, stranger.opened]);
-    c.send({ type: "subscribe", channel: "order_changes" });
-    c.send({ type: "subscribe", channel: "transaction_changes" });
-    c.send({ type: "subscribe", channel: "product_changes" });
-    stranger.send({ type: "subscribe", channel: "order_changes" });
-    await c.waitFor((m) => m.filter((x) => x.type === "subscribed").length === 3);
-    await stranger.waitFor((m) => m.some((x) => x.type === "subscribed"));
+  it.skipIf(!!skipReason)(
+    "order, transaction and product events with changed_fields, only for the subscribed topics and partner",
+    async () => {
+      const c = connect(wsUrl, cookie);
+      const stranger = connect(wsUrl, otherCookie);
+      await Promise.all([c.opened, stranger.opened]);
+      c.send({ type: "subscribe", channel: "order_changes" });
+      c.send({ type: "subscribe", channel: "transaction_changes" });
+      c.send({ type: "subscribe", channel: "product_changes" });
+      stranger.send({ type: "subscribe", channel: "order_changes" });
+      await c.waitFor((m) => m.filter((x) => x.type === "subscribed").length === 3);
+      await stranger.waitFor((m) => m.some((x) => x.type === "subscribed"));
 
-    const order = await place();
-    await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CARD" } });
-    await updateFood({ db: t.db, principal: operator, id: demo.food("Fries").id, patch: { price: "4.9" } });
-    await c.waitFor((m) => m.filter((x) => x.event).length >= 4);
-    const events = c.messages.filter((x) => x.event);
-    expect(events.map((e) => e.event)).toEqual(["order:created", "order:updated", "transaction:created", "product:updated"]);
-    expect(events[0]).toEqual({
-      id: expect.any(Number),
-      event: "order:created",
-      data: { id: order.id, order_number: order.displayCode, status: "pending", payment_status: "pending", total: 26, customer_id: "cust-45", currency: "USD" },
-      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
-    });
-    expect(events[1]!.data).toMatchObject({ status: "confirmed", payment_status: "paid", changed_fields: { status: "confirmed", payment_status: "paid" } });
-    expect(events[2]!.data).toEqual({ id: `pay-${order.id}`, order_id: order.id, type: "payment", status: "completed", amount: 26, gateway: "card" });
-    expect(events[3]!.data).toMatchObject({ name: "Fries", price: 4.9, changed_fields: { price: 4.9 } });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(stranger.messages.filter((x) => x.event)).toEqual([]);
+      const order = await place();
+      await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CARD" } });
+      await updateFood({ db: t.db, principal: operator, id: demo.food("Fries").id, patch: { price: "4.9" } });
+      await c.waitFor((m) => m.filter((x) => x.event).length >= 4);
+      const events = c.messages.filter((x) => x.event);
+      expect(events.map((e) => e.event)).toEqual(["order:created", "order:updated", "transaction:created", "product:updated"]);
+      expect(events[0]).toEqual({
+        id: expect.any(Number),
+        event: "order:created",
+        data: {
+          id: order.id,
+          order_number: order.displayCode,
+          status: "pending",
+          payment_status: "pending",
+          total: 26,
+          customer_id: "cust-45",
+          currency: "USD",
+        },
+        timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+      });
+      expect(events[1]!.data).toMatchObject({
+        status: "confirmed",
+        payment_status: "paid",
+        changed_fields: { status: "confirmed", payment_status: "paid" },
+      });
+      expect(events[2]!.data).toEqual({
+        id: `pay-${order.id}`,
+        order_id: order.id,
+        type: "payment",
+        status: "completed",
+        amount: 26,
+        gateway: "card",
+      });
+      expect(events[3]!.data).toMatchObject({ name: "Fries", price: 4.9, changed_fields: { price: 4.9 } });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(stranger.messages.filter((x) => x.event)).toEqual([]);
 
-    // Unsubscribed topics stay quiet.
-    c.send({ type: "unsubscribe", channel: "order_changes" });
-    await c.waitFor((m) => m.some((x) => x.type === "unsubscribed"));
-    const before = c.messages.length;
-    await changeStatus({ db: t.db, principal: operator, id: order.id, status: "PREPARING" });
-    await new Promise((r) => setTimeout(r, 150));
-    expect(c.messages.slice(before).filter((x) => x.event)).toEqual([]);
-    c.ws.close();
-    stranger.ws.close();
-  });
+      // Unsubscribed topics stay quiet.
+      c.send({ type: "unsubscribe", channel: "order_changes" });
+      await c.waitFor((m) => m.some((x) => x.type === "unsubscribed"));
+      const before = c.messages.length;
+      await changeStatus({ db: t.db, principal: operator, id: order.id, status: "PREPARING" });
+      await new Promise((r) => setTimeout(r, 150));
+      expect(c.messages.slice(before).filter((x) => x.event)).toEqual([]);
+      c.ws.close();
+      stranger.ws.close();
+    },
+  );
 
   it.skipIf(!!skipReason)("delivery: a courier assignment, pickup and delivery arrive on shipment_changes", async () => {
     const c = connect(wsUrl, cookie);
@@ -152,7 +191,8 @@ describe.each(testTargets())("WebSocket /ws on $label", ({ dialect, skipReason }
     await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CARD" } });
     await expect(assignCourier({ db: t.db, principal: operator, id: order.id, courierName: "  " })).rejects.toMatchObject({ status: 400 });
     await assignCourier({ db: t.db, principal: operator, id: order.id, courierName: "Sam" });
-    for (const status of ["PREPARING", "READY", "PICKED_UP"] as const) await changeStatus({ db: t.db, principal: operator, id: order.id, status });
+    for (const status of ["PREPARING", "READY", "PICKED_UP"] as const)
+      await changeStatus({ db: t.db, principal: operator, id: order.id, status });
     // The courier's app reports positions over its own socket (seeds/004).
     const courier = connect(wsUrl, cookie);
     await courier.opened;
@@ -177,7 +217,9 @@ describe.each(testTargets())("WebSocket /ws on $label", ({ dialect, skipReason }
     courier.ws.close();
     // Only delivery orders get a courier.
     const counter = await place();
-    await expect(assignCourier({ db: t.db, principal: operator, id: counter.id, courierName: "Sam" })).rejects.toMatchObject({ status: 409 });
+    await expect(assignCourier({ db: t.db, principal: operator, id: counter.id, courierName: "Sam" })).rejects.toMatchObject({
+      status: 409,
+    });
     c.ws.close();
   });
 

@@ -34,7 +34,10 @@ export function createWsServer({ hub, limits = { perIp: 20, attemptsPerMinute: 1
     recent.push(now);
     attempts.set(ip, recent);
     if ((open.get(ip) ?? 0) >= limits.perIp || recent.length > limits.attemptsPerMinute) {
-      socket.end("HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n" + JSON.stringify({ error: { code: "RATE_LIMITED", message: "too many WebSocket connections" } }));
+      socket.end(
+        "HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n" +
+          JSON.stringify({ error: { code: "RATE_LIMITED", message: "too many WebSocket connections" } }),
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -68,7 +71,7 @@ async function accept({ ws, req, hub }: { ws: WebSocket; req: IncomingMessage; h
   ws.on("error", () => ws.terminate());
   const sessionToken = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
   const principal = sessionToken ? await principalForSession({ db: hub.db, sessionToken }).catch(() => null) : null;
-  if (!principal || principal.kind !== "user") {
+  if (principal?.kind !== "user") {
     ws.close(1008, "authentication required");
     return;
   }

@@ -16,7 +16,15 @@ export async function makePartner(db: Db, slug: string, opts: { timezone?: strin
   return { partner, foods, food };
 }
 
-export async function makeUser(db: Db, { partnerId, role, username, password = "password123" }: { partnerId: string | null; role: UserRole; username: string; password?: string }) {
+export async function makeUser(
+  db: Db,
+  {
+    partnerId,
+    role,
+    username,
+    password = "password123",
+  }: { partnerId: string | null; role: UserRole; username: string; password?: string },
+) {
   const user = await createUser({ db, partnerId, role, username, password });
   const principal: Principal = { kind: "user", userId: user.id, username, role, partnerId: user.partnerId };
   return { user, principal, password };

@@ -10,7 +10,6 @@ import { startRealtime, type Realtime } from "../realtime/runtime";
 
 export type TestNode = { url: string; realtime: Realtime; server: http.Server; close(): Promise<void> };
 
-
 export async function startTestNode({
   db,
   bus,
@@ -46,13 +45,20 @@ export async function startTestNode({
     publishLocalCommits,
     maxQueueBytes,
     gapCheckMs,
-    config: { redisUrl, keepaliveMs, streamMaxLifeMs: maxLifeMs, posUpstreamUrl: upstream?.url ?? null, posUpstreamToken: upstream?.token ?? null },
+    config: {
+      redisUrl,
+      keepaliveMs,
+      streamMaxLifeMs: maxLifeMs,
+      posUpstreamUrl: upstream?.url ?? null,
+      posUpstreamToken: upstream?.token ?? null,
+    },
   });
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? "/").split("?")[0]!;
     if (isSsePath(pathname)) void realtime.handle(req, res);
     else if (isCustomerStreamPath(pathname)) void realtime.handleCustomer(req, res);
-    else if (routes.some((r) => r.pattern.test(pathname))) void serveRoute(req, res, routes.find((r) => r.pattern.test(pathname))!, pathname);
+    else if (routes.some((r) => r.pattern.test(pathname)))
+      void serveRoute(req, res, routes.find((r) => r.pattern.test(pathname))!, pathname);
     else {
       res.writeHead(404);
       res.end();

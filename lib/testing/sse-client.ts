@@ -65,7 +65,7 @@ export function openSse(
       req.on("close", finish);
       const parser = createParser({
         onEvent: (m: EventSourceMessage) => {
-          let json: unknown = undefined;
+          let json: unknown;
           try {
             json = JSON.parse(m.data);
           } catch {

@@ -78,7 +78,9 @@ function orderBody(foods) {
     partner: "demo",
     table: "12",
     customer: "Bench Customer",
-    items: foods.slice(0, 5).map((f, i) => ({ foodId: f.id, quantity: 1 + (i % 3), notes: `note ${i}: no onions, extra sauce on the side` })),
+    items: foods
+      .slice(0, 5)
+      .map((f, i) => ({ foodId: f.id, quantity: 1 + (i % 3), notes: `note ${i}: no onions, extra sauce on the side` })),
   });
 }
 
@@ -141,7 +143,8 @@ async function startRaw() {
     pid: child.pid,
     streamUrl: `${base}/events`,
     subHeaders: {},
-    publish: async () => JSON.parse((await request(`${base}/publish`, { method: "POST", headers: { "content-type": "application/json" }, body })).text).id,
+    publish: async () =>
+      JSON.parse((await request(`${base}/publish`, { method: "POST", headers: { "content-type": "application/json" }, body })).text).id,
     stop: async () => {
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));
@@ -179,9 +182,13 @@ async function measure({ label, start, n, publishCpuPerEvent }) {
   const server = await start();
   try {
     const idle = procStat(server.pid);
-    const client = fork(path.join(root, "scripts/bench/client.mjs"), [JSON.stringify({ url: server.streamUrl, n, headers: server.subHeaders, concurrency: 100 })], {
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
+    const client = fork(
+      path.join(root, "scripts/bench/client.mjs"),
+      [JSON.stringify({ url: server.streamUrl, n, headers: server.subHeaders, concurrency: 100 })],
+      {
+        stdio: ["ignore", "inherit", "inherit", "ipc"],
+      },
+    );
     const message = (type) => new Promise((resolve) => client.on("message", (m) => m.type === type && resolve(m)));
     const ready = await Promise.race([message("ready"), sleep(120_000).then(() => ({ failed: n, timeout: true }))]);
     await sleep(1000);
@@ -229,7 +236,9 @@ async function main() {
   }
   console.error(`bench: ${SIZES.join(", ")} clients, ${RATE}/s for ${SECONDS} s, ~1 KB events, loopback`);
   const publishCpu = { raw: await publishCost(startRaw), pass: await publishCost(() => startPass()) };
-  console.error(`bench: publish cost per event, no clients: raw ${fmt(publishCpu.raw * 1e6, 0)} µs, pass ${fmt(publishCpu.pass * 1e6, 0)} µs`);
+  console.error(
+    `bench: publish cost per event, no clients: raw ${fmt(publishCpu.raw * 1e6, 0)} µs, pass ${fmt(publishCpu.pass * 1e6, 0)} µs`,
+  );
   const rows = [];
   for (const n of SIZES) {
     for (const [label, start, cost] of [
@@ -241,12 +250,21 @@ async function main() {
     }
     if (n === ROUTE_AT) {
       console.error(`bench: pass via App Router route.ts, N=${n}…`);
-      rows.push(await measure({ label: "pass via route.ts", start: () => startPass({ benchRoutes: true }), n, publishCpuPerEvent: publishCpu.pass }));
+      rows.push(
+        await measure({
+          label: "pass via route.ts",
+          start: () => startPass({ benchRoutes: true }),
+          n,
+          publishCpuPerEvent: publishCpu.pass,
+        }),
+      );
     }
   }
 
   console.log(`\nSSE fan-out, ${RATE} events/s × ${SECONDS} s, ~1 KB events, ${os.cpus().length} cores, Node ${process.version}\n`);
-  console.log("| server | N | p50 ms | p99 ms | max ms | lost | dup | KiB/conn | server CPU s | µs/delivery | net µs/delivery | client CPU s |");
+  console.log(
+    "| server | N | p50 ms | p99 ms | max ms | lost | dup | KiB/conn | server CPU s | µs/delivery | net µs/delivery | client CPU s |",
+  );
   console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
     console.log(

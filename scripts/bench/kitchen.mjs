@@ -30,12 +30,28 @@ async function main() {
   const base = `http://127.0.0.1:${port}`;
   const server = spawn(process.execPath, [path.join(root, "dist/server.mjs")], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "", PASS_ADMIN_PASSWORD: PASSWORD },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      DATABASE_URL: "",
+      REDIS_URL: "",
+      PASS_ADMIN_PASSWORD: PASSWORD,
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   try {
     for (let i = 0; ; i++) {
@@ -48,14 +64,23 @@ async function main() {
     }
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
     const api = context.request;
-    if ((await api.post(`${base}/api/auth/login`, { data: { username: "admin", password: PASSWORD } })).status() !== 200) throw new Error("login failed");
+    if ((await api.post(`${base}/api/auth/login`, { data: { username: "admin", password: PASSWORD } })).status() !== 200)
+      throw new Error("login failed");
     const menu = await (await api.get(`${base}/api/menu?partner=demo`)).json();
     let n = 0;
     const ticket = async () => {
       n++;
-      const items = [0, 1, 2].map((k) => ({ foodId: menu.foods[(n + k * 5) % menu.foods.length].id, quantity: 1 + ((n + k) % 3), ...(k === 1 && n % 4 === 0 ? { notes: "allergy: sesame" } : {}) }));
-      const created = await (await api.post(`${base}/api/orders`, { data: { partner: "demo", table: String(n % 30), items }, headers: { origin: base } })).json();
-      const confirmed = await (await api.post(`${base}/api/orders/${created.id}/confirm`, { data: { paymentMethod: "CARD" }, headers: { origin: base } })).json();
+      const items = [0, 1, 2].map((k) => ({
+        foodId: menu.foods[(n + k * 5) % menu.foods.length].id,
+        quantity: 1 + ((n + k) % 3),
+        ...(k === 1 && n % 4 === 0 ? { notes: "allergy: sesame" } : {}),
+      }));
+      const created = await (
+        await api.post(`${base}/api/orders`, { data: { partner: "demo", table: String(n % 30), items }, headers: { origin: base } })
+      ).json();
+      const confirmed = await (
+        await api.post(`${base}/api/orders/${created.id}/confirm`, { data: { paymentMethod: "CARD" }, headers: { origin: base } })
+      ).json();
       return confirmed;
     };
     console.error(`bench: creating ${OPEN} open tickets…`);
@@ -120,7 +145,10 @@ async function main() {
     }
     await sleep(2000);
     const seen = await page.evaluate(() => window.__seen);
-    const latencies = sent.map((s) => (seen[s.ticket] ? seen[s.ticket] - s.at : NaN)).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+    const latencies = sent
+      .map((s) => (seen[s.ticket] ? seen[s.ticket] - s.at : NaN))
+      .filter((x) => !Number.isNaN(x))
+      .sort((a, b) => a - b);
     const missing = sent.length - latencies.length;
 
     // JavaScript transferred per screen (a fresh page each, cache empty).
@@ -151,7 +179,8 @@ async function main() {
     console.log(`| idle DOM changes/s in timers | ${(idle.mutations.timer / IDLE_S).toFixed(0)} | ≈ one per open ticket |`);
     console.log(`| idle DOM changes/s elsewhere | ${(idle.mutations.other / IDLE_S).toFixed(1)} | 0 |`);
     console.log("\nJavaScript per screen, empty cache (over the wire, compressed / decoded):");
-    for (const [screen, t] of Object.entries(transfer)) console.log(`  ${screen.padEnd(11)} ${(t.wire / 1024).toFixed(0)} KiB / ${(t.decoded / 1024).toFixed(0)} KiB`);
+    for (const [screen, t] of Object.entries(transfer))
+      console.log(`  ${screen.padEnd(11)} ${(t.wire / 1024).toFixed(0)} KiB / ${(t.decoded / 1024).toFixed(0)} KiB`);
     await context.close();
   } finally {
     await browser.close();

@@ -1,6 +1,6 @@
 import { getDbHandle } from "@/lib/db";
 import { json } from "@/lib/http";
-import { logPosition } from "@/lib/realtime/log";
+import { logPosition } from "@/lib/events/log";
 import { getHub } from "@/lib/realtime/hub";
 
 export const dynamic = "force-dynamic";

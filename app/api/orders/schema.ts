@@ -28,7 +28,10 @@ export const listOrdersQuery = z.strictObject({
   status: z
     .string()
     .transform((text, ctx) => {
-      const list = text.split(",").map((x) => x.trim().toUpperCase()).filter(Boolean);
+      const list = text
+        .split(",")
+        .map((x) => x.trim().toUpperCase())
+        .filter(Boolean);
       const unknown = list.find((s) => !(ORDER_STATUSES as readonly string[]).includes(s));
       if (unknown) {
         ctx.addIssue({ code: "custom", message: `unknown status '${unknown}' (one of ${ORDER_STATUSES.join(", ")})` });

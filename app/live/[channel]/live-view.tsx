@@ -51,7 +51,9 @@ export function LiveView({ channel }: { channel: string }) {
               <span className="font-mono">id {e.id ?? "—"}</span>
               <strong>{e.event}</strong>
             </div>
-            <pre className="mt-1 overflow-x-auto whitespace-pre-wrap break-all font-mono text-sm text-gray-200">{JSON.stringify(e.data)}</pre>
+            <pre className="mt-1 overflow-x-auto whitespace-pre-wrap break-all font-mono text-sm text-gray-200">
+              {JSON.stringify(e.data)}
+            </pre>
           </li>
         ))}
       </ol>

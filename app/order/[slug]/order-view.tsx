@@ -63,7 +63,11 @@ export function OrderView({ partner, foods, table }: { partner: { slug: string; 
       <div className="flex-1">
         <header className="mb-4">
           <h1 className="text-4xl font-black">{partner.name}</h1>
-          {table && <p className="text-xl text-gray-300" data-testid="order-table">Table {table}</p>}
+          {table && (
+            <p className="text-xl text-gray-300" data-testid="order-table">
+              Table {table}
+            </p>
+          )}
         </header>
         {categories.map(([category, list]) => (
           <section key={category} aria-labelledby={`cat-${category}`} className="mb-6">
@@ -74,20 +78,38 @@ export function OrderView({ partner, foods, table }: { partner: { slug: string; 
               {list.map((f) => {
                 const q = lines[f.id]?.quantity ?? 0;
                 return (
-                  <li key={f.id} data-testid="menu-item" data-name={f.name} className={`flex items-center gap-3 rounded-2xl border border-white/10 bg-white/5 p-3 ${f.available ? "" : "opacity-60"}`}>
+                  <li
+                    key={f.id}
+                    data-testid="menu-item"
+                    data-name={f.name}
+                    className={`flex items-center gap-3 rounded-2xl border border-white/10 bg-white/5 p-3 ${f.available ? "" : "opacity-60"}`}
+                  >
                     <div className="min-w-0 flex-1">
                       <div className="text-xl font-bold">{f.name}</div>
                       <div className="text-lg text-gray-300">{money(cents(f.price) + cents(f.surcharge))}</div>
                     </div>
                     {f.available ? (
                       <div className="flex items-center gap-2">
-                        <button type="button" aria-label={`One less ${f.name}`} disabled={q === 0} onClick={() => set(f.id, q > 1 ? { quantity: q - 1, notes: lines[f.id]!.notes } : null)} className="h-12 w-12 rounded-full bg-white/10 text-2xl font-black disabled:opacity-30">
+                        <button
+                          type="button"
+                          aria-label={`One less ${f.name}`}
+                          disabled={q === 0}
+                          onClick={() => set(f.id, q > 1 ? { quantity: q - 1, notes: lines[f.id]!.notes } : null)}
+                          className="h-12 w-12 rounded-full bg-white/10 text-2xl font-black disabled:opacity-30"
+                        >
                           −
                         </button>
                         <span className="w-6 text-center text-xl font-bold tabular-nums" data-testid="menu-quantity">
                           {q}
                         </span>
-                        <button type="button" aria-label={`Add ${f.name}`} data-testid="menu-add" disabled={q >= 99} onClick={() => set(f.id, { quantity: q + 1, notes: lines[f.id]?.notes ?? "" })} className="h-12 w-12 rounded-full bg-sky-500 text-2xl font-black text-black disabled:opacity-30">
+                        <button
+                          type="button"
+                          aria-label={`Add ${f.name}`}
+                          data-testid="menu-add"
+                          disabled={q >= 99}
+                          onClick={() => set(f.id, { quantity: q + 1, notes: lines[f.id]?.notes ?? "" })}
+                          className="h-12 w-12 rounded-full bg-sky-500 text-2xl font-black text-black disabled:opacity-30"
+                        >
                           +
                         </button>
                       </div>
@@ -103,7 +125,10 @@ export function OrderView({ partner, foods, table }: { partner: { slug: string; 
           </section>
         ))}
       </div>
-      <aside aria-labelledby="cart-heading" className="flex w-full flex-col gap-3 self-start rounded-2xl border border-white/10 bg-white/5 p-4 lg:sticky lg:top-4 lg:w-96">
+      <aside
+        aria-labelledby="cart-heading"
+        className="flex w-full flex-col gap-3 self-start rounded-2xl border border-white/10 bg-white/5 p-4 lg:sticky lg:top-4 lg:w-96"
+      >
         <h2 id="cart-heading" className="text-2xl font-bold">
           Your order
         </h2>
@@ -133,7 +158,13 @@ export function OrderView({ partner, foods, table }: { partner: { slug: string; 
         </ul>
         <label className="text-base text-gray-300">
           Your name (optional)
-          <input value={customer} maxLength={100} onChange={(e) => setCustomer(e.target.value)} data-testid="customer-name" className="mt-1 min-h-11 w-full rounded-lg border border-white/20 bg-black/40 px-3 text-lg text-white" />
+          <input
+            value={customer}
+            maxLength={100}
+            onChange={(e) => setCustomer(e.target.value)}
+            data-testid="customer-name"
+            className="mt-1 min-h-11 w-full rounded-lg border border-white/20 bg-black/40 px-3 text-lg text-white"
+          />
         </label>
         <div className="flex justify-between text-2xl font-black">
           <span>Total</span>
@@ -146,7 +177,13 @@ export function OrderView({ partner, foods, table }: { partner: { slug: string; 
             {error}
           </p>
         )}
-        <button type="button" onClick={place} disabled={entries.length === 0 || busy} data-testid="place-order" className="min-h-14 rounded-xl bg-green-500 text-2xl font-black text-black disabled:opacity-40">
+        <button
+          type="button"
+          onClick={place}
+          disabled={entries.length === 0 || busy}
+          data-testid="place-order"
+          className="min-h-14 rounded-xl bg-green-500 text-2xl font-black text-black disabled:opacity-40"
+        >
           {busy ? "Sending…" : "Place order"}
         </button>
       </aside>

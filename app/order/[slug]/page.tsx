@@ -6,7 +6,13 @@ import { OrderView } from "./order-view";
 export const dynamic = "force-dynamic";
 
 /** The customer's menu: a kiosk, or a phone after scanning the table's QR code (?table=12). */
-export default async function OrderPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ table?: string }> }) {
+export default async function OrderPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<{ table?: string }>;
+}) {
   const { slug } = await params;
   const { table } = await searchParams;
   const db = getDb();

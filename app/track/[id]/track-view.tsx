@@ -14,14 +14,25 @@ const STEPS = [
   { status: "PICKED_UP", label: "Picked up" },
 ] as const;
 
-const FROM_PASS: Record<string, string> = { PENDING: "PENDING", CONFIRMED: "CONFIRMED", PREPARING: "PROCESSING", READY: "READY", PICKED_UP: "PICKED_UP", DELIVERED: "SHIPPED", CANCELLED: "CANCELLED" };
+const FROM_PASS: Record<string, string> = {
+  PENDING: "PENDING",
+  CONFIRMED: "CONFIRMED",
+  PREPARING: "PROCESSING",
+  READY: "READY",
+  PICKED_UP: "PICKED_UP",
+  DELIVERED: "SHIPPED",
+  CANCELLED: "CANCELLED",
+};
 
 export function TrackView({ orderId, token }: { orderId: number; token: string }) {
   const [order, setOrder] = useState<OrderDto | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [ticket, setTicket] = useState<number | null>(null);
   const [reason, setReason] = useState<string | null>(null);
-  const [courier, setCourier] = useState<{ name: string | null; location: { lat: number; lng: number; at: string } | null }>({ name: null, location: null });
+  const [courier, setCourier] = useState<{ name: string | null; location: { lat: number; lng: number; at: string } | null }>({
+    name: null,
+    location: null,
+  });
   const [error, setError] = useState<string | null>(null);
   const [state, setState] = useState<ConnectionState>({ status: "connecting", since: Date.now(), lastEventId: null });
 
@@ -30,7 +41,9 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
     void (async () => {
       const res = await fetch(`/api/orders/${orderId}`, { headers: { "x-tracking-token": token }, cache: "no-store" });
       if (!res.ok) {
-        setError(res.status === 404 || res.status === 401 ? "We cannot find this order. Check the link on your receipt." : `Error ${res.status}`);
+        setError(
+          res.status === 404 || res.status === 401 ? "We cannot find this order. Check the link on your receipt." : `Error ${res.status}`,
+        );
         return;
       }
       const current = (await res.json()) as OrderDto;
@@ -93,7 +106,12 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
         {order && ticket && <p className="text-xl text-gray-300">{order.displayCode}</p>}
       </section>
       {status === "CANCELLED" ? (
-        <p role="status" data-testid="track-status" data-status="CANCELLED" className="rounded-2xl border-4 border-red-500 bg-red-950 p-6 text-center text-3xl font-black">
+        <p
+          role="status"
+          data-testid="track-status"
+          data-status="CANCELLED"
+          className="rounded-2xl border-4 border-red-500 bg-red-950 p-6 text-center text-3xl font-black"
+        >
           Cancelled{reason ? `: ${reason}` : ""}
         </p>
       ) : (
@@ -117,7 +135,8 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
           Your courier: <strong>{courier.name}</strong>
           {courier.location && (
             <span className="block text-lg text-gray-300">
-              Last seen at {courier.location.lat.toFixed(4)}, {courier.location.lng.toFixed(4)} ({new Date(courier.location.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })})
+              Last seen at {courier.location.lat.toFixed(4)}, {courier.location.lng.toFixed(4)} (
+              {new Date(courier.location.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })})
             </span>
           )}
         </p>

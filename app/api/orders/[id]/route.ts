@@ -15,7 +15,11 @@ export const GET = apiRoute<{ id: string }>(async (req, { id }) => {
     const order = await getOrder({ db, principal, id: orderId });
     // `?view=list`: the seeds/000 OrderListDto (what OrderRealtime over WebSocket hands its callbacks).
     if (new URL(req.url).searchParams.get("view") === "list") {
-      const partner = await db.selectFrom("partners").select(["id", "slug", "name", "imageUrl"]).where("id", "=", order.partnerId).executeTakeFirstOrThrow();
+      const partner = await db
+        .selectFrom("partners")
+        .select(["id", "slug", "name", "imageUrl"])
+        .where("id", "=", order.partnerId)
+        .executeTakeFirstOrThrow();
       return json(toOrderListDto(order, partner));
     }
     return json(toOrderDto(order));

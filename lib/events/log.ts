@@ -96,7 +96,9 @@ export async function logPosition({ db }: { db: Db }): Promise<{ lastEventId: nu
 }
 
 export async function countEvents(filter: EventFilter): Promise<number> {
-  const row = await filtered(filter).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+  const row = await filtered(filter)
+    .select((eb) => eb.fn.countAll().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

@@ -77,12 +77,15 @@ describe.each(testTargets())("event log on $label", ({ dialect, skipReason }) =>
     const commits: string[] = [];
 
     // A takes an id, then holds its transaction open.
-    const a = t.db.transaction().execute(async (trx) => {
-      const e = await appendEvent({ trx, partnerId, type: "order.status", orderId: null, payload: { who: "A" } });
-      aTookId(e.id);
-      await aMayCommit;
-      return e.id;
-    }).then((id) => (commits.push("A"), id));
+    const a = t.db
+      .transaction()
+      .execute(async (trx) => {
+        const e = await appendEvent({ trx, partnerId, type: "order.status", orderId: null, payload: { who: "A" } });
+        aTookId(e.id);
+        await aMayCommit;
+        return e.id;
+      })
+      .then((id) => (commits.push("A"), id));
     const aId = await aIdTaken;
 
     // B starts after A took its id and tries to append and commit at once.

@@ -1,0 +1,24 @@
+import "server-only";
+import type { Transaction } from "kysely";
+import type { Database, Db } from "../db";
+import { appendEvent, type EventType, type LoggedEvent } from "./log";
+import { announceCommitted } from "./notify";
+
+export type Trx = Transaction<Database>;
+export type Emit = (e: { partnerId: string; type: EventType; orderId: number | null; payload: unknown }) => Promise<void>;
+
+/**
+ * Runs `work` in a transaction, then announces the events it appended once they are committed.
+ * Every state change goes through here: the change and its events commit together or not at all
+ * (docs/architecture.md, "Never lose an order").
+ */
+export async function mutate<T>(db: Db, work: (trx: Trx, emit: Emit) => Promise<T>): Promise<T> {
+  const events: LoggedEvent[] = [];
+  const result = await db.transaction().execute((trx) =>
+    work(trx, async (e) => {
+      events.push(await appendEvent({ trx, ...e }));
+    }),
+  );
+  announceCommitted(events);
+  return result;
+}
