@@ -1,5 +1,6 @@
 /**
- * Typed errors thrown by lib/ and mapped to HTTP responses in one place (lib/http).
+ * Typed errors thrown by lib/ and rendered in one place: `errorBody` below, used by REST
+ * (lib/http), every stream transport (lib/realtime/transport.ts), /ws and upstream mode.
  * The body is always `{ error: { code, message, details? } }`.
  */
 export type ErrorDetails = Record<string, unknown>;
@@ -48,3 +49,22 @@ export class ConflictError extends AppError {
     super(409, "CONFLICT", message, details);
   }
 }
+
+export type ErrorBody = { error: { code: string; message: string; details?: ErrorDetails } };
+
+/**
+ * The one error renderer: an AppError becomes its status and body; anything else is logged
+ * and answered as a 500 that reveals nothing.
+ */
+export function errorBody(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof AppError) {
+    return {
+      status: err.status,
+      body: { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } },
+    };
+  }
+  console.error("pass: unexpected error", err);
+  return { status: 500, body: { error: { code: "INTERNAL", message: "internal error" } } };
+}
+
+export const ERROR_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } as const;

@@ -134,7 +134,7 @@ const migrations: Record<string, PortableMigration> = {
         .addPrimaryKeyConstraint("day_counters_pk", ["partnerId", "businessDay", "kind"])
         .execute();
 
-      // Ids are assigned from logMeta.lastEventId inside the writing transaction (see lib/realtime/log).
+      // Ids are assigned from logMeta.lastEventId inside the writing transaction (see lib/events/log).
       await db.schema
         .createTable("events")
         .addColumn("id", "integer", (c) => c.primaryKey())
@@ -189,6 +189,16 @@ const migrations: Record<string, PortableMigration> = {
     async up(db: Kysely<any>) {
       // The latest position a delivery's courier reported (seeds/004: rider location over WebSocket).
       await db.schema.alterTable("orders").addColumn("courierLocation", "text").execute();
+    },
+  }),
+  "0005_event_payload_version": () => ({
+    async up(db: Kysely<any>) {
+      // Each logged event says which shape its payload has; rows written before this are version 1
+      // and are upgraded when read (lib/orders/events.ts, docs/architecture.md "Event payloads").
+      await db.schema
+        .alterTable("events")
+        .addColumn("payloadVersion", "integer", (c) => c.notNull().defaultTo(1))
+        .execute();
     },
   }),
 };

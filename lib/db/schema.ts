@@ -137,6 +137,8 @@ export type EventsTable = {
   type: string;
   orderId: number | null;
   payload: string; // JSON
+  /** Shape of `payload`; rows from before versioning are 1 (lib/orders/events.ts upgrades them). */
+  payloadVersion: Generated<number>;
   createdAt: string;
 };
 

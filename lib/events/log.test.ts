@@ -21,7 +21,9 @@ describe.each(testTargets())("event log on $label", ({ dialect, skipReason }) =>
   });
 
   const append = (p = partnerId, n = 0) =>
-    t.db.transaction().execute((trx) => appendEvent({ trx, partnerId: p, type: "order.status", orderId: null, payload: { n } }));
+    t.db
+      .transaction()
+      .execute((trx) => appendEvent({ trx, partnerId: p, type: "order.status", orderId: null, version: 1, payload: { n } }));
 
   it.skipIf(!!skipReason)("reads after an id, in order, filtered by partner, limited", async () => {
     const start = (await logPosition({ db: t.db })).lastEventId;
@@ -40,7 +42,7 @@ describe.each(testTargets())("event log on $label", ({ dialect, skipReason }) =>
     const start = (await logPosition({ db: t.db })).lastEventId;
     await expect(
       t.db.transaction().execute(async (trx) => {
-        await appendEvent({ trx, partnerId, type: "order.status", orderId: null, payload: {} });
+        await appendEvent({ trx, partnerId, type: "order.status", orderId: null, version: 1, payload: {} });
         throw new Error("boom");
       }),
     ).rejects.toThrow("boom");
@@ -80,7 +82,7 @@ describe.each(testTargets())("event log on $label", ({ dialect, skipReason }) =>
     const a = t.db
       .transaction()
       .execute(async (trx) => {
-        const e = await appendEvent({ trx, partnerId, type: "order.status", orderId: null, payload: { who: "A" } });
+        const e = await appendEvent({ trx, partnerId, type: "order.status", orderId: null, version: 1, payload: { who: "A" } });
         aTookId(e.id);
         await aMayCommit;
         return e.id;

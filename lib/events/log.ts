@@ -3,7 +3,7 @@ import type { Db } from "../db";
 import { nowIso } from "../db/ids";
 
 /**
- * The event log: the single source of truth for every live view (SPEC §4).
+ * The event log: the single source of truth for every live view (docs/architecture.md).
  *
  * Ids come from logMeta.lastEventId, incremented inside the writing transaction. That row is
  * locked until commit, so a second writer cannot take an id before the first commits: ids
@@ -21,11 +21,17 @@ export type EventType =
   | "order.unacknowledged"
   | "food.updated";
 
+/**
+ * One entry of the log. `version` is the shape of `payload` as it was written; readers that
+ * need the current shape upgrade it (lib/orders/events.ts `upgradeEvent`), so a field renamed
+ * in a later release never breaks the replay of events stored before the upgrade.
+ */
 export type LoggedEvent<P = unknown> = {
   id: number;
   partnerId: string;
   type: EventType;
   orderId: number | null;
+  version: number;
   payload: P;
   createdAt: string;
 };
@@ -35,12 +41,15 @@ export async function appendEvent<P>({
   partnerId,
   type,
   orderId,
+  version,
   payload,
 }: {
   trx: Db;
   partnerId: string;
   type: EventType;
   orderId: number | null;
+  /** The payload's schema version (the writer's current one). */
+  version: number;
   payload: P;
 }): Promise<LoggedEvent<P>> {
   const { lastEventId: id } = await trx
@@ -49,10 +58,18 @@ export async function appendEvent<P>({
     .where("id", "=", 1)
     .returning("lastEventId")
     .executeTakeFirstOrThrow();
-  const event = { id: Number(id), partnerId, type, orderId, payload, createdAt: nowIso() };
+  const event = { id: Number(id), partnerId, type, orderId, version, payload, createdAt: nowIso() };
   await trx
     .insertInto("events")
-    .values({ ...event, payload: JSON.stringify(payload) })
+    .values({
+      id: event.id,
+      partnerId,
+      type,
+      orderId,
+      payloadVersion: version,
+      payload: JSON.stringify(payload),
+      createdAt: event.createdAt,
+    })
     .execute();
   return event;
 }
@@ -84,6 +101,7 @@ export async function readEvents(filter: EventFilter & { limit: number }): Promi
     partnerId: r.partnerId,
     type: r.type as EventType,
     orderId: r.orderId === null ? null : Number(r.orderId),
+    version: Number(r.payloadVersion),
     payload: JSON.parse(r.payload),
     createdAt: r.createdAt,
   }));

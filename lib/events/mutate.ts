@@ -5,7 +5,7 @@ import { appendEvent, type EventType, type LoggedEvent } from "./log";
 import { announceCommitted } from "./notify";
 
 export type Trx = Transaction<Database>;
-export type Emit = (e: { partnerId: string; type: EventType; orderId: number | null; payload: unknown }) => Promise<void>;
+export type Emit = (e: { partnerId: string; type: EventType; orderId: number | null; version: number; payload: unknown }) => Promise<void>;
 
 /**
  * Runs `work` in a transaction, then announces the events it appended once they are committed.

@@ -1,6 +1,6 @@
 import "server-only";
 import type { z } from "zod";
-import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from "../errors";
+import { ForbiddenError, UnauthorizedError, ValidationError, errorBody } from "../errors";
 import { getDb } from "../db";
 import { isSameOrigin, resolvePrincipal, type Principal } from "../auth";
 
@@ -22,11 +22,8 @@ export function apiRoute<P extends Params = Params>(handler: (req: Request, para
 }
 
 export function errorResponse(err: unknown): Response {
-  if (err instanceof AppError) {
-    return json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } }, err.status);
-  }
-  console.error("pass: unexpected error", err);
-  return json({ error: { code: "INTERNAL", message: "internal error" } }, 500);
+  const { status, body } = errorBody(err);
+  return json(body, status);
 }
 
 export function json(body: unknown, status = 200, headers: HeadersInit = {}): Response {

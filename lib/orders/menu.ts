@@ -1,4 +1,5 @@
 import "server-only";
+import { EVENT_PAYLOAD_VERSION } from "./events";
 import type { Db } from "../db";
 import { newId, nowIso } from "../db/ids";
 import { assertCan, assertPartnerVisible, type Principal } from "../auth/access";
@@ -142,7 +143,13 @@ export async function updateFood({ db, principal, id, patch }: { db: Db; princip
     const updated = (await trx.selectFrom("foods").selectAll().where("id", "=", id).executeTakeFirstOrThrow())!;
     const dto = toFoodDto(updated);
     const changedFields = Object.fromEntries(Object.keys(changes).map((k) => [k, dto[k as keyof typeof dto]]));
-    await emit({ partnerId: food.partnerId, type: "food.updated", orderId: null, payload: { food: dto, changed: changedFields } });
+    await emit({
+      version: EVENT_PAYLOAD_VERSION,
+      partnerId: food.partnerId,
+      type: "food.updated",
+      orderId: null,
+      payload: { food: dto, changed: changedFields },
+    });
     return dto;
   });
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { EVENT_PAYLOAD_VERSION } from "./events";
 import type { Db } from "../db";
 import { nowIso } from "../db/ids";
 import { partnerScope, type Principal } from "../auth/access";
@@ -60,7 +61,7 @@ async function acknowledge({ db, partnerId, id }: { db: Db; partnerId: string | 
     const result = await q.executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return false;
     const order = (await loadOrder(trx, id))!;
-    await emit({ partnerId: order.partnerId, type: "order.acknowledged", orderId: id, payload: { order } });
+    await emit({ version: EVENT_PAYLOAD_VERSION, partnerId: order.partnerId, type: "order.acknowledged", orderId: id, payload: { order } });
     return true;
   });
 }
@@ -89,7 +90,13 @@ export async function flagUnacknowledged({ db, afterMs, now = new Date() }: { db
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) return false; // another node got there first
       const order = (await loadOrder(trx, Number(id)))!;
-      await emit({ partnerId: order.partnerId, type: "order.unacknowledged", orderId: order.id, payload: { order } });
+      await emit({
+        version: EVENT_PAYLOAD_VERSION,
+        partnerId: order.partnerId,
+        type: "order.unacknowledged",
+        orderId: order.id,
+        payload: { order },
+      });
       return true;
     });
     if (won) flagged.push(Number(id));

@@ -200,7 +200,7 @@ describe.each(testTargets())("orders domain on $label", ({ dialect, skipReason }
     const before = await logPosition({ db: t.db });
     await reprintOrder({ db: t.db, principal: operator, id: order.id, orderItemIds: [itemId], receipt: true });
     const [event] = await readEvents({ db: t.db, afterId: before.lastEventId, limit: 5 });
-    expect(event).toMatchObject({ type: "order.reprinted", payload: { orderItemIds: [itemId], receipt: true } });
+    expect(event).toMatchObject({ type: "order.reprinted", version: 2, payload: { reprint: { orderItemIds: [itemId], receipt: true } } });
   });
 
   it.skipIf(!!skipReason)("a failed change writes neither the change nor its event", async () => {

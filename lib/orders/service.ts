@@ -1,4 +1,5 @@
 import "server-only";
+import { EVENT_PAYLOAD_VERSION } from "./events";
 import type { Selectable } from "kysely";
 import { snapshotTransaction, type Db, type OrderItemsTable, type OrdersTable } from "../db";
 import { newId } from "../db/ids";
@@ -219,7 +220,7 @@ export async function createOrder({
       .values(lines.map((l, position) => ({ id: newId(), orderId: id, position, ...l, total: lineTotal(l) })))
       .execute();
     const order = (await loadOrder(trx, id))!;
-    await emit({ partnerId: partner.id, type: "order.created", orderId: id, payload: { order } });
+    await emit({ version: EVENT_PAYLOAD_VERSION, partnerId: partner.id, type: "order.created", orderId: id, payload: { order } });
     return order;
   });
   return { order: created, trackingToken };
@@ -287,7 +288,13 @@ export async function confirmOrder({
     // Someone else confirmed or cancelled it between our read and our write.
     if (Number(updated.numUpdatedRows) !== 1) throw illegal((await loadOrder(trx, id))!, "CONFIRMED");
     const confirmed = (await loadOrder(trx, id))!;
-    await emit({ partnerId: order.partnerId, type: "order.confirmed", orderId: id, payload: { order: confirmed } });
+    await emit({
+      version: EVENT_PAYLOAD_VERSION,
+      partnerId: order.partnerId,
+      type: "order.confirmed",
+      orderId: id,
+      payload: { order: confirmed },
+    });
     return confirmed;
   });
 }
@@ -330,6 +337,7 @@ export async function changeStatus({
     if (Number(updated.numUpdatedRows) !== 1) throw illegal((await loadOrder(trx, id))!, status);
     const changed = (await loadOrder(trx, id))!;
     await emit({
+      version: EVENT_PAYLOAD_VERSION,
       partnerId: order.partnerId,
       type: "order.status",
       orderId: id,
@@ -366,7 +374,13 @@ export async function reprintOrder({
       if (!known.has(itemId)) throw new ValidationError(`orderItemIds.${index}`, "not an item of this order");
     });
     const ids = [...new Set(orderItemIds)];
-    await emit({ partnerId: order.partnerId, type: "order.reprinted", orderId: id, payload: { order, orderItemIds: ids, receipt } });
+    await emit({
+      version: EVENT_PAYLOAD_VERSION,
+      partnerId: order.partnerId,
+      type: "order.reprinted",
+      orderId: id,
+      payload: { order, reprint: { orderItemIds: ids, receipt } },
+    });
     return { order, orderItemIds: ids, receipt };
   });
 }
@@ -394,7 +408,13 @@ export async function assignCourier({
       throw new ConflictError(`a ${order.status} order cannot get a courier`, { status: order.status });
     await trx.updateTable("orders").set({ courierName: name }).where("id", "=", id).execute();
     const updated = (await loadOrder(trx, id))!;
-    await emit({ partnerId: order.partnerId, type: "order.courier", orderId: id, payload: { order: updated } });
+    await emit({
+      version: EVENT_PAYLOAD_VERSION,
+      partnerId: order.partnerId,
+      type: "order.courier",
+      orderId: id,
+      payload: { order: updated },
+    });
     return updated;
   });
 }
@@ -433,7 +453,13 @@ export async function recordCourierLocation({
       .where("id", "=", id)
       .execute();
     const updated = (await loadOrder(trx, id))!;
-    await emit({ partnerId: order.partnerId, type: "order.location", orderId: id, payload: { order: updated } });
+    await emit({
+      version: EVENT_PAYLOAD_VERSION,
+      partnerId: order.partnerId,
+      type: "order.location",
+      orderId: id,
+      payload: { order: updated },
+    });
     return updated;
   });
 }

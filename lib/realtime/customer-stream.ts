@@ -4,10 +4,15 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { assertCan, partnerScope, resolvePrincipal } from "../auth";
 import { hashSecret } from "../auth/secrets";
 import { AppError, NotFoundError, UnauthorizedError, ValidationError } from "../errors";
-import { SseStream, joinLive } from "./handler";
-import type { Hub } from "./hub";
 import type { LoggedEvent } from "../events/log";
+import { upgradeEvent } from "../orders/events";
+import { customerEventName } from "../projections";
+import { sseControl } from "./handler";
+import type { Hub } from "./hub";
+import { join } from "./join";
 import { OPENING, SSE_HEADERS, formatFrame, parseLastEventId } from "./sse";
+import { SseStream, jitteredLife } from "./stream";
+import { NodeTransport, type StreamRequest, type StreamTransport } from "./transport";
 
 /**
  * GET /v1/orders/live (seeds/002): a customer follows their own order with the tracking token
@@ -32,67 +37,67 @@ export function isCustomerStreamPath(pathname: string): boolean {
   return pathname === "/v1/orders/live" || pathname === "/v1/orders/live/";
 }
 
-export async function handleCustomerSse(
-  req: IncomingMessage,
-  res: ServerResponse,
+/** Node's req/res (server.ts). */
+export function handleCustomerSse(req: IncomingMessage, res: ServerResponse, options: { hub: Hub; maxLifeMs?: number }): Promise<void> {
+  return serveCustomerStream(new NodeTransport(req, res), options);
+}
+
+export async function serveCustomerStream(
+  transport: StreamTransport,
   { hub, maxLifeMs = 600_000 }: { hub: Hub; maxLifeMs?: number },
 ): Promise<void> {
   let filters: Filters;
   let partnerId: string | null;
   let lastEventId: number | null;
+  const { request } = transport;
   try {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    filters = parseFilters(url.searchParams);
-    const parsed = parseLastEventId((req.headers["last-event-id"] as string | undefined) ?? url.searchParams.get("lastEventId"));
+    filters = parseFilters(request.url.searchParams);
+    const parsed = parseLastEventId(request.header("last-event-id") ?? request.url.searchParams.get("lastEventId"));
     if (!parsed.ok) throw new ValidationError("lastEventId", "must be a log event id");
     lastEventId = parsed.id;
-    partnerId = await authorize({ req, url, hub, filters });
+    partnerId = await authorize({ request, hub, filters });
   } catch (err) {
-    const e = err instanceof AppError ? err : new AppError(500, "INTERNAL", "internal error");
-    if (!(err instanceof AppError)) console.error("pass: customer stream failed", err);
-    res.writeHead(e.status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
-    res.end(JSON.stringify({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } }));
+    transport.fail(err);
     return;
   }
 
   const accepts = (event: LoggedEvent) => matches(event, filters);
   const streamId = `live-${crypto.randomBytes(6).toString("hex")}`;
   const openedAt = Date.now();
-  const stream = new (class extends SseStream {
+  const sink = transport.open({ ...SSE_HEADERS, "x-stream-id": streamId });
+  const stream = new SseStream(sink, hub, {
+    channel: "customer",
+    partnerId,
+    maxQueueBytes: 256 * 1024,
+    accepts,
     // seeds/002 keeps the connection alive with `heartbeat` events, not comments.
-    override keepalive(): void {
-      if (filters.eventTypes && !filters.eventTypes.includes("heartbeat")) {
-        super.keepalive(Buffer.from(": keep-alive\n\n"));
-        return;
-      }
-      this.write(
+    keepalive: (s, comment) => {
+      if (filters.eventTypes && !filters.eventTypes.includes("heartbeat")) return s.write(comment);
+      s.write(
         formatFrame({
           event: "heartbeat",
           data: JSON.stringify({ timestamp: new Date().toISOString(), connectionAge: isoDuration(Date.now() - openedAt) }),
         }),
       );
-    }
-  })(res, hub, { channel: "customer", partnerId, maxQueueBytes: 256 * 1024, accepts });
-  const cleanup = () => stream.close();
-  req.on("close", cleanup);
-  res.on("close", cleanup);
-  res.on("error", cleanup);
-  req.socket.setNoDelay(true);
-  res.writeHead(200, { ...SSE_HEADERS, "x-stream-id": streamId });
-  res.write(OPENING);
+    },
+  });
+  transport.onClose(() => stream.close());
+  stream.write(OPENING);
 
   const since = filters.since ? Date.parse(filters.since) : null;
-  await joinLive({
+  hub.subscribe(stream);
+  await join({
     hub,
-    stream,
+    target: stream,
     partnerId,
     // A time-based replay (`since`) starts at the oldest event still in the log.
     from: lastEventId ?? (since !== null ? await hub.prunedThrough(partnerId) : null),
-    connected: (_top, extra = {}) =>
-      formatFrame({
-        event: "connected",
-        data: JSON.stringify({ streamId, timestamp: new Date().toISOString(), filters: publicFilters(filters), ...extra }),
-      }),
+    control: sseControl(stream, (_top, extra) => ({
+      streamId,
+      timestamp: new Date().toISOString(),
+      filters: publicFilters(filters),
+      ...extra,
+    })),
     replay: (afterId, uptoId) =>
       hub.replay({
         channel: "customer",
@@ -102,9 +107,9 @@ export async function handleCustomerSse(
         orderId: filters.orderId,
         accepts: since === null ? accepts : (e) => accepts(e) && Date.parse(e.createdAt) > since,
       }),
-    // Heartbeats ride on the hub's shared keep-alive timer (KEEPALIVE_MS).
-    maxLifeMs,
   });
+  // Heartbeats ride on the hub's shared keep-alive timer (KEEPALIVE_MS).
+  if (!stream.closed) stream.startLife(jitteredLife(maxLifeMs));
 }
 
 function parseFilters(params: URLSearchParams): Filters {
@@ -145,19 +150,9 @@ function subscriptionError(field: string, message: string): AppError {
 }
 
 /** Returns the partner scope; a customer is pinned to the one order their token belongs to. */
-async function authorize({
-  req,
-  url,
-  hub,
-  filters,
-}: {
-  req: IncomingMessage;
-  url: URL;
-  hub: Hub;
-  filters: Filters;
-}): Promise<string | null> {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
-  const trackingToken = bearer?.startsWith("trk_") ? bearer : url.searchParams.get("token");
+async function authorize({ request, hub, filters }: { request: StreamRequest; hub: Hub; filters: Filters }): Promise<string | null> {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(request.header("authorization") ?? "")?.[1];
+  const trackingToken = bearer?.startsWith("trk_") ? bearer : request.url.searchParams.get("token");
   if (trackingToken) {
     if (filters.orderId === undefined) throw subscriptionError("orderId", "a tracking token follows one order: pass its orderId");
     const order = await hub.db
@@ -169,7 +164,11 @@ async function authorize({
     if (!order || order.trackingTokenHash !== hashSecret(trackingToken)) throw new NotFoundError("order");
     return order.partnerId;
   }
-  const resolved = await resolvePrincipal({ db: hub.db, cookieHeader: req.headers.cookie, authorization: req.headers.authorization });
+  const resolved = await resolvePrincipal({
+    db: hub.db,
+    cookieHeader: request.header("cookie"),
+    authorization: request.header("authorization"),
+  });
   if (!resolved) throw new UnauthorizedError();
   assertCan(resolved.principal, "orders:read");
   const scope = partnerScope(resolved.principal);
@@ -180,25 +179,16 @@ async function authorize({
   return scope;
 }
 
-const EVENT_NAME: Record<string, (e: LoggedEvent) => string> = {
-  "order.created": () => "order-created",
-  "order.courier": () => "order-updated",
-  "order.location": () => "order-updated",
-};
-
 function matches(event: LoggedEvent, filters: Filters): boolean {
   if (filters.orderId !== undefined && event.orderId !== filters.orderId) return false;
-  const order = (event.payload as { order?: { customer: string | null; status: string; source: string } }).order;
-  if (filters.customerId !== undefined && order?.customer !== filters.customerId) return false;
+  if (filters.customerId === undefined && !filters.eventTypes) return true;
+  const domain = upgradeEvent(event);
+  if (domain.type === "food.updated") return false;
+  if (filters.customerId !== undefined && domain.payload.order.customer !== filters.customerId) return false;
   if (filters.eventTypes) {
-    const name =
-      EVENT_NAME[event.type]?.(event) ??
-      (order?.status === "CANCELLED"
-        ? "order-cancelled"
-        : order?.status === "PICKED_UP" && order.source === "delivery"
-          ? "order-shipped"
-          : "order-updated");
-    if (!filters.eventTypes.includes(name)) return false;
+    // Filtered by the name the event is shown as (lib/projections/customer.ts).
+    const name = customerEventName(domain);
+    if (!name || !filters.eventTypes.includes(name)) return false;
   }
   return true;
 }

@@ -1,11 +1,10 @@
 import "server-only";
 import type { Db } from "../db";
 import type { PartnerInfo } from "../orders/dto";
+import { CHANNEL_EVENT_TYPES, renderFrame, type StreamChannel } from "../projections";
 import type { EventBus } from "./bus";
-import { CHANNEL_EVENT_TYPES, projectEvent, type StreamChannel } from "./channels";
 import { countEvents, logPosition, prunedThrough, pruneEvents, readEvents, type LoggedEvent } from "../events/log";
 import { KEEPALIVE, formatFrame } from "./sse";
-import { renderWsLines } from "./ws-messages";
 
 /**
  * One hub per process: it takes committed events from the bus, puts them in id order (reading
@@ -319,17 +318,13 @@ export class Hub {
     return frame;
   }
 
+  /** Through the projection registry (lib/projections): the hub knows no wire shape. */
   async #render(event: LoggedEvent, channel: StreamChannel): Promise<Buffer | null> {
-    if (channel === "ws") {
-      const lines = renderWsLines(event);
-      this.stats.framesRendered++;
-      return lines ? Buffer.from(lines) : null;
-    }
     const partner = await this.#partner(event.partnerId);
-    const projection = projectEvent({ channel, event, partner });
-    if (!projection) return null;
+    const frame = renderFrame(channel, event, { partner, now: new Date() });
+    if (frame === null) return null;
     this.stats.framesRendered++;
-    return Buffer.from(formatFrame({ id: event.id, event: projection.event, data: JSON.stringify(projection.data) }));
+    return Buffer.from(frame);
   }
 
   async #partner(id: string): Promise<PartnerInfo> {

@@ -4,4 +4,4 @@ export { MemoryBus, RedisBus, type EventBus } from "./bus";
 export { handleSse, isSsePath, type SseOptions } from "./handler";
 export { readEvents, logPosition, pruneEvents, appendEvent, type LoggedEvent, type EventType } from "../events/log";
 export { committedEvents, announceCommitted } from "../events/notify";
-export { CHANNEL_EVENT_TYPES, projectEvent } from "./channels";
+export { CHANNEL_EVENT_TYPES, renderFrame, type StreamChannel } from "../projections";

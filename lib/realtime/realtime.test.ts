@@ -22,7 +22,7 @@ import {
   toPrinterReprintOrder,
 } from "../orders";
 import { RedisBus } from "./bus";
-import { CHANNEL_EVENT_TYPES } from "./channels";
+import { CHANNEL_EVENT_TYPES } from "../projections";
 import { logPosition, pruneEvents, readEvents } from "../events/log";
 
 type Adapter = { label: string; dialect: "sqlite" | "postgres"; bus: "memory" | "redis"; skip: string | null };

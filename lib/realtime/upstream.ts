@@ -1,11 +1,12 @@
 import "server-only";
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { createParser } from "eventsource-parser";
 import type { Channel } from "../auth/access";
+import { AppError } from "../errors";
 import { KEEPALIVE, OPENING, SSE_HEADERS, formatFrame } from "./sse";
+import type { Sink, StreamTransport } from "./transport";
 
 /**
- * Upstream mode (SPEC §4): the same channel route, but the events come from a POS that speaks
+ * Upstream mode (docs/architecture.md, "Upstream mode"): the same channel route, but the events come from a POS that speaks
  * seeds/003 at `${POS_UPSTREAM_URL}/events/{channel}`. The signed-in user was checked by the
  * caller; the upstream token never leaves the server. When the upstream drops, the proxy
  * reconnects with the last id it relayed, so the browser's stream goes on without a gap.
@@ -15,15 +16,13 @@ const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 5_000;
 
 export async function proxyUpstream({
-  req,
-  res,
+  transport,
   channel,
   lastEventId,
   upstream,
   keepaliveMs,
 }: {
-  req: IncomingMessage;
-  res: ServerResponse;
+  transport: StreamTransport;
   channel: Channel;
   lastEventId: number | null;
   upstream: { url: string; token: string | null };
@@ -32,17 +31,16 @@ export async function proxyUpstream({
   const abort = new AbortController();
   let lastId: string | null = lastEventId === null ? null : String(lastEventId);
   let closed = false;
+  let sink: Sink | null = null;
   const close = () => {
     if (closed) return;
     closed = true;
     abort.abort();
     clearInterval(keepalive);
-    res.end();
+    sink?.end();
   };
-  req.on("close", close);
-  res.on("close", close);
-  res.on("error", close);
-  const keepalive = setInterval(() => res.headersSent && !closed && res.write(KEEPALIVE), keepaliveMs);
+  transport.onClose(close);
+  const keepalive = setInterval(() => sink && !closed && sink.write(KEEPALIVE), keepaliveMs);
   keepalive.unref();
 
   const open = () =>
@@ -61,16 +59,17 @@ export async function proxyUpstream({
     response = await open();
   } catch {
     clearInterval(keepalive);
-    return sendError(res, 502, "UPSTREAM_UNAVAILABLE", "the upstream POS cannot be reached");
+    return transport.fail(new AppError(502, "UPSTREAM_UNAVAILABLE", "the upstream POS cannot be reached"));
   }
   if (!response.ok || !response.body) {
     clearInterval(keepalive);
     await response.body?.cancel().catch(() => undefined);
-    return sendError(res, mapStatus(response.status), "UPSTREAM_ERROR", `the upstream POS answered ${response.status}`);
+    return transport.fail(new AppError(mapStatus(response.status), "UPSTREAM_ERROR", `the upstream POS answered ${response.status}`));
   }
 
-  res.writeHead(200, SSE_HEADERS);
-  res.write(OPENING);
+  const out = transport.open(SSE_HEADERS);
+  sink = out;
+  out.write(OPENING);
   let delay = RETRY_MIN_MS;
   while (!closed) {
     const body = response.body;
@@ -79,7 +78,7 @@ export async function proxyUpstream({
         onEvent: (e) => {
           if (closed) return;
           if (e.id !== undefined) lastId = e.id;
-          res.write(formatFrame({ id: e.id, event: e.event, data: e.data }));
+          out.write(formatFrame({ id: e.id, event: e.event, data: e.data }));
           delay = RETRY_MIN_MS;
         },
       });
@@ -99,7 +98,7 @@ export async function proxyUpstream({
     try {
       response = await open();
       if (response.status === 401 || response.status === 403) {
-        res.write(
+        out.write(
           formatFrame({
             event: "error",
             data: JSON.stringify({ code: "UPSTREAM_AUTH", message: `the upstream POS answered ${response.status}`, recoverable: false }),
@@ -119,9 +118,4 @@ export async function proxyUpstream({
 export function mapStatus(status: number): number {
   if (status === 400 || status === 401 || status === 403 || status === 404) return status;
   return 502;
-}
-
-function sendError(res: ServerResponse, status: number, code: string, message: string): void {
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
-  res.end(JSON.stringify({ error: { code, message } }));
 }

@@ -3,15 +3,19 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { SESSION_COOKIE, parseCookies, partnerScope, principalForSession, type Principal } from "../auth";
-import type { Hub, Subscriber } from "./hub";
+import { errorBody } from "../errors";
 import { recordCourierLocation } from "../orders/service";
-import { WS_TOPICS, type WsTopic } from "./ws-messages";
+import { WS_TOPICS, type WsTopic } from "../projections";
+import type { Hub, Subscriber } from "./hub";
+import { join, type JoinTarget } from "./join";
 
 /**
- * WebSocket /ws (seeds/001), served by the Node process that hosts Next: session-cookie auth
- * (close 1008 without one), `connected`, subscribe / unsubscribe to topics, ping / pong, an
- * `error` message for anything invalid, a connection limit per IP. A `subscribe` may carry an
- * `offset` (the last `id` seen): the topic's missed events are replayed from the log first.
+ * WebSocket /ws (docs/contracts.md, "seeds/001"), served by the Node process that hosts Next:
+ * session-cookie auth (close 1008 without one), `connected`, subscribe / unsubscribe to topics,
+ * ping / pong, an `error` message for anything invalid, a connection limit per IP. A `subscribe`
+ * may carry an `offset` (the last `id` seen) and the `epoch` it belongs to: each topic joins
+ * through the same joiner as the SSE streams (join.ts), so a position that cannot be replayed
+ * answers `replay-failed` before `subscribed`, exactly as SSE answers it.
  */
 const MAX_MESSAGE_BYTES = 4 * 1024;
 const MAX_BUFFERED_BYTES = 512 * 1024;
@@ -90,7 +94,7 @@ async function accept({ ws, req, hub }: { ws: WebSocket; req: IncomingMessage; h
 class WsConnection implements Subscriber {
   readonly channel = "ws" as const;
   readonly partnerId: string | null;
-  #topics = new Map<WsTopic, { lastId: number; joining: { id: number; text: string }[] | null }>();
+  #topics = new Map<WsTopic, TopicStream>();
 
   constructor(
     private readonly ws: WebSocket,
@@ -114,19 +118,22 @@ class WsConnection implements Subscriber {
     this.ws.send(text);
   }
 
+  get closed(): boolean {
+    return this.ws.readyState !== this.ws.OPEN;
+  }
+
   deliver(id: number, frame: Buffer): void {
     if (this.#topics.size === 0) return;
+    const byTopic = new Map<TopicStream, string[]>();
     for (const line of frame.toString().split("\n")) {
       const tab = line.indexOf("\t");
-      const state = this.#topics.get(line.slice(0, tab) as WsTopic);
-      if (!state) continue;
-      const text = line.slice(tab + 1);
-      if (state.joining) state.joining.push({ id, text });
-      else if (id > state.lastId) {
-        this.sendText(text);
-        state.lastId = id;
-      }
+      const topic = this.#topics.get(line.slice(0, tab) as WsTopic);
+      if (!topic) continue;
+      const lines = byTopic.get(topic);
+      if (lines) lines.push(line.slice(tab + 1));
+      else byTopic.set(topic, [line.slice(tab + 1)]);
     }
+    for (const [topic, lines] of byTopic) topic.deliver(id, lines);
   }
 
   keepalive(): void {
@@ -165,7 +172,11 @@ class WsConnection implements Subscriber {
         if (offset !== undefined && (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0)) {
           return this.send({ type: "error", message: "offset must be the last event id received (a non-negative integer)" });
         }
-        return this.#subscribe(topic as WsTopic, offset);
+        const epoch = (message as { epoch?: unknown }).epoch;
+        if (epoch !== undefined && typeof epoch !== "string") {
+          return this.send({ type: "error", message: "epoch must be the log epoch the offset belongs to (a string)" });
+        }
+        return this.#subscribe(topic as WsTopic, offset, epoch);
       }
       default:
         return this.send({ type: "error", message: `Unknown message type: ${String(message.type)}` });
@@ -181,32 +192,76 @@ class WsConnection implements Subscriber {
       await recordCourierLocation({ db: this.hub.db, principal: this.principal, id: orderId, lat, lng });
       this.send({ type: "location-recorded", orderId });
     } catch (err) {
-      this.send({ type: "error", message: err instanceof Error ? err.message : "location refused" });
+      const { body } = errorBody(err);
+      this.send({ type: "error", message: body.error.message, code: body.error.code });
     }
   }
 
-  /** Live first (queued), then the replay from the offset, then the queue: no gap, no duplicate. */
-  async #subscribe(topic: WsTopic, offset: number | undefined): Promise<void> {
-    if (this.#topics.has(topic)) return this.send({ type: "subscribed", channel: topic, lastEventId: this.#topics.get(topic)!.lastId });
-    const state = { lastId: this.hub.lastId, joining: offset === undefined ? null : ([] as { id: number; text: string }[]) };
-    this.#topics.set(topic, state);
-    if (offset !== undefined) {
-      const top = state.lastId;
-      const { frames } = await this.hub.replay({ channel: "ws", partnerId: this.partnerId, afterId: Math.min(offset, top), uptoId: top });
-      for await (const { frame } of frames) {
-        for (const line of frame.toString().split("\n")) {
-          if (line.startsWith(`${topic}\t`)) this.sendText(line.slice(topic.length + 1));
-        }
-      }
-      const queued = state.joining ?? [];
-      state.joining = null;
-      for (const q of queued) {
-        if (q.id > state.lastId) {
-          this.sendText(q.text);
-          state.lastId = q.id;
-        }
-      }
-    }
-    this.send({ type: "subscribed", channel: topic, lastEventId: state.lastId });
+  /**
+   * Live first (queued), then the replay from the offset, then the queue: no gap, no duplicate.
+   * Same plan as every SSE stream (join.ts); a failure says so before `subscribed`.
+   */
+  async #subscribe(topic: WsTopic, offset: number | undefined, epoch: string | undefined): Promise<void> {
+    const existing = this.#topics.get(topic);
+    if (existing) return this.send({ type: "subscribed", channel: topic, lastEventId: existing.lastSentId, epoch: this.hub.epoch });
+    const stream = new TopicStream(this, topic);
+    this.#topics.set(topic, stream);
+    await join({
+      hub: this.hub,
+      target: stream,
+      partnerId: this.partnerId,
+      from: offset ?? null,
+      epochChanged: epoch !== undefined && epoch !== this.hub.epoch,
+      control: {
+        connected: () => undefined,
+        replayFailed: ({ reason, oldestAvailable }) => this.send({ type: "replay-failed", channel: topic, reason, oldestAvailable }),
+      },
+      replay: (afterId, uptoId) => this.hub.replay({ channel: "ws", partnerId: this.partnerId, afterId, uptoId }),
+    });
+    this.send({ type: "subscribed", channel: topic, lastEventId: stream.lastSentId, epoch: this.hub.epoch });
+  }
+}
+
+/** One topic of a connection, as join.ts sees it: queues live lines until the replay is done. */
+class TopicStream implements JoinTarget {
+  lastSentId = 0;
+  #joining: { id: number; lines: string[] }[] | null = [];
+
+  constructor(
+    private readonly connection: WsConnection,
+    private readonly topic: WsTopic,
+  ) {}
+
+  get closed(): boolean {
+    return this.connection.closed;
+  }
+
+  /** The lines of one live event that concern this topic. */
+  deliver(id: number, lines: string[]): void {
+    if (this.#joining) this.#joining.push({ id, lines });
+    else this.#send(id, lines);
+  }
+
+  /** A replayed frame (all topics' lines of one event): this topic's lines only. */
+  writeEvent(id: number, frame: Buffer): void {
+    const prefix = `${this.topic}\t`;
+    const lines = frame
+      .toString()
+      .split("\n")
+      .filter((line) => line.startsWith(prefix))
+      .map((line) => line.slice(prefix.length));
+    this.#send(id, lines);
+  }
+
+  goLive(): void {
+    const queued = this.#joining ?? [];
+    this.#joining = null;
+    for (const { id, lines } of queued) this.#send(id, lines);
+  }
+
+  #send(id: number, lines: string[]): void {
+    if (id <= this.lastSentId) return;
+    this.lastSentId = id;
+    for (const text of lines) this.connection.sendText(text);
   }
 }

@@ -1,7 +1,7 @@
 import type { OrderRecord } from "../orders/dto";
+import type { DomainEvent } from "../orders/events";
 import { formatMoney } from "../orders/money";
 import { statusFor } from "../orders/status";
-import type { LoggedEvent } from "../events/log";
 
 /**
  * seeds/001 WebSocket messages for a log event, pure. One event may concern several topics (a
@@ -30,12 +30,9 @@ function orderData(o: OrderRecord) {
   };
 }
 
-export function wsMessages(event: LoggedEvent): Message[] {
+export function wsMessages(event: DomainEvent): Message[] {
   if (event.type === "food.updated") {
-    const { food, changed } = event.payload as {
-      food: { id: string; name: string; price: string; available: boolean };
-      changed: Record<string, unknown>;
-    };
+    const { food, changed } = event.payload;
     const changedFields: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(changed)) {
       if (k === "price") changedFields.price = Number(v);
@@ -58,8 +55,7 @@ export function wsMessages(event: LoggedEvent): Message[] {
       },
     ];
   }
-  const order = (event.payload as { order?: OrderRecord }).order;
-  if (!order) return [];
+  const { order } = event.payload;
   const data = orderData(order);
   switch (event.type) {
     case "order.created":
@@ -110,7 +106,7 @@ export function wsMessages(event: LoggedEvent): Message[] {
         },
       ];
     case "order.status": {
-      const { from } = event.payload as { from: string };
+      const { from } = event.payload;
       const messages: Message[] = [
         { topic: "order_changes", event: "order:updated", data: { ...data, changed_fields: { status: data.status } } },
       ];
@@ -154,8 +150,10 @@ export function wsMessages(event: LoggedEvent): Message[] {
  * The rendered form the hub shares between connections. Each message carries the log `id`
  * (Pass's addition to seeds/001) so a client can resume with `subscribe {offset}`.
  */
-export function renderWsLines(event: LoggedEvent): string {
-  return wsMessages(event)
-    .map((m) => `${m.topic}\t${JSON.stringify({ id: event.id, event: m.event, data: m.data, timestamp: event.createdAt })}`)
-    .join("\n");
+export function renderWsLines(event: DomainEvent): string | null {
+  return (
+    wsMessages(event)
+      .map((m) => `${m.topic}\t${JSON.stringify({ id: event.id, event: m.event, data: m.data, timestamp: event.createdAt })}`)
+      .join("\n") || null
+  );
 }

@@ -1,0 +1,86 @@
+import type { Channel } from "../auth/access";
+import type { EventType, LoggedEvent } from "../events/log";
+import { upgradeEvent } from "../orders/events";
+import { customer } from "./customer";
+import { pass } from "./pass";
+import { formatFrame } from "./sse-frame";
+import { cashier, display, kitchen, partner, printer } from "./staff";
+import type { Projected, ProjectionContext } from "./types";
+import { renderWsLines } from "./ws";
+
+/**
+ * Every wire shape Pass sends, in one registry (docs/architecture.md, "Projections"): a channel
+ * is a list of event types and a pure function from a logged event to the bytes of one frame.
+ * The hub renders each event once per channel through `renderFrame` and shares those bytes with
+ * every subscriber of the channel; it knows no transport and no contract by name.
+ *
+ * - staff channels (seeds/003 cashier/display/printer, Pass's kitchen, seeds/000 partner)
+ * - `customer`: seeds/002 /v1/orders/live
+ * - `ws`: seeds/001 messages, as `topic<TAB>json` lines (one event may concern several topics)
+ * - `pass:<channel>`: the same channel's events as Pass's own screens read them (full order)
+ */
+export type StreamChannel = Channel | "customer" | "ws" | `pass:${Channel}`;
+
+export type ChannelProjection = {
+  readonly types: readonly EventType[];
+  render(event: LoggedEvent, ctx: ProjectionContext): string | null;
+};
+
+const sse =
+  (project: (event: ReturnType<typeof upgradeEvent>, ctx: ProjectionContext) => Projected) =>
+  (event: LoggedEvent, ctx: ProjectionContext): string | null => {
+    const projected = project(upgradeEvent(event), ctx);
+    return projected ? formatFrame({ id: event.id, event: projected.event, data: JSON.stringify(projected.data) }) : null;
+  };
+
+const TYPES = {
+  cashier: ["order.created", "order.confirmed", "order.status", "order.acknowledged", "order.unacknowledged"],
+  display: ["order.confirmed", "order.status"],
+  printer: ["order.confirmed", "order.reprinted", "order.unacknowledged"],
+  kitchen: ["order.confirmed", "order.status"],
+  partner: ["order.created", "order.confirmed", "order.status", "order.courier"],
+} as const satisfies Record<Channel, readonly EventType[]>;
+
+const staff: Record<Channel, (event: ReturnType<typeof upgradeEvent>, ctx: ProjectionContext) => Projected> = {
+  cashier,
+  display,
+  printer,
+  kitchen,
+  partner,
+};
+
+export const PROJECTIONS: Record<StreamChannel, ChannelProjection> = {
+  ...(Object.fromEntries(
+    (Object.keys(TYPES) as Channel[]).flatMap((channel) => [
+      [channel, { types: TYPES[channel], render: sse(staff[channel]) }],
+      [`pass:${channel}`, { types: TYPES[channel], render: sse(pass) }],
+    ]),
+  ) as unknown as Record<Channel | `pass:${Channel}`, ChannelProjection>),
+  customer: {
+    types: ["order.created", "order.confirmed", "order.status", "order.courier", "order.location"],
+    render: sse(customer),
+  },
+  ws: {
+    types: ["order.created", "order.confirmed", "order.status", "order.courier", "order.location", "food.updated"],
+    render: (event) => renderWsLines(upgradeEvent(event)),
+  },
+};
+
+/** The event types a channel shows: "how many events will a replay send" is a COUNT over them. */
+export const CHANNEL_EVENT_TYPES = Object.fromEntries(Object.entries(PROJECTIONS).map(([k, v]) => [k, v.types])) as Record<
+  StreamChannel,
+  readonly EventType[]
+>;
+
+/** One event's frame on one channel, or null when the channel shows nothing of it. */
+export function renderFrame(channel: StreamChannel, event: LoggedEvent, ctx: ProjectionContext): string | null {
+  const projection = PROJECTIONS[channel];
+  if (!projection.types.includes(event.type)) return null;
+  return projection.render(event, ctx);
+}
+
+export { customerEventName } from "./customer";
+export { formatFrame, jsonFrame, type SseFrame } from "./sse-frame";
+export type { ProjectionContext } from "./types";
+export { WS_TOPICS, type WsTopic } from "./ws";
+export type { PassOrderEvent } from "./pass";

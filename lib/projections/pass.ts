@@ -1,0 +1,28 @@
+import { toOrderDto } from "../orders/dto";
+import type { DomainEvent } from "../orders/events";
+import type { Projected } from "./types";
+
+/**
+ * Pass's own screens read one event shape on every channel (`?view=pass`, docs/contracts.md
+ * "Pass's own additions"): the event is named after the logged type and carries the whole
+ * order as GET /api/orders/{id} returns it, so one reducer (lib/client/order-events.ts
+ * `applyOrderEvent`) keeps any screen's list current without a REST round trip per event.
+ */
+export type PassOrderEvent = {
+  type: string;
+  order: ReturnType<typeof toOrderDto>;
+  /** order.status */
+  from?: string;
+  reason?: string | null;
+  /** order.reprinted */
+  reprint?: { orderItemIds: string[]; receipt: boolean };
+};
+
+export function pass(event: DomainEvent): Projected {
+  if (event.type === "food.updated") return null;
+  const { order, from, reason, reprint } = event.payload;
+  const data: PassOrderEvent = { type: event.type, order: toOrderDto(order) };
+  if (event.type === "order.status") Object.assign(data, { from, reason: reason ?? null });
+  if (event.type === "order.reprinted") data.reprint = reprint ?? { orderItemIds: [], receipt: false };
+  return { event: event.type, data };
+}

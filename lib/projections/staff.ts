@@ -1,0 +1,78 @@
+import {
+  toCashierNewOrder,
+  toConfirmedOrderRef,
+  toOrderDto,
+  toOrderListDto,
+  toPrinterConfirmedOrder,
+  toPrinterReprintOrder,
+  type OrderRecord,
+} from "../orders/dto";
+import type { DomainEvent } from "../orders/events";
+import type { Projected, ProjectionContext } from "./types";
+
+/**
+ * The staff channels' wire shapes, pure (docs/contracts.md, "seeds/003" and "seeds/000").
+ * cashier / display / printer carry seeds/003's payloads unchanged. Pass's own additions, which
+ * seeds/003 clients ignore: `order-status` (cancellations, ready numbers), `kitchen-seen` /
+ * `kitchen-not-seen` on cashier and `fallback-order` on printer (tickets no kitchen screen showed).
+ */
+export function cashier(event: DomainEvent): Projected {
+  if (event.type === "food.updated") return null;
+  const { order } = event.payload;
+  switch (event.type) {
+    case "order.created":
+      return { event: "new-order", data: toCashierNewOrder(order) };
+    case "order.confirmed":
+      return { event: "confirmed-order", data: toConfirmedOrderRef(order) };
+    case "order.acknowledged":
+      return { event: "kitchen-seen", data: { id: order.id, kitchenAckAt: order.kitchenAckAt } };
+    case "order.unacknowledged":
+      return { event: "kitchen-not-seen", data: toConfirmedOrderRef(order) };
+    case "order.status":
+      return { event: "order-status", data: statusChange(order) };
+    default:
+      return null;
+  }
+}
+
+export function display(event: DomainEvent): Projected {
+  if (event.type === "order.confirmed") return { event: "confirmed-order", data: toConfirmedOrderRef(event.payload.order) };
+  if (event.type === "order.status") return { event: "order-status", data: statusChange(event.payload.order) };
+  return null;
+}
+
+export function printer(event: DomainEvent): Projected {
+  if (event.type === "order.confirmed") return { event: "confirmed-order", data: toPrinterConfirmedOrder(event.payload.order) };
+  // Pass's own: no kitchen screen showed the ticket in time, so paper does.
+  if (event.type === "order.unacknowledged") return { event: "fallback-order", data: toPrinterConfirmedOrder(event.payload.order) };
+  if (event.type === "order.reprinted") {
+    const reprint = event.payload.reprint ?? { orderItemIds: [], receipt: false };
+    return { event: "reprint-order", data: toPrinterReprintOrder(event.payload.order, reprint) };
+  }
+  return null;
+}
+
+export function kitchen(event: DomainEvent): Projected {
+  if (event.type !== "order.confirmed" && event.type !== "order.status") return null;
+  return { event: event.type === "order.confirmed" ? "ticket-created" : "ticket-updated", data: toOrderDto(event.payload.order) };
+}
+
+/** seeds/000 OrderListDto. `activeTimer` is rendered at delivery (or replay) time. */
+export function partner(event: DomainEvent, { partner, now }: ProjectionContext): Projected {
+  if (event.type === "food.updated") return null;
+  return {
+    event: event.type === "order.created" ? "order-created" : "order-updated",
+    data: toOrderListDto(event.payload.order, partner, now),
+  };
+}
+
+function statusChange(o: OrderRecord) {
+  return {
+    id: o.id,
+    displayCode: o.displayCode,
+    ticketNumber: o.ticketNumber,
+    status: o.status,
+    statusChangedAt: o.statusChangedAt,
+    cancelReason: o.cancelReason,
+  };
+}

@@ -1,0 +1,110 @@
+import "server-only";
+import type { LoggedEvent } from "../events/log";
+import type { StreamChannel } from "../projections";
+import type { Hub, Subscriber } from "./hub";
+import type { JoinTarget } from "./join";
+import { formatFrame } from "./sse";
+import type { Sink } from "./transport";
+
+/**
+ * One live SSE stream: the Subscriber the hub writes to and the JoinTarget of `join`, on any
+ * Sink (Node res or a web ReadableStream). Every frame carries its log id, and a stream never
+ * writes an id at or below the last one it wrote. One idempotent cleanup from every path.
+ */
+export class SseStream implements Subscriber, JoinTarget {
+  readonly channel: StreamChannel;
+  readonly partnerId: string | null;
+  readonly accepts?: (event: LoggedEvent) => boolean;
+  lastSentId = 0;
+  #joining: { id: number; frame: Buffer }[] | null = [];
+  #closed = false;
+  #lifeTimer: NodeJS.Timeout | undefined;
+  readonly #keepalive?: (stream: SseStream, frame: Buffer) => void;
+
+  constructor(
+    private readonly sink: Sink,
+    private readonly hub: Hub,
+    private readonly init: {
+      channel: StreamChannel;
+      partnerId: string | null;
+      /** A stream whose unsent bytes pass this is closed: the client resumes by id. */
+      maxQueueBytes: number;
+      accepts?: (event: LoggedEvent) => boolean;
+      /** Replaces the keep-alive comment (seeds/002 sends `heartbeat` events instead). */
+      keepalive?: (stream: SseStream, frame: Buffer) => void;
+    },
+  ) {
+    this.channel = init.channel;
+    this.partnerId = init.partnerId;
+    this.accepts = init.accepts;
+    this.#keepalive = init.keepalive;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  deliver(id: number, frame: Buffer): void {
+    if (this.#joining) this.#joining.push({ id, frame });
+    else this.writeEvent(id, frame);
+  }
+
+  writeEvent(id: number, frame: Buffer): void {
+    if (id <= this.lastSentId) return;
+    this.lastSentId = id;
+    this.write(frame);
+  }
+
+  goLive(): void {
+    const queued = this.#joining ?? [];
+    this.#joining = null;
+    for (const { id, frame } of queued) this.writeEvent(id, frame);
+  }
+
+  keepalive(frame: Buffer): void {
+    if (this.#joining) return;
+    if (this.#keepalive) this.#keepalive(this, frame);
+    else this.write(frame);
+  }
+
+  shutdown(frame: Buffer): void {
+    this.write(frame);
+    this.close();
+  }
+
+  write(chunk: Buffer | string): void {
+    if (this.#closed) return;
+    try {
+      this.sink.write(chunk);
+    } catch {
+      this.close(true);
+      return;
+    }
+    // Bytes the client has not taken yet: past the bound, drop the stream; it resumes by id.
+    if (this.sink.bufferedBytes > this.init.maxQueueBytes) this.close(true);
+  }
+
+  startLife(ms: number): void {
+    this.#lifeTimer = setTimeout(() => {
+      this.write(formatFrame({ event: "disconnecting", data: JSON.stringify({ reason: "MAX_STREAM_LIFE", reconnectAfter: 0 }) }));
+      this.close();
+    }, ms);
+    this.#lifeTimer.unref();
+  }
+
+  /** The one cleanup, safe to call from every path (client gone, write error, slow, life, shutdown). */
+  close(abort = false): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#lifeTimer);
+    this.hub.unsubscribe(this);
+    this.#joining = null;
+    if (abort) this.sink.destroy();
+    else this.sink.end();
+  }
+}
+
+/** Streams end after about this long (± 10 %) and the client resumes by id. */
+export function jitteredLife(maxLifeMs: number): number {
+  return maxLifeMs * (0.9 + Math.random() * 0.2);
+}
