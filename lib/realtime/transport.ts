@@ -181,9 +181,8 @@ export class WebTransport implements StreamTransport {
     return {
       write: (chunk) => {
         if (done) return;
-        // A copy, never a view of a pooled Buffer.
-        const bytes = typeof chunk === "string" ? encoder.encode(chunk) : new Uint8Array(chunk);
-        controller.enqueue(bytes);
+        // The shared frame itself, not a copy: a default (non-byte) stream never detaches it.
+        controller.enqueue(typeof chunk === "string" ? encoder.encode(chunk) : chunk);
       },
       // desiredSize = high-water mark − queued bytes (negative past it).
       get bufferedBytes() {
