@@ -85,6 +85,7 @@ export async function serveCustomerStream(
   stream.write(OPENING);
 
   const since = filters.since ? Date.parse(filters.since) : null;
+  const epoch = request.url.searchParams.get("epoch");
   hub.subscribe(stream);
   await join({
     hub,
@@ -92,10 +93,13 @@ export async function serveCustomerStream(
     partnerId,
     // A time-based replay (`since`) starts at the oldest event still in the log.
     from: lastEventId ?? (since !== null ? await hub.prunedThrough(partnerId) : null),
+    // Pass's addition: `?epoch=` as on the channels, and `epoch` in `connected` to send back.
+    epochChanged: epoch !== null && epoch !== hub.epoch,
     control: sseControl(stream, (_top, extra) => ({
       streamId,
       timestamp: new Date().toISOString(),
       filters: publicFilters(filters),
+      epoch: hub.epoch,
       ...extra,
     })),
     replay: (afterId, uptoId) =>
