@@ -1,4 +1,4 @@
-import { ForbiddenError, NotFoundError } from "../errors";
+import { type ErrorDetails, ForbiddenError, NotFoundError } from "../errors";
 
 /**
  * Who is asking, and what they may do: the one place for role, action, channel and partner checks.
@@ -76,10 +76,10 @@ export function partnerScope(principal: Principal): string | null {
   return principal.kind === "user" && principal.role === "admin" ? null : principal.partnerId;
 }
 
-/** Another partner's row is reported as missing, never as forbidden. */
-export function assertPartnerVisible(principal: Principal, partnerId: string, what: string): void {
+/** Another partner's row is reported as missing (with the same details as a missing one), never as forbidden. */
+export function assertPartnerVisible(principal: Principal, partnerId: string, what: string, details?: ErrorDetails): void {
   const scope = partnerScope(principal);
-  if (scope !== null && scope !== partnerId) throw new NotFoundError(what);
+  if (scope !== null && scope !== partnerId) throw new NotFoundError(what, details);
 }
 
 function describe(principal: Principal): string {
