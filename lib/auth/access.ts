@@ -20,15 +20,35 @@ export type Action =
   | "orders:status"
   | "orders:reprint"
   | "orders:cancel"
+  /** Report where a delivery's courier is (seeds/004): staff and integrations, not screens. */
+  | "orders:location"
   | "foods:write";
 
 const ACTIONS: Record<UserRole | TokenRole, readonly Action[]> = {
-  admin: ["orders:read", "orders:create", "orders:confirm", "orders:status", "orders:reprint", "orders:cancel", "foods:write"],
-  operator: ["orders:read", "orders:create", "orders:confirm", "orders:status", "orders:reprint", "orders:cancel", "foods:write"],
+  admin: [
+    "orders:read",
+    "orders:create",
+    "orders:confirm",
+    "orders:status",
+    "orders:reprint",
+    "orders:cancel",
+    "orders:location",
+    "foods:write",
+  ],
+  operator: [
+    "orders:read",
+    "orders:create",
+    "orders:confirm",
+    "orders:status",
+    "orders:reprint",
+    "orders:cancel",
+    "orders:location",
+    "foods:write",
+  ],
   kitchen: ["orders:read", "orders:status"],
   printer: [],
   display: [],
-  integration: ["orders:create", "orders:read"],
+  integration: ["orders:create", "orders:read", "orders:location"],
 };
 
 /** Channels a user role reads; a token reads the channels it was given (defaulting per role). */

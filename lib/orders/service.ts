@@ -423,6 +423,7 @@ export async function recordCourierLocation({
   lng: number;
   now?: Date;
 }): Promise<OrderRecord> {
+  assertCan(principal, "orders:location");
   if (!Number.isFinite(lat) || lat < -90 || lat > 90) throw new ValidationError("lat", "must be a latitude, -90 to 90");
   if (!Number.isFinite(lng) || lng < -180 || lng > 180) throw new ValidationError("lng", "must be a longitude, -180 to 180");
   return mutate(db, async (trx, emit) => {
