@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { canReadChannel, type Principal } from "@/lib/auth";
+import { canReadChannel, resolvePartnerScope, type Principal } from "@/lib/auth";
 import { currentPrincipal } from "@/lib/auth/next";
 import { getDb } from "@/lib/db";
 import { LogoutButton } from "./logout-button";
@@ -79,7 +79,9 @@ export default async function HomePage() {
 }
 
 async function partnersOf(principal: Principal) {
-  let q = getDb().selectFrom("partners").select(["slug", "name"]).orderBy("name");
-  if (!(principal.kind === "user" && principal.role === "admin")) q = q.where("id", "=", principal.partnerId ?? "");
+  const db = getDb();
+  const scope = await resolvePartnerScope({ db, principal });
+  let q = db.selectFrom("partners").select(["slug", "name"]).orderBy("name");
+  if (scope !== null) q = q.where("id", "=", scope);
   return q.execute();
 }

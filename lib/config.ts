@@ -102,13 +102,22 @@ function readOrCreateSecret(dataDir: string): string {
 const CONFIG_KEY = Symbol.for("pass.config");
 type ConfigGlobal = { [CONFIG_KEY]?: Config };
 
-/** The process-wide configuration (loaded on first use; shared by server.ts and the route bundles). */
+/**
+ * The process-wide configuration, shared by server.ts and the route bundles. It is built once at
+ * startup (server.ts, the CLI, test setup: loadConfig + setConfig) and only read here — reading it
+ * never loads the environment or creates DATA_DIR/session-secret as a side effect.
+ */
 export function getConfig(): Config {
-  const g = globalThis as ConfigGlobal;
-  return (g[CONFIG_KEY] ??= loadConfig());
+  const config = (globalThis as ConfigGlobal)[CONFIG_KEY];
+  if (!config) {
+    throw new ConfigError(
+      "configuration not loaded: call setConfig(loadConfig()) at startup (server.ts, the CLI, test setup) before using it",
+    );
+  }
+  return config;
 }
 
-/** Tests and server.ts install an explicit configuration. */
+/** Startup (server.ts, the CLI) and tests install the configuration once. */
 export function setConfig(config: Config): void {
   (globalThis as ConfigGlobal)[CONFIG_KEY] = config;
 }

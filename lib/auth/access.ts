@@ -1,4 +1,4 @@
-import { ForbiddenError, NotFoundError } from "../errors";
+import { type ErrorDetails, ForbiddenError, NotFoundError } from "../errors";
 
 /**
  * Who is asking, and what they may do: the one place for role, action, channel and partner checks.
@@ -20,15 +20,35 @@ export type Action =
   | "orders:status"
   | "orders:reprint"
   | "orders:cancel"
+  /** Report where a delivery's courier is (seeds/004): staff and integrations, not screens. */
+  | "orders:location"
   | "foods:write";
 
 const ACTIONS: Record<UserRole | TokenRole, readonly Action[]> = {
-  admin: ["orders:read", "orders:create", "orders:confirm", "orders:status", "orders:reprint", "orders:cancel", "foods:write"],
-  operator: ["orders:read", "orders:create", "orders:confirm", "orders:status", "orders:reprint", "orders:cancel", "foods:write"],
+  admin: [
+    "orders:read",
+    "orders:create",
+    "orders:confirm",
+    "orders:status",
+    "orders:reprint",
+    "orders:cancel",
+    "orders:location",
+    "foods:write",
+  ],
+  operator: [
+    "orders:read",
+    "orders:create",
+    "orders:confirm",
+    "orders:status",
+    "orders:reprint",
+    "orders:cancel",
+    "orders:location",
+    "foods:write",
+  ],
   kitchen: ["orders:read", "orders:status"],
   printer: [],
   display: [],
-  integration: ["orders:create", "orders:read"],
+  integration: ["orders:create", "orders:read", "orders:location"],
 };
 
 /** Channels a user role reads; a token reads the channels it was given (defaulting per role). */
@@ -76,10 +96,10 @@ export function partnerScope(principal: Principal): string | null {
   return principal.kind === "user" && principal.role === "admin" ? null : principal.partnerId;
 }
 
-/** Another partner's row is reported as missing, never as forbidden. */
-export function assertPartnerVisible(principal: Principal, partnerId: string, what: string): void {
+/** Another partner's row is reported as missing (with the same details as a missing one), never as forbidden. */
+export function assertPartnerVisible(principal: Principal, partnerId: string, what: string, details?: ErrorDetails): void {
   const scope = partnerScope(principal);
-  if (scope !== null && scope !== partnerId) throw new NotFoundError(what);
+  if (scope !== null && scope !== partnerId) throw new NotFoundError(what, details);
 }
 
 function describe(principal: Principal): string {

@@ -70,6 +70,8 @@ export async function principalForSession({ db, sessionToken }: { db: Db; sessio
     .where("sessions.id", "=", hashSecret(sessionToken))
     .executeTakeFirst();
   if (!row || row.disabledAt || row.expiresAt <= nowIso()) return null;
+  // Only an admin spans partners: a staff row that lost its partner signs in as no one (fail closed).
+  if (row.role !== "admin" && !row.partnerId) return null;
   return { kind: "user", userId: row.userId, username: row.username, role: row.role as UserRole, partnerId: row.partnerId };
 }
 

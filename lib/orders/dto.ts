@@ -1,3 +1,5 @@
+import type { Selectable } from "kysely";
+import type { PartnersTable } from "../db/schema";
 import { formatMoney } from "./money";
 import { statusFor, type OrderStatus } from "./status";
 
@@ -47,7 +49,8 @@ export type OrderRecord = {
   orderItems: OrderItemRecord[];
 };
 
-export type PartnerInfo = { id: string; slug: string; name: string; imageUrl: string | null };
+/** A partner as the projections show it: the columns of its row that reach a screen. */
+export type PartnerInfo = Pick<Selectable<PartnersTable>, "id" | "slug" | "name" | "imageUrl">;
 
 // --- seeds/003 payloads, field for field and in the seed's key order -------------------------
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { EVENT_PAYLOAD_VERSION } from "./events";
-import type { Db } from "../db";
+import type { Selectable } from "kysely";
+import type { Db, FoodsTable } from "../db";
 import { newId, nowIso } from "../db/ids";
 import { assertCan, assertPartnerVisible, type Principal } from "../auth/access";
 import { NotFoundError, ValidationError } from "../errors";
@@ -86,15 +87,7 @@ export async function listFoods({ db, partnerId, onlyAvailable }: { db: Db; part
   return q.orderBy("position").orderBy("name").execute();
 }
 
-export function toFoodDto(f: {
-  id: string;
-  name: string;
-  price: number;
-  surcharge: number;
-  category: string;
-  station: string;
-  available: number;
-}) {
+export function toFoodDto(f: Pick<Selectable<FoodsTable>, "id" | "name" | "price" | "surcharge" | "category" | "station" | "available">) {
   return {
     id: f.id,
     name: f.name,

@@ -1,8 +1,8 @@
 import "server-only";
 import crypto from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { CHANNELS, canReadChannel, partnerScope, resolvePrincipal, type Channel } from "../auth";
-import { AppError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from "../errors";
+import { CHANNELS, canReadChannel, resolvePartnerScope, resolvePrincipal, type Channel } from "../auth";
+import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from "../errors";
 import type { StreamChannel } from "../projections";
 import type { Hub } from "./hub";
 import { join } from "./join";
@@ -84,13 +84,7 @@ async function admit(request: StreamRequest, hub: Hub): Promise<Admitted> {
   const { principal } = resolved;
   if (!canReadChannel(principal, channel)) throw new ForbiddenError(`no access to the ${channel} channel`);
 
-  let partnerId = partnerScope(principal);
-  const slug = url.searchParams.get("partner");
-  if (slug) {
-    const partner = await hub.db.selectFrom("partners").select("id").where("slug", "=", slug).executeTakeFirst();
-    if (!partner || (partnerId !== null && partner.id !== partnerId)) throw new NotFoundError("partner", { field: "partner" });
-    partnerId = partner.id;
-  }
+  const partnerId = await resolvePartnerScope({ db: hub.db, principal, partnerSlug: url.searchParams.get("partner") });
 
   const view = url.searchParams.get("view");
   if (view !== null && view !== "pass") throw new ValidationError("view", "must be 'pass' (Pass's own screens) or absent");

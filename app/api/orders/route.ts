@@ -1,7 +1,6 @@
 import { getDb } from "@/lib/db";
 import { apiRoute, authenticate, json, parseWith, readJson, requirePrincipal, searchParams } from "@/lib/http";
-import { createOrder, findPartnerBySlug, listOrders, toOrderDto } from "@/lib/orders";
-import { NotFoundError } from "@/lib/errors";
+import { createOrder, listOrders, toOrderDto } from "@/lib/orders";
 import { createOrderBody, listOrdersQuery } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -17,14 +16,13 @@ export const POST = apiRoute(async (req) => {
 export const GET = apiRoute(async (req) => {
   const principal = await requirePrincipal(req);
   const query = parseWith(listOrdersQuery, searchParams(req));
-  const db = getDb();
-  let partnerId: string | null = null;
-  if (query.partner) {
-    const partner = await findPartnerBySlug({ db, slug: query.partner });
-    if (!partner) throw new NotFoundError("partner", { field: "partner" });
-    partnerId = partner.id;
-  }
-  const { orders, lastEventId, epoch } = await listOrders({ db, principal, statuses: query.status, since: query.since, partnerId });
+  const { orders, lastEventId, epoch } = await listOrders({
+    db: getDb(),
+    principal,
+    statuses: query.status,
+    since: query.since,
+    partnerSlug: query.partner,
+  });
   return json({ orders: orders.map(toOrderDto), lastEventId, epoch }, 200, {
     "last-event-id": String(lastEventId),
     "x-event-epoch": epoch,

@@ -1,4 +1,4 @@
-import { partnerScope } from "@/lib/auth";
+import { resolvePartnerScope } from "@/lib/auth";
 import { getDb } from "@/lib/db";
 import { apiRoute, json, requirePrincipal } from "@/lib/http";
 
@@ -7,8 +7,9 @@ export const dynamic = "force-dynamic";
 /** The partners the caller may see (an admin: all; everyone else: their own). */
 export const GET = apiRoute(async (req) => {
   const principal = await requirePrincipal(req);
-  const scope = partnerScope(principal);
-  let q = getDb().selectFrom("partners").select(["id", "slug", "name", "imageUrl"]).orderBy("name");
-  if (scope) q = q.where("id", "=", scope);
+  const db = getDb();
+  const scope = await resolvePartnerScope({ db, principal });
+  let q = db.selectFrom("partners").select(["id", "slug", "name", "imageUrl"]).orderBy("name");
+  if (scope !== null) q = q.where("id", "=", scope);
   return json({ partners: await q.execute() });
 });
