@@ -3,7 +3,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { SESSION_COOKIE, parseCookies, partnerScope, principalForSession, type Principal } from "../auth";
-import { errorBody } from "../errors";
+import { AppError, ERROR_HEADERS, errorBody } from "../errors";
 import { recordCourierLocation } from "../orders/service";
 import { WS_TOPICS, type WsTopic } from "../projections";
 import type { Hub, Subscriber } from "./hub";
@@ -26,6 +26,17 @@ export function isWsPath(pathname: string): boolean {
   return pathname === "/ws";
 }
 
+/** An upgrade refused before the handshake: a plain HTTP answer through the one error renderer. */
+function refuseUpgrade(socket: Duplex, err: unknown): void {
+  const { status, body } = errorBody(err);
+  const text = JSON.stringify(body);
+  const reason = status === 429 ? "Too Many Requests" : status === 401 ? "Unauthorized" : status === 403 ? "Forbidden" : "Error";
+  const headers = Object.entries({ ...ERROR_HEADERS, "content-length": String(Buffer.byteLength(text)), connection: "close" })
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("");
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${headers}\r\n${text}`);
+}
+
 export function createWsServer({ hub, limits = { perIp: 20, attemptsPerMinute: 120 } }: { hub: Hub; limits?: WsLimits }) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const open = new Map<string, number>();
@@ -38,10 +49,7 @@ export function createWsServer({ hub, limits = { perIp: 20, attemptsPerMinute: 1
     recent.push(now);
     attempts.set(ip, recent);
     if ((open.get(ip) ?? 0) >= limits.perIp || recent.length > limits.attemptsPerMinute) {
-      socket.end(
-        "HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n" +
-          JSON.stringify({ error: { code: "RATE_LIMITED", message: "too many WebSocket connections" } }),
-      );
+      refuseUpgrade(socket, new AppError(429, "RATE_LIMITED", "too many WebSocket connections"));
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
