@@ -10,7 +10,7 @@ import { customerEventName } from "../projections";
 import { sseControl } from "./handler";
 import type { Hub } from "./hub";
 import { join } from "./join";
-import { OPENING, SSE_HEADERS, formatFrame, parseLastEventId } from "./sse";
+import { OPENING, SSE_HEADERS, readPosition } from "./sse";
 import { SseStream, jitteredLife } from "./stream";
 import { NodeTransport, type StreamRequest, type StreamTransport } from "./transport";
 
@@ -48,13 +48,11 @@ export async function serveCustomerStream(
 ): Promise<void> {
   let filters: Filters;
   let partnerId: string | null;
-  let lastEventId: number | null;
+  let position: ReturnType<typeof readPosition>;
   const { request } = transport;
   try {
     filters = parseFilters(request.url.searchParams);
-    const parsed = parseLastEventId(request.header("last-event-id") ?? request.url.searchParams.get("lastEventId"));
-    if (!parsed.ok) throw new ValidationError("lastEventId", "must be a log event id");
-    lastEventId = parsed.id;
+    position = readPosition(request.header("last-event-id"), request.url.searchParams.get("lastEventId"));
     partnerId = await authorize({ request, hub, filters });
   } catch (err) {
     transport.fail(err);
@@ -72,13 +70,12 @@ export async function serveCustomerStream(
     accepts,
     // seeds/002 keeps the connection alive with `heartbeat` events, not comments.
     keepalive: (s, comment) => {
-      if (filters.eventTypes && !filters.eventTypes.includes("heartbeat")) return s.write(comment);
-      s.write(
-        formatFrame({
-          event: "heartbeat",
-          data: JSON.stringify({ timestamp: new Date().toISOString(), connectionAge: isoDuration(Date.now() - openedAt) }),
-        }),
-      );
+      if (filters.eventTypes && !filters.eventTypes.includes("heartbeat")) {
+        s.write(comment);
+        return;
+      }
+      // With the stream's position as id, as seeds/002 gives every event one.
+      s.writeControl("heartbeat", { timestamp: new Date().toISOString(), connectionAge: isoDuration(Date.now() - openedAt) });
     },
   });
   transport.onClose(() => stream.close());
@@ -92,7 +89,8 @@ export async function serveCustomerStream(
     target: stream,
     partnerId,
     // A time-based replay (`since`) starts at the oldest event still in the log.
-    from: lastEventId ?? (since !== null ? await hub.prunedThrough(partnerId) : null),
+    from: position.from ?? (since !== null ? await hub.prunedThrough(partnerId) : null),
+    requested: position.raw,
     // Pass's addition: `?epoch=` as on the channels, and `epoch` in `connected` to send back.
     epochChanged: epoch !== null && epoch !== hub.epoch,
     control: sseControl(stream, (_top, extra) => ({

@@ -5,8 +5,8 @@ import { CHANNELS, canReadChannel, resolvePartnerScope, resolvePrincipal, type C
 import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from "../errors";
 import type { StreamChannel } from "../projections";
 import type { Hub } from "./hub";
-import { join } from "./join";
-import { OPENING, SSE_HEADERS, formatFrame, parseLastEventId } from "./sse";
+import { join, type JoinControl } from "./join";
+import { OPENING, SSE_HEADERS, readPosition } from "./sse";
 import { SseStream, jitteredLife } from "./stream";
 import { NodeTransport, type StreamRequest, type StreamTransport } from "./transport";
 import { proxyUpstream } from "./upstream";
@@ -52,7 +52,7 @@ export async function serveChannel(transport: StreamTransport, options: SseOptio
       await proxyUpstream({
         transport,
         channel: admitted.channel,
-        lastEventId: admitted.lastEventId,
+        lastEventId: typeof admitted.position.from === "number" ? admitted.position.from : null,
         upstream: options.upstream,
         keepaliveMs: options.keepaliveMs,
       });
@@ -64,7 +64,13 @@ export async function serveChannel(transport: StreamTransport, options: SseOptio
   }
 }
 
-type Admitted = { channel: Channel; view: "pass" | null; partnerId: string | null; lastEventId: number | null; epoch: string | null };
+type Admitted = {
+  channel: Channel;
+  view: "pass" | null;
+  partnerId: string | null;
+  position: ReturnType<typeof readPosition>;
+  epoch: string | null;
+};
 
 /** Channel, credentials, permission, partner scope and resume position — or a typed error. */
 async function admit(request: StreamRequest, hub: Hub): Promise<Admitted> {
@@ -89,12 +95,11 @@ async function admit(request: StreamRequest, hub: Hub): Promise<Admitted> {
   const view = url.searchParams.get("view");
   if (view !== null && view !== "pass") throw new ValidationError("view", "must be 'pass' (Pass's own screens) or absent");
 
-  const parsed = parseLastEventId(request.header("last-event-id") ?? url.searchParams.get("lastEventId"));
-  if (!parsed.ok) throw new ValidationError("lastEventId", "must be a log event id (a non-negative integer)");
-  return { channel, view, partnerId, lastEventId: parsed.id, epoch: url.searchParams.get("epoch") };
+  const position = readPosition(request.header("last-event-id"), url.searchParams.get("lastEventId"));
+  return { channel, view, partnerId, position, epoch: url.searchParams.get("epoch") };
 }
 
-async function serveStream(transport: StreamTransport, options: SseOptions, { channel, view, partnerId, lastEventId, epoch }: Admitted) {
+async function serveStream(transport: StreamTransport, options: SseOptions, { channel, view, partnerId, position, epoch }: Admitted) {
   const { hub } = options;
   const streamChannel: StreamChannel = view === "pass" ? `pass:${channel}` : channel;
   const sink = transport.open(SSE_HEADERS);
@@ -109,7 +114,8 @@ async function serveStream(transport: StreamTransport, options: SseOptions, { ch
     hub,
     target: stream,
     partnerId,
-    from: lastEventId,
+    from: position.from,
+    requested: position.raw,
     epochChanged: epoch !== null && epoch !== hub.epoch,
     control: sseControl(
       stream,
@@ -133,28 +139,20 @@ export function sseControl(
   stream: SseStream,
   connectedData: (top: number, extra: Record<string, unknown>) => Record<string, unknown>,
   { retry }: { retry?: number } = {},
-) {
+): JoinControl {
+  // Every control frame carries the stream's position as its id (join.ts sets it first).
   return {
-    connected(top: number, extra: Record<string, unknown> = {}) {
-      stream.write(formatFrame({ event: "connected", data: JSON.stringify(connectedData(top, extra)), retry }));
+    connected(top, extra) {
+      stream.writeControl("connected", connectedData(top, extra ?? {}), { retry });
     },
-    replayStart(count: number, from: number) {
-      stream.write(
-        formatFrame({ id: from, event: "replay-start", data: JSON.stringify({ missedEvents: count, replayingFrom: String(from) }) }),
-      );
+    replayStart(count, from) {
+      stream.writeControl("replay-start", { missedEvents: count, replayingFrom: String(from) });
     },
-    replayComplete(replayed: number, top: number) {
-      stream.write(
-        formatFrame({ id: top, event: "replay-complete", data: JSON.stringify({ replayedEvents: replayed, resumingLiveStream: true }) }),
-      );
+    replayComplete(replayed) {
+      stream.writeControl("replay-complete", { replayedEvents: replayed, resumingLiveStream: true });
     },
-    replayFailed({ reason, oldestAvailable, requestedId }: { reason: string; oldestAvailable: number; requestedId: number | null }) {
-      stream.write(
-        formatFrame({
-          event: "replay-failed",
-          data: JSON.stringify({ reason, oldestAvailable: String(oldestAvailable), requestedId: String(requestedId) }),
-        }),
-      );
+    replayFailed({ reason, oldestAvailable, requestedId }) {
+      stream.writeControl("replay-failed", { reason, oldestAvailable: String(oldestAvailable), requestedId: String(requestedId) });
     },
   };
 }

@@ -4,7 +4,7 @@ import type { PartnerInfo } from "../orders/dto";
 import { CHANNEL_EVENT_TYPES, renderFrame, type StreamChannel } from "../projections";
 import type { EventBus } from "./bus";
 import { countEvents, logPosition, prunedThrough, pruneEvents, readEvents, type LoggedEvent } from "../events/log";
-import { KEEPALIVE, formatFrame } from "./sse";
+import { KEEPALIVE } from "./sse";
 
 /**
  * One hub per process: it takes committed events from the bus, puts them in id order (reading
@@ -23,9 +23,11 @@ export interface Subscriber {
   /** Called with the rendered frame of every event of this channel and partner scope. */
   deliver(id: number, frame: Buffer): void;
   keepalive(frame: Buffer): void;
-  /** Server shutdown: say goodbye and end. */
-  shutdown(frame: Buffer): void;
+  /** Server shutdown: say goodbye (each stream at its own position) and end. */
+  shutdown(notice: ShutdownNotice): void;
 }
+
+export type ShutdownNotice = { reason: "SERVER_MAINTENANCE"; reconnectAfter: number; message: string };
 
 type RecentEntry = { event: LoggedEvent; frames: Map<StreamChannel, Buffer | null> };
 
@@ -39,6 +41,8 @@ export type HubOptions = {
   gapCheckMs?: number;
   pruneEveryMs?: number;
   retention?: { minAgeMs: number; minPerPartner: number };
+  /** A replay longer than this is refused (REPLAY_TOO_LARGE): the client reloads its snapshot. */
+  maxReplayEvents?: number;
 };
 
 const KEEPALIVE_BUF = Buffer.from(KEEPALIVE);
@@ -73,6 +77,10 @@ export class Hub {
 
   get epoch(): string {
     return this.#epoch;
+  }
+
+  get maxReplayEvents(): number {
+    return this.#options.maxReplayEvents ?? 10_000;
   }
 
   /** The newest id this hub has handed to its subscribers. */
@@ -136,13 +144,8 @@ export class Hub {
 
   /** SIGTERM: every stream gets `disconnecting`, then ends. */
   shutdown({ reconnectAfter }: { reconnectAfter: number }): void {
-    const frame = Buffer.from(
-      formatFrame({
-        event: "disconnecting",
-        data: JSON.stringify({ reason: "SERVER_MAINTENANCE", reconnectAfter, message: "Pass is restarting" }),
-      }),
-    );
-    for (const set of this.#subscribers.values()) for (const s of [...set]) s.shutdown(frame);
+    const notice: ShutdownNotice = { reason: "SERVER_MAINTENANCE", reconnectAfter, message: "Pass is restarting" };
+    for (const set of this.#subscribers.values()) for (const s of [...set]) s.shutdown(notice);
     this.#subscribers.clear();
   }
 
@@ -183,46 +186,48 @@ export class Hub {
       types.includes(e.type) &&
       (orderId === undefined || e.orderId === orderId) &&
       (!accepts || accepts(e));
-    if (accepts) {
-      // Filters the log cannot apply: read the range (one order's, or the partner's) and filter here.
-      const frames: { id: number; frame: Buffer }[] = [];
-      let after = afterId;
-      for (;;) {
-        const page = await readEvents({ db: this.db, partnerId, afterId: after, uptoId, types, orderId, limit: READ_PAGE });
-        for (const event of page) {
-          after = event.id;
-          if (!wanted(event)) continue;
-          const frame = await this.#render(event, channel);
-          if (frame) frames.push({ id: event.id, frame });
-        }
-        if (page.length < READ_PAGE) break;
-      }
-      return { count: frames.length, frames: toAsync(frames) };
-    }
-    if (oldestRecent !== undefined && oldestRecent <= afterId + 1) {
-      const entries = this.#recent.filter((e) => wanted(e.event));
-      const frames: { id: number; frame: Buffer }[] = [];
-      for (const entry of entries) {
-        const frame = await this.#frameOf(entry, channel);
-        if (frame) frames.push({ id: entry.event.id, frame });
-      }
-      return { count: frames.length, frames: toAsync(frames) };
-    }
-    const count = await countEvents({ db: this.db, partnerId, afterId, uptoId, types });
     const self = this;
-    async function* fromLog() {
+    // Pages of the log in id order, yielding to the event loop between pages so that a large
+    // replay never starves other requests.
+    async function* logPages() {
       let after = afterId;
       for (;;) {
-        const page = await readEvents({ db: self.db, partnerId, afterId: after, uptoId, types, limit: READ_PAGE });
+        const page = await readEvents({ db: self.db, partnerId, afterId: after, uptoId, types, orderId, limit: READ_PAGE });
+        yield page;
+        if (page.length < READ_PAGE) return;
+        after = page.at(-1)!.id;
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    async function* rendered(pages: AsyncIterable<LoggedEvent[]>) {
+      for await (const page of pages) {
         for (const event of page) {
+          if (!wanted(event)) continue;
           const frame = await self.#render(event, channel);
           if (frame) yield { id: event.id, frame };
-          after = event.id;
         }
-        if (page.length < READ_PAGE) return;
       }
     }
-    return { count, frames: fromLog() };
+    if (oldestRecent !== undefined && oldestRecent <= afterId + 1) {
+      // The memory window covers the range: frames rendered once per channel are shared.
+      const entries = this.#recent.filter((e) => wanted(e.event));
+      async function* fromMemory() {
+        for (let i = 0; i < entries.length; i++) {
+          const frame = await self.#frameOf(entries[i]!, channel);
+          if (frame) yield { id: entries[i]!.event.id, frame };
+          if (i % READ_PAGE === READ_PAGE - 1) await new Promise((r) => setImmediate(r));
+        }
+      }
+      return { count: entries.length, frames: fromMemory() };
+    }
+    if (accepts) {
+      // Filters the log cannot apply: count by reading the range once, then stream it page by page.
+      let count = 0;
+      for await (const page of logPages()) for (const event of page) if (wanted(event)) count++;
+      return { count, frames: rendered(logPages()) };
+    }
+    const count = await countEvents({ db: this.db, partnerId, afterId, uptoId, types, orderId });
+    return { count, frames: rendered(logPages()) };
   }
 
   /** A resume from below this id has a hole: pruned events are gone. */
@@ -351,10 +356,6 @@ export class Hub {
 }
 
 const inScope = (event: LoggedEvent, partnerId: string | null) => partnerId === null || event.partnerId === partnerId;
-
-async function* toAsync<T>(items: T[]): AsyncIterable<T> {
-  yield* items;
-}
 
 // --- the process-wide hub ----------------------------------------------------------------------
 

@@ -9,11 +9,15 @@ import type { Hub } from "./hub";
  * position.
  */
 
-export type ReplayFailure = "EPOCH_CHANGED" | "EVENT_ID_UNKNOWN" | "EVENT_ID_EXPIRED";
+export type ReplayFailure = "EPOCH_CHANGED" | "EVENT_ID_UNKNOWN" | "EVENT_ID_EXPIRED" | "REPLAY_TOO_LARGE";
 
 export type JoinFacts = {
-  /** The client's position (Last-Event-ID, offset, or the start of a time window); null = from now. */
-  from: number | null;
+  /**
+   * The client's position (Last-Event-ID, offset, or the start of a time window); null = from
+   * now; "invalid" = something that is not a log id (`undefined`, `null`, text, negative):
+   * answered as an unknown position, never as a 400 a client would retry forever.
+   */
+  from: number | null | "invalid";
   /** The client named an epoch and it is not this log's. */
   epochChanged: boolean;
   /** The newest id this node has delivered (live frames above it will follow). */
@@ -37,6 +41,7 @@ export type JoinPlan =
 export function planJoin(f: JoinFacts): JoinPlan {
   if (f.from === null) return { kind: "live" };
   const oldestAvailable = f.prunedThrough + 1;
+  if (f.from === "invalid") return { kind: "failed", reason: "EVENT_ID_UNKNOWN", oldestAvailable };
   // The log was reset since the client's id was issued: its ids mean nothing now.
   if (f.epochChanged) return { kind: "failed", reason: "EPOCH_CHANGED", oldestAvailable };
   if (f.from > f.top) {
@@ -46,22 +51,32 @@ export function planJoin(f: JoinFacts): JoinPlan {
   return { kind: "replay", after: f.from, upto: f.top };
 }
 
+/** A replay larger than the bound is not served: the client reloads its snapshot instead. */
+export function limitReplay(plan: JoinPlan & { kind: "replay" }, count: number, maxEvents: number, prunedThrough: number): JoinPlan {
+  return count > maxEvents ? { kind: "failed", reason: "REPLAY_TOO_LARGE", oldestAvailable: prunedThrough + 1 } : plan;
+}
+
 /** A stream being joined: the hub already queues its live frames until `goLive`. */
 export interface JoinTarget {
-  /** Frames at or below this id are never written again. */
+  /** Frames at or below this id are never written again; also the position control frames carry. */
   lastSentId: number;
   readonly closed: boolean;
-  writeEvent(id: number, frame: Buffer): void;
+  /** A replayed frame; resolves when the client has room for more (the replay is paced, not queued). */
+  writeReplayed(id: number, frame: Buffer): Promise<void>;
   /** Ends the join: queued live frames above `lastSentId` go out in order. */
   goLive(): void;
 }
 
-/** How a transport says what happened (SSE frames, /ws messages). */
+/**
+ * How a transport says what happened (SSE frames, /ws messages). Each is called with the
+ * target's `lastSentId` already at the position the frame stands for, so a client that stores
+ * every frame's id keeps its place.
+ */
 export type JoinControl = {
   connected(top: number, extra?: { replayUnavailable: true }): void;
   replayStart?(count: number, from: number): void;
   replayComplete?(replayed: number, top: number): void;
-  replayFailed(failure: { reason: ReplayFailure; oldestAvailable: number; requestedId: number | null }): void;
+  replayFailed(failure: { reason: ReplayFailure; oldestAvailable: number; requestedId: number | string | null }): void;
 };
 
 export type Replay = (afterId: number, uptoId: number) => Promise<{ count: number; frames: AsyncIterable<{ id: number; frame: Buffer }> }>;
@@ -75,6 +90,7 @@ export async function join({
   target,
   partnerId,
   from,
+  requested = null,
   epochChanged = false,
   control,
   replay,
@@ -82,23 +98,28 @@ export async function join({
   hub: Hub;
   target: JoinTarget;
   partnerId: string | null;
-  from: number | null;
+  from: number | null | "invalid";
+  /** What the client sent, for `requestedId` when it was not a log id. */
+  requested?: string | null;
   epochChanged?: boolean;
   control: JoinControl;
   replay: Replay;
 }): Promise<JoinPlan> {
   const top = hub.lastId;
   target.lastSentId = top;
-  const plan =
-    from === null
-      ? planJoin({ from, epochChanged, top, logTop: top, prunedThrough: 0 })
-      : planJoin({
-          from,
-          epochChanged,
-          top,
-          logTop: from > top ? await hub.logTop() : top,
-          prunedThrough: await hub.prunedThrough(partnerId),
-        });
+  const prunedThrough = from === null ? 0 : await hub.prunedThrough(partnerId);
+  let plan = planJoin({
+    from,
+    epochChanged,
+    top,
+    logTop: typeof from === "number" && from > top ? await hub.logTop() : top,
+    prunedThrough,
+  });
+  let replayed: Awaited<ReturnType<Replay>> | null = null;
+  if (plan.kind === "replay") {
+    replayed = await replay(plan.after, plan.upto);
+    plan = limitReplay(plan, replayed.count, hub.maxReplayEvents, prunedThrough);
+  }
   switch (plan.kind) {
     case "live":
       control.connected(top);
@@ -108,22 +129,28 @@ export async function join({
       control.connected(top);
       break;
     case "failed":
-      control.replayFailed({ reason: plan.reason, oldestAvailable: plan.oldestAvailable, requestedId: from });
+      // Live from here; the client reloads its snapshot. Both frames stand at `top`.
+      control.replayFailed({
+        reason: plan.reason,
+        oldestAvailable: plan.oldestAvailable,
+        requestedId: from === "invalid" ? requested : from,
+      });
       control.connected(top, { replayUnavailable: true });
       break;
     case "replay": {
-      control.connected(top);
-      const { count, frames } = await replay(plan.after, plan.upto);
-      control.replayStart?.(count, plan.after);
+      const { count, frames } = replayed!;
       target.lastSentId = plan.after;
-      let replayed = 0;
+      control.connected(top);
+      control.replayStart?.(count, plan.after);
+      let sent = 0;
       for await (const { id, frame } of frames) {
         if (target.closed) return plan;
-        target.writeEvent(id, frame);
-        replayed++;
+        await target.writeReplayed(id, frame);
+        sent++;
       }
+      if (target.closed) return plan;
       target.lastSentId = Math.max(target.lastSentId, plan.upto);
-      control.replayComplete?.(replayed, plan.upto);
+      control.replayComplete?.(sent, plan.upto);
       break;
     }
   }

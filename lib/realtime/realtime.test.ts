@@ -134,7 +134,8 @@ describe.each(adapters())("realtime, $label", ({ dialect, bus: busKind, skip }) 
       await conn.waitFor((e) => e.some((x) => x.event === "connected"));
       expect(conn.body.startsWith(":\n\n")).toBe(true);
       const connected = conn.events[0]!;
-      expect(connected.id).toBeUndefined();
+      // Control frames carry the stream's position, so a client storing every event's id keeps its place.
+      expect(connected.id).toBe(String(connected.json.lastEventId));
       expect(connected.json).toMatchObject({
         channel: "cashier",
         epoch: (await logPosition({ db: t.db })).epoch,
@@ -167,8 +168,16 @@ describe.each(adapters())("realtime, $label", ({ dialect, bus: busKind, skip }) 
     const printerOnPrinter = await openSse(`${node.url}/events/printer`, { headers: bearer(printerToken) });
     expect(printerOnPrinter.status).toBe(200);
     printerOnPrinter.cut();
-    const badId = await openSse(`${node.url}/events/printer?lastEventId=abc`, { headers: bearer(printerToken) });
-    expect(badId.status).toBe(400);
+    // Not a log id: answered as an unknown position (never a 400 such clients would retry forever).
+    for (const bad of ["abc", "undefined", "null", "-1", "1.5"]) {
+      const badId = await openSse(`${node.url}/events/printer`, { headers: { ...bearer(printerToken), "last-event-id": bad } });
+      expect(badId.status).toBe(200);
+      const [failed, connected] = await badId.waitFor((e) => e.some((x) => x.event === "connected"));
+      expect(failed).toMatchObject({ event: "replay-failed", json: { reason: "EVENT_ID_UNKNOWN", requestedId: bad } });
+      expect(connected).toMatchObject({ event: "connected", json: { replayUnavailable: true } });
+      expect(failed!.id).toBe(connected!.id);
+      badId.cut();
+    }
     const otherPartner = await openSse(`${node.url}/events/cashier?partner=other`, { headers: bearer(operatorToken) });
     expect(otherPartner.status).toBe(404);
   });

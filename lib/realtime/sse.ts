@@ -22,3 +22,15 @@ export function parseLastEventId(raw: string | null | undefined): { ok: true; id
   if (!/^\d{1,15}$/.test(text)) return { ok: false };
   return { ok: true, id: Number(text) };
 }
+
+/**
+ * The client's position: `Last-Event-ID` (EventSource reconnects) or `?lastEventId=` (first
+ * connect). Something that is not a log id — `undefined`, `null`, text, negative, as some
+ * clients send — is "invalid", which the join answers as an unknown position (replay-failed
+ * EVENT_ID_UNKNOWN, then live): a 400 would be retried forever by such clients.
+ */
+export function readPosition(header: string | null, query: string | null): { from: number | null | "invalid"; raw: string | null } {
+  const raw = header ?? query;
+  const parsed = parseLastEventId(raw);
+  return { from: parsed.ok ? parsed.id : "invalid", raw };
+}

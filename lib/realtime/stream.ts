@@ -1,7 +1,7 @@
 import "server-only";
 import type { LoggedEvent } from "../events/log";
 import type { StreamChannel } from "../projections";
-import type { Hub, Subscriber } from "./hub";
+import type { Hub, ShutdownNotice, Subscriber } from "./hub";
 import type { JoinTarget } from "./join";
 import { formatFrame } from "./sse";
 import type { Sink } from "./transport";
@@ -17,6 +17,7 @@ export class SseStream implements Subscriber, JoinTarget {
   readonly accepts?: (event: LoggedEvent) => boolean;
   lastSentId = 0;
   #joining: { id: number; frame: Buffer }[] | null = [];
+  #joiningBytes = 0;
   #closed = false;
   #lifeTimer: NodeJS.Timeout | undefined;
   readonly #keepalive?: (stream: SseStream, frame: Buffer) => void;
@@ -45,8 +46,11 @@ export class SseStream implements Subscriber, JoinTarget {
   }
 
   deliver(id: number, frame: Buffer): void {
-    if (this.#joining) this.#joining.push({ id, frame });
-    else this.writeEvent(id, frame);
+    if (!this.#joining) return this.writeEvent(id, frame);
+    // Live frames wait while the replay runs; they too are bounded.
+    this.#joining.push({ id, frame });
+    this.#joiningBytes += frame.length;
+    if (this.#joiningBytes > this.init.maxQueueBytes) this.close(true);
   }
 
   writeEvent(id: number, frame: Buffer): void {
@@ -55,9 +59,31 @@ export class SseStream implements Subscriber, JoinTarget {
     this.write(frame);
   }
 
+  /**
+   * A replayed frame, paced by the client: the server waits for room instead of queueing the
+   * whole replay (the live bound does not apply to what the server itself paces).
+   */
+  async writeReplayed(id: number, frame: Buffer): Promise<void> {
+    if (id <= this.lastSentId || this.#closed) return;
+    this.lastSentId = id;
+    try {
+      this.sink.write(frame);
+    } catch {
+      this.close(true);
+      return;
+    }
+    if (this.sink.bufferedBytes > REPLAY_HIGH_WATER) await this.sink.drained();
+  }
+
+  /** A control frame (connected, replay-*, heartbeat, disconnecting) at the stream's position. */
+  writeControl(event: string, data: unknown, { retry }: { retry?: number } = {}): void {
+    this.write(formatFrame({ id: this.lastSentId, event, data: JSON.stringify(data), retry }));
+  }
+
   goLive(): void {
     const queued = this.#joining ?? [];
     this.#joining = null;
+    this.#joiningBytes = 0;
     for (const { id, frame } of queued) this.writeEvent(id, frame);
   }
 
@@ -67,8 +93,9 @@ export class SseStream implements Subscriber, JoinTarget {
     else this.write(frame);
   }
 
-  shutdown(frame: Buffer): void {
-    this.write(frame);
+  /** `retry:` matches `reconnectAfter`, so a plain EventSource waits as long as it is told. */
+  shutdown(notice: ShutdownNotice): void {
+    this.writeControl("disconnecting", notice, { retry: notice.reconnectAfter * 1000 });
     this.close();
   }
 
@@ -81,12 +108,13 @@ export class SseStream implements Subscriber, JoinTarget {
       return;
     }
     // Bytes the client has not taken yet: past the bound, drop the stream; it resumes by id.
-    if (this.sink.bufferedBytes > this.init.maxQueueBytes) this.close(true);
+    // (During the join the replay is paced by writeReplayed instead.)
+    if (!this.#joining && this.sink.bufferedBytes > this.init.maxQueueBytes) this.close(true);
   }
 
   startLife(ms: number): void {
     this.#lifeTimer = setTimeout(() => {
-      this.write(formatFrame({ event: "disconnecting", data: JSON.stringify({ reason: "MAX_STREAM_LIFE", reconnectAfter: 0 }) }));
+      this.writeControl("disconnecting", { reason: "MAX_STREAM_LIFE", reconnectAfter: 0 });
       this.close();
     }, ms);
     this.#lifeTimer.unref();
@@ -103,6 +131,9 @@ export class SseStream implements Subscriber, JoinTarget {
     else this.sink.end();
   }
 }
+
+/** A replay waits for the client once this much is unsent. */
+const REPLAY_HIGH_WATER = 64 * 1024;
 
 /** Streams end after about this long (± 10 %) and the client resumes by id. */
 export function jitteredLife(maxLifeMs: number): number {

@@ -24,6 +24,11 @@ export interface Sink {
   write(chunk: Buffer | string): void;
   /** Bytes written but not yet taken by the client: the slow-consumer bound reads this. */
   readonly bufferedBytes: number;
+  /**
+   * Resolves once the client has taken what was written (below the high-water mark), or the
+   * sink closed: a replay the server paces itself waits here instead of piling up bytes.
+   */
+  drained(): Promise<void>;
   end(): void;
   /** Abort: the client gets a cut connection (a slow consumer, a write error). */
   destroy(): void;
@@ -92,6 +97,18 @@ export class NodeTransport implements StreamTransport {
       get bufferedBytes() {
         return res.writableLength;
       },
+      drained: () =>
+        !res.writableNeedDrain || res.destroyed || res.writableEnded
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              const done = () => {
+                res.off("drain", done);
+                res.off("close", done);
+                resolve();
+              };
+              res.on("drain", done);
+              res.on("close", done);
+            }),
       end: () => res.end(),
       destroy: () => res.destroy(),
     };
@@ -154,13 +171,22 @@ export class WebTransport implements StreamTransport {
     const encoder = new TextEncoder();
     let controller!: ReadableStreamDefaultController<Uint8Array>;
     let done = false;
+    let waiting: (() => void)[] = [];
+    const wake = () => {
+      const list = waiting;
+      waiting = [];
+      for (const resolve of list) resolve();
+    };
     const stream = new ReadableStream<Uint8Array>(
       {
         start: (c) => {
           controller = c;
         },
+        // Called when the reader wants more: what waited for room may write again.
+        pull: () => wake(),
         cancel: () => {
           done = true;
+          wake();
           this.#close();
         },
       },
@@ -170,6 +196,7 @@ export class WebTransport implements StreamTransport {
     const finish = (how: "end" | "error") => {
       if (done) return;
       done = true;
+      wake();
       try {
         if (how === "end") controller.close();
         else controller.error(new Error("stream aborted"));
@@ -188,6 +215,8 @@ export class WebTransport implements StreamTransport {
       get bufferedBytes() {
         return WebTransport.HIGH_WATER_BYTES - (controller.desiredSize ?? 0);
       },
+      drained: () =>
+        done || (controller.desiredSize ?? 0) > 0 ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve)),
       end: () => finish("end"),
       destroy: () => finish("error"),
     };

@@ -19,6 +19,7 @@ import { join, type JoinTarget } from "./join";
  */
 const MAX_MESSAGE_BYTES = 4 * 1024;
 const MAX_BUFFERED_BYTES = 512 * 1024;
+const REPLAY_HIGH_WATER = 64 * 1024;
 
 export type WsLimits = { perIp: number; attemptsPerMinute: number };
 
@@ -128,6 +129,11 @@ class WsConnection implements Subscriber {
 
   get closed(): boolean {
     return this.ws.readyState !== this.ws.OPEN;
+  }
+
+  /** Resolves when the socket has sent what a replay wrote (or closed): replays are paced, not queued. */
+  async drained(): Promise<void> {
+    while (!this.closed && this.ws.bufferedAmount > REPLAY_HIGH_WATER) await new Promise((r) => setTimeout(r, 5));
   }
 
   deliver(id: number, frame: Buffer): void {
@@ -250,8 +256,8 @@ class TopicStream implements JoinTarget {
     else this.#send(id, lines);
   }
 
-  /** A replayed frame (all topics' lines of one event): this topic's lines only. */
-  writeEvent(id: number, frame: Buffer): void {
+  /** A replayed frame (all topics' lines of one event): this topic's lines only, paced by the client. */
+  async writeReplayed(id: number, frame: Buffer): Promise<void> {
     const prefix = `${this.topic}\t`;
     const lines = frame
       .toString()
@@ -259,6 +265,7 @@ class TopicStream implements JoinTarget {
       .filter((line) => line.startsWith(prefix))
       .map((line) => line.slice(prefix.length));
     this.#send(id, lines);
+    await this.connection.drained();
   }
 
   goLive(): void {

@@ -87,7 +87,10 @@ export function openSse(
   });
 }
 
-/** Log events only (frames with a numeric id that are not replay brackets). */
+/** Control frames: they carry the stream's position as id, but are not log events. */
+export const CONTROL_EVENTS = new Set(["connected", "heartbeat", "disconnecting", "replay-start", "replay-complete", "replay-failed"]);
+
+/** Log events only (frames with an id that are not control frames). */
 export function logEvents(events: ReceivedEvent[]): ReceivedEvent[] {
-  return events.filter((e) => e.id !== undefined && !e.event.startsWith("replay-"));
+  return events.filter((e) => e.id !== undefined && !CONTROL_EVENTS.has(e.event));
 }
