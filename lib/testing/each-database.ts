@@ -59,7 +59,8 @@ export function useTestDb<T extends { dialect: Dialect }>(target: T | Dialect): 
 type Target = { dialect: Dialect; label: string } & ({ skipReason: string | null } | { skip: string | null });
 
 /**
- * `describe(`${name} on ${label}`)` once per target, each with its own test database. A target
+ * `describe(`${name} on ${label}`)` once per target (or `name` with `$label` replaced, when it
+ * has one: "realtime, $label"), each with its own test database. A target
  * with a skip reason becomes a skipped block (its tests are listed as skipped; nothing is opened).
  * `targets` defaults to testTargets(); callers may pass their own (e.g. with a message bus each).
  */
@@ -70,7 +71,8 @@ export function describeEachDatabase<T extends Target = TestTarget>(
 ): void {
   for (const target of targets) {
     const skipReason = "skipReason" in target ? target.skipReason : target.skip;
-    (skipReason ? describe.skip : describe)(`${name} on ${target.label}`, () => {
+    const title = name.includes("$label") ? name.replaceAll("$label", target.label) : `${name} on ${target.label}`;
+    (skipReason ? describe.skip : describe)(title, () => {
       body(useTestDb(target));
     });
   }
