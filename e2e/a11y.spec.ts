@@ -2,28 +2,25 @@
  * Accessibility of every screen with axe-core: no serious or critical violation.
  */
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test } from "@playwright/test";
-import { signInAsAdmin, placeDemoOrder } from "./pages/live-page";
 import { disableAutoPrint } from "./pages/screens";
+import { confirmOrder, expect, placeOrder, signIn, test } from "./support/fixtures";
 
 const SCREENS = ["/", "/login", "/cashier", "/kitchen", "/board", "/printer", "/dashboard", "/live/cashier", "/order/demo?table=3"];
 
 // Screens are checked with content on them: one pending order and one ticket in the kitchen.
 test.beforeAll(async ({ browser }) => {
   const context = await browser.newContext();
-  await placeDemoOrder(context.request, "Axe Tester");
-  const toConfirm = await placeDemoOrder(context.request, "Axe Kitchen");
-  await signInAsAdmin(context.request);
-  const origin = test.info().project.use.baseURL!;
-  const res = await context.request.post(`/api/orders/${toConfirm.id}/confirm`, { data: { paymentMethod: "CARD" }, headers: { origin } });
-  expect(res.status()).toBe(200);
+  await placeOrder(context.request, { customer: "Axe Tester" });
+  const toConfirm = await placeOrder(context.request, { customer: "Axe Kitchen" });
+  await signIn(context.request);
+  await confirmOrder(context.request, toConfirm.id, { paymentMethod: "CARD" });
   await context.close();
 });
 
 for (const path of SCREENS) {
   test(`no serious or critical accessibility violation on ${path}`, async ({ page, context }) => {
     await disableAutoPrint(context);
-    if (path !== "/login") await signInAsAdmin(context.request);
+    if (path !== "/login") await signIn(context.request);
     await page.goto(path);
     // Streams never let the network go idle: wait for the screen's own "live" instead.
     const badge = page.getByTestId("connection-badge");

@@ -2,10 +2,9 @@
  * A guest orders on a phone from the table's QR link, then watches the order go through the
  * kitchen on the track page while the staff act.
  */
-import { expect, test } from "@playwright/test";
-import { signInAsAdmin } from "./pages/live-page";
+import { confirmOrder, expect, test } from "./support/fixtures";
 
-test("phone-sized order from a QR link, followed live through READY", async ({ browser }, testInfo) => {
+test("phone-sized order from a QR link, followed live through READY", async ({ browser, staff, origin }, testInfo) => {
   const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, hasTouch: true });
   const page = await phone.newPage();
   await page.goto("/order/demo?table=12");
@@ -28,11 +27,8 @@ test("phone-sized order from a QR link, followed live through READY", async ({ b
   await expect(page.getByTestId("connection-badge")).toHaveAttribute("data-status", "live");
 
   // The staff act; the guest sees each step live.
-  const staff = await browser.newContext();
-  await signInAsAdmin(staff.request);
-  const origin = testInfo.project.use.baseURL!;
-  const post = (path: string, data: unknown) => staff.request.post(path, { data, headers: { origin } });
-  const confirmed = await (await post(`/api/orders/${orderId}/confirm`, { paymentMethod: "CARD" })).json();
+  const post = (path: string, data: unknown) => staff.post(path, { data, headers: { origin } });
+  const confirmed = await confirmOrder(staff, orderId, { paymentMethod: "CARD" });
   await expect(page.getByTestId("track-status")).toHaveAttribute("data-status", "CONFIRMED");
   await expect(page.getByTestId("track-number")).toHaveText(String(confirmed.ticketNumber));
   await post(`/api/orders/${orderId}/status`, { status: "PREPARING" });
@@ -46,6 +42,5 @@ test("phone-sized order from a QR link, followed live through READY", async ({ b
   const token = new URL(page.url()).searchParams.get("token")!;
   await other.goto(`/track/${orderId + 1000}?token=${token}`);
   await expect(other.getByTestId("track-error")).toContainText("cannot find this order");
-  await staff.close();
   await phone.close();
 });

@@ -2,7 +2,7 @@
  * Beyond the KDS we know: a ticket no kitchen screen showed in time alarms the cashier and is
  * printed as a fallback; the dashboard lists every screen with its health.
  */
-import { expect, test } from "@playwright/test";
+import { confirmOrder, expect, placeOrder, signIn, test } from "./support/fixtures";
 import { startServer } from "./support/processes";
 
 const PASSWORD = "watch-admin-pass";
@@ -14,7 +14,7 @@ test("an unseen ticket alarms the cashier and prints; a kitchen screen showing i
   const context = await browser.newContext();
   await context.addInitScript(() => localStorage.setItem("pass.printer.auto", "false"));
   try {
-    expect((await context.request.post(`${base}/api/auth/login`, { data: { username: "admin", password: PASSWORD } })).status()).toBe(200);
+    await signIn(context.request, { base, password: PASSWORD });
     const open = async (path: string) => {
       const page = await context.newPage();
       await page.goto(`${base}${path}`);
@@ -25,16 +25,8 @@ test("an unseen ticket alarms the cashier and prints; a kitchen screen showing i
     const printer = await open("/printer");
     const dashboard = await open("/dashboard");
 
-    const menu = await (await context.request.get(`${base}/api/menu?partner=demo`)).json();
-    const created = await (
-      await context.request.post(`${base}/api/orders`, {
-        data: { partner: "demo", items: [{ foodId: menu.foods[0].id, quantity: 1 }] },
-        headers: { origin: base },
-      })
-    ).json();
-    const order = await (
-      await context.request.post(`${base}/api/orders/${created.id}/confirm`, { data: { paymentMethod: "CARD" }, headers: { origin: base } })
-    ).json();
+    const created = await placeOrder(context.request, { base, as: "staff" });
+    const order = await confirmOrder(context.request, created.id, { base, paymentMethod: "CARD" });
 
     // No kitchen screen is open: after 5 s (+ the 5 s watch) the cashier is alarmed and paper comes out.
     await expect(cashier.getByTestId("kitchen-alert")).toContainText(`#${order.ticketNumber}`, { timeout: 20_000 });

@@ -3,9 +3,10 @@
  * other delivers; when a node dies mid-stream, its client resumes on the other without loss.
  */
 import crypto from "node:crypto";
-import { expect, test } from "@playwright/test";
+import type { APIRequestContext } from "@playwright/test";
 import pg from "pg";
 import { logEvents, openSse, type ReceivedEvent } from "../lib/testing/sse-client";
+import { expect, placeOrder, test } from "./support/fixtures";
 import { cli, startServer, type Started } from "./support/processes";
 
 const DATABASE_URL = process.env.DATABASE_URL;
@@ -60,16 +61,8 @@ test.describe("two nodes over PostgreSQL and Redis", () => {
     }
   });
 
-  async function place(node: Started) {
-    const menu = await (await fetch(`http://127.0.0.1:${node.port}/api/menu?partner=demo`)).json();
-    const res = await fetch(`http://127.0.0.1:${node.port}/api/orders`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${kioskToken}` },
-      body: JSON.stringify({ partner: "demo", items: [{ foodId: menu.foods[1].id, quantity: 1 }] }),
-    });
-    expect(res.status).toBe(201);
-    return ((await res.json()) as { id: number }).id;
-  }
+  const place = async (request: APIRequestContext, node: Started) =>
+    (await placeOrder(request, { base: `http://127.0.0.1:${node.port}`, as: { token: kioskToken }, items: [{ food: 1 }] })).id;
 
   const stream = (node: Started, lastEventId?: string) =>
     openSse(`http://127.0.0.1:${node.port}/api/events/cashier`, {
@@ -80,11 +73,11 @@ test.describe("two nodes over PostgreSQL and Redis", () => {
       .filter((e) => e.event === "new-order")
       .map((e) => e.json.id as number);
 
-  test("a stream on B delivers what A writes, and a client survives A dying", async () => {
+  test("a stream on B delivers what A writes, and a client survives A dying", async ({ request }) => {
     const onB = await stream(b);
     expect(onB.status).toBe(200);
     const written: number[] = [];
-    for (let i = 0; i < 10; i++) written.push(await place(a));
+    for (let i = 0; i < 10; i++) written.push(await place(request, a));
     await onB.waitFor((e) => orderIds(e).length >= 10);
     expect(orderIds(onB.events)).toEqual(written);
     onB.cut();
@@ -92,12 +85,12 @@ test.describe("two nodes over PostgreSQL and Redis", () => {
     // A client follows A; A is killed mid-service; the client resumes on B from its last id.
     const onA = await stream(a);
     const before: number[] = [];
-    for (let i = 0; i < 5; i++) before.push(await place(a));
+    for (let i = 0; i < 5; i++) before.push(await place(request, a));
     await onA.waitFor((e) => orderIds(e).length >= 5);
     a.child.kill("SIGKILL");
     await onA.ended;
     const after: number[] = [];
-    for (let i = 0; i < 5; i++) after.push(await place(b));
+    for (let i = 0; i < 5; i++) after.push(await place(request, b));
     const lastId = logEvents(onA.events).at(-1)!.id!;
     const resumed = await stream(b, lastId);
     await resumed.waitFor((e) => orderIds(e).length >= 5);

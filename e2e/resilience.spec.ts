@@ -2,30 +2,15 @@
  * Screens across a server restart and a cut connection, and sound that must be unlocked and
  * remembers being muted. This test runs its own server so it can restart it.
  */
-import { expect, test } from "@playwright/test";
+import type { APIRequestContext } from "@playwright/test";
+import { confirmOrder, expect, fetchMenu, placeOrder, signIn, test } from "./support/fixtures";
 import { startServer, type Started } from "./support/processes";
 
 const PASSWORD = "resilience-admin-pass";
 
-async function signIn(base: string, request: import("@playwright/test").APIRequestContext) {
-  const res = await request.post(`${base}/api/auth/login`, { data: { username: "admin", password: PASSWORD } });
-  expect(res.status()).toBe(200);
-}
-
-async function placeAndConfirm(base: string, request: import("@playwright/test").APIRequestContext) {
-  const menu = await (await request.get(`${base}/api/menu?partner=demo`)).json();
-  const created = await (
-    await request.post(`${base}/api/orders`, {
-      data: { partner: "demo", items: [{ foodId: menu.foods[0].id, quantity: 1 }] },
-      headers: { origin: base },
-    })
-  ).json();
-  const confirmed = await request.post(`${base}/api/orders/${created.id}/confirm`, {
-    data: { paymentMethod: "CARD" },
-    headers: { origin: base },
-  });
-  expect(confirmed.status()).toBe(200);
-  return (await confirmed.json()) as { ticketNumber: number };
+async function placeAndConfirm(base: string, request: APIRequestContext) {
+  const created = await placeOrder(request, { base, as: "staff" });
+  return confirmOrder(request, created.id, { base, paymentMethod: "CARD" });
 }
 
 test("the kitchen rides out a server restart and a cut connection without losing a ticket", async ({ browser }) => {
@@ -34,7 +19,7 @@ test("the kitchen rides out a server restart and a cut connection without losing
   const base = `http://127.0.0.1:${server.port}`;
   const context = await browser.newContext();
   try {
-    await signIn(base, context.request);
+    await signIn(context.request, { base, password: PASSWORD });
     const page = await context.newPage();
     await page.goto(`${base}/kitchen`);
     const badge = page.getByTestId("connection-badge");
@@ -77,19 +62,15 @@ test("sound: locked until a tap, repeats until acknowledged, and mute survives a
   const base = `http://127.0.0.1:${server.port}`;
   const context = await browser.newContext();
   try {
-    await signIn(base, context.request);
+    await signIn(context.request, { base, password: PASSWORD });
     const page = await context.newPage();
     await page.goto(`${base}/cashier`);
     await expect(page.getByTestId("connection-badge")).toHaveAttribute("data-status", "live");
     const played = () => page.evaluate(() => window.__passSound?.played ?? 0);
 
     // Locked: an arrival plays nothing until the tap.
-    const menu = await (await context.request.get(`${base}/api/menu?partner=demo`)).json();
-    const order = async () =>
-      context.request.post(`${base}/api/orders`, {
-        data: { partner: "demo", items: [{ foodId: menu.foods[0].id, quantity: 1 }] },
-        headers: { cookie: "" },
-      });
+    const menu = await fetchMenu(context.request, { base });
+    const order = () => placeOrder(context.request, { base, menu });
     await expect(page.getByTestId("sound-unlock")).toBeVisible();
     await order();
     await expect(page.getByTestId("pending-order")).toHaveCount(1);

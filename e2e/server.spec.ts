@@ -7,9 +7,8 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
-
 import { openSse } from "../lib/testing/sse-client";
+import { expect, placeOrder, test } from "./support/fixtures";
 import { ROOT, SERVER, cli, startServer } from "./support/processes";
 
 test("first start seeds the demo restaurant and prints a random admin password once", async () => {
@@ -184,7 +183,7 @@ test("streams through the built server are neither compressed nor buffered", asy
   }
 });
 
-test("the built server answers /ws (seeds/001) and /v1/orders/live (seeds/002) itself", async () => {
+test("the built server answers /ws (seeds/001) and /v1/orders/live (seeds/002) itself", async ({ request }) => {
   const { default: WebSocket } = await import("ws");
   const s = await startServer({ PASS_ADMIN_PASSWORD: "ws-admin-pass" });
   try {
@@ -205,14 +204,7 @@ test("the built server answers /ws (seeds/001) and /v1/orders/live (seeds/002) i
     ws.send(JSON.stringify({ type: "subscribe", channel: "order_changes" }));
     await expect.poll(() => messages.some((m) => m.type === "subscribed")).toBe(true);
 
-    const menu = await (await fetch(`${base}/api/menu?partner=demo`)).json();
-    const created = await (
-      await fetch(`${base}/api/orders`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ partner: "demo", items: [{ foodId: menu.foods[0].id, quantity: 1 }] }),
-      })
-    ).json();
+    const created = await placeOrder(request, { base });
     await expect.poll(() => messages.find((m) => m.event === "order:created")?.data?.id).toBe(created.id);
 
     // Abuse: malformed and unknown messages, thousands of subscribe / unsubscribe cycles, an

@@ -1,38 +1,29 @@
 /**
  * One service with the five screens open at once, in one browser, against the built app.
  */
-import { expect, test, type Page } from "@playwright/test";
-import { signInAsAdmin } from "./pages/live-page";
+import type { Page } from "@playwright/test";
 import { BoardPage, CashierPage, DashboardPage, KitchenPage, PrinterPage, disableAutoPrint } from "./pages/screens";
+import { confirmOrder, expect, fetchMenu, placeOrder, signIn, test } from "./support/fixtures";
 
 const XSS_NAME = `<img src=x onerror="window.__xss=1">Eve`;
 const XSS_NOTE = `<script>window.__xss=2</script>no onions`;
 
-async function placeKioskOrder(page: Page, { customer = "Ada", notes = "no onions" } = {}) {
-  const menu = await (await page.request.get("/api/menu?partner=demo")).json();
-  const food = (name: string) => menu.foods.find((f: { name: string }) => f.name === name).id;
-  const res = await page.request.post("/api/orders", {
-    data: {
-      partner: "demo",
-      source: "kiosk",
-      table: "4",
-      customer,
-      items: [
-        { foodId: food("Cheeseburger"), quantity: 2, notes },
-        { foodId: food("Lemonade"), quantity: 1 },
-      ],
-    },
-    headers: { cookie: "" },
+const placeKioskOrder = (page: Page, { customer = "Ada", notes = "no onions" } = {}) =>
+  placeOrder(page.request, {
+    source: "kiosk",
+    table: "4",
+    customer,
+    items: [
+      { food: "Cheeseburger", quantity: 2, notes },
+      { food: "Lemonade", quantity: 1 },
+    ],
   });
-  expect(res.status()).toBe(201);
-  return (await res.json()) as { id: number; displayCode: string; subTotal: string; surcharge: string };
-}
 
 test("a kiosk order through cashier, kitchen, board, printer and dashboard", async ({ browser }, testInfo) => {
   test.setTimeout(120_000);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await disableAutoPrint(context);
-  await signInAsAdmin(context.request);
+  await signIn(context.request);
   const dialogs: string[] = [];
   const open = async () => {
     const p = await context.newPage();
@@ -146,29 +137,25 @@ test("a kiosk order through cashier, kitchen, board, printer and dashboard", asy
 
 test("the kitchen at 1920×1080 with a full rail", async ({ browser }, testInfo) => {
   const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
-  await signInAsAdmin(context.request);
+  await signIn(context.request);
   const page = await context.newPage();
   const kitchen = new KitchenPage(page);
   await kitchen.goto();
   // Six more tickets, one of them RUSH, confirmed by the admin through the API.
-  const menu = await (await page.request.get("/api/menu?partner=demo")).json();
-  const origin = new URL(page.url()).origin;
+  const menu = await fetchMenu(page.request);
   for (let i = 0; i < 6; i++) {
-    const res = await page.request.post("/api/orders", {
-      data: {
-        partner: "demo",
-        source: "counter",
-        priority: i === 4 ? "HIGH" : "NORMAL",
-        table: String(10 + i),
-        items: [
-          { foodId: menu.foods[i % menu.foods.length].id, quantity: 1 + (i % 3), notes: i % 2 ? "allergy: peanuts" : undefined },
-          { foodId: menu.foods[(i + 5) % menu.foods.length].id, quantity: 1 },
-        ],
-      },
-      headers: { origin },
+    const created = await placeOrder(page.request, {
+      as: "staff",
+      menu,
+      source: "counter",
+      priority: i === 4 ? "HIGH" : "NORMAL",
+      table: String(10 + i),
+      items: [
+        { food: i, quantity: 1 + (i % 3), notes: i % 2 ? "allergy: peanuts" : undefined },
+        { food: i + 5, quantity: 1 },
+      ],
     });
-    const created = await res.json();
-    await page.request.post(`/api/orders/${created.id}/confirm`, { data: { paymentMethod: "CARD" }, headers: { origin } });
+    await confirmOrder(page.request, created.id, { paymentMethod: "CARD" });
   }
   await expect.poll(() => page.getByTestId("ticket").count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(6);
   await expect(page.getByTestId("ticket").first()).toContainText("RUSH");

@@ -2,9 +2,9 @@
  * The HTTP API through its real route handlers (Web Request in, Response out) on a real
  * database, SQLite and PostgreSQL. Every bad input gets a 4xx naming the field and writes nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, testTargets, type TestDb } from "@/lib/testing/db";
-import { makePartner, makeToken, makeUser } from "@/lib/testing/fixtures";
+import { beforeAll, describe, expect, it } from "vitest";
+import { describeEachDatabase } from "@/lib/testing/each-database";
+import { makePartner, makeToken, makeUser, type TestPartner } from "@/lib/testing/fixtures";
 import { revokeDeviceToken, createDeviceToken } from "@/lib/auth";
 import { logPosition } from "@/lib/events/log";
 import * as loginRoute from "./auth/login/route";
@@ -55,10 +55,9 @@ async function call(
   return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : null };
 }
 
-describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => {
-  let t: TestDb;
-  let demo: Awaited<ReturnType<typeof makePartner>>;
-  let other: Awaited<ReturnType<typeof makePartner>>;
+describeEachDatabase("HTTP API", (t) => {
+  let demo: TestPartner;
+  let other: TestPartner;
   let operatorCookie: string;
   let kitchenCookie: string;
   let otherCookie: string;
@@ -74,8 +73,6 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
   }
 
   beforeAll(async () => {
-    if (skipReason) return;
-    t = await openTestDb(dialect);
     demo = await makePartner(t.db, "demo");
     other = await makePartner(t.db, "other");
     await makeUser(t.db, { partnerId: demo.partner.id, role: "operator", username: "op" });
@@ -88,9 +85,6 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
       loginAs("op2"),
       loginAs("boss"),
     ]);
-  });
-  afterAll(async () => {
-    await t?.cleanup();
   });
 
   const item = (name = "Margherita", quantity = 2, extra: Record<string, unknown> = {}) => ({
@@ -124,7 +118,7 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
     return res;
   }
 
-  describe.skipIf(!!skipReason)("creating orders", () => {
+  describe("creating orders", () => {
     it("201 with the full order, prices from the menu, and a tracking token", async () => {
       const res = await call(ordersRoute.POST as Handler, {
         method: "POST",
@@ -219,7 +213,7 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
     });
   });
 
-  describe.skipIf(!!skipReason)("confirming and the lifecycle", () => {
+  describe("confirming and the lifecycle", () => {
     it("confirm → CONFIRMED with a ticket number, discount applied", async () => {
       const order = await placeOrder();
       const res = await call(confirmRoute.POST as Handler, {
@@ -378,7 +372,7 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
     });
   });
 
-  describe.skipIf(!!skipReason)("reading orders", () => {
+  describe("reading orders", () => {
     it("lists the caller's partner's orders with Last-Event-ID = the log position", async () => {
       await placeOrder();
       const res = await call(ordersRoute.GET as Handler, {
@@ -439,11 +433,11 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
     it("health reports the database and the log position", async () => {
       const res = await call(healthRoute.GET as unknown as Handler, {});
       expect(res.status).toBe(200);
-      expect(res.json).toMatchObject({ status: "ok", database: dialect, lastEventId: expect.any(Number), epoch: expect.any(String) });
+      expect(res.json).toMatchObject({ status: "ok", database: t.dialect, lastEventId: expect.any(Number), epoch: expect.any(String) });
     });
   });
 
-  describe.skipIf(!!skipReason)("auth", () => {
+  describe("auth", () => {
     it("login sets an httpOnly SameSite cookie; logout ends the session", async () => {
       const res = await call(loginRoute.POST as Handler, { method: "POST", body: { username: "op", password: "password123" } });
       const cookie = res.headers.get("set-cookie")!;
@@ -524,7 +518,7 @@ describe.each(testTargets())("HTTP API on $label", ({ dialect, skipReason }) => 
     });
   });
 
-  describe.skipIf(!!skipReason)("concurrency", () => {
+  describe("concurrency", () => {
     it("parallel creates and confirms never share a display code or a ticket number", async () => {
       const N = 40;
       const created = await Promise.all(

@@ -1,5 +1,4 @@
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
-import { E2E_ADMIN_PASSWORD } from "../../playwright.config";
 
 export class LivePage {
   constructor(readonly page: Page) {}
@@ -17,22 +16,6 @@ export class LivePage {
     const all = this.page.getByTestId("live-event");
     return event ? all.and(this.page.locator(`[data-event="${event}"]`)) : all;
   }
-}
-
-/** Signs the browser context in as admin through the API (same cookie jar as the pages). */
-export async function signInAsAdmin(request: APIRequestContext) {
-  const res = await request.post("/api/auth/login", { data: { username: "admin", password: E2E_ADMIN_PASSWORD } });
-  expect(res.status()).toBe(200);
-}
-
-export async function placeDemoOrder(request: APIRequestContext, customer = "Ada") {
-  const menu = await (await request.get("/api/menu?partner=demo")).json();
-  const res = await request.post("/api/orders", {
-    data: { partner: "demo", customer, items: [{ foodId: menu.foods[0].id, quantity: 1 }] },
-    headers: { cookie: "" },
-  });
-  expect(res.status()).toBe(201);
-  return (await res.json()) as { id: number; displayCode: string };
 }
 
 export async function openStreams(request: APIRequestContext): Promise<number> {

@@ -3,10 +3,10 @@
  * OrderRealtime's seeds/000 contract, and LiveStream across a server restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, type TestDb } from "../testing/db";
-import { makePartner, makeToken, makeUser } from "../testing/fixtures";
+import { useTestDb } from "../testing/each-database";
+import { makePartner, makeToken, makeUser, placeOrder, type TestPartner } from "../testing/fixtures";
 import { startTestNode, type TestNode } from "../testing/node";
-import { confirmOrder, createOrder } from "../orders";
+import { confirmOrder } from "../orders";
 import type { Principal } from "../auth";
 import { SseOrderRealtime, WsOrderRealtime, type OrderListDto, type OrderRealtime } from "./order-realtime";
 import WS from "ws";
@@ -15,15 +15,14 @@ import * as orderRoute from "../../app/api/orders/[id]/route";
 import { LiveStream, type StreamEvent } from "./live-stream";
 
 describe("browser client transport", () => {
-  let t: TestDb;
+  const t = useTestDb("sqlite");
   let node: TestNode;
-  let demo: Awaited<ReturnType<typeof makePartner>>;
+  let demo: TestPartner;
   let operator: Principal;
   let token: string;
   let cookie: string;
 
   beforeAll(async () => {
-    t = await openTestDb("sqlite");
     demo = await makePartner(t.db, "demo");
     operator = (await makeUser(t.db, { partnerId: demo.partner.id, role: "operator", username: "op" })).principal;
     token = (await makeToken(t.db, { partnerId: demo.partner.id, role: "operator" })).token;
@@ -32,13 +31,9 @@ describe("browser client transport", () => {
   });
   afterAll(async () => {
     await node?.close();
-    await t?.cleanup();
   });
 
-  const place = () =>
-    createOrder({ db: t.db, principal: null, input: { partner: "demo", items: [{ foodId: demo.food("Fries").id, quantity: 1 }] } }).then(
-      (r) => r.order,
-    );
+  const place = async () => (await placeOrder(t.db, demo, { items: [{ food: "Fries" }] })).order;
 
   // The same contract tests for both transports.
   const makers: Record<string, () => OrderRealtime> = {

@@ -1,39 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, testTargets, type TestDb } from "../testing/db";
-import { makePartner, makeUser } from "../testing/fixtures";
+import { beforeAll, expect, it } from "vitest";
+import { describeEachDatabase } from "../testing/each-database";
+import { makePartner, makeUser, placeConfirmedOrder, type TestPartner } from "../testing/fixtures";
 import { logPosition, readEvents } from "../events/log";
 import type { Principal } from "../auth";
-import { confirmOrder, createOrder, getOrder } from "./service";
+import { getOrder } from "./service";
 import { flagUnacknowledged, listScreens, recordHeartbeat } from "./screens";
 
-describe.each(testTargets())("screens, acknowledgements and the kitchen watch on $label", ({ dialect, skipReason }) => {
-  let t: TestDb;
-  let demo: Awaited<ReturnType<typeof makePartner>>;
+describeEachDatabase("screens, acknowledgements and the kitchen watch", (t) => {
+  let demo: TestPartner;
   let operator: Principal;
   let chef: Principal;
   let otherChef: Principal;
 
   beforeAll(async () => {
-    if (skipReason) return;
-    t = await openTestDb(dialect);
     demo = await makePartner(t.db, "demo");
     const other = await makePartner(t.db, "other");
     operator = (await makeUser(t.db, { partnerId: demo.partner.id, role: "operator", username: "op" })).principal;
     chef = (await makeUser(t.db, { partnerId: demo.partner.id, role: "kitchen", username: "chef" })).principal;
     otherChef = (await makeUser(t.db, { partnerId: other.partner.id, role: "kitchen", username: "chef2" })).principal;
   });
-  afterAll(async () => {
-    await t?.cleanup();
-  });
 
-  const confirmed = async () => {
-    const { order } = await createOrder({
-      db: t.db,
-      principal: null,
-      input: { partner: "demo", items: [{ foodId: demo.food("Fries").id, quantity: 1 }] },
-    });
-    return confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CASH" } });
-  };
+  const confirmed = () => placeConfirmedOrder(t.db, demo, operator, { items: [{ food: "Fries" }] });
   const beat = (screen: string, shownOrderIds?: number[]) => ({
     screenId: `screen-${screen}-0001`,
     screen,
@@ -43,7 +30,7 @@ describe.each(testTargets())("screens, acknowledgements and the kitchen watch on
     shownOrderIds,
   });
 
-  it.skipIf(!!skipReason)("the first kitchen screen to show a ticket acknowledges it, once; other partners cannot", async () => {
+  it("the first kitchen screen to show a ticket acknowledges it, once; other partners cannot", async () => {
     const order = await confirmed();
     expect((await recordHeartbeat({ db: t.db, principal: otherChef, beat: beat("kitchen", [order.id]) })).acknowledged).toEqual([]);
     const before = (await logPosition({ db: t.db })).lastEventId;
@@ -59,7 +46,7 @@ describe.each(testTargets())("screens, acknowledgements and the kitchen watch on
     expect((await recordHeartbeat({ db: t.db, principal: operator, beat: beat("cashier", [other.id]) })).acknowledged).toEqual([]);
   });
 
-  it.skipIf(!!skipReason)("a ticket nobody showed in time is flagged exactly once, even by racing nodes", async () => {
+  it("a ticket nobody showed in time is flagged exactly once, even by racing nodes", async () => {
     const seen = await confirmed();
     await recordHeartbeat({ db: t.db, principal: chef, beat: beat("kitchen", [seen.id]) });
     const unseen = await confirmed();
@@ -80,7 +67,7 @@ describe.each(testTargets())("screens, acknowledgements and the kitchen watch on
     expect(await flagUnacknowledged({ db: t.db, afterMs: 60_000 })).toEqual([]);
   });
 
-  it.skipIf(!!skipReason)("the health panel lists this partner's screens and how far behind each is", async () => {
+  it("the health panel lists this partner's screens and how far behind each is", async () => {
     await recordHeartbeat({ db: t.db, principal: chef, beat: { ...beat("kitchen:grill"), lastEventId: 1, soundUnlocked: false } });
     const screens = await listScreens({ db: t.db, principal: operator });
     const grill = screens.find((s) => s.screen === "kitchen:grill")!;
