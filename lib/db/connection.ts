@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import pg from "pg";
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from "kysely";
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver } from "kysely";
 import { Migrator } from "kysely/migration";
 import type { Database, Dialect } from "./schema";
 export type { Dialect } from "./schema";
@@ -62,8 +62,13 @@ export function openDatabase({ databaseUrl, dataDir }: { databaseUrl: string | n
 }
 
 export async function migrateToLatest({ db, dialect, schema }: { db: Db; dialect: Dialect; schema?: string }): Promise<string[]> {
-  // With a schema of its own (tests run one per file), Kysely must look for its tables there:
-  // its existence check otherwise sees another schema's migration tables.
+  // With a schema of its own (tests run one per file; a DATABASE_URL with a search_path),
+  // Kysely must look for its tables there: its existence check otherwise sees another schema's
+  // migration tables and skips creating its own.
+  if (!schema && dialect === "postgres") {
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+    if (rows[0]?.schema && rows[0].schema !== "public") schema = rows[0].schema;
+  }
   const migrator = new Migrator({ db, provider: migrationProvider(dialect), ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));

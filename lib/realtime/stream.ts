@@ -46,7 +46,10 @@ export class SseStream implements Subscriber, JoinTarget {
   }
 
   deliver(id: number, frame: Buffer): void {
-    if (!this.#joining) return this.writeEvent(id, frame);
+    if (!this.#joining) {
+      this.writeEvent(id, frame);
+      return;
+    }
     // Live frames wait while the replay runs; they too are bounded.
     this.#joining.push({ id, frame });
     this.#joiningBytes += frame.length;
