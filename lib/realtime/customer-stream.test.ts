@@ -3,7 +3,8 @@
  * staff with filters, replay, heartbeats, refusals.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, testTargets, type TestDb } from "../testing/db";
+import type { TestDb } from "../testing/db";
+import { describeEachDatabase } from "../testing/each-database";
 import { makePartner, makeToken, makeUser } from "../testing/fixtures";
 import { startTestNode, type TestNode } from "../testing/node";
 import { logEvents, openSse } from "../testing/sse-client";
@@ -11,7 +12,7 @@ import type { Principal } from "../auth";
 import { assignCourier, changeStatus, confirmOrder, createOrder, recordCourierLocation } from "../orders";
 import { isoDuration } from "./customer-stream";
 
-describe.each(testTargets())("/v1/orders/live on $label", ({ dialect, skipReason }) => {
+describeEachDatabase("/v1/orders/live", (ctx) => {
   let t: TestDb;
   let node: TestNode;
   let demo: Awaited<ReturnType<typeof makePartner>>;
@@ -21,8 +22,7 @@ describe.each(testTargets())("/v1/orders/live on $label", ({ dialect, skipReason
   let otherStaffToken: string;
 
   beforeAll(async () => {
-    if (skipReason) return;
-    t = await openTestDb(dialect);
+    t = ctx.t;
     demo = await makePartner(t.db, "demo");
     const other = await makePartner(t.db, "other");
     operator = (await makeUser(t.db, { partnerId: demo.partner.id, role: "operator", username: "op" })).principal;
@@ -33,7 +33,6 @@ describe.each(testTargets())("/v1/orders/live on $label", ({ dialect, skipReason
   });
   afterAll(async () => {
     await node?.close();
-    await t?.cleanup();
   });
 
   const place = (customer = "cust-123") =>
@@ -44,7 +43,7 @@ describe.each(testTargets())("/v1/orders/live on $label", ({ dialect, skipReason
     });
   const live = (query: string, headers: Record<string, string> = {}) => openSse(`${node.url}/v1/orders/live${query}`, { headers });
 
-  it.skipIf(!!skipReason)("a customer follows their own order through every status, and nothing else", async () => {
+  it("a customer follows their own order through every status, and nothing else", async () => {
     const { order, trackingToken } = await place();
     const stranger = await place("someone-else");
     const conn = await live(`?orderId=${order.id}`, { authorization: `Bearer ${trackingToken}` });
@@ -71,7 +70,7 @@ describe.each(testTargets())("/v1/orders/live on $label", ({ dialect, skipReason
     conn.cut();
   });
 
-  it.skipIf(!!skipReason)("the tracking token also works as ?token=, replays by Last-Event-ID, and sends heartbeats", async () => {
+  it("the tracking token also works as ?token=, replays by Last-Event-ID, and sends heartbeats", async () => {
     const { order, trackingToken } = await place();
     const first = await live(`?orderId=${order.id}&token=${trackingToken}`);
     await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CASH" } });
@@ -90,7 +89,7 @@ describe.each(testTargets())("/v1/orders/live on $label", ({ dialect, skipReason
     again.cut();
   });
 
-  it.skipIf(!!skipReason)("staff filter by customer and event type within their partner; since replays by time", async () => {
+  it("staff filter by customer and event type within their partner; since replays by time", async () => {
     const before = new Date(Date.now() - 1).toISOString();
     const a = await place("cust-777");
     await place("cust-888");
@@ -122,7 +121,7 @@ describe.each(testTargets())("/v1/orders/live on $label", ({ dialect, skipReason
     expect(elsewhere.status).toBe(404);
   });
 
-  it.skipIf(!!skipReason)("a delivery: courier assigned, shipped, and the courier's position, on the customer's stream", async () => {
+  it("a delivery: courier assigned, shipped, and the courier's position, on the customer's stream", async () => {
     const { order, trackingToken } = await createOrder({
       db: t.db,
       principal: operator,
@@ -151,7 +150,7 @@ describe.each(testTargets())("/v1/orders/live on $label", ({ dialect, skipReason
     conn.cut();
   });
 
-  it.skipIf(!!skipReason)("refusals: 401 without credentials, 404 for a wrong token, 400 naming the filter", async () => {
+  it("refusals: 401 without credentials, 404 for a wrong token, 400 naming the filter", async () => {
     const { order } = await place();
     expect((await live(`?orderId=${order.id}`)).status).toBe(401);
     const wrong = await live(`?orderId=${order.id}&token=trk_wrong`);

@@ -12,7 +12,8 @@ import { login, type Principal } from "../auth";
 import { readEvents, type LoggedEvent } from "../events/log";
 import { changeStatus, confirmOrder, createOrder, reprintOrder, updateFood } from "../orders";
 import { CHANNELS } from "../auth";
-import { openTestDb, testTargets, type TestDb } from "../testing/db";
+import type { TestDb } from "../testing/db";
+import { describeEachDatabase } from "../testing/each-database";
 import { makePartner, makeToken, makeUser } from "../testing/fixtures";
 import { startTestNode, type TestNode } from "../testing/node";
 import { openSse } from "../testing/sse-client";
@@ -33,7 +34,7 @@ function asVersion1(event: LoggedEvent): unknown {
 /** activeTimer ticks with the clock; the shape is what is compared. */
 const normalize = (data: unknown) => JSON.parse(JSON.stringify(data, (k, v) => (k === "activeTimer" || k === "timestamp" ? "…" : v)));
 
-describe.each(testTargets())("old event payloads on $label", ({ dialect, skipReason }) => {
+describeEachDatabase("old event payloads", (ctx) => {
   let t: TestDb;
   let node: TestNode;
   let fresh: TestNode;
@@ -45,8 +46,7 @@ describe.each(testTargets())("old event payloads on $label", ({ dialect, skipRea
   const copies = new Map<number, number>(); // copy id → original id
 
   beforeAll(async () => {
-    if (skipReason) return;
-    t = await openTestDb(dialect);
+    t = ctx.t;
     const demo = await makePartner(t.db, "demo");
     operator = (await makeUser(t.db, { partnerId: demo.partner.id, role: "operator", username: "op" })).principal;
     token = (await makeToken(t.db, { partnerId: demo.partner.id, role: "operator" })).token;
@@ -109,13 +109,12 @@ describe.each(testTargets())("old event payloads on $label", ({ dialect, skipRea
   afterAll(async () => {
     await fresh?.close();
     await node?.close();
-    await t?.cleanup();
   });
 
   const channels = [...CHANNELS.map((c) => `/api/events/${c}`), ...CHANNELS.map((c) => `/api/events/${c}?view=pass`), "/v1/orders/live"];
 
   for (const source of ["the hub's memory", "the log (fresh node)"] as const) {
-    it.skipIf(!!skipReason).each(channels)(`%s replays old payloads exactly as new ones, from ${source}`, async (path) => {
+    it.each(channels)(`%s replays old payloads exactly as new ones, from ${source}`, async (path) => {
       const base = source === "the hub's memory" ? node.url : fresh.url;
       const conn = await openSse(`${base}${path}${path.includes("?") ? "&" : "?"}lastEventId=${from}`, {
         headers: { authorization: `Bearer ${token}` },
@@ -133,7 +132,7 @@ describe.each(testTargets())("old event payloads on $label", ({ dialect, skipRea
       }
     });
 
-    it.skipIf(!!skipReason)(`/ws replays old payloads exactly as new ones, from ${source}`, async () => {
+    it(`/ws replays old payloads exactly as new ones, from ${source}`, async () => {
       const base = source === "the hub's memory" ? node.url : fresh.url;
       const ws = new WebSocket(`${base.replace("http", "ws")}/ws`, { headers: { cookie } });
       const messages: Record<string, any>[] = [];

@@ -11,7 +11,8 @@ import WebSocket from "ws";
 import { login } from "../auth";
 import { pruneEvents } from "../events/log";
 import { createOrder } from "../orders";
-import { openTestDb, testTargets, type TestDb } from "../testing/db";
+import type { TestDb } from "../testing/db";
+import { describeEachDatabase } from "../testing/each-database";
 import { makePartner, makeToken, makeUser } from "../testing/fixtures";
 import { startTestNode, type TestNode } from "../testing/node";
 import { openSse, type ReceivedEvent } from "../testing/sse-client";
@@ -164,14 +165,13 @@ const CASES: Case[] = [
   },
 ];
 
-describe.each(testTargets())("recovery table on $label", ({ dialect, skipReason }) => {
+describeEachDatabase("recovery table", (ctx) => {
   let t: TestDb;
   let node: TestNode;
   let n = 0;
 
   beforeAll(async () => {
-    if (skipReason) return;
-    t = await openTestDb(dialect);
+    t = ctx.t;
     node = await startTestNode({
       db: t.db,
       publishLocalCommits: false,
@@ -181,7 +181,6 @@ describe.each(testTargets())("recovery table on $label", ({ dialect, skipReason 
   });
   afterAll(async () => {
     await node?.close();
-    await t?.cleanup();
   });
 
   const caught = async () => {
@@ -190,7 +189,7 @@ describe.each(testTargets())("recovery table on $label", ({ dialect, skipReason 
   };
 
   describe.each(TRANSPORTS)("$name", (transport) => {
-    it.skipIf(!!skipReason).each(CASES)("$name, then the next live event exactly once", async (c) => {
+    it.each(CASES)("$name, then the next live event exactly once", async (c) => {
       // A partner of its own per case: pruning marks and scopes are per partner.
       const slug = `r${++n}`;
       const p = await makePartner(t.db, slug);

@@ -4,7 +4,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDb, type TestDb } from "../testing/db";
+import type { TestDb } from "../testing/db";
+import { useTestDb } from "../testing/each-database";
 import { makePartner, makeToken } from "../testing/fixtures";
 import { startTestNode, type TestNode } from "../testing/node";
 import { logEvents, openSse } from "../testing/sse-client";
@@ -67,6 +68,7 @@ async function startUpstream(): Promise<Upstream> {
 }
 
 describe("upstream mode", () => {
+  const db = useTestDb("sqlite");
   let t: TestDb;
   let up: Upstream;
   let node: TestNode;
@@ -74,7 +76,7 @@ describe("upstream mode", () => {
   let printerToken: string;
 
   beforeAll(async () => {
-    t = await openTestDb("sqlite");
+    t = db.t;
     const demo = await makePartner(t.db, "demo");
     operatorToken = (await makeToken(t.db, { partnerId: demo.partner.id, role: "operator" })).token;
     printerToken = (await makeToken(t.db, { partnerId: demo.partner.id, role: "printer" })).token;
@@ -84,7 +86,6 @@ describe("upstream mode", () => {
   afterAll(async () => {
     await node?.close();
     await up?.close();
-    await t?.cleanup();
   });
 
   it("relays the upstream's events exactly once, in order, resuming by Last-Event-ID when it drops", async () => {

@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { openTestDb, testTargets, type TestDb } from "../testing/db";
+import type { TestDb } from "../testing/db";
+import { describeEachDatabase } from "../testing/each-database";
 import { makePartner, makeUser } from "../testing/fixtures";
 import { startTestNode, type TestNode } from "../testing/node";
 import { login, type Principal } from "../auth";
@@ -36,7 +37,7 @@ function connect(url: string, cookie?: string) {
   return { ws, messages, closed, opened, waitFor, send };
 }
 
-describe.each(testTargets())("WebSocket /ws on $label", ({ dialect, skipReason }) => {
+describeEachDatabase("WebSocket /ws", (ctx) => {
   let t: TestDb;
   let node: TestNode;
   let demo: Awaited<ReturnType<typeof makePartner>>;
@@ -46,8 +47,7 @@ describe.each(testTargets())("WebSocket /ws on $label", ({ dialect, skipReason }
   let wsUrl: string;
 
   beforeAll(async () => {
-    if (skipReason) return;
-    t = await openTestDb(dialect);
+    t = ctx.t;
     demo = await makePartner(t.db, "demo");
     const other = await makePartner(t.db, "other");
     operator = (await makeUser(t.db, { partnerId: demo.partner.id, role: "operator", username: "op" })).principal;
@@ -59,7 +59,6 @@ describe.each(testTargets())("WebSocket /ws on $label", ({ dialect, skipReason }
   });
   afterAll(async () => {
     await node?.close();
-    await t?.cleanup();
   });
 
   const place = () =>
@@ -69,14 +68,14 @@ describe.each(testTargets())("WebSocket /ws on $label", ({ dialect, skipReason }
       input: { partner: "demo", customer: "cust-45", items: [{ foodId: demo.food("Margherita").id, quantity: 2 }] },
     }).then((r) => r.order);
 
-  it.skipIf(!!skipReason)("without a session the connection is closed with 1008", async () => {
+  it("without a session the connection is closed with 1008", async () => {
     const c = connect(wsUrl);
     expect((await c.closed).code).toBe(1008);
     const bad = connect(wsUrl, "pass_session=nope");
     expect((await bad.closed).code).toBe(1008);
   });
 
-  it.skipIf(!!skipReason)("connected, ping/pong, and an error for every invalid message — the server stays up", async () => {
+  it("connected, ping/pong, and an error for every invalid message — the server stays up", async () => {
     const c = connect(wsUrl, cookie);
     await c.opened;
     await c.waitFor((m) => m.length >= 1);
@@ -116,69 +115,66 @@ describe.each(testTargets())("WebSocket /ws on $label", ({ dialect, skipReason }
     again.ws.close();
   });
 
-  it.skipIf(!!skipReason)(
-    "order, transaction and product events with changed_fields, only for the subscribed topics and partner",
-    async () => {
-      const c = connect(wsUrl, cookie);
-      const stranger = connect(wsUrl, otherCookie);
-      await Promise.all([c.opened, stranger.opened]);
-      c.send({ type: "subscribe", channel: "order_changes" });
-      c.send({ type: "subscribe", channel: "transaction_changes" });
-      c.send({ type: "subscribe", channel: "product_changes" });
-      stranger.send({ type: "subscribe", channel: "order_changes" });
-      await c.waitFor((m) => m.filter((x) => x.type === "subscribed").length === 3);
-      await stranger.waitFor((m) => m.some((x) => x.type === "subscribed"));
+  it("order, transaction and product events with changed_fields, only for the subscribed topics and partner", async () => {
+    const c = connect(wsUrl, cookie);
+    const stranger = connect(wsUrl, otherCookie);
+    await Promise.all([c.opened, stranger.opened]);
+    c.send({ type: "subscribe", channel: "order_changes" });
+    c.send({ type: "subscribe", channel: "transaction_changes" });
+    c.send({ type: "subscribe", channel: "product_changes" });
+    stranger.send({ type: "subscribe", channel: "order_changes" });
+    await c.waitFor((m) => m.filter((x) => x.type === "subscribed").length === 3);
+    await stranger.waitFor((m) => m.some((x) => x.type === "subscribed"));
 
-      const order = await place();
-      await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CARD" } });
-      await updateFood({ db: t.db, principal: operator, id: demo.food("Fries").id, patch: { price: "4.9" } });
-      await c.waitFor((m) => m.filter((x) => x.event).length >= 4);
-      const events = c.messages.filter((x) => x.event);
-      expect(events.map((e) => e.event)).toEqual(["order:created", "order:updated", "transaction:created", "product:updated"]);
-      expect(events[0]).toEqual({
-        id: expect.any(Number),
-        event: "order:created",
-        data: {
-          id: order.id,
-          order_number: order.displayCode,
-          status: "pending",
-          payment_status: "pending",
-          total: 26,
-          customer_id: "cust-45",
-          currency: "USD",
-        },
-        timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
-      });
-      expect(events[1]!.data).toMatchObject({
-        status: "confirmed",
-        payment_status: "paid",
-        changed_fields: { status: "confirmed", payment_status: "paid" },
-      });
-      expect(events[2]!.data).toEqual({
-        id: `pay-${order.id}`,
-        order_id: order.id,
-        type: "payment",
-        status: "completed",
-        amount: 26,
-        gateway: "card",
-      });
-      expect(events[3]!.data).toMatchObject({ name: "Fries", price: 4.9, changed_fields: { price: 4.9 } });
-      await new Promise((r) => setTimeout(r, 100));
-      expect(stranger.messages.filter((x) => x.event)).toEqual([]);
+    const order = await place();
+    await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CARD" } });
+    await updateFood({ db: t.db, principal: operator, id: demo.food("Fries").id, patch: { price: "4.9" } });
+    await c.waitFor((m) => m.filter((x) => x.event).length >= 4);
+    const events = c.messages.filter((x) => x.event);
+    expect(events.map((e) => e.event)).toEqual(["order:created", "order:updated", "transaction:created", "product:updated"]);
+    expect(events[0]).toEqual({
+      id: expect.any(Number),
+      event: "order:created",
+      data: {
+        id: order.id,
+        order_number: order.displayCode,
+        status: "pending",
+        payment_status: "pending",
+        total: 26,
+        customer_id: "cust-45",
+        currency: "USD",
+      },
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
+    });
+    expect(events[1]!.data).toMatchObject({
+      status: "confirmed",
+      payment_status: "paid",
+      changed_fields: { status: "confirmed", payment_status: "paid" },
+    });
+    expect(events[2]!.data).toEqual({
+      id: `pay-${order.id}`,
+      order_id: order.id,
+      type: "payment",
+      status: "completed",
+      amount: 26,
+      gateway: "card",
+    });
+    expect(events[3]!.data).toMatchObject({ name: "Fries", price: 4.9, changed_fields: { price: 4.9 } });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(stranger.messages.filter((x) => x.event)).toEqual([]);
 
-      // Unsubscribed topics stay quiet.
-      c.send({ type: "unsubscribe", channel: "order_changes" });
-      await c.waitFor((m) => m.some((x) => x.type === "unsubscribed"));
-      const before = c.messages.length;
-      await changeStatus({ db: t.db, principal: operator, id: order.id, status: "PREPARING" });
-      await new Promise((r) => setTimeout(r, 150));
-      expect(c.messages.slice(before).filter((x) => x.event)).toEqual([]);
-      c.ws.close();
-      stranger.ws.close();
-    },
-  );
+    // Unsubscribed topics stay quiet.
+    c.send({ type: "unsubscribe", channel: "order_changes" });
+    await c.waitFor((m) => m.some((x) => x.type === "unsubscribed"));
+    const before = c.messages.length;
+    await changeStatus({ db: t.db, principal: operator, id: order.id, status: "PREPARING" });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(c.messages.slice(before).filter((x) => x.event)).toEqual([]);
+    c.ws.close();
+    stranger.ws.close();
+  });
 
-  it.skipIf(!!skipReason)("delivery: a courier assignment, pickup and delivery arrive on shipment_changes", async () => {
+  it("delivery: a courier assignment, pickup and delivery arrive on shipment_changes", async () => {
     const c = connect(wsUrl, cookie);
     await c.opened;
     c.send({ type: "subscribe", channel: "shipment_changes" });
@@ -223,7 +219,7 @@ describe.each(testTargets())("WebSocket /ws on $label", ({ dialect, skipReason }
     c.ws.close();
   });
 
-  it.skipIf(!!skipReason)("a reconnecting client resumes with offset: nothing lost, nothing doubled", async () => {
+  it("a reconnecting client resumes with offset: nothing lost, nothing doubled", async () => {
     const c = connect(wsUrl, cookie);
     await c.opened;
     c.send({ type: "subscribe", channel: "order_changes" });
@@ -244,7 +240,7 @@ describe.each(testTargets())("WebSocket /ws on $label", ({ dialect, skipReason }
     d.ws.close();
   });
 
-  it.skipIf(!!skipReason)("connections per IP are limited: the next one is refused with 429", async () => {
+  it("connections per IP are limited: the next one is refused with 429", async () => {
     const clients = Array.from({ length: 8 }, () => connect(wsUrl, cookie));
     await Promise.all(clients.map((c) => c.opened));
     const extra = connect(wsUrl, cookie);
