@@ -7,37 +7,21 @@ import http from "node:http";
 import type { Socket } from "node:net";
 import path from "node:path";
 import next from "next";
-import { ConfigError, loadConfig, setConfig } from "./lib/config";
-import { setDbHandle } from "./lib/db";
-import { openAndPrepare } from "./lib/bootstrap";
-import { isSsePath, setHub } from "./lib/realtime";
-import { startRealtime } from "./lib/realtime/runtime";
+import { ConfigError } from "./lib/config";
+import { startProcessRuntime } from "./lib/process-runtime";
+import { isSsePath } from "./lib/realtime";
 import { isCustomerStreamPath } from "./lib/realtime/customer-stream";
 import { createWsServer, isWsPath } from "./lib/realtime/ws";
-import { flagUnacknowledged } from "./lib/orders/screens";
 
 const SHUTDOWN_DEADLINE_MS = 4_500;
 
 async function main() {
   const dev = process.argv.includes("--dev");
-  const config = loadConfig();
-  setConfig(config);
+  // Config, database, bus, hub and kitchen watch: built once, shared with Next's bundles.
+  const { config, handle, realtime, watch } = await startProcessRuntime();
 
-  const handle = await openAndPrepare({ config });
-  setDbHandle(handle);
-  console.log(`pass: database ${handle.dialect} at ${handle.location}`);
-
-  const realtime = await startRealtime({ db: handle.db, config });
-  setHub(realtime.hub);
-  console.log(`pass: live fan-out ${realtime.bus.kind}${config.posUpstreamUrl ? `, channels proxied from ${config.posUpstreamUrl}` : ""}`);
-
-  // Tickets no kitchen screen showed in time: alarm and fallback print (once, whichever node wins).
-  const watch = setInterval(() => {
-    flagUnacknowledged({ db: handle.db, afterMs: config.kitchenAckSeconds * 1000 }).catch((err) =>
-      console.error(`pass: kitchen watch failed: ${(err as Error).message}`),
-    );
-  }, 5_000);
-  watch.unref();
+  // `npm run bench:fanout` only: `?via=next` sends a channel through app/api/events/[channel]/route.ts.
+  const benchRoutes = process.env.PASS_BENCH_ROUTES === "1";
 
   const app = next({ dev, dir: path.resolve(import.meta.dirname, "..") });
   const nextHandler = app.getRequestHandler();
@@ -45,8 +29,8 @@ async function main() {
 
   const server = http.createServer((req, res) => {
     // Streams are answered here on Node's req/res, never through Next (SPEC §1).
-    const pathname = (req.url ?? "/").split("?", 1)[0]!;
-    if (isSsePath(pathname)) {
+    const [pathname, query = ""] = (req.url ?? "/").split("?", 2) as [string, string?];
+    if (isSsePath(pathname) && !(benchRoutes && /(?:^|&)via=next(?:&|$)/.test(query))) {
       void realtime.handle(req, res);
       return;
     }

@@ -19,6 +19,8 @@ test("first start seeds the demo restaurant and prints a random admin password o
     expect(password.length).toBeGreaterThanOrEqual(12);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(s.output()).toContain(`password ${password}`);
+    // instrumentation.ts runs inside server.ts's Next too: it must find server.ts's runtime.
+    expect(s.output().match(/pass: live fan-out/g)).toHaveLength(1);
     const menu = await (await fetch(`http://127.0.0.1:${s.port}/api/menu?partner=demo`)).json();
     expect(menu.partner.name).toBe("Demo Diner");
     expect(menu.foods.length).toBeGreaterThanOrEqual(12);

@@ -3,18 +3,27 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Config } from "../config";
 import type { Db } from "../db";
 import { MemoryBus, RedisBus, type EventBus } from "./bus";
-import { handleSse } from "./handler";
-import { handleCustomerSse } from "./customer-stream";
+import { serveChannel } from "./handler";
+import { serveCustomerStream } from "./customer-stream";
 import { Hub } from "./hub";
+import { NodeTransport, type StreamTransport, WebTransport } from "./transport";
 import type { LoggedEvent } from "../events/log";
 import { committedEvents } from "../events/notify";
 
 export type Realtime = {
   hub: Hub;
   bus: EventBus;
+  /** GET /events/{channel} and /api/events/{channel} (seeds/003) on Node's req/res (server.ts). */
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
-  /** GET /v1/orders/live (seeds/002). */
+  /** GET /v1/orders/live (seeds/002) on Node's req/res (server.ts). */
   handleCustomer(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /**
+   * The same two for the App Router route handlers, on a web `ReadableStream` (WebTransport).
+   * The transport is built here, not in the route bundle: every bundle loads its own copy of
+   * lib/, and the stream code, its error classes and the hub must all be this runtime's.
+   */
+  respondChannel(request: Request): Promise<Response>;
+  respondCustomer(request: Request): Promise<Response>;
   /** SIGTERM: `disconnecting` to every stream, then stop the hub and the bus. */
   stop(options?: { reconnectAfter?: number }): Promise<void>;
 };
@@ -46,11 +55,24 @@ export async function startRealtime({
   const publish = (events: LoggedEvent[]) => bus.publish(events);
   if (publishLocalCommits) committedEvents().on("committed", publish);
   const upstream = config.posUpstreamUrl ? { url: config.posUpstreamUrl, token: config.posUpstreamToken } : null;
+  const channel = (transport: StreamTransport) =>
+    serveChannel(transport, { hub, keepaliveMs: config.keepaliveMs, maxLifeMs, maxQueueBytes, upstream });
+  const customer = (transport: StreamTransport) => serveCustomerStream(transport, { hub, maxLifeMs });
   return {
     hub,
     bus,
-    handle: (req, res) => handleSse(req, res, { hub, keepaliveMs: config.keepaliveMs, maxLifeMs, maxQueueBytes, upstream }),
-    handleCustomer: (req, res) => handleCustomerSse(req, res, { hub, maxLifeMs }),
+    handle: (req, res) => channel(new NodeTransport(req, res)),
+    handleCustomer: (req, res) => customer(new NodeTransport(req, res)),
+    respondChannel: (request) => {
+      const transport = new WebTransport(request);
+      void channel(transport);
+      return transport.response;
+    },
+    respondCustomer: (request) => {
+      const transport = new WebTransport(request);
+      void customer(transport);
+      return transport.response;
+    },
     async stop({ reconnectAfter = 2 } = {}) {
       committedEvents().off("committed", publish);
       hub.shutdown({ reconnectAfter });

@@ -6,8 +6,10 @@
 // publish → receive latency p50/p99/max, lost and duplicate deliveries, server RSS per connection
 // and server CPU per delivery (net of the publish cost, measured with no clients).
 // Pass is measured through its real path: bearer auth, channel checks, the event log (SQLite),
-// the hub and handleSse in server.ts. Once, at N=1000, the same hub is served from an App Router
-// route handler, to show why streams live in server.ts.
+// the hub and the channel handler in server.ts. Once, at N=1000, the same channel goes through
+// the real App Router route (app/api/events/[channel]/route.ts, the path plain `next start`
+// serves): PASS_BENCH_ROUTES=1 lets server.ts hand `?via=next` requests to Next. It shows why
+// streams live in server.ts.
 import { spawn, spawnSync, fork } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -110,7 +112,7 @@ async function startPass({ benchRoutes = false } = {}) {
   const pubToken = pub.stdout.trim().split("\n").at(-1);
   return {
     pid: child.pid,
-    streamUrl: `${base}${benchRoutes ? "/api/bench/events" : "/api/events/cashier"}`,
+    streamUrl: `${base}/api/events/cashier${benchRoutes ? "?via=next" : ""}`,
     subHeaders: { authorization: `Bearer ${sub.stdout.trim().split("\n").at(-1)}` },
     publish: async () => {
       const res = await request(`${base}/api/orders`, {

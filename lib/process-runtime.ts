@@ -1,0 +1,59 @@
+import "server-only";
+import { type Config, loadConfig, setConfig } from "./config";
+import { type DbHandle, setDbHandle } from "./db";
+import { openAndPrepare } from "./bootstrap";
+import { setHub } from "./realtime/hub";
+import { type Realtime, startRealtime } from "./realtime/runtime";
+import { flagUnacknowledged } from "./orders/screens";
+
+/**
+ * One Pass node's runtime, built once per process: configuration, the database (migrated, and
+ * seeded on first start), the bus and hub with this process's commits published on the bus,
+ * and the kitchen watch. server.ts builds it before Next; under plain `next start` / `next dev`
+ * instrumentation.ts builds it in `register()`. Inside server.ts, Next also runs register():
+ * the promise lives on globalThis (every bundle loads its own copy of this module), so that
+ * call gets server.ts's runtime and never starts a second one.
+ */
+export type ProcessRuntime = {
+  config: Config;
+  handle: DbHandle;
+  realtime: Realtime;
+  /** Tickets no kitchen screen showed in time: alarm and fallback print. */
+  watch: NodeJS.Timeout;
+};
+
+const KEY = Symbol.for("pass.process-runtime");
+type RuntimeGlobal = { [KEY]?: Promise<ProcessRuntime> };
+
+export function startProcessRuntime({ log = console.log }: { log?: (line: string) => void } = {}): Promise<ProcessRuntime> {
+  const g = globalThis as RuntimeGlobal;
+  g[KEY] ??= build(log);
+  return g[KEY];
+}
+
+/** The runtime if this process started one (server.ts or instrumentation), else undefined. */
+export function processRuntime(): Promise<ProcessRuntime> | undefined {
+  return (globalThis as RuntimeGlobal)[KEY];
+}
+
+async function build(log: (line: string) => void): Promise<ProcessRuntime> {
+  const config = loadConfig();
+  setConfig(config);
+
+  const handle = await openAndPrepare({ config, log });
+  setDbHandle(handle);
+  log(`pass: database ${handle.dialect} at ${handle.location}`);
+
+  const realtime = await startRealtime({ db: handle.db, config });
+  setHub(realtime.hub);
+  log(`pass: live fan-out ${realtime.bus.kind}${config.posUpstreamUrl ? `, channels proxied from ${config.posUpstreamUrl}` : ""}`);
+
+  // Once, whichever node wins.
+  const watch = setInterval(() => {
+    flagUnacknowledged({ db: handle.db, afterMs: config.kitchenAckSeconds * 1000 }).catch((err) =>
+      console.error(`pass: kitchen watch failed: ${(err as Error).message}`),
+    );
+  }, 5_000);
+  watch.unref();
+  return { config, handle, realtime, watch };
+}
