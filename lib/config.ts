@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
 import { z } from "zod";
+import { processSlot } from "./process";
 
 /**
  * The whole runtime configuration, read once from the environment (SPEC §8).
@@ -99,16 +100,13 @@ function readOrCreateSecret(dataDir: string): string {
   }
 }
 
-const CONFIG_KEY = Symbol.for("pass.config");
-type ConfigGlobal = { [CONFIG_KEY]?: Config };
-
 /**
  * The process-wide configuration, shared by server.ts and the route bundles. It is built once at
  * startup (server.ts, the CLI, test setup: loadConfig + setConfig) and only read here — reading it
  * never loads the environment or creates DATA_DIR/session-secret as a side effect.
  */
 export function getConfig(): Config {
-  const config = (globalThis as ConfigGlobal)[CONFIG_KEY];
+  const config = processSlot().config as Config | undefined;
   if (!config) {
     throw new ConfigError(
       "configuration not loaded: call setConfig(loadConfig()) at startup (server.ts, the CLI, test setup) before using it",
@@ -119,5 +117,5 @@ export function getConfig(): Config {
 
 /** Startup (server.ts, the CLI) and tests install the configuration once. */
 export function setConfig(config: Config): void {
-  (globalThis as ConfigGlobal)[CONFIG_KEY] = config;
+  processSlot().config = config;
 }

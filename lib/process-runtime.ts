@@ -5,13 +5,14 @@ import { openAndPrepare } from "./bootstrap";
 import { setHub } from "./realtime/hub";
 import { type Realtime, startRealtime } from "./realtime/runtime";
 import { flagUnacknowledged } from "./orders/screens";
+import { processSlot } from "./process";
 
 /**
  * One Pass node's runtime, built once per process: configuration, the database (migrated, and
  * seeded on first start), the bus and hub with this process's commits published on the bus,
  * and the kitchen watch. server.ts builds it before Next; under plain `next start` / `next dev`
  * instrumentation.ts builds it in `register()`. Inside server.ts, Next also runs register():
- * the promise lives on globalThis (every bundle loads its own copy of this module), so that
+ * the promise lives in the process slot (lib/process.ts: every bundle loads its own copy), so that
  * call gets server.ts's runtime and never starts a second one.
  */
 export type ProcessRuntime = {
@@ -22,18 +23,15 @@ export type ProcessRuntime = {
   watch: NodeJS.Timeout;
 };
 
-const KEY = Symbol.for("pass.process-runtime");
-type RuntimeGlobal = { [KEY]?: Promise<ProcessRuntime> };
-
 export function startProcessRuntime({ log = console.log }: { log?: (line: string) => void } = {}): Promise<ProcessRuntime> {
-  const g = globalThis as RuntimeGlobal;
-  g[KEY] ??= build(log);
-  return g[KEY];
+  const slot = processSlot();
+  slot.runtime ??= build(log);
+  return slot.runtime as Promise<ProcessRuntime>;
 }
 
 /** The runtime if this process started one (server.ts or instrumentation), else undefined. */
 export function processRuntime(): Promise<ProcessRuntime> | undefined {
-  return (globalThis as RuntimeGlobal)[KEY];
+  return processSlot().runtime as Promise<ProcessRuntime> | undefined;
 }
 
 async function build(log: (line: string) => void): Promise<ProcessRuntime> {

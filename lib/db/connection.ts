@@ -5,6 +5,7 @@ import SqliteDatabase from "better-sqlite3";
 import pg from "pg";
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver } from "kysely";
 import { Migrator } from "kysely/migration";
+import { processSlot } from "../process";
 import type { Database, Dialect } from "./schema";
 export type { Dialect } from "./schema";
 import { migrationProvider } from "./migrations";
@@ -85,19 +86,17 @@ function redactUrl(url: string): string {
   }
 }
 
-const DB_KEY = Symbol.for("pass.db");
-type DbGlobal = { [DB_KEY]?: DbHandle };
-
 /**
- * The process-wide database. server.ts and every Next route bundle load this module
- * separately, so the handle lives on globalThis: one pool / one SQLite connection per process.
+ * The process-wide database, opened once at start (lib/process-runtime.ts, the CLI, test setup)
+ * and kept in the process slot (lib/process.ts): one pool / one SQLite connection per process,
+ * shared by server.ts and every route bundle.
  */
 export function setDbHandle(handle: DbHandle | undefined): void {
-  (globalThis as DbGlobal)[DB_KEY] = handle;
+  processSlot().db = handle;
 }
 
 export function getDbHandle(): DbHandle {
-  const handle = (globalThis as DbGlobal)[DB_KEY];
+  const handle = processSlot().db as DbHandle | undefined;
   if (!handle) throw new Error("database not opened: server.ts (or the test setup) opens it at start");
   return handle;
 }

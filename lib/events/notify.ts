@@ -1,22 +1,21 @@
 import "server-only";
 import { EventEmitter } from "node:events";
+import { processSlot } from "../process";
 import type { LoggedEvent } from "./log";
 
 /**
- * Committed events are announced here, after their transaction commits. The fan-out hub
- * listens; it treats these as hints and reads the log for anything it missed.
- * On globalThis because route bundles and server.ts each load their own copy of this module.
+ * Committed events are announced here, after their transaction commits; realtime publishes
+ * them on the bus. In the process slot (lib/process.ts) because route bundles and server.ts
+ * each load their own copy of this module and must share one notifier.
  */
-const KEY = Symbol.for("pass.log-committed");
-type G = { [KEY]?: EventEmitter };
-
 export function committedEvents(): EventEmitter {
-  const g = globalThis as G;
-  if (!g[KEY]) {
-    g[KEY] = new EventEmitter();
-    g[KEY].setMaxListeners(0);
+  const slot = processSlot();
+  if (!slot.commits) {
+    const emitter = new EventEmitter();
+    emitter.setMaxListeners(0);
+    slot.commits = emitter;
   }
-  return g[KEY];
+  return slot.commits as EventEmitter;
 }
 
 export function announceCommitted(events: readonly LoggedEvent[]): void {

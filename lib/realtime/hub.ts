@@ -1,4 +1,5 @@
 import "server-only";
+import { processSlot } from "../process";
 import type { Db } from "../db";
 import type { PartnerInfo } from "../orders/dto";
 import { CHANNEL_EVENT_TYPES, renderFrame, type StreamChannel } from "../projections";
@@ -359,13 +360,10 @@ const inScope = (event: LoggedEvent, partnerId: string | null) => partnerId === 
 
 // --- the process-wide hub ----------------------------------------------------------------------
 
-const HUB_KEY = Symbol.for("pass.hub");
-type HubGlobal = { [HUB_KEY]?: Hub };
-
 export function setHub(hub: Hub | undefined): void {
-  (globalThis as HubGlobal)[HUB_KEY] = hub;
+  processSlot().hub = hub;
 }
 
 export function getHub(): Hub | undefined {
-  return (globalThis as HubGlobal)[HUB_KEY];
+  return processSlot().hub as Hub | undefined;
 }

@@ -1,0 +1,22 @@
+/**
+ * The one process-wide slot (docs/architecture.md, "Runtime"). server.ts, every Next route
+ * bundle and instrumentation.ts each load their own copy of lib/, so the runtime built at start
+ * (lib/process-runtime.ts) is reachable from all of them through this single `globalThis` key;
+ * each layer reads its own part (config, database, hub, commit notifier) and nothing here is
+ * created lazily except the empty slot itself. Tests install their parts the same way.
+ */
+const KEY = Symbol.for("pass.process");
+
+export type ProcessSlot = {
+  config?: unknown;
+  db?: unknown;
+  hub?: unknown;
+  commits?: unknown;
+  runtime?: unknown;
+};
+
+export function processSlot(): ProcessSlot {
+  const g = globalThis as { [KEY]?: ProcessSlot };
+  g[KEY] ??= {};
+  return g[KEY];
+}
