@@ -42,7 +42,7 @@ function toggleFullscreen() {
 export function ScreenShell({
   title,
   screen,
-  streamUrl,
+  lastEventId,
   shownOrderIds,
   state,
   sound = true,
@@ -52,7 +52,8 @@ export function ScreenShell({
   title: string;
   /** What this screen is, for the health panel ("kitchen:grill", "cashier", …). */
   screen: string;
-  streamUrl: string;
+  /** The screen's stream position (its snapshot's), reported so the health panel can say how far behind it is. */
+  lastEventId: number | null;
   /** Kitchen screens: the tickets on display, acknowledged through the heartbeat. */
   shownOrderIds?: number[];
   state: ConnectionState;
@@ -61,7 +62,7 @@ export function ScreenShell({
   children: React.ReactNode;
 }) {
   const awake = useWakeLock();
-  useHeartbeat({ screen, streamUrl, awake, shownOrderIds });
+  useHeartbeat({ screen, lastEventId, awake, shownOrderIds });
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="sticky top-0 z-20 flex flex-wrap items-center gap-3 border-b border-white/10 bg-[#0b0d10]/95 px-4 py-3 backdrop-blur">

@@ -1,7 +1,6 @@
 "use client";
 
 import { useEffect, useRef } from "react";
-import { loadPosition } from "@/lib/client/live-stream";
 import { useSound } from "./sound";
 
 const EVERY_MS = 10_000;
@@ -22,18 +21,18 @@ function screenId(): string {
  */
 export function useHeartbeat({
   screen,
-  streamUrl,
+  lastEventId,
   awake,
   shownOrderIds,
 }: {
   screen: string;
-  streamUrl: string;
+  lastEventId: number | null;
   awake: boolean;
   shownOrderIds?: number[];
 }) {
   const soundUnlocked = useSound((s) => s.unlocked);
-  const latest = useRef({ screen, streamUrl, awake, shownOrderIds, soundUnlocked });
-  latest.current = { screen, streamUrl, awake, shownOrderIds, soundUnlocked };
+  const latest = useRef({ screen, lastEventId, awake, shownOrderIds, soundUnlocked });
+  latest.current = { screen, lastEventId, awake, shownOrderIds, soundUnlocked };
   const shownKey = (shownOrderIds ?? []).join(",");
 
   useEffect(() => {
@@ -46,7 +45,7 @@ export function useHeartbeat({
         body: JSON.stringify({
           screenId: screenId(),
           screen: s.screen,
-          lastEventId: loadPosition(s.streamUrl).lastEventId,
+          lastEventId: s.lastEventId,
           soundUnlocked: s.soundUnlocked,
           awake: s.awake,
           ...(s.shownOrderIds ? { shownOrderIds: s.shownOrderIds.slice(0, 500) } : {}),

@@ -1,13 +1,10 @@
 "use client";
 
 import { useEffect, useMemo, useState } from "react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { ScreenShell } from "@/components/screen-shell";
 import { playAlert } from "@/components/sound";
 import { useNow } from "@/components/use-now";
-import { orderKeys, ordersQuery, type OrdersSnapshot } from "@/lib/client/orders-query";
-import { useEventStream } from "@/lib/client/use-event-stream";
-import type { StreamEvent } from "@/lib/client/live-stream";
+import { useOrdersStream } from "@/lib/client/use-orders-stream";
 import type { OrderDto } from "@/lib/orders/dto";
 
 const FILTER = { status: ["CONFIRMED", "PREPARING", "READY"] } as const;
@@ -15,42 +12,18 @@ const FILTER = { status: ["CONFIRMED", "PREPARING", "READY"] } as const;
 const READY_SHOWN_MS = 10 * 60_000;
 const HIGHLIGHT_MS = 8_000;
 
-type DisplayChange = { id: number; displayCode: string; ticketNumber: number | null; status?: string; statusChangedAt?: string };
-
-/** The display channel carries seeds/003's `{displayCode, ticketNumber, id}` and Pass's status changes. */
-export function applyDisplayEvent(snapshot: OrdersSnapshot, event: StreamEvent, now: number): OrdersSnapshot {
-  if (event.id === null || event.id <= snapshot.lastEventId) return snapshot;
-  const change = event.data as DisplayChange;
-  if (event.event !== "confirmed-order" && event.event !== "order-status") return { ...snapshot, lastEventId: event.id };
-  const at = snapshot.orders.findIndex((o) => o.id === change.id);
-  const base =
-    at === -1 ? ({ id: change.id, status: "CONFIRMED", statusChangedAt: new Date(now).toISOString() } as OrderDto) : snapshot.orders[at]!;
-  const next = {
-    ...base,
-    displayCode: change.displayCode,
-    ticketNumber: change.ticketNumber,
-    ...(event.event === "order-status" ? { status: change.status!, statusChangedAt: change.statusChangedAt! } : {}),
-  } as OrderDto;
-  const orders = at === -1 ? [...snapshot.orders, next] : snapshot.orders.map((o, i) => (i === at ? next : o));
-  return { ...snapshot, orders, lastEventId: event.id };
-}
-
 export function BoardScreen() {
-  const queryClient = useQueryClient();
-  const snapshot = useQuery(ordersQuery(FILTER));
   const [highlight, setHighlight] = useState<Map<number, number>>(new Map());
-  const state = useEventStream({
-    url: "/api/events/display",
-    since: snapshot.data?.snapshotId,
-    onEvent: (event) => {
-      queryClient.setQueryData(ordersQuery(FILTER).queryKey, (s?: OrdersSnapshot) => (s ? applyDisplayEvent(s, event, Date.now()) : s));
-      const change = event.data as DisplayChange;
-      if (event.event === "order-status" && change.status === "READY") {
+  const { snapshot, state, lastEventId } = useOrdersStream({
+    channel: "display",
+    filter: FILTER,
+    onOrderEvent: ({ type, order }) => {
+      // A number that becomes READY chimes and glows for a while.
+      if (type === "order.status" && order.status === "READY") {
         playAlert("ready");
-        setHighlight((h) => new Map(h).set(change.id, Date.now()));
+        setHighlight((h) => new Map(h).set(order.id, Date.now()));
       }
     },
-    onReset: () => void queryClient.invalidateQueries({ queryKey: orderKeys.all }),
   });
   const now = useNow();
   useEffect(() => {
@@ -69,7 +42,7 @@ export function BoardScreen() {
   const visibleReady = ready.filter((o) => now - Date.parse(o.statusChangedAt) < READY_SHOWN_MS);
 
   return (
-    <ScreenShell title="Order board" screen="board" streamUrl="/api/events/display" state={state}>
+    <ScreenShell title="Order board" screen="board" lastEventId={lastEventId} state={state}>
       <div className="grid min-h-[75dvh] grid-cols-2 gap-6">
         <section aria-labelledby="preparing" className="rounded-3xl border-4 border-violet-500/60 bg-violet-950/30 p-6">
           <h2 id="preparing" className="mb-6 text-5xl font-black text-violet-200">

@@ -1,15 +1,14 @@
 "use client";
 
 import { useEffect, useMemo, useRef, useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { create } from "zustand";
 import { Elapsed } from "@/components/elapsed";
 import { ScreenShell } from "@/components/screen-shell";
 import { playAlert } from "@/components/sound";
 import { StatusChip } from "@/components/status";
 import { postJson } from "@/lib/client/api";
-import { orderKeys, orderRefresher, ordersQuery } from "@/lib/client/orders-query";
-import { useEventStream } from "@/lib/client/use-event-stream";
+import { useOrdersStream } from "@/lib/client/use-orders-stream";
 import type { OrderDto } from "@/lib/orders/dto";
 
 const FILTER = {} as const;
@@ -25,22 +24,13 @@ const money = (v: string) => `${Number(v).toFixed(2)}`;
 const toCents = (v: string) => Math.round(Number(v) * 100);
 
 export function CashierScreen() {
-  const queryClient = useQueryClient();
-  const snapshot = useQuery(ordersQuery(FILTER));
-  const [refresh] = useState(() => orderRefresher(queryClient, FILTER));
-
-  const state = useEventStream({
-    url: "/api/events/cashier",
-    since: snapshot.data?.snapshotId,
-    onEvent: (event) => {
-      if (event.id === null) return;
-      const id = (event.data as { id?: number }).id;
-      if (typeof id !== "number") return;
-      // The cashier channel's payloads are seeds/003's (no item names, no totals after a discount).
-      refresh(id, event.id);
-      if (event.event === "new-order" || event.event === "kitchen-not-seen") playAlert("new-order");
+  const { snapshot, state, lastEventId } = useOrdersStream({
+    channel: "cashier",
+    filter: FILTER,
+    onOrderEvent: ({ type }) => {
+      // A new order, or a ticket no kitchen screen showed in time, sounds the alert.
+      if (type === "order.created" || type === "order.unacknowledged") playAlert("new-order");
     },
-    onReset: () => void queryClient.invalidateQueries({ queryKey: orderKeys.all }),
   });
 
   const orders = snapshot.data?.orders ?? [];
@@ -68,7 +58,7 @@ export function CashierScreen() {
     <ScreenShell
       title="Cashier"
       screen="cashier"
-      streamUrl="/api/events/cashier"
+      lastEventId={lastEventId}
       state={state}
       tools={
         unacked.length > 0 && (

@@ -1,24 +1,16 @@
 "use client";
 
 import { useMemo, useState } from "react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { ScreenShell } from "@/components/screen-shell";
 import { playAlert } from "@/components/sound";
 import { StatusChip } from "@/components/status";
 import { useNow } from "@/components/use-now";
-import { orderKeys, orderRefresher, ordersQuery, type OrdersSnapshot } from "@/lib/client/orders-query";
-import type { OrderListDto } from "@/lib/client/order-realtime";
-import { useEventStream } from "@/lib/client/use-event-stream";
-import type { StreamEvent } from "@/lib/client/live-stream";
+import { useOrdersStream } from "@/lib/client/use-orders-stream";
 import type { OrderDto } from "@/lib/orders/dto";
-import { STATUS_NAMES, type OrderStatus } from "@/lib/orders/status";
 import { todaysFigures } from "./figures";
 
 const FILTER = {} as const;
-const FROM_PARTNER_WORDS = Object.fromEntries(Object.entries(STATUS_NAMES.partner).map(([pass, word]) => [word, pass])) as Record<
-  string,
-  OrderStatus
->;
 const VIEWS: Record<string, (s: string) => boolean> = {
   All: () => true,
   Open: (s) => ["PENDING", "CONFIRMED", "PREPARING"].includes(s),
@@ -29,35 +21,7 @@ const VIEWS: Record<string, (s: string) => boolean> = {
 
 type Partner = { id: string; slug: string; name: string; imageUrl: string | null };
 
-/** seeds/000 OrderListDto events folded into the order list (status back in Pass words). */
-function applyListEvent(snapshot: OrdersSnapshot, event: StreamEvent): OrdersSnapshot {
-  if (event.id === null || event.id <= snapshot.lastEventId) return snapshot;
-  if (event.event !== "order-created" && event.event !== "order-updated") return { ...snapshot, lastEventId: event.id };
-  const dto = event.data as OrderListDto;
-  const status = FROM_PARTNER_WORDS[dto.status] ?? "PENDING";
-  const at = snapshot.orders.findIndex((o) => o.id === dto.id);
-  const now = new Date().toISOString();
-  const base =
-    at === -1
-      ? ({ id: dto.id, createdAt: now, statusChangedAt: now, total: "0", orderItems: [] } as unknown as OrderDto)
-      : snapshot.orders[at]!;
-  const changed = base.status !== status;
-  const next = {
-    ...base,
-    displayCode: dto.displayNumber,
-    status,
-    priority: dto.priority,
-    courierName: dto.courierName,
-    ...(changed && at !== -1 ? { statusChangedAt: now } : {}),
-  } as OrderDto;
-  const orders = at === -1 ? [...snapshot.orders, next] : snapshot.orders.map((o, i) => (i === at ? next : o));
-  return { ...snapshot, orders, lastEventId: event.id };
-}
-
 export function DashboardScreen() {
-  const queryClient = useQueryClient();
-  // Totals and preparation times come with the list, refreshed in the background; rows move live.
-  const snapshot = useQuery({ ...ordersQuery(FILTER), refetchInterval: 30_000 });
   const partners = useQuery({
     queryKey: ["partners"],
     queryFn: async () => ((await (await fetch("/api/partners")).json()) as { partners: Partner[] }).partners,
@@ -66,26 +30,18 @@ export function DashboardScreen() {
   const [toast, setToast] = useState<string | null>(null);
   const [view, setView] = useState("All");
   const [partnerFilter, setPartnerFilter] = useState<string>("");
-  const [refresh] = useState(() => orderRefresher(queryClient, FILTER));
 
-  const state = useEventStream({
-    url: "/api/events/partner",
-    since: snapshot.data?.snapshotId,
-    onEvent: (event) => {
-      queryClient.setQueryData(ordersQuery(FILTER).queryKey, (s?: OrdersSnapshot) => (s ? applyListEvent(s, event) : s));
-      // The row moves at once; totals and the restaurant come with the full order right after.
-      const id = (event.data as { id?: number }).id;
-      if (event.id !== null && typeof id === "number" && (event.event === "order-created" || event.event === "order-updated")) {
-        refresh(id, event.id);
-      }
-      if (event.event === "order-created") {
-        const dto = event.data as OrderListDto;
-        playAlert("new-order");
-        setToast(`New order ${dto.displayNumber}${dto.partnerName ? ` · ${dto.partnerName}` : ""}`);
-        setTimeout(() => setToast(null), 5_000);
-      }
+  // Rows, totals and preparation times move live: every event carries the whole order (Pass's statuses).
+  const { snapshot, state, lastEventId } = useOrdersStream({
+    channel: "partner",
+    filter: FILTER,
+    onOrderEvent: ({ type, order }) => {
+      if (type !== "order.created") return;
+      const partnerName = partners.data?.find((p) => p.id === order.partnerId)?.name;
+      playAlert("new-order");
+      setToast(`New order ${order.displayCode}${partnerName ? ` · ${partnerName}` : ""}`);
+      setTimeout(() => setToast(null), 5_000);
     },
-    onReset: () => void queryClient.invalidateQueries({ queryKey: orderKeys.all }),
   });
 
   const orders = snapshot.data?.orders;
@@ -104,7 +60,7 @@ export function DashboardScreen() {
     <ScreenShell
       title="Dashboard"
       screen="dashboard"
-      streamUrl="/api/events/partner"
+      lastEventId={lastEventId}
       state={state}
       tools={
         <div className="flex flex-wrap gap-2" role="group" aria-label="Filter orders">

@@ -2,14 +2,13 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { Elapsed } from "@/components/elapsed";
 import { ScreenShell } from "@/components/screen-shell";
 import { playAlert } from "@/components/sound";
 import { StatusChip, STATUS_STYLE } from "@/components/status";
 import { setOrderStatus } from "@/lib/client/api";
-import { applyTicketEventToCache, orderKeys, ordersQuery } from "@/lib/client/orders-query";
-import { useEventStream } from "@/lib/client/use-event-stream";
+import { useOrdersStream } from "@/lib/client/use-orders-stream";
 import type { OrderDto } from "@/lib/orders/dto";
 
 const FILTER = { status: ["CONFIRMED", "PREPARING", "READY"] } as const;
@@ -18,19 +17,13 @@ const READY_SHOWN = 8;
 type Ticket = OrderDto & { items: OrderDto["orderItems"] };
 
 export function KitchenScreen({ station }: { station: string | null }) {
-  const queryClient = useQueryClient();
-  const snapshot = useQuery(ordersQuery(FILTER));
-  const state = useEventStream({
-    url: "/api/events/kitchen",
-    since: snapshot.data?.snapshotId,
-    onEvent: (event) => {
-      applyTicketEventToCache(queryClient, FILTER, event);
-      if (event.event === "ticket-created") {
-        const order = event.data as OrderDto;
-        if (!station || order.orderItems.some((i) => i.station === station)) playAlert("ticket");
-      }
+  const { snapshot, state, lastEventId } = useOrdersStream({
+    channel: "kitchen",
+    filter: FILTER,
+    onOrderEvent: ({ type, order }) => {
+      // A new ticket (confirmed) for this station chimes.
+      if (type === "order.confirmed" && (!station || order.orderItems.some((i) => i.station === station))) playAlert("ticket");
     },
-    onReset: () => void queryClient.invalidateQueries({ queryKey: orderKeys.all }),
   });
 
   const orders = snapshot.data?.orders;
@@ -84,7 +77,7 @@ export function KitchenScreen({ station }: { station: string | null }) {
     <ScreenShell
       title={station ? `Kitchen · ${station}` : "Kitchen · expo"}
       screen={station ? `kitchen:${station}` : "kitchen"}
-      streamUrl="/api/events/kitchen"
+      lastEventId={lastEventId}
       shownOrderIds={shownOrderIds}
       state={state}
       tools={

@@ -1,55 +1,90 @@
 import { describe, expect, it } from "vitest";
-import { jobsFor, type PrinterItem, type PrinterOrder } from "./jobs";
+import { toOrderDto, type OrderItemRecord, type OrderRecord } from "@/lib/orders/dto";
+import { jobsFor } from "./jobs";
 
-const item = (id: string, station: string | null): PrinterItem => ({
+// Built through toOrderDto: exactly the order a `?view=pass` printer frame carries.
+const item = (id: string, station: string): OrderItemRecord => ({
   id,
+  orderId: 1,
+  foodId: `f-${id}`,
+  name: `Food ${id}`,
+  station,
   quantity: 1,
+  unitPrice: 100,
+  unitSurcharge: 0,
+  total: 100,
   notes: null,
-  unitPrice: "1",
-  unitSurcharge: "0",
-  total: "1",
-  food: { id: `f-${id}`, name: `Food ${id}`, printerId: station },
 });
-const order: PrinterOrder = {
+const record: OrderRecord = {
   id: 1,
+  partnerId: "p1",
+  businessDay: "2026-01-01",
   displayCode: "A01",
+  ticketNumber: 1,
   table: null,
   customer: null,
+  source: "counter",
+  priority: "NORMAL",
+  status: "CONFIRMED",
+  paymentMethod: "CASH",
+  subTotal: 400,
+  discount: 0,
+  surcharge: 0,
+  total: 400,
   createdAt: "2026-01-01T00:00:00Z",
   confirmedAt: "2026-01-01T00:01:00Z",
-  ticketNumber: 1,
-  paymentMethod: "CASH",
-  subTotal: "3",
-  discount: "0",
-  surcharge: "0",
-  total: "3",
-  orderItems: [item("a", "grill"), item("b", "bar"), item("c", "grill"), item("d", null)],
+  statusChangedAt: "2026-01-01T00:01:00Z",
+  userId: null,
+  cashRegisterId: null,
+  courierName: null,
+  cancelReason: null,
+  kitchenAckAt: null,
+  kitchenAlertAt: null,
+  courierLocation: null,
+  orderItems: [item("a", "grill"), item("b", "bar"), item("c", "grill"), item("d", "")],
 };
+const order = toOrderDto(record);
 
 describe("jobsFor", () => {
-  it("confirmed-order: a kitchen ticket per station plus the receipt", () => {
-    const jobs = jobsFor(7, "confirmed-order", order);
+  it("order.confirmed: a kitchen ticket per station plus the receipt", () => {
+    const jobs = jobsFor(7, { type: "order.confirmed", order });
     expect(jobs.map((j) => j.key)).toEqual(["7:kitchen:grill", "7:kitchen:bar", "7:kitchen:kitchen", "7:receipt"]);
     const grill = jobs[0]!;
     expect(grill.kind === "kitchen" && grill.items.map((i) => i.id)).toEqual(["a", "c"]);
-    expect(jobs.every((j) => !j.reprint)).toBe(true);
+    expect(grill.kind === "kitchen" && grill.items.map((i) => i.food.name)).toEqual(["Food a", "Food c"]);
+    const none = jobs[2]!;
+    expect(none.kind === "kitchen" && none.items.map((i) => i.id)).toEqual(["d"]);
+    expect(jobs.every((j) => !j.reprint && !j.fallback)).toBe(true);
+    // The receipt prints the whole order with its money as the REST API gives it.
+    const receipt = jobs[3]!;
+    expect(receipt.kind).toBe("receipt");
+    expect(receipt.order).toBe(order);
+    expect(receipt.order).toMatchObject({ subTotal: "4", total: "4", discount: "0", surcharge: "0", paymentMethod: "CASH" });
   });
 
-  it("reprint-order: only the chosen items, the receipt only when asked, all stamped", () => {
-    const jobs = jobsFor(9, "reprint-order", { ...order, reprintReceipt: false, reprintOrderItems: [item("b", "bar")] });
+  it("order.reprinted: only the chosen items, the receipt only when asked, all stamped", () => {
+    const jobs = jobsFor(9, { type: "order.reprinted", order, reprint: { orderItemIds: ["b"], receipt: false } });
     expect(jobs.map((j) => j.key)).toEqual(["9:kitchen:bar"]);
     expect(jobs[0]!.reprint).toBe(true);
-    const receiptOnly = jobsFor(10, "reprint-order", { ...order, reprintReceipt: true, reprintOrderItems: [] });
+    expect(jobs[0]!.kind === "kitchen" && jobs[0]!.items.map((i) => i.id)).toEqual(["b"]);
+    const receiptOnly = jobsFor(10, { type: "order.reprinted", order, reprint: { orderItemIds: [], receipt: true } });
     expect(receiptOnly.map((j) => j.key)).toEqual(["10:receipt"]);
+    expect(receiptOnly.every((j) => j.reprint && !j.fallback)).toBe(true);
+    // Chosen items keep the order's item order, whatever order they were chosen in.
+    const both = jobsFor(11, { type: "order.reprinted", order, reprint: { orderItemIds: ["c", "a", "b"], receipt: true } });
+    expect(both.map((j) => j.key)).toEqual(["11:kitchen:grill", "11:kitchen:bar", "11:receipt"]);
+    expect(both[0]!.kind === "kitchen" && both[0]!.items.map((i) => i.id)).toEqual(["a", "c"]);
   });
 
-  it("fallback-order: the kitchen tickets again, no receipt, marked", () => {
-    const jobs = jobsFor(12, "fallback-order", order);
+  it("order.unacknowledged: the kitchen tickets again, no receipt, marked", () => {
+    const jobs = jobsFor(12, { type: "order.unacknowledged", order });
     expect(jobs.map((j) => j.key)).toEqual(["12:kitchen:grill", "12:kitchen:bar", "12:kitchen:kitchen"]);
     expect(jobs.every((j) => j.fallback && !j.reprint)).toBe(true);
   });
 
   it("other events print nothing", () => {
-    expect(jobsFor(11, "connected", order)).toEqual([]);
+    expect(jobsFor(13, { type: "order.status", order })).toEqual([]);
+    expect(jobsFor(14, { type: "order.created", order })).toEqual([]);
+    expect(jobsFor(15, { type: "connected" as never, order })).toEqual([]);
   });
 });

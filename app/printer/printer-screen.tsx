@@ -2,14 +2,22 @@
 
 import { useEffect, useRef, useState } from "react";
 import { ScreenShell } from "@/components/screen-shell";
+import { StoredPosition } from "@/lib/client/live-stream";
+import { applyOrderEvent, orderEventOf, type StreamFrame } from "@/lib/client/order-events";
 import { useEventStream } from "@/lib/client/use-event-stream";
-import { jobsFor, type PrintJob, type PrinterOrder } from "./jobs";
+import { passStreamUrl } from "@/lib/client/use-orders-stream";
+import { jobsFor, type PrintJob } from "./jobs";
 
 /**
- * The print station. Every job is keyed by its log event id; the keys already printed live in
- * localStorage, so neither a reconnect (replay) nor a reload prints anything twice.
- * `window.__passPrinted` lists what was printed, for tests and support.
+ * The print station. It keeps no order list, only its place in the log: the last event it
+ * handled, in localStorage (`pass.stream:/api/events/printer`) beside the keys it printed, so a
+ * reload resumes there and the stream reconnects from it. Whether an event is new is
+ * applyOrderEvent's answer, as on every screen. Every job is keyed by its log event id and the
+ * keys already printed live in localStorage, so neither a replay nor a reload prints anything
+ * twice. `window.__passPrinted` lists what was printed, for tests and support.
  */
+const STREAM_URL = passStreamUrl("printer");
+const POSITION_KEY = "/api/events/printer";
 const PRINTED_KEY = "pass.printer.printed";
 const AUTO_KEY = "pass.printer.auto";
 const LOG_SIZE = 100;
@@ -43,6 +51,33 @@ export function PrinterScreen() {
     setAuto(localStorage.getItem(AUTO_KEY) !== "false");
   }, []);
 
+  const position = useRef<StoredPosition | null>(null);
+  const place = () => (position.current ??= new StoredPosition(POSITION_KEY));
+
+  /** One frame: control frames name the epoch and the top; an event not handled yet moves the place and may print. */
+  const handle = (frame: StreamFrame) => {
+    const at = place();
+    if (frame.id === null) return at.record(frame);
+    const { lastEventId, epoch } = at.get();
+    const mark = { orders: [], lastEventId: lastEventId ?? 0, epoch: epoch ?? "" };
+    const next = applyOrderEvent(mark, frame);
+    if (next === mark) return;
+    at.set({ lastEventId: next.lastEventId, epoch });
+    const event = orderEventOf(frame);
+    if (!event) return;
+    for (const job of jobsFor(next.lastEventId, event)) {
+      const seen = (printed.current ??= new Set(loadPrinted()));
+      if (seen.has(job.key)) {
+        setLog((l) =>
+          [{ job, at: new Date().toLocaleTimeString(), result: "skipped (already printed)" as const }, ...l].slice(0, LOG_SIZE),
+        );
+        continue;
+      }
+      queue.current.push(job);
+    }
+    pump();
+  };
+
   const printing = useRef(false);
   const pump = () => {
     if (printing.current || queue.current.length === 0) return;
@@ -50,24 +85,7 @@ export function PrinterScreen() {
     setCurrent(queue.current.shift()!);
   };
 
-  const state = useEventStream({
-    url: "/api/events/printer",
-    since: null,
-    onEvent: (event) => {
-      if (event.id === null) return;
-      for (const job of jobsFor(event.id, event.event, event.data as PrinterOrder)) {
-        const seen = (printed.current ??= new Set(loadPrinted()));
-        if (seen.has(job.key)) {
-          setLog((l) =>
-            [{ job, at: new Date().toLocaleTimeString(), result: "skipped (already printed)" as const }, ...l].slice(0, LOG_SIZE),
-          );
-          continue;
-        }
-        queue.current.push(job);
-      }
-      pump();
-    },
-  });
+  const state = useEventStream({ url: STREAM_URL, position: () => place().get(), onEvent: handle });
 
   // One job at a time: render it into the print area, print, record, next.
   useEffect(() => {
@@ -99,7 +117,7 @@ export function PrinterScreen() {
     <ScreenShell
       title="Printer"
       screen="printer"
-      streamUrl="/api/events/printer"
+      lastEventId={position.current?.get().lastEventId ?? null}
       state={state}
       sound={false}
       tools={

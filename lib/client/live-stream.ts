@@ -3,15 +3,16 @@ import { reconnectDelay } from "./backoff";
 
 /**
  * One SSE connection that never gives up: fetch + a spec parser (so it sees keep-alive
- * comments and can send Last-Event-ID itself), reconnects with backoff and jitter, a watchdog
- * that reconnects when no byte arrives for 45 s, and the position (last id + log epoch) kept
- * in localStorage per stream so a reload resumes where the screen was.
+ * comments and can send Last-Event-ID itself), reconnects with backoff and jitter, and a
+ * watchdog that reconnects when no byte arrives for 45 s. It keeps no position of its own: on
+ * every (re)connect it asks `position()` where its reader is (Pass's screens answer from their
+ * snapshot, lib/client/order-events.ts). A client that is its own state and passes no
+ * `position` (the seeds/000 OrderRealtime, the tracking page) gets a StoredPosition for the URL.
  */
 export type StreamEvent = { id: number | null; event: string; data: unknown };
 
 export type ConnectionStatus = "connecting" | "live" | "reconnecting" | "offline";
-/** `lastEventId` is the position when the status last changed (screens track their own latest id). */
-export type ConnectionState = { status: ConnectionStatus; since: number; lastEventId: number | null; error?: string };
+export type ConnectionState = { status: ConnectionStatus; since: number; error?: string };
 
 export type LiveStreamHandlers = {
   onEvent(event: StreamEvent): void;
@@ -20,37 +21,66 @@ export type LiveStreamHandlers = {
   onReset(reason: string): void;
 };
 
+/** Where a reader is in the log: the last id it applied (null: from now) and the log's epoch. */
 export type Position = { lastEventId: number | null; epoch: string | null };
 
 const WATCHDOG_MS = 45_000;
 const OFFLINE_AFTER_MS = 30_000;
 
-export function positionKey(url: string): string {
-  return `pass.stream:${url}`;
-}
+/**
+ * The position of a reader that keeps no snapshot (an external-contract client, the print
+ * station, the support page): the last id it was handed, in memory and in localStorage under
+ * `pass.stream:<key>`, so a reload resumes there. `record` follows the frames as they arrive.
+ */
+export class StoredPosition {
+  readonly key: string;
+  #position: Position;
 
-export function loadPosition(url: string): Position {
-  try {
-    const raw = globalThis.localStorage?.getItem(positionKey(url));
-    if (raw) return JSON.parse(raw) as Position;
-  } catch {
-    // storage unavailable (private mode): positions live in memory only
+  constructor(key: string) {
+    this.key = `pass.stream:${key}`;
+    this.#position = { lastEventId: null, epoch: null };
+    try {
+      const raw = globalThis.localStorage?.getItem(this.key);
+      if (raw) this.#position = { ...this.#position, ...(JSON.parse(raw) as Partial<Position>) };
+    } catch {
+      // storage unavailable (private mode): the position lives in memory only
+    }
   }
-  return { lastEventId: null, epoch: null };
-}
 
-function savePosition(url: string, position: Position): void {
-  try {
-    globalThis.localStorage?.setItem(positionKey(url), JSON.stringify(position));
-  } catch {
-    // see loadPosition
+  get(): Position {
+    return this.#position;
+  }
+
+  set(position: Position): void {
+    this.#position = position;
+    try {
+      globalThis.localStorage?.setItem(this.key, JSON.stringify(position));
+    } catch {
+      // see the constructor
+    }
+  }
+
+  /** Follows one frame: the connected frame names the epoch (and the top, when starting from now), ids move on. */
+  record(event: StreamEvent): void {
+    const data = (event.data ?? {}) as Record<string, unknown>;
+    let next = this.#position;
+    if (event.event === "connected") {
+      if (typeof data.epoch === "string") next = { ...next, epoch: data.epoch };
+      if (next.lastEventId === null && typeof data.lastEventId === "number") next = { ...next, lastEventId: data.lastEventId };
+    } else if (event.event === "replay-failed") {
+      next = { ...next, lastEventId: null };
+    } else if (event.id !== null && event.event !== "replay-start") {
+      next = { ...next, lastEventId: event.id };
+    }
+    if (next !== this.#position) this.set(next);
   }
 }
 
 export class LiveStream {
   readonly url: string;
   #handlers: LiveStreamHandlers;
-  #position: Position;
+  /** Asked on every (re)connect; never stored here. */
+  #position: () => Position;
   #abort: AbortController | null = null;
   #stopped = false;
   #attempt = 0;
@@ -64,30 +94,31 @@ export class LiveStream {
   constructor({
     url,
     handlers,
-    startFrom,
+    position,
     headers = {},
   }: {
     url: string;
     handlers: LiveStreamHandlers;
-    startFrom?: number | null;
+    /** Where the reader is; without it the stream follows its own frames in a StoredPosition for the URL. */
+    position?: () => Position;
     /** For non-browser callers (integrations with a bearer token); browsers use the session cookie. */
     headers?: Record<string, string>;
   }) {
     this.url = url;
     this.#headers = headers;
-    this.#handlers = handlers;
-    const stored = loadPosition(url);
-    this.#position =
-      startFrom != null && (stored.lastEventId === null || startFrom > stored.lastEventId) ? { ...stored, lastEventId: startFrom } : stored;
-    this.#state = { status: "connecting", since: Date.now(), lastEventId: this.#position.lastEventId };
+    if (position) {
+      this.#handlers = handlers;
+      this.#position = position;
+    } else {
+      const own = new StoredPosition(url);
+      this.#position = () => own.get();
+      this.#handlers = { ...handlers, onEvent: (event) => (own.record(event), handlers.onEvent(event)) };
+    }
+    this.#state = { status: "connecting", since: Date.now() };
   }
 
   get state(): ConnectionState {
     return this.#state;
-  }
-
-  get position(): Position {
-    return this.#position;
   }
 
   start(): void {
@@ -102,17 +133,10 @@ export class LiveStream {
     this.#abort?.abort();
   }
 
-  /** Forget the position (after a reset the screen reloads its snapshot and gives a new one). */
-  restartFrom(lastEventId: number | null, epoch: string | null = this.#position.epoch): void {
-    this.#position = { lastEventId, epoch };
-    savePosition(this.url, this.#position);
-    this.#abort?.abort();
-  }
-
   #setState(status: ConnectionStatus, error?: string): void {
-    if (status === this.#state.status && error === this.#state.error && this.#state.lastEventId === this.#position.lastEventId) return;
+    if (status === this.#state.status && error === this.#state.error) return;
     const since = status === this.#state.status ? this.#state.since : Date.now();
-    this.#state = { status, since, lastEventId: this.#position.lastEventId, ...(error ? { error } : {}) };
+    this.#state = { status, since, ...(error ? { error } : {}) };
     this.#handlers.onState(this.#state);
   }
 
@@ -125,7 +149,7 @@ export class LiveStream {
     if (this.#stopped) return;
     const abort = new AbortController();
     this.#abort = abort;
-    const { lastEventId, epoch } = this.#position;
+    const { lastEventId, epoch } = this.#position();
     const query = new URLSearchParams();
     if (epoch) query.set("epoch", epoch);
     const url = query.size ? `${this.url}${this.url.includes("?") ? "&" : "?"}${query}` : this.url;
@@ -153,7 +177,7 @@ export class LiveStream {
         await this.#read(res.body, (ms) => (retryAfterMs = ms));
       }
     } catch {
-      // network error, abort from the watchdog or from restartFrom(): reconnect below
+      // network error or abort from the watchdog: reconnect below
     }
     clearTimeout(this.#watchdog);
     if (this.#stopped) return;
@@ -193,26 +217,13 @@ export class LiveStream {
   #handle(event: StreamEvent, setRetryAfter: (ms: number) => void): void {
     const data = (event.data ?? {}) as Record<string, unknown>;
     switch (event.event) {
-      case "connected": {
+      case "connected":
         this.#attempt = 0;
         this.#downSince = null;
-        const epoch = typeof data.epoch === "string" ? data.epoch : null;
-        if (epoch && this.#position.epoch && epoch !== this.#position.epoch) {
-          // A different log: our id means nothing here.
-          this.#position = { lastEventId: null, epoch };
-          this.#handlers.onReset("EPOCH_CHANGED");
-        } else if (epoch) {
-          this.#position = { ...this.#position, epoch };
-        }
-        if (this.#position.lastEventId === null && typeof data.lastEventId === "number") {
-          this.#position = { ...this.#position, lastEventId: data.lastEventId };
-        }
-        savePosition(this.url, this.#position);
         this.#setState("live");
         break;
-      }
       case "replay-failed":
-        this.#position = { lastEventId: null, epoch: this.#position.epoch };
+        // Also sent when the log's epoch is not the one we named (EPOCH_CHANGED).
         this.#handlers.onReset(String(data.reason ?? "REPLAY_FAILED"));
         break;
       case "disconnecting":
@@ -220,10 +231,6 @@ export class LiveStream {
         break;
       default:
         break;
-    }
-    if (event.id !== null && event.event !== "replay-start") {
-      this.#position = { ...this.#position, lastEventId: event.id };
-      savePosition(this.url, this.#position);
     }
     this.#handlers.onEvent(event);
   }

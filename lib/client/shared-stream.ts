@@ -1,13 +1,19 @@
-import { LiveStream, type ConnectionState, type StreamEvent } from "./live-stream";
+import { LiveStream, type ConnectionState, type Position, type StreamEvent } from "./live-stream";
 
 /**
  * One stream per browser per URL, shared by all tabs: HTTP/1.1 allows six connections per
  * origin across every tab, and a kitchen leaves many tabs open. The tab holding a Web Lock is
  * the leader and runs the LiveStream; it passes events and connection state to the other tabs
  * over a BroadcastChannel. When the leader closes, the lock passes to another tab, which
- * resumes from the last id it saw. Without Web Locks each tab simply runs its own stream.
+ * resumes from where its own readers are: they applied every event the old leader passed on.
+ * Without Web Locks each tab simply runs its own stream.
+ *
+ * No position is kept here: each listener says where it is (its snapshot, see
+ * ./order-events.ts), and the stream resumes from the earliest of this tab's listeners.
  */
 export type StreamListener = {
+  /** Where this reader is; undefined until it has data to apply events to. */
+  position(): Position | undefined;
   onEvent(event: StreamEvent): void;
   onState(state: ConnectionState): void;
   onReset(reason: string): void;
@@ -17,8 +23,7 @@ type Message =
   | { type: "event"; event: StreamEvent }
   | { type: "state"; state: ConnectionState }
   | { type: "reset"; reason: string }
-  | { type: "hello" }
-  | { type: "start"; fromId: number | null };
+  | { type: "hello" };
 
 const streams = new Map<string, SharedStream>();
 
@@ -34,11 +39,11 @@ export class SharedStream {
   #channel: BroadcastChannel | null = null;
   #stream: LiveStream | null = null;
   #leader = false;
+  /** A reader of this tab is ready (start() was called): a leader connects. */
+  #wanted = false;
   #releaseLock: (() => void) | null = null;
-  #state: ConnectionState = { status: "connecting", since: Date.now(), lastEventId: null };
-  /** The earliest position any tab asked for before the stream started. */
-  #startFrom: number | null | undefined = undefined;
-  #lastSeenId: number | null = null;
+  #disposed = false;
+  #state: ConnectionState = { status: "connecting", since: Date.now() };
 
   private constructor(url: string) {
     this.url = url;
@@ -48,13 +53,14 @@ export class SharedStream {
     }
     const locks = typeof navigator !== "undefined" ? navigator.locks : undefined;
     if (locks && this.#channel) {
-      void locks.request(
-        `pass-stream:${url}`,
-        () =>
-          new Promise<void>((release) => {
-            this.#releaseLock = release;
-            this.#becomeLeader();
-          }),
+      void locks.request(`pass-stream:${url}`, () =>
+        // A tab that left the screen while it queued for the lock passes it straight on.
+        this.#disposed
+          ? undefined
+          : new Promise<void>((release) => {
+              this.#releaseLock = release;
+              this.#becomeLeader();
+            }),
       );
       this.#post({ type: "hello" });
     } else {
@@ -79,32 +85,33 @@ export class SharedStream {
     };
   }
 
-  /** A screen is ready (its snapshot is at `fromId`, or null for "from now"): make sure the stream runs. */
-  start(fromId: number | null): void {
-    if (this.#leader) this.#startLeaderStream(fromId);
-    else {
-      // Remember it in case this tab becomes the leader; ask the current leader meanwhile.
-      this.#startFrom = earliest(this.#startFrom, fromId);
-      this.#post({ type: "start", fromId });
-    }
+  /** A reader of this tab has its data: make sure the stream runs (in this tab if it leads). */
+  start(): void {
+    this.#wanted = true;
+    this.#startLeaderStream();
   }
 
-  /** After a reset the screen reloaded its snapshot: continue from there. */
-  restartFrom(fromId: number | null): void {
-    if (this.#leader && this.#stream) this.#stream.restartFrom(fromId);
+  /** The earliest position among this tab's ready readers; null ("from now") is later than any id. */
+  #position(): Position {
+    let earliest: Position | undefined;
+    for (const l of this.#listeners) {
+      const p = l.position();
+      if (!p) continue;
+      if (!earliest || (p.lastEventId !== null && (earliest.lastEventId === null || p.lastEventId < earliest.lastEventId))) earliest = p;
+    }
+    return earliest ?? { lastEventId: null, epoch: null };
   }
 
   #becomeLeader(): void {
     this.#leader = true;
-    if (this.#startFrom !== undefined || this.#lastSeenId !== null) this.#startLeaderStream(this.#startFrom ?? this.#lastSeenId);
+    this.#startLeaderStream();
   }
 
-  #startLeaderStream(fromId: number | null): void {
-    if (this.#stream || !this.#leader) return;
-    const from = this.#lastSeenId ?? fromId;
+  #startLeaderStream(): void {
+    if (this.#stream || !this.#leader || !this.#wanted) return;
     this.#stream = new LiveStream({
       url: this.url,
-      startFrom: from,
+      position: () => this.#position(),
       handlers: {
         onEvent: (event) => {
           this.#dispatchEvent(event);
@@ -137,15 +144,10 @@ export class SharedStream {
       case "hello":
         if (this.#leader) this.#post({ type: "state", state: this.#state });
         break;
-      case "start":
-        if (this.#leader) this.#startLeaderStream(message.fromId);
-        else this.#startFrom = earliest(this.#startFrom, message.fromId);
-        break;
     }
   }
 
   #dispatchEvent(event: StreamEvent): void {
-    if (event.id !== null) this.#lastSeenId = event.id;
     for (const l of this.#listeners) l.onEvent(event);
   }
 
@@ -163,6 +165,7 @@ export class SharedStream {
   }
 
   #dispose(): void {
+    this.#disposed = true;
     streams.delete(this.url);
     this.#stream?.stop();
     this.#stream = null;
@@ -170,11 +173,4 @@ export class SharedStream {
     this.#releaseLock?.();
     this.#channel?.close();
   }
-}
-
-/** The earlier of two start positions; null means "from now", later than any id. */
-function earliest(a: number | null | undefined, b: number | null): number | null {
-  if (a === undefined || a === null) return b;
-  if (b === null) return a;
-  return Math.min(a, b);
 }

@@ -1,9 +1,9 @@
 "use client";
 
-import { useState } from "react";
+import { useRef, useState } from "react";
 import Link from "next/link";
 import { ConnectionBadge } from "@/components/connection-badge";
-import type { StreamEvent } from "@/lib/client/live-stream";
+import { StoredPosition, type StreamEvent } from "@/lib/client/live-stream";
 import { useEventStream } from "@/lib/client/use-event-stream";
 
 const MAX_SHOWN = 200;
@@ -11,10 +11,18 @@ const MAX_SHOWN = 200;
 export function LiveView({ channel }: { channel: string }) {
   const [events, setEvents] = useState<(StreamEvent & { at: string })[]>([]);
   const [resets, setResets] = useState<string[]>([]);
+  const url = `/api/events/${channel}`;
+  // The raw contract stream (no `?view=pass`), as external clients get it; this page is its own
+  // reader and follows its place in the log frame by frame.
+  const position = useRef<StoredPosition | null>(null);
+  const place = () => (position.current ??= new StoredPosition(url));
   const state = useEventStream({
-    url: `/api/events/${channel}`,
-    since: null,
-    onEvent: (e) => setEvents((list) => [{ ...e, at: new Date().toLocaleTimeString() }, ...list].slice(0, MAX_SHOWN)),
+    url,
+    position: () => place().get(),
+    onEvent: (e) => {
+      place().record(e);
+      setEvents((list) => [{ ...e, at: new Date().toLocaleTimeString() }, ...list].slice(0, MAX_SHOWN));
+    },
     onReset: (reason) => setResets((r) => [...r, reason]),
   });
 
@@ -29,7 +37,8 @@ export function LiveView({ channel }: { channel: string }) {
         </h1>
         <ConnectionBadge state={state} />
         <span className="text-lg text-gray-300">
-          last id <strong data-testid="live-last-id">{events.find((e) => e.id !== null)?.id ?? state.lastEventId ?? "—"}</strong>
+          last id{" "}
+          <strong data-testid="live-last-id">{events.find((e) => e.id !== null)?.id ?? position.current?.get().lastEventId ?? "—"}</strong>
         </span>
       </header>
       {resets.length > 0 && (

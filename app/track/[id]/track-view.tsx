@@ -34,7 +34,7 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
     location: null,
   });
   const [error, setError] = useState<string | null>(null);
-  const [state, setState] = useState<ConnectionState>({ status: "connecting", since: Date.now(), lastEventId: null });
+  const [state, setState] = useState<ConnectionState>({ status: "connecting", since: Date.now() });
 
   useEffect(() => {
     let stream: LiveStream | null = null;

@@ -1,0 +1,91 @@
+import { QueryClient } from "@tanstack/react-query";
+import { describe, expect, it } from "vitest";
+import type { OrderDto } from "../orders/dto";
+import { applyOrderEvent, orderEventOf, ORDER_EVENT_TYPES, type StreamFrame } from "./order-events";
+import { ordersQuery, type OrdersSnapshot } from "./orders-query";
+
+const order = (id: number, status = "CONFIRMED", extra: Partial<OrderDto> = {}) =>
+  ({ id, status, displayCode: `A0${id}`, ...extra }) as unknown as OrderDto;
+const snapshot: OrdersSnapshot = { orders: [order(1), order(3)], lastEventId: 10, epoch: "e1" };
+const frame = (id: number | null, type: string, o: OrderDto, extra: Record<string, unknown> = {}): StreamFrame => ({
+  id,
+  event: type,
+  data: { type, order: o, ...extra },
+});
+
+describe("applyOrderEvent", () => {
+  it("adds an order it does not hold and moves the position", () => {
+    const next = applyOrderEvent(snapshot, frame(11, "order.created", order(2, "PENDING")));
+    expect(next.orders.map((o) => o.id)).toEqual([1, 3, 2]);
+    expect(next.lastEventId).toBe(11);
+    expect(next.epoch).toBe("e1");
+  });
+
+  it("replaces an order by id, in place, with the event's whole order", () => {
+    const ready = order(1, "READY", { ticketNumber: 7 } as Partial<OrderDto>);
+    const next = applyOrderEvent(snapshot, frame(12, "order.status", ready, { from: "PREPARING", reason: null }));
+    expect(next.orders).toEqual([ready, order(3)]);
+    expect(next.orders[0]).toBe(ready);
+    expect(next.orders[1]).toBe(snapshot.orders[1]);
+  });
+
+  it.each(ORDER_EVENT_TYPES)("%s carries the order", (type) => {
+    const changed = order(3, "PREPARING", { kitchenAckAt: "2026-01-01T00:00:00Z" } as Partial<OrderDto>);
+    const next = applyOrderEvent(snapshot, frame(20, type, changed));
+    expect(next.orders.find((o) => o.id === 3)).toBe(changed);
+    expect(next.lastEventId).toBe(20);
+  });
+
+  it("ignores events at or below the position (snapshot + tail, replays, a leader handover)", () => {
+    expect(applyOrderEvent(snapshot, frame(10, "order.status", order(1, "READY")))).toBe(snapshot);
+    expect(applyOrderEvent(snapshot, frame(3, "order.created", order(9)))).toBe(snapshot);
+    // The same event twice: the second changes nothing.
+    const once = applyOrderEvent(snapshot, frame(11, "order.status", order(1, "PREPARING")));
+    expect(applyOrderEvent(once, frame(11, "order.status", order(1, "PREPARING")))).toBe(once);
+  });
+
+  it("control frames without ids change nothing; frames with ids only move the position", () => {
+    expect(applyOrderEvent(snapshot, { id: null, event: "connected", data: { lastEventId: 99 } })).toBe(snapshot);
+    expect(applyOrderEvent(snapshot, { id: null, event: "replay-failed", data: {} })).toBe(snapshot);
+    // replay-start names where the replay begins (at or below us); replay-complete the log's top.
+    expect(applyOrderEvent(snapshot, { id: 10, event: "replay-start", data: { missedEvents: 0 } })).toBe(snapshot);
+    const top = applyOrderEvent(snapshot, { id: 40, event: "replay-complete", data: { replayedEvents: 2 } });
+    expect(top.orders).toBe(snapshot.orders);
+    expect(top.lastEventId).toBe(40);
+  });
+
+  it("contract-shaped frames (no `?view=pass`) are not order events", () => {
+    expect(orderEventOf({ id: 11, event: "new-order", data: order(2) })).toBeNull();
+    expect(orderEventOf({ id: 11, event: "order.created", data: { type: "order.created" } })).toBeNull();
+    expect(applyOrderEvent(snapshot, { id: 11, event: "ticket-created", data: order(2) }).orders).toBe(snapshot.orders);
+  });
+
+  it("is pure: the input snapshot is never changed", () => {
+    const before = structuredClone(snapshot);
+    applyOrderEvent(snapshot, frame(11, "order.created", order(2)));
+    applyOrderEvent(snapshot, frame(12, "order.status", order(1, "READY")));
+    expect(snapshot).toEqual(before);
+  });
+});
+
+describe("the query cache follows the stream", () => {
+  it("a screen's snapshot under the factory's key moves with applyOrderEvent", () => {
+    const client = new QueryClient();
+    const filter = { status: ["CONFIRMED", "PREPARING"] };
+    const key = ordersQuery(filter).queryKey;
+    client.setQueryData(key, snapshot);
+    const apply = (f: StreamFrame) => client.setQueryData(key, (s) => (s ? applyOrderEvent(s, f) : s));
+    apply(frame(11, "order.confirmed", order(2)));
+    apply(frame(12, "order.status", order(2, "PREPARING"), { from: "CONFIRMED" }));
+    apply(frame(12, "order.status", order(2, "READY"))); // a duplicate id: ignored
+    const cached = client.getQueryData(key)!;
+    expect(cached.lastEventId).toBe(12);
+    expect(cached.orders.map((o) => [o.id, o.status])).toEqual([
+      [1, "CONFIRMED"],
+      [3, "CONFIRMED"],
+      [2, "PREPARING"],
+    ]);
+    // Another filter's cache is untouched.
+    expect(client.getQueryData(ordersQuery({}).queryKey)).toBeUndefined();
+  });
+});

@@ -1,0 +1,61 @@
+"use client";
+
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRef } from "react";
+import type { Channel } from "../auth/access";
+import type { OrderDto } from "../orders/dto";
+import { applyOrderEvent, orderEventOf, type OrderEvent } from "./order-events";
+import { ordersQuery, type OrdersFilter } from "./orders-query";
+import { useEventStream } from "./use-event-stream";
+
+/** The URL Pass's own screens read a channel at: every frame carries the whole order. */
+export const passStreamUrl = (channel: Channel) => `/api/events/${channel}?view=pass`;
+
+/**
+ * An order screen's data: the list snapshot (react-query) kept current by the channel's Pass
+ * events through applyOrderEvent, resumed from the snapshot's own position (./order-events.ts).
+ * `onOrderEvent` runs once per event the list did not hold yet, with the order as it was
+ * before: screens derive their sounds, alerts and toasts from it.
+ */
+export function useOrdersStream({
+  channel,
+  filter,
+  onOrderEvent,
+}: {
+  channel: Channel;
+  filter: OrdersFilter;
+  onOrderEvent?(event: OrderEvent, before: OrderDto | undefined): void;
+}) {
+  const queryClient = useQueryClient();
+  const query = ordersQuery(filter);
+  const snapshot = useQuery(query);
+  const react = useRef(onOrderEvent);
+  react.current = onOrderEvent;
+
+  const state = useEventStream({
+    url: passStreamUrl(channel),
+    position: snapshot.data
+      ? () => {
+          const s = queryClient.getQueryData(query.queryKey);
+          return { lastEventId: s?.lastEventId ?? null, epoch: s?.epoch ?? null };
+        }
+      : undefined,
+    onEvent: (frame) => {
+      const before = queryClient.getQueryData(query.queryKey);
+      if (!before) return;
+      const after = applyOrderEvent(before, frame);
+      if (after === before) return;
+      queryClient.setQueryData(query.queryKey, after);
+      const event = orderEventOf(frame);
+      if (event)
+        react.current?.(
+          event,
+          before.orders.find((o) => o.id === event.order.id),
+        );
+    },
+    // Resolves once the list is reloaded; events wait until then.
+    onReset: () => queryClient.invalidateQueries({ queryKey: query.queryKey }),
+  });
+
+  return { snapshot, state, lastEventId: snapshot.data?.lastEventId ?? null };
+}
