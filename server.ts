@@ -1,5 +1,5 @@
 /**
- * The Node server that hosts Next (SPEC §1). It opens the database, routes the realtime paths
+ * The Node server that hosts Next (docs/architecture.md#transports). It opens the database, routes the realtime paths
  * to lib/realtime on Node's own req/res (App Router bodies cost ~4× the CPU per event), hands
  * everything else to Next, and owns listen errors and shutdown.
  */
@@ -28,7 +28,7 @@ async function main() {
   await app.prepare();
 
   const server = http.createServer((req, res) => {
-    // Streams are answered here on Node's req/res, never through Next (SPEC §1).
+    // Streams are answered here on Node's req/res, never through Next (docs/architecture.md#transports).
     const [pathname, query = ""] = (req.url ?? "/").split("?", 2) as [string, string?];
     if (isSsePath(pathname) && !(benchRoutes && /(?:^|&)via=next(?:&|$)/.test(query))) {
       void realtime.handle(req, res);

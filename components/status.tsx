@@ -1,4 +1,4 @@
-/** One colour per status, on every screen (SPEC §5). */
+/** One colour per status, on every screen (README "Screens"). */
 export const STATUS_STYLE: Record<string, { label: string; chip: string; edge: string }> = {
   PENDING: { label: "Pending", chip: "bg-amber-400 text-black", edge: "border-amber-400" },
   CONFIRMED: { label: "Confirmed", chip: "bg-blue-600 text-white", edge: "border-blue-500" },

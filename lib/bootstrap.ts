@@ -27,7 +27,7 @@ export const DEMO_MENU: readonly FoodSeed[] = [
 
 /**
  * Opens the configured database, applies the committed migrations and, on an empty database,
- * seeds the demo restaurant and the admin user (SPEC §7). Used by server.ts and the CLI.
+ * seeds the demo restaurant and the admin user (README "Command line"). Used by server.ts and the CLI.
  */
 export async function openAndPrepare({ config, log = console.log }: { config: Config; log?: (line: string) => void }): Promise<DbHandle> {
   const handle = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });

@@ -16,7 +16,7 @@ describe("loadConfig", () => {
     expect(loadConfig({ env: { DATA_DIR: dir } }).sessionSecret).toBe(a.sessionSecret);
   });
 
-  it("reads every variable of SPEC §8", () => {
+  it("reads every variable of the README configuration table", () => {
     const c = loadConfig({
       env: {
         PORT: "8080",

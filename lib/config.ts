@@ -6,7 +6,7 @@ import { z } from "zod";
 import { processSlot } from "./process";
 
 /**
- * The whole runtime configuration, read once from the environment (SPEC §8).
+ * The whole runtime configuration, read once from the environment (README "Configuration").
  * Invalid configuration throws a ConfigError whose message is one line that names the variable.
  */
 export type Config = {
@@ -18,7 +18,7 @@ export type Config = {
   posUpstreamUrl: string | null;
   posUpstreamToken: string | null;
   keepaliveMs: number;
-  /** Live streams end after this long and clients resume by id (SPEC §4: 10 min). */
+  /** Live streams end after this long and clients resume by id (docs/contracts.md#recovery: 10 min). */
   streamMaxLifeMs: number;
   /** A confirmed ticket no kitchen screen showed within this long alarms the cashier and prints. */
   kitchenAckSeconds: number;

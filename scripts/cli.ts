@@ -1,5 +1,5 @@
 /**
- * `npm run pass -- <command>`: the operator's CLI (SPEC §7). Same configuration as the server;
+ * `npm run pass -- <command>`: the operator's CLI (README "Command line"). Same configuration as the server;
  * works whether the server runs or not (SQLite allows both processes; PostgreSQL anyway).
  */
 import { parseArgs } from "node:util";

@@ -20,7 +20,7 @@ export type Action =
   | "orders:status"
   | "orders:reprint"
   | "orders:cancel"
-  /** Report where a delivery's courier is (seeds/004): staff and integrations, not screens. */
+  /** Report where a delivery's courier is (docs/contracts.md#seeds-004): staff and integrations, not screens. */
   | "orders:location"
   | "foods:write";
 

@@ -1,7 +1,7 @@
 import { LiveStream, type ConnectionState } from "./live-stream";
 
 /**
- * seeds/000: the partner dashboard's realtime contract. The transport is the implementation's
+ * docs/contracts.md#seeds-000: the partner dashboard's realtime contract. The transport is the implementation's
  * choice; this one is SSE on the `partner` channel.
  */
 export type OrderListDto = {

@@ -187,7 +187,7 @@ const migrations: Record<string, PortableMigration> = {
   }),
   "0004_courier_location": () => ({
     async up(db: Kysely<any>) {
-      // The latest position a delivery's courier reported (seeds/004: rider location over WebSocket).
+      // The latest position a delivery's courier reported (docs/contracts.md#seeds-004: rider location over WebSocket).
       await db.schema.alterTable("orders").addColumn("courierLocation", "text").execute();
     },
   }),

@@ -132,7 +132,7 @@ export async function prunedThrough({ db, partnerId }: { db: Db; partnerId: stri
 }
 
 /**
- * Retention (SPEC §4): keep at least `minAgeMs` (24 h) and at least `minPerPartner` (100 000)
+ * Retention (docs/contracts.md#recovery): keep at least `minAgeMs` (24 h) and at least `minPerPartner` (100 000)
  * events per partner, whichever keeps more. Safe to run on several nodes at once.
  */
 export async function pruneEvents({

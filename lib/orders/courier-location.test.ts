@@ -1,5 +1,5 @@
 /**
- * recordCourierLocation (seeds/004) is a permission like the others: staff (operator, admin) and
+ * recordCourierLocation (docs/contracts.md#seeds-004) is a permission like the others: staff (operator, admin) and
  * integration tokens may report a courier's position; the kitchen, printers and displays may not.
  * Another partner's order is 404; an order that is not a delivery with a courier on its way is 409.
  * A refused report writes nothing.

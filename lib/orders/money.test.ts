@@ -42,7 +42,7 @@ describe("parseMoney", () => {
   );
 });
 
-describe("SPEC §2 formulas reproduce every figure of seeds/003", () => {
+describe("the money formulas (docs/contracts.md#conventions) reproduce every figure of seeds/003", () => {
   it("cashier new-order: 2 × 12.5, no surcharge, no discount", () => {
     const items = [{ unitPrice: 1250, unitSurcharge: 0, quantity: 2 }];
     expect(lineTotal(items[0]!)).toBe(2500); // "total": "25"

@@ -25,10 +25,10 @@ export function parseMoney(value: string, field: string): number {
 
 export type LineAmounts = { unitPrice: number; unitSurcharge: number; quantity: number };
 
-/** SPEC §2: item.total = (unitPrice + unitSurcharge) × quantity. */
+/** docs/contracts.md#conventions: item.total = (unitPrice + unitSurcharge) × quantity. */
 export const lineTotal = ({ unitPrice, unitSurcharge, quantity }: LineAmounts): number => (unitPrice + unitSurcharge) * quantity;
 
-/** SPEC §2: subTotal = Σ unitPrice × qty, surcharge = Σ unitSurcharge × qty, total = subTotal − discount + surcharge. */
+/** docs/contracts.md#conventions: subTotal = Σ unitPrice × qty, surcharge = Σ unitSurcharge × qty, total = subTotal − discount + surcharge. */
 export function orderTotals({ items, discount }: { items: LineAmounts[]; discount: number }) {
   const subTotal = items.reduce((sum, i) => sum + i.unitPrice * i.quantity, 0);
   const surcharge = items.reduce((sum, i) => sum + i.unitSurcharge * i.quantity, 0);

@@ -423,7 +423,7 @@ export async function assignCourier({
 }
 
 /**
- * A courier's position for a delivery they carry (seeds/004). Kept as the order's latest location
+ * A courier's position for a delivery they carry (docs/contracts.md#seeds-004). Kept as the order's latest location
  * and logged, so every node's WebSocket and the customer's stream get it, resumable like the rest.
  * Staff (operator, admin) and integration tokens may report it, screens and the kitchen may not;
  * another partner's order is 404, an order that is not a delivery with a courier on its way 409.

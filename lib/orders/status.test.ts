@@ -12,7 +12,7 @@ const ALLOWED: [OrderStatus, OrderStatus][] = [
   ["PICKED_UP", "DELIVERED"],
 ];
 
-describe("the lifecycle of SPEC §2", () => {
+describe("the order lifecycle (docs/contracts.md#status-words)", () => {
   const all = ORDER_STATUSES.flatMap((from) => ORDER_STATUSES.map((to) => [from, to] as const));
   it.each(all)("%s → %s", (from, to) => {
     const allowed = ALLOWED.some(([f, t]) => f === from && t === to);

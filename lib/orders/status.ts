@@ -1,5 +1,5 @@
 /**
- * The order lifecycle (SPEC §2) and the one table that maps Pass statuses to each contract's words.
+ * The order lifecycle (docs/contracts.md#conventions) and the one table that maps Pass statuses to each contract's words.
  */
 export const ORDER_STATUSES = ["PENDING", "CONFIRMED", "PREPARING", "READY", "PICKED_UP", "DELIVERED", "CANCELLED"] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];

@@ -38,7 +38,7 @@ export class MemoryBus implements EventBus {
   }
 }
 
-/** seeds/004: one Redis pub/sub channel per tenant. */
+/** docs/contracts.md#seeds-004: one Redis pub/sub channel per tenant. */
 export const tenantChannel = (partnerId: string) => `tenant:${partnerId}:events`;
 const TENANT_PATTERN = "tenant:*:events";
 

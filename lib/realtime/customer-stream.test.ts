@@ -1,5 +1,5 @@
 /**
- * GET /v1/orders/live (seeds/002) on a real listener: customers with their tracking token,
+ * GET /v1/orders/live (docs/contracts.md#seeds-002) on a real listener: customers with their tracking token,
  * staff with filters, replay, heartbeats, refusals.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

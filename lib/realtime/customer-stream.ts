@@ -15,7 +15,7 @@ import { SseStream, jitteredLife } from "./stream";
 import { NodeTransport, type StreamRequest, type StreamTransport } from "./transport";
 
 /**
- * GET /v1/orders/live (seeds/002): a customer follows their own order with the tracking token
+ * GET /v1/orders/live (docs/contracts.md#seeds-002): a customer follows their own order with the tracking token
  * from order creation (`Authorization: Bearer trk_…` or `?token=`, with `orderId`); staff and
  * tokens follow their partner's orders, narrowed by `orderId`, `customerId` (the order's customer
  * name), `eventTypes` and `since`. Same log, same hub, same replay rules as the channels.

@@ -13,9 +13,9 @@ import { committedEvents } from "../events/notify";
 export type Realtime = {
   hub: Hub;
   bus: EventBus;
-  /** GET /events/{channel} and /api/events/{channel} (seeds/003) on Node's req/res (server.ts). */
+  /** GET /events/{channel} and /api/events/{channel} (docs/contracts.md#seeds-003) on Node's req/res (server.ts). */
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
-  /** GET /v1/orders/live (seeds/002) on Node's req/res (server.ts). */
+  /** GET /v1/orders/live (docs/contracts.md#seeds-002) on Node's req/res (server.ts). */
   handleCustomer(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /**
    * The same two for the App Router route handlers, on a web `ReadableStream` (WebTransport).

@@ -1,5 +1,5 @@
 /**
- * WebSocket /ws (seeds/001) against a real listener: auth, protocol, events, resume, isolation,
+ * WebSocket /ws (docs/contracts.md#seeds-001) against a real listener: auth, protocol, events, resume, isolation,
  * bad input and the connection limit.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -189,7 +189,7 @@ describeEachDatabase("WebSocket /ws", (ctx) => {
     await assignCourier({ db: t.db, principal: operator, id: order.id, courierName: "Sam" });
     for (const status of ["PREPARING", "READY", "PICKED_UP"] as const)
       await changeStatus({ db: t.db, principal: operator, id: order.id, status });
-    // The courier's app reports positions over its own socket (seeds/004).
+    // The courier's app reports positions over its own socket (docs/contracts.md#seeds-004).
     const courier = connect(wsUrl, cookie);
     await courier.opened;
     courier.send({ type: "location", orderId: order.id, lat: 52.52, lng: 13.405 });

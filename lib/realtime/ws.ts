@@ -197,7 +197,7 @@ class WsConnection implements Subscriber {
     }
   }
 
-  /** seeds/004: a courier's app reports where the delivery is. */
+  /** docs/contracts.md#seeds-004: a courier's app reports where the delivery is. */
   async #location({ orderId, lat, lng }: { orderId?: unknown; lat?: unknown; lng?: unknown }): Promise<void> {
     if (typeof orderId !== "number" || typeof lat !== "number" || typeof lng !== "number") {
       return this.send({ type: "error", message: "location needs numeric orderId, lat and lng" });

@@ -5,7 +5,7 @@ import { foodPatchBody } from "./schema";
 
 export const dynamic = "force-dynamic";
 
-/** PATCH semantics over POST (SPEC §3): only the fields sent change. */
+/** PATCH semantics over POST (README "HTTP API"): only the fields sent change. */
 async function handle(req: Request, { id }: { id: string }) {
   const principal = await requirePrincipal(req);
   const patch = await readJson(req, foodPatchBody);
