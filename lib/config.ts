@@ -14,6 +14,8 @@ export type Config = {
   dataDir: string;
   databaseUrl: string | null;
   redisUrl: string | null;
+  /** Namespace of this deployment's Redis channels; null = derived from the log's epoch. */
+  redisPrefix: string | null;
   sessionSecret: string;
   posUpstreamUrl: string | null;
   posUpstreamToken: string | null;
@@ -23,6 +25,8 @@ export type Config = {
   /** A confirmed ticket no kitchen screen showed within this long alarms the cashier and prints. */
   kitchenAckSeconds: number;
   adminPassword: string | null;
+  /** A replay longer than this answers REPLAY_TOO_LARGE: the client reloads its snapshot instead. */
+  replayMaxEvents: number;
 };
 
 export class ConfigError extends Error {
@@ -48,6 +52,14 @@ const envSchema = z.object({
       .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
       .optional(),
   ),
+  REDIS_PREFIX: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9:._-]{1,100}$/, "must be 1–100 letters, digits or : . _ -")
+      .optional(),
+  ),
+  REPLAY_MAX_EVENTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(1_000_000).default(10_000)),
   SESSION_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   POS_UPSTREAM_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
   POS_UPSTREAM_TOKEN: z.preprocess(emptyAsUndefined, z.string().optional()),
@@ -70,6 +82,7 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
     dataDir,
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
+    redisPrefix: e.REDIS_PREFIX ?? null,
     sessionSecret: e.SESSION_SECRET ?? readOrCreateSecret(dataDir),
     posUpstreamUrl: e.POS_UPSTREAM_URL?.replace(/\/+$/, "") ?? null,
     posUpstreamToken: e.POS_UPSTREAM_TOKEN ?? null,
@@ -77,6 +90,7 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
     streamMaxLifeMs: e.STREAM_MAX_LIFE_MS,
     kitchenAckSeconds: e.KITCHEN_ACK_SECONDS,
     adminPassword: e.PASS_ADMIN_PASSWORD ?? null,
+    replayMaxEvents: e.REPLAY_MAX_EVENTS,
   };
 }
 

@@ -19,6 +19,6 @@ export async function mutate<T>(db: Db, work: (trx: Trx, emit: Emit) => Promise<
       events.push(await appendEvent({ trx, ...e }));
     }),
   );
-  announceCommitted(events);
+  announceCommitted(events, db);
   return result;
 }

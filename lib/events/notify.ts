@@ -1,5 +1,6 @@
 import "server-only";
 import { EventEmitter } from "node:events";
+import type { Db } from "../db";
 import { processSlot } from "../process";
 import type { LoggedEvent } from "./log";
 
@@ -18,6 +19,10 @@ export function committedEvents(): EventEmitter {
   return slot.commits as EventEmitter;
 }
 
-export function announceCommitted(events: readonly LoggedEvent[]): void {
-  if (events.length > 0) committedEvents().emit("committed", events);
+/**
+ * `db` says which log the events belong to: a process may hold more than one database (the
+ * CLI, tests of two deployments), and a node publishes only its own log's commits.
+ */
+export function announceCommitted(events: readonly LoggedEvent[], db: Db): void {
+  if (events.length > 0) committedEvents().emit("committed", events, db);
 }

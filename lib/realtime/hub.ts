@@ -59,6 +59,7 @@ export class Hub {
   readonly #recentCapacity: number;
   readonly #partners = new Map<string, PartnerInfo>();
   #inbox: LoggedEvent[] = [];
+  #hintedUpTo = 0;
   #resyncWanted = false;
   #pumping: Promise<void> | null = null;
   #lastHeardAt = Date.now();
@@ -102,6 +103,7 @@ export class Hub {
     // and is either at or below the position (skipped) or above it (delivered).
     await this.bus.subscribe({
       onEvents: (events) => this.#receive(events),
+      onHint: (id) => this.#hint(id),
       onResync: () => this.resync(),
     });
     const position = await logPosition({ db: this.db });
@@ -249,6 +251,14 @@ export class Hub {
     void this.#pump();
   }
 
+  /** Another node committed up to `id`: read the log that far (never trust the message itself). */
+  #hint(id: number): void {
+    this.#lastHeardAt = Date.now();
+    if (id <= this.#lastId || id <= this.#hintedUpTo) return;
+    this.#hintedUpTo = id;
+    void this.#pump();
+  }
+
   /** Single-flight: one pass at a time delivers in id order and repairs gaps from the log. */
   #pump(): Promise<void> {
     if (!this.#started) return Promise.resolve();
@@ -268,16 +278,22 @@ export class Hub {
   /** Anything that arrived after the pass looked at the inbox gets its own pass. */
   #afterPass(pass: Promise<void>, retryMs: number): void {
     if (this.#pumping === pass) this.#pumping = null;
-    if (this.#inbox.length === 0 && !this.#resyncWanted) return;
+    if (this.#inbox.length === 0 && !this.#resyncWanted && this.#hintedUpTo <= this.#lastId) return;
     if (retryMs) setTimeout(() => void this.#pump(), retryMs).unref();
     else void this.#pump();
   }
 
   async #drain(): Promise<void> {
-    while (this.#inbox.length > 0 || this.#resyncWanted) {
+    while (this.#inbox.length > 0 || this.#resyncWanted || this.#hintedUpTo > this.#lastId) {
       if (this.#resyncWanted) {
         this.#resyncWanted = false;
         await this.#repairUpTo(Infinity);
+      }
+      if (this.#hintedUpTo > this.#lastId) {
+        // Only what the log has: a forged or foreign id moves nothing.
+        const upTo = this.#hintedUpTo;
+        this.#hintedUpTo = 0;
+        await this.#repairUpTo(upTo);
       }
       const batch = this.#inbox.splice(0).sort((a, b) => a.id - b.id);
       for (const event of batch) {

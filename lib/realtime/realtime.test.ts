@@ -616,7 +616,8 @@ describeEachDatabase(
       it.skipIf(!!skip)("two nodes over Redis: B sees A's writes, a client moves from A to B, dropped messages are repaired", async () => {
         // Node A publishes this process's commits; node B only hears Redis, and loses every third message.
         let dropped = 0;
-        const lossyBus = new RedisBus({ url: redisUrl!, dropIncoming: (e) => e.id % 3 === 0 && ++dropped > 0 });
+        const { epoch } = await logPosition({ db: t.db });
+        const lossyBus = new RedisBus({ url: redisUrl!, epoch, dropIncoming: (e) => e.id % 3 === 0 && ++dropped > 0 });
         const a = await startNode(t.db, { publishLocalCommits: true });
         const b = await startNode(t.db, { publishLocalCommits: false, bus: lossyBus, gapCheckMs: 300 });
         await node.close(); // the suite's own node would also publish; keep exactly one publisher

@@ -8,6 +8,7 @@ import { serveCustomerStream } from "./customer-stream";
 import { Hub } from "./hub";
 import { NodeTransport, type StreamTransport, WebTransport } from "./transport";
 import type { LoggedEvent } from "../events/log";
+import { logPosition } from "../events/log";
 import { committedEvents } from "../events/notify";
 
 export type Realtime = {
@@ -42,17 +43,25 @@ export async function startRealtime({
   gapCheckMs,
 }: {
   db: Db;
-  config: Pick<Config, "redisUrl" | "keepaliveMs" | "posUpstreamUrl" | "posUpstreamToken" | "streamMaxLifeMs">;
+  config: Pick<Config, "redisUrl" | "keepaliveMs" | "posUpstreamUrl" | "posUpstreamToken" | "streamMaxLifeMs"> &
+    Partial<Pick<Config, "redisPrefix" | "replayMaxEvents">>;
   bus?: EventBus;
   publishLocalCommits?: boolean;
   maxLifeMs?: number;
   maxQueueBytes?: number;
   gapCheckMs?: number;
 }): Promise<Realtime> {
-  const bus = givenBus ?? (config.redisUrl ? new RedisBus({ url: config.redisUrl }) : new MemoryBus());
-  const hub = new Hub({ db, bus, keepaliveMs: config.keepaliveMs, gapCheckMs });
+  // Redis channels carry this log's epoch and, by default, a prefix derived from it.
+  const { epoch } = await logPosition({ db });
+  const bus =
+    givenBus ??
+    (config.redisUrl ? new RedisBus({ url: config.redisUrl, epoch, prefix: config.redisPrefix ?? undefined }) : new MemoryBus());
+  const hub = new Hub({ db, bus, keepaliveMs: config.keepaliveMs, gapCheckMs, maxReplayEvents: config.replayMaxEvents });
   await hub.start();
-  const publish = (events: LoggedEvent[]) => bus.publish(events);
+  // This node's own log only: another database in this process is another deployment.
+  const publish = (events: LoggedEvent[], from: Db) => {
+    if (from === db) bus.publish(events);
+  };
   if (publishLocalCommits) committedEvents().on("committed", publish);
   const upstream = config.posUpstreamUrl ? { url: config.posUpstreamUrl, token: config.posUpstreamToken } : null;
   const channel = (transport: StreamTransport) =>

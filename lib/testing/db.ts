@@ -61,6 +61,8 @@ export async function openTestDb(dialect: Dialect): Promise<TestDb> {
     streamMaxLifeMs: 600_000,
     kitchenAckSeconds: 60,
     adminPassword: null,
+    redisPrefix: null,
+    replayMaxEvents: 10_000,
   };
   setConfig(config);
   const handle = openDatabase({ databaseUrl, dataDir });

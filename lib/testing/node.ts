@@ -14,6 +14,7 @@ export async function startTestNode({
   db,
   bus,
   redisUrl = null,
+  redisPrefix = null,
   publishLocalCommits = true,
   keepaliveMs = 15_000,
   maxLifeMs = 600_000,
@@ -27,6 +28,8 @@ export async function startTestNode({
   db: Db;
   bus?: EventBus;
   redisUrl?: string | null;
+  /** REDIS_PREFIX; null = derived from the log's epoch. */
+  redisPrefix?: string | null;
   publishLocalCommits?: boolean;
   keepaliveMs?: number;
   maxLifeMs?: number;
@@ -47,6 +50,7 @@ export async function startTestNode({
     gapCheckMs,
     config: {
       redisUrl,
+      redisPrefix,
       keepaliveMs,
       streamMaxLifeMs: maxLifeMs,
       posUpstreamUrl: upstream?.url ?? null,
