@@ -8,12 +8,15 @@ import type { Socket } from "node:net";
 import path from "node:path";
 import next from "next";
 import { ConfigError } from "./lib/config";
+import { AppError, ERROR_HEADERS, errorBody } from "./lib/errors";
 import { startProcessRuntime } from "./lib/process-runtime";
 import { isSsePath } from "./lib/realtime";
 import { isCustomerStreamPath } from "./lib/realtime/customer-stream";
 import { createWsServer, isWsPath } from "./lib/realtime/ws";
 
 const SHUTDOWN_DEADLINE_MS = 4_500;
+/** What streams are told on SIGTERM: come back after this many seconds (another node, or this one restarted). */
+const RECONNECT_AFTER_S = 2;
 
 async function main() {
   const dev = process.argv.includes("--dev");
@@ -27,9 +30,21 @@ async function main() {
   const nextHandler = app.getRequestHandler();
   await app.prepare();
 
+  let stopping = false;
   const server = http.createServer((req, res) => {
     // Streams are answered here on Node's req/res, never through Next (docs/architecture.md#transports).
     const [pathname, query = ""] = (req.url ?? "/").split("?", 2) as [string, string?];
+    if (stopping) {
+      // From SIGTERM on: every answer closes its connection, and a new stream is sent elsewhere
+      // (a proxy's next upstream) or told when to come back, instead of opening on a dying node.
+      res.shouldKeepAlive = false;
+      if (isSsePath(pathname) || isCustomerStreamPath(pathname)) {
+        const { status, body } = errorBody(new AppError(503, "SHUTTING_DOWN", "Pass is restarting; retry shortly"));
+        res.writeHead(status, { ...ERROR_HEADERS, "retry-after": String(RECONNECT_AFTER_S), connection: "close" });
+        res.end(JSON.stringify(body));
+        return;
+      }
+    }
     if (isSsePath(pathname) && !(benchRoutes && /(?:^|&)via=next(?:&|$)/.test(query))) {
       void realtime.handle(req, res);
       return;
@@ -71,7 +86,6 @@ async function main() {
     console.log(`pass: ready on http://localhost:${port} (${dev ? "development" : "production"})`);
   });
 
-  let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -88,10 +102,14 @@ async function main() {
       await handle.destroy().catch(() => undefined);
       process.exit(0);
     });
-    // Every stream is told to come back shortly, then ends; its socket then closes.
-    void realtime.stop({ reconnectAfter: 2 }).catch(() => undefined);
     // Keep-alive connections with no request in flight would hold close() open.
     server.closeIdleConnections();
+    // Every stream is told to come back shortly (`retry:` as well), then ends; the connections
+    // it leaves idle are closed at once rather than at the deadline.
+    void realtime
+      .stop({ reconnectAfter: RECONNECT_AFTER_S })
+      .catch(() => undefined)
+      .then(() => server.closeIdleConnections());
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

@@ -128,6 +128,58 @@ test("SIGTERM tells every stream to come back, and stops the server within 5 s",
   }
 });
 
+test("SIGTERM: disconnecting carries retry = reconnectAfter, a stream asked for meanwhile gets 503 and Connection: close, exit well inside the deadline", async () => {
+  const s = await startServer({ PASS_ADMIN_PASSWORD: "sigterm-admin-pass" });
+  const login = await fetch(`http://127.0.0.1:${s.port}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "admin", password: "sigterm-admin-pass" }),
+  });
+  const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+  const raw = async () => {
+    const socket = net.connect(s.port, "127.0.0.1");
+    await new Promise((r) => socket.once("connect", r));
+    const state = { received: "", closed: new Promise<void>((r) => socket.once("close", () => r())) };
+    socket.setEncoding("utf8");
+    socket.on("data", (d: string) => {
+      state.received += d;
+    });
+    return { socket, state };
+  };
+  // A live stream on a kept-alive connection.
+  const live = await raw();
+  live.socket.write(
+    `GET /api/events/kitchen HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ${cookie}\r\nAccept: text/event-stream\r\nConnection: keep-alive\r\n\r\n`,
+  );
+  // A client in the middle of asking for a stream when SIGTERM arrives: half its request is in.
+  const late = await raw();
+  late.socket.write("GET /api/events/cashier HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+  const deadline = Date.now() + 5_000;
+  while (!live.state.received.includes("event: connected") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  expect(live.state.received).toContain("event: connected");
+
+  const started = Date.now();
+  s.child.kill("SIGTERM");
+  await new Promise((r) => setTimeout(r, 150));
+  late.socket.write(`Cookie: ${cookie}\r\nAccept: text/event-stream\r\nConnection: keep-alive\r\n\r\n`);
+  const code = await s.exited;
+  const took = Date.now() - started;
+  await Promise.all([live.state.closed, late.state.closed]);
+  expect(code).toBe(0);
+  // Nothing waits for the 4.5 s deadline.
+  expect(took).toBeLessThan(2_500);
+  expect(live.state.received).toMatch(/^HTTP\/1\.1 200/);
+  expect(live.state.received).toMatch(
+    /id: \d+\nevent: disconnecting\nretry: 2000\ndata: \{"reason":"SERVER_MAINTENANCE","reconnectAfter":2/,
+  );
+  // The dying node opens no new stream: 503, when to come back, and the connection closes.
+  const answer = late.state.received;
+  expect(answer).toMatch(/^HTTP\/1\.1 503/);
+  expect(answer.toLowerCase()).toContain("retry-after: 2");
+  expect(answer.toLowerCase()).toContain("connection: close");
+  expect(answer).toContain('"code":"SHUTTING_DOWN"');
+});
+
 test("a port already in use exits non-zero with a clear error", async () => {
   const s = await startServer();
   try {

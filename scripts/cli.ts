@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, setConfig } from "../lib/config";
 import { openAndPrepare } from "../lib/bootstrap";
-import { createDeviceToken, createUser, revokeDeviceToken, type TokenRole, type UserRole } from "../lib/auth";
+import { createDeviceToken, createUser, revokeDeviceToken, type StreamFormat, type TokenRole, type UserRole } from "../lib/auth";
 import { createPartner, findPartnerBySlug } from "../lib/orders";
 import { AppError } from "../lib/errors";
 import type { Db } from "../lib/db";
@@ -13,7 +13,7 @@ import type { Db } from "../lib/db";
 const USAGE = `usage: npm run pass -- <command>
   partner add --slug s --name n [--timezone Area/City] [--cutover-hour 4]
   user add --partner s --role operator|kitchen|admin --username u --password p
-  token add --partner s --role operator|kitchen|printer|display|integration [--channels printer,display] [--name n] [--expires-in-days d]
+  token add --partner s --role operator|kitchen|printer|display|integration [--channels printer,display] [--name n] [--expires-in-days d] [--format named|message]
   token revoke --id i
   migrate`;
 
@@ -67,6 +67,7 @@ const COMMANDS: Record<string, (db: Db, o: Options) => Promise<void>> = {
         .filter(Boolean),
       name: o.name,
       expiresAt: days === null ? null : new Date(Date.now() + days * 86_400_000).toISOString(),
+      streamFormat: (o.format ?? "named") as StreamFormat,
     });
     console.log(`token ${t.id} (${t.name}, role ${t.role}, channels ${t.channels.join(",")}) created; it is shown only once:`);
     console.log(t.token);
@@ -86,9 +87,20 @@ async function main() {
     allowPositionals: true,
     strict: true,
     options: Object.fromEntries(
-      ["slug", "name", "timezone", "cutover-hour", "partner", "role", "username", "password", "channels", "expires-in-days", "id"].map(
-        (n) => [n, { type: "string" as const }],
-      ),
+      [
+        "slug",
+        "name",
+        "timezone",
+        "cutover-hour",
+        "partner",
+        "role",
+        "username",
+        "password",
+        "channels",
+        "expires-in-days",
+        "id",
+        "format",
+      ].map((n) => [n, { type: "string" as const }]),
     ),
   });
   const command = COMMANDS[positionals.slice(0, 2).join(" ")] ? positionals.slice(0, 2).join(" ") : (positionals[0] ?? "");

@@ -8,7 +8,20 @@ export type TokenRole = "operator" | "kitchen" | "printer" | "display" | "integr
 
 export type Principal =
   | { kind: "user"; userId: string; username: string; role: UserRole; partnerId: string | null }
-  | { kind: "token"; tokenId: string; name: string; role: TokenRole; partnerId: string; channels: readonly string[] };
+  | {
+      kind: "token";
+      tokenId: string;
+      name: string;
+      role: TokenRole;
+      partnerId: string;
+      channels: readonly string[];
+      /** How this device's streams frame data events (`?format=` overrides). */
+      streamFormat?: StreamFormat;
+    };
+
+/** "named": `event: new-order`; "message": unnamed `data:` frames, for `EventSource.onmessage` clients. */
+export const STREAM_FORMATS = ["named", "message"] as const;
+export type StreamFormat = (typeof STREAM_FORMATS)[number];
 
 export const CHANNELS = ["cashier", "display", "printer", "kitchen", "partner"] as const;
 export type Channel = (typeof CHANNELS)[number];

@@ -2,7 +2,15 @@ import "server-only";
 import type { Db } from "../db";
 import { newId, nowIso } from "../db/ids";
 import { UnauthorizedError, ValidationError } from "../errors";
-import { CHANNELS, DEFAULT_TOKEN_CHANNELS, type Principal, type TokenRole, type UserRole } from "./access";
+import {
+  CHANNELS,
+  DEFAULT_TOKEN_CHANNELS,
+  STREAM_FORMATS,
+  type Principal,
+  type StreamFormat,
+  type TokenRole,
+  type UserRole,
+} from "./access";
 import { SESSION_COOKIE, SESSION_TTL_MS, parseCookies } from "./cookies";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password";
 import { hashSecret, newSecret } from "./secrets";
@@ -87,6 +95,7 @@ async function principalForToken({ db, token }: { db: Db; token: string }): Prom
     role: row.role as TokenRole,
     partnerId: row.partnerId,
     channels: JSON.parse(row.channels) as string[],
+    streamFormat: row.streamFormat === "message" ? "message" : "named",
   };
 }
 
@@ -124,6 +133,7 @@ export async function createDeviceToken({
   channels,
   name,
   expiresAt = null,
+  streamFormat = "named",
 }: {
   db: Db;
   partnerId: string;
@@ -131,7 +141,9 @@ export async function createDeviceToken({
   channels?: readonly string[];
   name?: string;
   expiresAt?: string | null;
+  streamFormat?: StreamFormat;
 }) {
+  if (!STREAM_FORMATS.includes(streamFormat)) throw new ValidationError("streamFormat", `must be one of ${STREAM_FORMATS.join(", ")}`);
   if (!TOKEN_ROLES.includes(role)) throw new ValidationError("role", `must be one of ${TOKEN_ROLES.join(", ")}`);
   const list = channels && channels.length > 0 ? [...new Set(channels)] : [...DEFAULT_TOKEN_CHANNELS[role]];
   const unknown = list.find((c) => !(CHANNELS as readonly string[]).includes(c));
@@ -148,9 +160,10 @@ export async function createDeviceToken({
     expiresAt,
     revokedAt: null,
     lastUsedAt: null,
+    streamFormat,
   };
   await db.insertInto("deviceTokens").values(row).execute();
-  return { id: row.id, name: row.name, role, channels: list, token };
+  return { id: row.id, name: row.name, role, channels: list, streamFormat, token };
 }
 
 export async function revokeDeviceToken({ db, id }: { db: Db; id: string }): Promise<boolean> {

@@ -201,6 +201,16 @@ const migrations: Record<string, PortableMigration> = {
         .execute();
     },
   }),
+  "0006_token_stream_format": () => ({
+    async up(db: Kysely<any>) {
+      // How a device's streams frame data events: "named" (event: new-order …) or "message"
+      // (unnamed data frames, for clients written with EventSource.onmessage).
+      await db.schema
+        .alterTable("deviceTokens")
+        .addColumn("streamFormat", "text", (c) => c.notNull().defaultTo("named"))
+        .execute();
+    },
+  }),
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -60,6 +60,8 @@ export type DeviceTokensTable = {
   role: string;
   name: string;
   channels: string; // JSON string[]
+  /** "named" | "message": see migration 0006. */
+  streamFormat: Generated<string>;
   tokenHash: string;
   createdAt: string;
   expiresAt: string | null;

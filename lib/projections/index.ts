@@ -18,8 +18,10 @@ import { renderWsLines } from "./ws";
  * - `customer`: seeds/002 /v1/orders/live
  * - `ws`: seeds/001 messages, as `topic<TAB>json` lines (one event may concern several topics)
  * - `pass:<channel>`: the same channel's events as Pass's own screens read them (full order)
+ * - `msg:<channel>`: the seeds shapes as unnamed `data:` frames (`?format=message`), for clients
+ *   written like seeds/003's example with `EventSource.onmessage`
  */
-export type StreamChannel = Channel | "customer" | "ws" | `pass:${Channel}`;
+export type StreamChannel = Channel | "customer" | "ws" | `pass:${Channel}` | `msg:${Channel}`;
 
 export type ChannelProjection = {
   readonly types: readonly EventType[];
@@ -27,10 +29,11 @@ export type ChannelProjection = {
 };
 
 const sse =
-  (project: (event: ReturnType<typeof upgradeEvent>, ctx: ProjectionContext) => Projected) =>
+  (project: (event: ReturnType<typeof upgradeEvent>, ctx: ProjectionContext) => Projected, { named = true } = {}) =>
   (event: LoggedEvent, ctx: ProjectionContext): string | null => {
     const projected = project(upgradeEvent(event), ctx);
-    return projected ? formatFrame({ id: event.id, event: projected.event, data: JSON.stringify(projected.data) }) : null;
+    if (!projected) return null;
+    return formatFrame({ id: event.id, event: named ? projected.event : undefined, data: JSON.stringify(projected.data) });
   };
 
 const TYPES = {
@@ -54,8 +57,9 @@ export const PROJECTIONS: Record<StreamChannel, ChannelProjection> = {
     (Object.keys(TYPES) as Channel[]).flatMap((channel) => [
       [channel, { types: TYPES[channel], render: sse(staff[channel]) }],
       [`pass:${channel}`, { types: TYPES[channel], render: sse(pass) }],
+      [`msg:${channel}`, { types: TYPES[channel], render: sse(staff[channel], { named: false }) }],
     ]),
-  ) as unknown as Record<Channel | `pass:${Channel}`, ChannelProjection>),
+  ) as unknown as Record<Channel | `pass:${Channel}` | `msg:${Channel}`, ChannelProjection>),
   customer: {
     types: ["order.created", "order.confirmed", "order.status", "order.courier", "order.location"],
     render: sse(customer),

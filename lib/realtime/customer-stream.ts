@@ -3,7 +3,7 @@ import crypto from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { assertCan, partnerScope, resolvePrincipal } from "../auth";
 import { hashSecret } from "../auth/secrets";
-import { AppError, NotFoundError, UnauthorizedError, ValidationError } from "../errors";
+import { AppError, NotFoundError, UnauthorizedError } from "../errors";
 import type { LoggedEvent } from "../events/log";
 import { upgradeEvent } from "../orders/events";
 import { customerEventName } from "../projections";

@@ -1,7 +1,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { CHANNELS, canReadChannel, resolvePartnerScope, resolvePrincipal, type Channel } from "../auth";
+import { CHANNELS, STREAM_FORMATS, canReadChannel, resolvePartnerScope, resolvePrincipal, type Channel, type StreamFormat } from "../auth";
 import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from "../errors";
 import type { StreamChannel } from "../projections";
 import type { Hub } from "./hub";
@@ -67,6 +67,7 @@ export async function serveChannel(transport: StreamTransport, options: SseOptio
 type Admitted = {
   channel: Channel;
   view: "pass" | null;
+  format: StreamFormat;
   partnerId: string | null;
   position: ReturnType<typeof readPosition>;
   epoch: string | null;
@@ -94,14 +95,24 @@ async function admit(request: StreamRequest, hub: Hub): Promise<Admitted> {
 
   const view = url.searchParams.get("view");
   if (view !== null && view !== "pass") throw new ValidationError("view", "must be 'pass' (Pass's own screens) or absent");
+  // Unnamed data frames for onmessage clients: `?format=message`, or the token's own setting.
+  const formatParam = url.searchParams.get("format");
+  if (formatParam !== null && !(STREAM_FORMATS as readonly string[]).includes(formatParam)) {
+    throw new ValidationError("format", `must be one of ${STREAM_FORMATS.join(", ")}`);
+  }
+  const format = (formatParam as StreamFormat | null) ?? (principal.kind === "token" ? principal.streamFormat : undefined) ?? "named";
 
   const position = readPosition(request.header("last-event-id"), url.searchParams.get("lastEventId"));
-  return { channel, view, partnerId, position, epoch: url.searchParams.get("epoch") };
+  return { channel, view, format, partnerId, position, epoch: url.searchParams.get("epoch") };
 }
 
-async function serveStream(transport: StreamTransport, options: SseOptions, { channel, view, partnerId, position, epoch }: Admitted) {
+async function serveStream(
+  transport: StreamTransport,
+  options: SseOptions,
+  { channel, view, format, partnerId, position, epoch }: Admitted,
+) {
   const { hub } = options;
-  const streamChannel: StreamChannel = view === "pass" ? `pass:${channel}` : channel;
+  const streamChannel: StreamChannel = view === "pass" ? `pass:${channel}` : format === "message" ? `msg:${channel}` : channel;
   const sink = transport.open(SSE_HEADERS);
   const stream = new SseStream(sink, hub, { channel: streamChannel, partnerId, maxQueueBytes: options.maxQueueBytes ?? 512 * 1024 });
   transport.onClose(() => stream.close());

@@ -6,7 +6,7 @@
  * replays the whole range on every channel — from the hub's memory and, on a fresh node, from
  * the log — and requires each old copy to render exactly as its original.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import WebSocket from "ws";
 import { login, type Principal } from "../auth";
 import { readEvents, type LoggedEvent } from "../events/log";

@@ -2,7 +2,7 @@
  * WebSocket /ws (docs/contracts.md#seeds-001) against a real listener: auth, protocol, events, resume, isolation,
  * bad input and the connection limit.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { TestDb } from "../testing/db";
 import { describeEachDatabase } from "../testing/each-database";

@@ -1,5 +1,5 @@
 /** Small builders for tests: a partner with a menu, users and tokens, through the real lib code. */
-import { createDeviceToken, createUser, type Principal, type TokenRole, type UserRole } from "../auth";
+import { createDeviceToken, createUser, type Principal, type StreamFormat, type TokenRole, type UserRole } from "../auth";
 import type { Db } from "../db";
 import { confirmOrder, createOrder, createPartner, listFoods, type ConfirmInput, type CreateOrderInput, type FoodSeed } from "../orders";
 
@@ -34,8 +34,11 @@ export async function makeUser(
   return { user, principal, password };
 }
 
-export async function makeToken(db: Db, { partnerId, role, channels }: { partnerId: string; role: TokenRole; channels?: string[] }) {
-  return createDeviceToken({ db, partnerId, role, channels });
+export async function makeToken(
+  db: Db,
+  { partnerId, role, channels, streamFormat }: { partnerId: string; role: TokenRole; channels?: string[]; streamFormat?: StreamFormat },
+) {
+  return createDeviceToken({ db, partnerId, role, channels, streamFormat });
 }
 
 export type TestPartner = Awaited<ReturnType<typeof makePartner>>;
