@@ -5,7 +5,16 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, setConfig } from "../lib/config";
 import { openAndPrepare } from "../lib/bootstrap";
-import { createDeviceToken, createUser, revokeDeviceToken, type StreamFormat, type TokenRole, type UserRole } from "../lib/auth";
+import {
+  createDeviceToken,
+  createUser,
+  disableUser,
+  revokeDeviceToken,
+  setUserRole,
+  type StreamFormat,
+  type TokenRole,
+  type UserRole,
+} from "../lib/auth";
 import { createPartner, findPartnerBySlug } from "../lib/orders";
 import { AppError } from "../lib/errors";
 import type { Db } from "../lib/db";
@@ -13,6 +22,8 @@ import type { Db } from "../lib/db";
 const USAGE = `usage: npm run pass -- <command>
   partner add --slug s --name n [--timezone Area/City] [--cutover-hour 4]
   user add --partner s --role operator|kitchen|admin --username u --password p
+  user disable --username u
+  user role --username u --role operator|kitchen|admin
   token add --partner s --role operator|kitchen|printer|display|integration [--channels printer,display] [--name n] [--expires-in-days d] [--format named|message]
   token revoke --id i
   migrate`;
@@ -53,6 +64,18 @@ const COMMANDS: Record<string, (db: Db, o: Options) => Promise<void>> = {
       password: required(o, "password"),
     });
     console.log(`user ${u.username} (${u.role}) created, id ${u.id}`);
+  },
+  // Both end the user's open streams and sockets on every node (lib/auth/revocation.ts).
+  "user disable": async (db, o) => {
+    const username = required(o, "username");
+    await disableUser({ db, username });
+    console.log(`user ${username} disabled; their sessions ended`);
+  },
+  "user role": async (db, o) => {
+    const username = required(o, "username");
+    const role = required(o, "role") as UserRole;
+    await setUserRole({ db, username, role });
+    console.log(`user ${username} is now ${role}`);
   },
   "token add": async (db, o) => {
     const days = o["expires-in-days"] === undefined ? null : Number(o["expires-in-days"]);

@@ -12,6 +12,10 @@ export {
   createUser,
   createDeviceToken,
   revokeDeviceToken,
+  disableUser,
+  setUserRole,
+  sessionPrincipal,
   USER_ROLES,
   TOKEN_ROLES,
+  type Credential,
 } from "./service";

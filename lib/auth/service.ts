@@ -41,9 +41,7 @@ export async function login({ db, username, password }: { db: Db; username: stri
   };
 }
 
-export async function logout({ db, sessionToken }: { db: Db; sessionToken: string }): Promise<void> {
-  await db.deleteFrom("sessions").where("id", "=", hashSecret(sessionToken)).execute();
-}
+export { logout, revokeDeviceToken, disableUser, setUserRole } from "./revocation";
 
 /**
  * The principal behind a request: a bearer token wins over the cookie.
@@ -58,37 +56,58 @@ export async function resolvePrincipal({
   db: Db;
   cookieHeader?: string | null;
   authorization?: string | null;
-}): Promise<{ principal: Principal; via: "bearer" | "cookie" } | null> {
+}): Promise<{ principal: Principal; via: "bearer" | "cookie"; credential: Credential } | null> {
   if (authorization) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!m) throw new UnauthorizedError("Authorization must be 'Bearer <token>'");
-    return { principal: await principalForToken({ db, token: m[1]! }), via: "bearer" };
+    const { principal, expiresAt } = await tokenPrincipal({ db, token: m[1]! });
+    return { principal, via: "bearer", credential: { tokenId: principal.kind === "token" ? principal.tokenId : undefined, expiresAt } };
   }
   const sessionToken = parseCookies(cookieHeader).get(SESSION_COOKIE);
   if (!sessionToken) return null;
-  const principal = await principalForSession({ db, sessionToken });
-  return principal ? { principal, via: "cookie" } : null;
+  const session = await sessionPrincipal({ db, sessionToken });
+  return session ? { principal: session.principal, via: "cookie", credential: session.credential } : null;
 }
 
+/**
+ * What a long-lived stream must know of the credential it was opened with: which one (so a
+ * revocation can end it, lib/auth/revocation.ts) and when it expires (so it ends itself).
+ */
+export type Credential = { sessionId?: string; tokenId?: string; userId?: string; expiresAt: string | null };
+
 export async function principalForSession({ db, sessionToken }: { db: Db; sessionToken: string }): Promise<Principal | null> {
+  return (await sessionPrincipal({ db, sessionToken }))?.principal ?? null;
+}
+
+export async function sessionPrincipal({
+  db,
+  sessionToken,
+}: {
+  db: Db;
+  sessionToken: string;
+}): Promise<{ principal: Principal; credential: Credential } | null> {
+  const sessionId = hashSecret(sessionToken);
   const row = await db
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.userId")
     .select(["users.id as userId", "users.username", "users.role", "users.partnerId", "sessions.expiresAt", "users.disabledAt"])
-    .where("sessions.id", "=", hashSecret(sessionToken))
+    .where("sessions.id", "=", sessionId)
     .executeTakeFirst();
   if (!row || row.disabledAt || row.expiresAt <= nowIso()) return null;
   // Only an admin spans partners: a staff row that lost its partner signs in as no one (fail closed).
   if (row.role !== "admin" && !row.partnerId) return null;
-  return { kind: "user", userId: row.userId, username: row.username, role: row.role as UserRole, partnerId: row.partnerId };
+  return {
+    principal: { kind: "user", userId: row.userId, username: row.username, role: row.role as UserRole, partnerId: row.partnerId },
+    credential: { sessionId, userId: row.userId, expiresAt: row.expiresAt },
+  };
 }
 
-async function principalForToken({ db, token }: { db: Db; token: string }): Promise<Principal> {
+async function tokenPrincipal({ db, token }: { db: Db; token: string }): Promise<{ principal: Principal; expiresAt: string | null }> {
   const row = await db.selectFrom("deviceTokens").selectAll().where("tokenHash", "=", hashSecret(token)).executeTakeFirst();
   if (!row) throw new UnauthorizedError("unknown token");
   if (row.revokedAt) throw new UnauthorizedError("token revoked");
   if (row.expiresAt && row.expiresAt <= nowIso()) throw new UnauthorizedError("token expired");
-  return {
+  const principal: Principal = {
     kind: "token",
     tokenId: row.id,
     name: row.name,
@@ -97,6 +116,7 @@ async function principalForToken({ db, token }: { db: Db; token: string }): Prom
     channels: JSON.parse(row.channels) as string[],
     streamFormat: row.streamFormat === "message" ? "message" : "named",
   };
+  return { principal, expiresAt: row.expiresAt };
 }
 
 export async function createUser({
@@ -164,14 +184,4 @@ export async function createDeviceToken({
   };
   await db.insertInto("deviceTokens").values(row).execute();
   return { id: row.id, name: row.name, role, channels: list, streamFormat, token };
-}
-
-export async function revokeDeviceToken({ db, id }: { db: Db; id: string }): Promise<boolean> {
-  const result = await db
-    .updateTable("deviceTokens")
-    .set({ revokedAt: nowIso() })
-    .where("id", "=", id)
-    .where("revokedAt", "is", null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
 }

@@ -19,7 +19,9 @@ export type EventType =
   | "order.location"
   | "order.acknowledged"
   | "order.unacknowledged"
-  | "food.updated";
+  | "food.updated"
+  /** A credential stopped being valid (logout, token revoked, user disabled or role changed). */
+  | "auth.revoked";
 
 /**
  * One entry of the log. `version` is the shape of `payload` as it was written; readers that

@@ -32,12 +32,17 @@ export type OrderEventPayload = {
   reprint?: { orderItemIds: string[]; receipt: boolean };
 };
 
-export type OrderEventType = Exclude<EventType, "food.updated">;
+export type OrderEventType = Exclude<EventType, "food.updated" | "auth.revoked">;
+
+/** Which credential an `auth.revoked` event ends (lib/auth/revocation.ts). */
+export type RevokedCredential = { sessionId?: string; tokenId?: string; userId?: string };
+export type RevocationPayload = { credential: RevokedCredential; reason: "logout" | "revoked" | "disabled" | "role-changed" };
 
 /** A logged event in the current payload shape. */
 export type DomainEvent =
   | (Omit<LoggedEvent, "type" | "payload"> & { type: OrderEventType; payload: OrderEventPayload })
-  | (Omit<LoggedEvent, "type" | "payload"> & { type: "food.updated"; payload: FoodChange });
+  | (Omit<LoggedEvent, "type" | "payload"> & { type: "food.updated"; payload: FoodChange })
+  | (Omit<LoggedEvent, "type" | "payload"> & { type: "auth.revoked"; payload: RevocationPayload });
 
 type V1Payload = Record<string, unknown> & { order?: Partial<OrderRecord>; orderItemIds?: string[]; receipt?: boolean };
 
@@ -47,7 +52,7 @@ export function upgradeEvent(event: LoggedEvent): DomainEvent {
   if (event.version > EVENT_PAYLOAD_VERSION || event.version < 1) {
     throw new Error(`event ${event.id}: payload version ${event.version} is not readable by this release (≤ ${EVENT_PAYLOAD_VERSION})`);
   }
-  // 1 → 2
+  // 1 → 2 (auth.revoked did not exist in version 1)
   const v1 = event.payload as V1Payload;
   if (event.type === "food.updated")
     return { ...event, version: EVENT_PAYLOAD_VERSION, payload: v1 as unknown as FoodChange } as DomainEvent;

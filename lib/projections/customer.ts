@@ -10,7 +10,7 @@ import type { Projected } from "./types";
  * delivery leaves with the courier, cancelled with its reason.
  */
 export function customer(event: DomainEvent): Projected {
-  if (event.type === "food.updated" || event.type === "order.reprinted") return null;
+  if (event.type === "food.updated" || event.type === "auth.revoked" || event.type === "order.reprinted") return null;
   if (event.type === "order.acknowledged" || event.type === "order.unacknowledged") return null;
   const o: OrderRecord = event.payload.order;
   const status = statusFor("customer", o.status);

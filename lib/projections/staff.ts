@@ -17,7 +17,7 @@ import type { Projected, ProjectionContext } from "./types";
  * `kitchen-not-seen` on cashier and `fallback-order` on printer (tickets no kitchen screen showed).
  */
 export function cashier(event: DomainEvent): Projected {
-  if (event.type === "food.updated") return null;
+  if (event.type === "food.updated" || event.type === "auth.revoked") return null;
   const { order } = event.payload;
   switch (event.type) {
     case "order.created":
@@ -59,7 +59,7 @@ export function kitchen(event: DomainEvent): Projected {
 
 /** seeds/000 OrderListDto. `activeTimer` is rendered at delivery (or replay) time. */
 export function partner(event: DomainEvent, { partner, now }: ProjectionContext): Projected {
-  if (event.type === "food.updated") return null;
+  if (event.type === "food.updated" || event.type === "auth.revoked") return null;
   return {
     event: event.type === "order.created" ? "order-created" : "order-updated",
     data: toOrderListDto(event.payload.order, partner, now),

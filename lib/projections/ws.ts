@@ -55,6 +55,7 @@ export function wsMessages(event: DomainEvent): Message[] {
       },
     ];
   }
+  if (event.type === "auth.revoked") return [];
   const { order } = event.payload;
   const data = orderData(order);
   switch (event.type) {

@@ -1,7 +1,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { assertCan, partnerScope, resolvePrincipal } from "../auth";
+import { assertCan, partnerScope, resolvePrincipal, type Credential } from "../auth";
 import { hashSecret } from "../auth/secrets";
 import { AppError, NotFoundError, UnauthorizedError } from "../errors";
 import type { LoggedEvent } from "../events/log";
@@ -48,12 +48,13 @@ export async function serveCustomerStream(
 ): Promise<void> {
   let filters: Filters;
   let partnerId: string | null;
+  let credential: Credential | undefined;
   let position: ReturnType<typeof readPosition>;
   const { request } = transport;
   try {
     filters = parseFilters(request.url.searchParams);
     position = readPosition(request.header("last-event-id"), request.url.searchParams.get("lastEventId"));
-    partnerId = await authorize({ request, hub, filters });
+    ({ partnerId, credential } = await authorize({ request, hub, filters }));
   } catch (err) {
     transport.fail(err);
     return;
@@ -66,6 +67,7 @@ export async function serveCustomerStream(
   const stream = new SseStream(sink, hub, {
     channel: "customer",
     partnerId,
+    credential,
     maxQueueBytes: 256 * 1024,
     accepts,
     // seeds/002 keeps the connection alive with `heartbeat` events, not comments.
@@ -152,7 +154,15 @@ function subscriptionError(field: string, message: string): AppError {
 }
 
 /** Returns the partner scope; a customer is pinned to the one order their token belongs to. */
-async function authorize({ request, hub, filters }: { request: StreamRequest; hub: Hub; filters: Filters }): Promise<string | null> {
+async function authorize({
+  request,
+  hub,
+  filters,
+}: {
+  request: StreamRequest;
+  hub: Hub;
+  filters: Filters;
+}): Promise<{ partnerId: string | null; credential?: Credential }> {
   const bearer = /^Bearer\s+(\S+)$/i.exec(request.header("authorization") ?? "")?.[1];
   const trackingToken = bearer?.startsWith("trk_") ? bearer : request.url.searchParams.get("token");
   if (trackingToken) {
@@ -164,7 +174,7 @@ async function authorize({ request, hub, filters }: { request: StreamRequest; hu
       .executeTakeFirst();
     // A wrong token and a missing order look the same.
     if (!order || order.trackingTokenHash !== hashSecret(trackingToken)) throw new NotFoundError("order");
-    return order.partnerId;
+    return { partnerId: order.partnerId };
   }
   const resolved = await resolvePrincipal({
     db: hub.db,
@@ -178,14 +188,14 @@ async function authorize({ request, hub, filters }: { request: StreamRequest; hu
     const order = await hub.db.selectFrom("orders").select("partnerId").where("id", "=", filters.orderId).executeTakeFirst();
     if (!order || order.partnerId !== scope) throw new NotFoundError("order");
   }
-  return scope;
+  return { partnerId: scope, credential: resolved.credential };
 }
 
 function matches(event: LoggedEvent, filters: Filters): boolean {
   if (filters.orderId !== undefined && event.orderId !== filters.orderId) return false;
   if (filters.customerId === undefined && !filters.eventTypes) return true;
   const domain = upgradeEvent(event);
-  if (domain.type === "food.updated") return false;
+  if (domain.type === "food.updated" || domain.type === "auth.revoked") return false;
   if (filters.customerId !== undefined && domain.payload.order.customer !== filters.customerId) return false;
   if (filters.eventTypes) {
     // Filtered by the name the event is shown as (lib/projections/customer.ts).

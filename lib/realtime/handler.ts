@@ -1,7 +1,16 @@
 import "server-only";
 import crypto from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { CHANNELS, STREAM_FORMATS, canReadChannel, resolvePartnerScope, resolvePrincipal, type Channel, type StreamFormat } from "../auth";
+import {
+  CHANNELS,
+  STREAM_FORMATS,
+  canReadChannel,
+  resolvePartnerScope,
+  resolvePrincipal,
+  type Channel,
+  type Credential,
+  type StreamFormat,
+} from "../auth";
 import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from "../errors";
 import type { StreamChannel } from "../projections";
 import type { Hub } from "./hub";
@@ -69,6 +78,7 @@ type Admitted = {
   view: "pass" | null;
   format: StreamFormat;
   partnerId: string | null;
+  credential: Credential;
   position: ReturnType<typeof readPosition>;
   epoch: string | null;
 };
@@ -88,7 +98,7 @@ async function admit(request: StreamRequest, hub: Hub): Promise<Admitted> {
     authorization: request.header("authorization"),
   });
   if (!resolved) throw new UnauthorizedError();
-  const { principal } = resolved;
+  const { principal, credential } = resolved;
   if (!canReadChannel(principal, channel)) throw new ForbiddenError(`no access to the ${channel} channel`);
 
   const partnerId = await resolvePartnerScope({ db: hub.db, principal, partnerSlug: url.searchParams.get("partner") });
@@ -103,18 +113,23 @@ async function admit(request: StreamRequest, hub: Hub): Promise<Admitted> {
   const format = (formatParam as StreamFormat | null) ?? (principal.kind === "token" ? principal.streamFormat : undefined) ?? "named";
 
   const position = readPosition(request.header("last-event-id"), url.searchParams.get("lastEventId"));
-  return { channel, view, format, partnerId, position, epoch: url.searchParams.get("epoch") };
+  return { channel, view, format, partnerId, position, credential, epoch: url.searchParams.get("epoch") };
 }
 
 async function serveStream(
   transport: StreamTransport,
   options: SseOptions,
-  { channel, view, format, partnerId, position, epoch }: Admitted,
+  { channel, view, format, partnerId, position, credential, epoch }: Admitted,
 ) {
   const { hub } = options;
   const streamChannel: StreamChannel = view === "pass" ? `pass:${channel}` : format === "message" ? `msg:${channel}` : channel;
   const sink = transport.open(SSE_HEADERS);
-  const stream = new SseStream(sink, hub, { channel: streamChannel, partnerId, maxQueueBytes: options.maxQueueBytes ?? 512 * 1024 });
+  const stream = new SseStream(sink, hub, {
+    channel: streamChannel,
+    partnerId,
+    credential,
+    maxQueueBytes: options.maxQueueBytes ?? 512 * 1024,
+  });
   transport.onClose(() => stream.close());
   stream.write(OPENING);
   if (transport.request.method === "HEAD") return stream.close();

@@ -1,7 +1,9 @@
 import "server-only";
 import { processSlot } from "../process";
 import type { Db } from "../db";
+import type { Credential } from "../auth";
 import type { PartnerInfo } from "../orders/dto";
+import type { RevocationPayload } from "../orders/events";
 import { CHANNEL_EVENT_TYPES, renderFrame, type StreamChannel } from "../projections";
 import type { EventBus } from "./bus";
 import { countEvents, logPosition, prunedThrough, pruneEvents, readEvents, type LoggedEvent } from "../events/log";
@@ -26,6 +28,9 @@ export interface Subscriber {
   keepalive(frame: Buffer): void;
   /** Server shutdown: say goodbye (each stream at its own position) and end. */
   shutdown(notice: ShutdownNotice): void;
+  /** The credential the stream was opened with; an `auth.revoked` event for it ends the stream. */
+  readonly credential?: Credential;
+  revoke?(reason: string): void;
 }
 
 export type ShutdownNotice = { reason: "SERVER_MAINTENANCE"; reconnectAfter: number; message: string };
@@ -319,6 +324,7 @@ export class Hub {
   }
 
   async #deliver(event: LoggedEvent): Promise<void> {
+    if (event.type === "auth.revoked") this.#revoke(event as LoggedEvent<RevocationPayload>);
     const entry: RecentEntry = { event, frames: new Map() };
     this.#recent.push(entry);
     if (this.#recent.length > this.#recentCapacity) this.#recent.splice(0, this.#recent.length - this.#recentCapacity);
@@ -330,6 +336,22 @@ export class Hub {
       const frame = await this.#frameOf(entry, channel);
       if (!frame) continue;
       for (const s of subscribers) if (inScope(event, s.partnerId) && (!s.accepts || s.accepts(event))) s.deliver(event.id, frame);
+    }
+  }
+
+  /** Streams and sockets opened with a credential that just stopped being valid end now, on every node. */
+  #revoke(event: LoggedEvent<RevocationPayload>): void {
+    const { credential: c, reason } = event.payload;
+    for (const set of this.#subscribers.values()) {
+      for (const s of [...set]) {
+        const mine = s.credential;
+        if (!mine || !s.revoke) continue;
+        const hit =
+          (c.sessionId !== undefined && mine.sessionId === c.sessionId) ||
+          (c.tokenId !== undefined && mine.tokenId === c.tokenId) ||
+          (c.userId !== undefined && mine.userId === c.userId);
+        if (hit) s.revoke(reason);
+      }
     }
   }
 

@@ -1,4 +1,5 @@
 import "server-only";
+import type { Credential } from "../auth";
 import type { LoggedEvent } from "../events/log";
 import type { StreamChannel } from "../projections";
 import type { Hub, ShutdownNotice, Subscriber } from "./hub";
@@ -31,6 +32,8 @@ export class SseStream implements Subscriber, JoinTarget {
       /** A stream whose unsent bytes pass this is closed: the client resumes by id. */
       maxQueueBytes: number;
       accepts?: (event: LoggedEvent) => boolean;
+      /** The credential the stream was opened with: its revocation or expiry ends the stream. */
+      credential?: Credential;
       /** Replaces the keep-alive comment (seeds/002 sends `heartbeat` events instead). */
       keepalive?: (stream: SseStream, frame: Buffer) => void;
     },
@@ -39,6 +42,15 @@ export class SseStream implements Subscriber, JoinTarget {
     this.partnerId = init.partnerId;
     this.accepts = init.accepts;
     this.#keepalive = init.keepalive;
+    this.credential = init.credential;
+  }
+
+  readonly credential?: Credential;
+
+  /** The credential was revoked (logout, token revoked, user disabled or role changed). */
+  revoke(reason: string): void {
+    this.writeControl("disconnecting", { reason: "CREDENTIALS_REVOKED", detail: reason, reconnectAfter: 0 });
+    this.close();
   }
 
   get closed(): boolean {
@@ -115,11 +127,18 @@ export class SseStream implements Subscriber, JoinTarget {
     if (!this.#joining && this.sink.bufferedBytes > this.init.maxQueueBytes) this.close(true);
   }
 
+  /** Ends the stream at its maximum life, or earlier when its credential expires. */
   startLife(ms: number): void {
-    this.#lifeTimer = setTimeout(() => {
-      this.writeControl("disconnecting", { reason: "MAX_STREAM_LIFE", reconnectAfter: 0 });
-      this.close();
-    }, ms);
+    const expiresAt = this.credential?.expiresAt ? Date.parse(this.credential.expiresAt) : Number.POSITIVE_INFINITY;
+    const untilExpiry = expiresAt - Date.now();
+    const expires = untilExpiry < ms;
+    this.#lifeTimer = setTimeout(
+      () => {
+        this.writeControl("disconnecting", { reason: expires ? "CREDENTIALS_EXPIRED" : "MAX_STREAM_LIFE", reconnectAfter: 0 });
+        this.close();
+      },
+      Math.max(0, Math.min(ms, untilExpiry)),
+    );
     this.#lifeTimer.unref();
   }
 

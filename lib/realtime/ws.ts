@@ -2,7 +2,7 @@ import "server-only";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { SESSION_COOKIE, parseCookies, partnerScope, principalForSession, type Principal } from "../auth";
+import { SESSION_COOKIE, parseCookies, partnerScope, sessionPrincipal, type Credential, type Principal } from "../auth";
 import { AppError, ERROR_HEADERS, errorBody } from "../errors";
 import { recordCourierLocation } from "../orders/service";
 import { WS_TOPICS, type WsTopic } from "../projections";
@@ -20,6 +20,7 @@ import { join, type JoinTarget } from "./join";
 const MAX_MESSAGE_BYTES = 4 * 1024;
 const MAX_BUFFERED_BYTES = 512 * 1024;
 const REPLAY_HIGH_WATER = 64 * 1024;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export type WsLimits = { perIp: number; attemptsPerMinute: number };
 
@@ -83,14 +84,18 @@ async function accept({ ws, req, hub }: { ws: WebSocket; req: IncomingMessage; h
   });
   ws.on("error", () => ws.terminate());
   const sessionToken = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
-  const principal = sessionToken ? await principalForSession({ db: hub.db, sessionToken }).catch(() => null) : null;
+  const session = sessionToken ? await sessionPrincipal({ db: hub.db, sessionToken }).catch(() => null) : null;
+  const principal = session?.principal;
   if (principal?.kind !== "user") {
     ws.close(1008, "authentication required");
     return;
   }
-  const accepted = new WsConnection(ws, hub, principal);
+  const accepted = new WsConnection(ws, hub, principal, session!.credential);
   hub.subscribe(accepted);
-  ws.on("close", () => hub.unsubscribe(accepted));
+  ws.on("close", () => {
+    hub.unsubscribe(accepted);
+    accepted.dispose();
+  });
   accepted.send({ type: "connected", message: "WebSocket connection established", userId: principal.userId });
   // Early messages in their order (more may arrive meanwhile), then live.
   while (early.length > 0) {
@@ -105,12 +110,36 @@ class WsConnection implements Subscriber {
   readonly partnerId: string | null;
   #topics = new Map<WsTopic, TopicStream>();
 
+  #expiry: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly ws: WebSocket,
     private readonly hub: Hub,
     private readonly principal: Principal,
+    /** Its revocation (an `auth.revoked` event) or expiry closes the socket. */
+    readonly credential?: Credential,
   ) {
     this.partnerId = partnerScope(principal);
+    if (credential?.expiresAt) {
+      // setTimeout holds at most ~24.8 days; a longer credential is checked again then.
+      const arm = () => {
+        const left = Date.parse(credential.expiresAt!) - Date.now();
+        this.#expiry = setTimeout(
+          () => (left > MAX_TIMER_MS ? arm() : this.ws.close(1008, "credentials expired")),
+          Math.min(Math.max(0, left), MAX_TIMER_MS),
+        );
+        this.#expiry.unref();
+      };
+      arm();
+    }
+  }
+
+  revoke(): void {
+    this.ws.close(1008, "credentials revoked");
+  }
+
+  dispose(): void {
+    clearTimeout(this.#expiry);
   }
 
   send(message: unknown): void {
