@@ -7,7 +7,7 @@ import { AppError, NotFoundError, UnauthorizedError } from "../errors";
 import type { LoggedEvent } from "../events/log";
 import { upgradeEvent } from "../orders/events";
 import { customerEventName } from "../projections";
-import { sseControl } from "./handler";
+import { budgetKeyOf, sseControl } from "./handler";
 import type { Hub } from "./hub";
 import { join } from "./join";
 import { OPENING, SSE_HEADERS, readPosition } from "./sse";
@@ -93,6 +93,7 @@ export async function serveCustomerStream(
     // A time-based replay (`since`) starts at the oldest event still in the log.
     from: position.from ?? (since !== null ? await hub.prunedThrough(partnerId) : null),
     requested: position.raw,
+    budgetKey: budgetKeyOf(credential) ?? (filters.orderId !== undefined ? `order:${filters.orderId}` : null),
     // Pass's addition: `?epoch=` as on the channels, and `epoch` in `connected` to send back.
     epochChanged: epoch !== null && epoch !== hub.epoch,
     control: sseControl(stream, (_top, extra) => ({

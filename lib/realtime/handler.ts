@@ -142,6 +142,7 @@ async function serveStream(
     partnerId,
     from: position.from,
     requested: position.raw,
+    budgetKey: budgetKeyOf(credential),
     epochChanged: epoch !== null && epoch !== hub.epoch,
     control: sseControl(
       stream,
@@ -181,4 +182,12 @@ export function sseControl(
       stream.writeControl("replay-failed", { reason, oldestAvailable: String(oldestAvailable), requestedId: String(requestedId) });
     },
   };
+}
+
+/** One replay budget per credential's owner: a user's sessions share it, a device token has its own. */
+export function budgetKeyOf(credential: Credential | undefined): string | null {
+  if (!credential) return null;
+  if (credential.userId) return `user:${credential.userId}`;
+  if (credential.tokenId) return `token:${credential.tokenId}`;
+  return null;
 }

@@ -49,10 +49,16 @@ export type HubOptions = {
   retention?: { minAgeMs: number; minPerPartner: number };
   /** A replay longer than this is refused (REPLAY_TOO_LARGE): the client reloads its snapshot. */
   maxReplayEvents?: number;
+  /** Events one principal may have replayed per minute, all its connections together (REPLAY_RATE_LIMITED past it). */
+  replayBudgetPerMinute?: number;
+  /** Replays served at the same time on this node; more wait their turn. */
+  maxConcurrentReplays?: number;
 };
 
 const KEEPALIVE_BUF = Buffer.from(KEEPALIVE);
 const READ_PAGE = 500;
+/** Replays read and render in smaller pages and yield between them: a page is a few ms of work. */
+const REPLAY_PAGE = 100;
 
 export class Hub {
   readonly db: Db;
@@ -88,6 +94,65 @@ export class Hub {
 
   get maxReplayEvents(): number {
     return this.#options.maxReplayEvents ?? 10_000;
+  }
+
+  #replayBudgets = new Map<string, { since: number; used: number }>();
+
+  /**
+   * Charges a replay of `count` events to a principal's budget for the current minute; false =
+   * over budget. A screen that reconnects now and then never comes near it; a client looping
+   * `subscribe {offset}` does, and then reloads its snapshot instead of costing every replay.
+   */
+  chargeReplay(key: string, count: number): boolean {
+    const limit = this.#options.replayBudgetPerMinute ?? 5 * this.maxReplayEvents;
+    const budget = this.#budget(key);
+    if (budget.used + count > limit) {
+      // Spent: refusals from here on cost no database work until the minute is over.
+      budget.used = limit;
+      return false;
+    }
+    budget.used += count;
+    return true;
+  }
+
+  #replaysRunning = 0;
+  #replayQueue: (() => void)[] = [];
+
+  /**
+   * Replays run at most `maxConcurrentReplays` at a time on a node (2 by default); the others
+   * wait their turn. Each yields between pages, so with two running the event loop still turns
+   * every few milliseconds for everything else.
+   */
+  async replaySlot(): Promise<() => void> {
+    const max = this.#options.maxConcurrentReplays ?? 2;
+    if (this.#replaysRunning >= max) await new Promise<void>((resolve) => this.#replayQueue.push(resolve));
+    else this.#replaysRunning++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.#replayQueue.shift();
+      if (next) next();
+      else this.#replaysRunning--;
+    };
+  }
+
+  /** False once a principal has spent this minute's budget: its replays are refused before any query. */
+  hasReplayBudget(key: string): boolean {
+    return this.#budget(key).used < (this.#options.replayBudgetPerMinute ?? 5 * this.maxReplayEvents);
+  }
+
+  #budget(key: string): { since: number; used: number } {
+    const now = Date.now();
+    let budget = this.#replayBudgets.get(key);
+    if (!budget || now - budget.since >= 60_000) {
+      budget = { since: now, used: 0 };
+      this.#replayBudgets.set(key, budget);
+      if (this.#replayBudgets.size > 10_000) {
+        for (const [k, b] of this.#replayBudgets) if (now - b.since >= 60_000) this.#replayBudgets.delete(k);
+      }
+    }
+    return budget;
   }
 
   /** The newest id this hub has handed to its subscribers. */
@@ -200,9 +265,9 @@ export class Hub {
     async function* logPages() {
       let after = afterId;
       for (;;) {
-        const page = await readEvents({ db: self.db, partnerId, afterId: after, uptoId, types, orderId, limit: READ_PAGE });
+        const page = await readEvents({ db: self.db, partnerId, afterId: after, uptoId, types, orderId, limit: REPLAY_PAGE });
         yield page;
-        if (page.length < READ_PAGE) return;
+        if (page.length < REPLAY_PAGE) return;
         after = page.at(-1)!.id;
         await new Promise((r) => setImmediate(r));
       }
@@ -223,7 +288,7 @@ export class Hub {
         for (let i = 0; i < entries.length; i++) {
           const frame = await self.#frameOf(entries[i]!, channel);
           if (frame) yield { id: entries[i]!.event.id, frame };
-          if (i % READ_PAGE === READ_PAGE - 1) await new Promise((r) => setImmediate(r));
+          if (i % REPLAY_PAGE === REPLAY_PAGE - 1) await new Promise((r) => setImmediate(r));
         }
       }
       return { count: entries.length, frames: fromMemory() };

@@ -9,7 +9,7 @@ import type { Hub } from "./hub";
  * position.
  */
 
-export type ReplayFailure = "EPOCH_CHANGED" | "EVENT_ID_UNKNOWN" | "EVENT_ID_EXPIRED" | "REPLAY_TOO_LARGE";
+export type ReplayFailure = "EPOCH_CHANGED" | "EVENT_ID_UNKNOWN" | "EVENT_ID_EXPIRED" | "REPLAY_TOO_LARGE" | "REPLAY_RATE_LIMITED";
 
 export type JoinFacts = {
   /**
@@ -91,6 +91,7 @@ export async function join({
   partnerId,
   from,
   requested = null,
+  budgetKey = null,
   epochChanged = false,
   control,
   replay,
@@ -101,6 +102,8 @@ export async function join({
   from: number | null | "invalid";
   /** What the client sent, for `requestedId` when it was not a log id. */
   requested?: string | null;
+  /** Whose replay budget pays (a credential or principal id); null = not budgeted. */
+  budgetKey?: string | null;
   epochChanged?: boolean;
   control: JoinControl;
   replay: Replay;
@@ -115,44 +118,57 @@ export async function join({
     logTop: typeof from === "number" && from > top ? await hub.logTop() : top,
     prunedThrough,
   });
-  let replayed: Awaited<ReturnType<Replay>> | null = null;
-  if (plan.kind === "replay") {
-    replayed = await replay(plan.after, plan.upto);
-    plan = limitReplay(plan, replayed.count, hub.maxReplayEvents, prunedThrough);
+  // A principal that spent its replay budget is refused before any query or wait.
+  if (plan.kind === "replay" && plan.upto > plan.after && budgetKey !== null && !hub.hasReplayBudget(budgetKey)) {
+    plan = { kind: "failed", reason: "REPLAY_RATE_LIMITED", oldestAvailable: prunedThrough + 1 };
   }
-  switch (plan.kind) {
-    case "live":
-      control.connected(top);
-      break;
-    case "skip":
-      target.lastSentId = plan.to;
-      control.connected(top);
-      break;
-    case "failed":
-      // Live from here; the client reloads its snapshot. Both frames stand at `top`.
-      control.replayFailed({
-        reason: plan.reason,
-        oldestAvailable: plan.oldestAvailable,
-        requestedId: from === "invalid" ? requested : from,
-      });
-      control.connected(top, { replayUnavailable: true });
-      break;
-    case "replay": {
-      const { count, frames } = replayed!;
-      target.lastSentId = plan.after;
-      control.connected(top);
-      control.replayStart?.(count, plan.after);
-      let sent = 0;
-      for await (const { id, frame } of frames) {
-        if (target.closed) return plan;
-        await target.writeReplayed(id, frame);
-        sent++;
+  // A replay holds one of the node's replay slots from its count to its last frame.
+  const release = plan.kind === "replay" && plan.upto > plan.after ? await hub.replaySlot() : () => undefined;
+  try {
+    let replayed: Awaited<ReturnType<Replay>> | null = null;
+    if (plan.kind === "replay") {
+      replayed = await replay(plan.after, plan.upto);
+      plan = limitReplay(plan, replayed.count, hub.maxReplayEvents, prunedThrough);
+      if (plan.kind === "replay" && budgetKey !== null && replayed.count > 0 && !hub.chargeReplay(budgetKey, replayed.count)) {
+        plan = { kind: "failed", reason: "REPLAY_RATE_LIMITED", oldestAvailable: prunedThrough + 1 };
       }
-      if (target.closed) return plan;
-      target.lastSentId = Math.max(target.lastSentId, plan.upto);
-      control.replayComplete?.(sent, plan.upto);
-      break;
     }
+    switch (plan.kind) {
+      case "live":
+        control.connected(top);
+        break;
+      case "skip":
+        target.lastSentId = plan.to;
+        control.connected(top);
+        break;
+      case "failed":
+        // Live from here; the client reloads its snapshot. Both frames stand at `top`.
+        control.replayFailed({
+          reason: plan.reason,
+          oldestAvailable: plan.oldestAvailable,
+          requestedId: from === "invalid" ? requested : from,
+        });
+        control.connected(top, { replayUnavailable: true });
+        break;
+      case "replay": {
+        const { count, frames } = replayed!;
+        target.lastSentId = plan.after;
+        control.connected(top);
+        control.replayStart?.(count, plan.after);
+        let sent = 0;
+        for await (const { id, frame } of frames) {
+          if (target.closed) return plan;
+          await target.writeReplayed(id, frame);
+          sent++;
+        }
+        if (target.closed) return plan;
+        target.lastSentId = Math.max(target.lastSentId, plan.upto);
+        control.replayComplete?.(sent, plan.upto);
+        break;
+      }
+    }
+  } finally {
+    release();
   }
   if (!target.closed) target.goLive();
   return plan;

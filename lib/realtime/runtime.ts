@@ -41,6 +41,8 @@ export async function startRealtime({
   maxLifeMs = config.streamMaxLifeMs,
   maxQueueBytes,
   gapCheckMs,
+  recentCapacity,
+  replayBudgetPerMinute,
 }: {
   db: Db;
   config: Pick<Config, "redisUrl" | "keepaliveMs" | "posUpstreamUrl" | "posUpstreamToken" | "streamMaxLifeMs"> &
@@ -50,13 +52,23 @@ export async function startRealtime({
   maxLifeMs?: number;
   maxQueueBytes?: number;
   gapCheckMs?: number;
+  recentCapacity?: number;
+  replayBudgetPerMinute?: number;
 }): Promise<Realtime> {
   // Redis channels carry this log's epoch and, by default, a prefix derived from it.
   const { epoch } = await logPosition({ db });
   const bus =
     givenBus ??
     (config.redisUrl ? new RedisBus({ url: config.redisUrl, epoch, prefix: config.redisPrefix ?? undefined }) : new MemoryBus());
-  const hub = new Hub({ db, bus, keepaliveMs: config.keepaliveMs, gapCheckMs, maxReplayEvents: config.replayMaxEvents });
+  const hub = new Hub({
+    db,
+    bus,
+    keepaliveMs: config.keepaliveMs,
+    gapCheckMs,
+    recentCapacity,
+    maxReplayEvents: config.replayMaxEvents,
+    replayBudgetPerMinute,
+  });
   await hub.start();
   // This node's own log only: another database in this process is another deployment.
   const publish = (events: LoggedEvent[], from: Db) => {

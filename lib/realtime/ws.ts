@@ -7,6 +7,7 @@ import { AppError, ERROR_HEADERS, errorBody } from "../errors";
 import { recordCourierLocation } from "../orders/service";
 import { WS_TOPICS, type WsTopic } from "../projections";
 import type { Hub, Subscriber } from "./hub";
+import { budgetKeyOf } from "./handler";
 import { join, type JoinTarget } from "./join";
 
 /**
@@ -78,9 +79,17 @@ async function accept({ ws, req, hub }: { ws: WebSocket; req: IncomingMessage; h
   // Listen at once: a client may send `subscribe` before the session lookup below has finished.
   const early: { raw: string; isBinary: boolean }[] = [];
   let connection: WsConnection | null = null;
+  // One message at a time per connection, in order: a replay (subscribe with an offset) is
+  // finished before the next message starts one, so a client cannot run replays in parallel.
+  let chain: Promise<void> = Promise.resolve();
   ws.on("message", (raw, isBinary) => {
-    if (connection) void connection.onMessage(raw.toString(), isBinary);
-    else early.push({ raw: raw.toString(), isBinary });
+    const text = raw.toString();
+    if (!connection) {
+      early.push({ raw: text, isBinary });
+      return;
+    }
+    const c = connection;
+    chain = chain.then(() => c.onMessage(text, isBinary)).catch(() => ws.terminate());
   });
   ws.on("error", () => ws.terminate());
   const sessionToken = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
@@ -254,6 +263,7 @@ class WsConnection implements Subscriber {
       target: stream,
       partnerId: this.partnerId,
       from: offset ?? null,
+      budgetKey: budgetKeyOf(this.credential) ?? (this.principal.kind === "user" ? `user:${this.principal.userId}` : null),
       epochChanged: epoch !== undefined && epoch !== this.hub.epoch,
       control: {
         connected: () => undefined,

@@ -20,6 +20,9 @@ export async function startTestNode({
   maxLifeMs = 600_000,
   maxQueueBytes,
   gapCheckMs,
+  recentCapacity,
+  replayMaxEvents,
+  replayBudgetPerMinute,
   upstream = null,
   port = 0,
   wsLimits,
@@ -35,6 +38,9 @@ export async function startTestNode({
   maxLifeMs?: number;
   maxQueueBytes?: number;
   gapCheckMs?: number;
+  recentCapacity?: number;
+  replayMaxEvents?: number;
+  replayBudgetPerMinute?: number;
   upstream?: { url: string; token: string | null } | null;
   /** 0 = any free port; a fixed port lets a test restart a node where clients expect it. */
   port?: number;
@@ -48,7 +54,10 @@ export async function startTestNode({
     publishLocalCommits,
     maxQueueBytes,
     gapCheckMs,
+    recentCapacity,
+    replayBudgetPerMinute,
     config: {
+      replayMaxEvents,
       redisUrl,
       redisPrefix,
       keepaliveMs,
