@@ -75,16 +75,25 @@ async function main() {
   });
 
   server.on("error", (err: NodeJS.ErrnoException) => {
-    const reason = err.code === "EADDRINUSE" ? `port ${config.port} is already in use` : err.message;
+    const reason =
+      err.code === "EADDRINUSE"
+        ? `port ${config.port} is already in use`
+        : err.code === "EADDRNOTAVAIL" || err.code === "ENOTFOUND"
+          ? `HOST ${config.host} is not an address of this machine`
+          : err.message;
     console.error(`pass: cannot listen: ${reason}`);
     process.exit(1);
   });
 
-  server.listen(config.port, () => {
+  // HOST unset: every interface (IPv6 and IPv4), so tablets on the LAN reach the node directly.
+  const listening = () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
-    console.log(`pass: ready on http://localhost:${port} (${dev ? "development" : "production"})`);
-  });
+    const where = config.host ? (config.host.includes(":") ? `[${config.host}]` : config.host) : "localhost";
+    console.log(`pass: ready on http://${where}:${port} (${dev ? "development" : "production"})`);
+  };
+  if (config.host) server.listen(config.port, config.host, listening);
+  else server.listen(config.port, listening);
 
   const stop = (signal: string) => {
     if (stopping) return;
