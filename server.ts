@@ -62,7 +62,7 @@ async function main() {
 
   // Upgraded sockets (Next's dev HMR, later /ws) are not closed by server.close(): track them.
   const upgraded = new Set<Socket>();
-  const websockets = createWsServer({ hub: realtime.hub });
+  const websockets = createWsServer({ hub: realtime.hub, proxy: config });
   server.on("upgrade", (req, socket, head) => {
     upgraded.add(socket as Socket);
     socket.on("close", () => upgraded.delete(socket as Socket));
