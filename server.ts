@@ -62,7 +62,7 @@ async function main() {
 
   // Upgraded sockets (Next's dev HMR, later /ws) are not closed by server.close(): track them.
   const upgraded = new Set<Socket>();
-  const websockets = createWsServer({ hub: realtime.hub });
+  const websockets = createWsServer({ hub: realtime.hub, proxy: config });
   server.on("upgrade", (req, socket, head) => {
     upgraded.add(socket as Socket);
     socket.on("close", () => upgraded.delete(socket as Socket));
@@ -75,16 +75,25 @@ async function main() {
   });
 
   server.on("error", (err: NodeJS.ErrnoException) => {
-    const reason = err.code === "EADDRINUSE" ? `port ${config.port} is already in use` : err.message;
+    const reason =
+      err.code === "EADDRINUSE"
+        ? `port ${config.port} is already in use`
+        : err.code === "EADDRNOTAVAIL" || err.code === "ENOTFOUND"
+          ? `HOST ${config.host} is not an address of this machine`
+          : err.message;
     console.error(`pass: cannot listen: ${reason}`);
     process.exit(1);
   });
 
-  server.listen(config.port, () => {
+  // HOST unset: every interface (IPv6 and IPv4), so tablets on the LAN reach the node directly.
+  const listening = () => {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
-    console.log(`pass: ready on http://localhost:${port} (${dev ? "development" : "production"})`);
-  });
+    const where = config.host ? (config.host.includes(":") ? `[${config.host}]` : config.host) : "localhost";
+    console.log(`pass: ready on http://${where}:${port} (${dev ? "development" : "production"})`);
+  };
+  if (config.host) server.listen(config.port, config.host, listening);
+  else server.listen(config.port, listening);
 
   const stop = (signal: string) => {
     if (stopping) return;

@@ -4,6 +4,7 @@
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -290,4 +291,108 @@ test("the built server answers /ws (seeds/001) and /v1/orders/live (seeds/002) i
   } finally {
     s.child.kill("SIGKILL");
   }
+});
+
+/** A raw HTTP request (fetch will not send a chosen Host). */
+function rawRequest(
+  port: number,
+  {
+    method = "GET",
+    path: p = "/",
+    headers = {},
+    body,
+  }: { method?: string; path?: string; headers?: Record<string, string>; body?: string },
+) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
+    const req = http.request({ host: "127.0.0.1", port, method, path: p, headers }, (res) => {
+      let text = "";
+      res.on("data", (d) => (text += d));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+test("behind a proxy: HOST chooses the listen address, PUBLIC_URL lets the cookie login through nginx's Host $host, /ws refuses foreign origins and bad bearers", async () => {
+  const { default: WebSocket } = await import("ws");
+  const s = await startServer({
+    PASS_ADMIN_PASSWORD: "proxy-admin-pass",
+    HOST: "127.0.0.1",
+    PUBLIC_URL: "https://pass.example.com:8443",
+    TRUST_PROXY: "1",
+  });
+  try {
+    expect(s.output()).toContain(`pass: ready on http://127.0.0.1:${s.port}`);
+    // Only the chosen address listens.
+    const v6 = await new Promise<boolean>((resolve) => {
+      const sock = net.connect({ host: "::1", port: s.port }, () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.on("error", () => resolve(false));
+    });
+    expect(v6).toBe(false);
+
+    const login = (origin: string) =>
+      rawRequest(s.port, {
+        method: "POST",
+        path: "/api/auth/login",
+        headers: { host: "pass.example.com", origin, "content-type": "application/json", "x-forwarded-proto": "https" },
+        body: JSON.stringify({ username: "admin", password: "proxy-admin-pass" }),
+      });
+    const evil = await login("https://evil.example");
+    expect(evil.status).toBe(403);
+    const ok = await login("https://pass.example.com:8443");
+    expect(ok.status).toBe(200);
+    const setCookie = String(ok.headers["set-cookie"]);
+    expect(setCookie).toContain("Secure");
+    const cookie = setCookie.split(";")[0]!;
+
+    const refused = (headers: Record<string, string>) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${s.port}/ws`, { headers });
+        ws.on("open", () => reject(new Error("accepted")));
+        ws.on("error", () => undefined);
+        ws.on("unexpected-response", (_req, res) => {
+          let body = "";
+          res.on("data", (d: Buffer) => (body += d));
+          res.on("end", () => resolve({ status: res.statusCode!, body }));
+        });
+      });
+    const foreign = await refused({ cookie, origin: "https://evil.example" });
+    expect(foreign.status).toBe(403);
+    expect(JSON.parse(foreign.body).error.code).toBe("FORBIDDEN");
+    expect((await refused({ authorization: "Bearer pass_nope" })).status).toBe(401);
+    const ws = new WebSocket(`ws://127.0.0.1:${s.port}/ws`, {
+      headers: { cookie, host: "pass.example.com", origin: "https://pass.example.com:8443" },
+    });
+    const first = await new Promise<{ type: string }>((resolve, reject) => {
+      ws.once("message", (d) => resolve(JSON.parse(d.toString())));
+      ws.once("error", reject);
+    });
+    expect(first.type).toBe("connected");
+    ws.close();
+  } finally {
+    s.child.kill("SIGKILL");
+  }
+});
+
+test("a HOST that is not an address of this machine exits with one clear line", () => {
+  const res = spawnSync(process.execPath, [SERVER], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: "0",
+      HOST: "192.0.2.1",
+      DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "pass-host-")),
+      DATABASE_URL: "",
+      REDIS_URL: "",
+    },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  expect(res.status).toBe(1);
+  expect(res.stderr).toContain("pass: cannot listen: HOST 192.0.2.1 is not an address of this machine");
 });

@@ -11,6 +11,8 @@ describe("loadConfig", () => {
     const dir = tmp();
     const a = loadConfig({ env: { DATA_DIR: dir } });
     expect(a).toMatchObject({ port: 3000, dataDir: dir, databaseUrl: null, redisUrl: null, keepaliveMs: 15000, adminPassword: null });
+    // Every interface, no proxy trusted, no public URL: the LAN setup.
+    expect(a).toMatchObject({ host: null, publicUrl: null, trustProxy: 0, allowedOrigins: [] });
     expect(a.sessionSecret.length).toBeGreaterThanOrEqual(32);
     expect(fs.statSync(path.join(dir, "session-secret")).mode & 0o777).toBe(0o600);
     expect(loadConfig({ env: { DATA_DIR: dir } }).sessionSecret).toBe(a.sessionSecret);
@@ -28,6 +30,10 @@ describe("loadConfig", () => {
         POS_UPSTREAM_TOKEN: "tok",
         KEEPALIVE_MS: "5000",
         PASS_ADMIN_PASSWORD: "correct horse",
+        HOST: "127.0.0.1",
+        PUBLIC_URL: "https://pass.example.com:8443/",
+        TRUST_PROXY: "1",
+        ALLOWED_ORIGINS: "https://kiosk.example.com, http://192.168.1.20:3000/",
       },
     });
     expect(c).toMatchObject({
@@ -39,7 +45,23 @@ describe("loadConfig", () => {
       posUpstreamToken: "tok",
       keepaliveMs: 5000,
       adminPassword: "correct horse",
+      host: "127.0.0.1",
+      publicUrl: "https://pass.example.com:8443",
+      trustProxy: 1,
+      allowedOrigins: ["https://kiosk.example.com", "http://192.168.1.20:3000"],
     });
+  });
+
+  it("HOST takes IPv4, IPv6 (bracketed or not) and hostnames; TRUST_PROXY takes a hop count or true / false", () => {
+    const c = (env: Record<string, string>) => loadConfig({ env: { DATA_DIR: tmp(), ...env } });
+    expect(c({ HOST: "0.0.0.0" }).host).toBe("0.0.0.0");
+    expect(c({ HOST: "[::1]" }).host).toBe("::1");
+    expect(c({ HOST: "::" }).host).toBe("::");
+    expect(c({ HOST: "pass.local" }).host).toBe("pass.local");
+    expect(c({ TRUST_PROXY: "true" }).trustProxy).toBe(1);
+    expect(c({ TRUST_PROXY: "false" }).trustProxy).toBe(0);
+    expect(c({ TRUST_PROXY: "2" }).trustProxy).toBe(2);
+    expect(c({ PUBLIC_URL: "HTTPS://Pass.Example.com:443" }).publicUrl).toBe("https://pass.example.com");
   });
 
   it.each([
@@ -51,6 +73,14 @@ describe("loadConfig", () => {
     [{ POS_UPSTREAM_URL: "not a url" }, "POS_UPSTREAM_URL"],
     [{ KEEPALIVE_MS: "10" }, "KEEPALIVE_MS"],
     [{ PASS_ADMIN_PASSWORD: "123" }, "PASS_ADMIN_PASSWORD"],
+    [{ HOST: "not a host" }, "HOST"],
+    [{ HOST: "http://0.0.0.0" }, "HOST"],
+    [{ PUBLIC_URL: "pass.example.com" }, "PUBLIC_URL"],
+    [{ PUBLIC_URL: "https://pass.example.com/pass" }, "PUBLIC_URL"],
+    [{ PUBLIC_URL: "ftp://pass.example.com" }, "PUBLIC_URL"],
+    [{ TRUST_PROXY: "yes" }, "TRUST_PROXY"],
+    [{ TRUST_PROXY: "11" }, "TRUST_PROXY"],
+    [{ ALLOWED_ORIGINS: "https://ok.example,not-an-origin" }, "ALLOWED_ORIGINS"],
   ])("invalid %j fails with one line naming %s", (env, name) => {
     let error: unknown;
     try {

@@ -2,6 +2,7 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import crypto from "node:crypto";
+import net from "node:net";
 import { z } from "zod";
 import { processSlot } from "./process";
 
@@ -11,6 +12,8 @@ import { processSlot } from "./process";
  */
 export type Config = {
   port: number;
+  /** Listen address; null = every interface (tablets on the LAN reach the node directly). */
+  host: string | null;
   dataDir: string;
   databaseUrl: string | null;
   redisUrl: string | null;
@@ -27,6 +30,19 @@ export type Config = {
   adminPassword: string | null;
   /** A replay longer than this answers REPLAY_TOO_LARGE: the client reloads its snapshot instead. */
   replayMaxEvents: number;
+  /**
+   * The origin browsers use to reach Pass (`https://pass.example.com`, no path) when a proxy
+   * in front rewrites `Host`: the CSRF and /ws Origin checks accept it, the cookie is `Secure`
+   * when it is https. null = the request's own host.
+   */
+  publicUrl: string | null;
+  /**
+   * How many proxies in front of the node are trusted (0 = none): with ≥ 1, `X-Forwarded-For`
+   * (the entry that many from the right), `X-Forwarded-Host` and `X-Forwarded-Proto` are read.
+   */
+  trustProxy: number;
+  /** Further origins (normalized, no trailing slash) whose pages may use the session cookie and /ws. */
+  allowedOrigins: string[];
 };
 
 export class ConfigError extends Error {
@@ -34,6 +50,30 @@ export class ConfigError extends Error {
 }
 
 const emptyAsUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+/** An http(s) origin: scheme, host and optional port, nothing after (a trailing `/` is dropped). */
+function originSchema() {
+  return z.string().transform((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value.trim());
+    } catch {
+      ctx.addIssue({ code: "custom", message: `must be an origin like https://pass.example.com (got "${value}")` });
+      return z.NEVER;
+    }
+    if (!/^https?:$/.test(url.protocol) || url.pathname !== "/" || url.search || url.hash || url.username || url.password) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be an origin like https://pass.example.com, without path, query or credentials (got "${value}")`,
+      });
+      return z.NEVER;
+    }
+    return url.origin;
+  });
+}
+
+/** A hostname or an IP address (IPv6 with or without brackets). */
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 const envSchema = z.object({
   PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
@@ -67,6 +107,40 @@ const envSchema = z.object({
   STREAM_MAX_LIFE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1_000).max(86_400_000).default(600_000)),
   KITCHEN_ACK_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(5).max(3600).default(60)),
   PASS_ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(8, "must be at least 8 characters").optional()),
+  HOST: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .transform((v) => v.trim().replace(/^\[(.*)\]$/, "$1"))
+      .refine(
+        (v) => net.isIP(v) !== 0 || HOSTNAME.test(v),
+        "must be an IP address or a hostname to listen on (e.g. 0.0.0.0, ::, 127.0.0.1)",
+      )
+      .optional(),
+  ),
+  PUBLIC_URL: z.preprocess(emptyAsUndefined, originSchema().optional()),
+  TRUST_PROXY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^(?:[0-9]|10|true|false)$/, "must be 0 (no proxy), 1 (one proxy in front, e.g. nginx) … 10, or true / false")
+      .transform((v) => (v === "true" ? 1 : v === "false" ? 0 : Number(v)))
+      .default(0),
+  ),
+  ALLOWED_ORIGINS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .transform((v) =>
+        v
+          .split(",")
+          .map((o) => o.trim())
+          .filter((o) => o !== ""),
+      )
+      .pipe(z.array(originSchema()))
+      .optional(),
+  ),
 });
 
 export function loadConfig({ env = process.env }: { env?: Record<string, string | undefined> } = {}): Config {
@@ -79,6 +153,7 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     port: e.PORT,
+    host: e.HOST ?? null,
     dataDir,
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
@@ -91,6 +166,9 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
     kitchenAckSeconds: e.KITCHEN_ACK_SECONDS,
     adminPassword: e.PASS_ADMIN_PASSWORD ?? null,
     replayMaxEvents: e.REPLAY_MAX_EVENTS,
+    publicUrl: e.PUBLIC_URL ?? null,
+    trustProxy: e.TRUST_PROXY,
+    allowedOrigins: e.ALLOWED_ORIGINS ?? [],
   };
 }
 

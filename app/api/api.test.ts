@@ -7,6 +7,7 @@ import { describeEachDatabase } from "@/lib/testing/each-database";
 import { makePartner, makeToken, makeUser, type TestPartner } from "@/lib/testing/fixtures";
 import { revokeDeviceToken, createDeviceToken } from "@/lib/auth";
 import { logPosition } from "@/lib/events/log";
+import { type Config, getConfig, setConfig } from "@/lib/config";
 import * as loginRoute from "./auth/login/route";
 import * as logoutRoute from "./auth/logout/route";
 import * as meRoute from "./me/route";
@@ -478,6 +479,72 @@ describeEachDatabase("HTTP API", (t) => {
       });
       expect(res.status).toBe(403);
       expect(res.headers.get("set-cookie")).toBeNull();
+    });
+
+    describe("behind a proxy (PUBLIC_URL, TRUST_PROXY)", () => {
+      /** Runs `fn` with these settings in the process configuration, then restores it. */
+      async function withConfig(patch: Partial<Config>, fn: () => Promise<void>) {
+        const saved = getConfig();
+        setConfig({ ...saved, ...patch });
+        try {
+          await fn();
+        } finally {
+          setConfig(saved);
+        }
+      }
+      // nginx's usual `proxy_set_header Host $host` drops the public port; the browser's Origin keeps it.
+      const viaNginx = { host: "pass.example.com", origin: "https://pass.example.com:8443" };
+      const loginVia = (headers: Record<string, string>) =>
+        call(loginRoute.POST as Handler, { method: "POST", body: { username: "op", password: "password123" }, headers });
+
+      it("a cookie login through it is refused without PUBLIC_URL and accepted with it, Secure; the session then works", async () => {
+        const refused = await loginVia(viaNginx);
+        expect(refused.status).toBe(403);
+        expect(refused.headers.get("set-cookie")).toBeNull();
+
+        await withConfig({ publicUrl: "https://pass.example.com:8443" }, async () => {
+          const res = await loginVia(viaNginx);
+          expect(res.status).toBe(200);
+          expect(res.headers.get("set-cookie")).toMatch(/; Secure$/);
+          const cookie = cookieOf(res);
+          const order = await placeOrder();
+          const confirmed = await call(confirmRoute.POST as Handler, {
+            method: "POST",
+            params: { id: String(order.id) },
+            body: { paymentMethod: "CASH" },
+            headers: { ...viaNginx, cookie },
+          });
+          expect(confirmed.status).toBe(200);
+          // Another site is still another site.
+          const evil = await loginVia({ host: "pass.example.com", origin: "https://evil.example" });
+          expect(evil.status).toBe(403);
+          // A tablet on the LAN talking to the node directly over plain http keeps a cookie it can store.
+          const lan = await loginVia({ host: "192.168.1.10:3000", origin: "http://192.168.1.10:3000" });
+          expect(lan.status).toBe(200);
+          expect(lan.headers.get("set-cookie")).not.toContain("Secure");
+        });
+      });
+
+      it("X-Forwarded-Host and X-Forwarded-Proto are believed only with TRUST_PROXY", async () => {
+        const forwarded = { host: "127.0.0.1:3000", "x-forwarded-host": "pass.example.com:8443", origin: "https://pass.example.com:8443" };
+        expect((await loginVia(forwarded)).status).toBe(403);
+        await withConfig({ trustProxy: 1 }, async () => {
+          expect((await loginVia(forwarded)).status).toBe(200);
+        });
+        // A login without Origin (a script): Secure from the proxy's word only when it is trusted.
+        const script = { host: "127.0.0.1:3000", "x-forwarded-proto": "https" };
+        expect((await loginVia(script)).headers.get("set-cookie")).not.toContain("Secure");
+        await withConfig({ trustProxy: 1 }, async () => {
+          expect((await loginVia(script)).headers.get("set-cookie")).toMatch(/; Secure$/);
+        });
+      });
+
+      it("ALLOWED_ORIGINS lets a listed origin's page use the cookie, no other", async () => {
+        await withConfig({ allowedOrigins: ["https://kiosk.example.com"] }, async () => {
+          expect((await loginVia({ host: "pass.test", origin: "https://kiosk.example.com" })).status).toBe(200);
+          expect((await loginVia({ host: "pass.test", origin: "https://other.example.com" })).status).toBe(403);
+        });
+      });
     });
 
     it("bearer tokens: valid works, unknown / revoked / expired are 401 and write nothing", async () => {

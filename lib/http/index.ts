@@ -2,7 +2,8 @@ import "server-only";
 import type { z } from "zod";
 import { ForbiddenError, UnauthorizedError, ValidationError, errorBody } from "../errors";
 import { getDb } from "../db";
-import { isSameOrigin, resolvePrincipal, type Principal } from "../auth";
+import { getConfig } from "../config";
+import { isSameOrigin, isSecureClient, requestHost, resolvePrincipal, type Principal, type ProxySettings } from "../auth";
 
 /**
  * The thin layer every route handler goes through: parse, authenticate, call one lib function,
@@ -82,17 +83,34 @@ export async function requirePrincipal(req: Request): Promise<Principal> {
   return principal;
 }
 
+/** PUBLIC_URL, TRUST_PROXY, ALLOWED_ORIGINS (README "Behind a proxy"). */
+function proxySettings(): ProxySettings {
+  return getConfig();
+}
+
 export function assertSameOrigin(req: Request): void {
+  const settings = proxySettings();
   const ok = isSameOrigin({
     origin: req.headers.get("origin"),
     secFetchSite: req.headers.get("sec-fetch-site"),
-    host: req.headers.get("x-forwarded-host") ?? req.headers.get("host"),
+    host: requestHost({
+      host: req.headers.get("host"),
+      forwardedHost: req.headers.get("x-forwarded-host"),
+      trustProxy: settings.trustProxy,
+    }),
+    settings,
   });
   if (!ok) throw new ForbiddenError("cross-origin request refused (CSRF check)");
 }
 
+/** Whether the session cookie is `Secure` (lib/auth/proxy.ts isSecureClient). */
 export function isSecureRequest(req: Request): boolean {
-  return req.headers.get("x-forwarded-proto") === "https" || new URL(req.url).protocol === "https:";
+  return isSecureClient({
+    origin: req.headers.get("origin"),
+    urlProtocol: new URL(req.url).protocol,
+    forwardedProto: req.headers.get("x-forwarded-proto"),
+    settings: proxySettings(),
+  });
 }
 
 const isMutation = (method: string) => !["GET", "HEAD", "OPTIONS"].includes(method.toUpperCase());

@@ -1,20 +1,41 @@
 /**
- * WebSocket /ws (docs/contracts.md#seeds-001) against a real listener: auth, protocol, events, resume, isolation,
- * bad input and the connection limit.
+ * WebSocket /ws (docs/contracts.md#seeds-001) against a real listener: auth (cookie and bearer), the Origin
+ * check, protocol, events, resume, isolation, bad input, protocol pings and the connection limit (also behind a proxy).
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { TestDb } from "../testing/db";
 import { describeEachDatabase } from "../testing/each-database";
-import { makePartner, makeUser } from "../testing/fixtures";
+import { makePartner, makeToken, makeUser } from "../testing/fixtures";
 import { startTestNode, type TestNode } from "../testing/node";
-import { login, type Principal } from "../auth";
+import { login, revokeDeviceToken, type Principal } from "../auth";
 import { assignCourier, changeStatus, confirmOrder, createOrder, updateFood } from "../orders";
 
 type Msg = Record<string, any>;
 
-function connect(url: string, cookie?: string) {
-  const ws = new WebSocket(url, { headers: cookie ? { cookie } : {} });
+/** An upgrade refused before the handshake: its HTTP status and JSON body. */
+function refusal(url: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; body: Msg; contentType: string | undefined }>((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.once("open", () => {
+      ws.close();
+      reject(new Error("the upgrade was accepted"));
+    });
+    ws.once("error", () => undefined);
+    ws.once("unexpected-response", (_req, res) => {
+      let text = "";
+      res.on("data", (d: Buffer) => (text += d.toString()));
+      res.on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(text), contentType: res.headers["content-type"] }));
+    });
+  });
+}
+
+function connect(
+  url: string,
+  cookie?: string,
+  { headers = {}, autoPong = true }: { headers?: Record<string, string>; autoPong?: boolean } = {},
+) {
+  const ws = new WebSocket(url, { headers: { ...(cookie ? { cookie } : {}), ...headers }, autoPong });
   const messages: Msg[] = [];
   ws.on("message", (data) => messages.push(JSON.parse(data.toString())));
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
@@ -41,6 +62,7 @@ describeEachDatabase("WebSocket /ws", (ctx) => {
   let t: TestDb;
   let node: TestNode;
   let demo: Awaited<ReturnType<typeof makePartner>>;
+  let other: Awaited<ReturnType<typeof makePartner>>;
   let operator: Principal;
   let cookie: string;
   let otherCookie: string;
@@ -49,7 +71,7 @@ describeEachDatabase("WebSocket /ws", (ctx) => {
   beforeAll(async () => {
     t = ctx.t;
     demo = await makePartner(t.db, "demo");
-    const other = await makePartner(t.db, "other");
+    other = await makePartner(t.db, "other");
     operator = (await makeUser(t.db, { partnerId: demo.partner.id, role: "operator", username: "op" })).principal;
     await makeUser(t.db, { partnerId: other.partner.id, role: "operator", username: "op2" });
     cookie = `pass_session=${(await login({ db: t.db, username: "op", password: "password123" })).sessionToken}`;
@@ -250,5 +272,162 @@ describeEachDatabase("WebSocket /ws", (ctx) => {
     const later = connect(wsUrl, cookie);
     await later.opened;
     later.ws.close();
+  });
+
+  describe("protocol pings", () => {
+    let fast: TestNode;
+    let fastUrl: string;
+    beforeAll(async () => {
+      fast = await startTestNode({ db: t.db, wsPingMs: 50, wsLimits: { perIp: 2, attemptsPerMinute: 1000 } });
+      fastUrl = fast.url.replace("http", "ws") + "/ws";
+    });
+    afterAll(async () => {
+      await fast?.close();
+    });
+
+    it("an idle socket that answers pings stays open past many intervals", async () => {
+      const c = connect(fastUrl, cookie);
+      let pings = 0;
+      c.ws.on("ping", () => pings++);
+      await c.opened;
+      await new Promise((r) => setTimeout(r, 500));
+      expect(pings).toBeGreaterThanOrEqual(4);
+      expect(c.ws.readyState).toBe(WebSocket.OPEN);
+      c.send({ type: "ping" });
+      await c.waitFor((m) => m.some((x) => x.type === "pong"));
+      c.ws.close();
+      expect((await c.closed).code).toBe(1005);
+      await new Promise((r) => setTimeout(r, 50)); // the server's side of the close frees the slot
+    });
+
+    it("a peer that stops answering pongs is terminated (no close frame), and its slot is free again", async () => {
+      const silent = connect(fastUrl, cookie, { autoPong: false });
+      const other = connect(fastUrl, cookie);
+      await Promise.all([silent.opened, other.opened]);
+      const started = Date.now();
+      // Terminated: the client sees the TCP connection end without a close frame (1006).
+      expect((await silent.closed).code).toBe(1006);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(other.ws.readyState).toBe(WebSocket.OPEN);
+      // perIp is 2: the dead peer's slot was released.
+      const next = connect(fastUrl, cookie);
+      await next.opened;
+      next.ws.close();
+      other.ws.close();
+    });
+  });
+
+  describe("Origin check before the handshake", () => {
+    it("a browser page of another site is refused 403 with the one error body, even with a valid session", async () => {
+      const refused = await refusal(wsUrl, { cookie, origin: "https://evil.example" });
+      expect(refused.status).toBe(403);
+      expect(refused.contentType).toBe("application/json; charset=utf-8");
+      expect(refused.body).toEqual({ error: { code: "FORBIDDEN", message: expect.stringContaining("cross-origin WebSocket refused") } });
+      // The site's own pages, and clients that send no Origin, connect.
+      const own = connect(wsUrl, cookie, { headers: { origin: node.url } });
+      await own.opened;
+      await own.waitFor((m) => m.some((x) => x.type === "connected"));
+      own.ws.close();
+    });
+
+    it("behind a proxy that dropped the port, PUBLIC_URL and ALLOWED_ORIGINS are accepted; the Host is not enough", async () => {
+      const proxied = await startTestNode({
+        db: t.db,
+        proxy: { publicUrl: "https://pass.example.com:8443", trustProxy: 0, allowedOrigins: ["https://kiosk.example.com"] },
+      });
+      const url = proxied.url.replace("http", "ws") + "/ws";
+      try {
+        for (const origin of ["https://pass.example.com:8443", "https://kiosk.example.com"]) {
+          const c = connect(url, cookie, { headers: { host: "pass.example.com", origin } });
+          await c.opened;
+          await c.waitFor((m) => m.some((x) => x.type === "connected"));
+          c.ws.close();
+        }
+        expect((await refusal(url, { cookie, host: "pass.example.com", origin: "https://evil.example" })).status).toBe(403);
+        // The same public origin without PUBLIC_URL: refused (the Host lost the port).
+        expect((await refusal(wsUrl, { cookie, host: "pass.example.com", origin: "https://pass.example.com:8443" })).status).toBe(403);
+      } finally {
+        await proxied.close();
+      }
+    });
+  });
+
+  describe("Authorization: Bearer (courier apps, integrations)", () => {
+    it("a device token connects, scoped to its partner; userId is the token's id", async () => {
+      const token = await makeToken(t.db, { partnerId: demo.partner.id, role: "integration" });
+      const c = connect(wsUrl, undefined, { headers: { authorization: `Bearer ${token.token}` } });
+      await c.opened;
+      await c.waitFor((m) => m.some((x) => x.type === "connected"));
+      expect(c.messages[0]).toEqual({ type: "connected", message: "WebSocket connection established", userId: token.id });
+      c.send({ type: "subscribe", channel: "order_changes" });
+      await c.waitFor((m) => m.some((x) => x.type === "subscribed"));
+      const mine = await place();
+      const theirs = await createOrder({
+        db: t.db,
+        principal: null,
+        input: { partner: "other", items: [{ foodId: other.food("Fries").id, quantity: 1 }] },
+      }).then((r) => r.order);
+      const after = await place();
+      await c.waitFor((m) => m.some((x) => x.event === "order:created" && x.data.id === after.id));
+      const seen = c.messages.filter((x) => x.event === "order:created").map((x) => x.data.id);
+      expect(seen).toEqual([mine.id, after.id]);
+      expect(seen).not.toContain(theirs.id);
+      c.ws.close();
+    });
+
+    it("a bad bearer is refused 401 before the handshake, not closed with 1008 after it", async () => {
+      const token = await makeToken(t.db, { partnerId: demo.partner.id, role: "integration" });
+      await revokeDeviceToken({ db: t.db, id: token.id });
+      for (const authorization of ["Bearer pass_unknown", `Bearer ${token.token}`, "Basic b3A6cGFzc3dvcmQxMjM="]) {
+        const refused = await refusal(wsUrl, { authorization });
+        expect(refused.status).toBe(401);
+        expect(refused.body.error.code).toBe("UNAUTHORIZED");
+      }
+      // A bad bearer is not rescued by a good cookie: the bearer wins, as on every route.
+      expect((await refusal(wsUrl, { authorization: "Bearer pass_unknown", cookie })).status).toBe(401);
+    });
+
+    it("a screen's token (display, printer, kitchen) is refused 403: /ws carries the full order data", async () => {
+      for (const role of ["display", "printer", "kitchen"] as const) {
+        const token = await makeToken(t.db, { partnerId: demo.partner.id, role });
+        const refused = await refusal(wsUrl, { authorization: `Bearer ${token.token}` });
+        expect(refused.status).toBe(403);
+        expect(refused.body.error.code).toBe("FORBIDDEN");
+      }
+    });
+  });
+
+  describe("per-IP limit behind a proxy", () => {
+    const limits = { perIp: 2, attemptsPerMinute: 1000 };
+    const from = (url: string, ip: string) => connect(url, cookie, { headers: { "x-forwarded-for": `6.6.6.6, ${ip}` } });
+
+    it("with TRUST_PROXY the client is the X-Forwarded-For entry our proxy appended", async () => {
+      const trusted = await startTestNode({ db: t.db, wsLimits: limits, proxy: { publicUrl: null, trustProxy: 1, allowedOrigins: [] } });
+      const url = trusted.url.replace("http", "ws") + "/ws";
+      try {
+        const a = [from(url, "203.0.113.1"), from(url, "203.0.113.1")];
+        await Promise.all(a.map((c) => c.opened));
+        await expect(from(url, "203.0.113.1").opened).rejects.toThrow("HTTP 429");
+        // Another client behind the same proxy has its own budget; the spoofed left entry is ignored.
+        const b = from(url, "203.0.113.2");
+        await b.opened;
+        for (const c of [...a, b]) c.ws.close();
+      } finally {
+        await trusted.close();
+      }
+    });
+
+    it("without TRUST_PROXY the header is ignored: every connection counts against the socket's address", async () => {
+      const plain = await startTestNode({ db: t.db, wsLimits: limits });
+      const url = plain.url.replace("http", "ws") + "/ws";
+      try {
+        const a = [from(url, "203.0.113.1"), from(url, "203.0.113.2")];
+        await Promise.all(a.map((c) => c.opened));
+        await expect(from(url, "203.0.113.3").opened).rejects.toThrow("HTTP 429");
+        for (const c of a) c.ws.close();
+      } finally {
+        await plain.close();
+      }
+    });
   });
 });

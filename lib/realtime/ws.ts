@@ -2,8 +2,19 @@ import "server-only";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { SESSION_COOKIE, parseCookies, partnerScope, sessionPrincipal, type Credential, type Principal } from "../auth";
-import { AppError, ERROR_HEADERS, errorBody } from "../errors";
+import {
+  NO_PROXY,
+  canReadChannel,
+  clientAddress,
+  isAllowedOrigin,
+  partnerScope,
+  requestHost,
+  resolvePrincipal,
+  type Credential,
+  type Principal,
+  type ProxySettings,
+} from "../auth";
+import { AppError, ERROR_HEADERS, ForbiddenError, errorBody } from "../errors";
 import { recordCourierLocation } from "../orders/service";
 import { WS_TOPICS, type WsTopic } from "../projections";
 import type { Hub, Subscriber } from "./hub";
@@ -11,9 +22,12 @@ import { budgetKeyOf } from "./handler";
 import { join, type JoinTarget } from "./join";
 
 /**
- * WebSocket /ws (docs/contracts.md, "seeds/001"), served by the Node process that hosts Next:
- * session-cookie auth (close 1008 without one), `connected`, subscribe / unsubscribe to topics,
- * ping / pong, an `error` message for anything invalid, a connection limit per IP. A `subscribe`
+ * WebSocket /ws (docs/contracts.md, "seeds/001"), served by the Node process that hosts Next.
+ * Before the handshake: the per-IP limits, the `Origin` check (a browser page of another site is
+ * refused 403) and the credentials — a bad `Authorization: Bearer` is refused 401; a missing or
+ * stale session cookie is accepted and closed with 1008 (a browser cannot read an upgrade's
+ * status). Then `connected`, subscribe / unsubscribe to topics, ping / pong (the message, and
+ * protocol pings that drop a peer gone silent), an `error` message for anything invalid. A `subscribe`
  * may carry an `offset` (the last `id` seen) and the `epoch` it belongs to: each topic joins
  * through the same joiner as the SSE streams (join.ts), so a position that cannot be replayed
  * answers `replay-failed` before `subscribed`, exactly as SSE answers it.
@@ -22,6 +36,8 @@ const MAX_MESSAGE_BYTES = 4 * 1024;
 const MAX_BUFFERED_BYTES = 512 * 1024;
 const REPLAY_HIGH_WATER = 64 * 1024;
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Protocol ping interval: a peer that has not answered the previous ping by the next one is terminated. */
+export const WS_PING_MS = 30_000;
 
 export type WsLimits = { perIp: number; attemptsPerMinute: number };
 
@@ -40,13 +56,51 @@ function refuseUpgrade(socket: Duplex, err: unknown): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\n${headers}\r\n${text}`);
 }
 
-export function createWsServer({ hub, limits = { perIp: 20, attemptsPerMinute: 120 } }: { hub: Hub; limits?: WsLimits }) {
+/**
+ * Who may use /ws: any user session; a device token that reads the full order data — the
+ * `partner` or `cashier` channel (integrations, a courier app, operator devices). Screens'
+ * tokens (kitchen, display, printer) stay on their SSE channels.
+ */
+function mayUseWs(principal: Principal): boolean {
+  return principal.kind === "user" || canReadChannel(principal, "partner") || canReadChannel(principal, "cashier");
+}
+
+const header = (req: IncomingMessage, name: string): string | null => {
+  const v = req.headers[name];
+  return (Array.isArray(v) ? v[0] : v) ?? null;
+};
+
+export function createWsServer({
+  hub,
+  limits = { perIp: 20, attemptsPerMinute: 120 },
+  pingMs = WS_PING_MS,
+  proxy = NO_PROXY,
+}: {
+  hub: Hub;
+  limits?: WsLimits;
+  /** Protocol ping interval (tests shorten it). */
+  pingMs?: number;
+  /** PUBLIC_URL, TRUST_PROXY, ALLOWED_ORIGINS: the Origin check and the address per-IP limits count. */
+  proxy?: ProxySettings;
+}) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const open = new Map<string, number>();
   const attempts = new Map<string, number[]>();
+  /** Sockets that answered (pong) since the last ping. */
+  const alive = new WeakSet<WebSocket>();
 
-  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const ip = req.socket.remoteAddress ?? "?";
+  const release = (ip: string) => {
+    const n = (open.get(ip) ?? 1) - 1;
+    if (n <= 0) open.delete(ip);
+    else open.set(ip, n);
+  };
+
+  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const ip = clientAddress({
+      remoteAddress: req.socket.remoteAddress,
+      forwardedFor: req.headers["x-forwarded-for"],
+      trustProxy: proxy.trustProxy,
+    });
     const now = Date.now();
     const recent = (attempts.get(ip) ?? []).filter((t) => now - t < 60_000);
     recent.push(now);
@@ -55,63 +109,110 @@ export function createWsServer({ hub, limits = { perIp: 20, attemptsPerMinute: 1
       refuseUpgrade(socket, new AppError(429, "RATE_LIMITED", "too many WebSocket connections"));
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      open.set(ip, (open.get(ip) ?? 0) + 1);
-      ws.once("close", () => {
-        const n = (open.get(ip) ?? 1) - 1;
-        if (n <= 0) open.delete(ip);
-        else open.set(ip, n);
+    // The slot is held from here, so upgrades still authenticating count against the limit.
+    open.set(ip, (open.get(ip) ?? 0) + 1);
+    let principal: Principal | null;
+    let credential: Credential | undefined;
+    try {
+      // A browser always sends Origin on an upgrade; a page of another site must not ride the cookie.
+      // Clients without one (a courier app, an integration) are not browsers: they authenticate by bearer.
+      const origin = header(req, "origin");
+      const host = requestHost({ host: req.headers.host, forwardedHost: req.headers["x-forwarded-host"], trustProxy: proxy.trustProxy });
+      if (origin !== null && !isAllowedOrigin({ origin, host, settings: proxy })) {
+        throw new ForbiddenError("cross-origin WebSocket refused: the page's Origin is not this site (PUBLIC_URL, ALLOWED_ORIGINS)");
+      }
+      // A bad bearer is refused here (401); a missing or stale cookie is not: it closes with 1008 after the handshake.
+      const resolved = await resolvePrincipal({
+        db: hub.db,
+        cookieHeader: req.headers.cookie,
+        authorization: header(req, "authorization"),
       });
-      void accept({ ws, req, hub });
+      principal = resolved?.principal ?? null;
+      credential = resolved?.credential;
+      if (principal && !mayUseWs(principal))
+        throw new ForbiddenError("this token may not use /ws: it needs the partner or cashier channel");
+    } catch (err) {
+      release(ip);
+      refuseUpgrade(socket, err);
+      return;
+    }
+    if (socket.destroyed) {
+      release(ip);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.once("close", () => release(ip));
+      alive.add(ws);
+      ws.on("pong", () => alive.add(ws));
+      accept({ ws, hub, principal, credential });
     });
   }
 
+  // One timer for every socket: ping; a socket that did not answer the previous ping is gone
+  // (a tablet that lost Wi-Fi, a NAT that forgot the flow) and is terminated, freeing its slot.
+  const pinger = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, pingMs);
+  pinger.unref();
+
   return {
-    handleUpgrade,
+    handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+      handleUpgrade(req, socket, head).catch(() => socket.destroy());
+    },
     close() {
+      clearInterval(pinger);
       for (const client of wss.clients) client.close(1001, "server shutting down");
       wss.close();
     },
   };
 }
 
-async function accept({ ws, req, hub }: { ws: WebSocket; req: IncomingMessage; hub: Hub }): Promise<void> {
-  // Listen at once: a client may send `subscribe` before the session lookup below has finished.
-  const early: { raw: string; isBinary: boolean }[] = [];
-  let connection: WsConnection | null = null;
+/**
+ * The upgraded socket. `userId` in `connected` is the user's id for a session and the token's id
+ * for a device token (docs/contracts.md#seeds-001).
+ */
+function accept({
+  ws,
+  hub,
+  principal,
+  credential,
+}: {
+  ws: WebSocket;
+  hub: Hub;
+  principal: Principal | null;
+  credential?: Credential;
+}): void {
+  ws.on("error", () => ws.terminate());
+  if (!principal) {
+    ws.close(1008, "authentication required");
+    return;
+  }
+  const connection = new WsConnection(ws, hub, principal, credential);
+  hub.subscribe(connection);
+  ws.on("close", () => {
+    hub.unsubscribe(connection);
+    connection.dispose();
+  });
+  connection.send({
+    type: "connected",
+    message: "WebSocket connection established",
+    userId: principal.kind === "user" ? principal.userId : principal.tokenId,
+  });
+  // The credentials were checked before the handshake: every message finds the connection ready.
   // One message at a time per connection, in order: a replay (subscribe with an offset) is
   // finished before the next message starts one, so a client cannot run replays in parallel.
   let chain: Promise<void> = Promise.resolve();
   ws.on("message", (raw, isBinary) => {
     const text = raw.toString();
-    if (!connection) {
-      early.push({ raw: text, isBinary });
-      return;
-    }
-    const c = connection;
-    chain = chain.then(() => c.onMessage(text, isBinary)).catch(() => ws.terminate());
+    chain = chain.then(() => connection.onMessage(text, isBinary)).catch(() => ws.terminate());
   });
-  ws.on("error", () => ws.terminate());
-  const sessionToken = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
-  const session = sessionToken ? await sessionPrincipal({ db: hub.db, sessionToken }).catch(() => null) : null;
-  const principal = session?.principal;
-  if (principal?.kind !== "user") {
-    ws.close(1008, "authentication required");
-    return;
-  }
-  const accepted = new WsConnection(ws, hub, principal, session!.credential);
-  hub.subscribe(accepted);
-  ws.on("close", () => {
-    hub.unsubscribe(accepted);
-    accepted.dispose();
-  });
-  accepted.send({ type: "connected", message: "WebSocket connection established", userId: principal.userId });
-  // Early messages in their order (more may arrive meanwhile), then live.
-  while (early.length > 0) {
-    const m = early.shift()!;
-    await accepted.onMessage(m.raw, m.isBinary);
-  }
-  connection = accepted;
 }
 
 class WsConnection implements Subscriber {

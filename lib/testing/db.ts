@@ -51,6 +51,7 @@ export async function openTestDb(dialect: Dialect): Promise<TestDb> {
   }
   const config: Config = {
     port: 0,
+    host: null,
     dataDir,
     databaseUrl,
     redisUrl: null,
@@ -63,6 +64,9 @@ export async function openTestDb(dialect: Dialect): Promise<TestDb> {
     adminPassword: null,
     redisPrefix: null,
     replayMaxEvents: 10_000,
+    publicUrl: null,
+    trustProxy: 0,
+    allowedOrigins: [],
   };
   setConfig(config);
   const handle = openDatabase({ databaseUrl, dataDir });

@@ -6,6 +6,7 @@ import type { EventBus } from "../realtime/bus";
 import { isSsePath } from "../realtime/handler";
 import { isCustomerStreamPath } from "../realtime/customer-stream";
 import { createWsServer, isWsPath, type WsLimits } from "../realtime/ws";
+import type { ProxySettings } from "../auth";
 import { startRealtime, type Realtime } from "../realtime/runtime";
 
 export type TestNode = { url: string; realtime: Realtime; server: http.Server; close(): Promise<void> };
@@ -26,6 +27,8 @@ export async function startTestNode({
   upstream = null,
   port = 0,
   wsLimits,
+  wsPingMs,
+  proxy,
   routes = [],
 }: {
   db: Db;
@@ -45,6 +48,10 @@ export async function startTestNode({
   /** 0 = any free port; a fixed port lets a test restart a node where clients expect it. */
   port?: number;
   wsLimits?: WsLimits;
+  /** /ws protocol ping interval (default 30 s). */
+  wsPingMs?: number;
+  /** PUBLIC_URL, TRUST_PROXY, ALLOWED_ORIGINS as /ws sees them (default: none). */
+  proxy?: ProxySettings;
   /** Next route handlers to serve too (GET only), for clients that mix REST and streams. */
   routes?: { pattern: RegExp; GET: (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> }[];
 }): Promise<TestNode> {
@@ -77,7 +84,7 @@ export async function startTestNode({
       res.end();
     }
   });
-  const websockets = createWsServer({ hub: realtime.hub, limits: wsLimits });
+  const websockets = createWsServer({ hub: realtime.hub, limits: wsLimits, pingMs: wsPingMs, proxy });
   server.on("upgrade", (req, socket, head) => {
     if (isWsPath((req.url ?? "/").split("?")[0]!)) websockets.handleUpgrade(req, socket, head);
     else socket.destroy();
