@@ -104,6 +104,23 @@ export function canReadChannel(principal: Principal, channel: string): boolean {
   return channelsOf(principal).includes(channel);
 }
 
+/**
+ * /ws topics (docs/contracts.md#seeds-001), in the same table as actions and channels: what a
+ * topic carries decides who may subscribe. Payments and customers are the cashier's (as on the
+ * SSE cashier channel); orders, shipments and the menu are for whoever may read orders.
+ */
+export const WS_TOPIC_ACCESS: Record<string, (principal: Principal) => boolean> = {
+  order_changes: (p) => can(p, "orders:read"),
+  shipment_changes: (p) => can(p, "orders:read"),
+  product_changes: (p) => can(p, "orders:read"),
+  transaction_changes: (p) => canReadChannel(p, "cashier"),
+  customer_changes: (p) => canReadChannel(p, "cashier"),
+};
+
+export function canSubscribeTopic(principal: Principal, topic: string): boolean {
+  return WS_TOPIC_ACCESS[topic]?.(principal) ?? false;
+}
+
 /** null = every partner (admin). */
 export function partnerScope(principal: Principal): string | null {
   return principal.kind === "user" && principal.role === "admin" ? null : principal.partnerId;

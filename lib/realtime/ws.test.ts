@@ -430,4 +430,16 @@ describeEachDatabase("WebSocket /ws", (ctx) => {
       }
     });
   });
+  it("topics follow the permission table: a kitchen user gets orders, not payments or customers", async () => {
+    await makeUser(ctx.db, { partnerId: demo.partner.id, role: "kitchen", username: "chef-ws" });
+    const chef = `pass_session=${(await login({ db: ctx.db, username: "chef-ws", password: "password123" })).sessionToken}`;
+    const c = connect(wsUrl, chef);
+    await c.opened;
+    await c.waitFor((m) => m.some((x) => x.type === "connected"));
+    for (const channel of ["order_changes", "transaction_changes", "customer_changes"]) c.send({ type: "subscribe", channel });
+    await c.waitFor((m) => m.filter((x) => x.type === "subscribed" || x.type === "error").length >= 3);
+    expect(c.messages.filter((x) => x.type === "subscribed").map((x) => x.channel)).toEqual(["order_changes"]);
+    expect(c.messages.filter((x) => x.type === "error").map((x) => x.code)).toEqual(["FORBIDDEN", "FORBIDDEN"]);
+    c.ws.close();
+  });
 });

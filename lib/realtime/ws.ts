@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import {
   NO_PROXY,
   canReadChannel,
+  canSubscribeTopic,
   clientAddress,
   isAllowedOrigin,
   partnerScope,
@@ -316,6 +317,9 @@ class WsConnection implements Subscriber {
         const topic = message.channel;
         if (typeof topic !== "string" || !(WS_TOPICS as readonly string[]).includes(topic)) {
           return this.send({ type: "error", message: `Unknown channel: use one of ${WS_TOPICS.join(", ")}` });
+        }
+        if (message.type === "subscribe" && !canSubscribeTopic(this.principal, topic)) {
+          return this.send({ type: "error", message: `Not allowed: ${topic} is not for this role`, code: "FORBIDDEN" });
         }
         if (message.type === "unsubscribe") {
           this.#topics.delete(topic as WsTopic);

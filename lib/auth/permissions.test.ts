@@ -1,0 +1,97 @@
+/**
+ * The whole permission table, walked for every user role and token kind: actions (REST and the
+ * WS location report), SSE channels and /ws topics. One expected matrix here; a change to
+ * lib/auth/access.ts that is not also made here fails.
+ */
+import { describe, expect, it } from "vitest";
+import { WS_TOPICS } from "../projections";
+import {
+  CHANNELS,
+  DEFAULT_TOKEN_CHANNELS,
+  WS_TOPIC_ACCESS,
+  can,
+  canReadChannel,
+  canSubscribeTopic,
+  type Action,
+  type Principal,
+} from "./access";
+
+const ACTIONS: Action[] = [
+  "orders:read",
+  "orders:create",
+  "orders:confirm",
+  "orders:status",
+  "orders:reprint",
+  "orders:cancel",
+  "orders:location",
+  "foods:write",
+];
+
+const user = (role: "admin" | "operator" | "kitchen"): Principal => ({
+  kind: "user",
+  userId: "u",
+  username: role,
+  role,
+  partnerId: role === "admin" ? null : "p",
+});
+const token = (role: "operator" | "kitchen" | "printer" | "display" | "integration"): Principal => ({
+  kind: "token",
+  tokenId: "t",
+  name: role,
+  role,
+  partnerId: "p",
+  channels: DEFAULT_TOKEN_CHANNELS[role],
+});
+
+type Row = { who: string; principal: Principal; actions: Action[]; channels: string[]; topics: string[] };
+const ALL_ORDER_ACTIONS = ACTIONS;
+const STAFF_TOPICS = ["order_changes", "product_changes", "customer_changes", "shipment_changes", "transaction_changes"];
+const READ_TOPICS = ["order_changes", "product_changes", "shipment_changes"];
+
+const TABLE: Row[] = [
+  { who: "admin user", principal: user("admin"), actions: ALL_ORDER_ACTIONS, channels: [...CHANNELS], topics: STAFF_TOPICS },
+  { who: "operator user", principal: user("operator"), actions: ALL_ORDER_ACTIONS, channels: [...CHANNELS], topics: STAFF_TOPICS },
+  {
+    who: "kitchen user",
+    principal: user("kitchen"),
+    actions: ["orders:read", "orders:status"],
+    channels: ["kitchen", "display"],
+    topics: READ_TOPICS,
+  },
+  // An operator token acts as an operator (its role), with every channel by default.
+  { who: "operator token", principal: token("operator"), actions: ALL_ORDER_ACTIONS, channels: [...CHANNELS], topics: STAFF_TOPICS },
+  {
+    who: "kitchen token",
+    principal: token("kitchen"),
+    actions: ["orders:read", "orders:status"],
+    channels: ["kitchen", "display"],
+    topics: READ_TOPICS,
+  },
+  { who: "printer token", principal: token("printer"), actions: [], channels: ["printer"], topics: [] },
+  { who: "display token", principal: token("display"), actions: [], channels: ["display"], topics: [] },
+  {
+    who: "integration token",
+    principal: token("integration"),
+    actions: ["orders:create", "orders:read", "orders:location"],
+    channels: ["partner"],
+    topics: READ_TOPICS,
+  },
+];
+
+describe("the permission table", () => {
+  it("covers every /ws topic", () => {
+    expect(Object.keys(WS_TOPIC_ACCESS).sort()).toEqual([...WS_TOPICS].sort());
+  });
+
+  describe.each(TABLE)("$who", ({ principal, actions, channels, topics }) => {
+    it.each(ACTIONS)("action %s", (action) => {
+      expect(can(principal, action)).toBe(actions.includes(action));
+    });
+    it.each([...CHANNELS])("SSE channel %s", (channel) => {
+      expect(canReadChannel(principal, channel)).toBe(channels.includes(channel));
+    });
+    it.each([...WS_TOPICS])("/ws topic %s", (topic) => {
+      expect(canSubscribeTopic(principal, topic)).toBe(topics.includes(topic));
+    });
+  });
+});
