@@ -41,6 +41,7 @@ export default defineConfig({
       DATABASE_URL: "",
       REDIS_URL: "",
       PASS_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
+      RATE_LIMIT_SCALE: "10",
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

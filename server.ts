@@ -8,6 +8,7 @@ import type { Socket } from "node:net";
 import path from "node:path";
 import next from "next";
 import { ConfigError } from "./lib/config";
+import { CLIENT_ADDRESS_HEADER, clientAddress } from "./lib/auth";
 import { AppError, ERROR_HEADERS, errorBody } from "./lib/errors";
 import { startProcessRuntime } from "./lib/process-runtime";
 import { isSsePath } from "./lib/realtime";
@@ -53,6 +54,12 @@ async function main() {
       void realtime.handleCustomer(req, res);
       return;
     }
+    // Route handlers cannot see the socket: hand them the client's address (never the client's own claim).
+    req.headers[CLIENT_ADDRESS_HEADER] = clientAddress({
+      remoteAddress: req.socket.remoteAddress,
+      forwardedFor: req.headers["x-forwarded-for"],
+      trustProxy: config.trustProxy,
+    });
     nextHandler(req, res).catch((err) => {
       console.error("pass: request failed", err);
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });

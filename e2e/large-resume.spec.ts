@@ -11,7 +11,7 @@ const MISSED = 5_000;
 
 test("a /cashier that missed 5,000 orders is live again and complete within seconds", async ({ page, context }) => {
   test.setTimeout(180_000);
-  let s = await startServer({ PASS_ADMIN_PASSWORD: "large-resume-pass" });
+  let s = await startServer({ PASS_ADMIN_PASSWORD: "large-resume-pass", RATE_LIMIT_SCALE: "100" });
   const base = `http://127.0.0.1:${s.port}`;
   try {
     await signIn(context.request, { base, password: "large-resume-pass" });
@@ -25,7 +25,7 @@ test("a /cashier that missed 5,000 orders is live again and complete within seco
     await page.route("**/api/events/**", (route) => route.abort());
     s.child.kill("SIGTERM");
     await s.exited;
-    s = await startServer({ DATA_DIR: s.dataDir, PORT: String(s.port), PASS_ADMIN_PASSWORD: "large-resume-pass" });
+    s = await startServer({ DATA_DIR: s.dataDir, PORT: String(s.port), PASS_ADMIN_PASSWORD: "large-resume-pass", RATE_LIMIT_SCALE: "100" });
     await expect(badge).not.toHaveAttribute("data-status", "live", { timeout: 30_000 });
     const body = JSON.stringify({
       partner: "demo",

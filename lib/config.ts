@@ -30,6 +30,8 @@ export type Config = {
   adminPassword: string | null;
   /** A replay longer than this answers REPLAY_TOO_LARGE: the client reloads its snapshot instead. */
   replayMaxEvents: number;
+  /** Multiplies every rate limit (lib/limits.ts); 1 = the defaults. */
+  rateLimitScale: number;
   /**
    * The origin browsers use to reach Pass (`https://pass.example.com`, no path) when a proxy
    * in front rewrites `Host`: the CSRF and /ws Origin checks accept it, the cookie is `Secure`
@@ -99,6 +101,7 @@ const envSchema = z.object({
       .regex(/^[A-Za-z0-9:._-]{1,100}$/, "must be 1–100 letters, digits or : . _ -")
       .optional(),
   ),
+  RATE_LIMIT_SCALE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0.01).max(100_000).default(1)),
   REPLAY_MAX_EVENTS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(1_000_000).default(10_000)),
   SESSION_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, "must be at least 32 characters").optional()),
   POS_UPSTREAM_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
@@ -166,6 +169,7 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
     kitchenAckSeconds: e.KITCHEN_ACK_SECONDS,
     adminPassword: e.PASS_ADMIN_PASSWORD ?? null,
     replayMaxEvents: e.REPLAY_MAX_EVENTS,
+    rateLimitScale: e.RATE_LIMIT_SCALE,
     publicUrl: e.PUBLIC_URL ?? null,
     trustProxy: e.TRUST_PROXY,
     allowedOrigins: e.ALLOWED_ORIGINS ?? [],

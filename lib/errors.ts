@@ -68,3 +68,9 @@ export function errorBody(err: unknown): { status: number; body: ErrorBody } {
 }
 
 export const ERROR_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } as const;
+
+/** Headers an error answer carries besides ERROR_HEADERS: `Retry-After` for a rate limit. */
+export function errorHeaders(err: unknown): Record<string, string> {
+  const retry = err instanceof AppError ? err.details?.retryAfterSeconds : undefined;
+  return typeof retry === "number" ? { "retry-after": String(retry) } : {};
+}

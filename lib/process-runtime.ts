@@ -5,7 +5,10 @@ import { openAndPrepare } from "./bootstrap";
 import { setHub } from "./realtime/hub";
 import { type Realtime, startRealtime } from "./realtime/runtime";
 import { flagUnacknowledged } from "./orders/screens";
+import { Redis } from "ioredis";
+import { createLimits, scaledRules, setLimits } from "./limits";
 import { processSlot } from "./process";
+import { defaultRedisPrefix } from "./realtime/bus";
 
 /**
  * One Pass node's runtime, built once per process: configuration, the database (migrated, and
@@ -44,6 +47,14 @@ async function build(log: (line: string) => void): Promise<ProcessRuntime> {
 
   const realtime = await startRealtime({ db: handle.db, config });
   setHub(realtime.hub);
+  // Rate limits: shared by every node through Redis when there is one.
+  setLimits(
+    createLimits({
+      redis: config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true }) : null,
+      prefix: config.redisPrefix ?? defaultRedisPrefix(realtime.hub.epoch),
+      rules: scaledRules(config.rateLimitScale),
+    }),
+  );
   log(`pass: live fan-out ${realtime.bus.kind}${config.posUpstreamUrl ? `, channels proxied from ${config.posUpstreamUrl}` : ""}`);
 
   // Once, whichever node wins.

@@ -13,6 +13,7 @@ export type ProcessSlot = {
   hub?: unknown;
   commits?: unknown;
   runtime?: unknown;
+  limits?: unknown;
 };
 
 export function processSlot(): ProcessSlot {

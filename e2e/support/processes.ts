@@ -34,6 +34,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Sta
       DATABASE_URL: "",
       REDIS_URL: "",
       PASS_ADMIN_PASSWORD: "",
+      // The suite reconnects and orders faster than a restaurant; the limits themselves are tested in vitest.
+      RATE_LIMIT_SCALE: "10",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -14,6 +14,9 @@ export type ProxySettings = {
   allowedOrigins: readonly string[];
 };
 
+/** Internal: the address server.ts determined for a request it hands to Next (lib/http clientAddressOf). */
+export const CLIENT_ADDRESS_HEADER = "x-pass-client-address";
+
 export const NO_PROXY: ProxySettings = { publicUrl: null, trustProxy: 0, allowedOrigins: [] };
 
 type HeaderValue = string | string[] | null | undefined;

@@ -1,9 +1,17 @@
 import "server-only";
 import type { z } from "zod";
-import { ForbiddenError, UnauthorizedError, ValidationError, errorBody } from "../errors";
+import { ForbiddenError, UnauthorizedError, ValidationError, errorBody, errorHeaders } from "../errors";
 import { getDb } from "../db";
 import { getConfig } from "../config";
-import { isSameOrigin, isSecureClient, requestHost, resolvePrincipal, type Principal, type ProxySettings } from "../auth";
+import {
+  CLIENT_ADDRESS_HEADER,
+  isSameOrigin,
+  isSecureClient,
+  requestHost,
+  resolvePrincipal,
+  type Principal,
+  type ProxySettings,
+} from "../auth";
 
 /**
  * The thin layer every route handler goes through: parse, authenticate, call one lib function,
@@ -24,7 +32,7 @@ export function apiRoute<P extends Params = Params>(handler: (req: Request, para
 
 export function errorResponse(err: unknown): Response {
   const { status, body } = errorBody(err);
-  return json(body, status);
+  return json(body, status, errorHeaders(err));
 }
 
 export function json(body: unknown, status = 200, headers: HeadersInit = {}): Response {
@@ -111,6 +119,14 @@ export function isSecureRequest(req: Request): boolean {
     forwardedProto: req.headers.get("x-forwarded-proto"),
     settings: proxySettings(),
   });
+}
+
+/**
+ * The client's address for per-address limits: set by server.ts from the socket (and a trusted
+ * proxy's X-Forwarded-For), overwriting whatever the client sent; "unknown" under plain next start.
+ */
+export function clientAddressOf(req: Request): string {
+  return req.headers.get(CLIENT_ADDRESS_HEADER) ?? "unknown";
 }
 
 const isMutation = (method: string) => !["GET", "HEAD", "OPTIONS"].includes(method.toUpperCase());

@@ -7,6 +7,7 @@ import { AppError, NotFoundError, UnauthorizedError } from "../errors";
 import type { LoggedEvent } from "../events/log";
 import { upgradeEvent } from "../orders/events";
 import { customerEventName } from "../projections";
+import { limits } from "../limits";
 import { budgetKeyOf, sseControl } from "./handler";
 import type { Hub } from "./hub";
 import { join } from "./join";
@@ -168,6 +169,8 @@ async function authorize({
   const trackingToken = bearer?.startsWith("trk_") ? bearer : request.url.searchParams.get("token");
   if (trackingToken) {
     if (filters.orderId === undefined) throw subscriptionError("orderId", "a tracking token follows one order: pass its orderId");
+    // A guest's phone opens a stream or two, not thousands on one order's token.
+    await limits().consume("streams:tracking", String(filters.orderId));
     const order = await hub.db
       .selectFrom("orders")
       .select(["partnerId", "trackingTokenHash"])

@@ -14,6 +14,7 @@ import {
 import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from "../errors";
 import type { StreamChannel } from "../projections";
 import type { Hub } from "./hub";
+import { limits } from "../limits";
 import { join, type JoinControl } from "./join";
 import { OPENING, SSE_HEADERS, readPosition } from "./sse";
 import { SseStream, jitteredLife } from "./stream";
@@ -99,6 +100,8 @@ async function admit(request: StreamRequest, hub: Hub): Promise<Admitted> {
   });
   if (!resolved) throw new UnauthorizedError();
   const { principal, credential } = resolved;
+  // A device opens a stream now and then; hundreds a minute on one token is a loop or an attack.
+  if (principal.kind === "token") await limits().consume("streams:token", principal.tokenId);
   if (!canReadChannel(principal, channel)) throw new ForbiddenError(`no access to the ${channel} channel`);
 
   const partnerId = await resolvePartnerScope({ db: hub.db, principal, partnerSlug: url.searchParams.get("partner") });

@@ -1,6 +1,6 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ERROR_HEADERS, errorBody } from "../errors";
+import { ERROR_HEADERS, errorBody, errorHeaders } from "../errors";
 
 /**
  * The transport seam (docs/architecture.md, "Transports"), in the spirit of better-sse's
@@ -81,7 +81,7 @@ export class NodeTransport implements StreamTransport {
       return;
     }
     const { status, body } = errorBody(err);
-    this.res.writeHead(status, ERROR_HEADERS);
+    this.res.writeHead(status, { ...ERROR_HEADERS, ...errorHeaders(err) });
     this.res.end(JSON.stringify(body));
   }
 
@@ -162,7 +162,7 @@ export class WebTransport implements StreamTransport {
   fail(err: unknown): void {
     if (this.#opened) return;
     const { status, body } = errorBody(err);
-    this.#resolve(new Response(JSON.stringify(body), { status, headers: ERROR_HEADERS }));
+    this.#resolve(new Response(JSON.stringify(body), { status, headers: { ...ERROR_HEADERS, ...errorHeaders(err) } }));
     this.#close();
   }
 

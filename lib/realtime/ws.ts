@@ -15,10 +15,11 @@ import {
   type Principal,
   type ProxySettings,
 } from "../auth";
-import { AppError, ERROR_HEADERS, ForbiddenError, errorBody } from "../errors";
+import { AppError, ERROR_HEADERS, ForbiddenError, errorBody, errorHeaders } from "../errors";
 import { recordCourierLocation } from "../orders/service";
 import { WS_TOPICS, type WsTopic } from "../projections";
 import type { Hub, Subscriber } from "./hub";
+import { limits } from "../limits";
 import { budgetKeyOf } from "./handler";
 import { join, type JoinTarget } from "./join";
 
@@ -51,7 +52,12 @@ function refuseUpgrade(socket: Duplex, err: unknown): void {
   const { status, body } = errorBody(err);
   const text = JSON.stringify(body);
   const reason = status === 429 ? "Too Many Requests" : status === 401 ? "Unauthorized" : status === 403 ? "Forbidden" : "Error";
-  const headers = Object.entries({ ...ERROR_HEADERS, "content-length": String(Buffer.byteLength(text)), connection: "close" })
+  const headers = Object.entries({
+    ...ERROR_HEADERS,
+    ...errorHeaders(err),
+    "content-length": String(Buffer.byteLength(text)),
+    connection: "close",
+  })
     .map(([k, v]) => `${k}: ${v}\r\n`)
     .join("");
   socket.end(`HTTP/1.1 ${status} ${reason}\r\n${headers}\r\n${text}`);
@@ -346,6 +352,11 @@ class WsConnection implements Subscriber {
       return this.send({ type: "error", message: "location needs numeric orderId, lat and lng" });
     }
     try {
+      // Every report is a logged event kept 24 h: one courier app sends one every few seconds, not thousands.
+      await limits().consume(
+        "location",
+        this.principal.kind === "user" ? `user:${this.principal.userId}` : `token:${this.principal.tokenId}`,
+      );
       await recordCourierLocation({ db: this.hub.db, principal: this.principal, id: orderId, lat, lng });
       this.send({ type: "location-recorded", orderId });
     } catch (err) {

@@ -9,6 +9,7 @@ import path from "node:path";
 import crypto from "node:crypto";
 import pg from "pg";
 import { setConfig, type Config } from "../config";
+import { createLimits, scaledRules, setLimits } from "../limits";
 import { openDatabase, migrateToLatest, setDbHandle, type DbHandle, type Dialect } from "../db";
 
 export const TEST_SESSION_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
@@ -64,11 +65,15 @@ export async function openTestDb(dialect: Dialect): Promise<TestDb> {
     adminPassword: null,
     redisPrefix: null,
     replayMaxEvents: 10_000,
+    rateLimitScale: 1,
     publicUrl: null,
     trustProxy: 0,
     allowedOrigins: [],
   };
   setConfig(config);
+  // Tests reconnect and place orders far faster than any restaurant: limits ×1000 unless a test
+  // installs its own (lib/limits.test.ts, the rate-limit tests).
+  setLimits(createLimits({ rules: scaledRules(1000) }));
   const handle = openDatabase({ databaseUrl, dataDir });
   await migrateToLatest({ ...handle, schema: schema ?? undefined });
   setDbHandle(handle);

@@ -1,5 +1,6 @@
 import { getDb } from "@/lib/db";
-import { apiRoute, authenticate, json, parseWith, readJson, requirePrincipal, searchParams } from "@/lib/http";
+import { apiRoute, authenticate, clientAddressOf, json, parseWith, readJson, requirePrincipal, searchParams } from "@/lib/http";
+import { limits } from "@/lib/limits";
 import { createOrder, listOrders, toOrderDto } from "@/lib/orders";
 import { createOrderBody, listOrdersQuery } from "./schema";
 
@@ -8,6 +9,8 @@ export const dynamic = "force-dynamic";
 export const POST = apiRoute(async (req) => {
   const principal = await authenticate(req);
   const input = await readJson(req, createOrderBody);
+  // Kiosks and QR guests have no principal: their orders are limited per client address.
+  if (!principal) await limits().consume("orders:anonymous", clientAddressOf(req));
   const { order, trackingToken } = await createOrder({ db: getDb(), principal, input });
   return json({ ...toOrderDto(order), trackingToken }, 201, { location: `/api/orders/${order.id}` });
 });

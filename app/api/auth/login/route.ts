@@ -1,6 +1,8 @@
 import { login, sessionCookie } from "@/lib/auth";
 import { getDb } from "@/lib/db";
-import { apiRoute, assertSameOrigin, isSecureRequest, json, readJson } from "@/lib/http";
+import { UnauthorizedError } from "@/lib/errors";
+import { apiRoute, assertSameOrigin, clientAddressOf, isSecureRequest, json, readJson } from "@/lib/http";
+import { limits } from "@/lib/limits";
 import { loginBody } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -9,7 +11,23 @@ export const POST = apiRoute(async (req) => {
   // Login CSRF: a page of another site must not sign a browser into an account.
   if (req.headers.get("origin")) assertSameOrigin(req);
   const body = await readJson(req, loginBody);
-  const { sessionToken, user, expiresAt } = await login({ db: getDb(), ...body });
+  // Failed sign-ins are limited per account and per address; while either is spent even the right
+  // password is refused (429 with Retry-After), so guessing cannot go on in the background.
+  const account = body.username.trim().toLowerCase();
+  const address = clientAddressOf(req);
+  await limits().check("login:account", account);
+  await limits().check("login:ip", address);
+  let signedIn: Awaited<ReturnType<typeof login>>;
+  try {
+    signedIn = await login({ db: getDb(), ...body });
+  } catch (err) {
+    if (err instanceof UnauthorizedError) {
+      await Promise.all([limits().consume("login:account", account), limits().consume("login:ip", address)]).catch(() => undefined);
+    }
+    throw err;
+  }
+  await limits().reset("login:account", account);
+  const { sessionToken, user, expiresAt } = signedIn;
   return json({ user }, 200, {
     "set-cookie": sessionCookie({
       value: sessionToken,
