@@ -9,13 +9,22 @@ import { INT4_MAX, MAX_AMOUNT_MINOR, MAX_QUANTITY } from "./orders/money";
 
 export { INT4_MAX, MAX_AMOUNT_MINOR, MAX_QUANTITY };
 
-/** C0 controls and DEL; lone UTF-16 surrogates (not encodable as UTF-8). */
-const CONTROL_SINGLE_LINE = /[\u0000-\u001f\u007f]|\p{Cs}/u;
-/** Multi-line text keeps \t, \n and \r. */
-const CONTROL_MULTI_LINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|\p{Cs}/u;
-
+/**
+ * C0 controls (U+0000–U+001F) and DEL; multi-line text keeps \t, \n and \r. Lone UTF-16
+ * surrogates are refused too: they have no UTF-8 encoding.
+ */
 export function hasControlCharacters(value: string, { multiline = false } = {}): boolean {
-  return (multiline ? CONTROL_MULTI_LINE : CONTROL_SINGLE_LINE).test(value);
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x7f) return true;
+    if (c < 0x20 && !(multiline && (c === 0x09 || c === 0x0a || c === 0x0d))) return true;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) return true;
+  }
+  return false;
 }
 
 /**
