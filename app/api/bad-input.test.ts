@@ -8,6 +8,7 @@
  * Adding a route or a field is one line in ROUTES or in the case lists below.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import { logPosition } from "@/lib/events/log";
 import { describeEachDatabase } from "@/lib/testing/each-database";
 import { makePartner, makeUser, type TestPartner } from "@/lib/testing/fixtures";
@@ -334,5 +335,44 @@ describeEachDatabase("bad-input corpus", (t) => {
           return { status: res.status, json: text ? JSON.parse(text) : null };
         }, c.field));
     }
+
+    const WS_LOCATIONS: { label: string; message: Record<string, unknown>; names: string }[] = [
+      ...[2147483648, 2 ** 53 + 2, 1e300, -1, 0, 1.5, "1", null].map((orderId) => ({
+        label: `orderId ${JSON.stringify(orderId)}`,
+        message: { orderId, lat: 1, lng: 1 },
+        names: "orderId",
+      })),
+      { label: "lat 91", message: { lat: 91, lng: 0 }, names: "lat" },
+      { label: "lat -1e9", message: { lat: -1e9, lng: 0 }, names: "lat" },
+      { label: "lng 181", message: { lat: 0, lng: 181 }, names: "lng" },
+      { label: 'lat "north"', message: { lat: "north", lng: 0 }, names: "lat" },
+    ];
+
+    it(`/ws location: ${WS_LOCATIONS.length} bad messages each answered with an error naming the field, nothing written`, async () => {
+      const before = await snapshot();
+      const ws = new WebSocket(`${node.url.replace("http", "ws")}/ws`, { headers: { cookie } });
+      const messages: Record<string, any>[] = [];
+      ws.on("message", (data) => messages.push(JSON.parse(data.toString())));
+      await new Promise<void>((resolve, reject) => {
+        ws.once("open", () => resolve());
+        ws.once("error", reject);
+      });
+      for (const c of WS_LOCATIONS) ws.send(JSON.stringify({ type: "location", orderId: ctx.orderId, ...c.message }));
+      const deadline = Date.now() + 5_000;
+      while (messages.filter((m) => m.type === "error" || m.type === "location-recorded").length < WS_LOCATIONS.length) {
+        if (Date.now() > deadline) throw new Error(`timed out; got ${JSON.stringify(messages)}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const answers = messages.filter((m) => m.type === "error" || m.type === "location-recorded");
+      WS_LOCATIONS.forEach((c, i) => {
+        expect(answers[i]!.type, c.label).toBe("error");
+        expect(String(answers[i]!.message), c.label).toMatch(
+          c.names === "lat" && c.message.lat === "north" ? /numeric/ : new RegExp(c.names),
+        );
+      });
+      expect(ws.readyState).toBe(WebSocket.OPEN);
+      ws.close();
+      expect(await snapshot()).toEqual(before);
+    });
   });
 });
