@@ -9,7 +9,8 @@ import path from "node:path";
 import next from "next";
 import { ConfigError } from "./lib/config";
 import { CLIENT_ADDRESS_HEADER, clientAddress } from "./lib/auth";
-import { AppError, ERROR_HEADERS, errorBody } from "./lib/errors";
+import { AppError, ERROR_HEADERS, ValidationError, errorBody } from "./lib/errors";
+import { isDecodablePath } from "./lib/fields";
 import { startProcessRuntime } from "./lib/process-runtime";
 import { isSsePath } from "./lib/realtime";
 import { isCustomerStreamPath } from "./lib/realtime/customer-stream";
@@ -45,6 +46,13 @@ async function main() {
         res.end(JSON.stringify(body));
         return;
       }
+    }
+    // Next decodes the path to route it and answers malformed percent-encoding with a 500: refuse it here.
+    if (!isDecodablePath(pathname)) {
+      const { status, body } = errorBody(new ValidationError("path", "malformed percent-encoding"));
+      res.writeHead(status, ERROR_HEADERS);
+      res.end(JSON.stringify(body));
+      return;
     }
     if (isSsePath(pathname) && !(benchRoutes && /(?:^|&)via=next(?:&|$)/.test(query))) {
       void realtime.handle(req, res);

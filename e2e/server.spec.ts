@@ -396,3 +396,38 @@ test("a HOST that is not an address of this machine exits with one clear line", 
   expect(res.status).toBe(1);
   expect(res.stderr).toContain("pass: cannot listen: HOST 192.0.2.1 is not an address of this machine");
 });
+
+test("malformed percent-encoding and out-of-range input through the built server: 4xx JSON, never a 5xx", async () => {
+  const s = await startServer();
+  try {
+    /** A raw request line: fetch would leave these paths alone too, http.get certainly does. */
+    const get = (rawPath: string) =>
+      new Promise<{ status: number; body: { error?: { code: string; details?: { field?: string } } } }>((resolve, reject) => {
+        http
+          .get({ host: "127.0.0.1", port: s.port, path: rawPath }, (res) => {
+            let text = "";
+            res.on("data", (d: Buffer) => (text += d.toString()));
+            res.on("end", () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : {} }));
+          })
+          .on("error", reject);
+      });
+    for (const rawPath of ["/api/orders/%E0%A4%A", "/api/events/%E0%A4%A", "/%E0%A4%A", "/api/foods/%", "/v1/orders/%E0%A4%A/x"]) {
+      const res = await get(rawPath);
+      expect(res.status, rawPath).toBe(400);
+      expect(res.body.error, rawPath).toMatchObject({ code: "VALIDATION_FAILED", details: { field: "path" } });
+    }
+    for (const [rawPath, field] of [
+      ["/api/menu?partner=%00", "partner"],
+      ["/v1/orders/live?orderId=2147483648", "orderId"],
+      ["/v1/orders/live?customerId=%00", "customerId"],
+    ] as const) {
+      const res = await get(rawPath);
+      expect(res.status, rawPath).toBe(400);
+      expect(res.body.error?.details?.field, rawPath).toBe(field);
+    }
+    const huge = await get("/api/orders/2147483648?token=trk_x");
+    expect(huge.status).toBe(404);
+  } finally {
+    s.child.kill("SIGKILL");
+  }
+});

@@ -12,6 +12,7 @@ import {
   type Principal,
   type ProxySettings,
 } from "../auth";
+import { hasControlCharacters, parseIntId } from "../fields";
 
 /**
  * The thin layer every route handler goes through: parse, authenticate, call one lib function,
@@ -131,8 +132,15 @@ export function clientAddressOf(req: Request): string {
 
 const isMutation = (method: string) => !["GET", "HEAD", "OPTIONS"].includes(method.toUpperCase());
 
-/** Path ids are positive integers; anything else is simply not found. */
+/**
+ * Path ids are integers of the `integer` column (1..2147483647, lib/fields.ts); anything else
+ * is simply not found (0 matches no row).
+ */
 export function orderIdParam(value: string | string[] | undefined): number {
-  const id = typeof value === "string" && /^\d{1,15}$/.test(value) ? Number(value) : NaN;
-  return Number.isSafeInteger(id) && id > 0 ? id : 0;
+  return parseIntId(typeof value === "string" ? value : null) ?? 0;
+}
+
+/** Text path ids (a food's): one that could not be stored (control characters, too long) is not found either. */
+export function textIdParam(value: string | string[] | undefined): string {
+  return typeof value === "string" && value.length <= 64 && !hasControlCharacters(value) ? value : "";
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMoney, lineTotal, orderTotals, parseMoney } from "./money";
+import { INT4_MAX, MAX_AMOUNT_MINOR, MAX_QUANTITY, assertTotalsFit, formatMoney, lineTotal, orderTotals, parseMoney } from "./money";
 
 describe("formatMoney writes decimals as seeds/003 does", () => {
   it.each([
@@ -40,6 +40,27 @@ describe("parseMoney", () => {
       expect(() => parseMoney(text, "discount")).toThrowError(expect.objectContaining({ status: 400, details: { field: "discount" } }));
     },
   );
+});
+
+describe("amounts stay within their integer columns (PostgreSQL int4)", () => {
+  it("a price is at most 99,999.99 by default; the caller may allow up to int4", () => {
+    expect(parseMoney("99999.99", "price")).toBe(MAX_AMOUNT_MINOR);
+    for (const text of ["100000", "21474836.48", "999999999.99"]) {
+      expect(() => parseMoney(text, "price")).toThrowError(expect.objectContaining({ status: 400, details: { field: "price" } }));
+    }
+    expect(parseMoney("21474836.47", "discount", INT4_MAX)).toBe(INT4_MAX);
+    expect(() => parseMoney("21474836.48", "discount", INT4_MAX)).toThrowError(expect.objectContaining({ details: { field: "discount" } }));
+  });
+
+  it("the largest line fits; an order past int4 is refused naming items", () => {
+    const line = { unitPrice: MAX_AMOUNT_MINOR, unitSurcharge: MAX_AMOUNT_MINOR, quantity: MAX_QUANTITY };
+    expect(lineTotal(line)).toBeLessThanOrEqual(INT4_MAX);
+    expect(() => assertTotalsFit(orderTotals({ items: [line], discount: 0 }))).not.toThrow();
+    const items = Array.from({ length: 100 }, () => line);
+    expect(() => assertTotalsFit(orderTotals({ items, discount: 0 }))).toThrowError(
+      expect.objectContaining({ status: 400, details: { field: "items" } }),
+    );
+  });
 });
 
 describe("the money formulas (docs/contracts.md#conventions) reproduce every figure of seeds/003", () => {

@@ -14,13 +14,33 @@ export function formatMoney(minor: number): string {
   return `${sign}${units}.${String(cents).padStart(2, "0").replace(/0$/, "")}`;
 }
 
+/**
+ * Storage bounds. Every amount column is a 32-bit integer of minor units on PostgreSQL
+ * (`integer`); SQLite would store anything, PostgreSQL answers "out of range". A price or a
+ * surcharge is at most 99,999.99 and a line at most 99 of them, so a line fits comfortably;
+ * an order's totals are checked against INT4_MAX when it is priced (assertTotalsFit).
+ */
+export const INT4_MAX = 2_147_483_647;
+/** 99,999.99: the largest price, surcharge or discount a client may send. */
+export const MAX_AMOUNT_MINOR = 9_999_999;
+export const MAX_QUANTITY = 99;
+
 const DECIMAL = /^(\d{1,9})(?:\.(\d{1,2}))?$/;
 
 /** Parses a non-negative decimal string ("2", "2.5", "2.50") into minor units; `field` names it in the error. */
-export function parseMoney(value: string, field: string): number {
+export function parseMoney(value: string, field: string, max = MAX_AMOUNT_MINOR): number {
   const m = DECIMAL.exec(value.trim());
   if (!m) throw new ValidationError(field, 'must be a non-negative decimal string with at most 2 decimals, e.g. "2.5"');
-  return Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0"));
+  const minor = Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0"));
+  if (minor > max) throw new ValidationError(field, `must be at most ${formatMoney(max)}`);
+  return minor;
+}
+
+/** An order whose amounts would not fit their columns is refused, naming `field`. */
+export function assertTotalsFit(totals: { subTotal: number; surcharge: number; total: number }, field = "items"): void {
+  if (Math.max(totals.subTotal, totals.surcharge, totals.subTotal + totals.surcharge, totals.total) > INT4_MAX) {
+    throw new ValidationError(field, `the order's total must be at most ${formatMoney(INT4_MAX)}`);
+  }
 }
 
 export type LineAmounts = { unitPrice: number; unitSurcharge: number; quantity: number };

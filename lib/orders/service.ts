@@ -10,7 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from ".
 import { logPosition, mutate, type Trx } from "../events";
 import { businessDay, displayCode } from "./business-day";
 import type { OrderItemRecord, OrderRecord } from "./dto";
-import { lineTotal, orderTotals, parseMoney } from "./money";
+import { INT4_MAX, assertTotalsFit, lineTotal, orderTotals, parseMoney } from "./money";
 import { canTransition, type OrderStatus } from "./status";
 
 export type CreateOrderInput = {
@@ -185,6 +185,7 @@ export async function createOrder({
     };
   });
   const totals = orderTotals({ items: lines, discount: 0 });
+  assertTotalsFit(totals);
   const day = businessDay({ at: now, timezone: partner.timezone, cutoverHour: partner.cutoverHour });
   const createdAt = now.toISOString();
   const trackingToken = newSecret("trk_");
@@ -261,7 +262,7 @@ export async function confirmOrder({
   now?: Date;
 }): Promise<OrderRecord> {
   assertCan(principal, "orders:confirm");
-  const discount = input.discount === undefined ? 0 : parseMoney(input.discount, "discount");
+  const discount = input.discount === undefined ? 0 : parseMoney(input.discount, "discount", INT4_MAX);
   return mutate(db, async (trx, emit) => {
     const order = await visibleOrder(trx, principal, id);
     if (order.status !== "PENDING") throw illegal(order, "CONFIRMED");

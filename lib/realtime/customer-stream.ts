@@ -5,6 +5,7 @@ import { assertCan, partnerScope, resolvePrincipal, type Credential } from "../a
 import { hashSecret } from "../auth/secrets";
 import { AppError, NotFoundError, UnauthorizedError } from "../errors";
 import type { LoggedEvent } from "../events/log";
+import { hasControlCharacters, parseIntId } from "../fields";
 import { upgradeEvent } from "../orders/events";
 import { customerEventName } from "../projections";
 import { limits } from "../limits";
@@ -122,12 +123,15 @@ function parseFilters(params: URLSearchParams): Filters {
   const filters: Filters = {};
   const orderId = params.get("orderId");
   if (orderId !== null) {
-    if (!/^\d{1,15}$/.test(orderId) || Number(orderId) <= 0) throw subscriptionError("orderId", "must be an order id");
-    filters.orderId = Number(orderId);
+    const id = parseIntId(orderId);
+    if (id === null) throw subscriptionError("orderId", "must be an order id (1 to 2147483647)");
+    filters.orderId = id;
   }
   const customerId = params.get("customerId");
   if (customerId !== null) {
-    if (customerId.trim() === "" || customerId.length > 100) throw subscriptionError("customerId", "must be 1–100 characters");
+    if (customerId.trim() === "" || customerId.length > 100 || hasControlCharacters(customerId)) {
+      throw subscriptionError("customerId", "must be 1–100 characters, no control characters");
+    }
     filters.customerId = customerId;
   }
   const types = params.get("eventTypes");

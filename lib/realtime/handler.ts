@@ -12,6 +12,7 @@ import {
   type StreamFormat,
 } from "../auth";
 import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from "../errors";
+import { decodePathSegment, hasControlCharacters } from "../fields";
 import type { StreamChannel } from "../projections";
 import type { Hub } from "./hub";
 import { limits } from "../limits";
@@ -88,7 +89,7 @@ type Admitted = {
 async function admit(request: StreamRequest, hub: Hub): Promise<Admitted> {
   if (request.method !== "GET" && request.method !== "HEAD") throw new AppError(405, "METHOD_NOT_ALLOWED", "use GET");
   const { url } = request;
-  const name = decodeURIComponent(CHANNEL_PATH.exec(url.pathname)?.[1] ?? "");
+  const name = decodePathSegment(CHANNEL_PATH.exec(url.pathname)?.[1] ?? "");
   if (!(CHANNELS as readonly string[]).includes(name)) {
     throw new ValidationError("channel", `unknown channel '${name}' (one of ${CHANNELS.join(", ")})`);
   }
@@ -104,7 +105,11 @@ async function admit(request: StreamRequest, hub: Hub): Promise<Admitted> {
   if (principal.kind === "token") await limits().consume("streams:token", principal.tokenId);
   if (!canReadChannel(principal, channel)) throw new ForbiddenError(`no access to the ${channel} channel`);
 
-  const partnerId = await resolvePartnerScope({ db: hub.db, principal, partnerSlug: url.searchParams.get("partner") });
+  const partnerSlug = url.searchParams.get("partner");
+  if (partnerSlug !== null && (partnerSlug.length > 64 || hasControlCharacters(partnerSlug))) {
+    throw new ValidationError("partner", "must be a partner slug (at most 64 characters, no control characters)");
+  }
+  const partnerId = await resolvePartnerScope({ db: hub.db, principal, partnerSlug });
 
   const view = url.searchParams.get("view");
   if (view !== null && view !== "pass") throw new ValidationError("view", "must be 'pass' (Pass's own screens) or absent");

@@ -16,6 +16,7 @@ import {
   type ProxySettings,
 } from "../auth";
 import { AppError, ERROR_HEADERS, ForbiddenError, errorBody, errorHeaders } from "../errors";
+import { INT4_MAX } from "../fields";
 import { recordCourierLocation } from "../orders/service";
 import { WS_TOPICS, type WsTopic } from "../projections";
 import type { Hub, Subscriber } from "./hub";
@@ -350,6 +351,10 @@ class WsConnection implements Subscriber {
   async #location({ orderId, lat, lng }: { orderId?: unknown; lat?: unknown; lng?: unknown }): Promise<void> {
     if (typeof orderId !== "number" || typeof lat !== "number" || typeof lng !== "number") {
       return this.send({ type: "error", message: "location needs numeric orderId, lat and lng" });
+    }
+    // An id past the `integer` column is no order (PostgreSQL would refuse the query).
+    if (!Number.isInteger(orderId) || orderId < 1 || orderId > INT4_MAX) {
+      return this.send({ type: "error", message: `orderId: must be an order id (1 to ${INT4_MAX})`, code: "VALIDATION_FAILED" });
     }
     try {
       // Every report is a logged event kept 24 h: one courier app sends one every few seconds, not thousands.

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { key, quantity, text } from "@/lib/fields";
 import { ORDER_SOURCES } from "@/lib/orders/service";
 import { ORDER_STATUSES, type OrderStatus } from "@/lib/orders/status";
 
@@ -7,17 +8,17 @@ import { ORDER_STATUSES, type OrderStatus } from "@/lib/orders/status";
  * by name. Prices always come from the menu.
  */
 export const createOrderBody = z.strictObject({
-  partner: z.string().min(1).max(64),
-  table: z.string().max(32).nullish(),
-  customer: z.string().max(100).nullish(),
+  partner: key(64),
+  table: text(32).nullish(),
+  customer: text(100).nullish(),
   source: z.enum(ORDER_SOURCES).optional(),
   priority: z.enum(["NORMAL", "HIGH"]).optional(),
   items: z
     .array(
       z.strictObject({
-        foodId: z.string().min(1).max(64),
-        quantity: z.number().int("must be a whole number").min(1, "must be at least 1").max(99, "must be at most 99"),
-        notes: z.string().max(500, "at most 500 characters").nullish(),
+        foodId: key(64),
+        quantity,
+        notes: text(500, { multiline: true }).nullish(),
       }),
     )
     .min(1, "an order needs at least one item")
@@ -27,6 +28,7 @@ export const createOrderBody = z.strictObject({
 export const listOrdersQuery = z.strictObject({
   status: z
     .string()
+    .max(200, "at most 200 characters")
     .transform((text, ctx) => {
       const list = text
         .split(",")
@@ -41,5 +43,5 @@ export const listOrdersQuery = z.strictObject({
     })
     .optional(),
   since: z.iso.datetime({ offset: true }).optional(),
-  partner: z.string().max(64).optional(),
+  partner: text(64).optional(),
 });

@@ -1,5 +1,5 @@
 import { getDb } from "@/lib/db";
-import { apiRoute, json, readJson, requirePrincipal } from "@/lib/http";
+import { apiRoute, json, readJson, requirePrincipal, textIdParam } from "@/lib/http";
 import { updateFood } from "@/lib/orders";
 import { foodPatchBody } from "./schema";
 
@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 async function handle(req: Request, { id }: { id: string }) {
   const principal = await requirePrincipal(req);
   const patch = await readJson(req, foodPatchBody);
-  return json(await updateFood({ db: getDb(), principal, id, patch }));
+  return json(await updateFood({ db: getDb(), principal, id: textIdParam(id), patch }));
 }
 
 export const POST = apiRoute<{ id: string }>(handle);

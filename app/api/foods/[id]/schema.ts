@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { money, name } from "@/lib/fields";
 
 export const foodPatchBody = z.strictObject({
-  name: z.string().min(1).max(100).optional(),
-  price: z.string().max(16).optional(),
-  surcharge: z.string().max(16).optional(),
+  name: name(100).optional(),
+  price: money.optional(),
+  surcharge: money.optional(),
   available: z.boolean().optional(),
-  category: z.string().min(1).max(64).optional(),
-  station: z.string().min(1).max(64).optional(),
+  category: name(64).optional(),
+  station: name(64).optional(),
 });

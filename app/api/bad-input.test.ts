@@ -1,0 +1,378 @@
+/**
+ * The bad-input corpus (issue "Security hardening", item 4): every value the storage would
+ * refuse or mangle — NUL and other control characters, ids past int4, money past its column,
+ * blank names, overlong text, malformed JSON or percent-encoding — sent to every route handler
+ * and to the realtime endpoints, on SQLite and PostgreSQL. Each answer is a 4xx naming the
+ * field (paths that name no row are 404), never a 5xx, and nothing is written.
+ *
+ * Adding a route or a field is one line in ROUTES or in the case lists below.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { logPosition } from "@/lib/events/log";
+import { describeEachDatabase } from "@/lib/testing/each-database";
+import { makePartner, makeUser, type TestPartner } from "@/lib/testing/fixtures";
+import { startTestNode, type TestNode } from "@/lib/testing/node";
+import * as loginRoute from "./auth/login/route";
+import * as foodRoute from "./foods/[id]/route";
+import * as menuRoute from "./menu/route";
+import * as confirmRoute from "./orders/[id]/confirm/route";
+import * as courierRoute from "./orders/[id]/courier/route";
+import * as reprintRoute from "./orders/[id]/reprint/route";
+import * as orderRoute from "./orders/[id]/route";
+import * as statusRoute from "./orders/[id]/status/route";
+import * as ordersRoute from "./orders/route";
+
+const ORIGIN = "http://pass.test";
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+// --- the values ------------------------------------------------------------------------------
+
+const CONTROL = { NUL: "a\u0000b", SOH: "a\u0001b", ESC: "a\u001bb", DEL: "a\u007fb", "lone surrogate": "a\ud800b" };
+const LINE_BREAKS = { LF: "a\nb", CR: "a\rb", TAB: "a\tb" };
+const BLANK = { spaces: "   ", tabs: "\t\t" };
+const overlong = (n: number) => "x".repeat(n + 1);
+const BAD_PATH_IDS = ["2147483648", "9007199254740993", "-1", "1e3", "abc", "0", "1.5", "\u0000", "", " 1"];
+const BAD_MONEY = ["21474836.48", "100000", "99999.991", "1e9", "-1", "1.234", "abc", "", "0x10", "\u0000"];
+const BAD_QUANTITIES: unknown[] = [0, 1e6, 100, -1, 1.5, "2", null, 2147483648];
+
+const textCases = (field: string, max: number, { blank = false, multiline = false } = {}) => [
+  ...Object.entries(CONTROL).map(([label, value]) => ({ label: `${field}: ${label}`, field, value })),
+  ...(multiline ? [] : Object.entries(LINE_BREAKS).map(([label, value]) => ({ label: `${field}: ${label}`, field, value }))),
+  ...(blank ? Object.entries(BLANK).map(([label, value]) => ({ label: `${field}: ${label}`, field, value })) : []),
+  { label: `${field}: ${max + 1} characters`, field, value: overlong(max) },
+];
+
+/** Query parameters: a URL cannot carry a lone surrogate (it arrives as U+FFFD), so those cases are left out. */
+const queryTextCases = (field: string, max: number, options?: { blank?: boolean }) =>
+  textCases(field, max, options)
+    .filter((c) => !c.label.endsWith("lone surrogate"))
+    .map((c) => ({ ...c, value: String(c.value) }));
+
+// --- the routes ------------------------------------------------------------------------------
+
+type Auth = "anonymous" | "operator";
+type Route = {
+  name: string;
+  handler: Handler;
+  method: "GET" | "POST" | "PATCH";
+  auth: Auth;
+  /** A body the route accepts (the bad value replaces one field of it). */
+  body?: (ctx: Ctx) => Record<string, unknown>;
+  /** The path parameter, when the route has one. */
+  param?: { name: string; valid: (ctx: Ctx) => string };
+  /** Query parameters the route reads, with a valid value each. */
+  query?: Record<string, string>;
+  /** Bad values per body field (dotted paths). */
+  fields?: { label: string; field: string; value: unknown }[];
+  /** Bad values per query parameter. */
+  queryCases?: { label: string; field: string; value: string }[];
+};
+type Ctx = { demo: TestPartner; orderId: number };
+
+const orderBody = ({ demo }: Ctx) => ({
+  partner: "demo",
+  table: "3",
+  customer: "Ann",
+  items: [{ foodId: demo.food("Fries").id, quantity: 1 }],
+});
+const idParam = { name: "id", valid: ({ orderId }: Ctx) => String(orderId) };
+
+const ROUTES: Route[] = [
+  {
+    name: "POST /api/auth/login",
+    handler: loginRoute.POST as Handler,
+    method: "POST",
+    auth: "anonymous",
+    body: () => ({ username: "op", password: "password123" }),
+    fields: [
+      ...textCases("username", 64, { blank: true }),
+      { label: "password: NUL", field: "password", value: "pass\u0000word" },
+      { label: "password: 257 characters", field: "password", value: overlong(256) },
+    ],
+  },
+  {
+    name: "POST /api/orders",
+    handler: ordersRoute.POST as Handler,
+    method: "POST",
+    auth: "anonymous",
+    body: orderBody,
+    fields: [
+      ...textCases("partner", 64, { blank: true }),
+      ...textCases("table", 32),
+      ...textCases("customer", 100),
+      ...textCases("items.0.foodId", 64, { blank: true }),
+      ...textCases("items.0.notes", 500, { multiline: true }),
+      ...BAD_QUANTITIES.map((value) => ({ label: `items.0.quantity: ${JSON.stringify(value)}`, field: "items.0.quantity", value })),
+    ],
+  },
+  {
+    name: "GET /api/orders",
+    handler: ordersRoute.GET as Handler,
+    method: "GET",
+    auth: "operator",
+    queryCases: [
+      ...queryTextCases("status", 200),
+      { label: "status: unknown", field: "status", value: "NOPE" },
+      { label: "since: not a date", field: "since", value: "yesterday" },
+      { label: "since: NUL", field: "since", value: "2026-01-01T00:00:00Z\u0000" },
+      ...queryTextCases("partner", 64),
+    ],
+  },
+  {
+    name: "GET /api/menu",
+    handler: menuRoute.GET as Handler,
+    method: "GET",
+    auth: "anonymous",
+    query: { partner: "demo" },
+    queryCases: queryTextCases("partner", 64, { blank: true }),
+  },
+  { name: "GET /api/orders/[id]", handler: orderRoute.GET as Handler, method: "GET", auth: "operator", param: idParam },
+  {
+    name: "POST /api/orders/[id]/confirm",
+    handler: confirmRoute.POST as Handler,
+    method: "POST",
+    auth: "operator",
+    param: idParam,
+    body: () => ({ paymentMethod: "CASH" }),
+    fields: [
+      ...BAD_MONEY.map((value) => ({ label: `discount: ${JSON.stringify(value)}`, field: "discount", value })),
+      { label: "discount: a number", field: "discount", value: 5 },
+      ...textCases("cashRegisterId", 64, { blank: true }),
+    ],
+  },
+  {
+    name: "POST /api/orders/[id]/status",
+    handler: statusRoute.POST as Handler,
+    method: "POST",
+    auth: "operator",
+    param: idParam,
+    body: () => ({ status: "CANCELLED", reason: "test" }),
+    fields: [...textCases("reason", 200), { label: "status: NUL", field: "status", value: "CANCELLED\u0000" }],
+  },
+  {
+    name: "POST /api/orders/[id]/reprint",
+    handler: reprintRoute.POST as Handler,
+    method: "POST",
+    auth: "operator",
+    param: idParam,
+    body: () => ({ orderItemIds: [], receipt: true }),
+    fields: [
+      ...textCases("orderItemIds.0", 64, { blank: true }).map((c) => ({ ...c, field: "orderItemIds.0", value: [c.value] })),
+      { label: "orderItemIds: 101 ids", field: "orderItemIds", value: Array.from({ length: 101 }, () => "x") },
+    ],
+  },
+  {
+    name: "POST /api/orders/[id]/courier",
+    handler: courierRoute.POST as Handler,
+    method: "POST",
+    auth: "operator",
+    param: idParam,
+    body: () => ({ courierName: "Bob" }),
+    fields: textCases("courierName", 80, { blank: true }),
+  },
+  {
+    name: "PATCH /api/foods/[id]",
+    handler: foodRoute.PATCH as Handler,
+    method: "PATCH",
+    auth: "operator",
+    param: { name: "id", valid: ({ demo }) => demo.food("Fries").id },
+    body: () => ({ available: true }),
+    fields: [
+      ...textCases("name", 100, { blank: true }),
+      ...textCases("category", 64, { blank: true }),
+      ...textCases("station", 64, { blank: true }),
+      ...BAD_MONEY.map((value) => ({ label: `price: ${JSON.stringify(value)}`, field: "price", value })),
+      ...BAD_MONEY.map((value) => ({ label: `surcharge: ${JSON.stringify(value)}`, field: "surcharge", value })),
+    ],
+  },
+];
+
+/** Bodies that are not the object the route reads: refused as `body`. */
+const BAD_BODIES = ["", "{", "not json", "null", "42", '"text"', "[]", "[{}]", "true"];
+
+function setField(body: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  const copy = structuredClone(body);
+  const keys = path.split(".");
+  let target: any = copy;
+  for (const k of keys.slice(0, -1)) {
+    target[k] ??= /^\d+$/.test(keys[keys.indexOf(k) + 1] ?? "") ? [] : {};
+    target = target[k];
+  }
+  target[keys.at(-1)!] = value;
+  return copy;
+}
+
+// --- the run ---------------------------------------------------------------------------------
+
+describeEachDatabase("bad-input corpus", (t) => {
+  const ctx = {} as Ctx;
+  let cookie: string;
+
+  async function call(
+    route: Route,
+    { body, rawBody, query, param }: { body?: unknown; rawBody?: string; query?: Record<string, string>; param?: string },
+  ) {
+    const qs = query ? `?${new URLSearchParams(query)}` : "";
+    const headers: Record<string, string> = { host: "pass.test", "content-type": "application/json" };
+    if (route.auth === "operator") Object.assign(headers, { cookie, origin: ORIGIN });
+    const sendsBody = route.method !== "GET";
+    const req = new Request(`${ORIGIN}/x${qs}`, {
+      method: route.method,
+      headers,
+      body: sendsBody ? (rawBody ?? JSON.stringify(body ?? route.body?.(ctx) ?? {})) : undefined,
+    });
+    const params = route.param ? { [route.param.name]: param ?? route.param.valid(ctx) } : {};
+    const res = await route.handler(req, { params: Promise.resolve(params) });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : null };
+  }
+
+  async function snapshot() {
+    const orders = await t.db
+      .selectFrom("orders")
+      .select((eb) => eb.fn.countAll().as("n"))
+      .executeTakeFirstOrThrow();
+    return { events: (await logPosition({ db: t.db })).lastEventId, orders: Number(orders.n) };
+  }
+
+  async function expectRefused(run: () => Promise<{ status: number; json: any }>, field: string | null, status?: number) {
+    const before = await snapshot();
+    const res = await run();
+    expect(res.status, JSON.stringify(res.json)).toBeGreaterThanOrEqual(400);
+    expect(res.status, JSON.stringify(res.json)).toBeLessThan(500);
+    if (status) expect(res.status).toBe(status);
+    expect(res.json?.error?.code).toEqual(expect.any(String));
+    if (field !== null) expect(res.json.error.details?.field, JSON.stringify(res.json)).toBe(field);
+    expect(await snapshot()).toEqual(before);
+  }
+
+  beforeAll(async () => {
+    ctx.demo = await makePartner(t.db, "demo");
+    await makeUser(t.db, { partnerId: ctx.demo.partner.id, role: "operator", username: "op" });
+    const login = await loginRoute.POST(
+      new Request(`${ORIGIN}/api/auth/login`, { method: "POST", body: JSON.stringify({ username: "op", password: "password123" }) }),
+      {
+        params: Promise.resolve({}),
+      } as never,
+    );
+    cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+    const placed = await ordersRoute.POST(new Request(`${ORIGIN}/api/orders`, { method: "POST", body: JSON.stringify(orderBody(ctx)) }), {
+      params: Promise.resolve({}),
+    } as never);
+    ctx.orderId = ((await placed.json()) as { id: number }).id;
+    // The most expensive food a menu may hold, for the order-total overflow case.
+    const patched = await call(ROUTES.find((r) => r.name === "PATCH /api/foods/[id]")!, {
+      body: { price: "99999.99", surcharge: "99999.99" },
+      param: ctx.demo.food("Lemonade").id,
+    });
+    expect(patched.status).toBe(200);
+  });
+
+  for (const route of ROUTES) {
+    describe(route.name, () => {
+      for (const c of route.fields ?? []) {
+        it(`400 ${c.label}`, () => expectRefused(() => call(route, { body: setField(route.body!(ctx), c.field, c.value) }), c.field, 400));
+      }
+      if (route.body) {
+        for (const raw of BAD_BODIES) {
+          it(`400 body ${JSON.stringify(raw)}`, () => expectRefused(() => call(route, { rawBody: raw }), "body", 400));
+        }
+        it("400 an unknown field, named", () =>
+          expectRefused(() => call(route, { body: { ...route.body!(ctx), extra: 1 } }), "extra", 400));
+      }
+      for (const c of route.queryCases ?? []) {
+        it(`400 ?${c.label}`, () => expectRefused(() => call(route, { query: { ...route.query, [c.field]: c.value } }), c.field, 400));
+      }
+      if (route.param) {
+        for (const id of BAD_PATH_IDS) {
+          it(`404 path ${JSON.stringify(id)}`, () => expectRefused(() => call(route, { param: id }), null, 404));
+        }
+      }
+    });
+  }
+
+  it("400 an order whose total would pass the integer column, naming items", () =>
+    expectRefused(
+      () =>
+        call(ROUTES.find((r) => r.name === "POST /api/orders")!, {
+          body: { partner: "demo", items: Array.from({ length: 100 }, () => ({ foodId: ctx.demo.food("Lemonade").id, quantity: 99 })) },
+        }),
+      "items",
+      400,
+    ));
+
+  describe("realtime endpoints", () => {
+    let node: TestNode;
+    beforeAll(async () => {
+      node = await startTestNode({ db: t.db });
+      return () => node.close();
+    });
+
+    const STREAM_CASES: { path: string; field: string; auth?: boolean }[] = [
+      { path: "/api/events/%E0%A4%A", field: "path" },
+      { path: "/events/%E0%A4%A", field: "path" },
+      { path: "/api/events/%", field: "path" },
+      { path: "/api/events/%00", field: "channel" },
+      { path: "/api/events/kitchen%00", field: "channel" },
+      { path: "/api/events/kitchen?partner=%00", field: "partner", auth: true },
+      { path: "/api/events/kitchen?partner=a%01b", field: "partner", auth: true },
+      { path: `/api/events/kitchen?partner=${overlong(64)}`, field: "partner", auth: true },
+      { path: "/api/events/kitchen?view=%00", field: "view", auth: true },
+      { path: "/api/events/kitchen?format=%00", field: "format", auth: true },
+      ...["2147483648", "9007199254740993", "-1", "1e3", "abc", "0", "%00", "%E0%A4%A"].map((v) => ({
+        path: `/v1/orders/live?orderId=${v}`,
+        field: "orderId",
+      })),
+      ...["%00", "a%1Fb", "%20%20", overlong(100)].map((v) => ({ path: `/v1/orders/live?customerId=${v}`, field: "customerId" })),
+    ];
+
+    for (const c of STREAM_CASES) {
+      it(`4xx ${c.path.slice(0, 80)}`, () =>
+        expectRefused(async () => {
+          const res = await fetch(`${node.url}${c.path}`, { headers: c.auth ? { cookie } : {} });
+          const text = await res.text();
+          return { status: res.status, json: text ? JSON.parse(text) : null };
+        }, c.field));
+    }
+
+    const WS_LOCATIONS: { label: string; message: Record<string, unknown>; names: string }[] = [
+      ...[2147483648, 2 ** 53 + 2, 1e300, -1, 0, 1.5, "1", null].map((orderId) => ({
+        label: `orderId ${JSON.stringify(orderId)}`,
+        message: { orderId, lat: 1, lng: 1 },
+        names: "orderId",
+      })),
+      { label: "lat 91", message: { lat: 91, lng: 0 }, names: "lat" },
+      { label: "lat -1e9", message: { lat: -1e9, lng: 0 }, names: "lat" },
+      { label: "lng 181", message: { lat: 0, lng: 181 }, names: "lng" },
+      { label: 'lat "north"', message: { lat: "north", lng: 0 }, names: "lat" },
+    ];
+
+    it(`/ws location: ${WS_LOCATIONS.length} bad messages each answered with an error naming the field, nothing written`, async () => {
+      const before = await snapshot();
+      const ws = new WebSocket(`${node.url.replace("http", "ws")}/ws`, { headers: { cookie } });
+      const messages: Record<string, any>[] = [];
+      ws.on("message", (data) => messages.push(JSON.parse(data.toString())));
+      await new Promise<void>((resolve, reject) => {
+        ws.once("open", () => resolve());
+        ws.once("error", reject);
+      });
+      for (const c of WS_LOCATIONS) ws.send(JSON.stringify({ type: "location", orderId: ctx.orderId, ...c.message }));
+      const deadline = Date.now() + 5_000;
+      while (messages.filter((m) => m.type === "error" || m.type === "location-recorded").length < WS_LOCATIONS.length) {
+        if (Date.now() > deadline) throw new Error(`timed out; got ${JSON.stringify(messages)}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const answers = messages.filter((m) => m.type === "error" || m.type === "location-recorded");
+      WS_LOCATIONS.forEach((c, i) => {
+        expect(answers[i]!.type, c.label).toBe("error");
+        expect(String(answers[i]!.message), c.label).toMatch(
+          c.names === "lat" && c.message.lat === "north" ? /numeric/ : new RegExp(c.names),
+        );
+      });
+      expect(ws.readyState).toBe(WebSocket.OPEN);
+      ws.close();
+      expect(await snapshot()).toEqual(before);
+    });
+  });
+});
