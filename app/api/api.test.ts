@@ -67,7 +67,7 @@ describeEachDatabase("HTTP API", (t) => {
   const cookieOf = (res: { headers: Headers }) => res.headers.get("set-cookie")!.split(";")[0]!;
   const sameOrigin = (cookie: string) => ({ cookie, origin: ORIGIN });
 
-  async function loginAs(username: string, password = "password123") {
+  async function loginAs(username: string, password = "fixture-pass-4821") {
     const res = await call(loginRoute.POST as Handler, { method: "POST", body: { username, password } });
     expect(res.status).toBe(200);
     return cookieOf(res);
@@ -440,7 +440,7 @@ describeEachDatabase("HTTP API", (t) => {
 
   describe("auth", () => {
     it("login sets an httpOnly SameSite cookie; logout ends the session", async () => {
-      const res = await call(loginRoute.POST as Handler, { method: "POST", body: { username: "op", password: "password123" } });
+      const res = await call(loginRoute.POST as Handler, { method: "POST", body: { username: "op", password: "fixture-pass-4821" } });
       const cookie = res.headers.get("set-cookie")!;
       expect(cookie).toMatch(/^pass_session=[\w-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/);
       expect(res.json.user).toMatchObject({ username: "op", role: "operator", partnerId: demo.partner.id });
@@ -474,7 +474,7 @@ describeEachDatabase("HTTP API", (t) => {
     it("a login from another origin is refused", async () => {
       const res = await call(loginRoute.POST as Handler, {
         method: "POST",
-        body: { username: "op", password: "password123" },
+        body: { username: "op", password: "fixture-pass-4821" },
         headers: { origin: "https://evil.example" },
       });
       expect(res.status).toBe(403);
@@ -495,7 +495,7 @@ describeEachDatabase("HTTP API", (t) => {
       // nginx's usual `proxy_set_header Host $host` drops the public port; the browser's Origin keeps it.
       const viaNginx = { host: "pass.example.com", origin: "https://pass.example.com:8443" };
       const loginVia = (headers: Record<string, string>) =>
-        call(loginRoute.POST as Handler, { method: "POST", body: { username: "op", password: "password123" }, headers });
+        call(loginRoute.POST as Handler, { method: "POST", body: { username: "op", password: "fixture-pass-4821" }, headers });
 
       it("a cookie login through it is refused without PUBLIC_URL and accepted with it, Secure; the session then works", async () => {
         const refused = await loginVia(viaNginx);

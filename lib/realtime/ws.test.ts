@@ -74,8 +74,8 @@ describeEachDatabase("WebSocket /ws", (ctx) => {
     other = await makePartner(t.db, "other");
     operator = (await makeUser(t.db, { partnerId: demo.partner.id, role: "operator", username: "op" })).principal;
     await makeUser(t.db, { partnerId: other.partner.id, role: "operator", username: "op2" });
-    cookie = `pass_session=${(await login({ db: t.db, username: "op", password: "password123" })).sessionToken}`;
-    otherCookie = `pass_session=${(await login({ db: t.db, username: "op2", password: "password123" })).sessionToken}`;
+    cookie = `pass_session=${(await login({ db: t.db, username: "op", password: "fixture-pass-4821" })).sessionToken}`;
+    otherCookie = `pass_session=${(await login({ db: t.db, username: "op2", password: "fixture-pass-4821" })).sessionToken}`;
     node = await startTestNode({ db: t.db, wsLimits: { perIp: 8, attemptsPerMinute: 1000 } });
     wsUrl = node.url.replace("http", "ws") + "/ws";
   });
