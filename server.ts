@@ -13,6 +13,7 @@ import { startProcessRuntime } from "./lib/process-runtime";
 import { isSsePath } from "./lib/realtime";
 import { isCustomerStreamPath } from "./lib/realtime/customer-stream";
 import { createWsServer, isWsPath } from "./lib/realtime/ws";
+import { securityHeaders } from "./security-headers.mjs";
 
 const SHUTDOWN_DEADLINE_MS = 4_500;
 /** What streams are told on SIGTERM: come back after this many seconds (another node, or this one restarted). */
@@ -20,6 +21,7 @@ const RECONNECT_AFTER_S = 2;
 
 async function main() {
   const dev = process.argv.includes("--dev");
+  const withSecurityHeaders = securityHeadersSetter(dev);
   // Config, database, bus, hub and kitchen watch: built once, shared with Next's bundles.
   const { config, handle, realtime, watch } = await startProcessRuntime();
 
@@ -32,6 +34,7 @@ async function main() {
 
   let stopping = false;
   const server = http.createServer((req, res) => {
+    withSecurityHeaders(res);
     // Streams are answered here on Node's req/res, never through Next (docs/architecture.md#transports).
     const [pathname, query = ""] = (req.url ?? "/").split("?", 2) as [string, string?];
     if (stopping) {
@@ -122,6 +125,18 @@ async function main() {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+}
+
+/**
+ * The security headers (security-headers.mjs) on every answer this server writes itself — the
+ * streams, /v1/orders/live, the 503s and 500s below; Next sets the same ones on its own answers
+ * (next.config.mjs), and a header set here is simply overwritten there with the same value.
+ */
+function securityHeadersSetter(dev: boolean): (res: http.ServerResponse) => void {
+  const headers = Object.entries(securityHeaders({ dev }));
+  return (res) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
+  };
 }
 
 main().catch((err) => {
