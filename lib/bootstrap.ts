@@ -65,8 +65,9 @@ async function seedFirstStart({ handle, config, log }: { handle: DbHandle; confi
   }
   if (generated) {
     const file = path.join(config.dataDir, "admin-password");
-    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(file, password + "\n", { mode: 0o600 });
+    fs.chmodSync(file, 0o600); // an older file keeps its mode on overwrite
     log(`pass: created user 'admin' with password ${password} (also written to ${file}; shown only once)`);
   } else {
     log("pass: created user 'admin' with the password from PASS_ADMIN_PASSWORD");

@@ -180,7 +180,7 @@ function readOrCreateSecret(dataDir: string): string {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
   }
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secret = crypto.randomBytes(32).toString("base64url");
   try {
     // wx: a second process starting at the same moment keeps the first one's secret.
