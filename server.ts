@@ -33,7 +33,7 @@ async function main() {
   await app.prepare();
 
   let stopping = false;
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(serverOptions(config), (req, res) => {
     withSecurityHeaders(res);
     // Streams are answered here on Node's req/res, never through Next (docs/architecture.md#transports).
     const [pathname, query = ""] = (req.url ?? "/").split("?", 2) as [string, string?];
@@ -76,6 +76,8 @@ async function main() {
     const upgrade = app.getUpgradeHandler();
     upgrade(req, socket, head).catch(() => socket.destroy());
   });
+
+  server.on("clientError", onClientError);
 
   server.on("error", (err: NodeJS.ErrnoException) => {
     const reason =
@@ -137,6 +139,38 @@ function securityHeadersSetter(dev: boolean): (res: http.ServerResponse) => void
   return (res) => {
     for (const [name, value] of headers) res.setHeader(name, value);
   };
+}
+
+/**
+ * Slow clients: request headers must arrive within HEADERS_TIMEOUT_MS (10 s) and the whole
+ * request within REQUEST_TIMEOUT_MS (30 s). Node's requestTimeout covers only *receiving* the
+ * request, so a stream — a GET whose request is complete once its headers are in — stays open
+ * as long as it likes (SSE, /v1/orders/live; /ws leaves the HTTP server at the upgrade).
+ * Node checks these every connectionsCheckingInterval (30 s by default): once a second here.
+ */
+function serverOptions(config: { headersTimeoutMs: number; requestTimeoutMs: number }): http.ServerOptions {
+  return {
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
+  };
+}
+
+/**
+ * A connection that sent garbage, was too slow, or went away mid-request: one line in the log
+ * (no stack), a 408/400 if the socket can still take it, and the socket closed.
+ */
+function onClientError(err: NodeJS.ErrnoException, socket: import("node:stream").Duplex) {
+  const code = err.code ?? "ERR";
+  const timedOut = code === "ERR_HTTP_REQUEST_TIMEOUT";
+  if (code !== "ECONNRESET" && code !== "EPIPE") {
+    const from = (socket as Socket).remoteAddress ?? "?";
+    console.error(`pass: dropped a client connection from ${from}: ${timedOut ? "request not received in time" : code}`);
+  }
+  if (socket.writable && (socket as Socket).bytesWritten === 0) {
+    socket.write(`HTTP/1.1 ${timedOut ? "408 Request Timeout" : "400 Bad Request"}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  }
+  socket.destroy();
 }
 
 main().catch((err) => {

@@ -67,6 +67,9 @@ export async function openTestDb(dialect: Dialect): Promise<TestDb> {
     publicUrl: null,
     trustProxy: 0,
     allowedOrigins: [],
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    healthToken: null,
   };
   setConfig(config);
   const handle = openDatabase({ databaseUrl, dataDir });
