@@ -431,10 +431,24 @@ describeEachDatabase("HTTP API", (t) => {
       expect((await call(menuRoute.GET as Handler, { path: "/api/menu" })).json.error.details.field).toBe("partner");
     });
 
-    it("health reports the database and the log position", async () => {
-      const res = await call(healthRoute.GET as unknown as Handler, {});
-      expect(res.status).toBe(200);
-      expect(res.json).toMatchObject({ status: "ok", database: t.dialect, lastEventId: expect.any(Number), epoch: expect.any(String) });
+    it("health tells anyone only ok; staff and a HEALTH_TOKEN bearer see the database and the log position", async () => {
+      const health = (headers: Record<string, string> = {}) => call(healthRoute.GET as unknown as Handler, { headers });
+      const anon = await health();
+      expect(anon.status).toBe(200);
+      expect(anon.json).toEqual({ status: "ok" });
+      // A device token is not staff here; neither is a wrong health token.
+      const printer = await makeToken(t.db, { partnerId: demo.partner.id, role: "printer" });
+      expect((await health({ authorization: `Bearer ${printer.token}` })).json).toEqual({ status: "ok" });
+      const details = { status: "ok", database: t.dialect, lastEventId: expect.any(Number), epoch: expect.any(String) };
+      expect((await health({ cookie: operatorCookie })).json).toMatchObject(details);
+      const saved = getConfig();
+      setConfig({ ...saved, healthToken: "monitoring-token-0123456789" });
+      try {
+        expect((await health({ authorization: "Bearer monitoring-token-0123456789" })).json).toMatchObject(details);
+        expect((await health({ authorization: "Bearer monitoring-token-wrong" })).json).toEqual({ status: "ok" });
+      } finally {
+        setConfig(saved);
+      }
     });
   });
 
