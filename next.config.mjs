@@ -1,9 +1,21 @@
+import { securityHeaders } from "./security-headers.mjs";
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
   // Native and connection-holding modules stay in node_modules; server.ts loads the same copies.
   serverExternalPackages: ["better-sqlite3", "pg", "ioredis", "kysely"],
   typedRoutes: false,
+  // Every page and API answer (security-headers.mjs); server.ts adds them to the answers it writes.
+  async headers() {
+    const dev = process.env.NODE_ENV === "development";
+    return [
+      {
+        source: "/:path*",
+        headers: Object.entries(securityHeaders({ dev })).map(([key, value]) => ({ key, value })),
+      },
+    ];
+  },
 };
 
 export default nextConfig;

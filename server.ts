@@ -15,6 +15,7 @@ import { startProcessRuntime } from "./lib/process-runtime";
 import { isSsePath } from "./lib/realtime";
 import { isCustomerStreamPath } from "./lib/realtime/customer-stream";
 import { createWsServer, isWsPath } from "./lib/realtime/ws";
+import { securityHeaders } from "./security-headers.mjs";
 
 const SHUTDOWN_DEADLINE_MS = 4_500;
 /** What streams are told on SIGTERM: come back after this many seconds (another node, or this one restarted). */
@@ -22,6 +23,7 @@ const RECONNECT_AFTER_S = 2;
 
 async function main() {
   const dev = process.argv.includes("--dev");
+  const withSecurityHeaders = securityHeadersSetter(dev);
   // Config, database, bus, hub and kitchen watch: built once, shared with Next's bundles.
   const { config, handle, realtime, watch } = await startProcessRuntime();
 
@@ -33,7 +35,8 @@ async function main() {
   await app.prepare();
 
   let stopping = false;
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(serverOptions(config), (req, res) => {
+    withSecurityHeaders(res);
     // Streams are answered here on Node's req/res, never through Next (docs/architecture.md#transports).
     const [pathname, query = ""] = (req.url ?? "/").split("?", 2) as [string, string?];
     if (stopping) {
@@ -89,6 +92,8 @@ async function main() {
     upgrade(req, socket, head).catch(() => socket.destroy());
   });
 
+  server.on("clientError", onClientError);
+
   server.on("error", (err: NodeJS.ErrnoException) => {
     const reason =
       err.code === "EADDRINUSE"
@@ -137,6 +142,50 @@ async function main() {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+}
+
+/**
+ * The security headers (security-headers.mjs) on every answer this server writes itself — the
+ * streams, /v1/orders/live, the 503s and 500s below; Next sets the same ones on its own answers
+ * (next.config.mjs), and a header set here is simply overwritten there with the same value.
+ */
+function securityHeadersSetter(dev: boolean): (res: http.ServerResponse) => void {
+  const headers = Object.entries(securityHeaders({ dev }));
+  return (res) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
+  };
+}
+
+/**
+ * Slow clients: request headers must arrive within HEADERS_TIMEOUT_MS (10 s) and the whole
+ * request within REQUEST_TIMEOUT_MS (30 s). Node's requestTimeout covers only *receiving* the
+ * request, so a stream — a GET whose request is complete once its headers are in — stays open
+ * as long as it likes (SSE, /v1/orders/live; /ws leaves the HTTP server at the upgrade).
+ * Node checks these every connectionsCheckingInterval (30 s by default): once a second here.
+ */
+function serverOptions(config: { headersTimeoutMs: number; requestTimeoutMs: number }): http.ServerOptions {
+  return {
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
+  };
+}
+
+/**
+ * A connection that sent garbage, was too slow, or went away mid-request: one line in the log
+ * (no stack), a 408/400 if the socket can still take it, and the socket closed.
+ */
+function onClientError(err: NodeJS.ErrnoException, socket: import("node:stream").Duplex) {
+  const code = err.code ?? "ERR";
+  const timedOut = code === "ERR_HTTP_REQUEST_TIMEOUT";
+  if (code !== "ECONNRESET" && code !== "EPIPE") {
+    const from = (socket as Socket).remoteAddress ?? "?";
+    console.error(`pass: dropped a client connection from ${from}: ${timedOut ? "request not received in time" : code}`);
+  }
+  if (socket.writable && (socket as Socket).bytesWritten === 0) {
+    socket.write(`HTTP/1.1 ${timedOut ? "408 Request Timeout" : "400 Bad Request"}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  }
+  socket.destroy();
 }
 
 main().catch((err) => {

@@ -64,6 +64,7 @@ test.beforeAll(async () => {
       REDIS_URL: "",
       PASS_ADMIN_PASSWORD: "next-start-admin",
       PASS_BENCH_ROUTES: "",
+      HEALTH_TOKEN: "next-start-health-token",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -134,7 +135,8 @@ test("plain next start builds the runtime once, without server.ts", async () => 
   expect(output).not.toContain("pass: ready on");
   expect(output.match(/pass: live fan-out memory/g)).toHaveLength(1);
   expect(output).toContain("pass: created the demo restaurant 'demo'");
-  const health = await (await fetch(`${base}/api/health`)).json();
+  expect(await (await fetch(`${base}/api/health`)).json()).toEqual({ status: "ok" });
+  const health = await (await fetch(`${base}/api/health`, { headers: { authorization: "Bearer next-start-health-token" } })).json();
   expect(health).toMatchObject({ status: "ok", database: "sqlite", realtime: { fanOut: "memory" } });
 });
 

@@ -32,6 +32,12 @@ test("first start seeds the demo restaurant and prints a random admin password o
       body: JSON.stringify({ username: "admin", password }),
     });
     expect(login.status).toBe(200);
+    // The admin has signed in: the password file is gone, and the console says so.
+    expect(fs.existsSync(file)).toBe(false);
+    await expect.poll(() => s.output()).toContain("deleted the first-start password file");
+    for (const name of ["pass.sqlite", "pass.sqlite-wal", "pass.sqlite-shm", "session-secret"]) {
+      expect(fs.statSync(path.join(s.dataDir, name)).mode & 0o777, name).toBe(0o600);
+    }
   } finally {
     s.child.kill("SIGKILL");
   }

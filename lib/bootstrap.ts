@@ -65,10 +65,29 @@ async function seedFirstStart({ handle, config, log }: { handle: DbHandle; confi
   }
   if (generated) {
     const file = path.join(config.dataDir, "admin-password");
-    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     fs.writeFileSync(file, password + "\n", { mode: 0o600 });
+    fs.chmodSync(file, 0o600); // an older file keeps its mode on overwrite
     log(`pass: created user 'admin' with password ${password} (also written to ${file}; shown only once)`);
   } else {
     log("pass: created user 'admin' with the password from PASS_ADMIN_PASSWORD");
   }
+}
+
+/**
+ * The generated first-start password (DATA_DIR/admin-password) is only needed until the admin
+ * has signed in with it once; then it is deleted so it does not sit on disk. Returns whether a
+ * file was removed.
+ */
+export function forgetFirstStartPassword({ dataDir, log = console.log }: { dataDir: string; log?: (line: string) => void }): boolean {
+  const file = path.join(dataDir, "admin-password");
+  try {
+    fs.unlinkSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return false;
+    log(`pass: could not delete ${file}: ${(err as Error).message}`);
+    return false;
+  }
+  log(`pass: the admin signed in; deleted the first-start password file ${file}`);
+  return true;
 }

@@ -13,6 +13,7 @@ describe("loadConfig", () => {
     expect(a).toMatchObject({ port: 3000, dataDir: dir, databaseUrl: null, redisUrl: null, keepaliveMs: 15000, adminPassword: null });
     // Every interface, no proxy trusted, no public URL: the LAN setup.
     expect(a).toMatchObject({ host: null, publicUrl: null, trustProxy: 0, allowedOrigins: [] });
+    expect(a).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, healthToken: null });
     expect(a.sessionSecret.length).toBeGreaterThanOrEqual(32);
     expect(fs.statSync(path.join(dir, "session-secret")).mode & 0o777).toBe(0o600);
     expect(loadConfig({ env: { DATA_DIR: dir } }).sessionSecret).toBe(a.sessionSecret);

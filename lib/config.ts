@@ -45,6 +45,12 @@ export type Config = {
   trustProxy: number;
   /** Further origins (normalized, no trailing slash) whose pages may use the session cookie and /ws. */
   allowedOrigins: string[];
+  /** A client must have sent its request headers within this long (server.headersTimeout). */
+  headersTimeoutMs: number;
+  /** … and its whole request, body included, within this long (server.requestTimeout); streams are GETs and unaffected. */
+  requestTimeoutMs: number;
+  /** A bearer token that sees /api/health's details without a session (monitoring); null = staff only. */
+  healthToken: string | null;
 };
 
 export class ConfigError extends Error {
@@ -109,7 +115,10 @@ const envSchema = z.object({
   KEEPALIVE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(300_000).default(15_000)),
   STREAM_MAX_LIFE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1_000).max(86_400_000).default(600_000)),
   KITCHEN_ACK_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(5).max(3600).default(60)),
-  PASS_ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(8, "must be at least 8 characters").optional()),
+  HEADERS_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(600_000).default(10_000)),
+  REQUEST_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(3_600_000).default(30_000)),
+  HEALTH_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+  PASS_ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(10, "must be at least 10 characters").optional()),
   HOST: z.preprocess(
     emptyAsUndefined,
     z
@@ -173,6 +182,10 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
     publicUrl: e.PUBLIC_URL ?? null,
     trustProxy: e.TRUST_PROXY,
     allowedOrigins: e.ALLOWED_ORIGINS ?? [],
+    // headersTimeout may not exceed requestTimeout (Node refuses it).
+    headersTimeoutMs: Math.min(e.HEADERS_TIMEOUT_MS, e.REQUEST_TIMEOUT_MS),
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    healthToken: e.HEALTH_TOKEN ?? null,
   };
 }
 
@@ -184,7 +197,7 @@ function readOrCreateSecret(dataDir: string): string {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
   }
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secret = crypto.randomBytes(32).toString("base64url");
   try {
     // wx: a second process starting at the same moment keeps the first one's secret.

@@ -63,8 +63,24 @@ export function errorBody(err: unknown): { status: number; body: ErrorBody } {
       body: { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } },
     };
   }
+  if (isAbortedRequest(err)) {
+    // The client went away (or was too slow) while sending its body: one line, no stack.
+    console.error(`pass: request body aborted by the client (${(err as Error).message})`);
+    return { status: 400, body: { error: { code: "REQUEST_ABORTED", message: "the request body did not arrive" } } };
+  }
   console.error("pass: unexpected error", err);
   return { status: 500, body: { error: { code: "INTERNAL", message: "internal error" } } };
+}
+
+/** A request body that stopped arriving: Node's "aborted" (ECONNRESET), a web stream's AbortError, undici's "terminated". */
+export function isAbortedRequest(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 4; e = (e as Error & { cause?: unknown }).cause, depth++) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (e.name === "AbortError" || e.name === "ResponseAborted" || code === "ECONNRESET" || code === "ERR_HTTP_REQUEST_TIMEOUT")
+      return true;
+    if (e.message === "aborted" || e.message === "terminated") return true;
+  }
+  return false;
 }
 
 export const ERROR_HEADERS = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } as const;

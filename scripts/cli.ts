@@ -2,6 +2,7 @@
  * `npm run pass -- <command>`: the operator's CLI (README "Command line"). Same configuration as the server;
  * works whether the server runs or not (SQLite allows both processes; PostgreSQL anyway).
  */
+import readline from "node:readline";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, setConfig } from "../lib/config";
 import { openAndPrepare } from "../lib/bootstrap";
@@ -21,7 +22,7 @@ import type { Db } from "../lib/db";
 
 const USAGE = `usage: npm run pass -- <command>
   partner add --slug s --name n [--timezone Area/City] [--cutover-hour 4]
-  user add --partner s --role operator|kitchen|admin --username u --password p
+  user add --partner s --role operator|kitchen|admin --username u   (password from stdin; --password p also works but is visible to other users)
   user disable --username u
   user role --username u --role operator|kitchen|admin
   token add --partner s --role operator|kitchen|printer|display|integration [--channels printer,display] [--name n] [--expires-in-days d] [--format named|message]
@@ -43,6 +44,36 @@ function required(o: Options, name: string): string {
   return v;
 }
 
+/**
+ * The new user's password: read from stdin (one line; typed without echo on a terminal), so it is
+ * not in argv where other users of the machine can see it (`ps`). `--password` still works for
+ * scripts, with a warning.
+ */
+async function readPassword(o: Options): Promise<string> {
+  if (o.password !== undefined) {
+    console.error("pass: warning: --password is visible to other users of this machine (ps, /proc); pipe it on stdin instead");
+    return o.password;
+  }
+  const tty = process.stdin.isTTY === true;
+  const rl = readline.createInterface({ input: process.stdin, output: tty ? process.stderr : undefined, terminal: tty });
+  if (tty) {
+    process.stderr.write("password: ");
+    // Do not echo what is typed.
+    (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => {};
+  }
+  try {
+    const line: string | undefined = await new Promise((resolve) => {
+      rl.once("line", resolve);
+      rl.once("close", () => resolve(undefined));
+    });
+    if (tty) process.stderr.write("\n");
+    if (!line) throw new AppError(400, "USAGE", "no password: pipe it on stdin (or pass --password)");
+    return line.replace(/\r$/, "");
+  } finally {
+    rl.close();
+  }
+}
+
 const COMMANDS: Record<string, (db: Db, o: Options) => Promise<void>> = {
   "partner add": async (db, o) => {
     const p = await createPartner({
@@ -61,7 +92,7 @@ const COMMANDS: Record<string, (db: Db, o: Options) => Promise<void>> = {
       partnerId: role === "admin" ? null : await partnerId(db, o.partner),
       role,
       username: required(o, "username"),
-      password: required(o, "password"),
+      password: await readPassword(o),
     });
     console.log(`user ${u.username} (${u.role}) created, id ${u.id}`);
   },

@@ -67,7 +67,7 @@ describeEachDatabase("HTTP API", (t) => {
   const cookieOf = (res: { headers: Headers }) => res.headers.get("set-cookie")!.split(";")[0]!;
   const sameOrigin = (cookie: string) => ({ cookie, origin: ORIGIN });
 
-  async function loginAs(username: string, password = "password123") {
+  async function loginAs(username: string, password = "fixture-pass-4821") {
     const res = await call(loginRoute.POST as Handler, { method: "POST", body: { username, password } });
     expect(res.status).toBe(200);
     return cookieOf(res);
@@ -431,16 +431,30 @@ describeEachDatabase("HTTP API", (t) => {
       expect((await call(menuRoute.GET as Handler, { path: "/api/menu" })).json.error.details.field).toBe("partner");
     });
 
-    it("health reports the database and the log position", async () => {
-      const res = await call(healthRoute.GET as unknown as Handler, {});
-      expect(res.status).toBe(200);
-      expect(res.json).toMatchObject({ status: "ok", database: t.dialect, lastEventId: expect.any(Number), epoch: expect.any(String) });
+    it("health tells anyone only ok; staff and a HEALTH_TOKEN bearer see the database and the log position", async () => {
+      const health = (headers: Record<string, string> = {}) => call(healthRoute.GET as unknown as Handler, { headers });
+      const anon = await health();
+      expect(anon.status).toBe(200);
+      expect(anon.json).toEqual({ status: "ok" });
+      // A device token is not staff here; neither is a wrong health token.
+      const printer = await makeToken(t.db, { partnerId: demo.partner.id, role: "printer" });
+      expect((await health({ authorization: `Bearer ${printer.token}` })).json).toEqual({ status: "ok" });
+      const details = { status: "ok", database: t.dialect, lastEventId: expect.any(Number), epoch: expect.any(String) };
+      expect((await health({ cookie: operatorCookie })).json).toMatchObject(details);
+      const saved = getConfig();
+      setConfig({ ...saved, healthToken: "monitoring-token-0123456789" });
+      try {
+        expect((await health({ authorization: "Bearer monitoring-token-0123456789" })).json).toMatchObject(details);
+        expect((await health({ authorization: "Bearer monitoring-token-wrong" })).json).toEqual({ status: "ok" });
+      } finally {
+        setConfig(saved);
+      }
     });
   });
 
   describe("auth", () => {
     it("login sets an httpOnly SameSite cookie; logout ends the session", async () => {
-      const res = await call(loginRoute.POST as Handler, { method: "POST", body: { username: "op", password: "password123" } });
+      const res = await call(loginRoute.POST as Handler, { method: "POST", body: { username: "op", password: "fixture-pass-4821" } });
       const cookie = res.headers.get("set-cookie")!;
       expect(cookie).toMatch(/^pass_session=[\w-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+$/);
       expect(res.json.user).toMatchObject({ username: "op", role: "operator", partnerId: demo.partner.id });
@@ -474,7 +488,7 @@ describeEachDatabase("HTTP API", (t) => {
     it("a login from another origin is refused", async () => {
       const res = await call(loginRoute.POST as Handler, {
         method: "POST",
-        body: { username: "op", password: "password123" },
+        body: { username: "op", password: "fixture-pass-4821" },
         headers: { origin: "https://evil.example" },
       });
       expect(res.status).toBe(403);
@@ -495,7 +509,7 @@ describeEachDatabase("HTTP API", (t) => {
       // nginx's usual `proxy_set_header Host $host` drops the public port; the browser's Origin keeps it.
       const viaNginx = { host: "pass.example.com", origin: "https://pass.example.com:8443" };
       const loginVia = (headers: Record<string, string>) =>
-        call(loginRoute.POST as Handler, { method: "POST", body: { username: "op", password: "password123" }, headers });
+        call(loginRoute.POST as Handler, { method: "POST", body: { username: "op", password: "fixture-pass-4821" }, headers });
 
       it("a cookie login through it is refused without PUBLIC_URL and accepted with it, Secure; the session then works", async () => {
         const refused = await loginVia(viaNginx);

@@ -84,7 +84,7 @@ const ROUTES: Route[] = [
     handler: loginRoute.POST as Handler,
     method: "POST",
     auth: "anonymous",
-    body: () => ({ username: "op", password: "password123" }),
+    body: () => ({ username: "op", password: "fixture-pass-4821" }),
     fields: [
       ...textCases("username", 64, { blank: true }),
       { label: "password: NUL", field: "password", value: "pass\u0000word" },
@@ -251,7 +251,7 @@ describeEachDatabase("bad-input corpus", (t) => {
     ctx.demo = await makePartner(t.db, "demo");
     await makeUser(t.db, { partnerId: ctx.demo.partner.id, role: "operator", username: "op" });
     const login = await loginRoute.POST(
-      new Request(`${ORIGIN}/api/auth/login`, { method: "POST", body: JSON.stringify({ username: "op", password: "password123" }) }),
+      new Request(`${ORIGIN}/api/auth/login`, { method: "POST", body: JSON.stringify({ username: "op", password: "fixture-pass-4821" }) }),
       {
         params: Promise.resolve({}),
       } as never,

@@ -30,7 +30,7 @@ describe.each(testTargets())("partner scope, REST and SSE alike, on $label", ({ 
     await makeUser(t.db, { partnerId: null, role: "admin", username: "boss" });
     await makeUser(t.db, { partnerId: demo.partner.id, role: "operator", username: "op" });
     const cookie = async (username: string) =>
-      `${SESSION_COOKIE}=${(await login({ db: t.db, username, password: "password123" })).sessionToken}`;
+      `${SESSION_COOKIE}=${(await login({ db: t.db, username, password: "fixture-pass-4821" })).sessionToken}`;
     who.admin = { cookie: await cookie("boss") };
     who.operator = { cookie: await cookie("op") };
     who.integration = { authorization: `Bearer ${(await makeToken(t.db, { partnerId: demo.partner.id, role: "integration" })).token}` };

@@ -36,24 +36,24 @@ describeEachDatabase("rate limits", (ctx) => {
     setLimits(createLimits({ rules: { "login:account": { points: 3, durationS: 900 } } }));
     for (let i = 0; i < 3; i++)
       expect((await post(loginRoute.POST, "/api/auth/login", { username: "ana", password: "wrong-password" })).status).toBe(401);
-    const locked = await post(loginRoute.POST, "/api/auth/login", { username: "ANA", password: "password123" });
+    const locked = await post(loginRoute.POST, "/api/auth/login", { username: "ANA", password: "fixture-pass-4821" });
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await locked.json()).error.code).toBe("RATE_LIMITED");
     await makeUser(ctx.db, { partnerId: demo.partner.id, role: "operator", username: "bea" });
-    expect((await post(loginRoute.POST, "/api/auth/login", { username: "bea", password: "password123" })).status).toBe(200);
+    expect((await post(loginRoute.POST, "/api/auth/login", { username: "bea", password: "fixture-pass-4821" })).status).toBe(200);
   });
 
   it("failed sign-ins from one address across accounts are limited too", async () => {
     setLimits(createLimits({ rules: { "login:ip": { points: 4, durationS: 900 } } }));
     for (let i = 0; i < 4; i++) await post(loginRoute.POST, "/api/auth/login", { username: `nobody${i}`, password: "wrong-password" });
-    expect((await post(loginRoute.POST, "/api/auth/login", { username: "ana", password: "password123" })).status).toBe(429);
+    expect((await post(loginRoute.POST, "/api/auth/login", { username: "ana", password: "fixture-pass-4821" })).status).toBe(429);
     expect(
       (
         await post(
           loginRoute.POST,
           "/api/auth/login",
-          { username: "ana", password: "password123" },
+          { username: "ana", password: "fixture-pass-4821" },
           { "x-pass-client-address": "198.51.100.1" },
         )
       ).status,

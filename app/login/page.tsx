@@ -1,12 +1,14 @@
 import { redirect } from "next/navigation";
 import { currentPrincipal } from "@/lib/auth/next";
+import { safeNextPath } from "@/lib/auth/redirect";
 import { LoginForm } from "./login-form";
 
 export const dynamic = "force-dynamic";
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const { next } = await searchParams;
-  const target = next?.startsWith("/") && !next.startsWith("//") ? next : "/";
+  // Only same-origin paths are followed (lib/auth/redirect.ts).
+  const target = safeNextPath(next);
   if (await currentPrincipal()) redirect(target);
   return (
     <main className="flex min-h-dvh items-center justify-center p-6">

@@ -1,10 +1,12 @@
 import "server-only";
+import { sql } from "kysely";
 import type { Db } from "../db";
 import { nowIso } from "../db/ids";
 import { mutate, type Trx } from "../events";
 import { NotFoundError, ValidationError } from "../errors";
 import { EVENT_PAYLOAD_VERSION, type RevocationPayload } from "../orders/events";
 import type { UserRole } from "./access";
+import { normaliseUsername } from "./password-policy";
 import { hashSecret } from "./secrets";
 
 /**
@@ -59,7 +61,7 @@ async function findUser(db: Db, username: string) {
   const user = await db
     .selectFrom("users")
     .select(["id", "partnerId", "role", "disabledAt"])
-    .where("username", "=", username)
+    .where(sql<string>`lower(${sql.ref("username")})`, "=", normaliseUsername(username))
     .executeTakeFirst();
   if (!user) throw new NotFoundError("user", { field: "username" });
   return user;

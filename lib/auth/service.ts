@@ -1,4 +1,5 @@
 import "server-only";
+import { sql } from "kysely";
 import type { Db } from "../db";
 import { newId, nowIso } from "../db/ids";
 import { UnauthorizedError, ValidationError } from "../errors";
@@ -13,6 +14,7 @@ import {
 } from "./access";
 import { SESSION_COOKIE, SESSION_TTL_MS, parseCookies } from "./cookies";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password";
+import { normaliseUsername, passwordProblem } from "./password-policy";
 import { hashSecret, newSecret } from "./secrets";
 
 export const USER_ROLES: readonly UserRole[] = ["admin", "operator", "kitchen"];
@@ -22,7 +24,13 @@ const TOKEN_PREFIX = "pass_";
 const WRONG_LOGIN = "wrong username or password";
 
 export async function login({ db, username, password }: { db: Db; username: string; password: string }) {
-  const user = await db.selectFrom("users").selectAll().where("username", "=", username).where("disabledAt", "is", null).executeTakeFirst();
+  // Usernames are case-insensitive (migration 0007 keeps lower(username) unique).
+  const user = await db
+    .selectFrom("users")
+    .selectAll()
+    .where(sql<string>`lower(${sql.ref("username")})`, "=", normaliseUsername(username))
+    .where("disabledAt", "is", null)
+    .executeTakeFirst();
   // Same work and the same answer whether or not the user exists.
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !ok) throw new UnauthorizedError(WRONG_LOGIN);
@@ -123,7 +131,7 @@ export async function createUser({
   db,
   partnerId,
   role,
-  username,
+  username: givenUsername,
   password,
 }: {
   db: Db;
@@ -132,11 +140,17 @@ export async function createUser({
   username: string;
   password: string;
 }) {
+  const username = normaliseUsername(givenUsername);
   if (!USER_ROLES.includes(role)) throw new ValidationError("role", `must be one of ${USER_ROLES.join(", ")}`);
   if (role !== "admin" && !partnerId) throw new ValidationError("partner", `a ${role} belongs to one partner`);
   if (!/^[a-z0-9_.-]{2,64}$/i.test(username)) throw new ValidationError("username", "2–64 letters, digits, '.', '_' or '-'");
-  if (password.length < 8) throw new ValidationError("password", "must be at least 8 characters");
-  const existing = await db.selectFrom("users").select("id").where("username", "=", username).executeTakeFirst();
+  const problem = passwordProblem(password);
+  if (problem) throw new ValidationError("password", problem);
+  const existing = await db
+    .selectFrom("users")
+    .select("id")
+    .where(sql<string>`lower(${sql.ref("username")})`, "=", username)
+    .executeTakeFirst();
   if (existing) throw new ValidationError("username", "already taken");
   const user = { id: newId(), partnerId: role === "admin" ? null : partnerId, role, username, createdAt: nowIso() };
   await db

@@ -26,7 +26,7 @@ describe("browser client transport", () => {
     demo = await makePartner(t.db, "demo");
     operator = (await makeUser(t.db, { partnerId: demo.partner.id, role: "operator", username: "op" })).principal;
     token = (await makeToken(t.db, { partnerId: demo.partner.id, role: "operator" })).token;
-    cookie = `pass_session=${(await login({ db: t.db, username: "op", password: "password123" })).sessionToken}`;
+    cookie = `pass_session=${(await login({ db: t.db, username: "op", password: "fixture-pass-4821" })).sessionToken}`;
     node = await startTestNode({ db: t.db, routes: [{ pattern: /^\/api\/orders\/(?<id>\d+)$/, GET: orderRoute.GET as never }] });
   });
   afterAll(async () => {

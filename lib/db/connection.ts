@@ -50,8 +50,12 @@ export function openDatabase({ databaseUrl, dataDir }: { databaseUrl: string | n
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: "postgres", location: redactUrl(databaseUrl), destroy: () => db.destroy() };
   }
-  fs.mkdirSync(dataDir, { recursive: true });
+  // DATA_DIR is the owner's only (0700) and so are its files (0600): the database holds password
+  // hashes and session hashes. SQLite gives -wal and -shm the main file's mode.
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(dataDir, "pass.sqlite");
+  fs.closeSync(fs.openSync(file, "a", 0o600));
+  fs.chmodSync(file, 0o600);
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma("journal_mode = WAL");
   // FULL: a power cut in the middle of service loses no committed order.

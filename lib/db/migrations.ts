@@ -1,5 +1,5 @@
 import "server-only";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Migration, MigrationProvider } from "kysely/migration";
 import type { Dialect } from "./schema";
 
@@ -209,6 +209,13 @@ const migrations: Record<string, PortableMigration> = {
         .alterTable("deviceTokens")
         .addColumn("streamFormat", "text", (c) => c.notNull().defaultTo("named"))
         .execute();
+    },
+  }),
+  "0007_username_case_insensitive": () => ({
+    async up(db: Kysely<any>) {
+      // Usernames are case-insensitive: "ADMIN" and "admin" are one user. New ones are stored in
+      // lower case (lib/auth/password-policy.ts normaliseUsername); this index also covers older rows.
+      await db.schema.createIndex("users_username_lower").on("users").unique().expression(sql`lower("username")`).execute();
     },
   }),
 };

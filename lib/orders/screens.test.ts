@@ -1,6 +1,6 @@
 import { beforeAll, expect, it } from "vitest";
 import { describeEachDatabase } from "../testing/each-database";
-import { makePartner, makeUser, placeConfirmedOrder, type TestPartner } from "../testing/fixtures";
+import { makePartner, makeToken, makeUser, placeConfirmedOrder, type TestPartner } from "../testing/fixtures";
 import { logPosition, readEvents } from "../events/log";
 import type { Principal } from "../auth";
 import { getOrder } from "./service";
@@ -32,7 +32,8 @@ describeEachDatabase("screens, acknowledgements and the kitchen watch", (t) => {
 
   it("the first kitchen screen to show a ticket acknowledges it, once; other partners cannot", async () => {
     const order = await confirmed();
-    expect((await recordHeartbeat({ db: t.db, principal: otherChef, beat: beat("kitchen", [order.id]) })).acknowledged).toEqual([]);
+    const otherScreen = { ...beat("kitchen", [order.id]), screenId: "other-partner-kitchen-0001" };
+    expect((await recordHeartbeat({ db: t.db, principal: otherChef, beat: otherScreen })).acknowledged).toEqual([]);
     const before = (await logPosition({ db: t.db })).lastEventId;
     expect((await recordHeartbeat({ db: t.db, principal: chef, beat: beat("kitchen:fryer", [order.id]) })).acknowledged).toEqual([
       order.id,
@@ -65,6 +66,74 @@ describeEachDatabase("screens, acknowledgements and the kitchen watch", (t) => {
     // Not yet late: nothing to flag.
     await confirmed();
     expect(await flagUnacknowledged({ db: t.db, afterMs: 60_000 })).toEqual([]);
+  });
+
+  it("a screen id belongs to its partner: another partner's heartbeat cannot move it", async () => {
+    const mine = { ...beat("kitchen:pass"), screenId: "scoped-screen-0001" };
+    await recordHeartbeat({ db: t.db, principal: chef, beat: mine });
+    await expect(recordHeartbeat({ db: t.db, principal: otherChef, beat: { ...mine, screen: "kitchen:hijacked" } })).rejects.toMatchObject({
+      status: 404,
+      details: { field: "screenId" },
+    });
+    const screens = await listScreens({ db: t.db, principal: operator });
+    expect(screens.find((s) => s.screen === "kitchen:pass")).toMatchObject({ who: "chef" });
+    expect(screens.map((s) => s.screen)).not.toContain("kitchen:hijacked");
+    // The owner keeps reporting.
+    await recordHeartbeat({ db: t.db, principal: chef, beat: { ...mine, lastEventId: 2 } });
+  });
+
+  it("a blank screen name is refused", async () => {
+    for (const screen of ["   ", "\t", " \n "]) {
+      await expect(recordHeartbeat({ db: t.db, principal: chef, beat: { ...beat("x"), screen } })).rejects.toMatchObject({
+        status: 400,
+        details: { field: "screen" },
+      });
+    }
+  });
+
+  it("printer, display and integration tokens do not acknowledge tickets, even calling themselves kitchen", async () => {
+    for (const role of ["printer", "display", "integration"] as const) {
+      const token = await makeToken(t.db, {
+        partnerId: demo.partner.id,
+        role,
+        channels: role === "integration" ? undefined : [role, "kitchen"],
+      });
+      const order = await confirmed();
+      const device: Principal = {
+        kind: "token",
+        tokenId: token.id,
+        name: token.name,
+        role,
+        partnerId: demo.partner.id,
+        channels: token.channels,
+        streamFormat: "named",
+      };
+      const result = await recordHeartbeat({
+        db: t.db,
+        principal: device,
+        beat: { ...beat("kitchen", [order.id]), screenId: `device-${role}-0001` },
+      });
+      expect(result.acknowledged, role).toEqual([]);
+      expect((await getOrder({ db: t.db, principal: operator, id: order.id })).kitchenAckAt, role).toBeNull();
+    }
+    // A kitchen token does.
+    const kitchenToken = await makeToken(t.db, { partnerId: demo.partner.id, role: "kitchen" });
+    const order = await confirmed();
+    const kitchenDevice: Principal = {
+      kind: "token",
+      tokenId: kitchenToken.id,
+      name: kitchenToken.name,
+      role: "kitchen",
+      partnerId: demo.partner.id,
+      channels: kitchenToken.channels,
+      streamFormat: "named",
+    };
+    const result = await recordHeartbeat({
+      db: t.db,
+      principal: kitchenDevice,
+      beat: { ...beat("kitchen", [order.id]), screenId: "device-kitchen-0001" },
+    });
+    expect(result.acknowledged).toEqual([order.id]);
   });
 
   it("the health panel lists this partner's screens and how far behind each is", async () => {

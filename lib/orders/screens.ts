@@ -2,7 +2,8 @@ import "server-only";
 import { EVENT_PAYLOAD_VERSION } from "./events";
 import type { Db } from "../db";
 import { nowIso } from "../db/ids";
-import { partnerScope, type Principal } from "../auth/access";
+import { canReadChannel, partnerScope, type Principal } from "../auth/access";
+import { NotFoundError, ValidationError } from "../errors";
 import { logPosition } from "../events";
 import { mutate } from "../events";
 import { loadOrder } from "./service";
@@ -32,25 +33,43 @@ export async function recordHeartbeat({
   beat: Heartbeat;
 }): Promise<{ acknowledged: number[] }> {
   const partnerId = partnerScope(principal);
+  const name = beat.screen.trim();
+  if (!name) throw new ValidationError("screen", "must not be blank");
   const row = {
     partnerId,
-    name: beat.screen,
+    name,
     who: principal.kind === "user" ? principal.username : principal.name,
     lastSeenAt: nowIso(),
     lastEventId: beat.lastEventId,
     soundUnlocked: beat.soundUnlocked ? 1 : 0,
     awake: beat.awake ? 1 : 0,
   };
-  await db
+  // A screen id belongs to the partner that first reported it: another partner's heartbeat does
+  // not move it (and learns nothing: the same 404 as for any other partner's data).
+  const result = await db
     .insertInto("screens")
     .values({ id: beat.screenId, ...row })
-    .onConflict((oc) => oc.column("id").doUpdateSet(row))
-    .execute();
+    .onConflict((oc) =>
+      oc
+        .column("id")
+        .doUpdateSet(row)
+        .where((eb) => (partnerId === null ? eb("screens.partnerId", "is", null) : eb("screens.partnerId", "=", partnerId))),
+    )
+    .executeTakeFirst();
+  if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) throw new NotFoundError("screen", { field: "screenId" });
   const acknowledged: number[] = [];
-  if (beat.screen.startsWith("kitchen")) {
+  // Only a principal that reads the kitchen channel acknowledges tickets: a printer, display or
+  // integration token calling itself "kitchen" does not.
+  if (name.startsWith("kitchen") && mayAcknowledge(principal)) {
     for (const id of beat.shownOrderIds ?? []) if (await acknowledge({ db, partnerId, id })) acknowledged.push(id);
   }
   return { acknowledged };
+}
+
+/** Kitchen and operator tokens and users who read the kitchen channel; never a printer, display or integration token. */
+function mayAcknowledge(principal: Principal): boolean {
+  if (principal.kind === "token" && principal.role !== "kitchen" && principal.role !== "operator") return false;
+  return canReadChannel(principal, "kitchen");
 }
 
 /** The first kitchen screen to show a ticket stamps it; later ones change nothing. */

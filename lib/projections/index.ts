@@ -2,7 +2,7 @@ import type { Channel } from "../auth/access";
 import type { EventType, LoggedEvent } from "../events/log";
 import { upgradeEvent } from "../orders/events";
 import { customer } from "./customer";
-import { pass } from "./pass";
+import { pass, passDisplay } from "./pass";
 import { formatFrame } from "./sse-frame";
 import { cashier, display, kitchen, partner, printer } from "./staff";
 import type { Projected, ProjectionContext } from "./types";
@@ -56,7 +56,8 @@ export const PROJECTIONS: Record<StreamChannel, ChannelProjection> = {
   ...(Object.fromEntries(
     (Object.keys(TYPES) as Channel[]).flatMap((channel) => [
       [channel, { types: TYPES[channel], render: sse(staff[channel]) }],
-      [`pass:${channel}`, { types: TYPES[channel], render: sse(pass) }],
+      // The board's channel carries no cancel reasons (lib/projections/pass.ts passDisplay).
+      [`pass:${channel}`, { types: TYPES[channel], render: sse(channel === "display" ? passDisplay : pass) }],
       [`msg:${channel}`, { types: TYPES[channel], render: sse(staff[channel], { named: false }) }],
     ]),
   ) as unknown as Record<Channel | `pass:${Channel}` | `msg:${Channel}`, ChannelProjection>),

@@ -26,3 +26,13 @@ export function pass(event: DomainEvent): Projected {
   if (event.type === "order.reprinted") data.reprint = reprint ?? { orderItemIds: [], receipt: false };
   return { event: event.type, data };
 }
+
+/** `pass:display` feeds the public board: the same events with no cancel reason anywhere. */
+export function passDisplay(event: DomainEvent): Projected {
+  const projected = pass(event);
+  if (!projected) return null;
+  const data = projected.data as PassOrderEvent;
+  const shown: PassOrderEvent = { ...data, order: { ...data.order, cancelReason: null } };
+  if ("reason" in data) shown.reason = null;
+  return { event: projected.event, data: shown };
+}

@@ -35,9 +35,13 @@ export function cashier(event: DomainEvent): Projected {
   }
 }
 
+/** The display channel feeds the public board: no cancel reasons (they can name a guest or a problem). */
 export function display(event: DomainEvent): Projected {
   if (event.type === "order.confirmed") return { event: "confirmed-order", data: toConfirmedOrderRef(event.payload.order) };
-  if (event.type === "order.status") return { event: "order-status", data: statusChange(event.payload.order) };
+  if (event.type === "order.status") {
+    const { cancelReason: _hidden, ...shown } = statusChange(event.payload.order);
+    return { event: "order-status", data: shown };
+  }
   return null;
 }
 

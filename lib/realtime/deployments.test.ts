@@ -29,7 +29,7 @@ describeEachDatabase("deployments on one Redis, $label", (ctx) => {
   async function deployment(t: TestDb, name: string, redisPrefix: string | null = null): Promise<Deployment> {
     const partner = await makePartner(t.db, name);
     await makeUser(t.db, { partnerId: null, role: "admin", username: `admin-${name}` });
-    const cookie = `pass_session=${(await login({ db: t.db, username: `admin-${name}`, password: "password123" })).sessionToken}`;
+    const cookie = `pass_session=${(await login({ db: t.db, username: `admin-${name}`, password: "fixture-pass-4821" })).sessionToken}`;
     // A long gap check: only the bus (or its hints) can move these hubs during a test.
     const node = await startTestNode({ db: t.db, redisUrl, redisPrefix, gapCheckMs: 3_600_000 });
     const d = { t, node, cookie, partner, epoch: (await logPosition({ db: t.db })).epoch };

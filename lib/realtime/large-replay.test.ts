@@ -73,7 +73,7 @@ describeEachDatabase("large replays", (ctx) => {
     demo = await makePartner(ctx.db, "demo");
     token = (await makeToken(ctx.db, { partnerId: demo.partner.id, role: "operator" })).token;
     await makeUser(ctx.db, { partnerId: demo.partner.id, role: "operator", username: "op" });
-    cookie = `pass_session=${(await login({ db: ctx.db, username: "op", password: "password123" })).sessionToken}`;
+    cookie = `pass_session=${(await login({ db: ctx.db, username: "op", password: "fixture-pass-4821" })).sessionToken}`;
   });
   afterAll(async () => {
     for (const n of nodes) await n.close();

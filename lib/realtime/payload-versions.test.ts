@@ -50,7 +50,7 @@ describeEachDatabase("old event payloads", (ctx) => {
     const demo = await makePartner(t.db, "demo");
     operator = (await makeUser(t.db, { partnerId: demo.partner.id, role: "operator", username: "op" })).principal;
     token = (await makeToken(t.db, { partnerId: demo.partner.id, role: "operator" })).token;
-    cookie = `pass_session=${(await login({ db: t.db, username: "op", password: "password123" })).sessionToken}`;
+    cookie = `pass_session=${(await login({ db: t.db, username: "op", password: "fixture-pass-4821" })).sessionToken}`;
     node = await startTestNode({ db: t.db, gapCheckMs: 200 });
     from = node.realtime.hub.lastId;
 

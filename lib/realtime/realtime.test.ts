@@ -12,6 +12,7 @@ import { makePartner, makeToken, makeUser } from "../testing/fixtures";
 import { logEvents, openSse, type ReceivedEvent } from "../testing/sse-client";
 import { startTestNode, type TestNode } from "../testing/node";
 import {
+  changeStatus,
   confirmOrder,
   createOrder,
   listOrders,
@@ -264,6 +265,48 @@ describeEachDatabase(
       await sleep(100);
       expect(logEvents(elsewhere.events)).toEqual([]);
       for (const c of [...Object.values(conns), elsewhere]) c.cut();
+    });
+
+    it.skipIf(!!skip)("order-status: the cashier sees the cancel reason, the board's channels do not", async () => {
+      const conns = Object.fromEntries(
+        await Promise.all(
+          (["cashier", "display", "msg:display", "pass:display", "pass:cashier"] as const).map(async (c) => {
+            const [channel, view] = c.startsWith("pass:")
+              ? [c.slice(5), "?view=pass"]
+              : c.startsWith("msg:")
+                ? [c.slice(4), "?format=message"]
+                : [c, ""];
+            return [c, await openSse(`${node.url}/api/events/${channel}${view}`, { headers: bearer(operatorToken) })] as const;
+          }),
+        ),
+      );
+      await Promise.all(Object.values(conns).map((c) => c.waitFor((e) => e.some((x) => x.event === "connected"))));
+      const created = await place(t.db);
+      await confirmOrder({ db: t.db, principal: operator, id: created.id, input: { paymentMethod: "CARD" } });
+      await changeStatus({ db: t.db, principal: operator, id: created.id, status: "CANCELLED", reason: "guest 12 allergic to nuts" });
+      const statusOf = async (c: keyof typeof conns, test: (e: ReceivedEvent) => boolean) =>
+        (await conns[c]!.waitFor((events) => logEvents(events).some(test))).filter((e) => logEvents([e]).length > 0 && test(e)).at(-1)!;
+
+      const cashier = await statusOf("cashier", (e) => e.event === "order-status");
+      expect(Object.keys(cashier.json)).toEqual(["id", "displayCode", "ticketNumber", "status", "statusChangedAt", "cancelReason"]);
+      expect(cashier.json).toMatchObject({ id: created.id, status: "CANCELLED", cancelReason: "guest 12 allergic to nuts" });
+
+      const display = await statusOf("display", (e) => e.event === "order-status");
+      expect(Object.keys(display.json)).toEqual(["id", "displayCode", "ticketNumber", "status", "statusChangedAt"]);
+      expect(display.json).toMatchObject({ id: created.id, status: "CANCELLED" });
+      const unnamed = await statusOf("msg:display", (e) => e.json?.status === "CANCELLED");
+      expect(unnamed.json).not.toHaveProperty("cancelReason");
+
+      const board = await statusOf("pass:display", (e) => e.event === "order.status");
+      expect(board.json).toMatchObject({
+        type: "order.status",
+        reason: null,
+        order: { id: created.id, status: "CANCELLED", cancelReason: null },
+      });
+      expect(JSON.stringify(board.json)).not.toContain("allergic");
+      const own = await statusOf("pass:cashier", (e) => e.event === "order.status");
+      expect(own.json).toMatchObject({ reason: "guest 12 allergic to nuts", order: { cancelReason: "guest 12 allergic to nuts" } });
+      for (const c of Object.values(conns)) c.cut();
     });
 
     describe.skipIf(!!skip)("recovery table", () => {

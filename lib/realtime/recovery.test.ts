@@ -194,7 +194,7 @@ describeEachDatabase("recovery table", (ctx) => {
       const slug = `r${++n}`;
       const p = await makePartner(t.db, slug);
       await makeUser(t.db, { partnerId: p.partner.id, role: "operator", username: `op-${slug}` });
-      const { sessionToken } = await login({ db: t.db, username: `op-${slug}`, password: "password123" });
+      const { sessionToken } = await login({ db: t.db, username: `op-${slug}`, password: "fixture-pass-4821" });
       const who = {
         token: (await makeToken(t.db, { partnerId: p.partner.id, role: "operator" })).token,
         cookie: `pass_session=${sessionToken}`,

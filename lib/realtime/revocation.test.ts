@@ -65,7 +65,7 @@ describeEachDatabase(
     const user = async (role: "operator" | "kitchen" = "operator") => {
       const username = `u${++n}`;
       await makeUser(ctx.db, { partnerId: demo.partner.id, role, username });
-      const { sessionToken } = await login({ db: ctx.db, username, password: "password123" });
+      const { sessionToken } = await login({ db: ctx.db, username, password: "fixture-pass-4821" });
       return { username, sessionToken, cookie: `pass_session=${sessionToken}` };
     };
     const stream = async (path: string, headers: Record<string, string>) => {
@@ -94,7 +94,7 @@ describeEachDatabase(
 
     it("logging out ends that session's SSE streams and WebSocket; the same user's other session goes on", async () => {
       const u = await user();
-      const second = await login({ db: ctx.db, username: u.username, password: "password123" });
+      const second = await login({ db: ctx.db, username: u.username, password: "fixture-pass-4821" });
       const sse = await stream("/api/events/cashier", { cookie: u.cookie });
       const ws = socket(`${b.url.replace("http", "ws")}/ws`, u.cookie);
       await ws.opened;

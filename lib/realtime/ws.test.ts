@@ -74,8 +74,8 @@ describeEachDatabase("WebSocket /ws", (ctx) => {
     other = await makePartner(t.db, "other");
     operator = (await makeUser(t.db, { partnerId: demo.partner.id, role: "operator", username: "op" })).principal;
     await makeUser(t.db, { partnerId: other.partner.id, role: "operator", username: "op2" });
-    cookie = `pass_session=${(await login({ db: t.db, username: "op", password: "password123" })).sessionToken}`;
-    otherCookie = `pass_session=${(await login({ db: t.db, username: "op2", password: "password123" })).sessionToken}`;
+    cookie = `pass_session=${(await login({ db: t.db, username: "op", password: "fixture-pass-4821" })).sessionToken}`;
+    otherCookie = `pass_session=${(await login({ db: t.db, username: "op2", password: "fixture-pass-4821" })).sessionToken}`;
     node = await startTestNode({ db: t.db, wsLimits: { perIp: 8, attemptsPerMinute: 1000 } });
     wsUrl = node.url.replace("http", "ws") + "/ws";
   });
@@ -432,7 +432,7 @@ describeEachDatabase("WebSocket /ws", (ctx) => {
   });
   it("topics follow the permission table: a kitchen user gets orders, not payments or customers", async () => {
     await makeUser(ctx.db, { partnerId: demo.partner.id, role: "kitchen", username: "chef-ws" });
-    const chef = `pass_session=${(await login({ db: ctx.db, username: "chef-ws", password: "password123" })).sessionToken}`;
+    const chef = `pass_session=${(await login({ db: ctx.db, username: "chef-ws", password: "fixture-pass-4821" })).sessionToken}`;
     const c = connect(wsUrl, chef);
     await c.opened;
     await c.waitFor((m) => m.some((x) => x.type === "connected"));

@@ -69,6 +69,9 @@ export async function openTestDb(dialect: Dialect): Promise<TestDb> {
     publicUrl: null,
     trustProxy: 0,
     allowedOrigins: [],
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    healthToken: null,
   };
   setConfig(config);
   // Tests reconnect and place orders far faster than any restaurant: limits ×1000 unless a test

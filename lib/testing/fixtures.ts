@@ -26,7 +26,7 @@ export async function makeUser(
     partnerId,
     role,
     username,
-    password = "password123",
+    password = "fixture-pass-4821",
   }: { partnerId: string | null; role: UserRole; username: string; password?: string },
 ) {
   const user = await createUser({ db, partnerId, role, username, password });

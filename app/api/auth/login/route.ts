@@ -1,4 +1,6 @@
 import { login, sessionCookie } from "@/lib/auth";
+import { forgetFirstStartPassword } from "@/lib/bootstrap";
+import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { UnauthorizedError } from "@/lib/errors";
 import { apiRoute, assertSameOrigin, clientAddressOf, isSecureRequest, json, readJson } from "@/lib/http";
@@ -28,6 +30,8 @@ export const POST = apiRoute(async (req) => {
   }
   await limits().reset("login:account", account);
   const { sessionToken, user, expiresAt } = signedIn;
+  // The first-start admin's generated password file is not needed once they have signed in.
+  if (user.role === "admin" && user.username === "admin") forgetFirstStartPassword({ dataDir: getConfig().dataDir });
   return json({ user }, 200, {
     "set-cookie": sessionCookie({
       value: sessionToken,

@@ -1,0 +1,59 @@
+/**
+ * DATA_DIR is created 0700 and every file Pass writes in it is 0600 (issue "Security hardening"):
+ * pass.sqlite with its -wal and -shm, session-secret, admin-password — even under a lax umask.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { openAndPrepare } from "./bootstrap";
+import { loadConfig } from "./config";
+import { describeEachDatabase } from "./testing/each-database";
+
+const mode = (file: string) => fs.statSync(file).mode & 0o777;
+
+describeEachDatabase("DATA_DIR permissions", (ctx) => {
+  let previousUmask: number;
+  beforeAll(() => {
+    previousUmask = process.umask(0o022);
+  });
+  afterAll(() => {
+    process.umask(previousUmask);
+  });
+
+  it("the directory is 0700 and its files 0600", async () => {
+    const dataDir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pass-perm-")), "nested", "data");
+    const config = { ...loadConfig({ env: { DATA_DIR: dataDir } }), databaseUrl: ctx.t.config.databaseUrl };
+    expect(mode(dataDir)).toBe(0o700);
+    expect(mode(path.join(dataDir, "session-secret"))).toBe(0o600);
+
+    const lines: string[] = [];
+    const handle = await openAndPrepare({ config, log: (line) => lines.push(line) });
+    try {
+      expect(mode(path.join(dataDir, "admin-password"))).toBe(0o600);
+      if (ctx.dialect === "sqlite") {
+        for (const name of ["pass.sqlite", "pass.sqlite-wal", "pass.sqlite-shm"]) {
+          expect(mode(path.join(dataDir, name)), name).toBe(0o600);
+        }
+      }
+    } finally {
+      await handle.destroy();
+    }
+  });
+
+  it("an existing database file with a lax mode is tightened", async () => {
+    if (ctx.dialect !== "sqlite") return;
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pass-perm-"));
+    const file = path.join(dataDir, "pass.sqlite");
+    fs.writeFileSync(file, "");
+    fs.chmodSync(file, 0o644);
+    const config = { ...loadConfig({ env: { DATA_DIR: dataDir, PASS_ADMIN_PASSWORD: "perm-test-admin" } }), databaseUrl: null };
+    const handle = await openAndPrepare({ config, log: () => {} });
+    try {
+      expect(mode(file)).toBe(0o600);
+      expect(mode(`${file}-wal`)).toBe(0o600);
+    } finally {
+      await handle.destroy();
+    }
+  });
+});
