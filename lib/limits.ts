@@ -10,7 +10,7 @@ import { processSlot } from "./process";
  * A limit that is hit answers 429 with `Retry-After` (RateLimitedError, rendered by the one error
  * renderer).
  */
-export type LimitName = "login:account" | "login:ip" | "orders:anonymous" | "location" | "streams:token" | "streams:tracking";
+export type LimitName = "login:account" | "login:ip" | "orders:anonymous" | "location" | "heartbeat" | "streams:token" | "streams:tracking";
 
 export type LimitRule = { points: number; durationS: number };
 
@@ -23,6 +23,8 @@ export const DEFAULT_LIMITS: Record<LimitName, LimitRule> = {
   "orders:anonymous": { points: 300, durationS: 60 },
   // A courier's app reports every few seconds.
   location: { points: 60, durationS: 60 },
+  // A screen reports every 10 s (and when it shows new tickets); per principal and screen.
+  heartbeat: { points: 240, durationS: 60 },
   // Stream opens: a screen reconnects now and then, not hundreds of times a minute.
   "streams:token": { points: 120, durationS: 60 },
   "streams:tracking": { points: 60, durationS: 60 },

@@ -5,6 +5,7 @@
  * a 429 with Retry-After. Route handlers on a real database, SQLite and PostgreSQL.
  */
 import { afterEach, beforeAll, expect, it } from "vitest";
+import WebSocket from "ws";
 import { createLimits, scaledRules, setLimits } from "@/lib/limits";
 import { describeEachDatabase } from "@/lib/testing/each-database";
 import { makePartner, makeToken, makeUser, type TestPartner } from "@/lib/testing/fixtures";
@@ -12,6 +13,7 @@ import { startTestNode } from "@/lib/testing/node";
 import { openSse } from "@/lib/testing/sse-client";
 import * as loginRoute from "./auth/login/route";
 import * as ordersRoute from "./orders/route";
+import * as heartbeatRoute from "./screens/heartbeat/route";
 
 const ORIGIN = "http://pass.test";
 const post = (handler: typeof loginRoute.POST, path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -88,6 +90,48 @@ describeEachDatabase("rate limits", (ctx) => {
       expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
       await refused.ended;
       expect(JSON.parse(refused.body).error.code).toBe("RATE_LIMITED");
+    } finally {
+      await node.close();
+    }
+  });
+  it("heartbeats are limited per principal and screen", async () => {
+    setLimits(createLimits({ rules: { heartbeat: { points: 3, durationS: 60 } } }));
+    const { token } = await makeToken(ctx.db, { partnerId: demo.partner.id, role: "kitchen" });
+    const beat = (screenId: string) =>
+      post(
+        heartbeatRoute.POST,
+        "/api/screens/heartbeat",
+        { screenId, screen: "kitchen", lastEventId: null, soundUnlocked: true, awake: true },
+        { authorization: `Bearer ${token}` },
+      );
+    for (let i = 0; i < 3; i++) expect((await beat("screen-aaaa-1")).status).toBe(200);
+    const refused = await beat("screen-aaaa-1");
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await beat("screen-bbbb-2")).status).toBe(200);
+  });
+
+  it("courier location reports over /ws are limited per principal", async () => {
+    setLimits(createLimits({ rules: { location: { points: 2, durationS: 60 } } }));
+    const node = await startTestNode({ db: ctx.db });
+    try {
+      const { token } = await makeToken(ctx.db, { partnerId: demo.partner.id, role: "integration" });
+      const ws = new WebSocket(`${node.url.replace("http", "ws")}/ws`, { headers: { authorization: `Bearer ${token}` } });
+      const messages: Record<string, unknown>[] = [];
+      ws.on("message", (d) => messages.push(JSON.parse(d.toString())));
+      await new Promise<void>((resolve, reject) => {
+        ws.once("open", () => resolve());
+        ws.once("error", reject);
+      });
+      for (let i = 0; i < 3; i++) ws.send(JSON.stringify({ type: "location", orderId: 1, lat: 48.85, lng: 2.35 }));
+      const deadline = Date.now() + 5_000;
+      while (messages.filter((m) => m.type === "error").length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      // The first two reach the order checks (order 1 is no delivery of this token's: refused on its merits);
+      // the third is refused by the limit before any lookup.
+      const codes = messages.filter((m) => m.type === "error").map((m) => m.code);
+      expect(codes.slice(0, 2)).not.toContain("RATE_LIMITED");
+      expect(codes[2]).toBe("RATE_LIMITED");
+      ws.close();
     } finally {
       await node.close();
     }

@@ -38,6 +38,7 @@ async function main() {
       DATABASE_URL: "",
       REDIS_URL: "",
       PASS_ADMIN_PASSWORD: PASSWORD,
+      RATE_LIMIT_SCALE: "1000",
     },
     stdio: ["ignore", "ignore", "inherit"],
   });
