@@ -123,11 +123,13 @@ export class LiveStream {
 
   start(): void {
     this.#stopped = false;
+    globalThis.addEventListener?.("online", this.#retryNow);
     void this.#connect();
   }
 
   stop(): void {
     this.#stopped = true;
+    globalThis.removeEventListener?.("online", this.#retryNow);
     clearTimeout(this.#retryTimer);
     clearTimeout(this.#watchdog);
     this.#abort?.abort();
@@ -139,6 +141,18 @@ export class LiveStream {
     this.#state = { status, since, ...(error ? { error } : {}) };
     this.#handlers.onState(this.#state);
   }
+
+  /**
+   * The network is back (the tablet rejoined the Wi-Fi): a stream waiting out its backoff
+   * reconnects now instead of up to 30 s later; one that is connected is left alone.
+   */
+  #retryNow = (): void => {
+    if (this.#stopped || this.#retryTimer === undefined) return;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#attempt = 0;
+    void this.#connect();
+  };
 
   #kickWatchdog(): void {
     clearTimeout(this.#watchdog);
@@ -188,7 +202,10 @@ export class LiveStream {
       this.#setState("offline", this.#state.error);
     }
     const delay = retryAfterMs ?? reconnectDelay({ attempt: this.#attempt++ });
-    this.#retryTimer = setTimeout(() => void this.#connect(), delay);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      void this.#connect();
+    }, delay);
   }
 
   async #read(body: ReadableStream<Uint8Array>, setRetryAfter: (ms: number) => void): Promise<void> {
