@@ -4,7 +4,7 @@
  */
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { RateLimitedError, createLimits } from "./limits";
+import { RateLimitedError, createLimits, failureDelayMs } from "./limits";
 import { requireServices } from "./testing/db";
 
 const redisUrl = process.env.REDIS_URL;
@@ -32,6 +32,10 @@ describe("rate limits", () => {
     await expect(l.check("login:account", "ana")).rejects.toBeInstanceOf(RateLimitedError);
     await l.reset("login:account", "ana");
     await l.check("login:account", "ana");
+  });
+
+  it("failed sign-ins wait longer each time: 250 ms doubling, at most 4 s", () => {
+    expect([0, 1, 2, 3, 4, 5, 6, 10].map(failureDelayMs)).toEqual([0, 250, 500, 1000, 2000, 4000, 4000, 4000]);
   });
 
   describe.skipIf(!redisUrl)("with Redis", () => {

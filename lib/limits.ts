@@ -46,7 +46,14 @@ export type Limits = {
   check(name: LimitName, key: string): Promise<void>;
   /** Forgets a key (a successful sign-in clears its account's failures). */
   reset(name: LimitName, key: string): Promise<void>;
+  /** Tries counted for a key in its current window. */
+  used(name: LimitName, key: string): Promise<number>;
 };
+
+/** The pause before a failed sign-in is answered: 250 ms, doubling with each failure of the account, at most 4 s. */
+export function failureDelayMs(failures: number): number {
+  return failures <= 0 ? 0 : Math.min(4_000, 250 * 2 ** (failures - 1));
+}
 
 /** Every rule multiplied by `scale` (RATE_LIMIT_SCALE: a load test, a large venue behind one address). */
 export function scaledRules(scale: number): Record<LimitName, LimitRule> {
@@ -96,6 +103,9 @@ export function createLimits({
     },
     async reset(name, key) {
       await limiter(name).delete(key);
+    },
+    async used(name, key) {
+      return (await limiter(name).get(key))?.consumedPoints ?? 0;
     },
   };
 }

@@ -4,7 +4,7 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { UnauthorizedError } from "@/lib/errors";
 import { apiRoute, assertSameOrigin, clientAddressOf, isSecureRequest, json, readJson } from "@/lib/http";
-import { limits } from "@/lib/limits";
+import { failureDelayMs, limits } from "@/lib/limits";
 import { loginBody } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -25,6 +25,9 @@ export const POST = apiRoute(async (req) => {
   } catch (err) {
     if (err instanceof UnauthorizedError) {
       await Promise.all([limits().consume("login:account", account), limits().consume("login:ip", address)]).catch(() => undefined);
+      // Each further failure of the account waits longer before it is answered (exponential delay).
+      const failures = await limits().used("login:account", account);
+      await new Promise((r) => setTimeout(r, failureDelayMs(failures)));
     }
     throw err;
   }
