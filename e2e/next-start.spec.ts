@@ -5,6 +5,7 @@
  * lib/realtime/realtime.test.ts, through those routes, against a real `next start` process.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { CONFIRMED_REF, HEAD, NEW_ORDER_ITEM, PRINTER_ITEM } from "../lib/testing/contract-fields";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -12,28 +13,6 @@ import { expect, test } from "@playwright/test";
 
 import { logEvents, openSse, type SseConnection } from "../lib/testing/sse-client";
 import { ROOT, cli, freePort } from "./support/processes";
-
-// seeds/003 field lists, in the seed's order (as in lib/realtime/realtime.test.ts).
-const HEAD = [
-  "id",
-  "displayCode",
-  "table",
-  "customer",
-  "createdAt",
-  "confirmedAt",
-  "ticketNumber",
-  "status",
-  "paymentMethod",
-  "subTotal",
-  "discount",
-  "surcharge",
-  "total",
-  "userId",
-  "cashRegisterId",
-];
-const NEW_ORDER_ITEM = ["id", "quantity", "orderId", "foodId", "unitPrice", "unitSurcharge", "total", "notes"];
-const PRINTER_ITEM = ["id", "quantity", "orderId", "notes", "unitPrice", "unitSurcharge", "total", "food"];
-const CONFIRMED_REF = ["displayCode", "ticketNumber", "id"];
 
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 

@@ -37,27 +37,21 @@ export type Action =
   | "orders:location"
   | "foods:write";
 
+/** Everything staff at the counter may do: admins (every partner) and operators (their own). */
+const STAFF_ACTIONS: readonly Action[] = [
+  "orders:read",
+  "orders:create",
+  "orders:confirm",
+  "orders:status",
+  "orders:reprint",
+  "orders:cancel",
+  "orders:location",
+  "foods:write",
+];
+
 const ACTIONS: Record<UserRole | TokenRole, readonly Action[]> = {
-  admin: [
-    "orders:read",
-    "orders:create",
-    "orders:confirm",
-    "orders:status",
-    "orders:reprint",
-    "orders:cancel",
-    "orders:location",
-    "foods:write",
-  ],
-  operator: [
-    "orders:read",
-    "orders:create",
-    "orders:confirm",
-    "orders:status",
-    "orders:reprint",
-    "orders:cancel",
-    "orders:location",
-    "foods:write",
-  ],
+  admin: STAFF_ACTIONS,
+  operator: STAFF_ACTIONS,
   kitchen: ["orders:read", "orders:status"],
   printer: [],
   display: [],

@@ -3,6 +3,7 @@
  * real Redis: contracts, recovery, chaos, restart, two nodes, slow consumers, snapshot + tail.
  */
 import net from "node:net";
+import { HEAD, NEW_ORDER_ITEM, ORDER_LIST_DTO, PRINTER_ITEM, REPRINT_ITEM } from "../testing/contract-fields";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DbHandle } from "../db";
 import type { Principal } from "../auth";
@@ -45,29 +46,6 @@ function adapters(): Adapter[] {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-// seeds/003 field lists, in the seed's order.
-const HEAD = [
-  "id",
-  "displayCode",
-  "table",
-  "customer",
-  "createdAt",
-  "confirmedAt",
-  "ticketNumber",
-  "status",
-  "paymentMethod",
-  "subTotal",
-  "discount",
-  "surcharge",
-  "total",
-  "userId",
-  "cashRegisterId",
-];
-const NEW_ORDER_ITEM = ["id", "quantity", "orderId", "foodId", "unitPrice", "unitSurcharge", "total", "notes"];
-const PRINTER_ITEM = ["id", "quantity", "orderId", "notes", "unitPrice", "unitSurcharge", "total", "food"];
-const REPRINT_ITEM = ["id", "orderId", "foodId", "quantity", "notes", "unitPrice", "unitSurcharge", "total", "food"];
-const ORDER_LIST_DTO = ["id", "partnerName", "partnerImage", "displayNumber", "status", "priority", "activeTimer", "courierName"];
 
 describeEachDatabase(
   "realtime, $label",
