@@ -17,20 +17,20 @@ module.exports = {
       severity: "error",
       comment: "lib/db knows no domain, no event log and no transport.",
       from: { path: "^lib/db/" },
-      to: { path: "^lib/(events|orders|auth|realtime|projections|http|client)/|^app/" },
+      to: { path: "^lib/(events|orders|menu|auth|realtime|projections|http|client)/|^app/" },
     },
     {
       name: "events-below-domain",
       severity: "error",
       comment: "lib/events is the log, commit notification and mutate: it knows no domain and no transport.",
       from: { path: "^lib/events/" },
-      to: { path: "^lib/(orders|auth|realtime|projections|http|client)/|^app/" },
+      to: { path: "^lib/(orders|menu|auth|realtime|projections|http|client)/|^app/" },
     },
     {
       name: "domain-not-on-transport",
       severity: "error",
       comment: "Domain code (orders, auth) never imports realtime, projections or HTTP helpers.",
-      from: { path: "^lib/(orders|auth)/", pathNot: "\\.test\\.ts$" },
+      from: { path: "^lib/(orders|menu|auth)/", pathNot: "\\.test\\.ts$" },
       to: { path: "^lib/(realtime|projections|http|client)/|^app/" },
     },
     {

@@ -5,7 +5,7 @@ import path from "node:path";
 import type { Config } from "./config";
 import { migrateToLatest, openDatabase, type DbHandle } from "./db";
 import { createUser } from "./auth";
-import { createPartner, type FoodSeed } from "./orders";
+import { createPartner, type FoodSeed } from "./menu";
 
 export const DEMO_MENU: readonly FoodSeed[] = [
   { name: "Classic Burger", price: 1150, category: "Burgers", station: "grill" },

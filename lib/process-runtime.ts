@@ -5,6 +5,7 @@ import { openAndPrepare } from "./bootstrap";
 import { setHub } from "./realtime/hub";
 import { type Realtime, startRealtime } from "./realtime/runtime";
 import { flagUnacknowledged } from "./orders/screens";
+import { restoreDue86 } from "./menu/availability";
 import { Redis } from "ioredis";
 import { createLimits, scaledRules, setLimits } from "./limits";
 import { processSlot } from "./process";
@@ -62,6 +63,8 @@ async function build(log: (line: string) => void): Promise<ProcessRuntime> {
     flagUnacknowledged({ db: handle.db, afterMs: config.kitchenAckSeconds * 1000 }).catch((err) =>
       console.error(`pass: kitchen watch failed: ${(err as Error).message}`),
     );
+    // "86 until the end of the day" comes back at the partner's cut-over (lib/menu/availability.ts).
+    restoreDue86({ db: handle.db }).catch((err) => console.error(`pass: menu restore failed: ${(err as Error).message}`));
   }, 5_000);
   watch.unref();
   return { config, handle, realtime, watch };

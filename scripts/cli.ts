@@ -16,7 +16,7 @@ import {
   type TokenRole,
   type UserRole,
 } from "../lib/auth";
-import { createPartner, findPartnerBySlug } from "../lib/orders";
+import { createPartner, findPartnerBySlug } from "../lib/menu";
 import { AppError } from "../lib/errors";
 import type { Db } from "../lib/db";
 

@@ -14,6 +14,9 @@ const item = (id: string, station: string): OrderItemRecord => ({
   unitSurcharge: 0,
   total: 100,
   notes: null,
+  modifiers: [],
+  allergens: [],
+  course: 1,
 });
 const record: OrderRecord = {
   id: 1,
@@ -41,6 +44,12 @@ const record: OrderRecord = {
   kitchenAckAt: null,
   kitchenAlertAt: null,
   courierLocation: null,
+  serviceType: "dine-in",
+  promisedAt: null,
+  allergies: null,
+  allergyAlert: false,
+  allergyAckAt: null,
+  allergyAckBy: null,
   orderItems: [item("a", "grill"), item("b", "bar"), item("c", "grill"), item("d", "")],
 };
 const order = toOrderDto(record);

@@ -35,7 +35,13 @@ export type Action =
   | "orders:cancel"
   /** Report where a delivery's courier is (docs/contracts.md#seeds-004): staff and integrations, not screens. */
   | "orders:location"
-  | "foods:write";
+  | "foods:write"
+  /** Build the menu: stations, categories, foods, modifier groups (back office). */
+  | "menu:write"
+  /** Mark a dish or an option sold out and back ("86"): every staff screen, the kitchen included. */
+  | "menu:86"
+  /** Tap "allergy seen" on a ticket before it can be bumped. */
+  | "orders:allergy-ack";
 
 /** Everything staff at the counter may do: admins (every partner) and operators (their own). */
 const STAFF_ACTIONS: readonly Action[] = [
@@ -47,12 +53,15 @@ const STAFF_ACTIONS: readonly Action[] = [
   "orders:cancel",
   "orders:location",
   "foods:write",
+  "menu:write",
+  "menu:86",
+  "orders:allergy-ack",
 ];
 
 const ACTIONS: Record<UserRole | TokenRole, readonly Action[]> = {
   admin: STAFF_ACTIONS,
   operator: STAFF_ACTIONS,
-  kitchen: ["orders:read", "orders:status"],
+  kitchen: ["orders:read", "orders:status", "menu:86", "orders:allergy-ack"],
   printer: [],
   display: [],
   integration: ["orders:create", "orders:read", "orders:location"],

@@ -1,6 +1,7 @@
 import "server-only";
 import { type Kysely, sql } from "kysely";
 import type { Migration, MigrationProvider } from "kysely/migration";
+import { newId } from "./ids";
 import type { Dialect } from "./schema";
 
 /**
@@ -216,6 +217,156 @@ const migrations: Record<string, PortableMigration> = {
       // Usernames are case-insensitive: "ADMIN" and "admin" are one user. New ones are stored in
       // lower case (lib/auth/password-policy.ts normaliseUsername); this index also covers older rows.
       await db.schema.createIndex("users_username_lower").on("users").unique().expression(sql`lower("username")`).execute();
+    },
+  }),
+  "0008_menu": () => ({
+    async up(db: Kysely<any>) {
+      // The menu model of SPEC §2b (docs/architecture.md "The menu"): stations and categories
+      // become rows, foods gain what the back office edits, modifier groups and their options are
+      // linked to foods, and every order line keeps what was chosen, frozen at order time.
+      await db.schema
+        .createTable("stations")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("partnerId", "text", (c) => c.notNull().references("partners.id"))
+        .addColumn("key", "text", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("position", "integer", (c) => c.notNull())
+        .addColumn("prepMinutes", "integer")
+        .addColumn("createdAt", "text", (c) => c.notNull())
+        .addUniqueConstraint("stations_partner_key", ["partnerId", "key"])
+        .execute();
+      await db.schema
+        .createTable("categories")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("partnerId", "text", (c) => c.notNull().references("partners.id"))
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("position", "integer", (c) => c.notNull())
+        .addColumn("archived", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("updatedAt", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("categories_partner").on("categories").column("partnerId").execute();
+      for (const [column, type, fn] of [
+        ["categoryId", "text", null],
+        ["description", "text", null],
+        ["imageUrl", "text", null],
+        ["prepMinutes", "integer", null],
+        ["allergens", "text", "[]"],
+        ["archived", "integer", 0],
+        ["availableAgainAt", "text", null],
+      ] as const) {
+        await db.schema
+          .alterTable("foods")
+          .addColumn(column, type, (c) => (fn === null ? c : c.notNull().defaultTo(fn)))
+          .execute();
+      }
+      await db.schema
+        .createTable("modifierGroups")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("partnerId", "text", (c) => c.notNull().references("partners.id"))
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("minChoices", "integer", (c) => c.notNull())
+        .addColumn("maxChoices", "integer", (c) => c.notNull())
+        .addColumn("position", "integer", (c) => c.notNull())
+        .addColumn("archived", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("updatedAt", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("modifier_groups_partner").on("modifierGroups").column("partnerId").execute();
+      await db.schema
+        .createTable("modifierOptions")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("groupId", "text", (c) => c.notNull().references("modifierGroups.id"))
+        .addColumn("partnerId", "text", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("priceDelta", "integer", (c) => c.notNull())
+        .addColumn("allergens", "text", (c) => c.notNull().defaultTo("[]"))
+        .addColumn("station", "text")
+        .addColumn("available", "integer", (c) => c.notNull().defaultTo(1))
+        .addColumn("availableAgainAt", "text")
+        .addColumn("position", "integer", (c) => c.notNull())
+        .addColumn("archived", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("updatedAt", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("modifier_options_group").on("modifierOptions").column("groupId").execute();
+      await db.schema
+        .createTable("foodModifierGroups")
+        .addColumn("foodId", "text", (c) => c.notNull().references("foods.id"))
+        .addColumn("groupId", "text", (c) => c.notNull().references("modifierGroups.id"))
+        .addColumn("position", "integer", (c) => c.notNull())
+        .addPrimaryKeyConstraint("food_modifier_groups_pk", ["foodId", "groupId"])
+        .execute();
+
+      await db.schema
+        .alterTable("orderItems")
+        .addColumn("modifiers", "text", (c) => c.notNull().defaultTo("[]"))
+        .execute();
+      await db.schema
+        .alterTable("orderItems")
+        .addColumn("allergens", "text", (c) => c.notNull().defaultTo("[]"))
+        .execute();
+      await db.schema
+        .alterTable("orderItems")
+        .addColumn("course", "integer", (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema
+        .alterTable("orders")
+        .addColumn("serviceType", "text", (c) => c.notNull().defaultTo("dine-in"))
+        .execute();
+      await db.schema.alterTable("orders").addColumn("promisedAt", "text").execute();
+      await db.schema.alterTable("orders").addColumn("allergies", "text").execute();
+      await db.schema
+        .alterTable("orders")
+        .addColumn("allergyAlert", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable("orders").addColumn("allergyAckAt", "text").execute();
+      await db.schema.alterTable("orders").addColumn("allergyAckBy", "text").execute();
+      await db.updateTable("orders").set({ serviceType: "delivery" }).where("source", "=", "delivery").execute();
+      // Partners' 86 lists are scanned by the restore timer.
+      await db.schema.createIndex("foods_available_again").on("foods").column("availableAgainAt").execute();
+
+      // Existing menus: their station and category names become rows, in the order foods use them.
+      const now = new Date().toISOString();
+      const foods = await db
+        .selectFrom("foods")
+        .select(["id", "partnerId", "category", "station", "position"])
+        .orderBy("position")
+        .execute();
+      const stations = new Map<string, Set<string>>();
+      const categories = new Map<string, Map<string, string>>();
+      for (const f of foods) {
+        if (!stations.has(f.partnerId)) stations.set(f.partnerId, new Set());
+        if (f.station) stations.get(f.partnerId)!.add(f.station);
+        if (!categories.has(f.partnerId)) categories.set(f.partnerId, new Map());
+        const byName = categories.get(f.partnerId)!;
+        if (!byName.has(f.category)) byName.set(f.category, newId());
+        await db
+          .updateTable("foods")
+          .set({ categoryId: byName.get(f.category) })
+          .where("id", "=", f.id)
+          .execute();
+      }
+      for (const [partnerId, keys] of stations) {
+        let position = 0;
+        for (const key of keys) {
+          await db
+            .insertInto("stations")
+            .values({
+              id: newId(),
+              partnerId,
+              key,
+              name: key.charAt(0).toUpperCase() + key.slice(1),
+              position: position++,
+              prepMinutes: null,
+              createdAt: now,
+            })
+            .execute();
+        }
+      }
+      for (const [partnerId, byName] of categories) {
+        let position = 0;
+        for (const [name, id] of byName) {
+          await db.insertInto("categories").values({ id, partnerId, name, position: position++, archived: 0, updatedAt: now }).execute();
+        }
+      }
     },
   }),
 };

@@ -13,7 +13,12 @@ export type Database = {
   users: UsersTable;
   sessions: SessionsTable;
   deviceTokens: DeviceTokensTable;
+  stations: StationsTable;
+  categories: CategoriesTable;
   foods: FoodsTable;
+  modifierGroups: ModifierGroupsTable;
+  modifierOptions: ModifierOptionsTable;
+  foodModifierGroups: FoodModifierGroupsTable;
   orders: OrdersTable;
   orderItems: OrderItemsTable;
   dayCounters: DayCountersTable;
@@ -80,6 +85,68 @@ export type FoodsTable = {
   available: number;
   position: number;
   updatedAt: string;
+  /** Migration 0008 (SPEC §2b): `category` keeps the category's name for the seeds shapes. */
+  categoryId: string | null;
+  description: string | null;
+  imageUrl: string | null;
+  prepMinutes: number | null;
+  allergens: Generated<string>; // JSON AllergenCode[]
+  archived: Generated<number>;
+  /** 86'd "until the end of the business day": when it comes back by itself. */
+  availableAgainAt: string | null;
+};
+
+export type StationsTable = {
+  id: string;
+  partnerId: string;
+  /** What foods, options and kitchen screens name (`/kitchen?station=grill`). */
+  key: string;
+  name: string;
+  position: number;
+  prepMinutes: number | null;
+  createdAt: string;
+};
+
+export type CategoriesTable = {
+  id: string;
+  partnerId: string;
+  name: string;
+  position: number;
+  archived: Generated<number>;
+  updatedAt: string;
+};
+
+export type ModifierGroupsTable = {
+  id: string;
+  partnerId: string;
+  name: string;
+  minChoices: number;
+  maxChoices: number;
+  position: number;
+  archived: Generated<number>;
+  updatedAt: string;
+};
+
+export type ModifierOptionsTable = {
+  id: string;
+  groupId: string;
+  partnerId: string;
+  name: string;
+  /** Minor units, may be negative ("no cheese −0.50"). */
+  priceDelta: number;
+  allergens: Generated<string>; // JSON AllergenCode[]
+  station: string | null;
+  available: Generated<number>;
+  availableAgainAt: string | null;
+  position: number;
+  archived: Generated<number>;
+  updatedAt: string;
+};
+
+export type FoodModifierGroupsTable = {
+  foodId: string;
+  groupId: string;
+  position: number;
 };
 
 export type OrdersTable = {
@@ -110,6 +177,13 @@ export type OrdersTable = {
   kitchenAckAt: Generated<string | null>;
   kitchenAlertAt: Generated<string | null>;
   courierLocation: Generated<string | null>; // JSON {lat, lng, at}
+  serviceType: Generated<string>;
+  promisedAt: Generated<string | null>;
+  allergies: Generated<string | null>; // JSON {codes, note}
+  /** 1 when the kitchen must acknowledge an allergy before bumping (lib/menu/allergens.ts needsAllergyAck). */
+  allergyAlert: Generated<number>;
+  allergyAckAt: Generated<string | null>;
+  allergyAckBy: Generated<string | null>;
 };
 
 export type OrderItemsTable = {
@@ -124,6 +198,9 @@ export type OrderItemsTable = {
   unitSurcharge: number;
   total: number;
   notes: string | null;
+  modifiers: Generated<string>; // JSON LineModifier[]
+  allergens: Generated<string>; // JSON AllergenCode[]
+  course: Generated<number>;
 };
 
 export type DayCountersTable = {

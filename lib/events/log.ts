@@ -19,7 +19,14 @@ export type EventType =
   | "order.location"
   | "order.acknowledged"
   | "order.unacknowledged"
+  | "food.created"
   | "food.updated"
+  /** Taken off the menu; old orders still read it. */
+  | "food.archived"
+  /** Stations, categories, modifier groups and options: screens refetch the menu. */
+  | "menu.changed"
+  /** The kitchen tapped "allergy seen" on a ticket (issue "The menu"). */
+  | "order.allergy-acknowledged"
   /** A credential stopped being valid (logout, token revoked, user disabled or role changed). */
   | "auth.revoked";
 

@@ -39,3 +39,27 @@ export function displayCode(ordinal: number): string {
   } while (b >= 0);
   return `${prefix}${String(number).padStart(2, "0")}`;
 }
+
+/**
+ * The instant the business day that contains `at` ends: the next local cut-over hour, with the
+ * time zone's DST rules (a day may be 23 or 25 hours). Found by stepping to the first instant of
+ * another business day and narrowing to the second, so it never disagrees with `businessDay`.
+ */
+export function nextCutover({ at, timezone, cutoverHour }: { at: Date; timezone: string; cutoverHour: number }): Date {
+  const day = businessDay({ at, timezone, cutoverHour });
+  const differs = (ms: number) => businessDay({ at: new Date(ms), timezone, cutoverHour }) !== day;
+  const step = 15 * 60_000;
+  let lo = at.getTime();
+  let hi = lo + step;
+  while (!differs(hi)) {
+    lo = hi;
+    hi += step;
+  }
+  while (hi - lo > 1000) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (differs(mid)) hi = mid;
+    else lo = mid;
+  }
+  // hi is within a second after the boundary, which falls on a whole second.
+  return new Date(Math.floor(hi / 1000) * 1000);
+}

@@ -18,6 +18,9 @@ const item = {
   foodId: "clx0def0002mx01example",
   name: "Margherita",
   station: "",
+  modifiers: [],
+  allergens: [],
+  course: 1,
 };
 
 const pending: OrderRecord = {
@@ -46,6 +49,12 @@ const pending: OrderRecord = {
   kitchenAckAt: null,
   kitchenAlertAt: null,
   courierLocation: null,
+  serviceType: "dine-in",
+  promisedAt: null,
+  allergies: null,
+  allergyAlert: false,
+  allergyAckAt: null,
+  allergyAckBy: null,
   orderItems: [{ ...item, quantity: 2, unitPrice: 1250, unitSurcharge: 0, total: 2500, notes: "No onions" }],
 };
 

@@ -2,6 +2,7 @@ import type { Selectable } from "kysely";
 import type { PartnersTable } from "../db/schema";
 import { formatMoney } from "./money";
 import { statusFor, type OrderStatus } from "./status";
+import type { AllergenCode, DeclaredAllergies } from "../menu/allergens";
 
 /**
  * An order as Pass holds it (money in minor units). This is also what the event log stores,
@@ -17,8 +18,23 @@ export type OrderItemRecord = {
   unitPrice: number;
   unitSurcharge: number;
   total: number;
+  /** The guest's own words; the seeds/003 `notes` adds the options and allergies (renderLineNotes). */
   notes: string | null;
+  /** Chosen options, frozen at order time (SPEC §2b). */
+  modifiers: LineModifier[];
+  /** Food ∪ options, in the EU order. */
+  allergens: AllergenCode[];
+  course: number;
 };
+
+export type LineModifier = {
+  groupId: string;
+  groupName: string;
+  options: { id: string; name: string; priceDelta: number; station: string | null }[];
+};
+
+export const SERVICE_TYPES = ["dine-in", "takeaway", "delivery", "pickup"] as const;
+export type ServiceType = (typeof SERVICE_TYPES)[number];
 
 export type OrderRecord = {
   id: number;
@@ -46,6 +62,14 @@ export type OrderRecord = {
   kitchenAckAt: string | null;
   kitchenAlertAt: string | null;
   courierLocation: { lat: number; lng: number; at: string } | null;
+  serviceType: ServiceType;
+  /** A scheduled order: when the guest expects it. */
+  promisedAt: string | null;
+  allergies: DeclaredAllergies | null;
+  /** The kitchen must tap "allergy seen" before bumping (lib/menu/allergens.ts needsAllergyAck). */
+  allergyAlert: boolean;
+  allergyAckAt: string | null;
+  allergyAckBy: string | null;
   orderItems: OrderItemRecord[];
 };
 
@@ -78,6 +102,25 @@ function orderHead(o: OrderRecord) {
 // printerId routes the ticket to a station printer; a food without a station has none (null, as in seeds/003).
 const foodRef = (i: OrderItemRecord) => ({ id: i.foodId, name: i.name, printerId: i.station || null });
 
+/**
+ * The seeds/003 `notes` of a line (issue "The menu" item 6): an external printer or POS that
+ * knows nothing of modifiers still prints everything — the options, the declared allergies,
+ * then the guest's words: "+ Extra cheese · NO onions · ALLERGY: peanuts · well done".
+ */
+export function renderLineNotes(i: OrderItemRecord, o: Pick<OrderRecord, "allergies">): string | null {
+  const parts: string[] = [];
+  for (const m of i.modifiers) {
+    for (const opt of m.options) {
+      const no = /^no\s+(.+)$/i.exec(opt.name);
+      parts.push(no ? `NO ${no[1]}` : `+ ${opt.name}`);
+    }
+  }
+  const declared = o.allergies ? [...o.allergies.codes, ...(o.allergies.note ? [o.allergies.note] : [])] : [];
+  if (declared.length > 0) parts.push(`ALLERGY: ${declared.join(", ")}`);
+  if (i.notes) parts.push(i.notes);
+  return parts.length > 0 ? parts.join(" · ") : null;
+}
+
 /** cashier `new-order` */
 export function toCashierNewOrder(o: OrderRecord) {
   return {
@@ -90,7 +133,7 @@ export function toCashierNewOrder(o: OrderRecord) {
       unitPrice: formatMoney(i.unitPrice),
       unitSurcharge: formatMoney(i.unitSurcharge),
       total: formatMoney(i.total),
-      notes: i.notes,
+      notes: renderLineNotes(i, o),
     })),
   };
 }
@@ -108,7 +151,7 @@ export function toPrinterConfirmedOrder(o: OrderRecord) {
       id: i.id,
       quantity: i.quantity,
       orderId: i.orderId,
-      notes: i.notes,
+      notes: renderLineNotes(i, o),
       unitPrice: formatMoney(i.unitPrice),
       unitSurcharge: formatMoney(i.unitSurcharge),
       total: formatMoney(i.total),
@@ -117,13 +160,13 @@ export function toPrinterConfirmedOrder(o: OrderRecord) {
   };
 }
 
-function reprintItem(i: OrderItemRecord) {
+function reprintItem(i: OrderItemRecord, o: OrderRecord) {
   return {
     id: i.id,
     orderId: i.orderId,
     foodId: i.foodId,
     quantity: i.quantity,
-    notes: i.notes,
+    notes: renderLineNotes(i, o),
     unitPrice: formatMoney(i.unitPrice),
     unitSurcharge: formatMoney(i.unitSurcharge),
     total: formatMoney(i.total),
@@ -137,8 +180,8 @@ export function toPrinterReprintOrder(o: OrderRecord, { orderItemIds, receipt }:
   return {
     ...orderHead(o),
     reprintReceipt: receipt,
-    reprintOrderItems: o.orderItems.filter((i) => chosen.has(i.id)).map(reprintItem),
-    orderItems: o.orderItems.map(reprintItem),
+    reprintOrderItems: o.orderItems.filter((i) => chosen.has(i.id)).map((i) => reprintItem(i, o)),
+    orderItems: o.orderItems.map((i) => reprintItem(i, o)),
   };
 }
 
@@ -192,12 +235,35 @@ export function toOrderDto(o: OrderRecord) {
     kitchenAckAt: o.kitchenAckAt,
     kitchenAlertAt: o.kitchenAlertAt,
     courierLocation: o.courierLocation,
+    serviceType: o.serviceType,
+    promisedAt: o.promisedAt,
+    allergies: o.allergies,
+    allergyAlert: o.allergyAlert,
+    allergyAckAt: o.allergyAckAt,
+    allergyAckBy: o.allergyAckBy,
     orderItems: o.orderItems.map((i) => ({
-      ...reprintItem(i),
+      ...reprintItem(i, o),
+      // Pass's screens show the structure themselves; `printNotes` is what a seeds/003 slip prints.
+      notes: i.notes,
+      printNotes: renderLineNotes(i, o),
       name: i.name,
       station: i.station,
+      stations: lineStations(i),
+      modifiers: i.modifiers.map((m) => ({
+        ...m,
+        options: m.options.map((opt) => ({ ...opt, priceDelta: formatMoney(opt.priceDelta) })),
+      })),
+      allergens: i.allergens,
+      course: i.course,
     })),
   };
 }
 
 export type OrderDto = ReturnType<typeof toOrderDto>;
+
+/** Where a line is cooked: its food's station, and any station an option is cooked at ("side of fries" → fryer). */
+export function lineStations(i: OrderItemRecord): string[] {
+  const out = new Set<string>(i.station ? [i.station] : []);
+  for (const m of i.modifiers) for (const opt of m.options) if (opt.station) out.add(opt.station);
+  return [...out];
+}

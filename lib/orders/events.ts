@@ -14,13 +14,29 @@ import type { OrderStatus } from "./status";
  *   menu changes. Orders logged before migrations 0003/0004 lack `kitchenAckAt`,
  *   `kitchenAlertAt` and `courierLocation`.
  * - 2: every order field is present; a reprint's choice moves into `reprint`.
+ * - 3 (migration 0008, the menu model): orders carry `serviceType`, `promisedAt`, `allergies`,
+ *   `allergyAlert`, `allergyAckAt`, `allergyAckBy`; lines carry `modifiers`, `allergens`, `course`.
+ *   Menu events `food.created`, `food.archived`, `menu.changed` exist from this version on.
  */
-export const EVENT_PAYLOAD_VERSION = 2;
+export const EVENT_PAYLOAD_VERSION = 3;
 
 export type FoodChange = {
   food: { id: string; name: string; price: string; available: boolean } & Record<string, unknown>;
   changed: Record<string, unknown>;
+  /** An "86 until the end of the day" that ended by itself at the cut-over. */
+  restored?: boolean;
 };
+
+/** `menu.changed`: which part of the menu changed; screens refetch it (lib/menu/catalog.ts). */
+export type MenuChange = {
+  entity: "station" | "category" | "food" | "group" | "option";
+  action: "created" | "updated" | "archived" | "reordered" | "sold-out" | "restored";
+  /** null for a reorder of a whole list. */
+  id: string | null;
+};
+
+export const FOOD_EVENT_TYPES = ["food.created", "food.updated", "food.archived"] as const;
+export type FoodEventType = (typeof FOOD_EVENT_TYPES)[number];
 
 export type OrderEventPayload = {
   order: OrderRecord;
@@ -32,7 +48,7 @@ export type OrderEventPayload = {
   reprint?: { orderItemIds: string[]; receipt: boolean };
 };
 
-export type OrderEventType = Exclude<EventType, "food.updated" | "auth.revoked">;
+export type OrderEventType = Exclude<EventType, FoodEventType | "menu.changed" | "auth.revoked">;
 
 /** Which credential an `auth.revoked` event ends (lib/auth/revocation.ts). */
 export type RevokedCredential = { sessionId?: string; tokenId?: string; userId?: string };
@@ -41,8 +57,14 @@ export type RevocationPayload = { credential: RevokedCredential; reason: "logout
 /** A logged event in the current payload shape. */
 export type DomainEvent =
   | (Omit<LoggedEvent, "type" | "payload"> & { type: OrderEventType; payload: OrderEventPayload })
-  | (Omit<LoggedEvent, "type" | "payload"> & { type: "food.updated"; payload: FoodChange })
+  | (Omit<LoggedEvent, "type" | "payload"> & { type: FoodEventType; payload: FoodChange })
+  | (Omit<LoggedEvent, "type" | "payload"> & { type: "menu.changed"; payload: MenuChange })
   | (Omit<LoggedEvent, "type" | "payload"> & { type: "auth.revoked"; payload: RevocationPayload });
+
+export type OrderDomainEvent = Extract<DomainEvent, { type: OrderEventType }>;
+
+/** Events about one order (they carry it); menu and credential events do not. */
+export const isOrderEvent = (event: DomainEvent): event is OrderDomainEvent => event.type.startsWith("order.");
 
 type V1Payload = Record<string, unknown> & { order?: Partial<OrderRecord>; orderItemIds?: string[]; receipt?: boolean };
 
@@ -52,20 +74,49 @@ export function upgradeEvent(event: LoggedEvent): DomainEvent {
   if (event.version > EVENT_PAYLOAD_VERSION || event.version < 1) {
     throw new Error(`event ${event.id}: payload version ${event.version} is not readable by this release (≤ ${EVENT_PAYLOAD_VERSION})`);
   }
-  // 1 → 2 (auth.revoked did not exist in version 1)
-  const v1 = event.payload as V1Payload;
-  if (event.type === "food.updated")
-    return { ...event, version: EVENT_PAYLOAD_VERSION, payload: v1 as unknown as FoodChange } as DomainEvent;
+  let payload = event.payload as V1Payload;
+  if (event.version < 2) payload = v1ToV2(event.type, payload);
+  if (event.version < 3) payload = v2ToV3(payload);
+  return { ...event, version: EVENT_PAYLOAD_VERSION, payload } as DomainEvent;
+}
+
+/** 1 → 2: every order field present; a reprint's choice moves into `reprint` (auth.revoked did not exist). */
+function v1ToV2(type: EventType, v1: V1Payload): V1Payload {
+  if (!v1.order) return v1;
   const { orderItemIds, receipt, order, ...rest } = v1;
-  const payload: OrderEventPayload = {
-    ...(rest as Omit<OrderEventPayload, "order">),
+  const payload: V1Payload = {
+    ...rest,
     order: {
-      ...(order as OrderRecord),
-      kitchenAckAt: order?.kitchenAckAt ?? null,
-      kitchenAlertAt: order?.kitchenAlertAt ?? null,
-      courierLocation: order?.courierLocation ?? null,
+      ...order,
+      kitchenAckAt: order.kitchenAckAt ?? null,
+      kitchenAlertAt: order.kitchenAlertAt ?? null,
+      courierLocation: order.courierLocation ?? null,
     },
   };
-  if (event.type === "order.reprinted") payload.reprint = { orderItemIds: orderItemIds ?? [], receipt: receipt ?? false };
-  return { ...event, type: event.type as OrderEventType, version: EVENT_PAYLOAD_VERSION, payload };
+  if (type === "order.reprinted") payload.reprint = { orderItemIds: orderItemIds ?? [], receipt: receipt ?? false };
+  return payload;
+}
+
+/** 2 → 3: orders logged before the menu model (migration 0008) have no structure: plain lines, no allergies. */
+function v2ToV3(v2: V1Payload): V1Payload {
+  const order = v2.order;
+  if (!order) return v2;
+  return {
+    ...v2,
+    order: {
+      ...order,
+      serviceType: order.serviceType ?? (order.source === "delivery" ? "delivery" : "dine-in"),
+      promisedAt: order.promisedAt ?? null,
+      allergies: order.allergies ?? null,
+      allergyAlert: order.allergyAlert ?? false,
+      allergyAckAt: order.allergyAckAt ?? null,
+      allergyAckBy: order.allergyAckBy ?? null,
+      orderItems: (order.orderItems ?? []).map((i) => ({
+        ...i,
+        modifiers: i.modifiers ?? [],
+        allergens: i.allergens ?? [],
+        course: i.course ?? 1,
+      })),
+    },
+  };
 }

@@ -1,6 +1,5 @@
 import "server-only";
 export * from "./service";
-export * from "./menu";
 export * from "./dto";
 export { formatMoney, parseMoney, orderTotals, lineTotal } from "./money";
 export { businessDay, displayCode } from "./business-day";

@@ -54,3 +54,10 @@ export function orderTotals({ items, discount }: { items: LineAmounts[]; discoun
   const surcharge = items.reduce((sum, i) => sum + i.unitSurcharge * i.quantity, 0);
   return { subTotal, surcharge, discount, total: subTotal - discount + surcharge };
 }
+
+/** An option's price delta: like parseMoney, but "-0.5" is allowed ("no cheese"); bounded both ways. */
+export function parseSignedMoney(value: string, field: string, max = MAX_AMOUNT_MINOR): number {
+  const trimmed = value.trim();
+  if (trimmed.startsWith("-")) return -parseMoney(trimmed.slice(1), field, max) || 0;
+  return parseMoney(trimmed.startsWith("+") ? trimmed.slice(1) : trimmed, field, max);
+}

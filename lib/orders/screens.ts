@@ -75,7 +75,13 @@ function mayAcknowledge(principal: Principal): boolean {
 /** The first kitchen screen to show a ticket stamps it; later ones change nothing. */
 async function acknowledge({ db, partnerId, id }: { db: Db; partnerId: string | null; id: number }): Promise<boolean> {
   return mutate(db, async (trx, emit) => {
-    let q = trx.updateTable("orders").set({ kitchenAckAt: nowIso() }).where("id", "=", id).where("kitchenAckAt", "is", null);
+    // An allergy ticket is seen only by the tap (acknowledgeAllergy), never by being on a screen.
+    let q = trx
+      .updateTable("orders")
+      .set({ kitchenAckAt: nowIso() })
+      .where("id", "=", id)
+      .where("kitchenAckAt", "is", null)
+      .where("allergyAlert", "=", 0);
     if (partnerId) q = q.where("partnerId", "=", partnerId);
     const result = await q.executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return false;

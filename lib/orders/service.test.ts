@@ -5,7 +5,8 @@ import { readEvents, logPosition } from "../events/log";
 import { committedEvents } from "../events/notify";
 import type { Principal } from "../auth";
 import { changeStatus, confirmOrder, getOrder, listOrders, reprintOrder } from "./service";
-import { updateFood } from "./menu";
+import { updateFood } from "../menu";
+import { EVENT_PAYLOAD_VERSION } from "./events";
 
 describeEachDatabase("orders domain", (t) => {
   let demo: TestPartner;
@@ -189,7 +190,11 @@ describeEachDatabase("orders domain", (t) => {
     const before = await logPosition({ db: t.db });
     await reprintOrder({ db: t.db, principal: operator, id: order.id, orderItemIds: [itemId], receipt: true });
     const [event] = await readEvents({ db: t.db, afterId: before.lastEventId, limit: 5 });
-    expect(event).toMatchObject({ type: "order.reprinted", version: 2, payload: { reprint: { orderItemIds: [itemId], receipt: true } } });
+    expect(event).toMatchObject({
+      type: "order.reprinted",
+      version: EVENT_PAYLOAD_VERSION,
+      payload: { reprint: { orderItemIds: [itemId], receipt: true } },
+    });
   });
 
   it("a failed change writes neither the change nor its event", async () => {

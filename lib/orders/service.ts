@@ -12,6 +12,9 @@ import { businessDay, displayCode } from "./business-day";
 import type { OrderItemRecord, OrderRecord } from "./dto";
 import { INT4_MAX, assertTotalsFit, lineTotal, orderTotals, parseMoney } from "./money";
 import { canTransition, type OrderStatus } from "./status";
+import type { ServiceType } from "./dto";
+import { type DeclaredAllergies, isAllergen, needsAllergyAck, readAllergens, sortAllergens } from "../menu/allergens";
+import { type LineInput, priceLines } from "../menu/pricing";
 
 export type CreateOrderInput = {
   partner: string;
@@ -19,7 +22,13 @@ export type CreateOrderInput = {
   customer?: string | null;
   source?: string;
   priority?: "NORMAL" | "HIGH";
-  items: { foodId: string; quantity: number; notes?: string | null }[];
+  items: LineInput[];
+  /** How it is served; defaults to delivery for delivery orders, dine-in otherwise. */
+  serviceType?: ServiceType;
+  /** A scheduled order: when the guest expects it (ISO-8601), in the future. */
+  promisedAt?: string | null;
+  /** What the guest declared: EU allergen codes and their own words. */
+  allergies?: { codes?: string[]; note?: string | null } | null;
 };
 
 /** Where an order may come from; anonymous callers (kiosk, QR) may only say kiosk or qr. */
@@ -63,6 +72,12 @@ function toRecord(row: Selectable<OrdersTable>, items: Selectable<OrderItemsTabl
     kitchenAckAt: row.kitchenAckAt ?? null,
     kitchenAlertAt: row.kitchenAlertAt ?? null,
     courierLocation: row.courierLocation ? JSON.parse(row.courierLocation) : null,
+    serviceType: (row.serviceType ?? "dine-in") as ServiceType,
+    promisedAt: row.promisedAt ?? null,
+    allergies: row.allergies ? (JSON.parse(row.allergies) as DeclaredAllergies) : null,
+    allergyAlert: Boolean(row.allergyAlert),
+    allergyAckAt: row.allergyAckAt ?? null,
+    allergyAckBy: row.allergyAckBy ?? null,
     orderItems: items.map(
       (i): OrderItemRecord => ({
         id: i.id,
@@ -75,6 +90,9 @@ function toRecord(row: Selectable<OrdersTable>, items: Selectable<OrderItemsTabl
         unitSurcharge: Number(i.unitSurcharge),
         total: Number(i.total),
         notes: i.notes,
+        modifiers: i.modifiers ? JSON.parse(i.modifiers) : [],
+        allergens: readAllergens(i.allergens),
+        course: Number(i.course ?? 1),
       }),
     ),
   };
@@ -166,24 +184,17 @@ export async function createOrder({
   }
   if (!principal && input.priority === "HIGH") throw new ValidationError("priority", "only staff may mark an order HIGH");
 
-  const foodIds = [...new Set(input.items.map((i) => i.foodId))];
-  const foods = await db.selectFrom("foods").selectAll().where("partnerId", "=", partner.id).where("id", "in", foodIds).execute();
-  const foodById = new Map(foods.map((f) => [f.id, f]));
-  const lines = input.items.map((item, index) => {
-    const food = foodById.get(item.foodId);
-    // A food of another partner is reported exactly like an unknown one.
-    if (!food) throw new ValidationError(`items.${index}.foodId`, "unknown food");
-    if (!food.available) throw new ValidationError(`items.${index}.foodId`, `'${food.name}' is not available`);
-    return {
-      foodId: food.id,
-      name: food.name,
-      station: food.station,
-      quantity: item.quantity,
-      unitPrice: Number(food.price),
-      unitSurcharge: Number(food.surcharge),
-      notes: item.notes?.trim() ? item.notes.trim() : null,
-    };
-  });
+  const lines = await priceLines(db, partner.id, input.items);
+  const allergies = declaredAllergies(input.allergies);
+  const serviceType: ServiceType = input.serviceType ?? (source === "delivery" ? "delivery" : "dine-in");
+  let promisedAt: string | null = null;
+  if (input.promisedAt) {
+    const at = Date.parse(input.promisedAt);
+    if (Number.isNaN(at)) throw new ValidationError("promisedAt", "must be an ISO-8601 date and time");
+    if (at < now.getTime() - 60_000) throw new ValidationError("promisedAt", "must not be in the past");
+    if (at > now.getTime() + 14 * 86_400_000) throw new ValidationError("promisedAt", "must be within 14 days");
+    promisedAt = new Date(at).toISOString();
+  }
   const totals = orderTotals({ items: lines, discount: 0 });
   assertTotalsFit(totals);
   const day = businessDay({ at: now, timezone: partner.timezone, cutoverHour: partner.cutoverHour });
@@ -215,19 +226,44 @@ export async function createOrder({
         courierName: null,
         cancelReason: null,
         trackingTokenHash: hashSecret(trackingToken),
+        serviceType,
+        promisedAt,
+        allergies: allergies ? JSON.stringify(allergies) : null,
+        allergyAlert: needsAllergyAck({ allergies, notes: lines.map((l) => l.notes) }) ? 1 : 0,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
     const id = Number(inserted.id);
     await trx
       .insertInto("orderItems")
-      .values(lines.map((l, position) => ({ id: newId(), orderId: id, position, ...l, total: lineTotal(l) })))
+      .values(
+        lines.map(({ modifiers, allergens, ...l }, position) => ({
+          id: newId(),
+          orderId: id,
+          position,
+          ...l,
+          modifiers: JSON.stringify(modifiers),
+          allergens: JSON.stringify(allergens),
+          total: lineTotal(l),
+        })),
+      )
       .execute();
     const order = (await loadOrder(trx, id))!;
     await emit({ version: EVENT_PAYLOAD_VERSION, partnerId: partner.id, type: "order.created", orderId: id, payload: { order } });
     return order;
   });
   return { order: created, trackingToken };
+}
+
+/** The guest's declaration, normalised: known codes in the EU order, their own words trimmed; nothing → null. */
+function declaredAllergies(input: CreateOrderInput["allergies"]): DeclaredAllergies | null {
+  if (!input) return null;
+  (input.codes ?? []).forEach((c, i) => {
+    if (!isAllergen(c)) throw new ValidationError(`allergies.codes.${i}`, `unknown allergen '${c}' (one of the EU 14)`);
+  });
+  const codes = sortAllergens(input.codes ?? []);
+  const note = input.note?.trim() || null;
+  return codes.length > 0 || note ? { codes, note } : null;
 }
 
 /**
@@ -328,6 +364,14 @@ export async function changeStatus({
   return mutate(db, async (trx, emit) => {
     const order = await visibleOrder(trx, principal, id);
     if (!canTransition({ from: order.status, to: status, source: order.source })) throw illegal(order, status);
+    // An allergy ticket is bumped only after someone in the kitchen tapped "allergy seen".
+    if (status === "READY" && order.allergyAlert && !order.allergyAckAt) {
+      throw new ConflictError("acknowledge the allergy before bumping this order", {
+        status: order.status,
+        requested: status,
+        allergy: true,
+      });
+    }
     const updated = await trx
       .updateTable("orders")
       .set({
@@ -386,6 +430,49 @@ export async function reprintOrder({
       payload: { order, reprint: { orderItemIds: ids, receipt } },
     });
     return { order, orderItemIds: ids, receipt };
+  });
+}
+
+/**
+ * The kitchen's tap on an allergy ticket (issue "The menu" item 7): stamps who saw it and when.
+ * It also counts as the kitchen having seen the ticket — a heartbeat does not, for these — so an
+ * allergy ticket nobody tapped raises the "not seen by kitchen" alarm. A second tap changes nothing.
+ */
+export async function acknowledgeAllergy({
+  db,
+  principal,
+  id,
+  now = new Date(),
+}: {
+  db: Db;
+  principal: Principal;
+  id: number;
+  now?: Date;
+}): Promise<OrderRecord> {
+  assertCan(principal, "orders:allergy-ack");
+  return mutate(db, async (trx, emit) => {
+    const order = await visibleOrder(trx, principal, id);
+    if (!order.allergyAlert) throw new ConflictError("this order declares no allergy", { status: order.status, allergy: false });
+    if (order.allergyAckAt) return order;
+    if (order.status === "PENDING" || order.status === "CANCELLED")
+      throw new ConflictError(`a ${order.status} order is not in the kitchen`, { status: order.status });
+    const at = now.toISOString();
+    const who = principal.kind === "user" ? principal.username : principal.name;
+    await trx
+      .updateTable("orders")
+      .set((eb) => ({ allergyAckAt: at, allergyAckBy: who, kitchenAckAt: eb.fn.coalesce("kitchenAckAt", eb.val(at)) }))
+      .where("id", "=", id)
+      .where("allergyAckAt", "is", null)
+      .execute();
+    const updated = (await loadOrder(trx, id))!;
+    await emit({
+      version: EVENT_PAYLOAD_VERSION,
+      partnerId: order.partnerId,
+      type: "order.allergy-acknowledged",
+      orderId: id,
+      payload: { order: updated },
+    });
+    return updated;
   });
 }
 

@@ -1,5 +1,5 @@
 import type { OrderRecord } from "../orders/dto";
-import type { DomainEvent } from "../orders/events";
+import { type DomainEvent, isOrderEvent } from "../orders/events";
 import { formatMoney } from "../orders/money";
 import { statusFor } from "../orders/status";
 import type { Projected } from "./types";
@@ -10,7 +10,7 @@ import type { Projected } from "./types";
  * delivery leaves with the courier, cancelled with its reason.
  */
 export function customer(event: DomainEvent): Projected {
-  if (event.type === "food.updated" || event.type === "auth.revoked" || event.type === "order.reprinted") return null;
+  if (!isOrderEvent(event) || event.type === "order.reprinted") return null;
   if (event.type === "order.acknowledged" || event.type === "order.unacknowledged") return null;
   const o: OrderRecord = event.payload.order;
   const status = statusFor("customer", o.status);

@@ -37,10 +37,10 @@ const sse =
   };
 
 const TYPES = {
-  cashier: ["order.created", "order.confirmed", "order.status", "order.acknowledged", "order.unacknowledged"],
+  cashier: ["order.created", "order.confirmed", "order.status", "order.acknowledged", "order.unacknowledged", "order.allergy-acknowledged"],
   display: ["order.confirmed", "order.status"],
   printer: ["order.confirmed", "order.reprinted", "order.unacknowledged"],
-  kitchen: ["order.confirmed", "order.status"],
+  kitchen: ["order.confirmed", "order.status", "order.allergy-acknowledged"],
   partner: ["order.created", "order.confirmed", "order.status", "order.courier"],
 } as const satisfies Record<Channel, readonly EventType[]>;
 
@@ -66,7 +66,16 @@ export const PROJECTIONS: Record<StreamChannel, ChannelProjection> = {
     render: sse(customer),
   },
   ws: {
-    types: ["order.created", "order.confirmed", "order.status", "order.courier", "order.location", "food.updated"],
+    types: [
+      "order.created",
+      "order.confirmed",
+      "order.status",
+      "order.courier",
+      "order.location",
+      "food.created",
+      "food.updated",
+      "food.archived",
+    ],
     render: (event) => renderWsLines(upgradeEvent(event)),
   },
 };

@@ -1,5 +1,5 @@
 import { toOrderDto } from "../orders/dto";
-import type { DomainEvent } from "../orders/events";
+import { type DomainEvent, isOrderEvent } from "../orders/events";
 import type { Projected } from "./types";
 
 /**
@@ -19,7 +19,7 @@ export type PassOrderEvent = {
 };
 
 export function pass(event: DomainEvent): Projected {
-  if (event.type === "food.updated" || event.type === "auth.revoked") return null;
+  if (!isOrderEvent(event)) return null;
   const { order, from, reason, reprint } = event.payload;
   const data: PassOrderEvent = { type: event.type, order: toOrderDto(order) };
   if (event.type === "order.status") Object.assign(data, { from, reason: reason ?? null });

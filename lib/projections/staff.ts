@@ -7,7 +7,7 @@ import {
   toPrinterReprintOrder,
   type OrderRecord,
 } from "../orders/dto";
-import type { DomainEvent } from "../orders/events";
+import { type DomainEvent, isOrderEvent } from "../orders/events";
 import type { Projected, ProjectionContext } from "./types";
 
 /**
@@ -17,7 +17,7 @@ import type { Projected, ProjectionContext } from "./types";
  * `kitchen-not-seen` on cashier and `fallback-order` on printer (tickets no kitchen screen showed).
  */
 export function cashier(event: DomainEvent): Projected {
-  if (event.type === "food.updated" || event.type === "auth.revoked") return null;
+  if (!isOrderEvent(event)) return null;
   const { order } = event.payload;
   switch (event.type) {
     case "order.created":
@@ -28,6 +28,8 @@ export function cashier(event: DomainEvent): Projected {
       return { event: "kitchen-seen", data: { id: order.id, kitchenAckAt: order.kitchenAckAt } };
     case "order.unacknowledged":
       return { event: "kitchen-not-seen", data: toConfirmedOrderRef(order) };
+    case "order.allergy-acknowledged":
+      return { event: "allergy-seen", data: { id: order.id, allergyAckAt: order.allergyAckAt, allergyAckBy: order.allergyAckBy } };
     case "order.status":
       return { event: "order-status", data: statusChange(order) };
     default:
@@ -57,13 +59,13 @@ export function printer(event: DomainEvent): Projected {
 }
 
 export function kitchen(event: DomainEvent): Projected {
-  if (event.type !== "order.confirmed" && event.type !== "order.status") return null;
+  if (event.type !== "order.confirmed" && event.type !== "order.status" && event.type !== "order.allergy-acknowledged") return null;
   return { event: event.type === "order.confirmed" ? "ticket-created" : "ticket-updated", data: toOrderDto(event.payload.order) };
 }
 
 /** seeds/000 OrderListDto. `activeTimer` is rendered at delivery (or replay) time. */
 export function partner(event: DomainEvent, { partner, now }: ProjectionContext): Projected {
-  if (event.type === "food.updated" || event.type === "auth.revoked") return null;
+  if (!isOrderEvent(event)) return null;
   return {
     event: event.type === "order.created" ? "order-created" : "order-updated",
     data: toOrderListDto(event.payload.order, partner, now),

@@ -1,5 +1,5 @@
 import type { OrderRecord } from "../orders/dto";
-import type { DomainEvent } from "../orders/events";
+import { type DomainEvent, isOrderEvent } from "../orders/events";
 import { formatMoney } from "../orders/money";
 import { statusFor } from "../orders/status";
 
@@ -31,31 +31,34 @@ function orderData(o: OrderRecord) {
 }
 
 export function wsMessages(event: DomainEvent): Message[] {
-  if (event.type === "food.updated") {
+  if (event.type === "food.created" || event.type === "food.updated" || event.type === "food.archived") {
     const { food, changed } = event.payload;
     const changedFields: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(changed)) {
       if (k === "price") changedFields.price = Number(v);
       else if (k === "available") changedFields.status = v ? "published" : "unavailable";
+      else if (k === "archived") changedFields.status = "deleted";
       else changedFields[k] = v;
     }
+    const name = { "food.created": "product:created", "food.updated": "product:updated", "food.archived": "product:deleted" }[event.type];
     return [
       {
         topic: "product_changes",
-        event: "product:updated",
+        event: name,
         data: {
           id: food.id,
           name: food.name,
           sku: food.id,
-          status: food.available ? "published" : "unavailable",
+          status: event.type === "food.archived" ? "deleted" : food.available ? "published" : "unavailable",
           price: Number(food.price),
           stock: null,
-          changed_fields: changedFields,
+          // seeds/001 shows changed_fields on updates only.
+          ...(event.type === "food.updated" ? { changed_fields: changedFields } : {}),
         },
       },
     ];
   }
-  if (event.type === "auth.revoked") return [];
+  if (!isOrderEvent(event)) return [];
   const { order } = event.payload;
   const data = orderData(order);
   switch (event.type) {

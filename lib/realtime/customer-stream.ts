@@ -6,7 +6,7 @@ import { hashSecret } from "../auth/secrets";
 import { AppError, NotFoundError, UnauthorizedError } from "../errors";
 import type { LoggedEvent } from "../events/log";
 import { hasControlCharacters, parseIntId } from "../fields";
-import { upgradeEvent } from "../orders/events";
+import { isOrderEvent, upgradeEvent } from "../orders/events";
 import { customerEventName } from "../projections";
 import { limits } from "../limits";
 import { budgetKeyOf, sseControl } from "./handler";
@@ -203,7 +203,7 @@ function matches(event: LoggedEvent, filters: Filters): boolean {
   if (filters.orderId !== undefined && event.orderId !== filters.orderId) return false;
   if (filters.customerId === undefined && !filters.eventTypes) return true;
   const domain = upgradeEvent(event);
-  if (domain.type === "food.updated" || domain.type === "auth.revoked") return false;
+  if (!isOrderEvent(domain)) return false;
   if (filters.customerId !== undefined && domain.payload.order.customer !== filters.customerId) return false;
   if (filters.eventTypes) {
     // Filtered by the name the event is shown as (lib/projections/customer.ts).

@@ -9,7 +9,8 @@ import { describeEachDatabase } from "../testing/each-database";
 import { makePartner, makeToken, makeUser } from "../testing/fixtures";
 import { startTestNode, type TestNode } from "../testing/node";
 import { login, revokeDeviceToken, type Principal } from "../auth";
-import { assignCourier, changeStatus, confirmOrder, createOrder, updateFood } from "../orders";
+import { updateFood } from "../menu";
+import { assignCourier, changeStatus, confirmOrder, createOrder } from "../orders";
 
 type Msg = Record<string, any>;
 

@@ -1,7 +1,8 @@
 /** Small builders for tests: a partner with a menu, users and tokens, through the real lib code. */
 import { createDeviceToken, createUser, type Principal, type StreamFormat, type TokenRole, type UserRole } from "../auth";
 import type { Db } from "../db";
-import { confirmOrder, createOrder, createPartner, listFoods, type ConfirmInput, type CreateOrderInput, type FoodSeed } from "../orders";
+import { createPartner, listFoods, type FoodSeed } from "../menu";
+import { confirmOrder, createOrder, type ConfirmInput, type CreateOrderInput } from "../orders";
 
 export const TEST_MENU: FoodSeed[] = [
   { name: "Margherita", price: 1250, surcharge: 50, category: "Pizza", station: "oven" },

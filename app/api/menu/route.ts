@@ -2,7 +2,7 @@ import { z } from "zod";
 import { getDb } from "@/lib/db";
 import { key } from "@/lib/fields";
 import { apiRoute, json, parseWith, searchParams } from "@/lib/http";
-import { getMenu } from "@/lib/orders";
+import { getMenu } from "@/lib/menu";
 
 export const dynamic = "force-dynamic";
 

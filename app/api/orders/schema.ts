@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { key, quantity, text } from "@/lib/fields";
+import { SERVICE_TYPES } from "@/lib/orders/dto";
 import { ORDER_SOURCES } from "@/lib/orders/service";
 import { ORDER_STATUSES, type OrderStatus } from "@/lib/orders/status";
 
@@ -19,10 +20,29 @@ export const createOrderBody = z.strictObject({
         foodId: key(64),
         quantity,
         notes: text(500, { multiline: true }).nullish(),
+        /** Chosen options per modifier group; priced and checked against the menu (lib/menu/pricing.ts). */
+        modifiers: z
+          .array(z.strictObject({ groupId: key(64), optionIds: z.array(key(64)).max(20, "at most 20 options") }))
+          .max(20, "at most 20 groups")
+          .optional(),
+        course: z
+          .number("must be a number")
+          .int("must be a whole number")
+          .min(1, "must be at least 1")
+          .max(9, "must be at most 9")
+          .optional(),
       }),
     )
     .min(1, "an order needs at least one item")
     .max(100),
+  serviceType: z.enum(SERVICE_TYPES).optional(),
+  promisedAt: z.iso.datetime({ offset: true }).nullish(),
+  allergies: z
+    .strictObject({
+      codes: z.array(key(32)).max(14, "at most 14 allergens").optional(),
+      note: text(200).nullish(),
+    })
+    .nullish(),
 });
 
 export const listOrdersQuery = z.strictObject({

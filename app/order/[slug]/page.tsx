@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db";
-import { findPartnerBySlug, listFoods, toFoodDto } from "@/lib/orders";
+import { findPartnerBySlug, listFoods, toFoodDto } from "@/lib/menu";
 import { OrderView } from "./order-view";
 
 export const dynamic = "force-dynamic";
@@ -18,6 +18,6 @@ export default async function OrderPage({
   const db = getDb();
   const partner = await findPartnerBySlug({ db, slug });
   if (!partner) notFound();
-  const foods = (await listFoods({ db, partnerId: partner.id, onlyAvailable: false })).map(toFoodDto);
+  const foods = (await listFoods({ db, partnerId: partner.id, onlyAvailable: false })).map((f) => toFoodDto(f));
   return <OrderView partner={{ slug: partner.slug, name: partner.name }} foods={foods} table={table?.slice(0, 32) ?? null} />;
 }

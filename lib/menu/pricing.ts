@@ -1,0 +1,127 @@
+import "server-only";
+import type { Db } from "../db";
+import { ValidationError } from "../errors";
+import type { Trx } from "../events";
+import type { LineModifier } from "../orders/dto";
+import { formatMoney } from "../orders/money";
+import { type AllergenCode, readAllergens, sortAllergens } from "./allergens";
+
+/**
+ * Every line of a new order priced and checked against the menu (issue "The menu" item 5): the
+ * food and each chosen option must be this partner's, live and available; each of the food's
+ * groups gets between min and max options; unitPrice = food price + Σ option deltas. Errors
+ * name the field (`items.2.modifiers.0.optionIds.1`) and nothing is written.
+ */
+export type LineInput = {
+  foodId: string;
+  quantity: number;
+  notes?: string | null;
+  modifiers?: { groupId: string; optionIds: string[] }[];
+  course?: number;
+};
+
+export type PricedLine = {
+  foodId: string;
+  name: string;
+  station: string;
+  quantity: number;
+  unitPrice: number;
+  unitSurcharge: number;
+  notes: string | null;
+  modifiers: LineModifier[];
+  allergens: AllergenCode[];
+  course: number;
+};
+
+export async function priceLines(db: Db | Trx, partnerId: string, items: readonly LineInput[]): Promise<PricedLine[]> {
+  const foodIds = [...new Set(items.map((i) => i.foodId))];
+  const foods = await db.selectFrom("foods").selectAll().where("partnerId", "=", partnerId).where("id", "in", foodIds).execute();
+  const foodById = new Map(foods.map((f) => [f.id, f]));
+  const links = await db.selectFrom("foodModifierGroups").selectAll().where("foodId", "in", foodIds).orderBy("position").execute();
+  const groupIds = [...new Set(links.map((l) => l.groupId))];
+  const groups = groupIds.length
+    ? await db
+        .selectFrom("modifierGroups")
+        .selectAll()
+        .where("partnerId", "=", partnerId)
+        .where("id", "in", groupIds)
+        .where("archived", "=", 0)
+        .execute()
+    : [];
+  const groupById = new Map(groups.map((g) => [g.id, g]));
+  const options = groupIds.length
+    ? await db
+        .selectFrom("modifierOptions")
+        .selectAll()
+        .where("groupId", "in", groupIds)
+        .where("archived", "=", 0)
+        .orderBy("position")
+        .execute()
+    : [];
+  const optionById = new Map(options.map((o) => [o.id, o]));
+  const groupsOfFood = new Map<string, string[]>();
+  for (const l of links) if (groupById.has(l.groupId)) groupsOfFood.set(l.foodId, [...(groupsOfFood.get(l.foodId) ?? []), l.groupId]);
+
+  return items.map((item, index) => {
+    const at = `items.${index}`;
+    const food = foodById.get(item.foodId);
+    // A food of another partner is reported exactly like an unknown one; an archived one is off the menu.
+    if (!food || food.archived) throw new ValidationError(`${at}.foodId`, "unknown food");
+    if (!food.available) throw new ValidationError(`${at}.foodId`, `'${food.name}' is not available`);
+    const ofFood = groupsOfFood.get(food.id) ?? [];
+    const chosen = new Map<string, string[]>();
+    (item.modifiers ?? []).forEach((m, j) => {
+      const field = `${at}.modifiers.${j}`;
+      if (!ofFood.includes(m.groupId)) throw new ValidationError(`${field}.groupId`, `not a modifier group of '${food.name}'`);
+      if (chosen.has(m.groupId)) throw new ValidationError(`${field}.groupId`, "the group is listed twice");
+      const seen = new Set<string>();
+      m.optionIds.forEach((id, k) => {
+        const option = optionById.get(id);
+        if (!option || option.groupId !== m.groupId) throw new ValidationError(`${field}.optionIds.${k}`, "not an option of this group");
+        if (seen.has(id)) throw new ValidationError(`${field}.optionIds.${k}`, "chosen twice");
+        if (!option.available) throw new ValidationError(`${field}.optionIds.${k}`, `'${option.name}' is not available`);
+        seen.add(id);
+      });
+      chosen.set(m.groupId, m.optionIds);
+    });
+    const modifiers: LineModifier[] = [];
+    const allergens: string[] = readAllergens(food.allergens);
+    let unitPrice = Number(food.price);
+    for (const groupId of ofFood) {
+      const group = groupById.get(groupId)!;
+      const ids = chosen.get(groupId) ?? [];
+      const [min, max] = [Number(group.minChoices), Number(group.maxChoices)];
+      const j = (item.modifiers ?? []).findIndex((m) => m.groupId === groupId);
+      const field = j >= 0 ? `${at}.modifiers.${j}.optionIds` : `${at}.modifiers`;
+      if (ids.length < min)
+        throw new ValidationError(field, `'${group.name}' needs at least ${min} choice(s) for '${food.name}'`, { groupId, min, max });
+      if (ids.length > max) throw new ValidationError(field, `'${group.name}' allows at most ${max} choice(s)`, { groupId, min, max });
+      if (ids.length === 0) continue;
+      const picked = ids.map((id) => optionById.get(id)!);
+      for (const o of picked) {
+        unitPrice += Number(o.priceDelta);
+        allergens.push(...readAllergens(o.allergens));
+      }
+      modifiers.push({
+        groupId,
+        groupName: group.name,
+        options: picked.map((o) => ({ id: o.id, name: o.name, priceDelta: Number(o.priceDelta), station: o.station })),
+      });
+    }
+    if (unitPrice < 0) {
+      throw new ValidationError(`${at}.modifiers`, `the options make '${food.name}' cost less than nothing (${formatMoney(unitPrice)})`);
+    }
+    return {
+      foodId: food.id,
+      name: food.name,
+      station: food.station,
+      quantity: item.quantity,
+      unitPrice,
+      unitSurcharge: Number(food.surcharge),
+      notes: item.notes?.trim() ? item.notes.trim() : null,
+      modifiers,
+      allergens: sortAllergens(allergens),
+      course: item.course ?? 1,
+    };
+  });
+}
