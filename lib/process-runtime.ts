@@ -6,6 +6,7 @@ import { setHub } from "./realtime/hub";
 import { type Realtime, startRealtime } from "./realtime/runtime";
 import { flagUnacknowledged } from "./orders/screens";
 import { restoreDue86 } from "./menu/availability";
+import { fireDue } from "./orders/stations";
 import { Redis } from "ioredis";
 import { createLimits, scaledRules, setLimits } from "./limits";
 import { processSlot } from "./process";
@@ -65,6 +66,8 @@ async function build(log: (line: string) => void): Promise<ProcessRuntime> {
     );
     // "86 until the end of the day" comes back at the partner's cut-over (lib/menu/availability.ts).
     restoreDue86({ db: handle.db }).catch((err) => console.error(`pass: menu restore failed: ${(err as Error).message}`));
+    // Scheduled orders fire promisedAt − their longest prep target (lib/orders/stations.ts).
+    fireDue({ db: handle.db }).catch((err) => console.error(`pass: scheduled firing failed: ${(err as Error).message}`));
   }, 5_000);
   watch.unref();
   return { config, handle, realtime, watch };

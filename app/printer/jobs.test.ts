@@ -50,6 +50,10 @@ const record: OrderRecord = {
   allergyAlert: false,
   allergyAckAt: null,
   allergyAckBy: null,
+  fireAt: null,
+  expoConfirms: false,
+  expoBumpedAt: null,
+  parts: [],
   orderItems: [item("a", "grill"), item("b", "bar"), item("c", "grill"), item("d", "")],
 };
 const order = toOrderDto(record);

@@ -369,6 +369,85 @@ const migrations: Record<string, PortableMigration> = {
       }
     },
   }),
+  "0009_station_workflow": () => ({
+    async up(db: Kysely<any>) {
+      // Issue "Station workflow": each line is cooked in parts, one per station (its food's, and
+      // each station an option is cooked at), each with its own state (lib/orders/line-state.ts).
+      await db.schema
+        .createTable("lineParts")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("orderId", "integer", (c) => c.notNull().references("orders.id"))
+        .addColumn("orderItemId", "text", (c) => c.notNull().references("orderItems.id"))
+        .addColumn("station", "text", (c) => c.notNull())
+        .addColumn("course", "integer", (c) => c.notNull())
+        .addColumn("position", "integer", (c) => c.notNull())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("firedAt", "text")
+        .addColumn("startedAt", "text")
+        .addColumn("startedBy", "text")
+        .addColumn("doneAt", "text")
+        .addColumn("doneBy", "text")
+        .execute();
+      await db.schema.createIndex("line_parts_order").on("lineParts").column("orderId").execute();
+      // A scheduled order's held lines fire at fireAt (promisedAt − the longest prep target).
+      await db.schema.alterTable("orders").addColumn("fireAt", "text").execute();
+      await db.schema
+        .alterTable("orders")
+        .addColumn("expoConfirms", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema.alterTable("orders").addColumn("expoBumpedAt", "text").execute();
+      await db.schema.createIndex("orders_fire_at").on("orders").column("fireAt").execute();
+      await db.schema
+        .alterTable("partners")
+        .addColumn("expoConfirms", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+
+      // Orders from before: one part per line at its station, in the state its order's status implies.
+      const stateFor: Record<string, string> = {
+        PENDING: "HELD",
+        CONFIRMED: "QUEUED",
+        PREPARING: "STARTED",
+        READY: "DONE",
+        PICKED_UP: "DONE",
+        DELIVERED: "DONE",
+        CANCELLED: "QUEUED",
+      };
+      const rows = await db
+        .selectFrom("orderItems")
+        .innerJoin("orders", "orders.id", "orderItems.orderId")
+        .select([
+          "orderItems.id",
+          "orderItems.orderId",
+          "orderItems.station",
+          "orderItems.course",
+          "orderItems.position",
+          "orders.status",
+          "orders.confirmedAt",
+          "orders.statusChangedAt",
+        ])
+        .execute();
+      for (const r of rows) {
+        const state = stateFor[r.status] ?? "QUEUED";
+        await db
+          .insertInto("lineParts")
+          .values({
+            id: newId(),
+            orderId: r.orderId,
+            orderItemId: r.id,
+            station: r.station,
+            course: r.course,
+            position: r.position,
+            state,
+            firedAt: state === "HELD" ? null : r.confirmedAt,
+            startedAt: state === "STARTED" || state === "DONE" ? r.statusChangedAt : null,
+            startedBy: null,
+            doneAt: state === "DONE" ? r.statusChangedAt : null,
+            doneBy: null,
+          })
+          .execute();
+      }
+    },
+  }),
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

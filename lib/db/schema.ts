@@ -21,6 +21,7 @@ export type Database = {
   foodModifierGroups: FoodModifierGroupsTable;
   orders: OrdersTable;
   orderItems: OrderItemsTable;
+  lineParts: LinePartsTable;
   dayCounters: DayCountersTable;
   events: EventsTable;
   logMeta: LogMetaTable;
@@ -38,6 +39,8 @@ export type PartnersTable = {
   autoCancelMinutes: number | null;
   autoConfirmSources: string; // JSON string[]
   createdAt: string;
+  /** Orders become READY only when expo bumps them, after every station is done. */
+  expoConfirms: Generated<number>;
 };
 
 export type Role = "admin" | "operator" | "kitchen";
@@ -184,6 +187,26 @@ export type OrdersTable = {
   allergyAlert: Generated<number>;
   allergyAckAt: Generated<string | null>;
   allergyAckBy: Generated<string | null>;
+  /** Migration 0009: a scheduled order's held lines fire then. */
+  fireAt: Generated<string | null>;
+  /** The partner's "expo confirms" setting when the order was placed. */
+  expoConfirms: Generated<number>;
+  expoBumpedAt: Generated<string | null>;
+};
+
+export type LinePartsTable = {
+  id: string;
+  orderId: number;
+  orderItemId: string;
+  station: string;
+  course: number;
+  position: number;
+  state: string; // PartState
+  firedAt: string | null;
+  startedAt: string | null;
+  startedBy: string | null;
+  doneAt: string | null;
+  doneBy: string | null;
 };
 
 export type OrderItemsTable = {

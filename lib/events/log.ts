@@ -27,6 +27,10 @@ export type EventType =
   | "menu.changed"
   /** The kitchen tapped "allergy seen" on a ticket (issue "The menu"). */
   | "order.allergy-acknowledged"
+  /** A station started, bumped, recalled or undid its part of an order (issue "Station workflow"). */
+  | "order.station"
+  /** Held lines fired: a later course, or a scheduled order whose time came. */
+  | "order.fired"
   /** A credential stopped being valid (logout, token revoked, user disabled or role changed). */
   | "auth.revoked";
 

@@ -144,3 +144,16 @@ export function orderIdParam(value: string | string[] | undefined): number {
 export function textIdParam(value: string | string[] | undefined): string {
   return typeof value === "string" && value.length <= 64 && !hasControlCharacters(value) ? value : "";
 }
+
+/** Like readJson, for bodies that may be left out entirely (an empty body is `{}`). */
+export async function readOptionalJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+  const text = await req.text();
+  if (text.trim() === "") return parseWith(schema, {});
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ValidationError("body", "malformed JSON");
+  }
+  return parseWith(schema, body);
+}

@@ -55,6 +55,10 @@ const pending: OrderRecord = {
   allergyAlert: false,
   allergyAckAt: null,
   allergyAckBy: null,
+  fireAt: null,
+  expoConfirms: false,
+  expoBumpedAt: null,
+  parts: [],
   orderItems: [{ ...item, quantity: 2, unitPrice: 1250, unitSurcharge: 0, total: 2500, notes: "No onions" }],
 };
 

@@ -3,6 +3,7 @@ import type { PartnersTable } from "../db/schema";
 import { formatMoney } from "./money";
 import { statusFor, type OrderStatus } from "./status";
 import type { AllergenCode, DeclaredAllergies } from "../menu/allergens";
+import { type LinePart, waitingOn } from "./line-state";
 
 /**
  * An order as Pass holds it (money in minor units). This is also what the event log stores,
@@ -70,7 +71,13 @@ export type OrderRecord = {
   allergyAlert: boolean;
   allergyAckAt: string | null;
   allergyAckBy: string | null;
+  /** Scheduled: when its held lines fire (promisedAt − the longest prep target). */
+  fireAt: string | null;
+  expoConfirms: boolean;
+  expoBumpedAt: string | null;
   orderItems: OrderItemRecord[];
+  /** Each line's parts, one per station it is cooked at, in line order (lib/orders/line-state.ts). */
+  parts: LinePart[];
 };
 
 /** A partner as the projections show it: the columns of its row that reach a screen. */
@@ -241,6 +248,11 @@ export function toOrderDto(o: OrderRecord) {
     allergyAlert: o.allergyAlert,
     allergyAckAt: o.allergyAckAt,
     allergyAckBy: o.allergyAckBy,
+    fireAt: o.fireAt,
+    expoConfirms: o.expoConfirms,
+    expoBumpedAt: o.expoBumpedAt,
+    /** Expo's "waiting on: bar, fryer". */
+    waitingOn: waitingOn(o.parts),
     orderItems: o.orderItems.map((i) => ({
       ...reprintItem(i, o),
       // Pass's screens show the structure themselves; `printNotes` is what a seeds/003 slip prints.
@@ -255,6 +267,7 @@ export function toOrderDto(o: OrderRecord) {
       })),
       allergens: i.allergens,
       course: i.course,
+      parts: o.parts.filter((p) => p.orderItemId === i.id).map(({ orderItemId: _i, ...p }) => p),
     })),
   };
 }

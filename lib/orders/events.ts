@@ -1,6 +1,7 @@
 import type { EventType, LoggedEvent } from "../events/log";
 import type { OrderRecord } from "./dto";
 import type { OrderStatus } from "./status";
+import type { PartState } from "./line-state";
 
 /**
  * The payloads the domain writes to the event log, and how older shapes are read today
@@ -17,8 +18,10 @@ import type { OrderStatus } from "./status";
  * - 3 (migration 0008, the menu model): orders carry `serviceType`, `promisedAt`, `allergies`,
  *   `allergyAlert`, `allergyAckAt`, `allergyAckBy`; lines carry `modifiers`, `allergens`, `course`.
  *   Menu events `food.created`, `food.archived`, `menu.changed` exist from this version on.
+ * - 4 (migration 0009, the station workflow): orders carry `parts` (one per line and station),
+ *   `fireAt`, `expoConfirms`, `expoBumpedAt`; `order.station` and `order.fired` exist.
  */
-export const EVENT_PAYLOAD_VERSION = 3;
+export const EVENT_PAYLOAD_VERSION = 4;
 
 export type FoodChange = {
   food: { id: string; name: string; price: string; available: boolean } & Record<string, unknown>;
@@ -46,6 +49,9 @@ export type OrderEventPayload = {
   reason?: string | null;
   /** order.reprinted: what to print again. */
   reprint?: { orderItemIds: string[]; receipt: boolean };
+  /** order.station: what a station did; order.fired: which course fired (or "scheduled"). */
+  station?: { station: string; action: string; by: string; changed: string[] };
+  fired?: { courses: number[]; by: string };
 };
 
 export type OrderEventType = Exclude<EventType, FoodEventType | "menu.changed" | "auth.revoked">;
@@ -66,6 +72,48 @@ export type OrderDomainEvent = Extract<DomainEvent, { type: OrderEventType }>;
 /** Events about one order (they carry it); menu and credential events do not. */
 export const isOrderEvent = (event: DomainEvent): event is OrderDomainEvent => event.type.startsWith("order.");
 
+/** The part state an order's status implied before line states existed (as migration 0009 backfills). */
+const PART_STATE_OF: Record<string, PartState> = {
+  PENDING: "HELD",
+  CONFIRMED: "QUEUED",
+  PREPARING: "STARTED",
+  READY: "DONE",
+  PICKED_UP: "DONE",
+  DELIVERED: "DONE",
+  CANCELLED: "QUEUED",
+};
+
+/** 3 → 4: one part per line at its station, in the state the order's status implied. */
+function v3ToV4(event: LoggedEvent, v3: V1Payload): V1Payload {
+  const order = v3.order;
+  if (!order) return v3;
+  const state = PART_STATE_OF[order.status ?? "CONFIRMED"] ?? "QUEUED";
+  const at = order.statusChangedAt ?? event.createdAt;
+  return {
+    ...v3,
+    order: {
+      ...order,
+      fireAt: order.fireAt ?? null,
+      expoConfirms: order.expoConfirms ?? false,
+      expoBumpedAt: order.expoBumpedAt ?? null,
+      parts:
+        order.parts ??
+        (order.orderItems ?? []).map((i) => ({
+          id: `${i.id}:${i.station}`,
+          orderItemId: i.id,
+          station: i.station,
+          course: i.course ?? 1,
+          state,
+          firedAt: state === "HELD" ? null : (order.confirmedAt ?? null),
+          startedAt: state === "STARTED" || state === "DONE" ? at : null,
+          startedBy: null,
+          doneAt: state === "DONE" ? at : null,
+          doneBy: null,
+        })),
+    },
+  };
+}
+
 type V1Payload = Record<string, unknown> & { order?: Partial<OrderRecord>; orderItemIds?: string[]; receipt?: boolean };
 
 /** Reads any stored version as the current one; unknown future versions are refused loudly. */
@@ -77,6 +125,7 @@ export function upgradeEvent(event: LoggedEvent): DomainEvent {
   let payload = event.payload as V1Payload;
   if (event.version < 2) payload = v1ToV2(event.type, payload);
   if (event.version < 3) payload = v2ToV3(payload);
+  if (event.version < 4) payload = v3ToV4(event, payload);
   return { ...event, version: EVENT_PAYLOAD_VERSION, payload } as DomainEvent;
 }
 

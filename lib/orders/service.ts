@@ -1,7 +1,8 @@
 import "server-only";
 import { EVENT_PAYLOAD_VERSION } from "./events";
 import type { Selectable } from "kysely";
-import { snapshotTransaction, type Db, type OrderItemsTable, type OrdersTable } from "../db";
+import { snapshotTransaction, type Db, type LinePartsTable, type OrderItemsTable, type OrdersTable } from "../db";
+import type { LinePart, PartState } from "./line-state";
 import { newId } from "../db/ids";
 import { assertCan, assertPartnerVisible, canSetStatus, type Principal } from "../auth/access";
 import { resolvePartnerScope } from "../auth/scope";
@@ -14,7 +15,11 @@ import { INT4_MAX, assertTotalsFit, lineTotal, orderTotals, parseMoney } from ".
 import { canTransition, type OrderStatus } from "./status";
 import type { ServiceType } from "./dto";
 import { type DeclaredAllergies, isAllergen, needsAllergyAck, readAllergens, sortAllergens } from "../menu/allergens";
-import { type LineInput, priceLines } from "../menu/pricing";
+import { type LineInput, type PricedLine, priceLines } from "../menu/pricing";
+import { fireCourse } from "./line-state";
+
+/** A line's prep target when neither its food nor its station sets one. */
+export const DEFAULT_PREP_MINUTES = 10;
 
 export type CreateOrderInput = {
   partner: string;
@@ -42,10 +47,26 @@ export async function loadOrder(db: Db, id: number): Promise<OrderRecord | undef
   const row = await db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirst();
   if (!row) return undefined;
   const items = await db.selectFrom("orderItems").selectAll().where("orderId", "=", id).orderBy("position").execute();
-  return toRecord(row, items);
+  const parts = await db.selectFrom("lineParts").selectAll().where("orderId", "=", id).orderBy("position").orderBy("station").execute();
+  return toRecord(row, items, parts);
 }
 
-function toRecord(row: Selectable<OrdersTable>, items: Selectable<OrderItemsTable>[]): OrderRecord {
+function toPart(p: Selectable<LinePartsTable>): LinePart {
+  return {
+    id: p.id,
+    orderItemId: p.orderItemId,
+    station: p.station,
+    course: Number(p.course),
+    state: p.state as PartState,
+    firedAt: p.firedAt,
+    startedAt: p.startedAt,
+    startedBy: p.startedBy,
+    doneAt: p.doneAt,
+    doneBy: p.doneBy,
+  };
+}
+
+function toRecord(row: Selectable<OrdersTable>, items: Selectable<OrderItemsTable>[], parts: Selectable<LinePartsTable>[]): OrderRecord {
   return {
     id: Number(row.id),
     partnerId: row.partnerId,
@@ -78,6 +99,10 @@ function toRecord(row: Selectable<OrdersTable>, items: Selectable<OrderItemsTabl
     allergyAlert: Boolean(row.allergyAlert),
     allergyAckAt: row.allergyAckAt ?? null,
     allergyAckBy: row.allergyAckBy ?? null,
+    fireAt: row.fireAt ?? null,
+    expoConfirms: Boolean(row.expoConfirms),
+    expoBumpedAt: row.expoBumpedAt ?? null,
+    parts: parts.map(toPart),
     orderItems: items.map(
       (i): OrderItemRecord => ({
         id: i.id,
@@ -148,15 +173,32 @@ export async function listOrders({
     const items = ids.length
       ? await trx.selectFrom("orderItems").selectAll().where("orderId", "in", ids).orderBy("orderId").orderBy("position").execute()
       : [];
-    const byOrder = new Map<number, typeof items>();
-    for (const i of items) {
-      const list = byOrder.get(Number(i.orderId)) ?? [];
-      list.push(i);
-      byOrder.set(Number(i.orderId), list);
-    }
+    const parts = ids.length
+      ? await trx
+          .selectFrom("lineParts")
+          .selectAll()
+          .where("orderId", "in", ids)
+          .orderBy("orderId")
+          .orderBy("position")
+          .orderBy("station")
+          .execute()
+      : [];
+    const byOrder = groupBy(items, (i) => Number(i.orderId));
+    const partsOf = groupBy(parts, (p) => Number(p.orderId));
     const position = await logPosition({ db: trx });
-    return { orders: rows.map((r) => toRecord(r, byOrder.get(Number(r.id)) ?? [])), ...position };
+    return { orders: rows.map((r) => toRecord(r, byOrder.get(Number(r.id)) ?? [], partsOf.get(Number(r.id)) ?? [])), ...position };
   });
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k);
+    if (list) list.push(r);
+    else out.set(k, [r]);
+  }
+  return out;
 }
 
 // --- creating -------------------------------------------------------------------------------
@@ -230,6 +272,8 @@ export async function createOrder({
         promisedAt,
         allergies: allergies ? JSON.stringify(allergies) : null,
         allergyAlert: needsAllergyAck({ allergies, notes: lines.map((l) => l.notes) }) ? 1 : 0,
+        expoConfirms: Number(partner.expoConfirms ?? 0),
+        fireAt: promisedAt ? await fireTimeFor(trx, partner.id, lines, promisedAt) : null,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -247,12 +291,58 @@ export async function createOrder({
           total: lineTotal(l),
         })),
       )
-      .execute();
+      .returning(["id", "position"])
+      .execute()
+      .then((rows) => insertParts(trx, id, rows, lines));
     const order = (await loadOrder(trx, id))!;
     await emit({ version: EVENT_PAYLOAD_VERSION, partnerId: partner.id, type: "order.created", orderId: id, payload: { order } });
     return order;
   });
   return { order: created, trackingToken };
+}
+
+/**
+ * One part per line and station, HELD until the order is confirmed (lib/orders/line-state.ts):
+ * the food's station, and each other station an option is cooked at ("side of fries" → fryer).
+ */
+async function insertParts(trx: Trx, orderId: number, items: { id: string; position: number }[], lines: PricedLine[]) {
+  const rows = items.flatMap((item) => {
+    const line = lines[Number(item.position)]!;
+    const stations = new Set([line.station, ...line.modifiers.flatMap((m) => m.options.map((o) => o.station ?? line.station))]);
+    return [...stations].map((station) => ({
+      id: newId(),
+      orderId,
+      orderItemId: item.id,
+      station,
+      course: line.course,
+      position: Number(item.position),
+      state: "HELD",
+      firedAt: null,
+      startedAt: null,
+      startedBy: null,
+      doneAt: null,
+      doneBy: null,
+    }));
+  });
+  if (rows.length) await trx.insertInto("lineParts").values(rows).execute();
+}
+
+/** A scheduled order fires so that its slowest line is done at promisedAt (food target, else its station's, else 10 min). */
+async function fireTimeFor(trx: Trx, partnerId: string, lines: PricedLine[], promisedAt: string): Promise<string> {
+  const foods = await trx
+    .selectFrom("foods")
+    .select(["id", "prepMinutes"])
+    .where(
+      "id",
+      "in",
+      lines.map((l) => l.foodId),
+    )
+    .execute();
+  const stations = await trx.selectFrom("stations").select(["key", "prepMinutes"]).where("partnerId", "=", partnerId).execute();
+  const foodPrep = new Map(foods.map((f) => [f.id, f.prepMinutes === null ? null : Number(f.prepMinutes)]));
+  const stationPrep = new Map(stations.map((s) => [s.key, s.prepMinutes === null ? null : Number(s.prepMinutes)]));
+  const longest = Math.max(...lines.map((l) => foodPrep.get(l.foodId) ?? stationPrep.get(l.station) ?? DEFAULT_PREP_MINUTES));
+  return new Date(Date.parse(promisedAt) - longest * 60_000).toISOString();
 }
 
 /** The guest's declaration, normalised: known codes in the EU order, their own words trimmed; nothing → null. */
@@ -327,6 +417,11 @@ export async function confirmOrder({
       .executeTakeFirst();
     // Someone else confirmed or cancelled it between our read and our write.
     if (Number(updated.numUpdatedRows) !== 1) throw illegal((await loadOrder(trx, id))!, "CONFIRMED");
+    // Course 1 fires at confirmation; a scheduled order waits for its fire time (lib/orders/stations.ts fireDue).
+    if (!order.fireAt || Date.parse(order.fireAt) <= now.getTime()) {
+      await writeParts(trx, fireCourse(order.parts, "all", at));
+      if (order.fireAt) await trx.updateTable("orders").set({ fireAt: null }).where("id", "=", id).execute();
+    }
     const confirmed = (await loadOrder(trx, id))!;
     await emit({
       version: EVENT_PAYLOAD_VERSION,
@@ -383,6 +478,28 @@ export async function changeStatus({
       .where("status", "=", order.status)
       .executeTakeFirst();
     if (Number(updated.numUpdatedRows) !== 1) throw illegal((await loadOrder(trx, id))!, status);
+    // Whole-order moves (expo's force, the pre-station screens) carry the lines along.
+    const at = now.toISOString();
+    if (status === "READY") {
+      const who = principal.kind === "user" ? principal.username : principal.name;
+      const open = order.parts.filter((p) => p.state !== "DONE");
+      await writeParts(trx, {
+        parts: open.map((p) => ({ ...p, state: "DONE" as const, firedAt: p.firedAt ?? at, doneAt: at, doneBy: who })),
+        changed: open.map((p) => p.id),
+      });
+    } else if (status === "PREPARING" && order.status === "CONFIRMED") {
+      const who = principal.kind === "user" ? principal.username : principal.name;
+      const queued = order.parts.filter((p) => p.state === "QUEUED");
+      await writeParts(trx, {
+        parts: queued.map((p) => ({ ...p, state: "STARTED" as const, startedAt: at, startedBy: who })),
+        changed: queued.map((p) => p.id),
+      });
+    } else if (status === "PREPARING" && order.status === "READY") {
+      await writeParts(trx, {
+        parts: order.parts.map((p) => ({ ...p, state: "STARTED" as const, doneAt: null, doneBy: null })),
+        changed: order.parts.map((p) => p.id),
+      });
+    }
     const changed = (await loadOrder(trx, id))!;
     await emit({
       version: EVENT_PAYLOAD_VERSION,
@@ -558,7 +675,20 @@ export async function recordCourierLocation({
   });
 }
 
-async function visibleOrder(trx: Trx, principal: Principal, id: number): Promise<OrderRecord> {
+/** Writes the parts a plan changed (lib/orders/line-state.ts). */
+export async function writeParts(trx: Trx, { parts, changed }: { parts: readonly LinePart[]; changed: readonly string[] }) {
+  const ids = new Set(changed);
+  for (const p of parts) {
+    if (!ids.has(p.id)) continue;
+    await trx
+      .updateTable("lineParts")
+      .set({ state: p.state, firedAt: p.firedAt, startedAt: p.startedAt, startedBy: p.startedBy, doneAt: p.doneAt, doneBy: p.doneBy })
+      .where("id", "=", p.id)
+      .execute();
+  }
+}
+
+export async function visibleOrder(trx: Trx, principal: Principal, id: number): Promise<OrderRecord> {
   const order = await loadOrder(trx, id);
   if (!order) throw new NotFoundError("order");
   assertPartnerVisible(principal, order.partnerId, "order");

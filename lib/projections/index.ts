@@ -37,10 +37,19 @@ const sse =
   };
 
 const TYPES = {
-  cashier: ["order.created", "order.confirmed", "order.status", "order.acknowledged", "order.unacknowledged", "order.allergy-acknowledged"],
+  cashier: [
+    "order.created",
+    "order.confirmed",
+    "order.status",
+    "order.acknowledged",
+    "order.unacknowledged",
+    "order.allergy-acknowledged",
+    "order.station",
+    "order.fired",
+  ],
   display: ["order.confirmed", "order.status"],
   printer: ["order.confirmed", "order.reprinted", "order.unacknowledged"],
-  kitchen: ["order.confirmed", "order.status", "order.allergy-acknowledged"],
+  kitchen: ["order.confirmed", "order.status", "order.allergy-acknowledged", "order.station", "order.fired"],
   partner: ["order.created", "order.confirmed", "order.status", "order.courier"],
 } as const satisfies Record<Channel, readonly EventType[]>;
 

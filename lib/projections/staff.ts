@@ -58,8 +58,11 @@ export function printer(event: DomainEvent): Projected {
   return null;
 }
 
+/** The kitchen sees a ticket from confirmation on, and every change to its lines. */
+const KITCHEN_UPDATES = new Set(["order.status", "order.allergy-acknowledged", "order.station", "order.fired"]);
+
 export function kitchen(event: DomainEvent): Projected {
-  if (event.type !== "order.confirmed" && event.type !== "order.status" && event.type !== "order.allergy-acknowledged") return null;
+  if (!isOrderEvent(event) || (event.type !== "order.confirmed" && !KITCHEN_UPDATES.has(event.type))) return null;
   return { event: event.type === "order.confirmed" ? "ticket-created" : "ticket-updated", data: toOrderDto(event.payload.order) };
 }
 

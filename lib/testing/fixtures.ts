@@ -46,7 +46,7 @@ export type TestPartner = Awaited<ReturnType<typeof makePartner>>;
 
 export type TestOrderSpec = {
   /** Lines by food name on the partner's TEST_MENU; default two Margherita. */
-  items?: { food: string; quantity?: number; notes?: string | null }[];
+  items?: { food: string; quantity?: number; notes?: string | null; course?: number }[];
   /** Who places it; default null (a guest, source "qr"). */
   principal?: Principal | null;
   now?: Date;
@@ -61,10 +61,11 @@ export function placeOrder(db: Db, partner: TestPartner, { items, principal = nu
     input: {
       ...input,
       partner: partner.partner.slug,
-      items: (items ?? [{ food: "Margherita", quantity: 2 }]).map(({ food, quantity = 1, notes }) => ({
+      items: (items ?? [{ food: "Margherita", quantity: 2 }]).map(({ food, quantity = 1, notes, course }) => ({
         foodId: partner.food(food).id,
         quantity,
         ...(notes !== undefined ? { notes } : {}),
+        ...(course !== undefined ? { course } : {}),
       })),
     },
   });
