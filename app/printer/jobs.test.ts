@@ -53,6 +53,8 @@ const record: OrderRecord = {
   fireAt: null,
   expoConfirms: false,
   expoBumpedAt: null,
+  warnPercent: 100,
+  latePercent: 150,
   parts: [],
   orderItems: [item("a", "grill"), item("b", "bar"), item("c", "grill"), item("d", "")],
 };

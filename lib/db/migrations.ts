@@ -387,6 +387,8 @@ const migrations: Record<string, PortableMigration> = {
         .addColumn("startedBy", "text")
         .addColumn("doneAt", "text")
         .addColumn("doneBy", "text")
+        // Minutes this part should take once fired: its food's prep target, else its station's default.
+        .addColumn("targetMinutes", "integer", (c) => c.notNull().defaultTo(10))
         .execute();
       await db.schema.createIndex("line_parts_order").on("lineParts").column("orderId").execute();
       // A scheduled order's held lines fire at fireAt (promisedAt − the longest prep target).
@@ -401,6 +403,18 @@ const migrations: Record<string, PortableMigration> = {
         .alterTable("partners")
         .addColumn("expoConfirms", "integer", (c) => c.notNull().defaultTo(0))
         .execute();
+      // A ticket turns "warning" at warnPercent of its target and "late" at latePercent (partner
+      // settings); an order keeps the thresholds it was placed under.
+      for (const table of ["partners", "orders"]) {
+        await db.schema
+          .alterTable(table)
+          .addColumn("warnPercent", "integer", (c) => c.notNull().defaultTo(100))
+          .execute();
+        await db.schema
+          .alterTable(table)
+          .addColumn("latePercent", "integer", (c) => c.notNull().defaultTo(150))
+          .execute();
+      }
 
       // Orders from before: one part per line at its station, in the state its order's status implies.
       const stateFor: Record<string, string> = {

@@ -41,6 +41,8 @@ export type PartnersTable = {
   createdAt: string;
   /** Orders become READY only when expo bumps them, after every station is done. */
   expoConfirms: Generated<number>;
+  warnPercent: Generated<number>;
+  latePercent: Generated<number>;
 };
 
 export type Role = "admin" | "operator" | "kitchen";
@@ -192,6 +194,9 @@ export type OrdersTable = {
   /** The partner's "expo confirms" setting when the order was placed. */
   expoConfirms: Generated<number>;
   expoBumpedAt: Generated<string | null>;
+  /** The partner's colour thresholds when the order was placed (% of each part's target). */
+  warnPercent: Generated<number>;
+  latePercent: Generated<number>;
 };
 
 export type LinePartsTable = {
@@ -207,6 +212,7 @@ export type LinePartsTable = {
   startedBy: string | null;
   doneAt: string | null;
   doneBy: string | null;
+  targetMinutes: Generated<number>;
 };
 
 export type OrderItemsTable = {

@@ -58,6 +58,8 @@ const pending: OrderRecord = {
   fireAt: null,
   expoConfirms: false,
   expoBumpedAt: null,
+  warnPercent: 100,
+  latePercent: 150,
   parts: [],
   orderItems: [{ ...item, quantity: 2, unitPrice: 1250, unitSurcharge: 0, total: 2500, notes: "No onions" }],
 };

@@ -3,7 +3,7 @@ import type { PartnersTable } from "../db/schema";
 import { formatMoney } from "./money";
 import { statusFor, type OrderStatus } from "./status";
 import type { AllergenCode, DeclaredAllergies } from "../menu/allergens";
-import { type LinePart, waitingOn } from "./line-state";
+import { type LinePart, partDeadlines, waitingOn } from "./line-state";
 
 /**
  * An order as Pass holds it (money in minor units). This is also what the event log stores,
@@ -75,6 +75,8 @@ export type OrderRecord = {
   fireAt: string | null;
   expoConfirms: boolean;
   expoBumpedAt: string | null;
+  warnPercent: number;
+  latePercent: number;
   orderItems: OrderItemRecord[];
   /** Each line's parts, one per station it is cooked at, in line order (lib/orders/line-state.ts). */
   parts: LinePart[];
@@ -267,7 +269,9 @@ export function toOrderDto(o: OrderRecord) {
       })),
       allergens: i.allergens,
       course: i.course,
-      parts: o.parts.filter((p) => p.orderItemId === i.id).map(({ orderItemId: _i, ...p }) => p),
+      parts: o.parts
+        .filter((p) => p.orderItemId === i.id)
+        .map(({ orderItemId: _i, ...p }) => ({ ...p, ...(partDeadlines(p, o) ?? { warnAt: null, lateAt: null }) })),
     })),
   };
 }

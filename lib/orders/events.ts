@@ -96,6 +96,8 @@ function v3ToV4(event: LoggedEvent, v3: V1Payload): V1Payload {
       fireAt: order.fireAt ?? null,
       expoConfirms: order.expoConfirms ?? false,
       expoBumpedAt: order.expoBumpedAt ?? null,
+      warnPercent: order.warnPercent ?? 100,
+      latePercent: order.latePercent ?? 150,
       parts:
         order.parts ??
         (order.orderItems ?? []).map((i) => ({
@@ -109,6 +111,7 @@ function v3ToV4(event: LoggedEvent, v3: V1Payload): V1Payload {
           startedBy: null,
           doneAt: state === "DONE" ? at : null,
           doneBy: null,
+          targetMinutes: 10,
         })),
     },
   };

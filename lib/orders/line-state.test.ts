@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { deriveStatus, fireCourse, fireNextCourses, type LinePart, type PartState, plan, UNDO_WINDOW_MS, waitingOn } from "./line-state";
+import {
+  deriveStatus,
+  fireCourse,
+  fireNextCourses,
+  isLate,
+  type LinePart,
+  type PartState,
+  partDeadlines,
+  plan,
+  UNDO_WINDOW_MS,
+  waitingOn,
+} from "./line-state";
 import type { OrderStatus } from "./status";
 
 const T0 = new Date("2026-12-01T12:00:00.000Z");
@@ -14,6 +25,7 @@ const part = (id: string, station: string, state: PartState, course = 1, extra: 
   startedBy: null,
   doneAt: state === "DONE" ? T0.toISOString() : null,
   doneBy: null,
+  targetMinutes: 10,
   ...extra,
 });
 const order = (status: OrderStatus, parts: LinePart[], expoConfirms = false) => ({ status, parts, expoConfirms, expoBumped: false });
@@ -152,6 +164,21 @@ describe("courses", () => {
     const parts = [part("a", "grill", "HELD", 1), part("b", "cold", "HELD", 2)];
     expect(fireCourse(parts, 2, T0.toISOString()).parts.map((p) => p.state)).toEqual(["HELD", "QUEUED"]);
     expect(fireCourse(parts, "all", T0.toISOString()).parts.map((p) => p.state)).toEqual(["QUEUED", "HELD"]);
+  });
+});
+
+describe("prep targets", () => {
+  it("a fired part warns at its target and is late at +50 % (partner thresholds), held parts never", () => {
+    const p = part("a", "grill", "STARTED", 1, { targetMinutes: 8 });
+    expect(partDeadlines(p, { warnPercent: 100, latePercent: 150 })).toEqual({
+      warnAt: "2026-12-01T12:08:00.000Z",
+      lateAt: "2026-12-01T12:12:00.000Z",
+    });
+    expect(partDeadlines(part("h", "grill", "HELD"), { warnPercent: 100, latePercent: 150 })).toBeNull();
+    expect(isLate(p, { warnPercent: 100, latePercent: 150 }, new Date("2026-12-01T12:11:59.000Z"))).toBe(false);
+    expect(isLate(p, { warnPercent: 100, latePercent: 150 }, new Date("2026-12-01T12:12:01.000Z"))).toBe(true);
+    const doneInTime = { ...p, state: "DONE" as const, doneAt: "2026-12-01T12:10:00.000Z" };
+    expect(isLate(doneInTime, { warnPercent: 100, latePercent: 150 }, new Date("2026-12-01T13:00:00.000Z"))).toBe(false);
   });
 });
 

@@ -21,7 +21,30 @@ export type LinePart = {
   startedBy: string | null;
   doneAt: string | null;
   doneBy: string | null;
+  /** Minutes this part should take once fired (its food's prep target, else its station's). */
+  targetMinutes: number;
 };
+
+export type Thresholds = { warnPercent: number; latePercent: number };
+
+/**
+ * When a fired part's card turns "warning" and "late" (issue "Station workflow" item 4): at
+ * warnPercent and latePercent of its target after it fired. Null while it is held.
+ */
+export function partDeadlines(p: Pick<LinePart, "firedAt" | "targetMinutes">, t: Thresholds): { warnAt: string; lateAt: string } | null {
+  if (!p.firedAt) return null;
+  const fired = Date.parse(p.firedAt);
+  const at = (percent: number) => new Date(fired + (p.targetMinutes * 60_000 * percent) / 100).toISOString();
+  return { warnAt: at(t.warnPercent), lateAt: at(t.latePercent) };
+}
+
+/** A part done after its late threshold (or still open past it at `now`): counted for reports. */
+export function isLate(p: LinePart, t: Thresholds, now: Date): boolean {
+  const d = partDeadlines(p, t);
+  if (!d) return false;
+  const end = p.doneAt ? Date.parse(p.doneAt) : now.getTime();
+  return end > Date.parse(d.lateAt);
+}
 
 export const STATION_ACTIONS = ["start", "bump", "recall", "undo"] as const;
 export type StationAction = (typeof STATION_ACTIONS)[number];

@@ -63,6 +63,7 @@ function toPart(p: Selectable<LinePartsTable>): LinePart {
     startedBy: p.startedBy,
     doneAt: p.doneAt,
     doneBy: p.doneBy,
+    targetMinutes: Number(p.targetMinutes ?? DEFAULT_PREP_MINUTES),
   };
 }
 
@@ -102,6 +103,8 @@ function toRecord(row: Selectable<OrdersTable>, items: Selectable<OrderItemsTabl
     fireAt: row.fireAt ?? null,
     expoConfirms: Boolean(row.expoConfirms),
     expoBumpedAt: row.expoBumpedAt ?? null,
+    warnPercent: Number(row.warnPercent ?? 100),
+    latePercent: Number(row.latePercent ?? 150),
     parts: parts.map(toPart),
     orderItems: items.map(
       (i): OrderItemRecord => ({
@@ -273,6 +276,8 @@ export async function createOrder({
         allergies: allergies ? JSON.stringify(allergies) : null,
         allergyAlert: needsAllergyAck({ allergies, notes: lines.map((l) => l.notes) }) ? 1 : 0,
         expoConfirms: Number(partner.expoConfirms ?? 0),
+        warnPercent: Number(partner.warnPercent ?? 100),
+        latePercent: Number(partner.latePercent ?? 150),
         fireAt: promisedAt ? await fireTimeFor(trx, partner.id, lines, promisedAt) : null,
       })
       .returning("id")
@@ -293,7 +298,7 @@ export async function createOrder({
       )
       .returning(["id", "position"])
       .execute()
-      .then((rows) => insertParts(trx, id, rows, lines));
+      .then((rows) => insertParts(trx, partner.id, id, rows, lines));
     const order = (await loadOrder(trx, id))!;
     await emit({ version: EVENT_PAYLOAD_VERSION, partnerId: partner.id, type: "order.created", orderId: id, payload: { order } });
     return order;
@@ -305,7 +310,8 @@ export async function createOrder({
  * One part per line and station, HELD until the order is confirmed (lib/orders/line-state.ts):
  * the food's station, and each other station an option is cooked at ("side of fries" → fryer).
  */
-async function insertParts(trx: Trx, orderId: number, items: { id: string; position: number }[], lines: PricedLine[]) {
+async function insertParts(trx: Trx, partnerId: string, orderId: number, items: { id: string; position: number }[], lines: PricedLine[]) {
+  const targets = await prepTargets(trx, partnerId, lines);
   const rows = items.flatMap((item) => {
     const line = lines[Number(item.position)]!;
     const stations = new Set([line.station, ...line.modifiers.flatMap((m) => m.options.map((o) => o.station ?? line.station))]);
@@ -322,13 +328,15 @@ async function insertParts(trx: Trx, orderId: number, items: { id: string; posit
       startedBy: null,
       doneAt: null,
       doneBy: null,
+      // The dish's own target at its station; an option cooked elsewhere takes that station's default.
+      targetMinutes: station === line.station ? targets.line(line) : targets.station(station),
     }));
   });
   if (rows.length) await trx.insertInto("lineParts").values(rows).execute();
 }
 
-/** A scheduled order fires so that its slowest line is done at promisedAt (food target, else its station's, else 10 min). */
-async function fireTimeFor(trx: Trx, partnerId: string, lines: PricedLine[], promisedAt: string): Promise<string> {
+/** Prep targets: a food's, else its station's default, else DEFAULT_PREP_MINUTES. */
+async function prepTargets(trx: Trx, partnerId: string, lines: readonly PricedLine[]) {
   const foods = await trx
     .selectFrom("foods")
     .select(["id", "prepMinutes"])
@@ -341,7 +349,14 @@ async function fireTimeFor(trx: Trx, partnerId: string, lines: PricedLine[], pro
   const stations = await trx.selectFrom("stations").select(["key", "prepMinutes"]).where("partnerId", "=", partnerId).execute();
   const foodPrep = new Map(foods.map((f) => [f.id, f.prepMinutes === null ? null : Number(f.prepMinutes)]));
   const stationPrep = new Map(stations.map((s) => [s.key, s.prepMinutes === null ? null : Number(s.prepMinutes)]));
-  const longest = Math.max(...lines.map((l) => foodPrep.get(l.foodId) ?? stationPrep.get(l.station) ?? DEFAULT_PREP_MINUTES));
+  const station = (key: string) => stationPrep.get(key) ?? DEFAULT_PREP_MINUTES;
+  return { station, line: (l: PricedLine) => foodPrep.get(l.foodId) ?? station(l.station) };
+}
+
+/** A scheduled order fires so that its slowest line is done at promisedAt. */
+async function fireTimeFor(trx: Trx, partnerId: string, lines: PricedLine[], promisedAt: string): Promise<string> {
+  const targets = await prepTargets(trx, partnerId, lines);
+  const longest = Math.max(...lines.map(targets.line));
   return new Date(Date.parse(promisedAt) - longest * 60_000).toISOString();
 }
 

@@ -4,6 +4,8 @@ import { logPosition, readEvents } from "../events/log";
 import { describeEachDatabase } from "../testing/each-database";
 import { makePartner, makeUser, placeConfirmedOrder, placeOrder, type TestPartner } from "../testing/fixtures";
 import { confirmOrder, getOrder } from "./service";
+import { toOrderDto } from "./dto";
+import { getKitchenSettings, updateKitchenSettings } from "./settings";
 import { expoBump, fireCourseNow, fireDue, stationAction } from "./stations";
 
 describeEachDatabase("station workflow", (t) => {
@@ -190,6 +192,47 @@ describeEachDatabase("station workflow", (t) => {
     expect(states(fired)).toEqual({ oven: "QUEUED", bar: "QUEUED" });
     expect(fired.fireAt).toBeNull();
     await t.db.updateTable("foods").set({ prepMinutes: null }).where("id", "=", demo.food("Margherita").id).execute();
+  });
+
+  it("each part's target is its food's prep target, else its station's default; deadlines follow the partner's thresholds", async () => {
+    await t.db.updateTable("foods").set({ prepMinutes: 12 }).where("id", "=", demo.food("Margherita").id).execute();
+    await t.db
+      .updateTable("stations")
+      .set({ prepMinutes: 6 })
+      .where("partnerId", "=", demo.partner.id)
+      .where("key", "=", "fryer")
+      .execute();
+    const settings = await updateKitchenSettings({
+      db: t.db,
+      principal: operator,
+      partner: "demo",
+      patch: { warnPercent: 80, latePercent: 120 },
+    });
+    expect(settings).toEqual({ expoConfirms: false, warnPercent: 80, latePercent: 120 });
+    try {
+      const order = await placeConfirmedOrder(t.db, demo, operator, {
+        items: [{ food: "Margherita" }, { food: "Fries" }, { food: "Lemonade" }],
+      });
+      expect(Object.fromEntries(order.parts.map((p) => [p.station, p.targetMinutes]))).toEqual({ oven: 12, fryer: 6, bar: 10 });
+      const dto = toOrderDto(order);
+      const oven = dto.orderItems[0]!.parts[0]!;
+      const fired = Date.parse(order.confirmedAt!);
+      expect(oven.warnAt).toBe(new Date(fired + 12 * 60_000 * 0.8).toISOString());
+      expect(oven.lateAt).toBe(new Date(fired + 12 * 60_000 * 1.2).toISOString());
+      await expect(
+        updateKitchenSettings({ db: t.db, principal: operator, partner: "demo", patch: { latePercent: 50 } }),
+      ).rejects.toMatchObject({ status: 400, details: { field: "latePercent" } });
+      await expect(updateKitchenSettings({ db: t.db, principal: chef, partner: "demo", patch: { warnPercent: 90 } })).rejects.toMatchObject(
+        {
+          status: 403,
+        },
+      );
+      await expect(getKitchenSettings({ db: t.db, principal: otherChef, partner: "demo" })).rejects.toMatchObject({ status: 404 });
+    } finally {
+      await updateKitchenSettings({ db: t.db, principal: operator, partner: "demo", patch: { warnPercent: 100, latePercent: 150 } });
+      await t.db.updateTable("foods").set({ prepMinutes: null }).where("id", "=", demo.food("Margherita").id).execute();
+      await t.db.updateTable("stations").set({ prepMinutes: null }).where("partnerId", "=", demo.partner.id).execute();
+    }
   });
 
   it("the whole-order READY (expo's force on the old screens) completes every part; recall reopens them", async () => {
