@@ -46,7 +46,7 @@ export function DishPreview({ dish }: { dish: PreviewDish }) {
     >
       {image && (
         // A preview of whatever URL is typed: next/image would need every host configured.
-        <img src={image} alt="" className="h-36 w-full rounded-xl bg-black/40 object-cover" data-testid="preview-image" />
+        <img src={image} alt="" className="h-28 w-full rounded-xl bg-black/40 object-cover" data-testid="preview-image" />
       )}
       <div className="flex items-start gap-3">
         <div className="min-w-0 flex-1">

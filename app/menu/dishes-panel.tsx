@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { createPortal } from "react-dom";
 import { checkFood, type FieldErrors, type FoodInput, fieldErrors, menuApi, reorderedFoodsTo } from "@/lib/client/menu";
 import type { FoodDto } from "@/lib/menu/model";
 import { DishPreview } from "./dish-preview";
@@ -26,8 +27,8 @@ const draftOf = (f: FoodDto): Draft => ({
   name: f.name,
   description: f.description ?? "",
   imageUrl: f.imageUrl ?? "",
-  price: f.price,
-  surcharge: f.surcharge === "0.00" ? "" : f.surcharge,
+  price: Number(f.price).toFixed(2),
+  surcharge: Number(f.surcharge) === 0 ? "" : Number(f.surcharge).toFixed(2),
   categoryId: f.categoryId ?? "",
   station: f.station,
   prepMinutes: f.prepMinutes === null ? "" : String(f.prepMinutes),
@@ -60,6 +61,8 @@ export function DishesPanel({ ctx, goTo }: { ctx: MenuCtx; goTo: (tab: "categori
   const [selected, setSelected] = useState<string | null>(menu.foods[0]?.id ?? (menu.categories.length ? "new" : null));
   const [listError, setListError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
+  // The editor's live preview is drawn here, at the top of the list column, which stays in view.
+  const [previewSlot, setPreviewSlot] = useState<HTMLElement | null>(null);
   const food = selected && selected !== "new" ? menu.foods.find((f) => f.id === selected) : undefined;
 
   if (menu.stations.length === 0 || menu.categories.length === 0) {
@@ -92,7 +95,11 @@ export function DishesPanel({ ctx, goTo }: { ctx: MenuCtx; goTo: (tab: "categori
 
   return (
     <div className="grid gap-4 lg:grid-cols-[minmax(0,0.9fr)_minmax(0,1.1fr)]">
-      <section aria-labelledby="dishes-heading" className="flex flex-col gap-4">
+      <section
+        aria-labelledby="dishes-heading"
+        className="flex flex-col gap-4 lg:sticky lg:top-[84px] lg:max-h-[calc(100dvh-100px)] lg:self-start lg:overflow-y-auto lg:pr-1"
+      >
+        <div ref={setPreviewSlot} />
         <div className="flex items-center gap-3">
           <h2 id="dishes-heading" className="text-2xl font-bold">
             Dishes
@@ -140,7 +147,7 @@ export function DishesPanel({ ctx, goTo }: { ctx: MenuCtx; goTo: (tab: "categori
                     >
                       <span className="truncate text-lg font-bold">{f.name}</span>
                       <span className="text-base text-gray-300">
-                        {f.price}
+                        {Number(f.price).toFixed(2)}
                         {f.available ? "" : " · sold out"}
                         {f.modifierGroupIds.length ? ` · ${f.modifierGroupIds.length} group(s)` : ""}
                       </span>
@@ -161,6 +168,7 @@ export function DishesPanel({ ctx, goTo }: { ctx: MenuCtx; goTo: (tab: "categori
           food={food}
           status={status}
           setStatus={setStatus}
+          previewSlot={previewSlot}
           onSaved={(saved) => setSelected(saved.id)}
           onArchived={() => (setSelected(null), setStatus("Dish archived"))}
         />
@@ -174,6 +182,7 @@ function DishEditor({
   food,
   status,
   setStatus,
+  previewSlot,
   onSaved,
   onArchived,
 }: {
@@ -181,6 +190,7 @@ function DishEditor({
   food: FoodDto | undefined;
   status: string | null;
   setStatus: (s: string | null) => void;
+  previewSlot: HTMLElement | null;
   onSaved: (f: FoodDto) => void;
   onArchived: () => void;
 }) {
@@ -241,20 +251,24 @@ function DishEditor({
     set({ modifierGroupIds: ids });
   };
 
+  const preview = (
+    <div className="rounded-2xl border border-sky-400/40 bg-black/20 p-3">
+      <h2 className="mb-2 text-lg font-bold text-sky-200">Customer card preview</h2>
+      <DishPreview
+        dish={{
+          ...draft,
+          groups: draft.modifierGroupIds.flatMap((id) => {
+            const g = groupsById.get(id);
+            return g ? [{ id: g.id, name: g.name, min: g.min, max: g.max, options: g.options }] : [];
+          }),
+        }}
+      />
+    </div>
+  );
+
   return (
     <section aria-labelledby="dish-editor-heading" className="flex flex-col gap-4">
-      <div className="rounded-2xl border border-sky-400/40 bg-black/20 p-3">
-        <h2 className="mb-2 text-lg font-bold text-sky-200">Customer card preview</h2>
-        <DishPreview
-          dish={{
-            ...draft,
-            groups: draft.modifierGroupIds.flatMap((id) => {
-              const g = groupsById.get(id);
-              return g ? [{ id: g.id, name: g.name, min: g.min, max: g.max, options: g.options }] : [];
-            }),
-          }}
-        />
-      </div>
+      {previewSlot && createPortal(preview, previewSlot)}
       <form
         onSubmit={save}
         noValidate

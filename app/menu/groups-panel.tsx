@@ -6,7 +6,9 @@ import type { GroupDto } from "@/lib/menu/model";
 import { choiceRule } from "./dish-preview";
 import type { MenuCtx } from "./menu-ctx";
 import { SortableList } from "./sortable-list";
-import { AllergenChips, Field, FieldError, FormError, Toggle, buttonClass, inputClass, invalid } from "./ui";
+import { AllergenChips, Field, FieldError, FormError, Toggle, buttonClass, errorId, inputClass, invalid } from "./ui";
+
+const OPTION_LABELS = { name: "Name", priceDelta: "Price change", station: "Station" } as const;
 
 type OptionDraft = {
   key: string;
@@ -64,7 +66,10 @@ export function GroupsPanel({ ctx }: { ctx: MenuCtx }) {
 
   return (
     <div className="grid gap-4 lg:grid-cols-[minmax(0,0.8fr)_minmax(0,1.2fr)]">
-      <section aria-labelledby="groups-heading" className="flex flex-col gap-3">
+      <section
+        aria-labelledby="groups-heading"
+        className="flex flex-col gap-3 lg:sticky lg:top-[84px] lg:max-h-[calc(100dvh-100px)] lg:self-start lg:overflow-y-auto lg:pr-1"
+      >
         <div className="flex items-center gap-3">
           <h2 id="groups-heading" className="text-2xl font-bold">
             Modifier groups
@@ -304,7 +309,6 @@ function GroupEditor({
                       className={inputClass.replace("mt-1 ", "")}
                       {...invalid(f("name"), errors)}
                     />
-                    <FieldError field={f("name")} errors={errors} />
                   </div>
                   <div className="w-28">
                     <input
@@ -317,9 +321,8 @@ function GroupEditor({
                       className={inputClass.replace("mt-1 ", "")}
                       {...invalid(f("priceDelta"), errors)}
                     />
-                    <FieldError field={f("priceDelta")} errors={errors} />
                   </div>
-                  <div className="w-36">
+                  <div className="w-40">
                     <select
                       aria-label={`Option ${i + 1} station`}
                       value={o.station}
@@ -328,22 +331,36 @@ function GroupEditor({
                       className={inputClass.replace("mt-1 ", "")}
                       {...invalid(f("station"), errors)}
                     >
-                      <option value="">Dish&apos;s station</option>
+                      <option value="">Dish station</option>
                       {menu.stations.map((s) => (
                         <option key={s.id} value={s.key}>
                           {s.name}
                         </option>
                       ))}
                     </select>
-                    <FieldError field={f("station")} errors={errors} />
                   </div>
                   {controls.moveButtons}
                 </div>
+                {/* The option's messages, full width under its inputs, each naming its input. */}
+                {(["name", "priceDelta", "station"] as const).map((k) =>
+                  errors[f(k)] ? (
+                    <p
+                      key={k}
+                      id={errorId(f(k))}
+                      data-testid="field-error"
+                      data-field={f(k)}
+                      className="text-base font-semibold text-red-300"
+                    >
+                      {OPTION_LABELS[k]}: {errors[f(k)]}
+                    </p>
+                  ) : null,
+                )}
                 <div className="flex flex-wrap items-center gap-2">
                   <Toggle checked={o.available} onChange={(available) => setOption(o.key, { available })} label="Available" />
                   <button
                     type="button"
                     aria-expanded={openAllergens === o.key}
+                    data-testid="option-allergens-toggle"
                     onClick={() => setOpenAllergens(openAllergens === o.key ? null : o.key)}
                     className={buttonClass.secondary}
                   >
