@@ -89,6 +89,20 @@ test("an operator builds a new restaurant's menu on /menu from nothing", async (
   await menu.groupForm().getByTestId("group-save").click();
   await expect(menu.groupForm().getByTestId("group-status")).toHaveText("Group added");
   await expect(menu.group("Extras")).toContainText("Optional, up to 2");
+  // Editing a saved group: a new option, moved to the top by keyboard, saved with the order.
+  await menu.groupForm().getByTestId("option-add").click();
+  const egg = menu.groupForm().getByTestId("option-row").nth(2);
+  await egg.getByTestId("option-name").fill("Fried egg");
+  await egg.getByTestId("option-delta").fill("1");
+  await egg.getByTestId("drag-handle").focus();
+  await page.keyboard.press("Alt+ArrowUp");
+  await page.keyboard.press("Alt+ArrowUp");
+  for (const [i, name] of ["Fried egg", "Bacon", "Extra cheese"].entries())
+    await expect(menu.groupForm().getByTestId("option-name").nth(i)).toHaveValue(name);
+  await expect(menu.groupForm().getByTestId("option-row").nth(0).getByTestId("drag-handle")).toBeFocused();
+  await menu.groupForm().getByTestId("group-save").click();
+  await expect(menu.groupForm().getByTestId("group-status")).toHaveText("Saved");
+  await expect(menu.group("Extras")).toContainText("3 option(s)");
   await page.screenshot({ path: "/tmp/menuscreen-groups.png" });
 
   // Dishes. A wrong price: the client's check, then the server's (2 decimals), each under the price field.
@@ -128,7 +142,7 @@ test("an operator builds a new restaurant's menu on /menu from nothing", async (
   await expect(preview.getByTestId("preview-group")).toHaveCount(2);
   await expect(preview.getByTestId("preview-group").nth(0)).toContainText("Doneness");
   await expect(preview.getByTestId("preview-group").nth(0).getByTestId("preview-required")).toBeVisible();
-  await expect(preview.getByTestId("preview-group").nth(1)).toContainText("Bacon+2.00");
+  await expect(preview.getByTestId("preview-group").nth(1)).toContainText("Fried egg+1.00Bacon+2.00Extra cheese+1.50");
   await expect(preview.getByTestId("preview-group").nth(1).getByTestId("preview-required")).toHaveCount(0);
   // It follows the draft before saving.
   await form.getByTestId("dish-surcharge").fill("0.50");
@@ -190,6 +204,7 @@ test("an operator builds a new restaurant's menu on /menu from nothing", async (
       { name: "Well done", priceDelta: "0", allergens: [], station: null, available: true },
     ],
     [
+      { name: "Fried egg", priceDelta: "1", allergens: [], station: null, available: true },
       { name: "Bacon", priceDelta: "2", allergens: [], station: null, available: true },
       { name: "Extra cheese", priceDelta: "1.5", allergens: ["milk"], station: null, available: true },
     ],

@@ -28,7 +28,7 @@ const optionDraft = (o: GroupDto["options"][number]): OptionDraft => ({
   key: o.id,
   id: o.id,
   name: o.name,
-  priceDelta: Number(o.priceDelta) === 0 ? "" : Number(o.priceDelta) > 0 ? `+${o.priceDelta}` : o.priceDelta,
+  priceDelta: Number(o.priceDelta) === 0 ? "" : `${Number(o.priceDelta) > 0 ? "+" : "-"}${Math.abs(Number(o.priceDelta)).toFixed(2)}`,
   allergens: [...o.allergens],
   station: o.station ?? "",
   available: o.available,

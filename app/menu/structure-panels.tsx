@@ -153,7 +153,9 @@ function StationRow({
       data-key={station.key}
     >
       {controls.handle}
-      <code className="min-h-11 content-center rounded-lg bg-black/40 px-3 text-lg font-bold text-sky-200">{station.key}</code>
+      <code className="min-h-11 min-w-24 content-center rounded-lg bg-black/40 px-3 text-center text-lg font-bold text-sky-200">
+        {station.key}
+      </code>
       <div className="min-w-40 flex-1">
         <input
           aria-label={`Name of station ${station.key}`}
@@ -164,11 +166,13 @@ function StationRow({
         />
         <FieldError field="name" errors={errors} />
       </div>
-      <div className="w-28">
+      <div className="w-32">
+        <span className="sr-only">Default prep time</span>
         <input
           aria-label={`Default prep minutes of ${station.key}`}
           value={prep}
-          placeholder="min"
+          placeholder="prep min"
+          title="Default prep time (minutes)"
           inputMode="numeric"
           onChange={(e) => (setPrep(e.target.value), setSaved(false))}
           className={inputClass.replace("mt-1 ", "")}
