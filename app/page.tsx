@@ -1,13 +1,13 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { canReadChannel, resolvePartnerScope, type Principal } from "@/lib/auth";
+import { can, canReadChannel, resolvePartnerScope, type Principal } from "@/lib/auth";
 import { currentPrincipal } from "@/lib/auth/next";
 import { getDb } from "@/lib/db";
 import { LogoutButton } from "./logout-button";
 
 export const dynamic = "force-dynamic";
 
-type Screen = { href: string; title: string; what: string; channel: string };
+type Screen = { href: string; title: string; what: string; channel: string; allowed?: (p: Principal) => boolean };
 
 const SCREENS: Screen[] = [
   { href: "/cashier", title: "Cashier", what: "Confirm incoming orders, reprint, cancel", channel: "cashier" },
@@ -15,12 +15,20 @@ const SCREENS: Screen[] = [
   { href: "/board", title: "Board", what: "Preparing and ready numbers for guests", channel: "display" },
   { href: "/printer", title: "Printer", what: "Kitchen tickets and receipts", channel: "printer" },
   { href: "/dashboard", title: "Dashboard", what: "Every order live, today's figures", channel: "partner" },
+  // The back office: not a stream channel, the menu:write permission (operators, admins).
+  {
+    href: "/menu",
+    title: "Menu",
+    what: "Dishes, prices, allergens, modifiers, stations",
+    channel: "menu",
+    allowed: (p) => can(p, "menu:write"),
+  },
 ];
 
 export default async function HomePage() {
   const principal = await currentPrincipal();
   if (!principal) redirect("/login");
-  const screens = SCREENS.filter((s) => canReadChannel(principal, s.channel));
+  const screens = SCREENS.filter((s) => (s.allowed ? s.allowed(principal) : canReadChannel(principal, s.channel)));
   const partners = await partnersOf(principal);
 
   return (

@@ -5,7 +5,18 @@ import AxeBuilder from "@axe-core/playwright";
 import { disableAutoPrint } from "./pages/screens";
 import { confirmOrder, expect, placeOrder, signIn, test } from "./support/fixtures";
 
-const SCREENS = ["/", "/login", "/cashier", "/kitchen", "/board", "/printer", "/dashboard", "/live/cashier", "/order/demo?table=3"];
+const SCREENS = [
+  "/",
+  "/login",
+  "/cashier",
+  "/kitchen",
+  "/board",
+  "/printer",
+  "/dashboard",
+  "/menu",
+  "/live/cashier",
+  "/order/demo?table=3",
+];
 
 // Screens are checked with content on them: one pending order and one ticket in the kitchen.
 test.beforeAll(async ({ browser }) => {

@@ -10,11 +10,16 @@ export class ApiError extends Error {
 }
 
 export async function postJson<T>(url: string, body: unknown): Promise<T> {
+  return sendJson<T>("POST", url, body);
+}
+
+/** A same-origin JSON write with any method (PATCH, DELETE for the menu API); no body when `body` is undefined. */
+export async function sendJson<T>(method: "POST" | "PATCH" | "DELETE", url: string, body?: unknown): Promise<T> {
   const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
     credentials: "same-origin",
-    body: JSON.stringify(body),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const json = await res.json().catch(() => null);
   if (!res.ok) throw new ApiError(res.status, json?.error?.message ?? `HTTP ${res.status}`, json?.error?.details);
