@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { INT4_MAX, MAX_AMOUNT_MINOR, MAX_QUANTITY, assertTotalsFit, formatMoney, lineTotal, orderTotals, parseMoney } from "./money";
+import {
+  INT4_MAX,
+  MAX_AMOUNT_MINOR,
+  MAX_QUANTITY,
+  assertTotalsFit,
+  formatMoney,
+  lineTotal,
+  orderTotals,
+  parseMoney,
+  parseSignedMoney,
+} from "./money";
 
 describe("formatMoney writes decimals as seeds/003 does", () => {
   it.each([
@@ -86,5 +96,17 @@ describe("the money formulas (docs/contracts.md#conventions) reproduce every fig
       discount: 100,
     });
     expect(t).toEqual({ subTotal: 4200, surcharge: 150, discount: 100, total: 4250 });
+  });
+});
+
+describe("parseSignedMoney", () => {
+  it("reads signed deltas and names the field with a signed message", () => {
+    expect(parseSignedMoney("1.5", "priceDelta")).toBe(150);
+    expect(parseSignedMoney("+2", "priceDelta")).toBe(200);
+    expect(parseSignedMoney("-0.5", "priceDelta")).toBe(-50);
+    expect(parseSignedMoney("-0", "priceDelta")).toBe(0);
+    expect(() => parseSignedMoney("2.005", "priceDelta")).toThrow(/priceDelta: .*optionally signed/);
+    expect(() => parseSignedMoney("--1", "priceDelta")).toThrow(/optionally signed/);
+    expect(() => parseSignedMoney("-100000", "priceDelta")).toThrow(/at most 99999.99/);
   });
 });

@@ -58,6 +58,10 @@ export function orderTotals({ items, discount }: { items: LineAmounts[]; discoun
 /** An option's price delta: like parseMoney, but "-0.5" is allowed ("no cheese"); bounded both ways. */
 export function parseSignedMoney(value: string, field: string, max = MAX_AMOUNT_MINOR): number {
   const trimmed = value.trim();
-  if (trimmed.startsWith("-")) return -parseMoney(trimmed.slice(1), field, max) || 0;
-  return parseMoney(trimmed.startsWith("+") ? trimmed.slice(1) : trimmed, field, max);
+  const negative = trimmed.startsWith("-");
+  const unsigned = negative || trimmed.startsWith("+") ? trimmed.slice(1) : trimmed;
+  if (!DECIMAL.test(unsigned))
+    throw new ValidationError(field, 'must be a decimal string with at most 2 decimals, optionally signed, e.g. "1.5" or "-0.5"');
+  const minor = parseMoney(unsigned, field, max);
+  return negative ? -minor || 0 : minor;
 }
