@@ -5,11 +5,19 @@
  * follows the menu live: a dish the staff 86 turns "Sold out", a price change and a new dish
  * show up, without a reload. The menu the test needs is built through the menu API here.
  */
-import type { APIRequestContext } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import type { APIRequestContext, Page } from "@playwright/test";
 import { OrderPage } from "./pages/order-page";
 import { expect, test } from "./support/fixtures";
 
 const SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96"><rect width="96" height="96" fill="#d97706"/><circle cx="48" cy="52" r="28" fill="#fde68a"/></svg>`;
+
+/** No serious or critical axe violation on what is on screen now (an open sheet included). */
+async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3)})`)).toEqual([]);
+}
 
 type Food = { id: string; name: string; price: string };
 type Group = { id: string; options: { id: string; name: string }[] };
@@ -93,6 +101,7 @@ test("a guest orders with a required choice, a priced extra and a peanut allergy
     await expect(order.allergen("peanuts")).toHaveAttribute("aria-pressed", "true");
     await order.allergySheet.getByTestId("allergy-note").fill("severe, please take care");
     await page.screenshot({ path: "/tmp/guest-allergy-sheet.png" });
+    await expectAccessible(page);
     await order.closeAllergies();
     await expect(page.getByTestId("allergies-summary")).toHaveText("Avoiding: Peanuts, severe, please take care");
     await expect(order.dish(noodles.name).getByTestId("allergy-warning")).toHaveText("⚠ Contains Peanuts");
@@ -116,6 +125,7 @@ test("a guest orders with a required choice, a priced extra and a peanut allergy
     await expect(order.addChoice).toBeEnabled();
     await expect(order.sheet.getByTestId("choice-missing")).toHaveText("");
     await page.screenshot({ path: "/tmp/guest-choice-sheet.png" });
+    await expectAccessible(page);
     await order.addChoice.click();
     await expect(order.sheet).toBeHidden();
 
