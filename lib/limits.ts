@@ -10,7 +10,15 @@ import { processSlot } from "./process";
  * A limit that is hit answers 429 with `Retry-After` (RateLimitedError, rendered by the one error
  * renderer).
  */
-export type LimitName = "login:account" | "login:ip" | "orders:anonymous" | "location" | "heartbeat" | "streams:token" | "streams:tracking";
+export type LimitName =
+  | "login:account"
+  | "login:ip"
+  | "orders:anonymous"
+  | "location"
+  | "heartbeat"
+  | "streams:token"
+  | "streams:tracking"
+  | "streams:anonymous";
 
 export type LimitRule = { points: number; durationS: number };
 
@@ -28,6 +36,8 @@ export const DEFAULT_LIMITS: Record<LimitName, LimitRule> = {
   // Stream opens: a screen reconnects now and then, not hundreds of times a minute.
   "streams:token": { points: 120, durationS: 60 },
   "streams:tracking": { points: 60, durationS: 60 },
+  // The guests' live menu (no credentials), per client address: a dining room of phones on one Wi-Fi.
+  "streams:anonymous": { points: 300, durationS: 60 },
 };
 
 export class RateLimitedError extends AppError {

@@ -413,6 +413,34 @@ describeEachDatabase("HTTP API", (t) => {
       expect((await call(menuRoute.GET as Handler, { path: "/api/menu" })).json.error.details.field).toBe("partner");
     });
 
+    it("menu with ?soldOut=1 keeps a sold-out dish, greyed (available: false); without it the dish is left out", async () => {
+      const fries = demo.food("Fries");
+      const off = await call(foodRoute.POST as Handler, {
+        method: "POST",
+        params: { id: fries.id },
+        body: { available: false },
+        headers: sameOrigin(operatorCookie),
+      });
+      expect(off.status).toBe(200);
+      try {
+        const names = (r: { json: { foods: { name: string; available: boolean }[] } }) =>
+          r.json.foods.map((f) => `${f.name}:${f.available}`);
+        const plain = await call(menuRoute.GET as Handler, { path: "/api/menu?partner=demo" });
+        expect(names(plain)).not.toContain("Fries:false");
+        expect(names(plain)).toContain("Margherita:true");
+        const all = await call(menuRoute.GET as Handler, { path: "/api/menu?partner=demo&soldOut=1" });
+        expect(names(all)).toContain("Fries:false");
+        expect(names(all)).toContain("Margherita:true");
+      } finally {
+        await call(foodRoute.POST as Handler, {
+          method: "POST",
+          params: { id: fries.id },
+          body: { available: true },
+          headers: sameOrigin(operatorCookie),
+        });
+      }
+    });
+
     it("health tells anyone only ok; staff and a HEALTH_TOKEN bearer see the database and the log position", async () => {
       const health = (headers: Record<string, string> = {}) => call(healthRoute.GET as unknown as Handler, { headers });
       const anon = await health();

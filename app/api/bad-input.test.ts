@@ -125,7 +125,7 @@ const ROUTES: Route[] = [
     method: "GET",
     auth: "anonymous",
     query: { partner: "demo" },
-    queryCases: queryTextCases("partner", 64, { blank: true }),
+    queryCases: [...queryTextCases("partner", 64, { blank: true }), { label: "soldOut: not 0 or 1", field: "soldOut", value: "yes" }],
   },
   { name: "GET /api/orders/[id]", handler: orderRoute.GET as Handler, method: "GET", auth: "operator", param: idParam },
   {

@@ -26,6 +26,14 @@ export type StreamFormat = (typeof STREAM_FORMATS)[number];
 export const CHANNELS = ["cashier", "display", "printer", "kitchen", "partner"] as const;
 export type Channel = (typeof CHANNELS)[number];
 
+/**
+ * Channels anyone may read, signed in or not, one partner at a time: `menu` (the guests' live
+ * menu) carries only what the public GET /api/menu shows. Opens are limited per client address
+ * (`streams:anonymous`, lib/limits.ts).
+ */
+export const PUBLIC_CHANNELS = ["menu"] as const;
+export type PublicChannel = (typeof PUBLIC_CHANNELS)[number];
+
 export type Action =
   | "orders:read"
   | "orders:create"
@@ -103,8 +111,10 @@ export function channelsOf(principal: Principal): readonly string[] {
   return principal.kind === "token" ? principal.channels : USER_CHANNELS[principal.role];
 }
 
-export function canReadChannel(principal: Principal, channel: string): boolean {
-  return channelsOf(principal).includes(channel);
+/** null = anonymous (a guest's phone, a kiosk): public channels only. */
+export function canReadChannel(principal: Principal | null, channel: string): boolean {
+  if ((PUBLIC_CHANNELS as readonly string[]).includes(channel)) return true;
+  return principal !== null && channelsOf(principal).includes(channel);
 }
 
 /**

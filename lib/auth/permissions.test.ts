@@ -8,6 +8,7 @@ import { WS_TOPICS } from "../projections";
 import {
   CHANNELS,
   DEFAULT_TOKEN_CHANNELS,
+  PUBLIC_CHANNELS,
   WS_TOPIC_ACCESS,
   can,
   canReadChannel,
@@ -78,6 +79,9 @@ const TABLE: Row[] = [
   },
 ];
 
+/** Every channel a stream may name: the staff channels and the public ones (the guests' menu). */
+const ALL_CHANNELS = [...CHANNELS, ...PUBLIC_CHANNELS];
+
 describe("the permission table", () => {
   it("covers every /ws topic", () => {
     expect(Object.keys(WS_TOPIC_ACCESS).sort()).toEqual([...WS_TOPICS].sort());
@@ -87,11 +91,25 @@ describe("the permission table", () => {
     it.each(ACTIONS)("action %s", (action) => {
       expect(can(principal, action)).toBe(actions.includes(action));
     });
-    it.each([...CHANNELS])("SSE channel %s", (channel) => {
-      expect(canReadChannel(principal, channel)).toBe(channels.includes(channel));
+    it.each(ALL_CHANNELS)("SSE channel %s", (channel) => {
+      // The public menu is everyone's; the rest as the row says.
+      expect(canReadChannel(principal, channel)).toBe(channel === "menu" || channels.includes(channel));
     });
     it.each([...WS_TOPICS])("/ws topic %s", (topic) => {
       expect(canSubscribeTopic(principal, topic)).toBe(topics.includes(topic));
+    });
+  });
+
+  describe("anonymous (a guest's phone, a kiosk)", () => {
+    it("public channels are exactly the menu", () => {
+      expect([...PUBLIC_CHANNELS]).toEqual(["menu"]);
+    });
+    it.each(ALL_CHANNELS)("SSE channel %s", (channel) => {
+      expect(canReadChannel(null, channel)).toBe(channel === "menu");
+    });
+    it("an unknown channel is nobody's", () => {
+      expect(canReadChannel(null, "menus")).toBe(false);
+      expect(canReadChannel(user("admin"), "menus")).toBe(false);
     });
   });
 });

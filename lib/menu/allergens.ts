@@ -21,6 +21,27 @@ export const ALLERGENS = [
 ] as const;
 export type AllergenCode = (typeof ALLERGENS)[number];
 
+/** What a guest or a cook reads for each code (English, as the regulation's Annex II names them). */
+export const ALLERGEN_NAMES: Record<AllergenCode, string> = {
+  gluten: "Gluten",
+  crustaceans: "Crustaceans",
+  eggs: "Eggs",
+  fish: "Fish",
+  peanuts: "Peanuts",
+  soybeans: "Soy",
+  milk: "Milk",
+  nuts: "Tree nuts",
+  celery: "Celery",
+  mustard: "Mustard",
+  sesame: "Sesame",
+  sulphites: "Sulphites",
+  lupin: "Lupin",
+  molluscs: "Molluscs",
+};
+
+/** A code's readable name; an unknown code is shown as it is. */
+export const allergenName = (code: string): string => ALLERGEN_NAMES[code as AllergenCode] ?? code;
+
 const ORDER = new Map<string, number>(ALLERGENS.map((code, i) => [code, i]));
 
 export const isAllergen = (code: string): code is AllergenCode => ORDER.has(code);

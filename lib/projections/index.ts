@@ -2,6 +2,7 @@ import type { Channel } from "../auth/access";
 import type { EventType, LoggedEvent } from "../events/log";
 import { upgradeEvent } from "../orders/events";
 import { customer } from "./customer";
+import { menu } from "./menu";
 import { pass, passDisplay } from "./pass";
 import { formatFrame } from "./sse-frame";
 import { cashier, display, kitchen, partner, printer } from "./staff";
@@ -16,12 +17,13 @@ import { renderWsLines } from "./ws";
  *
  * - staff channels (seeds/003 cashier/display/printer, Pass's kitchen, seeds/000 partner)
  * - `customer`: seeds/002 /v1/orders/live
+ * - `menu`: the guests' public menu changes (anonymous, one partner; lib/projections/menu.ts)
  * - `ws`: seeds/001 messages, as `topic<TAB>json` lines (one event may concern several topics)
  * - `pass:<channel>`: the same channel's events as Pass's own screens read them (full order)
  * - `msg:<channel>`: the seeds shapes as unnamed `data:` frames (`?format=message`), for clients
  *   written like seeds/003's example with `EventSource.onmessage`
  */
-export type StreamChannel = Channel | "customer" | "ws" | `pass:${Channel}` | `msg:${Channel}`;
+export type StreamChannel = Channel | "customer" | "menu" | "ws" | `pass:${Channel}` | `msg:${Channel}`;
 
 export type ChannelProjection = {
   readonly types: readonly EventType[];
@@ -74,6 +76,10 @@ export const PROJECTIONS: Record<StreamChannel, ChannelProjection> = {
     types: ["order.created", "order.confirmed", "order.status", "order.courier", "order.location"],
     render: sse(customer),
   },
+  menu: {
+    types: ["food.created", "food.updated", "food.archived", "menu.changed"],
+    render: sse(menu),
+  },
   ws: {
     types: [
       "order.created",
@@ -103,6 +109,7 @@ export function renderFrame(channel: StreamChannel, event: LoggedEvent, ctx: Pro
 }
 
 export { customerEventName } from "./customer";
+export type { MenuFrame } from "./menu";
 export { formatFrame, jsonFrame, type SseFrame } from "./sse-frame";
 export type { ProjectionContext } from "./types";
 export { WS_TOPICS, type WsTopic } from "./ws";

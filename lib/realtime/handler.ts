@@ -3,15 +3,18 @@ import crypto from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   CHANNELS,
+  PUBLIC_CHANNELS,
   STREAM_FORMATS,
   canReadChannel,
+  clientAddress,
   resolvePartnerScope,
   resolvePrincipal,
   type Channel,
   type Credential,
+  type PublicChannel,
   type StreamFormat,
 } from "../auth";
-import { AppError, ForbiddenError, UnauthorizedError, ValidationError } from "../errors";
+import { AppError, ForbiddenError, NotFoundError, UnauthorizedError, ValidationError } from "../errors";
 import { decodePathSegment, hasControlCharacters } from "../fields";
 import type { StreamChannel } from "../projections";
 import type { Hub } from "./hub";
@@ -27,6 +30,7 @@ import { proxyUpstream } from "./upstream";
  * transport: admission (channel, credentials, permission, partner scope, resume position) or
  * one typed error; then upstream mode or the local hub through the one joiner (join.ts).
  * `?view=pass` serves the same channel in the shape Pass's own screens read (full orders).
+ * `menu` is public: no credentials, one partner by `?partner=`, opens limited per address.
  */
 export type SseOptions = {
   hub: Hub;
@@ -37,6 +41,8 @@ export type SseOptions = {
   maxQueueBytes?: number;
   /** Upstream mode: proxy a seeds/003 POS instead of serving the local hub. */
   upstream?: { url: string; token: string | null } | null;
+  /** TRUST_PROXY: how many proxies' X-Forwarded-For entries to believe for per-address limits. */
+  trustProxy?: number;
 };
 
 const CHANNEL_PATH = /^\/(?:api\/)?events\/([^/?#]*)\/?$/;
@@ -53,16 +59,17 @@ export function handleSse(req: IncomingMessage, res: ServerResponse, options: Ss
 export async function serveChannel(transport: StreamTransport, options: SseOptions): Promise<void> {
   let admitted: Admitted;
   try {
-    admitted = await admit(transport.request, options.hub);
+    admitted = await admit(transport.request, options.hub, options.trustProxy ?? 0);
   } catch (err) {
     transport.fail(err);
     return;
   }
   try {
-    if (options.upstream) {
+    // The menu is this node's own, also in upstream mode.
+    if (options.upstream && admitted.channel !== "menu") {
       await proxyUpstream({
         transport,
-        channel: admitted.channel,
+        channel: admitted.channel as Channel,
         lastEventId: typeof admitted.position.from === "number" ? admitted.position.from : null,
         upstream: options.upstream,
         keepaliveMs: options.keepaliveMs,
@@ -76,22 +83,27 @@ export async function serveChannel(transport: StreamTransport, options: SseOptio
 }
 
 type Admitted = {
-  channel: Channel;
+  channel: Channel | PublicChannel;
   view: "pass" | null;
   format: StreamFormat;
   partnerId: string | null;
-  credential: Credential;
+  /** undefined on a public channel: nothing to revoke. */
+  credential: Credential | undefined;
+  /** Whose replay budget pays. */
+  budgetKey: string | null;
   position: ReturnType<typeof readPosition>;
   epoch: string | null;
 };
 
 /** Channel, credentials, permission, partner scope and resume position — or a typed error. */
-async function admit(request: StreamRequest, hub: Hub): Promise<Admitted> {
+async function admit(request: StreamRequest, hub: Hub, trustProxy: number): Promise<Admitted> {
   if (request.method !== "GET" && request.method !== "HEAD") throw new AppError(405, "METHOD_NOT_ALLOWED", "use GET");
   const { url } = request;
   const name = decodePathSegment(CHANNEL_PATH.exec(url.pathname)?.[1] ?? "");
+  if ((PUBLIC_CHANNELS as readonly string[]).includes(name)) return admitPublic(request, hub, name as PublicChannel, trustProxy);
   if (!(CHANNELS as readonly string[]).includes(name)) {
-    throw new ValidationError("channel", `unknown channel '${name}' (one of ${CHANNELS.join(", ")})`);
+    const known = [...CHANNELS, ...PUBLIC_CHANNELS].join(", ");
+    throw new ValidationError("channel", `unknown channel '${name}' (one of ${known})`);
   }
   const channel = name as Channel;
   const resolved = await resolvePrincipal({
@@ -121,16 +133,56 @@ async function admit(request: StreamRequest, hub: Hub): Promise<Admitted> {
   const format = (formatParam as StreamFormat | null) ?? (principal.kind === "token" ? principal.streamFormat : undefined) ?? "named";
 
   const position = readPosition(request.header("last-event-id"), url.searchParams.get("lastEventId"));
-  return { channel, view, format, partnerId, position, credential, epoch: url.searchParams.get("epoch") };
+  return {
+    channel,
+    view,
+    format,
+    partnerId,
+    position,
+    credential,
+    budgetKey: budgetKeyOf(credential),
+    epoch: url.searchParams.get("epoch"),
+  };
+}
+
+/**
+ * A public channel (`menu`): anyone, signed in or not, for one partner named by `?partner=`
+ * (required; an unknown slug is a 404). Opens are counted per client address, as a dining room
+ * of guests' phones shares one; replays are budgeted per address too.
+ */
+async function admitPublic(request: StreamRequest, hub: Hub, channel: PublicChannel, trustProxy: number): Promise<Admitted> {
+  const { url } = request;
+  const address = clientAddress({ remoteAddress: request.remoteAddress, forwardedFor: request.header("x-forwarded-for"), trustProxy });
+  await limits().consume("streams:anonymous", address);
+  const slug = url.searchParams.get("partner");
+  if (slug === null || slug === "") throw new ValidationError("partner", `the ${channel} channel is one partner's: pass ?partner=SLUG`);
+  if (slug.length > 64 || hasControlCharacters(slug)) {
+    throw new ValidationError("partner", "must be a partner slug (at most 64 characters, no control characters)");
+  }
+  if (!canReadChannel(null, channel)) throw new ForbiddenError(`no access to the ${channel} channel`);
+  const partner = await hub.db.selectFrom("partners").select("id").where("slug", "=", slug).executeTakeFirst();
+  if (!partner) throw new NotFoundError("partner", { field: "partner" });
+  const position = readPosition(request.header("last-event-id"), url.searchParams.get("lastEventId"));
+  return {
+    channel,
+    view: null,
+    format: "named",
+    partnerId: partner.id,
+    position,
+    credential: undefined,
+    budgetKey: `address:${address}`,
+    epoch: url.searchParams.get("epoch"),
+  };
 }
 
 async function serveStream(
   transport: StreamTransport,
   options: SseOptions,
-  { channel, view, format, partnerId, position, credential, epoch }: Admitted,
+  { channel, view, format, partnerId, position, credential, budgetKey, epoch }: Admitted,
 ) {
   const { hub } = options;
-  const streamChannel: StreamChannel = view === "pass" ? `pass:${channel}` : format === "message" ? `msg:${channel}` : channel;
+  const streamChannel: StreamChannel =
+    channel === "menu" ? channel : view === "pass" ? `pass:${channel}` : format === "message" ? `msg:${channel}` : channel;
   const sink = transport.open(SSE_HEADERS);
   const stream = new SseStream(sink, hub, {
     channel: streamChannel,
@@ -150,7 +202,7 @@ async function serveStream(
     partnerId,
     from: position.from,
     requested: position.raw,
-    budgetKey: budgetKeyOf(credential),
+    budgetKey,
     epochChanged: epoch !== null && epoch !== hub.epoch,
     control: sseControl(
       stream,

@@ -46,7 +46,7 @@ export async function startRealtime({
 }: {
   db: Db;
   config: Pick<Config, "redisUrl" | "keepaliveMs" | "posUpstreamUrl" | "posUpstreamToken" | "streamMaxLifeMs"> &
-    Partial<Pick<Config, "redisPrefix" | "replayMaxEvents">>;
+    Partial<Pick<Config, "redisPrefix" | "replayMaxEvents" | "trustProxy">>;
   bus?: EventBus;
   publishLocalCommits?: boolean;
   maxLifeMs?: number;
@@ -77,7 +77,7 @@ export async function startRealtime({
   if (publishLocalCommits) committedEvents().on("committed", publish);
   const upstream = config.posUpstreamUrl ? { url: config.posUpstreamUrl, token: config.posUpstreamToken } : null;
   const channel = (transport: StreamTransport) =>
-    serveChannel(transport, { hub, keepaliveMs: config.keepaliveMs, maxLifeMs, maxQueueBytes, upstream });
+    serveChannel(transport, { hub, keepaliveMs: config.keepaliveMs, maxLifeMs, maxQueueBytes, upstream, trustProxy: config.trustProxy });
   const customer = (transport: StreamTransport) => serveCustomerStream(transport, { hub, maxLifeMs });
   return {
     hub,

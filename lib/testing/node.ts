@@ -71,6 +71,7 @@ export async function startTestNode({
       streamMaxLifeMs: maxLifeMs,
       posUpstreamUrl: upstream?.url ?? null,
       posUpstreamToken: upstream?.token ?? null,
+      trustProxy: proxy?.trustProxy ?? 0,
     },
   });
   const server = http.createServer((req, res) => {

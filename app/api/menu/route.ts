@@ -6,9 +6,13 @@ import { getMenu } from "@/lib/menu";
 
 export const dynamic = "force-dynamic";
 
-const menuQuery = z.object({ partner: z.string("a partner slug is required").pipe(key(64)) });
+const menuQuery = z.object({
+  partner: z.string("a partner slug is required").pipe(key(64)),
+  /** `1`: sold-out dishes too, with `available: false` (the customer page greys them out). */
+  soldOut: z.enum(["0", "1"], "must be 0 or 1").optional(),
+});
 
 export const GET = apiRoute(async (req) => {
-  const { partner } = parseWith(menuQuery, searchParams(req));
-  return json(await getMenu({ db: getDb(), slug: partner }));
+  const { partner, soldOut } = parseWith(menuQuery, searchParams(req));
+  return json(await getMenu({ db: getDb(), slug: partner, withSoldOut: soldOut === "1" }));
 });

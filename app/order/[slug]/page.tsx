@@ -1,11 +1,15 @@
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db";
-import { findPartnerBySlug, listFoods, toFoodDto } from "@/lib/menu";
+import { NotFoundError } from "@/lib/errors";
+import { getMenu } from "@/lib/menu";
 import { OrderView } from "./order-view";
 
 export const dynamic = "force-dynamic";
 
-/** The customer's menu: a kiosk, or a phone after scanning the table's QR code (?table=12). */
+/**
+ * The customer's menu: a kiosk, or a phone after scanning the table's QR code (?table=12). The
+ * public menu with sold-out dishes (greyed, not gone); the page keeps it live (lib/client/use-live-menu.ts).
+ */
 export default async function OrderPage({
   params,
   searchParams,
@@ -15,9 +19,9 @@ export default async function OrderPage({
 }) {
   const { slug } = await params;
   const { table } = await searchParams;
-  const db = getDb();
-  const partner = await findPartnerBySlug({ db, slug });
-  if (!partner) notFound();
-  const foods = (await listFoods({ db, partnerId: partner.id, onlyAvailable: false })).map((f) => toFoodDto(f));
-  return <OrderView partner={{ slug: partner.slug, name: partner.name }} foods={foods} table={table?.slice(0, 32) ?? null} />;
+  const menu = await getMenu({ db: getDb(), slug, withSoldOut: true }).catch((err) => {
+    if (err instanceof NotFoundError) notFound();
+    throw err;
+  });
+  return <OrderView initial={menu} table={typeof table === "string" ? table.slice(0, 32) : null} />;
 }

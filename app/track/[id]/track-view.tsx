@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { LiveStream, type ConnectionState } from "@/lib/client/live-stream";
+import { allergenName } from "@/lib/menu/allergens";
 import type { OrderDto } from "@/lib/orders/dto";
 
 /** The customer's words for each step (the mapping of lib/orders/status for seeds/002). */
@@ -144,11 +145,22 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
       {order && (
         <ul className="text-lg text-gray-300">
           {order.orderItems.map((i) => (
-            <li key={i.id}>
+            <li key={i.id} data-testid="track-line">
               {i.quantity}× {i.name}
+              {i.modifiers.length > 0 && (
+                <span className="block pl-6 text-base text-gray-400" data-testid="track-options">
+                  {i.modifiers.flatMap((m) => m.options.map((o) => `+ ${o.name}`)).join(" · ")}
+                </span>
+              )}
             </li>
           ))}
         </ul>
+      )}
+      {order?.allergies && (order.allergies.codes.length > 0 || order.allergies.note) && (
+        <p data-testid="track-allergies" className="rounded-2xl border-2 border-amber-400 bg-amber-950 p-4 text-lg font-semibold">
+          Allergies told to the kitchen:{" "}
+          {[...order.allergies.codes.map(allergenName), ...(order.allergies.note ? [order.allergies.note] : [])].join(", ")}
+        </p>
       )}
     </main>
   );
