@@ -389,7 +389,13 @@ async function writePlan(
     emit({ version: EVENT_PAYLOAD_VERSION, partnerId, type: "menu.changed", orderId: null, payload: change });
 
   // 1. The old menu leaves (archived: old orders and the back office's history still read it).
-  const oldFoods = await trx.selectFrom("foods").selectAll().where("partnerId", "=", partnerId).where("archived", "=", 0).orderBy("position").execute();
+  const oldFoods = await trx
+    .selectFrom("foods")
+    .selectAll()
+    .where("partnerId", "=", partnerId)
+    .where("archived", "=", 0)
+    .orderBy("position")
+    .execute();
   for (const f of oldFoods) {
     await trx.updateTable("foods").set({ archived: 1, updatedAt: now }).where("id", "=", f.id).execute();
     const links = await trx.selectFrom("foodModifierGroups").select("groupId").where("foodId", "=", f.id).orderBy("position").execute();
