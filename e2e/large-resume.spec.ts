@@ -5,7 +5,7 @@
  * through its one reducer. Real Chromium, the built server, its own SQLite.
  */
 import { startServer } from "./support/processes";
-import { expect, fetchMenu, signIn, test } from "./support/fixtures";
+import { expect, fetchMenu, requiredModifiers, signIn, test } from "./support/fixtures";
 
 const MISSED = 5_000;
 
@@ -32,9 +32,14 @@ test("a /cashier that missed 5,000 orders is live again and complete within seco
       source: "kiosk",
       customer: "Kiosk guest",
       items: [
-        { foodId: menu.foods[0]!.id, quantity: 2, notes: "no onions, extra sauce on the side, allergy: sesame" },
-        { foodId: menu.foods[1]!.id, quantity: 1 },
-        { foodId: menu.foods[2]!.id, quantity: 3 },
+        {
+          foodId: menu.foods[0]!.id,
+          modifiers: requiredModifiers(menu, menu.foods[0]!.id),
+          quantity: 2,
+          notes: "no onions, extra sauce on the side, allergy: sesame",
+        },
+        { foodId: menu.foods[1]!.id, modifiers: requiredModifiers(menu, menu.foods[1]!.id), quantity: 1 },
+        { foodId: menu.foods[2]!.id, modifiers: requiredModifiers(menu, menu.foods[2]!.id), quantity: 3 },
       ],
     });
     let next = 0;

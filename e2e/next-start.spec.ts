@@ -13,6 +13,7 @@ import { expect, test } from "@playwright/test";
 
 import { logEvents, openSse, type SseConnection } from "../lib/testing/sse-client";
 import { ROOT, cli, freePort } from "./support/processes";
+import { type Menu, requiredModifiers } from "./support/fixtures";
 
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 
@@ -24,7 +25,7 @@ let dataDir: string;
 let base: string;
 let operator: Record<string, string>;
 let printer: Record<string, string>;
-let foods: { id: string }[];
+let menu: Menu;
 const open: SseConnection[] = [];
 
 test.beforeAll(async () => {
@@ -66,7 +67,7 @@ test.beforeAll(async () => {
   };
   operator = token("operator");
   printer = token("printer");
-  foods = (await (await fetch(`${base}/api/menu?partner=demo`)).json()).foods;
+  menu = (await (await fetch(`${base}/api/menu?partner=demo`)).json()) as Menu;
 });
 
 test.afterAll(async () => {
@@ -92,7 +93,7 @@ async function place() {
       partner: "demo",
       table: "4",
       customer: "Grace",
-      items: [{ foodId: foods[0]!.id, quantity: 2, notes: "no salt" }],
+      items: [{ foodId: menu.foods[0]!.id, quantity: 2, notes: "no salt", modifiers: requiredModifiers(menu, menu.foods[0]!.id) }],
     }),
   });
   expect(res.status).toBe(201);

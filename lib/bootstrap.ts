@@ -5,25 +5,23 @@ import path from "node:path";
 import type { Config } from "./config";
 import { migrateToLatest, openDatabase, type DbHandle } from "./db";
 import { createUser } from "./auth";
-import { createPartner, type FoodSeed } from "./menu";
+import { createPartner, importMenu, type FoodSeed, type MenuFile } from "./menu";
+import demoMenu from "./menu/demo-menu.json";
 
-export const DEMO_MENU: readonly FoodSeed[] = [
-  { name: "Classic Burger", price: 1150, category: "Burgers", station: "grill" },
-  { name: "Cheeseburger", price: 1250, category: "Burgers", station: "grill" },
-  { name: "Veggie Burger", price: 1100, category: "Burgers", station: "grill" },
-  { name: "Grilled Chicken", price: 1390, surcharge: 50, category: "Mains", station: "grill" },
-  { name: "Fries", price: 450, category: "Sides", station: "fryer" },
-  { name: "Sweet Potato Fries", price: 550, category: "Sides", station: "fryer" },
-  { name: "Onion Rings", price: 500, category: "Sides", station: "fryer" },
-  { name: "Chicken Wings", price: 890, category: "Sides", station: "fryer" },
-  { name: "Lemonade", price: 350, category: "Drinks", station: "bar" },
-  { name: "Iced Tea", price: 320, category: "Drinks", station: "bar" },
-  { name: "Milkshake", price: 590, category: "Drinks", station: "bar" },
-  { name: "Espresso", price: 250, category: "Drinks", station: "bar" },
-  { name: "Caesar Salad", price: 950, category: "Salads", station: "cold" },
-  { name: "Greek Salad", price: 900, category: "Salads", station: "cold" },
-  { name: "Cheesecake", price: 650, category: "Desserts", station: "cold" },
-];
+/**
+ * The demo restaurant's menu (lib/menu/demo-menu.json, in the menu file shape of lib/menu/transfer.ts):
+ * 15 dishes with descriptions, allergens, prep targets and modifier groups. DEMO_MENU is its dishes
+ * by name, price and station, as tests and benches read them.
+ */
+export const DEMO_MENU_FILE: MenuFile = demoMenu as MenuFile;
+
+export const DEMO_MENU: readonly FoodSeed[] = DEMO_MENU_FILE.foods.map((f) => ({
+  name: f.name,
+  price: Math.round(Number(f.price) * 100),
+  surcharge: Math.round(Number(f.surcharge ?? "0") * 100),
+  category: f.category,
+  station: f.station,
+}));
 
 /**
  * Opens the configured database, applies the committed migrations and, on an empty database,
@@ -46,12 +44,18 @@ async function seedFirstStart({ handle, config, log }: { handle: DbHandle; confi
   const anyUser = await db.selectFrom("users").select("id").limit(1).executeTakeFirst();
   const anyPartner = await db.selectFrom("partners").select("id").limit(1).executeTakeFirst();
   if (!anyPartner) {
+    let created = false;
     try {
-      await createPartner({ db, slug: "demo", name: "Demo Diner", timezone: "UTC", cutoverHour: 4, foods: DEMO_MENU });
-      log("pass: created the demo restaurant 'demo' (Demo Diner)");
+      await createPartner({ db, slug: "demo", name: "Demo Diner", timezone: "UTC", cutoverHour: 4 });
+      created = true;
     } catch (err) {
       // Another node seeded it at the same moment.
       if (!(await db.selectFrom("partners").select("id").where("slug", "=", "demo").executeTakeFirst())) throw err;
+    }
+    // Only the node that created the partner fills its menu (one transaction with its events).
+    if (created) {
+      await importMenu(db, null, "demo", DEMO_MENU_FILE);
+      log("pass: created the demo restaurant 'demo' (Demo Diner) with the demo menu");
     }
   }
   if (anyUser) return;

@@ -2,6 +2,7 @@
  * `npm run pass -- <command>`: the operator's CLI (README "Command line"). Same configuration as the server;
  * works whether the server runs or not (SQLite allows both processes; PostgreSQL anyway).
  */
+import fs from "node:fs";
 import readline from "node:readline";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, setConfig } from "../lib/config";
@@ -16,7 +17,7 @@ import {
   type TokenRole,
   type UserRole,
 } from "../lib/auth";
-import { createPartner, findPartnerBySlug } from "../lib/menu";
+import { createPartner, exportMenu, findPartnerBySlug, importMenu, MenuFileInvalid } from "../lib/menu";
 import { AppError } from "../lib/errors";
 import type { Db } from "../lib/db";
 
@@ -27,6 +28,8 @@ const USAGE = `usage: npm run pass -- <command>
   user role --username u --role operator|kitchen|admin
   token add --partner s --role operator|kitchen|printer|display|integration [--channels printer,display] [--name n] [--expires-in-days d] [--format named|message]
   token revoke --id i
+  menu export --partner s                  (the menu as JSON on stdout; docs/contracts.md "Menu file")
+  menu import FILE.json --partner s        (replaces the partner's menu; every error with its JSON path, nothing written on any)
   migrate`;
 
 type Options = Record<string, string | undefined>;
@@ -74,7 +77,7 @@ async function readPassword(o: Options): Promise<string> {
   }
 }
 
-const COMMANDS: Record<string, (db: Db, o: Options) => Promise<void>> = {
+const COMMANDS: Record<string, (db: Db, o: Options, args: string[]) => Promise<void>> = {
   "partner add": async (db, o) => {
     const p = await createPartner({
       db,
@@ -131,6 +134,27 @@ const COMMANDS: Record<string, (db: Db, o: Options) => Promise<void>> = {
     if (!(await revokeDeviceToken({ db, id }))) throw new AppError(404, "NOT_FOUND", `no active token ${id}`);
     console.log(`token ${id} revoked`);
   },
+  "menu export": async (db, o) => {
+    const menu = await exportMenu(db, await partnerId(db, o.partner));
+    process.stdout.write(`${JSON.stringify(menu, null, 2)}\n`);
+  },
+  "menu import": async (db, o, args) => {
+    const file = args[0];
+    if (!file || args.length > 1) throw new AppError(400, "USAGE", "menu import takes one FILE.json");
+    const slug = required(o, "partner");
+    let json: unknown;
+    try {
+      json = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (err) {
+      throw new AppError(400, "USAGE", `${file}: ${(err as Error).message}`);
+    }
+    const s = await importMenu(db, null, slug, json);
+    console.log(
+      `menu of ${s.partner} imported: ${s.categories} categories, ${s.foods} foods, ${s.modifierGroups} modifier groups (${s.options} options), ` +
+        `stations ${s.stations.created} created, ${s.stations.updated} updated; archived ${s.archived.foods} foods, ` +
+        `${s.archived.categories} categories, ${s.archived.modifierGroups} groups of the old menu`,
+    );
+  },
   migrate: async () => {
     console.log("migrations applied");
   },
@@ -167,14 +191,17 @@ async function main() {
   setConfig(config);
   const handle = await openAndPrepare({ config, log: (line) => console.error(line) });
   try {
-    await run(handle.db, values as Options);
+    await run(handle.db, values as Options, positionals.slice(command.split(" ").length));
   } finally {
     await handle.destroy();
   }
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError || err instanceof AppError) console.error(`pass: ${err.message}`);
+  if (err instanceof MenuFileInvalid) {
+    console.error(`pass: the menu file has ${err.errors.length} error(s), nothing was imported:`);
+    for (const e of err.errors) console.error(`  ${e.path}: ${e.message}`);
+  } else if (err instanceof ConfigError || err instanceof AppError) console.error(`pass: ${err.message}`);
   else if (err instanceof TypeError && /Unknown option|Unexpected argument/.test(err.message))
     console.error(`pass: ${err.message}\n${USAGE}`);
   else console.error("pass:", err instanceof Error ? err.message : err);

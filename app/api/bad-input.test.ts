@@ -22,6 +22,21 @@ import * as reprintRoute from "./orders/[id]/reprint/route";
 import * as orderRoute from "./orders/[id]/route";
 import * as statusRoute from "./orders/[id]/status/route";
 import * as ordersRoute from "./orders/route";
+import * as stationsRoute from "./stations/route";
+import * as stationRoute from "./stations/[id]/route";
+import * as categoriesRoute from "./categories/route";
+import * as categoryRoute from "./categories/[id]/route";
+import * as foodsRoute from "./foods/route";
+import * as foodAvailabilityRoute from "./foods/[id]/availability/route";
+import * as foodsReorderRoute from "./foods/reorder/route";
+import * as manageRoute from "./menu/manage/route";
+import * as groupsRoute from "./modifier-groups/route";
+import * as groupRoute from "./modifier-groups/[id]/route";
+import * as optionsRoute from "./modifier-groups/[id]/options/route";
+import * as optionRoute from "./modifier-groups/[id]/options/[optionId]/route";
+import * as optionAvailabilityRoute from "./modifier-groups/[id]/options/[optionId]/availability/route";
+import * as optionsReorderRoute from "./modifier-groups/[id]/options/reorder/route";
+import { createGroup } from "@/lib/menu";
 
 const ORIGIN = "http://pass.test";
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -35,6 +50,16 @@ const overlong = (n: number) => "x".repeat(n + 1);
 const BAD_PATH_IDS = ["2147483648", "9007199254740993", "-1", "1e3", "abc", "0", "1.5", "\u0000", "", " 1"];
 const BAD_MONEY = ["21474836.48", "100000", "99999.991", "1e9", "-1", "1.234", "abc", "", "0x10", "\u0000"];
 const BAD_QUANTITIES: unknown[] = [0, 1e6, 100, -1, 1.5, "2", null, 2147483648];
+/** Whole numbers the menu bounds (prep minutes, group min/max): past int4, negative, fractional, wrong types. */
+const BAD_COUNTS: unknown[] = [2147483648, 2 ** 53 + 2, 1e300, -1, 1.5, "1", true, [1], { n: 1 }];
+const BAD_SIGNED_MONEY = ["1.234", "--1", "+-1", "abc", "", "1e3", "0x10", "\u0000", "100000", "-100000", "1".repeat(18)];
+const countCases = (field: string, values: unknown[] = BAD_COUNTS) =>
+  values.map((value) => ({ label: `${field}: ${JSON.stringify(value)}`, field, value }));
+const typeCases = (field: string, values: unknown[]) =>
+  values.map((value) => ({ label: `${field}: ${JSON.stringify(value)}`, field, value }));
+/** A list of ids where each entry is text: the corpus's text cases for entry 0, sent as a one-element list. */
+const idListCases = (field: string, max = 64) =>
+  textCases(`${field}.0`, max, { blank: true }).map((c) => ({ ...c, value: [c.value], field: `${field}.0` }));
 
 const textCases = (field: string, max: number, { blank = false, multiline = false } = {}) => [
   ...Object.entries(CONTROL).map(([label, value]) => ({ label: `${field}: ${label}`, field, value })),
@@ -56,6 +81,8 @@ type Route = {
   name: string;
   handler: Handler;
   method: "GET" | "POST" | "PATCH";
+  /** Further path parameters, always valid (an option's group). */
+  params?: (ctx: Ctx) => Record<string, string>;
   auth: Auth;
   /** A body the route accepts (the bad value replaces one field of it). */
   body?: (ctx: Ctx) => Record<string, unknown>;
@@ -63,12 +90,12 @@ type Route = {
   param?: { name: string; valid: (ctx: Ctx) => string };
   /** Query parameters the route reads, with a valid value each. */
   query?: Record<string, string>;
-  /** Bad values per body field (dotted paths). */
-  fields?: { label: string; field: string; value: unknown }[];
+  /** Bad values per body field (dotted paths); `names` when the answer names a field inside `value`. */
+  fields?: { label: string; field: string; value: unknown; names?: string }[];
   /** Bad values per query parameter. */
   queryCases?: { label: string; field: string; value: string }[];
 };
-type Ctx = { demo: TestPartner; orderId: number };
+type Ctx = { demo: TestPartner; orderId: number; stationId: string; groupId: string; optionId: string };
 
 const orderBody = ({ demo }: Ctx) => ({
   partner: "demo",
@@ -104,6 +131,35 @@ const ROUTES: Route[] = [
       ...textCases("items.0.foodId", 64, { blank: true }),
       ...textCases("items.0.notes", 500, { multiline: true }),
       ...BAD_QUANTITIES.map((value) => ({ label: `items.0.quantity: ${JSON.stringify(value)}`, field: "items.0.quantity", value })),
+      // The menu model's order fields (issue "The menu" item 5).
+      ...typeCases("items.0.modifiers", ["x", {}, 1]),
+      { label: "items.0.modifiers: [1]", field: "items.0.modifiers", value: [1], names: "items.0.modifiers.0" },
+      ...textCases("groupId", 64, { blank: true }).map((c) => ({
+        label: `items.0.modifiers.0.${c.label}`,
+        field: "items.0.modifiers",
+        value: [{ groupId: c.value, optionIds: ["x"] }],
+        names: "items.0.modifiers.0.groupId",
+      })),
+      ...textCases("optionIds.0", 64, { blank: true }).map((c) => ({
+        label: `items.0.modifiers.0.${c.label}`,
+        field: "items.0.modifiers",
+        value: [{ groupId: "g", optionIds: [c.value] }],
+        names: "items.0.modifiers.0.optionIds.0",
+      })),
+      {
+        label: "items.0.modifiers.0.groupId: not a group of the food",
+        field: "items.0.modifiers",
+        value: [{ groupId: "no-such-group", optionIds: [] }],
+        names: "items.0.modifiers.0.groupId",
+      },
+      ...countCases("items.0.course", [0, 10, 1.5, "1", 2147483648, null]),
+      ...typeCases("serviceType", ["drive-thru", "DINE-IN", 1, "\u0000"]),
+      ...typeCases("promisedAt", ["tomorrow", "2026-13-01T00:00:00Z", 1, "2026-01-01T00:00:00Z\u0000"]),
+      ...idListCases("allergies.codes", 32),
+      { label: "allergies.codes.0: unknown code", field: "allergies.codes.0", value: "nutz" },
+      { label: "allergies.codes: 15 codes", field: "allergies.codes", value: Array.from({ length: 15 }, () => "milk") },
+      ...textCases("allergies.note", 200),
+      { label: "allergies: a list", field: "allergies", value: ["peanuts"] },
     ],
   },
   {
@@ -186,6 +242,199 @@ const ROUTES: Route[] = [
       ...BAD_MONEY.map((value) => ({ label: `surcharge: ${JSON.stringify(value)}`, field: "surcharge", value })),
     ],
   },
+  // --- the menu API (issue "The menu") ---
+  {
+    name: "POST /api/stations",
+    handler: stationsRoute.POST as Handler,
+    method: "POST",
+    auth: "operator",
+    body: () => ({ partner: "demo", key: "wok", name: "Wok" }),
+    fields: [
+      ...textCases("partner", 64, { blank: true }),
+      ...textCases("key", 32, { blank: true }),
+      ...typeCases("key", ["Wok Station", "-wok", "WOK"]),
+      ...textCases("name", 64, { blank: true }),
+      ...countCases("prepMinutes", [...BAD_COUNTS, 0, 241]),
+    ],
+  },
+  {
+    name: "PATCH /api/stations/[id]",
+    handler: stationRoute.PATCH as Handler,
+    method: "PATCH",
+    auth: "operator",
+    param: { name: "id", valid: ({ stationId }) => stationId },
+    body: () => ({ name: "Oven 2" }),
+    fields: [...textCases("name", 64, { blank: true }), ...countCases("prepMinutes", [...BAD_COUNTS, 0, 241])],
+  },
+  {
+    name: "POST /api/categories",
+    handler: categoriesRoute.POST as Handler,
+    method: "POST",
+    auth: "operator",
+    body: () => ({ partner: "demo", name: "Soups" }),
+    fields: [...textCases("partner", 64, { blank: true }), ...textCases("name", 64, { blank: true })],
+  },
+  {
+    name: "PATCH /api/categories/[id]",
+    handler: categoryRoute.PATCH as Handler,
+    method: "PATCH",
+    auth: "operator",
+    param: { name: "id", valid: ({ demo }) => demo.food("Fries").categoryId! },
+    body: () => ({ name: "Sides 2" }),
+    fields: textCases("name", 64, { blank: true }),
+  },
+  {
+    name: "POST /api/foods",
+    handler: foodsRoute.POST as Handler,
+    method: "POST",
+    auth: "operator",
+    body: ({ demo }) => ({ partner: "demo", name: "Soup", price: "5", categoryId: demo.food("Fries").categoryId, station: "fryer" }),
+    fields: [
+      ...textCases("partner", 64, { blank: true }),
+      ...textCases("name", 100, { blank: true }),
+      ...textCases("description", 500, { multiline: true }),
+      ...textCases("imageUrl", 500),
+      ...typeCases("imageUrl", ["javascript:alert(1)", "data:text/html,x", "ftp://x"]),
+      ...textCases("categoryId", 64, { blank: true }),
+      ...textCases("station", 32, { blank: true }),
+      { label: "station: not the partner's", field: "station", value: "wok" },
+      ...BAD_MONEY.map((value) => ({ label: `price: ${JSON.stringify(value)}`, field: "price", value })),
+      ...BAD_MONEY.map((value) => ({ label: `surcharge: ${JSON.stringify(value)}`, field: "surcharge", value })),
+      ...typeCases("price", [5, null, ["5"]]),
+      ...countCases("prepMinutes", [...BAD_COUNTS, 0, 241]),
+      ...idListCases("allergens", 32),
+      { label: "allergens.0: unknown code", field: "allergens.0", value: ["nutz"] },
+      ...typeCases("allergens", ["milk", 1]),
+      ...typeCases("available", ["yes", 1, null]),
+      ...idListCases("modifierGroupIds"),
+      { label: "modifierGroupIds.0: unknown", field: "modifierGroupIds.0", value: ["no-such-group"] },
+    ],
+  },
+  {
+    name: "POST /api/foods/[id]/availability",
+    handler: foodAvailabilityRoute.POST as Handler,
+    method: "POST",
+    auth: "operator",
+    param: { name: "id", valid: ({ demo }) => demo.food("Fries").id },
+    body: () => ({ available: false, until: "end-of-day" }),
+    fields: [...typeCases("available", ["no", 0, null, "\u0000"]), ...typeCases("until", ["tomorrow", "\u0000", 1, "END-OF-DAY"])],
+  },
+  {
+    name: "POST /api/foods/reorder",
+    handler: foodsReorderRoute.POST as Handler,
+    method: "POST",
+    auth: "operator",
+    body: ({ demo }) => ({ partner: "demo", ids: [demo.food("Fries").id] }),
+    fields: [
+      ...textCases("partner", 64, { blank: true }),
+      ...idListCases("ids"),
+      { label: "ids.0: unknown", field: "ids.0", value: ["no-such-food"] },
+      ...typeCases("ids", ["x", [], null, Array.from({ length: 501 }, (_, i) => `f${i}`)]),
+    ],
+  },
+  {
+    name: "GET /api/menu/manage",
+    handler: manageRoute.GET as Handler,
+    method: "GET",
+    auth: "operator",
+    query: { partner: "demo" },
+    queryCases: queryTextCases("partner", 64, { blank: true }),
+  },
+  {
+    name: "POST /api/modifier-groups",
+    handler: groupsRoute.POST as Handler,
+    method: "POST",
+    auth: "operator",
+    body: () => ({ partner: "demo", name: "Size", min: 0, max: 1 }),
+    fields: [
+      ...textCases("partner", 64, { blank: true }),
+      ...textCases("name", 64, { blank: true }),
+      ...countCases("min", [...BAD_COUNTS, 21, null]),
+      ...countCases("max", [...BAD_COUNTS, 0, 21, null]),
+      ...textCases("options.0.name", 64, { blank: true }),
+      ...[
+        ...BAD_SIGNED_MONEY.map((value) => ({
+          label: `priceDelta: ${JSON.stringify(value)}`,
+          option: { priceDelta: value },
+          at: "priceDelta",
+        })),
+        { label: "station: not the partner's", option: { station: "wok" }, at: "station" },
+        ...textCases("station", 32, { blank: true }).map((c) => ({ label: c.label, option: { station: c.value }, at: "station" })),
+        { label: "allergens.0: unknown", option: { allergens: ["nutz"] }, at: "allergens.0" },
+        ...textCases("allergens.0", 32, { blank: true }).map((c) => ({
+          label: c.label,
+          option: { allergens: [c.value] },
+          at: "allergens.0",
+        })),
+      ].map((c) => ({ label: `options.0.${c.label}`, field: "options", value: [{ name: "a", ...c.option }], names: `options.0.${c.at}` })),
+      ...typeCases("options", ["x", { name: "a" }, Array.from({ length: 51 }, () => ({ name: "a" }))]),
+    ],
+  },
+  {
+    name: "PATCH /api/modifier-groups/[id]",
+    handler: groupRoute.PATCH as Handler,
+    method: "PATCH",
+    auth: "operator",
+    param: { name: "id", valid: ({ groupId }) => groupId },
+    body: () => ({ name: "Sides 2" }),
+    fields: [
+      ...textCases("name", 64, { blank: true }),
+      ...countCases("min", [...BAD_COUNTS, 21]),
+      ...countCases("max", [...BAD_COUNTS, 0, 21]),
+    ],
+  },
+  {
+    name: "POST /api/modifier-groups/[id]/options",
+    handler: optionsRoute.POST as Handler,
+    method: "POST",
+    auth: "operator",
+    param: { name: "id", valid: ({ groupId }) => groupId },
+    body: () => ({ name: "Large" }),
+    fields: [
+      ...textCases("name", 64, { blank: true }),
+      ...BAD_SIGNED_MONEY.map((value) => ({ label: `priceDelta: ${JSON.stringify(value)}`, field: "priceDelta", value })),
+      ...typeCases("priceDelta", [1, null]),
+      ...textCases("station", 32, { blank: true }),
+      { label: "station: not the partner's", field: "station", value: "wok" },
+      ...idListCases("allergens", 32),
+      { label: "allergens.0: unknown", field: "allergens.0", value: ["nutz"] },
+      ...typeCases("available", ["yes", 1]),
+    ],
+  },
+  {
+    name: "PATCH /api/modifier-groups/[id]/options/[optionId]",
+    handler: optionRoute.PATCH as Handler,
+    method: "PATCH",
+    auth: "operator",
+    params: ({ groupId }) => ({ id: groupId }),
+    param: { name: "optionId", valid: ({ optionId }) => optionId },
+    body: () => ({ name: "Large" }),
+    fields: [
+      ...textCases("name", 64, { blank: true }),
+      ...BAD_SIGNED_MONEY.map((value) => ({ label: `priceDelta: ${JSON.stringify(value)}`, field: "priceDelta", value })),
+      { label: "station: not the partner's", field: "station", value: "wok" },
+      ...idListCases("allergens", 32),
+    ],
+  },
+  {
+    name: "POST /api/modifier-groups/[id]/options/[optionId]/availability",
+    handler: optionAvailabilityRoute.POST as Handler,
+    method: "POST",
+    auth: "operator",
+    params: ({ groupId }) => ({ id: groupId }),
+    param: { name: "optionId", valid: ({ optionId }) => optionId },
+    body: () => ({ available: false }),
+    fields: [...typeCases("available", ["no", 0, null]), ...typeCases("until", ["tomorrow", "\u0000"])],
+  },
+  {
+    name: "POST /api/modifier-groups/[id]/options/reorder",
+    handler: optionsReorderRoute.POST as Handler,
+    method: "POST",
+    auth: "operator",
+    param: { name: "id", valid: ({ groupId }) => groupId },
+    body: ({ optionId }) => ({ ids: [optionId] }),
+    fields: [...idListCases("ids"), { label: "ids.0: unknown", field: "ids.0", value: ["no-such-option"] }, ...typeCases("ids", ["x", []])],
+  },
 ];
 
 /** Bodies that are not the object the route reads: refused as `body`. */
@@ -222,7 +471,7 @@ describeEachDatabase("bad-input corpus", (t) => {
       headers,
       body: sendsBody ? (rawBody ?? JSON.stringify(body ?? route.body?.(ctx) ?? {})) : undefined,
     });
-    const params = route.param ? { [route.param.name]: param ?? route.param.valid(ctx) } : {};
+    const params = { ...route.params?.(ctx), ...(route.param ? { [route.param.name]: param ?? route.param.valid(ctx) } : {}) };
     const res = await route.handler(req, { params: Promise.resolve(params) });
     const text = await res.text();
     return { status: res.status, json: text ? JSON.parse(text) : null };
@@ -249,7 +498,19 @@ describeEachDatabase("bad-input corpus", (t) => {
 
   beforeAll(async () => {
     ctx.demo = await makePartner(t.db, "demo");
-    await makeUser(t.db, { partnerId: ctx.demo.partner.id, role: "operator", username: "op" });
+    const { principal } = await makeUser(t.db, { partnerId: ctx.demo.partner.id, role: "operator", username: "op" });
+    ctx.stationId = (await t.db
+      .selectFrom("stations")
+      .select("id")
+      .where("partnerId", "=", ctx.demo.partner.id)
+      .executeTakeFirstOrThrow())!.id;
+    const group = await createGroup({
+      db: t.db,
+      principal,
+      input: { partner: "demo", name: "Sides", min: 0, max: 1, options: [{ name: "Salad" }] },
+    });
+    ctx.groupId = group.id;
+    ctx.optionId = group.options[0]!.id;
     const login = await loginRoute.POST(
       new Request(`${ORIGIN}/api/auth/login`, { method: "POST", body: JSON.stringify({ username: "op", password: "fixture-pass-4821" }) }),
       {
@@ -272,7 +533,8 @@ describeEachDatabase("bad-input corpus", (t) => {
   for (const route of ROUTES) {
     describe(route.name, () => {
       for (const c of route.fields ?? []) {
-        it(`400 ${c.label}`, () => expectRefused(() => call(route, { body: setField(route.body!(ctx), c.field, c.value) }), c.field, 400));
+        it(`400 ${c.label}`, () =>
+          expectRefused(() => call(route, { body: setField(route.body!(ctx), c.field, c.value) }), c.names ?? c.field, 400));
       }
       if (route.body) {
         for (const raw of BAD_BODIES) {

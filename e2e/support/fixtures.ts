@@ -11,8 +11,27 @@ import { E2E_ADMIN_PASSWORD } from "../../playwright.config";
 
 export { expect };
 
-export type MenuFood = { id: string; name: string; station: string; price: string; category: string };
-export type Menu = { partner: { name: string }; foods: MenuFood[] };
+export type MenuFood = { id: string; name: string; station: string; price: string; category: string; modifierGroupIds?: string[] };
+export type MenuGroup = { id: string; name: string; min: number; max: number; options: { id: string; name: string; available: boolean }[] };
+export type Menu = { partner: { name: string }; foods: MenuFood[]; modifierGroups?: MenuGroup[] };
+
+/**
+ * The least a line of `foodId` must choose: the first available options of each required group
+ * (the demo's burgers need a "Doneness"). Empty when the food has no required group.
+ */
+export function requiredModifiers(menu: Menu, foodId: string): { groupId: string; optionIds: string[] }[] {
+  const food = menu.foods.find((f) => f.id === foodId);
+  return (food?.modifierGroupIds ?? [])
+    .map((id) => menu.modifierGroups?.find((g) => g.id === id))
+    .filter((g): g is MenuGroup => !!g && g.min > 0)
+    .map((g) => ({
+      groupId: g.id,
+      optionIds: g.options
+        .filter((o) => o.available)
+        .slice(0, g.min)
+        .map((o) => o.id),
+    }));
+}
 export type CreatedOrder = {
   id: number;
   displayCode: string;
@@ -80,7 +99,15 @@ export async function placeOrder(request: APIRequestContext, options: PlaceOrder
     return found.id;
   };
   const res = await request.post(`${origin}/api/orders`, {
-    data: { partner, ...fields, items: items.map(({ food, quantity = 1, notes }) => ({ foodId: foodId(food), quantity, notes })) },
+    data: {
+      partner,
+      ...fields,
+      items: items.map(({ food, quantity = 1, notes }) => {
+        const id = foodId(food);
+        const modifiers = requiredModifiers(menu, id);
+        return { foodId: id, quantity, notes, ...(modifiers.length ? { modifiers } : {}) };
+      }),
+    },
     headers: authHeaders(as, origin || configuredOrigin()),
   });
   expect(res.status(), await res.text()).toBe(201);

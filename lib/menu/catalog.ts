@@ -545,15 +545,16 @@ function choiceBounds(min: number, max: number, optionCount: number | null) {
   if (optionCount !== null && min > optionCount) throw new ValidationError("min", `the group has only ${optionCount} option(s)`);
 }
 
-async function optionRow(trx: Trx, partnerId: string, groupId: string, o: OptionInput, position: number, field: string) {
-  if (o.station) await assertStation(trx, partnerId, o.station, `${field}.station`);
+/** `prefix` is where the option sits in the body ("options.2." in a new group, "" for POST …/options). */
+async function optionRow(trx: Trx, partnerId: string, groupId: string, o: OptionInput, position: number, prefix: string) {
+  if (o.station) await assertStation(trx, partnerId, o.station, `${prefix}station`);
   return {
     id: newId(),
     groupId,
     partnerId,
     name: o.name,
-    priceDelta: o.priceDelta === undefined ? 0 : parseSignedMoney(o.priceDelta, `${field}.priceDelta`),
-    allergens: JSON.stringify(allergenList(o.allergens ?? [], `${field}.allergens`)),
+    priceDelta: o.priceDelta === undefined ? 0 : parseSignedMoney(o.priceDelta, `${prefix}priceDelta`),
+    allergens: JSON.stringify(allergenList(o.allergens ?? [], `${prefix}allergens`)),
     station: o.station || null,
     available: o.available === false ? 0 : 1,
     availableAgainAt: null,
@@ -598,7 +599,7 @@ export async function createGroup({ db, principal, input }: { db: Db; principal:
     for (const [i, o] of options.entries()) {
       await trx
         .insertInto("modifierOptions")
-        .values(await optionRow(trx, partner.id, id, o, i, `options.${i}`))
+        .values(await optionRow(trx, partner.id, id, o, i, `options.${i}.`))
         .execute();
     }
     await menuEvent(emit, partner.id, { entity: "group", action: "created", id });
@@ -661,7 +662,7 @@ export async function addOption({ db, principal, groupId, input }: { db: Db; pri
       .where("groupId", "=", groupId)
       .executeTakeFirst();
     const position = last?.max === null || last?.max === undefined ? 0 : Number(last.max) + 1;
-    const row = await optionRow(trx, g.partnerId, groupId, input, position, "body");
+    const row = await optionRow(trx, g.partnerId, groupId, input, position, "");
     await trx.insertInto("modifierOptions").values(row).execute();
     await menuEvent(emit, g.partnerId, { entity: "option", action: "created", id: row.id });
     return groupDto(trx, groupId);

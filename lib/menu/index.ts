@@ -5,3 +5,4 @@ export * from "./catalog";
 export * from "./availability";
 export * from "./partners";
 export { priceLines, type LineInput, type PricedLine } from "./pricing";
+export * from "./transfer";

@@ -3,16 +3,19 @@
  * its day until the partner's cut-over hour. Codes and ticket numbers restart per business day.
  */
 export function businessDay({ at, timezone, cutoverHour }: { at: Date; timezone: string; cutoverHour: number }): string {
-  // Shift by the cut-over first: 01:30 local with a 04:00 cut-over belongs to the previous date.
-  const shifted = new Date(at.getTime() - cutoverHour * 3_600_000);
+  // By the local wall clock: 01:30 local with a 04:00 cut-over belongs to the previous date. (Not
+  // "4 hours after local midnight": on a DST night those differ by an hour.)
   const parts = new Intl.DateTimeFormat("en-CA", {
     timeZone: timezone,
     year: "numeric",
     month: "2-digit",
     day: "2-digit",
-  }).formatToParts(shifted);
-  const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  return `${get("year")}-${get("month")}-${get("day")}`;
+    hour: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(at);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  const date = new Date(Date.UTC(get("year"), get("month") - 1, get("day") - (get("hour") < cutoverHour ? 1 : 0)));
+  return date.toISOString().slice(0, 10);
 }
 
 export function isValidTimezone(timezone: string): boolean {

@@ -110,7 +110,9 @@ async function startPass({ benchRoutes = false } = {}) {
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/api/health`);
   const menu = JSON.parse((await request(`${base}/api/menu?partner=demo`)).text);
-  const body = orderBody(menu.foods);
+  // Dishes without a required modifier group (the demo's burgers need a "Doneness").
+  const required = new Set((menu.modifierGroups ?? []).filter((g) => g.min > 0).map((g) => g.id));
+  const body = orderBody(menu.foods.filter((f) => !(f.modifierGroupIds ?? []).some((id) => required.has(id))));
   const pubToken = pub.stdout.trim().split("\n").at(-1);
   return {
     pid: child.pid,

@@ -73,6 +73,7 @@ async function main() {
       n++;
       const items = [0, 1, 2].map((k) => ({
         foodId: menu.foods[(n + k * 5) % menu.foods.length].id,
+        modifiers: requiredModifiers(menu, menu.foods[(n + k * 5) % menu.foods.length]),
         quantity: 1 + ((n + k) % 3),
         ...(k === 1 && n % 4 === 0 ? { notes: "allergy: sesame" } : {}),
       }));
@@ -196,3 +197,11 @@ main().catch((err) => {
   console.error("bench failed:", err);
   process.exit(1);
 });
+
+/** The first options of each required group of `food` (the demo's burgers need a "Doneness"). */
+function requiredModifiers(menu, food) {
+  return (food.modifierGroupIds ?? [])
+    .map((id) => menu.modifierGroups.find((g) => g.id === id))
+    .filter((g) => g && g.min > 0)
+    .map((g) => ({ groupId: g.id, optionIds: g.options.slice(0, g.min).map((o) => o.id) }));
+}
