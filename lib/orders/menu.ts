@@ -5,6 +5,7 @@ import type { Db, FoodsTable } from "../db";
 import { newId, nowIso } from "../db/ids";
 import { assertCan, assertPartnerVisible, type Principal } from "../auth/access";
 import { NotFoundError, ValidationError } from "../errors";
+import { partnerName, parseField } from "../fields";
 import { formatMoney, parseMoney } from "./money";
 import { isValidTimezone } from "./business-day";
 import { mutate } from "../events";
@@ -31,7 +32,7 @@ export async function createPartner({
   if (!/^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/.test(slug)) {
     throw new ValidationError("slug", "lower-case letters, digits and '-', at most 48 characters");
   }
-  if (!name.trim()) throw new ValidationError("name", "must not be empty");
+  const shownName = parseField(partnerName, "name", name);
   if (!isValidTimezone(timezone)) throw new ValidationError("timezone", `unknown time zone '${timezone}'`);
   if (!Number.isInteger(cutoverHour) || cutoverHour < 0 || cutoverHour > 23) {
     throw new ValidationError("cutoverHour", "must be an hour 0–23");
@@ -42,7 +43,7 @@ export async function createPartner({
   const partner = {
     id: newId(),
     slug,
-    name: name.trim(),
+    name: shownName,
     imageUrl,
     timezone,
     cutoverHour,
