@@ -35,7 +35,9 @@ export type Action =
   | "orders:cancel"
   /** Report where a delivery's courier is (docs/contracts.md#seeds-004): staff and integrations, not screens. */
   | "orders:location"
-  | "foods:write";
+  | "foods:write"
+  /** The dashboard's notice of locked sign-ins (lib/auth/lockouts.ts scopes what each one sees). */
+  | "lockouts:read";
 
 /** Everything staff at the counter may do: admins (every partner) and operators (their own). */
 const STAFF_ACTIONS: readonly Action[] = [
@@ -47,6 +49,7 @@ const STAFF_ACTIONS: readonly Action[] = [
   "orders:cancel",
   "orders:location",
   "foods:write",
+  "lockouts:read",
 ];
 
 const ACTIONS: Record<UserRole | TokenRole, readonly Action[]> = {

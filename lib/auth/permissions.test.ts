@@ -25,6 +25,7 @@ const ACTIONS: Action[] = [
   "orders:cancel",
   "orders:location",
   "foods:write",
+  "lockouts:read",
 ];
 
 const user = (role: "admin" | "operator" | "kitchen"): Principal => ({
