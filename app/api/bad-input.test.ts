@@ -22,6 +22,7 @@ import * as reprintRoute from "./orders/[id]/reprint/route";
 import * as orderRoute from "./orders/[id]/route";
 import * as statusRoute from "./orders/[id]/status/route";
 import * as ordersRoute from "./orders/route";
+import * as heartbeatRoute from "./screens/heartbeat/route";
 
 const ORIGIN = "http://pass.test";
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -184,6 +185,19 @@ const ROUTES: Route[] = [
       ...textCases("station", 64, { blank: true }),
       ...BAD_MONEY.map((value) => ({ label: `price: ${JSON.stringify(value)}`, field: "price", value })),
       ...BAD_MONEY.map((value) => ({ label: `surcharge: ${JSON.stringify(value)}`, field: "surcharge", value })),
+    ],
+  },
+  {
+    name: "POST /api/screens/heartbeat",
+    handler: heartbeatRoute.POST as Handler,
+    method: "POST",
+    auth: "operator",
+    body: () => ({ screenId: "bad-input-screen", screen: "kitchen", lastEventId: null, soundUnlocked: true, awake: true }),
+    fields: [
+      ...textCases("screen", 40, { blank: true }),
+      { label: "lastEventId: past int4", field: "lastEventId", value: 2147483648 },
+      { label: "shownOrderIds.0: past int4", field: "shownOrderIds.0", value: 2147483648 },
+      { label: "shownOrderIds.0: 0", field: "shownOrderIds.0", value: 0 },
     ],
   },
 ];
