@@ -42,6 +42,15 @@ test("an account locked after too many failed sign-ins is shown on the dashboard
     };
     await fail("ana");
     await fail("ghost");
+    // Locked: even the right password is refused, a 429 with Retry-After (server.ts's limits inside Next's route bundle).
+    const refused = await fetch(`${base}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "ana", password: OPERATOR_PASSWORD }),
+    });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await refused.json()).error.code).toBe("RATE_LIMITED");
 
     const [admin, operator] = await Promise.all(
       contexts.map(async (context, i) => {
