@@ -6,7 +6,8 @@ const nextConfig = {
   // Native and connection-holding modules stay in node_modules; server.ts loads the same copies.
   serverExternalPackages: ["better-sqlite3", "pg", "ioredis", "kysely"],
   typedRoutes: false,
-  // Every page and API answer (security-headers.mjs); server.ts adds them to the answers it writes.
+  // Every answer of Next's (security-headers.mjs): pages get proxy.ts's nonce'd CSP over this one;
+  // server.ts sets the same on the answers it writes.
   async headers() {
     const dev = process.env.NODE_ENV === "development";
     return [

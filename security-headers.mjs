@@ -1,21 +1,27 @@
 /**
- * The security headers on every answer (issue "Security hardening"): next.config.mjs sets them on
- * Next's answers, server.ts on the ones it writes itself (streams, /v1/orders/live, its 503s).
- * Plain JavaScript so that next.config.mjs can import it; server.ts imports it too.
+ * The security headers on every answer (issue "Security hardening"). proxy.ts gives every page a
+ * Content-Security-Policy with a fresh nonce; next.config.mjs sets the rest (and the static CSP) on
+ * Next's other answers; server.ts sets the static set on the answers it writes itself (streams,
+ * /v1/orders/live, its 503s and 400s). Plain JavaScript so that next.config.mjs can import it.
  *
- * Content-Security-Policy without nonces (node_modules/next/dist/docs/01-app/02-guides/
- * content-security-policy.md, "Without Nonces"): the App Router streams its RSC payload in inline
- * <script> tags, so script-src needs 'unsafe-inline' unless every page carries a per-request
- * nonce (proxy.ts, dynamic rendering of every page). 'unsafe-eval' only in development (React's
- * debugging). Everything is loaded from our origin; streams, fetches and /ws go to 'self'.
- * No upgrade-insecure-requests: Pass is often served over plain http on a LAN.
+ * Content-Security-Policy with nonces (node_modules/next/dist/docs/01-app/02-guides/
+ * content-security-policy.md, "Nonces"): proxy.ts puts `'nonce-…'` in the CSP of the request and
+ * of the answer; Next reads it from the request while rendering (every page is dynamic) and puts
+ * it on each of its <script> tags, the inline RSC payload included. `'strict-dynamic'` lets those
+ * scripts load Next's further chunks. No `'unsafe-inline'` for scripts: an injected <script> or
+ * event handler does not run. Answers that are not pages (JSON, streams, assets) carry the same
+ * policy without a nonce, which allows no inline script at all. style-src keeps 'unsafe-inline':
+ * React's `style` attributes cannot carry a nonce (and a nonce would switch 'unsafe-inline' off).
+ * 'unsafe-eval' only in development (React's debugging). Everything is loaded from our origin;
+ * streams, fetches and /ws go to 'self'. No upgrade-insecure-requests: Pass is often served over
+ * plain http on a LAN. A new inline script must get the nonce (`x-nonce` request header).
  */
 
-/** @param {{ dev?: boolean }} [options] */
-export function contentSecurityPolicy({ dev = false } = {}) {
+/** @param {{ dev?: boolean; nonce?: string }} [options] */
+export function contentSecurityPolicy({ dev = false, nonce } = {}) {
   return [
     "default-src 'self'",
-    `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
+    `script-src 'self'${nonce ? ` 'nonce-${nonce}' 'strict-dynamic'` : ""}${dev ? " 'unsafe-eval'" : ""}`,
     "style-src 'self' 'unsafe-inline'",
     // Partner logos on the dashboard may live elsewhere.
     "img-src 'self' data: blob: https:",
@@ -30,6 +36,12 @@ export function contentSecurityPolicy({ dev = false } = {}) {
   ].join("; ");
 }
 
+/** A fresh nonce for one page answer: 16 random bytes, base64 (Web Crypto: proxy.ts and Node alike). */
+export function newNonce() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes));
+}
+
 /**
  * Screens keep themselves awake (screen-wake-lock), chime (autoplay) and go full screen on our
  * own origin; nothing else is needed.
@@ -38,7 +50,7 @@ export const PERMISSIONS_POLICY =
   "screen-wake-lock=(self), autoplay=(self), fullscreen=(self), camera=(), microphone=(), geolocation=(), payment=(), usb=()";
 
 /**
- * @param {{ dev?: boolean }} [options]
+ * @param {{ dev?: boolean; nonce?: string }} [options]
  * @returns {Record<string, string>} lower-case header names
  */
 export function securityHeaders(options) {

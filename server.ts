@@ -146,8 +146,9 @@ async function main() {
 
 /**
  * The security headers (security-headers.mjs) on every answer this server writes itself — the
- * streams, /v1/orders/live, the 503s and 500s below; Next sets the same ones on its own answers
- * (next.config.mjs), and a header set here is simply overwritten there with the same value.
+ * streams, /v1/orders/live, the 400s, 503s and 500s below — with the static CSP, which allows no
+ * inline script; Next sets its own on its answers (next.config.mjs, and proxy.ts a nonce'd CSP on
+ * pages), overwriting the ones set here.
  */
 function securityHeadersSetter(dev: boolean): (res: http.ServerResponse) => void {
   const headers = Object.entries(securityHeaders({ dev }));

@@ -233,3 +233,39 @@ test("/v1/orders/live follows an order with its tracking token through the route
     ticketNumber: expect.any(Number),
   });
 });
+
+test("malformed percent-encoding under plain next start: 400 JSON naming the path (proxy.ts), never a 500", async () => {
+  const { default: http } = await import("node:http");
+  /** A raw request line: the path reaches the server exactly as written. */
+  const get = (rawPath: string) =>
+    new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+      http
+        .get(`${base}${rawPath}`, { headers: operator }, (res) => {
+          let text = "";
+          res.on("data", (d: Buffer) => (text += d.toString()));
+          res.on("end", () => resolve({ status: res.statusCode!, type: String(res.headers["content-type"]), body: text }));
+        })
+        .on("error", reject);
+    });
+  for (const rawPath of [
+    "/api/events/%E0%A4%A",
+    "/events/%E0%A4%A",
+    "/api/orders/%E0%A4%A",
+    "/api/foods/%",
+    "/v1/orders/%E0%A4%A/x",
+    "/order/%E0%A4%A",
+    "/track/%E0%A4%A",
+    "/kitchen/%E0%A4%A",
+    "/%E0%A4%A",
+  ]) {
+    const res = await get(rawPath);
+    expect(res.status, rawPath).toBe(400);
+    expect(res.type, rawPath).toContain("application/json");
+    expect(JSON.parse(res.body).error, rawPath).toMatchObject({
+      code: "VALIDATION_FAILED",
+      message: expect.stringContaining("percent-encoding"),
+      details: { field: "path" },
+    });
+  }
+  expect(output).not.toMatch(/URIError|Internal Server Error/);
+});

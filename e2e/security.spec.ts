@@ -7,7 +7,7 @@ import http from "node:http";
 import type { BrowserContext, Page } from "@playwright/test";
 import { E2E_ADMIN_PASSWORD } from "../playwright.config";
 import { LoginPage } from "./pages/login-page";
-import { CashierPage, KitchenPage } from "./pages/screens";
+import { BoardPage, CashierPage, DashboardPage, KitchenPage, PrinterPage } from "./pages/screens";
 import { confirmOrder, expect, placeOrder, test } from "./support/fixtures";
 
 function expectSecurityHeaders(headers: Record<string, string | string[] | undefined>, what: string) {
@@ -16,11 +16,16 @@ function expectSecurityHeaders(headers: Record<string, string | string[] | undef
   expect(csp, what).toContain("frame-ancestors 'none'");
   expect(csp, what).toContain("object-src 'none'");
   expect(csp, what).not.toContain("unsafe-eval");
+  expect(scriptSrc(csp), what).not.toContain("'unsafe-inline'");
   expect(headers["x-frame-options"], what).toBe("DENY");
   expect(headers["x-content-type-options"], what).toBe("nosniff");
   expect(headers["referrer-policy"], what).toBe("strict-origin-when-cross-origin");
   const permissions = String(headers["permissions-policy"] ?? "");
   for (const feature of ["screen-wake-lock=(self)", "autoplay=(self)", "fullscreen=(self)"]) expect(permissions, what).toContain(feature);
+}
+
+function scriptSrc(csp: string): string {
+  return csp.split(";").find((d) => d.trim().startsWith("script-src")) ?? "";
 }
 
 /** The response headers of a GET, without waiting for the body (streams never end). */
@@ -66,6 +71,42 @@ test("every page, API answer and stream carries the security headers", async ({ 
   const refused = await headersOf(`${origin}/api/events/cashier`);
   expect(refused.status).toBe(401);
   expectSecurityHeaders(refused.headers, "stream 401");
+});
+
+test("every page answer's CSP has a nonce of its own, and every <script> of the page carries it", async ({ staff }) => {
+  for (const path of ["/", "/login", "/cashier", "/kitchen", "/board", "/printer", "/dashboard", "/order/demo", "/no-such-page"]) {
+    const nonces: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await staff.get(path, { maxRedirects: 0 });
+      expect(res.headers()["content-type"], path).toContain("text/html");
+      const src = scriptSrc(res.headers()["content-security-policy"] ?? "");
+      expect(src, path).not.toContain("'unsafe-inline'");
+      const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(src)?.[1];
+      expect(nonce, `${path}: ${src}`).toBeTruthy();
+      const scripts = (await res.text()).match(/<script\b[^>]*>/g) ?? [];
+      expect(scripts.length, path).toBeGreaterThan(0);
+      for (const tag of scripts) expect(tag, path).toContain(`nonce="${nonce}"`);
+      nonces.push(nonce!);
+    }
+    expect(nonces[0], path).not.toBe(nonces[1]);
+  }
+  // JSON answers carry the policy without a nonce: no inline script at all.
+  for (const path of ["/api/health", "/api/orders"]) {
+    const csp = (await staff.get(path)).headers()["content-security-policy"] ?? "";
+    expect(scriptSrc(csp).trim(), path).toBe("script-src 'self'");
+  }
+});
+
+test("the screens work under the nonce CSP, with no violation reported", async ({ adminPage: page }) => {
+  const violations = watchCsp(page);
+  for (const screen of [new BoardPage(page), new PrinterPage(page), new DashboardPage(page)]) await screen.goto();
+  // The guest's order page runs its script: a tap adds to the cart.
+  await page.goto("/order/demo");
+  await page.getByTestId("menu-add").first().click();
+  await expect(page.getByTestId("menu-quantity").first()).toHaveText("1");
+  await page.goto("/no-such-page");
+  await expect(page.getByText("This page could not be found.")).toBeVisible();
+  expect(violations).toEqual([]);
 });
 
 test("the cashier and kitchen screens work under the CSP, with no violation reported", async ({ adminPage: page, staff, context }) => {

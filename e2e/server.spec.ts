@@ -94,6 +94,10 @@ test("the running server sees what the CLI writes, without a restart", async () 
     const bad = cli(s.dataDir, ["token", "add", "--partner", "nowhere", "--role", "printer"]);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("no partner 'nowhere'");
+    // Values the API would refuse: one line naming the option, exit 1 (scripts/cli.test.ts has the whole list).
+    const long = cli(s.dataDir, ["partner", "add", "--slug", "long", "--name", "x".repeat(101)]);
+    expect(long.status).toBe(1);
+    expect(long.stderr.trim().split("\n")).toEqual(["pass: --name: at most 100 characters"]);
     const usage = cli(s.dataDir, ["frobnicate"]);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toContain("usage: npm run pass");

@@ -28,6 +28,7 @@ export const DEMO_MENU: readonly FoodSeed[] = DEMO_MENU_FILE.foods.map((f) => ({
  * seeds the demo restaurant and the admin user (README "Command line"). Used by server.ts and the CLI.
  */
 export async function openAndPrepare({ config, log = console.log }: { config: Config; log?: (line: string) => void }): Promise<DbHandle> {
+  tightenDataDir({ dataDir: config.dataDir, log });
   const handle = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrateToLatest(handle);
@@ -94,4 +95,43 @@ export function forgetFirstStartPassword({ dataDir, log = console.log }: { dataD
   }
   log(`pass: the admin signed in; deleted the first-start password file ${file}`);
   return true;
+}
+
+/**
+ * DATA_DIR is the owner's only: an existing one left more open than 0700 (an older Pass, a copy,
+ * a lax umask) is tightened to 0700 at start, and each regular file directly in it more open than
+ * 0600 (the database and its -wal/-shm, session-secret, admin-password, a backup beside them) to
+ * 0600 — with one line saying what changed. Symbolic links and subfolders are left alone. Returns
+ * the paths it changed.
+ */
+export function tightenDataDir({ dataDir, log = console.log }: { dataDir: string; log?: (line: string) => void }): string[] {
+  let dir: fs.Stats;
+  try {
+    dir = fs.lstatSync(dataDir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw err;
+  }
+  if (!dir.isDirectory()) return [];
+  const changed: string[] = [];
+  const notes: string[] = [];
+  const octal = (mode: number) => `0${(mode & 0o777).toString(8)}`;
+  if (dir.mode & 0o077) {
+    fs.chmodSync(dataDir, 0o700);
+    changed.push(dataDir);
+    notes.push(`the folder ${octal(dir.mode)} → 0700`);
+  }
+  const files: string[] = [];
+  for (const entry of fs.readdirSync(dataDir, { withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(dataDir, entry.name);
+    const mode = fs.lstatSync(file).mode;
+    if (!(mode & 0o177)) continue;
+    fs.chmodSync(file, 0o600);
+    changed.push(file);
+    files.push(`${entry.name} ${octal(mode)}`);
+  }
+  if (files.length) notes.push(`${files.length === 1 ? "1 file" : `${files.length} files`} → 0600 (${files.join(", ")})`);
+  if (notes.length) log(`pass: DATA_DIR ${dataDir} was open to others; tightened ${notes.join(" and ")}`);
+  return changed;
 }

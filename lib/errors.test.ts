@@ -1,6 +1,6 @@
 /** The error renderer: an aborted request body is a 400 and one log line, not a 500 with a stack. */
 import { expect, it, vi } from "vitest";
-import { errorBody, isAbortedRequest } from "./errors";
+import { errorBody, errorHeaders, isAbortedRequest } from "./errors";
 
 it("an aborted request body is one line in the log and a 400", () => {
   const aborted = Object.assign(new Error("aborted"), { code: "ECONNRESET" });
@@ -14,6 +14,29 @@ it("an aborted request body is one line in the log and a 400", () => {
     expect(log.mock.calls[0]).toHaveLength(1);
     expect(String(log.mock.calls[0]![0])).not.toContain("\n");
     expect(errorBody(new Error("boom")).status).toBe(500);
+  } finally {
+    log.mockRestore();
+  }
+});
+
+it("an AppError made by another copy of lib/ (server.ts's limits inside a route bundle) keeps its status, not a 500", async () => {
+  // A second instance of the module, as a route bundle beside server.ts has.
+  // @ts-expect-error: vite's `?query` loads the file again as another module; TypeScript knows no such path.
+  const other = (await import("./errors?another-bundle")) as typeof import("./errors");
+  const mine = await import("./errors");
+  expect(other.AppError).not.toBe(mine.AppError);
+  const spent = new other.AppError(429, "RATE_LIMITED", "too many sign-in attempts; retry in 40 s", { retryAfterSeconds: 40 });
+  expect(spent instanceof mine.AppError).toBe(false);
+  expect(errorBody(spent)).toEqual({
+    status: 429,
+    body: { error: { code: "RATE_LIMITED", message: "too many sign-in attempts; retry in 40 s", details: { retryAfterSeconds: 40 } } },
+  });
+  expect(errorHeaders(spent)).toEqual({ "retry-after": "40" });
+  expect(errorBody(new other.ValidationError("path", "malformed percent-encoding")).status).toBe(400);
+  // A look-alike without the mark is still an unexpected error.
+  const log = vi.spyOn(console, "error").mockImplementation(() => {});
+  try {
+    expect(errorBody(Object.assign(new Error("x"), { status: 400, code: "VALIDATION_FAILED" })).status).toBe(500);
   } finally {
     log.mockRestore();
   }

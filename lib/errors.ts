@@ -5,6 +5,9 @@
  */
 export type ErrorDetails = Record<string, unknown>;
 
+/** Marks an AppError whichever copy of this module made it (see isAppError). */
+const APP_ERROR = Symbol.for("pass.app-error");
+
 export class AppError extends Error {
   constructor(
     readonly status: number,
@@ -14,7 +17,18 @@ export class AppError extends Error {
   ) {
     super(message);
     this.name = new.target.name;
+    Object.defineProperty(this, APP_ERROR, { value: true });
   }
+}
+
+/**
+ * An AppError — also one made by another bundle's copy of this module: server.ts and each route
+ * bundle load their own lib/ (docs/architecture.md#known-traps), and the process's rate limits,
+ * built by server.ts, throw server.ts's RateLimitedError into the route handlers. `instanceof`
+ * alone took that 429 for an unexpected error (a 500).
+ */
+export function isAppError(err: unknown): err is AppError {
+  return err instanceof AppError || (typeof err === "object" && err !== null && (err as { [APP_ERROR]?: boolean })[APP_ERROR] === true);
 }
 
 /** 400 naming the failing field (a dotted path such as `items.0.quantity`). */
@@ -57,7 +71,7 @@ export type ErrorBody = { error: { code: string; message: string; details?: Erro
  * and answered as a 500 that reveals nothing.
  */
 export function errorBody(err: unknown): { status: number; body: ErrorBody } {
-  if (err instanceof AppError) {
+  if (isAppError(err)) {
     return {
       status: err.status,
       body: { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } },
@@ -87,6 +101,6 @@ export const ERROR_HEADERS = { "content-type": "application/json; charset=utf-8"
 
 /** Headers an error answer carries besides ERROR_HEADERS: `Retry-After` for a rate limit. */
 export function errorHeaders(err: unknown): Record<string, string> {
-  const retry = err instanceof AppError ? err.details?.retryAfterSeconds : undefined;
+  const retry = isAppError(err) ? err.details?.retryAfterSeconds : undefined;
   return typeof retry === "number" ? { "retry-after": String(retry) } : {};
 }

@@ -52,6 +52,38 @@ export function key(max = 64) {
   return name(max);
 }
 
+/**
+ * The names Pass stores, with the bounds every way in shares (the REST schemas, the CLI, the
+ * services that write them): one line, no control characters, not blank, at most this long.
+ */
+export const BOUNDS = {
+  username: 64,
+  /** A user's password, as sign-in accepts it (never trimmed; only NUL is refused). */
+  password: 256,
+  partnerName: 100,
+  tokenName: 80,
+  courierName: 80,
+  /** Slugs, ids and other keys sent back to us; a partner slug itself is at most 48 (lib/orders/menu.ts). */
+  key: 64,
+  timezone: 64,
+} as const;
+
+export const username = name(BOUNDS.username);
+export const partnerName = name(BOUNDS.partnerName);
+export const tokenName = name(BOUNDS.tokenName);
+export const password = z
+  .string()
+  .min(1, "must not be empty")
+  .max(BOUNDS.password, `at most ${BOUNDS.password} characters`)
+  .refine((v) => !v.includes("\u0000"), "must not contain NUL");
+
+/** `schema` applied to one value; a refusal is the ValidationError naming `field` (what the REST schemas answer). */
+export function parseField<S extends z.ZodType>(schema: S, field: string, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ValidationError(field, result.error.issues[0]?.message ?? "invalid");
+}
+
 /** An integer id of a PostgreSQL `integer` column: 1..2147483647. */
 export const intId = z
   .number("must be an integer id")

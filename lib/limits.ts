@@ -49,9 +49,12 @@ export class RateLimitedError extends AppError {
   }
 }
 
+/** A key's count after a try: `used` of `limit` in a window that frees in `msBeforeNext`. */
+export type LimitState = { used: number; limit: number; msBeforeNext: number };
+
 export type Limits = {
-  /** Counts one try; throws RateLimitedError when the limit is spent. */
-  consume(name: LimitName, key: string): Promise<void>;
+  /** Counts one try; throws RateLimitedError when the limit is spent. `used === limit`: this try spent it. */
+  consume(name: LimitName, key: string): Promise<LimitState>;
   /** Throws RateLimitedError if the limit is already spent, without counting (login: refuse even the right password). */
   check(name: LimitName, key: string): Promise<void>;
   /** Forgets a key (a successful sign-in clears its account's failures). */
@@ -99,8 +102,10 @@ export function createLimits({
     );
   return {
     async consume(name, key) {
+      const l = limiter(name);
       try {
-        await limiter(name).consume(key);
+        const res = await l.consume(key);
+        return { used: res.consumedPoints, limit: l.points, msBeforeNext: res.msBeforeNext };
       } catch (err) {
         if (err instanceof RateLimiterRes) throw refuse(name, err);
         throw err;

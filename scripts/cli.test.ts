@@ -1,85 +1,163 @@
 /**
- * `npm run pass -- menu export|import` end to end: the bundled CLI (dist/pass.mjs, as
- * `npm run pass` runs it) as a child process against a temporary DATA_DIR with SQLite. First
- * start seeds the demo restaurant from lib/menu/demo-menu.json; export writes it on stdout; an
- * import replaces it; a malformed file lists every error with its path and changes nothing.
+ * `npm run pass -- …` takes what the API takes (lib/fields.ts bounds): a value the API would
+ * refuse is one line `pass: --option: why`, exit code 1, nothing opened and nothing written — on
+ * SQLite and PostgreSQL. (e2e/server.spec.ts runs the built binary.)
  */
-import { spawnSync } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import demoMenu from "../lib/menu/demo-menu.json";
+import { beforeAll, expect, it } from "vitest";
+import { describeEachDatabase } from "../lib/testing/each-database";
+import { makePartner } from "../lib/testing/fixtures";
+import { runCli } from "./cli-commands";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
-const CLI = path.join(ROOT, "dist", "pass.mjs");
+const PASSWORD = "cli-test-password-7";
 
-describe("CLI menu import / export (SQLite in a temporary DATA_DIR)", () => {
-  let dataDir: string;
-  const pass = (...args: string[]) =>
-    spawnSync(process.execPath, [CLI, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", REDIS_URL: "", PASS_ADMIN_PASSWORD: "cli-test-pass-4821" },
-      encoding: "utf8",
+describeEachDatabase("CLI bounds", (ctx) => {
+  let opened = 0;
+  const run = async (...argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(argv, {
+      open: async () => {
+        opened++;
+        return { db: ctx.db, destroy: async () => {} };
+      },
+      io: { out: (l) => out.push(l), err: (l) => err.push(l) },
     });
-
-  beforeAll(() => {
-    const build = spawnSync(process.execPath, [path.join(ROOT, "scripts", "build-server.mjs")], { cwd: ROOT, encoding: "utf8" });
-    expect(build.status, build.stderr).toBe(0);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pass-cli-menu-"));
-  });
-  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-
-  it("export prints the demo menu (seeded from the shipped JSON on first start) on stdout", () => {
-    const out = pass("menu", "export", "--partner", "demo");
-    expect(out.status, out.stderr).toBe(0);
-    expect(JSON.parse(out.stdout)).toEqual(demoMenu);
-    expect(out.stderr).toContain("created the demo restaurant 'demo'");
+    return { code, out, err };
+  };
+  const counts = async () => ({
+    partners: (await ctx.db.selectFrom("partners").select("id").execute()).length,
+    users: (await ctx.db.selectFrom("users").select("id").execute()).length,
+    tokens: (await ctx.db.selectFrom("deviceTokens").select("id").execute()).length,
   });
 
-  it("import replaces the menu; export shows the new one", () => {
-    const changed = structuredClone(demoMenu);
-    changed.foods[0]!.price = "12";
-    changed.foods[0]!.name = "House Burger";
-    changed.foods.pop();
-    const file = path.join(dataDir, "menu.json");
-    fs.writeFileSync(file, JSON.stringify(changed));
-    const out = pass("menu", "import", file, "--partner", "demo");
-    expect(out.status, out.stderr).toBe(0);
-    expect(out.stdout).toContain("menu of demo imported: 6 categories, 14 foods");
-    expect(out.stdout).toContain("archived 15 foods");
-    expect(JSON.parse(pass("menu", "export", "--partner", "demo").stdout)).toEqual(changed);
+  beforeAll(async () => {
+    await makePartner(ctx.db, "demo");
   });
 
-  it("a malformed file: exit 1, every error with its path on stderr, nothing imported", () => {
-    const before = pass("menu", "export", "--partner", "demo").stdout;
-    const bad = structuredClone(demoMenu) as any;
-    bad.foods[3].modifierGroups = ["Sauce"];
-    bad.foods[7].allergens = ["nutz"];
-    bad.foods[9].price = "free";
-    const file = path.join(dataDir, "bad.json");
-    fs.writeFileSync(file, JSON.stringify(bad));
-    const out = pass("menu", "import", file, "--partner", "demo");
-    expect(out.status).toBe(1);
-    expect(out.stderr).toContain("the menu file has 3 error(s), nothing was imported");
-    expect(out.stderr).toContain("foods[3].modifierGroups[0]: unknown group 'Sauce'");
-    expect(out.stderr).toContain("foods[7].allergens[0]: unknown allergen 'nutz'");
-    expect(out.stderr).toContain("foods[9].price: must be a non-negative decimal string");
-    expect(pass("menu", "export", "--partner", "demo").stdout).toBe(before);
+  const REFUSED: { label: string; argv: string[]; option: string }[] = [
+    { label: "partner name of 101 characters", argv: ["partner", "add", "--slug", "a1", "--name", "x".repeat(101)], option: "--name" },
+    { label: "partner name with NUL", argv: ["partner", "add", "--slug", "a2", "--name", "Corner\u0000Café"], option: "--name" },
+    { label: "partner name with a line break", argv: ["partner", "add", "--slug", "a3", "--name", "Corner\nCafé"], option: "--name" },
+    { label: "blank partner name", argv: ["partner", "add", "--slug", "a4", "--name", "   "], option: "--name" },
+    { label: "slug with ESC", argv: ["partner", "add", "--slug", "a\u001b5", "--name", "Five"], option: "--slug" },
+    { label: "slug of 65 characters", argv: ["partner", "add", "--slug", "a".repeat(65), "--name", "Six"], option: "--slug" },
+    {
+      label: "time zone with NUL",
+      argv: ["partner", "add", "--slug", "a7", "--name", "S", "--timezone", "UTC\u0000"],
+      option: "--timezone",
+    },
+    {
+      label: "cut-over hour not a number",
+      argv: ["partner", "add", "--slug", "a8", "--name", "S", "--cutover-hour", "4am"],
+      option: "--cutover-hour",
+    },
+    {
+      label: "cut-over hour 24",
+      argv: ["partner", "add", "--slug", "a9", "--name", "S", "--cutover-hour", "24"],
+      option: "--cutover-hour",
+    },
+    {
+      label: "username of 65 characters",
+      argv: ["user", "add", "--partner", "demo", "--role", "operator", "--username", "u".repeat(65), "--password", PASSWORD],
+      option: "--username",
+    },
+    {
+      label: "username with DEL",
+      argv: ["user", "add", "--partner", "demo", "--role", "operator", "--username", "ana\u007f", "--password", PASSWORD],
+      option: "--username",
+    },
+    {
+      label: "password of 257 characters (sign-in could never use it)",
+      argv: ["user", "add", "--partner", "demo", "--role", "operator", "--username", "ana", "--password", "p".repeat(257)],
+      option: "--password",
+    },
+    { label: "user disable with NUL", argv: ["user", "disable", "--username", "ana\u0000"], option: "--username" },
+    { label: "partner slug with NUL", argv: ["token", "add", "--partner", "demo\u0000", "--role", "printer"], option: "--partner" },
+    {
+      label: "token name of 81 characters",
+      argv: ["token", "add", "--partner", "demo", "--role", "printer", "--name", "t".repeat(81)],
+      option: "--name",
+    },
+    {
+      label: "token name with SOH",
+      argv: ["token", "add", "--partner", "demo", "--role", "printer", "--name", "a\u0001b"],
+      option: "--name",
+    },
+    {
+      label: "expiry past any date",
+      argv: ["token", "add", "--partner", "demo", "--role", "printer", "--expires-in-days", "1e20"],
+      option: "--expires-in-days",
+    },
+    {
+      label: "channels of 201 characters",
+      argv: ["token", "add", "--partner", "demo", "--role", "printer", "--channels", "p".repeat(201)],
+      option: "--channels",
+    },
+    { label: "token id with NUL", argv: ["token", "revoke", "--id", "abc\u0000"], option: "--id" },
+  ];
 
-    fs.writeFileSync(file, "{ not json");
-    const notJson = pass("menu", "import", file, "--partner", "demo");
-    expect(notJson.status).toBe(1);
-    expect(notJson.stderr).toContain(`pass: ${file}:`);
-    expect(pass("menu", "export", "--partner", "demo").stdout).toBe(before);
+  it.each(REFUSED)("$label: one line naming $option, exit 1, nothing written", async ({ argv, option }) => {
+    const before = await counts();
+    const openedBefore = opened;
+    const { code, out, err } = await run(...argv);
+    expect(code).toBe(1);
+    expect(out).toEqual([]);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(new RegExp(`^pass: ${option}: [^\\n]+$`));
+    expect(opened, "the database is not even opened").toBe(openedBefore);
+    expect(await counts()).toEqual(before);
   });
 
-  it("usage errors: no --partner, an unknown partner, no file", () => {
-    expect(pass("menu", "export").stderr).toContain("--partner is required");
-    const unknown = pass("menu", "export", "--partner", "nowhere");
-    expect(unknown.status).toBe(1);
-    expect(unknown.stderr).toContain("no partner 'nowhere'");
-    expect(pass("menu", "import", "--partner", "demo").stderr).toContain("menu import takes one FILE.json");
-    expect(pass("menu", "import", path.join(dataDir, "missing.json"), "--partner", "nowhere").status).toBe(1);
+  it("values within the bounds are written as before (trimmed like the API trims them)", async () => {
+    const partner = await run("partner", "add", "--slug", "corner", "--name", ` ${"C".repeat(98)} `, "--cutover-hour", "5");
+    expect(partner, partner.err.join("\n")).toMatchObject({ code: 0 });
+    const row = await ctx.db.selectFrom("partners").selectAll().where("slug", "=", "corner").executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ name: "C".repeat(98), cutoverHour: 5 });
+
+    const user = await run(
+      "user",
+      "add",
+      "--partner",
+      "corner",
+      "--role",
+      "operator",
+      "--username",
+      "u".repeat(64),
+      "--password",
+      PASSWORD,
+    );
+    expect(user.code, user.err.join("\n")).toBe(0);
+
+    const token = await run(
+      "token",
+      "add",
+      "--partner",
+      "corner",
+      "--role",
+      "printer",
+      "--name",
+      "t".repeat(80),
+      "--expires-in-days",
+      "365",
+    );
+    expect(token.code, token.err.join("\n")).toBe(0);
+    expect(token.out.at(-1)).toMatch(/^pass_/);
+  });
+
+  it("the services refuse what the CLI refuses, whoever calls them", async () => {
+    const { createPartner } = await import("../lib/menu");
+    const { createDeviceToken } = await import("../lib/auth");
+    await expect(createPartner({ db: ctx.db, slug: "long", name: "x".repeat(101) })).rejects.toMatchObject({ details: { field: "name" } });
+    await expect(createPartner({ db: ctx.db, slug: "nul", name: "a\u0000b" })).rejects.toMatchObject({ details: { field: "name" } });
+    const demo = await ctx.db.selectFrom("partners").select("id").where("slug", "=", "demo").executeTakeFirstOrThrow();
+    await expect(createDeviceToken({ db: ctx.db, partnerId: demo.id, role: "printer", name: "t".repeat(81) })).rejects.toMatchObject({
+      details: { field: "name" },
+    });
+  });
+
+  it("an unknown command prints the usage and exits 2", async () => {
+    const { code, err } = await run("frobnicate");
+    expect(code).toBe(2);
+    expect(err.join("\n")).toContain("usage: npm run pass");
   });
 });

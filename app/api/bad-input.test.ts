@@ -37,6 +37,7 @@ import * as optionRoute from "./modifier-groups/[id]/options/[optionId]/route";
 import * as optionAvailabilityRoute from "./modifier-groups/[id]/options/[optionId]/availability/route";
 import * as optionsReorderRoute from "./modifier-groups/[id]/options/reorder/route";
 import { createGroup } from "@/lib/menu";
+import * as heartbeatRoute from "./screens/heartbeat/route";
 
 const ORIGIN = "http://pass.test";
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -434,6 +435,19 @@ const ROUTES: Route[] = [
     param: { name: "id", valid: ({ groupId }) => groupId },
     body: ({ optionId }) => ({ ids: [optionId] }),
     fields: [...idListCases("ids"), { label: "ids.0: unknown", field: "ids.0", value: ["no-such-option"] }, ...typeCases("ids", ["x", []])],
+  },
+  {
+    name: "POST /api/screens/heartbeat",
+    handler: heartbeatRoute.POST as Handler,
+    method: "POST",
+    auth: "operator",
+    body: () => ({ screenId: "bad-input-screen", screen: "kitchen", lastEventId: null, soundUnlocked: true, awake: true }),
+    fields: [
+      ...textCases("screen", 40, { blank: true }),
+      { label: "lastEventId: past int4", field: "lastEventId", value: 2147483648 },
+      { label: "shownOrderIds.0: past int4", field: "shownOrderIds.0", value: 2147483648 },
+      { label: "shownOrderIds.0: 0", field: "shownOrderIds.0", value: 0 },
+    ],
   },
 ];
 

@@ -102,6 +102,7 @@ export function DashboardScreen() {
           {toast}
         </div>
       )}
+      <LockoutNotices />
       <section aria-label="Today" className="mb-6 grid gap-4 sm:grid-cols-3">
         <Figure label="Orders today" value={String(figures.orders)} testId="fig-orders" />
         <Figure label="Revenue" value={(figures.revenueCents / 100).toFixed(2)} testId="fig-revenue" />
@@ -254,6 +255,71 @@ function ScreensHealth() {
             </li>
           );
         })}
+      </ul>
+    </section>
+  );
+}
+
+type Lockout = {
+  kind: "account" | "address";
+  username: string;
+  knownUser: boolean;
+  address: string;
+  failures: number;
+  lockedAt: string;
+  lockedUntil: string;
+  active: boolean;
+};
+
+const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+
+/**
+ * Sign-ins locked after too many failures (lib/auth/lockouts.ts): admins see every one, an
+ * operator their own partner's accounts. Shown for a day; nothing at all when there is none.
+ */
+function LockoutNotices() {
+  const lockouts = useQuery({
+    queryKey: ["lockouts"],
+    queryFn: async () => {
+      const res = await fetch("/api/auth/lockouts", { cache: "no-store" });
+      return res.ok ? ((await res.json()) as { lockouts: Lockout[] }).lockouts : [];
+    },
+    refetchInterval: 10_000,
+  });
+  const list = lockouts.data ?? [];
+  if (list.length === 0) return null;
+  return (
+    <section
+      aria-labelledby="lockouts-heading"
+      className="mb-6 rounded-2xl border border-amber-400 bg-amber-950 p-4"
+      data-testid="lockout-notices"
+    >
+      <h2 id="lockouts-heading" className="mb-3 text-xl font-bold text-amber-200">
+        Sign-in lockouts <span className="text-amber-100">({list.length})</span>
+      </h2>
+      <ul className="grid gap-2">
+        {list.map((l) => (
+          <li
+            key={`${l.kind}:${l.kind === "account" ? l.username : l.address}`}
+            data-testid="lockout-notice"
+            data-kind={l.kind}
+            data-username={l.username}
+            data-active={l.active}
+            className="text-lg text-white"
+          >
+            {l.kind === "account" ? (
+              <>
+                Account <strong>{l.username}</strong>
+                {!l.knownUser && " (no such user)"}: {l.failures} failed sign-ins, the last from <strong>{l.address}</strong>
+              </>
+            ) : (
+              <>
+                Address <strong>{l.address}</strong>: {l.failures} failed sign-ins, the last as <strong>{l.username}</strong>
+              </>
+            )}
+            , locked at {clock(l.lockedAt)} {l.active ? "until" : "— unlocked since"} {clock(l.lockedUntil)}
+          </li>
+        ))}
       </ul>
     </section>
   );

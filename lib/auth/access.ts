@@ -49,7 +49,9 @@ export type Action =
   /** Mark a dish or an option sold out and back ("86"): every staff screen, the kitchen included. */
   | "menu:86"
   /** Tap "allergy seen" on a ticket before it can be bumped. */
-  | "orders:allergy-ack";
+  | "orders:allergy-ack"
+  /** The dashboard's notice of locked sign-ins (lib/auth/lockouts.ts scopes what each one sees). */
+  | "lockouts:read";
 
 /** Everything staff at the counter may do: admins (every partner) and operators (their own). */
 const STAFF_ACTIONS: readonly Action[] = [
@@ -64,6 +66,7 @@ const STAFF_ACTIONS: readonly Action[] = [
   "menu:write",
   "menu:86",
   "orders:allergy-ack",
+  "lockouts:read",
 ];
 
 const ACTIONS: Record<UserRole | TokenRole, readonly Action[]> = {

@@ -4,6 +4,7 @@ export { SESSION_COOKIE, parseCookies, sessionCookie, clearedSessionCookie } fro
 export { isAllowedOrigin, isSameOrigin } from "./csrf";
 export { CLIENT_ADDRESS_HEADER, NO_PROXY, clientAddress, isSecureClient, requestHost, type ProxySettings } from "./proxy";
 export { resolvePartnerScope } from "./scope";
+export { listLockouts, recordLockout, type LockoutKind, type LockoutNotice } from "./lockouts";
 export { hashSecret, newSecret } from "./secrets";
 export {
   login,

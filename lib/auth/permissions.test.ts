@@ -26,6 +26,7 @@ const ACTIONS: Action[] = [
   "orders:cancel",
   "orders:location",
   "foods:write",
+  "lockouts:read",
 ];
 
 const user = (role: "admin" | "operator" | "kitchen"): Principal => ({

@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import type { Db } from "../db";
 import { newId, nowIso } from "../db/ids";
 import { UnauthorizedError, ValidationError } from "../errors";
+import { parseField, tokenName } from "../fields";
 import {
   CHANNELS,
   DEFAULT_TOKEN_CHANNELS,
@@ -187,7 +188,7 @@ export async function createDeviceToken({
     id: newId(),
     partnerId,
     role,
-    name: name ?? `${role} token`,
+    name: name === undefined ? `${role} token` : parseField(tokenName, "name", name),
     channels: JSON.stringify(list),
     tokenHash: hashSecret(token),
     createdAt: nowIso(),

@@ -462,6 +462,26 @@ const migrations: Record<string, PortableMigration> = {
       }
     },
   }),
+  "0010_login_lockouts": () => ({
+    async up(db: Kysely<any>) {
+      // Sign-in lockouts for the dashboard's notice (lib/auth/lockouts.ts): one row per account or
+      // address, replaced when it is locked again, deleted a day after.
+      await db.schema
+        .createTable("loginLockouts")
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("subject", "text", (c) => c.notNull())
+        .addColumn("partnerId", "text")
+        .addColumn("knownUser", "integer", (c) => c.notNull())
+        .addColumn("username", "text", (c) => c.notNull())
+        .addColumn("address", "text", (c) => c.notNull())
+        .addColumn("failures", "integer", (c) => c.notNull())
+        .addColumn("lockedAt", "text", (c) => c.notNull())
+        .addColumn("lockedUntil", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("loginLockouts_pk", ["kind", "subject"])
+        .execute();
+      await db.schema.createIndex("loginLockouts_lockedAt").on("loginLockouts").column("lockedAt").execute();
+    },
+  }),
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

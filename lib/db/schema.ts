@@ -27,6 +27,7 @@ export type Database = {
   logMeta: LogMetaTable;
   eventRetention: EventRetentionTable;
   screens: ScreensTable;
+  loginLockouts: LoginLockoutsTable;
 };
 
 export type PartnersTable = {
@@ -270,4 +271,22 @@ export type ScreensTable = {
   lastEventId: number | null;
   soundUnlocked: number;
   awake: number;
+};
+
+/** A sign-in lockout (migration 0010): one row per locked account or address. */
+export type LoginLockoutsTable = {
+  /** "account" (subject: the username, lower case) or "address" (subject: the client address). */
+  kind: string;
+  subject: string;
+  /** The account's partner; null for an admin, an unknown username, or an address. */
+  partnerId: string | null;
+  /** 0: no user has that name. */
+  knownUser: number;
+  /** The account tried (for an address: the last one). */
+  username: string;
+  /** Where the failures came from (for an account: the last one). */
+  address: string;
+  failures: number;
+  lockedAt: string;
+  lockedUntil: string;
 };

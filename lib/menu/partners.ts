@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "../db";
 import { newId, nowIso } from "../db/ids";
 import { NotFoundError, ValidationError } from "../errors";
+import { parseField, partnerName } from "../fields";
 import { isValidTimezone } from "../orders/business-day";
 import { ALLERGENS } from "./allergens";
 import { loadCatalog } from "./catalog";
@@ -41,7 +42,7 @@ export async function createPartner({
   if (!/^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/.test(slug)) {
     throw new ValidationError("slug", "lower-case letters, digits and '-', at most 48 characters");
   }
-  if (!name.trim()) throw new ValidationError("name", "must not be empty");
+  const shownName = parseField(partnerName, "name", name);
   if (!isValidTimezone(timezone)) throw new ValidationError("timezone", `unknown time zone '${timezone}'`);
   if (!Number.isInteger(cutoverHour) || cutoverHour < 0 || cutoverHour > 23) {
     throw new ValidationError("cutoverHour", "must be an hour 0–23");
@@ -52,7 +53,7 @@ export async function createPartner({
   const partner = {
     id: newId(),
     slug,
-    name: name.trim(),
+    name: shownName,
     imageUrl,
     timezone,
     cutoverHour,

@@ -1,10 +1,10 @@
-import { login, sessionCookie } from "@/lib/auth";
+import { login, recordLockout, sessionCookie, type LockoutKind } from "@/lib/auth";
 import { forgetFirstStartPassword } from "@/lib/bootstrap";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { UnauthorizedError } from "@/lib/errors";
 import { apiRoute, assertSameOrigin, clientAddressOf, isSecureRequest, json, readJson } from "@/lib/http";
-import { failureDelayMs, limits } from "@/lib/limits";
+import { failureDelayMs, limits, type LimitState } from "@/lib/limits";
 import { loginBody } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -24,7 +24,10 @@ export const POST = apiRoute(async (req) => {
     signedIn = await login({ db: getDb(), ...body });
   } catch (err) {
     if (err instanceof UnauthorizedError) {
-      await Promise.all([limits().consume("login:account", account), limits().consume("login:ip", address)]).catch(() => undefined);
+      const counted = await Promise.allSettled([limits().consume("login:account", account), limits().consume("login:ip", address)]);
+      // The failure that spends a limit locks the account (or the address): tell the dashboard.
+      await noteLockout("account", counted[0], account, address);
+      await noteLockout("address", counted[1], account, address);
       // Each further failure of the account waits longer before it is answered (exponential delay).
       const failures = await limits().used("login:account", account);
       await new Promise((r) => setTimeout(r, failureDelayMs(failures)));
@@ -43,3 +46,17 @@ export const POST = apiRoute(async (req) => {
     }),
   });
 });
+
+/** Records a lockout for the dashboard's notice when this failure spent the limit (once per window). */
+async function noteLockout(kind: LockoutKind, counted: PromiseSettledResult<LimitState>, username: string, address: string) {
+  if (counted.status !== "fulfilled" || counted.value.used !== counted.value.limit) return;
+  const { used, msBeforeNext } = counted.value;
+  const lockedUntil = new Date(Date.now() + msBeforeNext);
+  console.error(
+    `pass: sign-in locked for ${kind === "account" ? `account '${username}'` : `address ${address}`} after ${used} failures` +
+      ` (last from ${address}${kind === "address" ? ` as '${username}'` : ""}) until ${lockedUntil.toISOString()}`,
+  );
+  await recordLockout({ db: getDb(), kind, username, address, failures: used, lockedUntil }).catch((err) =>
+    console.error(`pass: could not record the lockout: ${(err as Error).message}`),
+  );
+}

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { key, money, name, text } from "@/lib/fields";
+import { BOUNDS, key, money, name, text } from "@/lib/fields";
 import { ORDER_STATUSES } from "@/lib/orders/status";
 
 export const confirmBody = z.strictObject({
@@ -19,5 +19,5 @@ export const reprintBody = z.strictObject({
 });
 
 export const courierBody = z.strictObject({
-  courierName: name(80),
+  courierName: name(BOUNDS.courierName),
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getDb } from "@/lib/db";
+import { INT4_MAX, intId, name } from "@/lib/fields";
 import { apiRoute, json, readJson, requirePrincipal } from "@/lib/http";
 import { limits } from "@/lib/limits";
 import { recordHeartbeat } from "@/lib/orders";
@@ -8,11 +9,12 @@ export const dynamic = "force-dynamic";
 
 const heartbeatBody = z.strictObject({
   screenId: z.string().regex(/^[\w-]{8,64}$/, "8–64 letters, digits, '-' or '_'"),
-  screen: z.string().min(1).max(40),
-  lastEventId: z.number().int().nonnegative().nullable(),
+  // Stored in `screens` (text and integer columns): what PostgreSQL refuses is a 400 here, as on SQLite.
+  screen: name(40),
+  lastEventId: z.number().int().nonnegative().max(INT4_MAX, `must be at most ${INT4_MAX}`).nullable(),
   soundUnlocked: z.boolean(),
   awake: z.boolean(),
-  shownOrderIds: z.array(z.number().int().positive()).max(500).optional(),
+  shownOrderIds: z.array(intId).max(500).optional(),
 });
 
 export const POST = apiRoute(async (req) => {

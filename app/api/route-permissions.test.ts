@@ -1,0 +1,227 @@
+/**
+ * Every real REST route file under app/api, walked for every kind of caller (issue "Security
+ * hardening", item 2): the route files and their exported methods are found on disk, each one
+ * is called as anonymous, an admin, an operator, a kitchen user and each device-token role, and
+ * the answer must agree with the permission table (lib/auth/access.ts): allowed → 2xx, denied →
+ * 401 for anonymous and 403/404 for everyone else. A new route file, or a new method in one,
+ * fails here until it has a row in RULES. On SQLite and PostgreSQL.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { CHANNELS, can, canReadChannel, canSetStatus, type Principal, type TokenRole } from "@/lib/auth";
+import type { Db } from "@/lib/db";
+import { createLimits, scaledRules, setLimits } from "@/lib/limits";
+import { processSlot } from "@/lib/process";
+import { describeEachDatabase } from "@/lib/testing/each-database";
+import { makePartner, makeToken, makeUser, placeConfirmedOrder, placeOrder, type TestPartner } from "@/lib/testing/fixtures";
+import { startTestNode, type TestNode } from "@/lib/testing/node";
+
+const ORIGIN = "http://pass.test";
+const API_DIR = import.meta.dirname;
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"] as const;
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+/** app/api/orders/[id]/route.ts → /api/orders/[id] */
+function routeFiles(dir = API_DIR): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) return routeFiles(full);
+    return e.name === "route.ts" ? [full] : [];
+  });
+}
+const routePath = (file: string) => `/api/${path.relative(API_DIR, path.dirname(file)).split(path.sep).join("/")}`;
+
+type Caller = { who: string; principal: Principal | null; headers: Record<string, string> };
+type Fixtures = { db: Db; demo: TestPartner; admin: Principal; signIn: (username: string) => Promise<string> };
+type Call = { path?: string; params?: Record<string, string>; body?: unknown; headers?: Record<string, string> };
+type Rule = {
+  /** What the permission table says about this caller. */
+  allows: (principal: Principal | null) => boolean;
+  /** A request this route accepts from an allowed caller (fresh rows where it changes them). */
+  call: (fx: Fixtures, caller: Caller) => Promise<Call> | Call;
+  /** Several requests per caller (one per stream channel). */
+  each?: readonly string[];
+};
+
+const anyone = () => true;
+const signedIn = (p: Principal | null) => p !== null;
+const action = (a: Parameters<typeof can>[1]) => (p: Principal | null) => p !== null && can(p, a);
+
+const RULES: Record<string, Rule> = {
+  "POST /api/auth/login": { allows: anyone, call: () => ({ body: { username: "walker", password: "fixture-pass-4821" } }) },
+  // A session of its own: logging the caller's out would end the walk.
+  "POST /api/auth/logout": {
+    allows: anyone,
+    call: async (fx, c) =>
+      c.principal?.kind === "user" ? { headers: { cookie: await fx.signIn(c.principal.username), origin: ORIGIN } } : {},
+  },
+  "GET /api/auth/lockouts": { allows: action("lockouts:read"), call: () => ({}) },
+  "GET /api/health": { allows: anyone, call: () => ({}) },
+  "GET /api/me": { allows: signedIn, call: () => ({}) },
+  "GET /api/menu": { allows: anyone, call: () => ({ path: "/api/menu?partner=demo" }) },
+  "GET /api/partners": { allows: signedIn, call: () => ({}) },
+  "GET /api/orders": { allows: action("orders:read"), call: () => ({}) },
+  // Guests order with a partner slug; a principal needs orders:create.
+  "POST /api/orders": {
+    allows: (p) => p === null || can(p, "orders:create"),
+    call: ({ demo }) => ({ body: { partner: "demo", source: "kiosk", items: [{ foodId: demo.food("Fries").id, quantity: 1 }] } }),
+  },
+  "GET /api/orders/[id]": {
+    allows: action("orders:read"),
+    call: async ({ db, demo }) => ({ params: { id: String((await placeOrder(db, demo)).order.id) } }),
+  },
+  "POST /api/orders/[id]/confirm": {
+    allows: action("orders:confirm"),
+    call: async ({ db, demo }) => ({ params: { id: String((await placeOrder(db, demo)).order.id) }, body: { paymentMethod: "CASH" } }),
+  },
+  "POST /api/orders/[id]/status": {
+    allows: (p) => p !== null && canSetStatus(p, "PREPARING"),
+    call: async ({ db, demo, admin }) => ({
+      params: { id: String((await placeConfirmedOrder(db, demo, admin)).id) },
+      body: { status: "PREPARING" },
+    }),
+  },
+  "POST /api/orders/[id]/reprint": {
+    allows: action("orders:reprint"),
+    call: async ({ db, demo, admin }) => ({
+      params: { id: String((await placeConfirmedOrder(db, demo, admin)).id) },
+      body: { orderItemIds: [], receipt: true },
+    }),
+  },
+  "POST /api/orders/[id]/courier": {
+    allows: action("orders:confirm"),
+    call: async ({ db, demo, admin }) => ({
+      params: { id: String((await placeConfirmedOrder(db, demo, admin, { source: "delivery", principal: admin })).id) },
+      body: { courierName: "Dana" },
+    }),
+  },
+  "POST /api/foods/[id]": {
+    allows: action("foods:write"),
+    call: ({ demo }) => ({ params: { id: demo.food("Lemonade").id }, body: { available: true } }),
+  },
+  "PATCH /api/foods/[id]": {
+    allows: action("foods:write"),
+    call: ({ demo }) => ({ params: { id: demo.food("Lemonade").id }, body: { available: true } }),
+  },
+  "POST /api/screens/heartbeat": {
+    allows: signedIn,
+    call: (_fx, c) => ({
+      body: { screenId: `walk-${c.who.replace(/\W/g, "-")}`, screen: "walk", lastEventId: null, soundUnlocked: true, awake: true },
+    }),
+  },
+  "GET /api/screens": { allows: action("orders:read"), call: () => ({}) },
+  // One request per channel: the channel's readers get the stream, everyone else is refused.
+  "GET /api/events/[channel]": { allows: signedIn, call: () => ({}), each: CHANNELS },
+  "HEAD /api/events/[channel]": { allows: signedIn, call: () => ({}), each: CHANNELS },
+};
+
+describeEachDatabase("every REST route file against the permission table", (ctx) => {
+  const callers: Caller[] = [];
+  const handlers = new Map<string, Handler>();
+  let fx: Fixtures;
+  let node: TestNode;
+
+  beforeAll(async () => {
+    setLimits(createLimits({ rules: scaledRules(1000) }));
+    for (const file of routeFiles()) {
+      const mod = (await import(file)) as Record<string, unknown>;
+      for (const method of METHODS)
+        if (typeof mod[method] === "function") handlers.set(`${method} ${routePath(file)}`, mod[method] as Handler);
+    }
+    // The stream routes under plain `next start` await the process runtime: this test's node.
+    node = await startTestNode({ db: ctx.db });
+    processSlot().runtime = Promise.resolve({ realtime: node.realtime });
+
+    const demo = await makePartner(ctx.db, "demo");
+    await makeUser(ctx.db, { partnerId: null, role: "admin", username: "walker" });
+    const signIn = async (username: string) => {
+      const { POST } = await import("./auth/login/route");
+      const res = await POST(
+        new Request(`${ORIGIN}/api/auth/login`, {
+          method: "POST",
+          headers: { host: "pass.test", "content-type": "application/json" },
+          body: JSON.stringify({ username, password: "fixture-pass-4821" }),
+        }),
+        { params: Promise.resolve({}) },
+      );
+      expect(res.status).toBe(200);
+      return res.headers.get("set-cookie")!.split(";")[0]!;
+    };
+    callers.push({ who: "anonymous", principal: null, headers: {} });
+    for (const role of ["admin", "operator", "kitchen"] as const) {
+      const { principal } = await makeUser(ctx.db, {
+        partnerId: role === "admin" ? null : demo.partner.id,
+        role,
+        username: `${role}-user`,
+      });
+      callers.push({
+        who: `${role} user`,
+        principal,
+        headers: { cookie: await signIn(principal.kind === "user" ? principal.username : ""), origin: ORIGIN },
+      });
+    }
+    for (const role of ["operator", "kitchen", "printer", "display", "integration"] as TokenRole[]) {
+      const t = await makeToken(ctx.db, { partnerId: demo.partner.id, role });
+      const principal: Principal = { kind: "token", tokenId: t.id, name: t.name, role, partnerId: demo.partner.id, channels: t.channels };
+      callers.push({ who: `${role} token`, principal, headers: { authorization: `Bearer ${t.token}` } });
+    }
+    fx = { db: ctx.db, demo, admin: callers.find((c) => c.who === "admin user")!.principal!, signIn };
+  });
+
+  afterAll(async () => {
+    delete processSlot().runtime;
+    setLimits(createLimits({ rules: scaledRules(1000) }));
+    await node?.close();
+  });
+
+  it("every route file and method has a rule, and every rule a route", () => {
+    expect([...handlers.keys()].sort()).toEqual(Object.keys(RULES).sort());
+    expect(handlers.size).toBeGreaterThan(15);
+  });
+
+  it("no route lets a caller do what the table denies, and none refuses what it allows", async () => {
+    const verdicts: string[] = [];
+    const wrong: string[] = [];
+    for (const [key, rule] of Object.entries(RULES)) {
+      const handler = handlers.get(key);
+      if (!handler) continue;
+      const [method, template] = key.split(" ") as [string, string];
+      for (const caller of callers) {
+        for (const value of rule.each ?? [null]) {
+          const allowed =
+            value === null ? rule.allows(caller.principal) : caller.principal !== null && canReadChannel(caller.principal, value);
+          const spec = await rule.call(fx, caller);
+          const urlPath = spec.path ?? template.replace("[id]", spec.params?.id ?? "").replace("[channel]", value ?? "");
+          const res = await handler(
+            new Request(`${ORIGIN}${urlPath}`, {
+              method,
+              headers: {
+                host: "pass.test",
+                "x-pass-client-address": "198.18.0.1",
+                ...(spec.body !== undefined ? { "content-type": "application/json" } : {}),
+                ...caller.headers,
+                ...spec.headers,
+              },
+              body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+            }),
+            { params: Promise.resolve({ ...spec.params, ...(value !== null ? { channel: value } : {}) }) },
+          );
+          const status = res.status;
+          await res.body?.cancel().catch(() => {});
+          const label = `${key}${value !== null ? ` (${value})` : ""} as ${caller.who}: ${status}`;
+          verdicts.push(label);
+          const ok = allowed
+            ? status >= 200 && status < 300
+            : caller.principal === null
+              ? status === 401
+              : status === 403 || status === 404;
+          if (!ok) wrong.push(`${label}, the table ${allowed ? "allows" : "denies"} it`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    // Sanity: the walk covered every caller on every route.
+    expect(verdicts.length).toBeGreaterThan(callers.length * Object.keys(RULES).length);
+  });
+});
