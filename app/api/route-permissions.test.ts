@@ -11,6 +11,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { CHANNELS, can, canReadChannel, canSetStatus, type Principal, type TokenRole } from "@/lib/auth";
 import type { Db } from "@/lib/db";
+import { createCategory, createFood, createGroup, createStation } from "@/lib/menu";
 import { createLimits, scaledRules, setLimits } from "@/lib/limits";
 import { processSlot } from "@/lib/process";
 import { describeEachDatabase } from "@/lib/testing/each-database";
@@ -33,7 +34,7 @@ function routeFiles(dir = API_DIR): string[] {
 const routePath = (file: string) => `/api/${path.relative(API_DIR, path.dirname(file)).split(path.sep).join("/")}`;
 
 type Caller = { who: string; principal: Principal | null; headers: Record<string, string> };
-type Fixtures = { db: Db; demo: TestPartner; admin: Principal; signIn: (username: string) => Promise<string> };
+type Fixtures = { db: Db; demo: TestPartner; admin: Principal; signIn: (username: string) => Promise<string>; stationIds: string[] };
 type Call = { path?: string; params?: Record<string, string>; body?: unknown; headers?: Record<string, string> };
 type Rule = {
   /** What the permission table says about this caller. */
@@ -43,6 +44,19 @@ type Rule = {
   /** Several requests per caller (one per stream channel). */
   each?: readonly string[];
 };
+
+let counter = 0;
+const seq = () => ++counter;
+const newCategory = (db: Db, admin: Principal) =>
+  createCategory({ db, principal: admin, input: { partner: "demo", name: `Cat ${seq()}` } });
+const newGroup = (db: Db, admin: Principal) =>
+  createGroup({ db, principal: admin, input: { partner: "demo", name: `Group ${seq()}`, min: 0, max: 1, options: [{ name: "One" }] } });
+const newFood = async (db: Db, admin: Principal, demo: TestPartner) =>
+  createFood({
+    db,
+    principal: admin,
+    input: { partner: "demo", name: `Food ${seq()}`, price: "2", categoryId: demo.food("Fries").categoryId!, station: "fryer" },
+  });
 
 const anyone = () => true;
 const signedIn = (p: Principal | null) => p !== null;
@@ -111,6 +125,135 @@ const RULES: Record<string, Rule> = {
     }),
   },
   "GET /api/screens": { allows: action("orders:read"), call: () => ({}) },
+  // --- the menu (issue "The menu"): fresh rows per call where the call changes them ---
+  "GET /api/menu/allergens": { allows: anyone, call: () => ({}) },
+  "GET /api/menu/manage": { allows: action("menu:86"), call: () => ({ path: "/api/menu/manage?partner=demo" }) },
+  "POST /api/stations": { allows: action("menu:write"), call: () => ({ body: { partner: "demo", key: `walk-${seq()}`, name: "Walk" } }) },
+  "PATCH /api/stations/[id]": {
+    allows: action("menu:write"),
+    call: async ({ db, admin }) => ({
+      params: { id: (await createStation({ db, principal: admin, input: { partner: "demo", key: `st-${seq()}`, name: "S" } })).id },
+      body: { name: "Renamed" },
+    }),
+  },
+  "POST /api/stations/reorder": { allows: action("menu:write"), call: (fx) => ({ body: { partner: "demo", ids: [fx.stationIds[0]!] } }) },
+  "POST /api/categories": { allows: action("menu:write"), call: () => ({ body: { partner: "demo", name: `Walk ${seq()}` } }) },
+  "PATCH /api/categories/[id]": {
+    allows: action("menu:write"),
+    call: async ({ db, admin }) => ({ params: { id: (await newCategory(db, admin)).id }, body: { name: `Renamed ${seq()}` } }),
+  },
+  "DELETE /api/categories/[id]": {
+    allows: action("menu:write"),
+    call: async ({ db, admin }) => ({ params: { id: (await newCategory(db, admin)).id } }),
+  },
+  "POST /api/categories/reorder": {
+    allows: action("menu:write"),
+    call: (fx) => ({ body: { partner: "demo", ids: [fx.demo.food("Fries").categoryId!] } }),
+  },
+  "POST /api/foods": {
+    allows: action("menu:write"),
+    call: ({ demo }) => ({
+      body: { partner: "demo", name: `Dish ${seq()}`, price: "3", categoryId: demo.food("Fries").categoryId!, station: "fryer" },
+    }),
+  },
+  "DELETE /api/foods/[id]": {
+    allows: action("menu:write"),
+    call: async ({ db, admin, demo }) => ({ params: { id: (await newFood(db, admin, demo)).id } }),
+  },
+  "POST /api/foods/[id]/availability": {
+    allows: action("menu:86"),
+    call: ({ demo }) => ({ params: { id: demo.food("Lemonade").id }, body: { available: true } }),
+  },
+  "POST /api/foods/reorder": {
+    allows: action("menu:write"),
+    call: ({ demo }) => ({ body: { partner: "demo", ids: [demo.food("Fries").id] } }),
+  },
+  "POST /api/modifier-groups": {
+    allows: action("menu:write"),
+    call: () => ({ body: { partner: "demo", name: `G ${seq()}`, min: 0, max: 1 } }),
+  },
+  "PATCH /api/modifier-groups/[id]": {
+    allows: action("menu:write"),
+    call: async ({ db, admin }) => ({ params: { id: (await newGroup(db, admin)).id }, body: { name: "Renamed" } }),
+  },
+  "DELETE /api/modifier-groups/[id]": {
+    allows: action("menu:write"),
+    call: async ({ db, admin }) => ({ params: { id: (await newGroup(db, admin)).id } }),
+  },
+  "POST /api/modifier-groups/reorder": {
+    allows: action("menu:write"),
+    call: async ({ db, admin }) => ({ body: { partner: "demo", ids: [(await newGroup(db, admin)).id] } }),
+  },
+  "POST /api/modifier-groups/[id]/options": {
+    allows: action("menu:write"),
+    call: async ({ db, admin }) => ({ params: { id: (await newGroup(db, admin)).id }, body: { name: "Extra" } }),
+  },
+  "PATCH /api/modifier-groups/[id]/options/[optionId]": {
+    allows: action("menu:write"),
+    call: async ({ db, admin }) => {
+      const g = await newGroup(db, admin);
+      return { params: { id: g.id, optionId: g.options[0]!.id }, body: { name: "Renamed" } };
+    },
+  },
+  "DELETE /api/modifier-groups/[id]/options/[optionId]": {
+    allows: action("menu:write"),
+    call: async ({ db, admin }) => {
+      const g = await newGroup(db, admin);
+      return { params: { id: g.id, optionId: g.options[0]!.id } };
+    },
+  },
+  "POST /api/modifier-groups/[id]/options/[optionId]/availability": {
+    allows: action("menu:86"),
+    call: async ({ db, admin }) => {
+      const g = await newGroup(db, admin);
+      return { params: { id: g.id, optionId: g.options[0]!.id }, body: { available: false, until: "end-of-day" } };
+    },
+  },
+  "POST /api/modifier-groups/[id]/options/reorder": {
+    allows: action("menu:write"),
+    call: async ({ db, admin }) => {
+      const g = await newGroup(db, admin);
+      return { params: { id: g.id }, body: { ids: [g.options[0]!.id] } };
+    },
+  },
+  // --- allergies and the station workflow ---
+  "POST /api/orders/[id]/allergy-ack": {
+    allows: action("orders:allergy-ack"),
+    call: async ({ db, demo, admin }) => ({
+      params: { id: String((await placeConfirmedOrder(db, demo, admin, { allergies: { codes: ["peanuts"] } })).id) },
+    }),
+  },
+  "POST /api/orders/[id]/stations/[station]/[action]": {
+    allows: action("orders:status"),
+    call: async ({ db, demo, admin }) => ({
+      params: {
+        id: String((await placeConfirmedOrder(db, demo, admin, { items: [{ food: "Fries" }] })).id),
+        station: "fryer",
+        action: "start",
+      },
+    }),
+  },
+  "POST /api/orders/[id]/expo": {
+    allows: action("orders:status"),
+    call: async ({ db, demo, admin }) => ({
+      params: { id: String((await placeConfirmedOrder(db, demo, admin)).id) },
+      body: { force: true },
+    }),
+  },
+  "POST /api/orders/[id]/fire": {
+    allows: action("orders:status"),
+    call: async ({ db, demo, admin }) => ({
+      params: {
+        id: String((await placeConfirmedOrder(db, demo, admin, { items: [{ food: "Fries" }, { food: "Lemonade", course: 2 }] })).id),
+      },
+      body: { course: 2 },
+    }),
+  },
+  "GET /api/partners/[slug]/kitchen-settings": { allows: action("orders:read"), call: () => ({ params: { slug: "demo" } }) },
+  "PATCH /api/partners/[slug]/kitchen-settings": {
+    allows: action("menu:write"),
+    call: () => ({ params: { slug: "demo" }, body: { warnPercent: 100 } }),
+  },
   // One request per channel: the channel's readers get the stream, everyone else is refused.
   "GET /api/events/[channel]": { allows: signedIn, call: () => ({}), each: CHANNELS },
   "HEAD /api/events/[channel]": { allows: signedIn, call: () => ({}), each: CHANNELS },
@@ -166,7 +309,10 @@ describeEachDatabase("every REST route file against the permission table", (ctx)
       const principal: Principal = { kind: "token", tokenId: t.id, name: t.name, role, partnerId: demo.partner.id, channels: t.channels };
       callers.push({ who: `${role} token`, principal, headers: { authorization: `Bearer ${t.token}` } });
     }
-    fx = { db: ctx.db, demo, admin: callers.find((c) => c.who === "admin user")!.principal!, signIn };
+    const stationIds = (await ctx.db.selectFrom("stations").select("id").where("partnerId", "=", demo.partner.id).execute()).map(
+      (r) => r.id,
+    );
+    fx = { db: ctx.db, demo, admin: callers.find((c) => c.who === "admin user")!.principal!, signIn, stationIds };
   });
 
   afterAll(async () => {

@@ -86,6 +86,8 @@ export async function loadCatalog(db: Db | Trx, partnerId: string, { archived = 
 
 /** The back office's view: everything of one partner that is not archived, unavailable included. */
 export async function getStaffMenu({ db, principal, partner }: { db: Db; principal: Principal; partner: string }) {
+  // Whoever may 86 from a screen (cashier, kitchen) or build the menu; not printers or boards.
+  assertCan(principal, "menu:86");
   const row = await partnerBySlug(db, principal, partner);
   return { partner: { id: row.id, slug: row.slug, name: row.name }, ...(await loadCatalog(db, row.id)) };
 }
