@@ -75,7 +75,7 @@ export function AllergyBand({ order, compact = false, children }: { order: Order
       role="alert"
       data-testid="allergy-band"
       data-acked={Boolean(order.allergyAckAt)}
-      className={`flex flex-col bg-red-600 text-white ${compact ? "gap-0.5 px-3 py-1.5" : "gap-2 px-3 py-3"}`}
+      className={`flex flex-col bg-[#b91c1c] text-white ${compact ? "gap-0.5 px-3 py-1.5" : "gap-2 px-3 py-3"}`}
     >
       <p
         className={`${compact ? "text-xl" : "text-3xl"} leading-tight font-black tracking-wide break-words uppercase`}

@@ -122,7 +122,7 @@ function SoldOutDialog({
             onClick={() => (available ? setAsking(askingThis ? null : target) : toggle.mutate({ target, available: true }))}
             className={`ml-auto min-h-12 min-w-40 rounded-xl px-4 text-xl font-black disabled:opacity-40 ${available ? "bg-orange-500 text-black" : "bg-green-500 text-black"}`}
           >
-            {available ? "Sold out" : "Back on"}
+            {available ? "Mark sold out" : "Back on"}
           </button>
         </div>
         {askingThis && (
@@ -159,7 +159,7 @@ function SoldOutDialog({
       aria-label="Sold out"
       className="m-auto max-h-[90dvh] w-[min(48rem,96vw)] rounded-2xl border border-white/20 bg-[#15181d] p-5 text-white backdrop:bg-black/70"
     >
-      <div className="mb-4 flex flex-wrap items-center gap-3">
+      <div className="sticky -top-5 z-10 -mx-5 -mt-5 mb-4 flex flex-wrap items-center gap-3 border-b border-white/10 bg-[#15181d] px-5 py-3">
         <h2 className="text-3xl font-black">Sold out</h2>
         {partners.length > 1 && (
           <label className="flex items-center gap-2 text-lg">

@@ -295,7 +295,7 @@ function TicketCard({
         <p
           role="alert"
           data-testid="bump-refused"
-          className="mx-3 mb-1 rounded-xl bg-red-600 px-3 py-2 text-center text-2xl font-black text-white"
+          className="mx-3 mb-1 rounded-xl bg-[#b91c1c] px-3 py-2 text-center text-2xl font-black text-white"
         >
           Tap ALLERGY SEEN first
         </p>
@@ -314,7 +314,7 @@ function TicketCard({
           type="button"
           onClick={(e) => (e.stopPropagation(), onBump())}
           disabled={busy}
-          aria-disabled={waiting}
+          title={waiting ? "Tap ALLERGY SEEN first" : undefined}
           data-testid="bump"
           className={`min-h-14 rounded-xl text-xl font-black disabled:opacity-40 ${waiting ? "bg-gray-600 text-gray-200" : "bg-green-500 text-black"}`}
         >

@@ -151,6 +151,8 @@ export function PrinterScreen() {
                 key={`${e.job.key}-${log.length - i}`}
                 data-testid="print-entry"
                 data-kind={e.job.kind}
+                data-station={e.job.kind === "kitchen" ? e.job.station : ""}
+                data-ticket={e.job.order.ticketNumber ?? ""}
                 data-reprint={e.job.reprint}
                 data-fallback={e.job.fallback}
                 data-result={e.result}
