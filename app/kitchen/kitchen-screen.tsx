@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { Elapsed } from "@/components/elapsed";
 import { AllergyBand, LineDetails } from "@/components/order-lines";
@@ -32,7 +32,12 @@ export function KitchenScreen({ station }: { station: string | null }) {
   });
 
   const orders = snapshot.data?.orders;
-  const { active, ready, stations } = useMemo(() => arrange(orders ?? [], station), [orders, station]);
+  // One Ticket object per order object (and station): an event re-renders only the card it changed.
+  const tickets = useRef({ station, cache: new WeakMap<OrderDto, Ticket>() });
+  const { active, ready, stations } = useMemo(() => {
+    if (tickets.current.station !== station) tickets.current = { station, cache: new WeakMap() };
+    return arrange(orders ?? [], station, tickets.current.cache);
+  }, [orders, station]);
   const [selected, setSelected] = useState(0);
   const [error, setError] = useState<string | null>(null);
 
@@ -95,6 +100,19 @@ export function KitchenScreen({ station }: { station: string | null }) {
 
   useEffect(() => setSelected((s) => Math.min(s, Math.max(0, active.length - 1))), [active.length]);
 
+  // Stable handlers for the memoized cards; they call the latest closures.
+  const latest = useRef({ bump, start, seen });
+  latest.current = { bump, start, seen };
+  const actions = useMemo<CardActions>(
+    () => ({
+      select: (i) => setSelected(i),
+      start: (t) => latest.current.start(t),
+      bump: (t) => latest.current.bump(t),
+      seen: (t) => latest.current.seen(t),
+    }),
+    [],
+  );
+
   const shownOrderIds = useMemo(() => active.map((t) => t.id), [active]);
 
   const allDay = useMemo(() => {
@@ -145,14 +163,12 @@ export function KitchenScreen({ station }: { station: string | null }) {
                 <TicketCard
                   key={t.id}
                   ticket={t}
+                  index={i}
                   station={station}
                   refused={refused.has(t.id)}
-                  onSeen={() => seen(t)}
                   seeing={ack.isPending && ack.variables?.id === t.id}
                   selected={i === selected}
-                  onSelect={() => setSelected(i)}
-                  onStart={() => start(t)}
-                  onBump={() => bump(t)}
+                  actions={actions}
                   busy={move.isPending && move.variables?.order.id === t.id}
                 />
               ))}
@@ -219,31 +235,35 @@ function StationLink({ href, active, label }: { href: string; active: boolean; l
   );
 }
 
-function TicketCard({
+type CardActions = { select(index: number): void; start(t: Ticket): void; bump(t: Ticket): void; seen(t: Ticket): void };
+
+const TicketCard = memo(function TicketCard({
   ticket: t,
+  index,
   station,
   refused,
-  onSeen,
   seeing,
   selected,
-  onSelect,
-  onStart,
-  onBump,
+  actions,
   busy,
 }: {
   ticket: Ticket;
+  index: number;
   station: string | null;
   refused: boolean;
-  onSeen(): void;
   seeing: boolean;
   selected: boolean;
-  onSelect(): void;
-  onStart(): void;
-  onBump(): void;
+  actions: CardActions;
   busy: boolean;
 }) {
+  const onSelect = () => actions.select(index);
+  const onSeen = () => actions.seen(t);
+  const onStart = () => actions.start(t);
+  const onBump = () => actions.bump(t);
   const rush = t.priority === "HIGH";
   const waiting = needsAck(t);
+  // The card's class skips layout and paint while off screen (content-visibility): a full rail's
+  // timers tick every second.
   return (
     <li
       data-testid="ticket"
@@ -251,7 +271,7 @@ function TicketCard({
       data-status={t.status}
       data-allergy={t.allergyAlert}
       onClick={onSelect}
-      className={`flex flex-col overflow-hidden rounded-2xl border-4 bg-[#15181d] ${STATUS_STYLE[t.status]?.edge ?? ""} ${selected ? "ring-4 ring-sky-400" : ""}`}
+      className={`flex flex-col overflow-hidden rounded-2xl border-4 bg-[#15181d] [contain-intrinsic-size:auto_32rem] [content-visibility:auto] ${STATUS_STYLE[t.status]?.edge ?? ""} ${selected ? "ring-4 ring-sky-400" : ""}`}
     >
       {rush && <div className="bg-red-600 py-1 text-center text-xl font-black tracking-widest text-white">RUSH</div>}
       <AllergyBand order={t}>
@@ -323,17 +343,22 @@ function TicketCard({
       </div>
     </li>
   );
-}
+});
 
 /** Open tickets (RUSH first, then oldest first), the latest ready ones, and the stations seen. */
-function arrange(orders: OrderDto[], station: string | null) {
+function arrange(orders: OrderDto[], station: string | null, cache: WeakMap<OrderDto, Ticket>) {
   const stations = new Set<string>();
   const tickets: Ticket[] = [];
   for (const o of orders) {
     for (const i of o.orderItems) for (const s of i.stations ?? [i.station]) stations.add(s);
     // A line shows at its food's station and at any station one of its options is cooked at.
-    const items = station ? o.orderItems.filter((i) => i.station === station || i.stations?.includes(station)) : o.orderItems;
-    if (items.length > 0) tickets.push({ ...o, items });
+    let ticket = cache.get(o);
+    if (!ticket) {
+      const items = station ? o.orderItems.filter((i) => i.station === station || i.stations?.includes(station)) : o.orderItems;
+      ticket = { ...o, items };
+      cache.set(o, ticket);
+    }
+    if (ticket.items.length > 0) tickets.push(ticket);
   }
   const byAge = (a: Ticket, b: Ticket) => Date.parse(a.confirmedAt ?? a.createdAt) - Date.parse(b.confirmedAt ?? b.createdAt);
   const active = tickets
