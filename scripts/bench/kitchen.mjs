@@ -185,6 +185,8 @@ async function main() {
       sent.push({ ticket: t.ticketNumber, at: Date.parse(t.confirmedAt) });
     }
     await sleep(2000);
+    // `--screenshot=FILE`: the wall TV as the rush left it, to look at.
+    if (args.screenshot) await page.screenshot({ path: args.screenshot });
     const seen = await page.evaluate(() => window.__seen);
     const latencies = sent
       .map((s) => (seen[s.ticket] ? seen[s.ticket] - s.at : NaN))
