@@ -4,7 +4,9 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { create } from "zustand";
 import { Elapsed } from "@/components/elapsed";
+import { AllergyBand, LineDetails } from "@/components/order-lines";
 import { ScreenShell } from "@/components/screen-shell";
+import { SoldOutPanel } from "@/components/sold-out-panel";
 import { playAlert } from "@/components/sound";
 import { StatusChip } from "@/components/status";
 import { postJson } from "@/lib/client/api";
@@ -61,16 +63,20 @@ export function CashierScreen() {
       lastEventId={lastEventId}
       state={state}
       tools={
-        unacked.length > 0 && (
-          <button
-            type="button"
-            onClick={() => ack(unacked.map((o) => o.id))}
-            data-testid="ack-all"
-            className="min-h-11 pulse-ring rounded-full bg-amber-400 px-4 text-lg font-black text-black"
-          >
-            {unacked.length} new — acknowledge
-          </button>
-        )
+        <>
+          {unacked.length > 0 && (
+            <button
+              type="button"
+              onClick={() => ack(unacked.map((o) => o.id))}
+              data-testid="ack-all"
+              className="min-h-11 pulse-ring rounded-full bg-amber-400 px-4 text-lg font-black text-black"
+            >
+              {unacked.length} new — acknowledge
+            </button>
+          )}
+          <span className="ml-auto" />
+          <SoldOutPanel />
+        </>
       }
     >
       {notSeen.length > 0 && (
@@ -99,52 +105,54 @@ export function CashierScreen() {
                     data-testid="pending-order"
                     data-code={o.displayCode}
                     data-alert={fresh}
+                    data-allergy={o.allergyAlert}
                     onClick={() => ack([o.id])}
-                    className={`rounded-2xl border-4 bg-[#15181d] p-4 ${fresh ? "pulse-ring border-amber-400" : "border-amber-400/40"}`}
+                    className={`overflow-hidden rounded-2xl border-4 bg-[#15181d] ${fresh ? "pulse-ring border-amber-400" : "border-amber-400/40"}`}
                   >
-                    <div className="flex flex-wrap items-start justify-between gap-3">
-                      <div className="min-w-0 break-words">
-                        <div className="text-6xl font-black leading-none">{o.displayCode}</div>
-                        <div className="mt-1 text-xl text-gray-300">
-                          {o.source}
-                          {o.table ? ` · Table ${o.table}` : ""}
-                          {o.customer ? ` · ${o.customer}` : ""}
+                    <AllergyBand order={o} />
+                    <div className="p-4">
+                      <div className="flex flex-wrap items-start justify-between gap-3">
+                        <div className="min-w-0 break-words">
+                          <div className="text-6xl font-black leading-none">{o.displayCode}</div>
+                          <div className="mt-1 text-xl text-gray-300">
+                            {o.source}
+                            {o.table ? ` · Table ${o.table}` : ""}
+                            {o.customer ? ` · ${o.customer}` : ""}
+                          </div>
+                        </div>
+                        <div className="flex flex-col items-end gap-2">
+                          <Elapsed from={o.createdAt} warnAfterMin={2} lateAfterMin={5} className="text-2xl" />
+                          <span className="text-3xl font-black tabular-nums">{money(o.total)}</span>
                         </div>
                       </div>
-                      <div className="flex flex-col items-end gap-2">
-                        <Elapsed from={o.createdAt} warnAfterMin={2} lateAfterMin={5} className="text-2xl" />
-                        <span className="text-3xl font-black tabular-nums">{money(o.total)}</span>
-                      </div>
-                    </div>
-                    <ul className="mt-3 text-xl">
-                      {o.orderItems.map((i) => (
-                        <li key={i.id}>
-                          {i.quantity}× {i.name}
-                          {i.notes && (
-                            <span className="ml-2 rounded border border-yellow-300 bg-yellow-300/15 px-2 font-semibold break-words text-yellow-200">
-                              {i.notes}
+                      <ul className="mt-3 flex flex-col gap-1 text-xl">
+                        {o.orderItems.map((i) => (
+                          <li key={i.id} data-testid="order-line">
+                            <span className="font-bold">
+                              {i.quantity}× {i.name}
                             </span>
-                          )}
-                        </li>
-                      ))}
-                    </ul>
-                    <div className="mt-4 flex gap-3">
-                      <button
-                        type="button"
-                        data-testid="confirm-open"
-                        onClick={(e) => (e.stopPropagation(), ack([o.id]), setDialog({ kind: "confirm", order: o }))}
-                        className="min-h-14 flex-1 rounded-xl bg-blue-500 text-xl font-black text-white"
-                      >
-                        Confirm
-                      </button>
-                      <button
-                        type="button"
-                        data-testid="cancel-open"
-                        onClick={(e) => (e.stopPropagation(), ack([o.id]), setDialog({ kind: "cancel", order: o }))}
-                        className="min-h-14 rounded-xl bg-white/10 px-6 text-xl font-bold"
-                      >
-                        Cancel
-                      </button>
+                            <LineDetails line={i} size="md" />
+                          </li>
+                        ))}
+                      </ul>
+                      <div className="mt-4 flex gap-3">
+                        <button
+                          type="button"
+                          data-testid="confirm-open"
+                          onClick={(e) => (e.stopPropagation(), ack([o.id]), setDialog({ kind: "confirm", order: o }))}
+                          className="min-h-14 flex-1 rounded-xl bg-blue-500 text-xl font-black text-white"
+                        >
+                          Confirm
+                        </button>
+                        <button
+                          type="button"
+                          data-testid="cancel-open"
+                          onClick={(e) => (e.stopPropagation(), ack([o.id]), setDialog({ kind: "cancel", order: o }))}
+                          className="min-h-14 rounded-xl bg-white/10 px-6 text-xl font-bold"
+                        >
+                          Cancel
+                        </button>
+                      </div>
                     </div>
                   </li>
                 );
@@ -162,8 +170,14 @@ export function CashierScreen() {
                 key={o.id}
                 data-testid="today-order"
                 data-code={o.displayCode}
-                className="flex flex-wrap items-center gap-3 rounded-xl bg-white/5 px-3 py-2 text-xl"
+                data-allergy={o.allergyAlert}
+                className="flex flex-wrap items-center gap-3 overflow-hidden rounded-xl bg-white/5 px-3 py-2 text-xl"
               >
+                {o.allergyAlert && o.status !== "CANCELLED" && (
+                  <div className="-mx-3 -mt-2 basis-[calc(100%+1.5rem)]">
+                    <AllergyBand order={o} compact />
+                  </div>
+                )}
                 <strong className="w-16 text-3xl font-black">{o.ticketNumber ? `#${o.ticketNumber}` : "—"}</strong>
                 <span className="w-14">{o.displayCode}</span>
                 <StatusChip status={o.status} />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { toOrderDto, type OrderItemRecord, type OrderRecord } from "@/lib/orders/dto";
-import { jobsFor } from "./jobs";
+import { jobsFor, slipAllergy, slipLines } from "./jobs";
 
 // Built through toOrderDto: exactly the order a `?view=pass` printer frame carries.
 const item = (id: string, station: string): OrderItemRecord => ({
@@ -101,5 +101,59 @@ describe("jobsFor", () => {
     expect(jobsFor(13, { type: "order.status", order })).toEqual([]);
     expect(jobsFor(14, { type: "order.created", order })).toEqual([]);
     expect(jobsFor(15, { type: "connected" as never, order })).toEqual([]);
+  });
+});
+
+describe("the slip's lines", () => {
+  const burger: OrderItemRecord = {
+    ...item("m", "grill"),
+    name: "Burger",
+    notes: "well done",
+    allergens: ["gluten", "milk", "peanuts"],
+    modifiers: [
+      { groupId: "g1", groupName: "Extras", options: [{ id: "o1", name: "Extra cheese", priceDelta: 100, station: null }] },
+      {
+        groupId: "g2",
+        groupName: "Sides",
+        options: [
+          { id: "o2", name: "No onions", priceDelta: 0, station: null },
+          { id: "o3", name: "Side of fries", priceDelta: 250, station: "fryer" },
+        ],
+      },
+    ],
+  };
+  const allergic = toOrderDto({
+    ...record,
+    allergies: { codes: ["peanuts", "sesame"], note: "severe" },
+    allergyAlert: true,
+    orderItems: [burger, item("z", "bar")],
+  });
+
+  it("prints each option under its line, the allergens, then the guest's note; other stations' options are marked", () => {
+    const line = allergic.orderItems[0]!;
+    expect(slipLines(line, "grill")).toEqual([
+      { kind: "option", text: "+ Extra cheese" },
+      { kind: "option", text: "NO onions" },
+      { kind: "option", text: "+ Side of fries @ FRYER" },
+      { kind: "allergens", text: "Contains: Gluten, Milk, Peanuts" },
+      { kind: "note", text: "well done" },
+    ]);
+    // At the fryer, the fries are its own; the line still says what it belongs to.
+    expect(slipLines(line, "fryer").map((l) => l.text)).toContain("+ Side of fries");
+    expect(slipLines(allergic.orderItems[1]!)).toEqual([]);
+  });
+
+  it("a line whose option is cooked elsewhere prints at both stations", () => {
+    const jobs = jobsFor(20, { type: "order.confirmed", order: allergic });
+    expect(jobs.map((j) => j.key)).toEqual(["20:kitchen:grill", "20:kitchen:fryer", "20:kitchen:bar", "20:receipt"]);
+    expect(jobs[1]!.kind === "kitchen" && jobs[1]!.items.map((i) => i.id)).toEqual(["m"]);
+  });
+
+  it("the inverted allergy line: declared codes by name and the note; none without an alert", () => {
+    expect(slipAllergy(allergic)).toBe("ALLERGY: PEANUTS, SESAME — SEVERE");
+    expect(slipAllergy(order)).toBeNull();
+    // An alert raised by a line's own words ("nut allergy") prints those words.
+    const byNote = toOrderDto({ ...record, allergyAlert: true, orderItems: [{ ...item("n", "grill"), notes: "nut allergy!" }] });
+    expect(slipAllergy(byNote)).toBe("ALLERGY — NUT ALLERGY!");
   });
 });

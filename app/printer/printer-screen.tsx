@@ -6,7 +6,7 @@ import { StoredPosition } from "@/lib/client/live-stream";
 import { applyOrderEvent, orderEventOf, type StreamFrame } from "@/lib/client/order-events";
 import { useEventStream } from "@/lib/client/use-event-stream";
 import { passStreamUrl } from "@/lib/client/use-orders-stream";
-import { jobsFor, type PrintJob } from "./jobs";
+import { jobsFor, slipAllergy, slipLines, type PrintJob } from "./jobs";
 
 /**
  * The print station. It keeps no order list, only its place in the log: the last event it
@@ -43,6 +43,8 @@ export function PrinterScreen() {
   const printed = useRef<Set<string> | null>(null);
   const queue = useRef<PrintJob[]>([]);
   const [current, setCurrent] = useState<PrintJob | null>(null);
+  // The slip on screen: the one printing, else the last printed (or one chosen in the log).
+  const [preview, setPreview] = useState<PrintJob | null>(null);
   const [log, setLog] = useState<LogEntry[]>([]);
   const [auto, setAuto] = useState(true);
 
@@ -106,6 +108,7 @@ export function PrinterScreen() {
       ticketNumber: current.order.ticketNumber,
     });
     setLog((l) => [{ job: current, at: new Date().toLocaleTimeString(), result: "printed" as const }, ...l].slice(0, LOG_SIZE));
+    setPreview(current);
     const t = setTimeout(() => {
       printing.current = false;
       setCurrent(null);
@@ -136,34 +139,57 @@ export function PrinterScreen() {
         </label>
       }
     >
-      <section aria-labelledby="log-heading" className="print:hidden">
-        <h2 id="log-heading" className="mb-3 text-2xl font-bold">
-          Print log
-        </h2>
-        {log.length === 0 && <p className="text-xl text-gray-300">Nothing printed yet. Confirmed orders print here.</p>}
-        <ol className="flex flex-col gap-2" data-testid="print-log">
-          {log.map((e, i) => (
-            <li
-              key={`${e.job.key}-${log.length - i}`}
-              data-testid="print-entry"
-              data-kind={e.job.kind}
-              data-reprint={e.job.reprint}
-              data-fallback={e.job.fallback}
-              data-result={e.result}
-              className="flex flex-wrap items-center gap-3 rounded-xl bg-white/5 px-3 py-2 text-xl"
-            >
-              <span className="font-mono text-gray-400">{e.at}</span>
-              <strong>#{e.job.order.ticketNumber}</strong>
-              <span>{e.job.order.displayCode}</span>
-              <span className="capitalize">{e.job.kind === "kitchen" ? `${e.job.station} ticket` : "receipt"}</span>
-              {e.job.reprint && <span className="rounded bg-amber-400 px-2 font-black text-black">REPRINT</span>}
-              {e.job.fallback && <span className="rounded bg-red-600 px-2 font-black text-white">NOT SEEN BY KITCHEN</span>}
-              <span className={`ml-auto ${e.result === "printed" ? "text-green-400" : "text-gray-400"}`}>{e.result}</span>
-            </li>
-          ))}
-        </ol>
-      </section>
-      {current && <Slip job={current} />}
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_auto]">
+        <section aria-labelledby="log-heading" className="print:hidden">
+          <h2 id="log-heading" className="mb-3 text-2xl font-bold">
+            Print log
+          </h2>
+          {log.length === 0 && <p className="text-xl text-gray-300">Nothing printed yet. Confirmed orders print here.</p>}
+          <ol className="flex flex-col gap-2" data-testid="print-log">
+            {log.map((e, i) => (
+              <li
+                key={`${e.job.key}-${log.length - i}`}
+                data-testid="print-entry"
+                data-kind={e.job.kind}
+                data-station={e.job.kind === "kitchen" ? e.job.station : ""}
+                data-ticket={e.job.order.ticketNumber ?? ""}
+                data-reprint={e.job.reprint}
+                data-fallback={e.job.fallback}
+                data-result={e.result}
+                data-allergy={e.job.order.allergyAlert}
+                className="flex flex-wrap items-center gap-3 rounded-xl bg-white/5 px-3 py-2 text-xl"
+              >
+                <span className="font-mono text-gray-400">{e.at}</span>
+                <strong>#{e.job.order.ticketNumber}</strong>
+                <span>{e.job.order.displayCode}</span>
+                <span className="capitalize">{e.job.kind === "kitchen" ? `${e.job.station} ticket` : "receipt"}</span>
+                {e.job.reprint && <span className="rounded bg-amber-400 px-2 font-black text-black">REPRINT</span>}
+                {e.job.fallback && <span className="rounded bg-red-600 px-2 font-black text-white">NOT SEEN BY KITCHEN</span>}
+                {e.job.order.allergyAlert && <span className="rounded bg-black px-2 font-black text-white ring-2 ring-white">ALLERGY</span>}
+                <span className={`ml-auto ${e.result === "printed" ? "text-green-400" : "text-gray-400"}`}>{e.result}</span>
+                <button
+                  type="button"
+                  onClick={() => !current && setPreview(e.job)}
+                  data-testid="print-entry-show"
+                  className="min-h-11 rounded-lg bg-white/10 px-3 text-lg font-bold"
+                >
+                  Show
+                </button>
+              </li>
+            ))}
+          </ol>
+        </section>
+        <section aria-labelledby="slip-heading" className="slip-preview">
+          <h2 id="slip-heading" className="mb-3 text-2xl font-bold">
+            {current ? "Printing" : "Last slip"}
+          </h2>
+          {current || preview ? (
+            <Slip job={(current ?? preview)!} />
+          ) : (
+            <p className="w-[80mm] max-w-full text-xl text-gray-300">The slip shows here as it prints.</p>
+          )}
+        </section>
+      </div>
     </ScreenShell>
   );
 }
@@ -171,8 +197,9 @@ export function PrinterScreen() {
 /** 80 mm thermal layout; only this is visible on paper (see globals.css @media print). */
 function Slip({ job }: { job: PrintJob }) {
   const o = job.order;
+  const allergy = slipAllergy(o);
   return (
-    <div className="print-slip" data-testid="print-slip">
+    <div className="print-slip" data-testid="print-slip" data-kind={job.kind} data-ticket={o.ticketNumber ?? ""}>
       {job.reprint && <p className="slip-stamp">*** REPRINT ***</p>}
       {job.fallback && <p className="slip-stamp">*** NOT SEEN BY KITCHEN ***</p>}
       <p className="slip-big">#{o.ticketNumber}</p>
@@ -182,6 +209,11 @@ function Slip({ job }: { job: PrintJob }) {
       </p>
       {o.customer && <p>{o.customer}</p>}
       <p>{new Date(o.confirmedAt ?? o.createdAt).toLocaleString()}</p>
+      {allergy && (
+        <p className="slip-allergy" data-testid="slip-allergy">
+          {allergy}
+        </p>
+      )}
       <hr />
       {job.kind === "kitchen" ? (
         <>
@@ -191,7 +223,11 @@ function Slip({ job }: { job: PrintJob }) {
               <p className="slip-item">
                 {i.quantity} × {i.food.name}
               </p>
-              {i.notes && <p className="slip-note">!! {i.notes}</p>}
+              {slipLines(i, job.station).map((l, k) => (
+                <p key={k} className={`slip-${l.kind}`} data-testid={`slip-${l.kind}`}>
+                  {l.kind === "note" ? `!! ${l.text}` : l.text}
+                </p>
+              ))}
             </div>
           ))}
         </>
@@ -199,12 +235,21 @@ function Slip({ job }: { job: PrintJob }) {
         <>
           <p className="slip-head">RECEIPT</p>
           {o.orderItems.map((i) => (
-            <p key={i.id} className="slip-row">
-              <span>
-                {i.quantity} × {i.food.name}
-              </span>
-              <span>{i.total}</span>
-            </p>
+            <div key={i.id}>
+              <p className="slip-row">
+                <span>
+                  {i.quantity} × {i.food.name}
+                </span>
+                <span>{i.total}</span>
+              </p>
+              {slipLines(i)
+                .filter((l) => l.kind === "option")
+                .map((l, k) => (
+                  <p key={k} className="slip-option">
+                    {l.text}
+                  </p>
+                ))}
+            </div>
           ))}
           <hr />
           <p className="slip-row">

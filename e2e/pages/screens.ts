@@ -14,6 +14,9 @@ export class CashierPage {
   today(code: string) {
     return this.page.getByTestId("today-order").and(this.page.locator(`[data-code="${code}"]`));
   }
+  soldOut() {
+    return new SoldOutPanel(this.page);
+  }
   async confirm(code: string, { discount, payment = "CARD" }: { discount?: string; payment?: "CARD" | "CASH" | "OTHER" } = {}) {
     await this.pending(code).getByTestId("confirm-open").click();
     const dialog = this.page.getByTestId("confirm-dialog");
@@ -34,6 +37,55 @@ export class KitchenPage {
   }
   ready(ticketNumber: number) {
     return this.page.getByTestId("ready-ticket").and(this.page.locator(`[data-ticket="${ticketNumber}"]`));
+  }
+  allergyBand(ticketNumber: number) {
+    return this.ticket(ticketNumber).getByTestId("allergy-band");
+  }
+  async allergySeen(ticketNumber: number) {
+    await this.ticket(ticketNumber).getByTestId("allergy-seen").click();
+  }
+  async bump(ticketNumber: number) {
+    await this.ticket(ticketNumber).getByTestId("bump").click();
+  }
+  soldOut() {
+    return new SoldOutPanel(this.page);
+  }
+}
+
+/** The "Sold out" panel of the cashier and kitchen headers (components/sold-out-panel.tsx). */
+export class SoldOutPanel {
+  constructor(readonly page: Page) {}
+  button() {
+    return this.page.getByTestId("sold-out-open");
+  }
+  dialog() {
+    return this.page.getByTestId("sold-out-panel");
+  }
+  async open(partner = "demo") {
+    await this.button().click();
+    await expect(this.dialog()).toBeVisible();
+    const choose = this.dialog().getByTestId("sold-out-partner");
+    if (await choose.isVisible()) await choose.selectOption(partner);
+  }
+  food(name: string) {
+    return this.dialog()
+      .getByTestId("sold-out-food")
+      .and(this.page.locator(`[data-name="${name}"]`));
+  }
+  option(name: string) {
+    return this.dialog()
+      .getByTestId("sold-out-option")
+      .and(this.page.locator(`[data-name="${name}"]`));
+  }
+  /** Turns a dish off ("until I turn it back" or "until end of day") or, when it is off, back on. */
+  async toggle(name: string, until?: "manual" | "end-of-day") {
+    const row = this.food(name);
+    await row.getByTestId("sold-out-toggle").click();
+    if (until) await row.getByTestId(until === "manual" ? "until-manual" : "until-end-of-day").click();
+  }
+  async close() {
+    await this.dialog().getByTestId("sold-out-close").click();
+    await expect(this.dialog()).toBeHidden();
   }
 }
 
@@ -65,6 +117,13 @@ export class PrinterPage {
   }
   printed() {
     return this.page.evaluate(() => window.__passPrinted ?? []);
+  }
+  /** The slip on screen (the one printing, else the last printed, or one shown from the log). */
+  slip() {
+    return this.page.getByTestId("print-slip");
+  }
+  async show(entry: ReturnType<PrinterPage["entries"]>) {
+    await entry.getByTestId("print-entry-show").click();
   }
 }
 

@@ -1,7 +1,7 @@
 import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 import type { OrderDto } from "../orders/dto";
-import { applyOrderEvent, orderEventOf, ORDER_EVENT_TYPES, type StreamFrame } from "./order-events";
+import { applyOrderEvent, menuEventOf, orderEventOf, ORDER_EVENT_TYPES, type StreamFrame } from "./order-events";
 import { ordersQuery, type OrdersSnapshot } from "./orders-query";
 
 const order = (id: number, status = "CONFIRMED", extra: Partial<OrderDto> = {}) =>
@@ -58,6 +58,33 @@ describe("applyOrderEvent", () => {
     expect(orderEventOf({ id: 11, event: "new-order", data: order(2) })).toBeNull();
     expect(orderEventOf({ id: 11, event: "order.created", data: { type: "order.created" } })).toBeNull();
     expect(applyOrderEvent(snapshot, { id: 11, event: "ticket-created", data: order(2) }).orders).toBe(snapshot.orders);
+  });
+
+  it("the kitchen's allergy tap is an order event: the order comes back with who saw it", () => {
+    const seen = order(3, "CONFIRMED", {
+      allergyAlert: true,
+      allergyAckAt: "2026-01-01T00:02:00Z",
+      allergyAckBy: "chef",
+    } as Partial<OrderDto>);
+    const next = applyOrderEvent(snapshot, frame(21, "order.allergy-acknowledged", seen));
+    expect(next.orders.find((o) => o.id === 3)).toBe(seen);
+  });
+
+  it("menu.changed frames move the position only, and are read by menuEventOf", () => {
+    const food = { id: "f1", name: "Fries", price: "4.5", available: false };
+    const menu: StreamFrame = { id: 30, event: "menu.changed", data: { type: "food.updated", entity: "food", id: "f1", food } };
+    const next = applyOrderEvent(snapshot, menu);
+    expect(next.orders).toBe(snapshot.orders);
+    expect(next.lastEventId).toBe(30);
+    expect(orderEventOf(menu)).toBeNull();
+    expect(menuEventOf(menu)).toEqual({ type: "food.updated", entity: "food", id: "f1", food });
+    expect(menuEventOf({ id: 31, event: "menu.changed", data: { type: "menu.changed", entity: "option", id: "o1" } })).toMatchObject({
+      entity: "option",
+    });
+    // Order frames and malformed frames are not menu events.
+    expect(menuEventOf(frame(32, "order.created", order(2)))).toBeNull();
+    expect(menuEventOf({ id: 33, event: "menu.changed", data: null })).toBeNull();
+    expect(menuEventOf({ id: 34, event: "menu.changed", data: { id: "x" } })).toBeNull();
   });
 
   it("is pure: the input snapshot is never changed", () => {

@@ -1,5 +1,5 @@
 import type { OrderDto } from "../orders/dto";
-import type { PassOrderEvent } from "../projections/pass";
+import type { PassMenuEvent, PassOrderEvent } from "../projections/pass";
 import type { OrdersSnapshot } from "./orders-query";
 
 /**
@@ -25,6 +25,7 @@ export const ORDER_EVENT_TYPES = [
   "order.courier",
   "order.acknowledged",
   "order.unacknowledged",
+  "order.allergy-acknowledged",
 ] as const;
 export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
 
@@ -39,6 +40,20 @@ export function orderEventOf(frame: StreamFrame): OrderEvent | null {
   const data = frame.data as Partial<PassOrderEvent> | null;
   if (!data || typeof data !== "object" || !data.order || typeof data.order.id !== "number") return null;
   return data as OrderEvent;
+}
+
+/**
+ * A menu change on a `pass:` staff channel (`event: menu.changed`, lib/projections/pass.ts
+ * passMenu): not an order, so the list keeps its orders and only moves its position; screens
+ * refetch their menu query on it (use-orders-stream.ts).
+ */
+export type MenuEvent = PassMenuEvent;
+
+export function menuEventOf(frame: StreamFrame): MenuEvent | null {
+  if (frame.event !== "menu.changed") return null;
+  const data = frame.data as Partial<PassMenuEvent> | null;
+  if (!data || typeof data !== "object" || typeof data.type !== "string" || typeof data.entity !== "string") return null;
+  return data as MenuEvent;
 }
 
 /**

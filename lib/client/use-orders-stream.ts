@@ -4,7 +4,8 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef } from "react";
 import type { Channel } from "../auth/access";
 import type { OrderDto } from "../orders/dto";
-import { applyOrderEvent, orderEventOf, type OrderEvent } from "./order-events";
+import { menuKeys } from "./menu-query";
+import { applyOrderEvent, menuEventOf, orderEventOf, type MenuEvent, type OrderEvent } from "./order-events";
 import { ordersQuery, type OrdersFilter } from "./orders-query";
 import { useEventStream } from "./use-event-stream";
 
@@ -15,22 +16,27 @@ export const passStreamUrl = (channel: Channel) => `/api/events/${channel}?view=
  * An order screen's data: the list snapshot (react-query) kept current by the channel's Pass
  * events through applyOrderEvent, resumed from the snapshot's own position (./order-events.ts).
  * `onOrderEvent` runs once per event the list did not hold yet, with the order as it was
- * before: screens derive their sounds, alerts and toasts from it.
+ * before: screens derive their sounds, alerts and toasts from it. A `menu.changed` frame (a dish
+ * 86'd or back, a menu edit) refetches every menu query of the page, then `onMenuEvent` runs.
  */
 export function useOrdersStream({
   channel,
   filter,
   onOrderEvent,
+  onMenuEvent,
 }: {
   channel: Channel;
   filter: OrdersFilter;
   onOrderEvent?(event: OrderEvent, before: OrderDto | undefined): void;
+  onMenuEvent?(event: MenuEvent): void;
 }) {
   const queryClient = useQueryClient();
   const query = ordersQuery(filter);
   const snapshot = useQuery(query);
   const react = useRef(onOrderEvent);
   react.current = onOrderEvent;
+  const reactMenu = useRef(onMenuEvent);
+  reactMenu.current = onMenuEvent;
 
   const state = useEventStream({
     url: passStreamUrl(channel),
@@ -46,6 +52,12 @@ export function useOrdersStream({
       const after = applyOrderEvent(before, frame);
       if (after === before) return;
       queryClient.setQueryData(query.queryKey, after);
+      const menu = menuEventOf(frame);
+      if (menu) {
+        void queryClient.invalidateQueries({ queryKey: menuKeys.all });
+        reactMenu.current?.(menu);
+        return;
+      }
       const event = orderEventOf(frame);
       if (event)
         react.current?.(

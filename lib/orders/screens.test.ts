@@ -3,7 +3,7 @@ import { describeEachDatabase } from "../testing/each-database";
 import { makePartner, makeToken, makeUser, placeConfirmedOrder, type TestPartner } from "../testing/fixtures";
 import { logPosition, readEvents } from "../events/log";
 import type { Principal } from "../auth";
-import { getOrder } from "./service";
+import { acknowledgeAllergy, changeStatus, getOrder } from "./service";
 import { flagUnacknowledged, listScreens, recordHeartbeat } from "./screens";
 
 describeEachDatabase("screens, acknowledgements and the kitchen watch", (t) => {
@@ -66,6 +66,47 @@ describeEachDatabase("screens, acknowledgements and the kitchen watch", (t) => {
     // Not yet late: nothing to flag.
     await confirmed();
     expect(await flagUnacknowledged({ db: t.db, afterMs: 60_000 })).toEqual([]);
+  });
+
+  it("an allergy ticket is seen only by the tap: a heartbeat showing it does not acknowledge it, the watch flags it", async () => {
+    const allergic = await placeConfirmedOrder(t.db, demo, operator, {
+      items: [{ food: "Fries" }],
+      allergies: { codes: ["peanuts"], note: "severe" },
+    });
+    expect(allergic.allergyAlert).toBe(true);
+    const plain = await confirmed();
+    const before = (await logPosition({ db: t.db })).lastEventId;
+    // The kitchen screen shows both: only the plain ticket is acknowledged by being shown.
+    const shown = await recordHeartbeat({ db: t.db, principal: chef, beat: beat("kitchen", [allergic.id, plain.id]) });
+    expect(shown.acknowledged).toEqual([plain.id]);
+    expect((await getOrder({ db: t.db, principal: operator, id: allergic.id })).kitchenAckAt).toBeNull();
+    const acks = await readEvents({ db: t.db, afterId: before, limit: 10 });
+    expect(acks.filter((e) => e.orderId === allergic.id)).toEqual([]);
+    // Still unacknowledged when the watch runs: it joins the "not seen by kitchen" alarm.
+    const later = new Date(Date.now() + 120_000);
+    const flagged = await flagUnacknowledged({ db: t.db, afterMs: 60_000, now: later });
+    expect(flagged).toContain(allergic.id);
+    expect(flagged).not.toContain(plain.id);
+    const alarm = (await readEvents({ db: t.db, afterId: before, limit: 100 })).filter((e) => e.orderId === allergic.id);
+    expect(alarm.map((e) => e.type)).toEqual(["order.unacknowledged"]);
+    // Bumping before the tap is refused; the tap acknowledges (allergy and kitchen), then it bumps.
+    await changeStatus({ db: t.db, principal: chef, id: allergic.id, status: "PREPARING" });
+    await expect(changeStatus({ db: t.db, principal: chef, id: allergic.id, status: "READY" })).rejects.toMatchObject({ status: 409 });
+    const seen = await acknowledgeAllergy({ db: t.db, principal: chef, id: allergic.id, now: later });
+    expect(seen).toMatchObject({ allergyAckAt: later.toISOString(), allergyAckBy: "chef", kitchenAckAt: later.toISOString() });
+    const tapped = (await readEvents({ db: t.db, afterId: before, limit: 100 })).filter((e) => e.orderId === allergic.id);
+    expect(tapped.map((e) => e.type)).toEqual(["order.unacknowledged", "order.status", "order.allergy-acknowledged"]);
+    // Heartbeats after the tap add nothing, and the watch does not flag it again.
+    expect((await recordHeartbeat({ db: t.db, principal: chef, beat: beat("kitchen", [allergic.id]) })).acknowledged).toEqual([]);
+    expect(await flagUnacknowledged({ db: t.db, afterMs: 60_000, now: new Date(later.getTime() + 120_000) })).not.toContain(allergic.id);
+    expect((await changeStatus({ db: t.db, principal: chef, id: allergic.id, status: "READY" })).status).toBe("READY");
+  });
+
+  it("an allergy ticket tapped in time is never flagged", async () => {
+    const allergic = await placeConfirmedOrder(t.db, demo, operator, { items: [{ food: "Fries" }], allergies: { codes: ["sesame"] } });
+    await acknowledgeAllergy({ db: t.db, principal: chef, id: allergic.id });
+    expect(await flagUnacknowledged({ db: t.db, afterMs: 60_000, now: new Date(Date.now() + 120_000) })).not.toContain(allergic.id);
+    expect((await getOrder({ db: t.db, principal: operator, id: allergic.id })).kitchenAckAt).not.toBeNull();
   });
 
   it("a screen id belongs to its partner: another partner's heartbeat cannot move it", async () => {

@@ -3,7 +3,7 @@ import type { EventType, LoggedEvent } from "../events/log";
 import { upgradeEvent } from "../orders/events";
 import { customer } from "./customer";
 import { menu } from "./menu";
-import { pass, passDisplay } from "./pass";
+import { pass, passDisplay, passMenu } from "./pass";
 import { formatFrame } from "./sse-frame";
 import { cashier, display, kitchen, partner, printer } from "./staff";
 import type { Projected, ProjectionContext } from "./types";
@@ -55,6 +55,19 @@ const TYPES = {
   partner: ["order.created", "order.confirmed", "order.status", "order.courier"],
 } as const satisfies Record<Channel, readonly EventType[]>;
 
+/**
+ * Pass's own staff screens also follow the menu (the "Sold out" panels refetch it), so their
+ * `pass:` channels add the menu events, each sent as one `menu.changed` frame (pass.ts passMenu).
+ * The seeds channels and `msg:*` keep their lists; the public board has no menu to follow.
+ */
+const PASS_MENU_TYPES = ["food.created", "food.updated", "food.archived", "menu.changed"] as const satisfies readonly EventType[];
+const passTypes = (channel: Channel): readonly EventType[] =>
+  channel === "display" ? TYPES[channel] : [...TYPES[channel], ...PASS_MENU_TYPES];
+const passView = (channel: Channel) => {
+  const orders = channel === "display" ? passDisplay : pass;
+  return (event: ReturnType<typeof upgradeEvent>) => passMenu(event) ?? orders(event);
+};
+
 const staff: Record<Channel, (event: ReturnType<typeof upgradeEvent>, ctx: ProjectionContext) => Projected> = {
   cashier,
   display,
@@ -68,7 +81,7 @@ export const PROJECTIONS: Record<StreamChannel, ChannelProjection> = {
     (Object.keys(TYPES) as Channel[]).flatMap((channel) => [
       [channel, { types: TYPES[channel], render: sse(staff[channel]) }],
       // The board's channel carries no cancel reasons (lib/projections/pass.ts passDisplay).
-      [`pass:${channel}`, { types: TYPES[channel], render: sse(channel === "display" ? passDisplay : pass) }],
+      [`pass:${channel}`, { types: passTypes(channel), render: sse(passView(channel)) }],
       [`msg:${channel}`, { types: TYPES[channel], render: sse(staff[channel], { named: false }) }],
     ]),
   ) as unknown as Record<Channel | `pass:${Channel}` | `msg:${Channel}`, ChannelProjection>),
@@ -113,4 +126,4 @@ export type { MenuFrame } from "./menu";
 export { formatFrame, jsonFrame, type SseFrame } from "./sse-frame";
 export type { ProjectionContext } from "./types";
 export { WS_TOPICS, type WsTopic } from "./ws";
-export type { PassOrderEvent } from "./pass";
+export type { PassMenuEvent, PassOrderEvent } from "./pass";

@@ -1,5 +1,5 @@
 import { toOrderDto } from "../orders/dto";
-import { type DomainEvent, isOrderEvent } from "../orders/events";
+import { type DomainEvent, type FoodChange, type MenuChange, isOrderEvent } from "../orders/events";
 import type { Projected } from "./types";
 
 /**
@@ -17,6 +17,30 @@ export type PassOrderEvent = {
   /** order.reprinted */
   reprint?: { orderItemIds: string[]; receipt: boolean };
 };
+
+/**
+ * A menu event on a `pass:` staff channel: one event name for every kind of menu change, so a
+ * screen needs one handler (refetch the menu). `food` is the dish as it is now, for food events.
+ */
+export type PassMenuEvent = {
+  type: "food.created" | "food.updated" | "food.archived" | "menu.changed";
+  entity: MenuChange["entity"];
+  id: string | null;
+  food?: FoodChange["food"];
+};
+
+export function passMenu(event: DomainEvent): Projected {
+  if (event.type === "menu.changed") {
+    const data: PassMenuEvent = { type: event.type, entity: event.payload.entity, id: event.payload.id };
+    return { event: "menu.changed", data };
+  }
+  if (event.type === "food.created" || event.type === "food.updated" || event.type === "food.archived") {
+    const { food } = event.payload;
+    const data: PassMenuEvent = { type: event.type, entity: "food", id: food.id, food };
+    return { event: "menu.changed", data };
+  }
+  return null;
+}
 
 export function pass(event: DomainEvent): Projected {
   if (!isOrderEvent(event)) return null;

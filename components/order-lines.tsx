@@ -1,0 +1,94 @@
+import { allergenName, allergyNotes, allergyText, isRemoval, lineOptions, type OrderLine } from "@/lib/client/order-lines";
+import type { OrderDto } from "@/lib/orders/dto";
+
+/**
+ * A line's structure under its name on the staff screens: the chosen options ("+ Extra cheese",
+ * "NO onions", "+ Side of fries @ FRYER"), the allergens it contains and the guest's own note.
+ * `station` is the station reading it (an option cooked elsewhere is marked with its station).
+ */
+export function LineDetails({ line, station = null, size = "lg" }: { line: OrderLine; station?: string | null; size?: "lg" | "md" }) {
+  const options = lineOptions(line);
+  const here = station ?? line.station;
+  const text = size === "lg" ? "text-2xl" : "text-lg";
+  return (
+    <>
+      {options.length > 0 && (
+        <ul data-testid="line-options" className={`mt-1 flex flex-col gap-0.5 pl-6 ${text} font-bold`}>
+          {options.map((opt) => (
+            <li
+              key={opt.id}
+              data-testid="line-option"
+              className={isRemoval(opt) ? "text-orange-300" : opt.station && opt.station !== here ? "text-sky-300" : "text-white"}
+            >
+              {optionLabel(opt, here)}
+            </li>
+          ))}
+        </ul>
+      )}
+      {line.allergens.length > 0 && (
+        <p data-testid="line-allergens" className={`mt-1 pl-6 ${size === "lg" ? "text-lg" : "text-base"} text-gray-300`}>
+          Contains: <span className="font-semibold text-gray-100">{line.allergens.map(allergenName).join(", ")}</span>
+        </p>
+      )}
+      {line.notes && (
+        <p
+          data-testid="line-note"
+          className={`mt-1 rounded-lg border-2 border-yellow-300 bg-yellow-300/15 px-2 py-1 ${size === "lg" ? "text-xl" : "text-lg"} font-bold break-words text-yellow-200`}
+        >
+          {line.notes}
+        </p>
+      )}
+    </>
+  );
+}
+
+function optionLabel(opt: OrderLine["modifiers"][number]["options"][number], here: string) {
+  const no = /^no\s+(.+)$/i.exec(opt.name.trim());
+  const main = no ? (
+    <>
+      <span className="font-black">NO</span> {no[1]}
+    </>
+  ) : (
+    <>+ {opt.name}</>
+  );
+  return (
+    <>
+      {main}
+      {opt.station && opt.station !== here && (
+        <span className="ml-2 rounded bg-sky-400 px-1.5 text-base font-black text-black uppercase">@ {opt.station}</span>
+      )}
+    </>
+  );
+}
+
+/**
+ * The unmissable red band of an order with `allergyAlert` (issue "The menu" item 7): full card
+ * width, white on red, the declared allergens by name and the guest's note, and who in the
+ * kitchen tapped "Allergy seen" (or that nobody has yet). `children`: the screen's own action.
+ */
+export function AllergyBand({ order, compact = false, children }: { order: OrderDto; compact?: boolean; children?: React.ReactNode }) {
+  if (!order.allergyAlert) return null;
+  const declared = (order.allergies?.codes.length ?? 0) > 0 || Boolean(order.allergies?.note?.trim());
+  const notes = declared ? [] : allergyNotes(order);
+  return (
+    <div
+      role="alert"
+      data-testid="allergy-band"
+      data-acked={Boolean(order.allergyAckAt)}
+      className={`flex flex-col bg-[#b91c1c] text-white ${compact ? "gap-0.5 px-3 py-1.5" : "gap-2 px-3 py-3"}`}
+    >
+      <p
+        className={`${compact ? "text-xl" : "text-3xl"} leading-tight font-black tracking-wide break-words uppercase`}
+        data-testid="allergy-text"
+      >
+        ⚠ {declared ? allergyText(order) : `ALLERGY — ${notes.join(" · ") || "see the lines"}`}
+      </p>
+      <p className={compact ? "text-base font-bold" : "text-xl font-bold"} data-testid="allergy-ack">
+        {order.allergyAckAt
+          ? `Seen by ${order.allergyAckBy ?? "kitchen"} at ${new Date(order.allergyAckAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`
+          : "Not yet seen by the kitchen"}
+      </p>
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+import { queryOptions } from "@tanstack/react-query";
+import type { CategoryDto, FoodDto, GroupDto, StationDto } from "../menu/model";
+
+/**
+ * The menu as staff screens read it (GET /api/menu/manage: sold-out dishes and options
+ * included), for the "Sold out" panels. Kept current by the `menu.changed` frames of the
+ * screen's own `pass:` channel: on each, useOrdersStream invalidates `menuKeys.all`.
+ */
+export type StaffMenu = {
+  partner: { id: string; slug: string; name: string };
+  stations: StationDto[];
+  categories: CategoryDto[];
+  foods: FoodDto[];
+  modifierGroups: GroupDto[];
+};
+export type StaffPartner = { id: string; slug: string; name: string };
+
+export const menuKeys = {
+  all: ["menu"] as const,
+  staff: (partner: string) => ["menu", "staff", partner] as const,
+};
+
+async function getJson<T>(url: string, signal: AbortSignal): Promise<T> {
+  const res = await fetch(url, { signal, cache: "no-store", credentials: "same-origin" });
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+export function staffMenuQuery(partner: string | null) {
+  return queryOptions({
+    queryKey: menuKeys.staff(partner ?? ""),
+    queryFn: ({ signal }) => getJson<StaffMenu>(`/api/menu/manage?partner=${encodeURIComponent(partner!)}`, signal),
+    enabled: Boolean(partner),
+    staleTime: Infinity,
+  });
+}
+
+/** The partners the signed-in staff may see (an admin: all of them). */
+export const partnersQuery = queryOptions({
+  queryKey: ["partners"] as const,
+  queryFn: ({ signal }) => getJson<{ partners: StaffPartner[] }>("/api/partners", signal),
+  staleTime: 5 * 60_000,
+});
+
+/** "back at 04:00" / "back Tue 04:00" for an 86 until the end of the day; "until turned back on" otherwise. */
+export function soldOutUntil(availableAgainAt: string | null, now: Date = new Date()): string {
+  if (!availableAgainAt) return "until turned back on";
+  const at = new Date(availableAgainAt);
+  const time = at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const sameDay = at.toDateString() === now.toDateString();
+  return sameDay ? `back at ${time}` : `back ${at.toLocaleDateString([], { weekday: "short" })} ${time}`;
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import type { EventType, LoggedEvent } from "../events/log";
+import { EVENT_PAYLOAD_VERSION } from "../orders/events";
+import { CHANNEL_EVENT_TYPES, renderFrame, type StreamChannel } from "./index";
+
+// Pass's own staff channels follow the menu (the "Sold out" panels); the seeds channels, the
+// `msg:` framing and the public board do not (their contracts are unchanged).
+const ctx = { partner: { id: "p1", slug: "demo", name: "Demo", imageUrl: null }, now: new Date("2026-01-01T12:00:00Z") };
+const food = { id: "f1", name: "Fries", price: "4.5", surcharge: "0", category: "Sides", station: "fryer", available: false };
+const event = (id: number, type: EventType, payload: unknown): LoggedEvent => ({
+  id,
+  partnerId: "p1",
+  type,
+  orderId: null,
+  version: EVENT_PAYLOAD_VERSION,
+  payload,
+  createdAt: "2026-01-01T12:00:00Z",
+});
+const parse = (frame: string | null) => {
+  if (frame === null) return null;
+  const name = /^event: (.+)$/m.exec(frame)?.[1];
+  const data = /^data: (.+)$/m.exec(frame)?.[1];
+  return { id: Number(/^id: (\d+)$/m.exec(frame)?.[1]), event: name, data: data ? JSON.parse(data) : null };
+};
+
+const MENU_TYPES = ["food.created", "food.updated", "food.archived", "menu.changed"];
+const OWN = ["pass:cashier", "pass:kitchen", "pass:printer", "pass:partner"] as const;
+const UNCHANGED = [
+  "cashier",
+  "kitchen",
+  "printer",
+  "partner",
+  "display",
+  "pass:display",
+  "msg:cashier",
+  "msg:kitchen",
+  "msg:printer",
+] as const;
+
+describe("menu events on Pass's own staff channels", () => {
+  it.each(OWN)("%s lists the menu events after its order events", (channel) => {
+    const types = CHANNEL_EVENT_TYPES[channel];
+    expect(types.slice(-4)).toEqual(MENU_TYPES);
+    const plain = channel.slice("pass:".length) as StreamChannel;
+    expect(types.slice(0, -4)).toEqual(CHANNEL_EVENT_TYPES[plain]);
+  });
+
+  it.each(UNCHANGED)("%s carries no menu event", (channel) => {
+    for (const type of MENU_TYPES) expect(CHANNEL_EVENT_TYPES[channel]).not.toContain(type);
+    expect(renderFrame(channel, event(5, "food.updated", { food, changed: { available: false } }), ctx)).toBeNull();
+    expect(renderFrame(channel, event(6, "menu.changed", { entity: "option", action: "sold-out", id: "o1" }), ctx)).toBeNull();
+  });
+
+  it.each(["food.created", "food.updated", "food.archived"] as const)("%s is one `menu.changed` frame with the dish", (type) => {
+    const frame = parse(renderFrame("pass:kitchen", event(7, type, { food, changed: { available: false } }), ctx));
+    expect(frame).toEqual({ id: 7, event: "menu.changed", data: { type, entity: "food", id: "f1", food } });
+  });
+
+  it("menu.changed names the entity and its id (null for a whole list's reorder)", () => {
+    const option = parse(renderFrame("pass:cashier", event(8, "menu.changed", { entity: "option", action: "sold-out", id: "o1" }), ctx));
+    expect(option).toEqual({ id: 8, event: "menu.changed", data: { type: "menu.changed", entity: "option", id: "o1" } });
+    const reorder = parse(
+      renderFrame("pass:printer", event(9, "menu.changed", { entity: "category", action: "reordered", id: null }), ctx),
+    );
+    expect(reorder?.data).toEqual({ type: "menu.changed", entity: "category", id: null });
+  });
+});
