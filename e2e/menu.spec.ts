@@ -1,10 +1,13 @@
 /**
  * The back office (issue "The menu", item 4): the operator of a new restaurant builds its whole
- * menu on /menu from nothing, on a tablet, and the public menu API serves exactly that menu.
+ * menu on /menu from nothing, on a tablet, and the public menu API serves exactly that menu;
+ * then a guest orders from it on a phone and it goes through the kitchen and the printer.
  */
 import path from "node:path";
 import { MenuPage } from "./pages/menu-page";
-import { expect, signIn, test } from "./support/fixtures";
+import { OrderPage } from "./pages/order-page";
+import { KitchenPage, PrinterPage, disableAutoPrint } from "./pages/screens";
+import { configuredOrigin, expect, signIn, test } from "./support/fixtures";
 import { ROOT, cli } from "./support/processes";
 
 // The configured server's data directory (playwright.config.ts webServer): the CLI writes beside it.
@@ -296,4 +299,80 @@ test("the kitchen may not edit the menu; signed out goes to the login", async ({
   });
   expect(res.status()).toBe(403);
   await context.close();
+});
+
+test("the menu built above, end to end: a guest orders with options and a peanut allergy on a phone; the kitchen shows the band and cannot bump before 'Allergy seen'; the printer slip has the options and the inverted allergy line", async ({
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const office = await browser.newContext({ viewport: TABLET });
+  const wall = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  await disableAutoPrint(office);
+  await signIn(office.request, OPERATOR);
+  await signIn(wall.request, COOK);
+  try {
+    // The guest, on the restaurant's QR page.
+    const order = new OrderPage(await phone.newPage());
+    await order.page.route("https://img.example/**", (route) => route.fulfill({ contentType: "image/png", body: PNG }));
+    await order.goto(SLUG, { table: "4" });
+    await order.openAllergies();
+    await order.allergen("peanuts").click();
+    await order.closeAllergies();
+    await order.openChoices("Steak frites");
+    await expect(order.addChoice).toBeDisabled(); // Doneness is required
+    await order.option("Doneness", "Medium rare").click();
+    await order.option("Extras", "Bacon").click();
+    await expect(order.sheet.getByTestId("choice-price")).toHaveText("26.50");
+    await order.page.screenshot({ path: "/tmp/flow-guest-choices.png" });
+    await order.addChoice.click();
+    await order.dish("Lemonade").getByTestId("menu-add").click();
+    await expect(order.cartLine("Steak frites").getByTestId("cart-option")).toHaveText(["+ Medium rare", "+ Bacon (+2.00)"]);
+    await expect(order.total).toHaveText("30.50");
+    await order.page.screenshot({ path: "/tmp/flow-guest-cart.png", fullPage: true });
+    await order.placeOrder.click();
+    await expect(order.page).toHaveURL(/\/track\/\d+\?token=trk_/);
+    const orderId = Number(/\/track\/(\d+)/.exec(order.page.url())![1]);
+
+    // The operator confirms it; kitchen (wall TV) and printer are open.
+    const kitchen = new KitchenPage(await wall.newPage());
+    const printer = new PrinterPage(await office.newPage());
+    await Promise.all([kitchen.goto(), printer.goto()]);
+    const res = await office.request.post(`/api/orders/${orderId}/confirm`, {
+      data: { paymentMethod: "CARD" },
+      headers: { origin: configuredOrigin() },
+    });
+    expect(res.status(), await res.text()).toBe(200);
+    const confirmed = (await res.json()) as { ticketNumber: number; total: string };
+    expect(confirmed.total).toBe("30.5");
+    const ticket = confirmed.ticketNumber;
+
+    // Kitchen: the red band; the bump is refused until the tap.
+    await expect(kitchen.allergyBand(ticket)).toContainText("ALLERGY: Peanuts");
+    await expect(kitchen.ticket(ticket).getByTestId("line-option")).toHaveText(["+ Medium rare", "+ Bacon"]);
+    await kitchen.bump(ticket);
+    await expect(kitchen.ticket(ticket).getByTestId("bump-refused")).toHaveText("Tap ALLERGY SEEN first");
+    await expect(kitchen.ticket(ticket)).toHaveAttribute("data-status", "CONFIRMED");
+    await kitchen.page.screenshot({ path: "/tmp/flow-kitchen-band.png" });
+    await kitchen.allergySeen(ticket);
+    await expect(kitchen.allergyBand(ticket)).toContainText(`Seen by ${COOK.username}`);
+    await kitchen.bump(ticket);
+    await expect(kitchen.ready(ticket)).toBeVisible();
+
+    // Printer: the grill slip with the options and the allergy line white on black.
+    const grill = printer.entries("kitchen").and(printer.page.locator(`[data-ticket="${ticket}"][data-station="grill"]`));
+    await expect(grill).toHaveCount(1);
+    await printer.show(grill);
+    const slip = printer.slip();
+    await expect(slip.getByTestId("slip-option")).toHaveText(["+ Medium rare", "+ Bacon"]);
+    const allergy = slip.getByTestId("slip-allergy");
+    await expect(allergy).toHaveText("ALLERGY: PEANUTS");
+    expect(await allergy.evaluate((el) => [getComputedStyle(el).color, getComputedStyle(el).backgroundColor])).toEqual([
+      "rgb(255, 255, 255)",
+      "rgb(0, 0, 0)",
+    ]);
+    await printer.page.screenshot({ path: "/tmp/flow-printer-slip.png" });
+  } finally {
+    for (const c of [phone, office, wall]) await c.close();
+  }
 });
