@@ -100,10 +100,11 @@ test("every page answer's CSP has a nonce of its own, and every <script> of the 
 test("the screens work under the nonce CSP, with no violation reported", async ({ adminPage: page }) => {
   const violations = watchCsp(page);
   for (const screen of [new BoardPage(page), new PrinterPage(page), new DashboardPage(page)]) await screen.goto();
-  // The guest's order page runs its script: a tap adds to the cart.
+  // The guest's order page runs its script: a tap adds a dish without choices to the cart.
   await page.goto("/order/demo");
-  await page.getByTestId("menu-add").first().click();
-  await expect(page.getByTestId("menu-quantity").first()).toHaveText("1");
+  const espresso = page.getByTestId("menu-item").and(page.locator('[data-name="Espresso"]'));
+  await espresso.getByTestId("menu-add").click();
+  await expect(espresso.getByTestId("menu-quantity")).toHaveText("1");
   await page.goto("/no-such-page");
   await expect(page.getByText("This page could not be found.")).toBeVisible();
   expect(violations).toEqual([]);

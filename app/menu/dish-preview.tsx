@@ -81,7 +81,7 @@ export function DishPreview({ dish }: { dish: PreviewDish }) {
           <h4 className="flex flex-wrap items-center gap-2 text-lg font-bold">
             {g.name}
             {g.min > 0 ? (
-              <span className="rounded-full bg-red-600 px-2 py-0.5 text-sm font-black text-white" data-testid="preview-required">
+              <span className="rounded-full bg-red-700 px-2 py-0.5 text-sm font-black text-white" data-testid="preview-required">
                 Required
               </span>
             ) : null}

@@ -111,7 +111,7 @@ export function GroupsPanel({ ctx }: { ctx: MenuCtx }) {
               >
                 <span className="flex items-center gap-2 text-lg font-bold">
                   {g.name}
-                  {g.required && <span className="rounded-full bg-red-600 px-2 py-0.5 text-sm font-black">Required</span>}
+                  {g.required && <span className="rounded-full bg-red-700 px-2 py-0.5 text-sm font-black text-white">Required</span>}
                 </span>
                 <span className="text-base text-gray-300">
                   {choiceRule(g.min, g.max)} · {g.options.length} option(s) ·{" "}
@@ -245,7 +245,7 @@ function GroupEditor({
       <h2 className="flex flex-wrap items-center gap-2 text-2xl font-bold">
         {group ? `Edit ${group.name}` : "New modifier group"}
         {required && (
-          <span className="rounded-full bg-red-600 px-3 py-0.5 text-base font-black" data-testid="group-required">
+          <span className="rounded-full bg-red-700 px-3 py-0.5 text-base font-black text-white" data-testid="group-required">
             Required
           </span>
         )}
