@@ -8,7 +8,9 @@ import type { Socket } from "node:net";
 import path from "node:path";
 import next from "next";
 import { ConfigError } from "./lib/config";
-import { CLIENT_ADDRESS_HEADER, clientAddress } from "./lib/auth";
+import crypto from "node:crypto";
+import { CLIENT_ADDRESS_HEADER, CLIENT_ADDRESS_PROOF_HEADER, clientAddress } from "./lib/auth";
+import { processSlot } from "./lib/process";
 import { AppError, ERROR_HEADERS, ValidationError, errorBody } from "./lib/errors";
 import { isDecodablePath } from "./lib/fields";
 import { startProcessRuntime } from "./lib/process-runtime";
@@ -29,6 +31,9 @@ async function main() {
 
   // `npm run bench:fanout` only: `?via=next` sends a channel through app/api/events/[channel]/route.ts.
   const benchRoutes = process.env.PASS_BENCH_ROUTES === "1";
+  // Only this process knows it; a client sending its own address header cannot match it.
+  const addressProof = crypto.randomBytes(24).toString("base64url");
+  processSlot().clientAddressProof = addressProof;
 
   const app = next({ dev, dir: path.resolve(import.meta.dirname, "..") });
   const nextHandler = app.getRequestHandler();
@@ -65,12 +70,14 @@ async function main() {
       void realtime.handleCustomer(req, res);
       return;
     }
-    // Route handlers cannot see the socket: hand them the client's address (never the client's own claim).
+    // Route handlers cannot see the socket: hand them the client's address (never the client's own
+    // claim), with this process's proof that server.ts wrote it (lib/http clientAddressOf).
     req.headers[CLIENT_ADDRESS_HEADER] = clientAddress({
       remoteAddress: req.socket.remoteAddress,
       forwardedFor: req.headers["x-forwarded-for"],
       trustProxy: config.trustProxy,
     });
+    req.headers[CLIENT_ADDRESS_PROOF_HEADER] = addressProof;
     nextHandler(req, res).catch((err) => {
       console.error("pass: request failed", err);
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });

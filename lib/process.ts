@@ -14,6 +14,11 @@ export type ProcessSlot = {
   commits?: unknown;
   runtime?: unknown;
   limits?: unknown;
+  /**
+   * Set by server.ts only: the secret it sends with the client address it hands route handlers
+   * (lib/http clientAddressOf), so an address header a client sends itself is never believed.
+   */
+  clientAddressProof?: string;
 };
 
 export function processSlot(): ProcessSlot {

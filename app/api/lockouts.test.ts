@@ -9,6 +9,7 @@ import { afterEach, beforeAll, expect, it } from "vitest";
 import { listLockouts, recordLockout } from "@/lib/auth";
 import { LOCKOUT_NOTICE_MS, MAX_ROWS, pruneLockouts } from "@/lib/auth/lockouts";
 import { createLimits, scaledRules, setLimits } from "@/lib/limits";
+import { fromAddress } from "@/lib/testing/db";
 import { describeEachDatabase } from "@/lib/testing/each-database";
 import { makePartner, makeToken, makeUser, type TestPartner } from "@/lib/testing/fixtures";
 import * as loginRoute from "./auth/login/route";
@@ -21,7 +22,7 @@ function signIn(username: string, password: string, address: string) {
   return loginRoute.POST(
     new Request(`${ORIGIN}/api/auth/login`, {
       method: "POST",
-      headers: { host: "pass.test", "content-type": "application/json", "x-pass-client-address": address },
+      headers: { host: "pass.test", "content-type": "application/json", ...fromAddress(address) },
       body: JSON.stringify({ username, password }),
     }),
     ctxParams,

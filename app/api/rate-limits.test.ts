@@ -7,6 +7,7 @@
 import { afterEach, beforeAll, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createLimits, scaledRules, setLimits } from "@/lib/limits";
+import { fromAddress } from "@/lib/testing/db";
 import { describeEachDatabase } from "@/lib/testing/each-database";
 import { makePartner, makeToken, makeUser, type TestPartner } from "@/lib/testing/fixtures";
 import { startTestNode } from "@/lib/testing/node";
@@ -20,7 +21,7 @@ const post = (handler: typeof loginRoute.POST, path: string, body: unknown, head
   handler(
     new Request(`${ORIGIN}${path}`, {
       method: "POST",
-      headers: { host: "pass.test", "content-type": "application/json", "x-pass-client-address": "203.0.113.7", ...headers },
+      headers: { host: "pass.test", "content-type": "application/json", ...fromAddress("203.0.113.7"), ...headers },
       body: JSON.stringify(body),
     }),
     { params: Promise.resolve({}) },
@@ -56,7 +57,7 @@ describeEachDatabase("rate limits", (ctx) => {
           loginRoute.POST,
           "/api/auth/login",
           { username: "ana", password: "fixture-pass-4821" },
-          { "x-pass-client-address": "198.51.100.1" },
+          { ...fromAddress("198.51.100.1") },
         )
       ).status,
     ).toBe(200);

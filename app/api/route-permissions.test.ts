@@ -14,6 +14,7 @@ import type { Db } from "@/lib/db";
 import { createCategory, createFood, createGroup, createStation } from "@/lib/menu";
 import { createLimits, scaledRules, setLimits } from "@/lib/limits";
 import { processSlot } from "@/lib/process";
+import { fromAddress } from "@/lib/testing/db";
 import { describeEachDatabase } from "@/lib/testing/each-database";
 import { makePartner, makeToken, makeUser, placeConfirmedOrder, placeOrder, type TestPartner } from "@/lib/testing/fixtures";
 import { startTestNode, type TestNode } from "@/lib/testing/node";
@@ -344,7 +345,7 @@ describeEachDatabase("every REST route file against the permission table", (ctx)
               method,
               headers: {
                 host: "pass.test",
-                "x-pass-client-address": "198.18.0.1",
+                ...fromAddress("198.18.0.1"),
                 ...(spec.body !== undefined ? { "content-type": "application/json" } : {}),
                 ...caller.headers,
                 ...spec.headers,

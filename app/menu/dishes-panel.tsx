@@ -390,7 +390,9 @@ function DishEditor({
                   <div className="flex items-center gap-2">
                     <span className="flex-1 text-lg font-bold">
                       {g?.name ?? "Unknown group"}
-                      {g?.required && <span className="ml-2 rounded-full bg-red-700 px-2 py-0.5 text-sm font-black text-white">Required</span>}
+                      {g?.required && (
+                        <span className="ml-2 rounded-full bg-red-700 px-2 py-0.5 text-sm font-black text-white">Required</span>
+                      )}
                     </span>
                     <button
                       type="button"

@@ -16,6 +16,8 @@ export type ProxySettings = {
 
 /** Internal: the address server.ts determined for a request it hands to Next (lib/http clientAddressOf). */
 export const CLIENT_ADDRESS_HEADER = "x-pass-client-address";
+/** With it, the per-process secret proving server.ts wrote the address (lib/process.ts clientAddressProof). */
+export const CLIENT_ADDRESS_PROOF_HEADER = "x-pass-client-proof";
 
 export const NO_PROXY: ProxySettings = { publicUrl: null, trustProxy: 0, allowedOrigins: [] };
 

@@ -1,10 +1,14 @@
 import "server-only";
+import crypto from "node:crypto";
+import { processSlot } from "../process";
 import type { z } from "zod";
 import { ForbiddenError, UnauthorizedError, ValidationError, errorBody, errorHeaders } from "../errors";
 import { getDb } from "../db";
 import { getConfig } from "../config";
 import {
   CLIENT_ADDRESS_HEADER,
+  CLIENT_ADDRESS_PROOF_HEADER,
+  clientAddress,
   isSameOrigin,
   isSecureClient,
   requestHost,
@@ -127,7 +131,18 @@ export function isSecureRequest(req: Request): boolean {
  * proxy's X-Forwarded-For), overwriting whatever the client sent; "unknown" under plain next start.
  */
 export function clientAddressOf(req: Request): string {
-  return req.headers.get(CLIENT_ADDRESS_HEADER) ?? "unknown";
+  const proof = processSlot().clientAddressProof;
+  const claimed = req.headers.get(CLIENT_ADDRESS_PROOF_HEADER);
+  if (proof && claimed && timingSafeEqualText(claimed, proof)) return req.headers.get(CLIENT_ADDRESS_HEADER) ?? "unknown";
+  // Plain `next start` (no server.ts) or a forged header: only what a trusted proxy wrote counts;
+  // without one, every such request shares the "unknown" address (limits stay, never dodged).
+  return clientAddress({ remoteAddress: null, forwardedFor: req.headers.get("x-forwarded-for"), trustProxy: getConfig().trustProxy });
+}
+
+function timingSafeEqualText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
 }
 
 const isMutation = (method: string) => !["GET", "HEAD", "OPTIONS"].includes(method.toUpperCase());

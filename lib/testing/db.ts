@@ -11,8 +11,17 @@ import pg from "pg";
 import { setConfig, type Config } from "../config";
 import { createLimits, scaledRules, setLimits } from "../limits";
 import { openDatabase, migrateToLatest, setDbHandle, type DbHandle, type Dialect } from "../db";
+import { processSlot } from "../process";
 
 export const TEST_SESSION_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
+/** Stands in for server.ts's per-process secret (lib/http clientAddressOf). */
+export const TEST_ADDRESS_PROOF = "test-address-proof-0123456789";
+
+/** The headers server.ts puts on a request from `address` before a route handler sees it. */
+export function fromAddress(address: string): Record<string, string> {
+  processSlot().clientAddressProof = TEST_ADDRESS_PROOF;
+  return { "x-pass-client-address": address, "x-pass-client-proof": TEST_ADDRESS_PROOF };
+}
 
 export function requireServices(): boolean {
   return process.env.REQUIRE_SERVICES === "1";
