@@ -31,7 +31,7 @@ export function LoginForm({ next }: { next: string }) {
   }
 
   return (
-    <form onSubmit={onSubmit} className="flex flex-col gap-5" data-testid="login-form">
+    <form method="post" onSubmit={onSubmit} className="flex flex-col gap-5" data-testid="login-form">
       <label className="flex flex-col gap-2 text-lg font-semibold">
         Username
         <input
