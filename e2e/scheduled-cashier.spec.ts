@@ -46,6 +46,7 @@ test("a scheduled order shows its promised and fire times on the cashier, then t
   await expect(soonRow).toHaveAttribute("data-held", "false", { timeout: 25_000 });
   await expect(soonRow.getByTestId("scheduled-badge")).toContainText("fired");
   // Soonest promise first.
-  await expect(adminPage.getByTestId("scheduled-order").first()).toHaveAttribute("data-code", soon.displayCode);
+  const codes = await adminPage.getByTestId("scheduled-order").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-code")));
+  expect(codes.indexOf(soon.displayCode)).toBeLessThan(codes.indexOf(later.displayCode));
   await adminPage.screenshot({ path: "/tmp/fire-cashier-fired.png" });
 });

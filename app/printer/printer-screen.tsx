@@ -4,11 +4,12 @@ import { useEffect, useRef, useState } from "react";
 import { ScreenShell } from "@/components/screen-shell";
 import { StoredPosition } from "@/lib/client/live-stream";
 import { applyOrderEvent, orderEventOf, type StreamFrame } from "@/lib/client/order-events";
+import { clockTime } from "@/lib/client/schedule";
 import { useEventStream } from "@/lib/client/use-event-stream";
 import { passStreamUrl } from "@/lib/client/use-orders-stream";
 import { jobsFor, slipAllergy, slipFiredAt, slipLines, type PrintJob } from "./jobs";
 
-const clock = (iso: string | null) => (iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "");
+const clock = (iso: string | null) => (iso ? clockTime(iso) : "");
 
 /**
  * The print station. It keeps no order list, only its place in the log: the last event it
