@@ -89,7 +89,7 @@ export function slipFiredAt(job: Extract<PrintJob, { kind: "kitchen" }>): string
   const times = job.items.flatMap((i) =>
     (i.parts ?? []).filter((p) => stationKey(p.station) === job.station && p.firedAt).map((p) => p.firedAt!),
   );
-  return times.length ? times.reduce((a, b) => (a > b ? a : b)) : null;
+  return times.sort().at(-1) ?? null; // ISO strings sort as times
 }
 
 /**

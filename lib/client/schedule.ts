@@ -10,7 +10,7 @@ export type Schedule = { promisedAt: string; fireAt: string | null; firedAt: str
 export function scheduleOf(order: Pick<OrderDto, "promisedAt" | "fireAt" | "orderItems">): Schedule | null {
   if (!order.promisedAt) return null;
   const fired = order.orderItems.flatMap((i) => (i.parts ?? []).map((p) => p.firedAt)).filter((t): t is string => Boolean(t));
-  const firedAt = fired.length ? fired.reduce((a, b) => (a < b ? a : b)) : null;
+  const firedAt = fired.sort()[0] ?? null; // ISO strings sort as times
   return { promisedAt: order.promisedAt, fireAt: order.fireAt, firedAt, held: firedAt === null };
 }
 
