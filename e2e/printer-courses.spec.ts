@@ -5,7 +5,7 @@
  * receipt at confirmation and its station slip when the node's timer fires it. Nothing prints twice.
  */
 import { PrinterPage, disableAutoPrint } from "./pages/screens";
-import { confirmOrder, expect, placeOrder, signIn, stationAction, test } from "./support/fixtures";
+import { cancelOrder, confirmOrder, expect, placeOrder, signIn, stationAction, test } from "./support/fixtures";
 
 test("a held course prints its station slip when it fires; a scheduled order prints at its fire time", async ({ browser }) => {
   test.setTimeout(90_000);
@@ -64,5 +64,7 @@ test("a held course prints its station slip when it fires; a scheduled order pri
   await expect(printer.slip().getByTestId("slip-promised")).toContainText("FOR");
   await printer.page.screenshot({ path: "/tmp/fire-printer-scheduled.png" });
   expect((await mine(scheduled.ticketNumber)).map((p) => `${p.kind}:${p.station ?? ""}`)).toEqual(["receipt:", "kitchen:fryer"]);
+  // Leave the station screens empty for the specs after this one.
+  for (const id of [order.id, scheduled.id]) await cancelOrder(api, id);
   await context.close();
 });

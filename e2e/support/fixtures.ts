@@ -146,6 +146,15 @@ export async function stationAction(
   return res.json();
 }
 
+/** Cancels an order a spec left open, so the next spec's station screens start empty; asserts 200. */
+export async function cancelOrder(request: APIRequestContext, id: number, { base: origin = "" }: { base?: string } = {}) {
+  const res = await request.post(`${origin}/api/orders/${id}/status`, {
+    data: { status: "CANCELLED", reason: "end of the test" },
+    headers: { origin: origin || configuredOrigin() },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+}
+
 type Fixtures = {
   /** The configured server's origin. */
   origin: string;
