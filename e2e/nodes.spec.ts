@@ -73,6 +73,77 @@ test.describe("two nodes over PostgreSQL and Redis", () => {
       .filter((e) => e.event === "new-order")
       .map((e) => e.json.id as number);
 
+  /** The log's events of one order, straight from the shared database. */
+  const logOf = async (orderId: number) => {
+    const db = new pg.Client({ connectionString: env.DATABASE_URL });
+    await db.connect();
+    try {
+      const { rows } = await db.query(`select type, payload from events where "orderId" = $1 order by id`, [orderId]);
+      return rows.map((r) => ({ type: r.type as string, payload: JSON.parse(r.payload) }));
+    } finally {
+      await db.end();
+    }
+  };
+  const post = async (request: APIRequestContext, node: Started, path: string, data: object = {}) =>
+    request.post(`http://127.0.0.1:${node.port}${path}`, { data, headers: { authorization: `Bearer ${screenToken}` } });
+
+  test("the last two stations bumping at once on two nodes: READY exactly once", async ({ request }) => {
+    for (let round = 0; round < 5; round++) {
+      const base = `http://127.0.0.1:${a.port}`;
+      const { id } = await placeOrder(request, {
+        base,
+        as: { token: kioskToken },
+        items: [{ food: "Fries" }, { food: "Espresso" }, { food: "Cheesecake" }],
+      });
+      expect((await post(request, a, `/api/orders/${id}/confirm`, { paymentMethod: "CARD" })).status()).toBe(200);
+      expect((await post(request, b, `/api/orders/${id}/stations/fryer/bump`)).status()).toBe(200);
+      // The bar on node A and the cold station on node B, in the same instant.
+      const [bar, cold] = await Promise.all([
+        post(request, a, `/api/orders/${id}/stations/bar/bump`),
+        post(request, b, `/api/orders/${id}/stations/cold/bump`),
+      ]);
+      expect([bar.status(), cold.status()]).toEqual([200, 200]);
+      const statuses = [(await bar.json()).status, (await cold.json()).status];
+      expect(statuses.filter((s) => s === "READY")).toHaveLength(1);
+      const log = await logOf(id);
+      expect(log.filter((e) => e.type === "order.station")).toHaveLength(3);
+      const toStatus = log.filter((e) => e.type === "order.status").map((e) => e.payload.to);
+      expect(toStatus).toEqual(["PREPARING", "READY"]);
+    }
+  });
+
+  test("a scheduled order is fired once by the two nodes' timers", async ({ request }) => {
+    test.setTimeout(60_000);
+    // Fries take 6 minutes: promised 6 min 6 s from now, both nodes' 5 s timers find it due in ~6 s.
+    const base = `http://127.0.0.1:${b.port}`;
+    const promisedAt = new Date(Date.now() + 6 * 60_000 + 6_000).toISOString();
+    const orders: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { id } = await placeOrder(request, { base, as: { token: kioskToken }, items: [{ food: "Fries" }], promisedAt });
+      expect((await post(request, b, `/api/orders/${id}/confirm`, { paymentMethod: "CASH" })).status()).toBe(200);
+      orders.push(id);
+    }
+    for (const id of orders) {
+      await expect
+        .poll(
+          async () =>
+            (await (await request.get(`${base}/api/orders/${id}`, { headers: { authorization: `Bearer ${screenToken}` } })).json()).fireAt,
+          {
+            timeout: 25_000,
+          },
+        )
+        .toBeNull();
+    }
+    // Both timers have had another turn at it since.
+    await new Promise((r) => setTimeout(r, 6_000));
+    for (const id of orders) {
+      const log = await logOf(id);
+      expect(log.map((e) => e.type)).toEqual(["order.created", "order.confirmed", "order.fired"]);
+      expect(log[2]!.payload.fired).toEqual({ courses: [1], by: "schedule" });
+      expect(log[2]!.payload.order.parts.map((p: { state: string }) => p.state)).toEqual(["QUEUED"]);
+    }
+  });
+
   test("a stream on B delivers what A writes, and a client survives A dying", async ({ request }) => {
     const onB = await stream(b);
     expect(onB.status).toBe(200);

@@ -10,6 +10,7 @@ import { SoldOutPanel } from "@/components/sold-out-panel";
 import { playAlert } from "@/components/sound";
 import { StatusChip } from "@/components/status";
 import { postJson } from "@/lib/client/api";
+import { clockTime, scheduledOrders, scheduleOf } from "@/lib/client/schedule";
 import { useOrdersStream } from "@/lib/client/use-orders-stream";
 import type { OrderDto } from "@/lib/orders/dto";
 
@@ -38,6 +39,7 @@ export function CashierScreen() {
   const orders = snapshot.data?.orders ?? [];
   const pending = useMemo(() => orders.filter((o) => o.status === "PENDING").sort((a, b) => a.id - b.id), [orders]);
   const today = useMemo(() => orders.filter((o) => o.status !== "PENDING").sort((a, b) => b.id - a.id), [orders]);
+  const scheduled = useMemo(() => scheduledOrders(orders), [orders]);
   const { acked, ack } = useAcks();
   const unacked = pending.filter((o) => !acked.has(o.id));
 
@@ -119,6 +121,7 @@ export function CashierScreen() {
                             {o.table ? ` · Table ${o.table}` : ""}
                             {o.customer ? ` · ${o.customer}` : ""}
                           </div>
+                          <ScheduledBadge order={o} />
                         </div>
                         <div className="flex flex-col items-end gap-2">
                           <Elapsed from={o.createdAt} warnAfterMin={2} lateAfterMin={5} className="text-2xl" />
@@ -160,47 +163,100 @@ export function CashierScreen() {
             </ol>
           )}
         </section>
-        <section aria-labelledby="today">
-          <h2 id="today" className="mb-3 text-2xl font-bold">
-            Today
-          </h2>
-          <ol className="flex flex-col gap-2" data-testid="today-orders">
-            {today.map((o) => (
-              <li
-                key={o.id}
-                data-testid="today-order"
-                data-code={o.displayCode}
-                data-allergy={o.allergyAlert}
-                className="flex flex-wrap items-center gap-3 overflow-hidden rounded-xl bg-white/5 px-3 py-2 text-xl"
-              >
-                {o.allergyAlert && o.status !== "CANCELLED" && (
-                  <div className="-mx-3 -mt-2 basis-[calc(100%+1.5rem)]">
-                    <AllergyBand order={o} compact />
-                  </div>
-                )}
-                <strong className="w-16 text-3xl font-black">{o.ticketNumber ? `#${o.ticketNumber}` : "—"}</strong>
-                <span className="w-14">{o.displayCode}</span>
-                <StatusChip status={o.status} />
-                <span className="ml-auto font-bold tabular-nums">{money(o.total)}</span>
-                {o.status !== "CANCELLED" && (
-                  <button
-                    type="button"
-                    data-testid="reprint-open"
-                    onClick={() => setDialog({ kind: "reprint", order: o })}
-                    className="min-h-11 rounded-lg bg-white/10 px-3 text-lg font-bold"
+        <div>
+          {scheduled.length > 0 && (
+            <section aria-labelledby="scheduled" className="mb-6">
+              <h2 id="scheduled" className="mb-3 text-2xl font-bold">
+                Scheduled <span className="text-gray-400">({scheduled.length})</span>
+              </h2>
+              <ol className="flex flex-col gap-2" data-testid="scheduled-orders">
+                {scheduled.map((o) => (
+                  <li
+                    key={o.id}
+                    data-testid="scheduled-order"
+                    data-code={o.displayCode}
+                    data-held={scheduleOf(o)?.held}
+                    className="flex flex-wrap items-center gap-3 rounded-xl border-2 border-violet-300 bg-violet-950 px-3 py-2 text-xl"
                   >
-                    Reprint
-                  </button>
-                )}
-              </li>
-            ))}
-          </ol>
-        </section>
+                    <strong className="w-16 text-3xl font-black">{o.ticketNumber ? `#${o.ticketNumber}` : "—"}</strong>
+                    <span className="w-14">{o.displayCode}</span>
+                    {o.customer && <span className="min-w-0 truncate">{o.customer}</span>}
+                    <ScheduledBadge order={o} className="ml-auto" />
+                  </li>
+                ))}
+              </ol>
+            </section>
+          )}
+          <section aria-labelledby="today">
+            <h2 id="today" className="mb-3 text-2xl font-bold">
+              Today
+            </h2>
+            <ol className="flex flex-col gap-2" data-testid="today-orders">
+              {today.map((o) => (
+                <li
+                  key={o.id}
+                  data-testid="today-order"
+                  data-code={o.displayCode}
+                  data-allergy={o.allergyAlert}
+                  className="flex flex-wrap items-center gap-3 overflow-hidden rounded-xl bg-white/5 px-3 py-2 text-xl"
+                >
+                  {o.allergyAlert && o.status !== "CANCELLED" && (
+                    <div className="-mx-3 -mt-2 basis-[calc(100%+1.5rem)]">
+                      <AllergyBand order={o} compact />
+                    </div>
+                  )}
+                  <strong className="w-16 text-3xl font-black">{o.ticketNumber ? `#${o.ticketNumber}` : "—"}</strong>
+                  <span className="w-14">{o.displayCode}</span>
+                  <StatusChip status={o.status} />
+                  {o.promisedAt && o.status !== "CANCELLED" && (
+                    <span data-testid="scheduled-mark" className="rounded-lg bg-violet-300 px-2 text-lg font-black text-black">
+                      for {clockTime(o.promisedAt)}
+                    </span>
+                  )}
+                  <span className="ml-auto font-bold tabular-nums">{money(o.total)}</span>
+                  {o.status !== "CANCELLED" && (
+                    <button
+                      type="button"
+                      data-testid="reprint-open"
+                      onClick={() => setDialog({ kind: "reprint", order: o })}
+                      className="min-h-11 rounded-lg bg-white/10 px-3 text-lg font-bold"
+                    >
+                      Reprint
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ol>
+          </section>
+        </div>
       </div>
       {dialog?.kind === "confirm" && <ConfirmDialog order={dialog.order} onClose={() => setDialog(null)} />}
       {dialog?.kind === "cancel" && <CancelDialog order={dialog.order} onClose={() => setDialog(null)} />}
       {dialog?.kind === "reprint" && <ReprintDialog order={dialog.order} onClose={() => setDialog(null)} />}
     </ScreenShell>
+  );
+}
+
+/**
+ * A scheduled order's times, big and unmistakable: "For 19:30 · fires 19:05" while its lines are
+ * held, "For 19:30 · fired 19:05" once they are in the kitchen (lib/client/schedule.ts).
+ */
+function ScheduledBadge({ order, className = "" }: { order: OrderDto; className?: string }) {
+  const schedule = scheduleOf(order);
+  if (!schedule) return null;
+  const kitchen = schedule.held
+    ? schedule.fireAt && `fires ${clockTime(schedule.fireAt)}`
+    : schedule.firedAt && `fired ${clockTime(schedule.firedAt)}`;
+  return (
+    <span
+      data-testid="scheduled-badge"
+      data-promised={schedule.promisedAt}
+      data-held={schedule.held}
+      className={`mt-2 inline-flex flex-wrap items-baseline gap-x-2 rounded-lg bg-violet-300 px-3 py-1 text-xl font-black text-black ${className}`}
+    >
+      <span>For {clockTime(schedule.promisedAt)}</span>
+      {kitchen && <span className="text-lg font-bold">· {kitchen}</span>}
+    </span>
   );
 }
 

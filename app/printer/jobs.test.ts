@@ -1,63 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { toOrderDto, type OrderItemRecord, type OrderRecord } from "@/lib/orders/dto";
-import { jobsFor, slipAllergy, slipLines } from "./jobs";
+import { lineItem, linePart, orderRecord } from "@/lib/testing/order-record";
+import { jobsFor, slipAllergy, slipFiredAt, slipLines } from "./jobs";
 
 // Built through toOrderDto: exactly the order a `?view=pass` printer frame carries.
-const item = (id: string, station: string): OrderItemRecord => ({
-  id,
-  orderId: 1,
-  foodId: `f-${id}`,
-  name: `Food ${id}`,
-  station,
-  quantity: 1,
-  unitPrice: 100,
-  unitSurcharge: 0,
-  total: 100,
-  notes: null,
-  modifiers: [],
-  allergens: [],
-  course: 1,
-});
-const record: OrderRecord = {
-  id: 1,
-  partnerId: "p1",
-  businessDay: "2026-01-01",
-  displayCode: "A01",
-  ticketNumber: 1,
-  table: null,
-  customer: null,
-  source: "counter",
-  priority: "NORMAL",
-  status: "CONFIRMED",
-  paymentMethod: "CASH",
-  subTotal: 400,
-  discount: 0,
-  surcharge: 0,
-  total: 400,
-  createdAt: "2026-01-01T00:00:00Z",
-  confirmedAt: "2026-01-01T00:01:00Z",
-  statusChangedAt: "2026-01-01T00:01:00Z",
-  userId: null,
-  cashRegisterId: null,
-  courierName: null,
-  cancelReason: null,
-  kitchenAckAt: null,
-  kitchenAlertAt: null,
-  courierLocation: null,
-  serviceType: "dine-in",
-  promisedAt: null,
-  allergies: null,
-  allergyAlert: false,
-  allergyAckAt: null,
-  allergyAckBy: null,
-  fireAt: null,
-  expoConfirms: false,
-  expoBumpedAt: null,
-  warnPercent: 100,
-  latePercent: 150,
-  parts: [],
-  orderItems: [item("a", "grill"), item("b", "bar"), item("c", "grill"), item("d", "")],
-};
+const item = (id: string, station: string, course = 1): OrderItemRecord => lineItem(id, station, course);
+const lines = [item("a", "grill"), item("b", "bar"), item("c", "grill"), item("d", "")];
+const record: OrderRecord = orderRecord({ orderItems: lines, parts: lines.map((l) => linePart(l, "QUEUED")) });
 const order = toOrderDto(record);
 
 describe("jobsFor", () => {
@@ -127,6 +76,7 @@ describe("the slip's lines", () => {
     allergies: { codes: ["peanuts", "sesame"], note: "severe" },
     allergyAlert: true,
     orderItems: [burger, item("z", "bar")],
+    parts: [linePart(burger, "QUEUED"), linePart(burger, "QUEUED", "fryer"), linePart(item("z", "bar"), "QUEUED")],
   });
 
   it("prints each option under its line, the allergens, then the guest's note; other stations' options are marked", () => {
@@ -155,5 +105,87 @@ describe("the slip's lines", () => {
     // An alert raised by a line's own words ("nut allergy") prints those words.
     const byNote = toOrderDto({ ...record, allergyAlert: true, orderItems: [{ ...item("n", "grill"), notes: "nut allergy!" }] });
     expect(slipAllergy(byNote)).toBe("ALLERGY — NUT ALLERGY!");
+  });
+});
+
+describe("station slips follow firing", () => {
+  // Course 1 at the grill; course 2 at the bar, and a burger whose fries are cooked at the fryer.
+  const steak = item("s", "grill", 1);
+  const wine = item("w", "bar", 2);
+  const burger = item("m", "grill", 2);
+  const coursed = (parts: OrderRecord["parts"], extra: Partial<OrderRecord> = {}) =>
+    toOrderDto(orderRecord({ orderItems: [steak, wine, burger], parts, ...extra }));
+  const confirmedParts = [linePart(steak, "QUEUED"), linePart(wine, "HELD"), linePart(burger, "HELD"), linePart(burger, "HELD", "fryer")];
+  const kitchen = (jobs: ReturnType<typeof jobsFor>) =>
+    jobs.flatMap((j) => (j.kind === "kitchen" ? [{ station: j.station, items: j.items.map((i) => i.id), courses: j.courses }] : []));
+
+  it("confirmation of a two-course order prints course 1's slips and the receipt, nothing of course 2", () => {
+    const jobs = jobsFor(30, { type: "order.confirmed", order: coursed(confirmedParts) });
+    expect(jobs.map((j) => j.key)).toEqual(["30:kitchen:grill", "30:receipt"]);
+    expect(kitchen(jobs)).toEqual([{ station: "grill", items: ["s"], courses: [1] }]);
+    expect(jobs.every((j) => j.kind === "receipt" || !j.fired)).toBe(true);
+  });
+
+  it("course 2 fires → its slips at every station it is cooked at, marked fired, no receipt", () => {
+    const parts = [
+      { ...linePart(steak, "DONE"), doneAt: "2026-01-01T00:12:00Z" },
+      linePart(wine, "QUEUED", "bar", "2026-01-01T00:12:00Z"),
+      linePart(burger, "QUEUED", "grill", "2026-01-01T00:12:00Z"),
+      linePart(burger, "QUEUED", "fryer", "2026-01-01T00:12:00Z"),
+    ];
+    const jobs = jobsFor(31, { type: "order.fired", order: coursed(parts), fired: { courses: [2], by: "auto" } });
+    expect(jobs.map((j) => j.key)).toEqual(["31:kitchen:bar", "31:kitchen:grill", "31:kitchen:fryer"]);
+    expect(kitchen(jobs)).toEqual([
+      { station: "bar", items: ["w"], courses: [2] },
+      // The steak is course 1, already printed at confirmation: only the burger is on this grill slip.
+      { station: "grill", items: ["m"], courses: [2] },
+      { station: "fryer", items: ["m"], courses: [2] },
+    ]);
+    expect(jobs.every((j) => j.kind === "kitchen" && j.fired && !j.reprint && !j.fallback)).toBe(true);
+    expect(jobs.map((j) => j.kind === "kitchen" && slipFiredAt(j))).toEqual(Array(3).fill("2026-01-01T00:12:00Z"));
+  });
+
+  it("course 2 fired by hand while course 1 still cooks: course 1 is not printed again", () => {
+    const parts = [linePart(steak, "STARTED"), linePart(wine, "QUEUED"), linePart(burger, "QUEUED"), linePart(burger, "QUEUED", "fryer")];
+    const jobs = jobsFor(32, { type: "order.fired", order: coursed(parts), fired: { courses: [2], by: "chef" } });
+    expect(kitchen(jobs).map((k) => [k.station, k.items])).toEqual([
+      ["bar", ["w"]],
+      ["grill", ["m"]],
+      ["fryer", ["m"]],
+    ]);
+  });
+
+  it("a scheduled order prints only its receipt at confirmation and its slips when it fires", () => {
+    const held = [linePart(steak, "HELD"), linePart(wine, "HELD"), linePart(burger, "HELD"), linePart(burger, "HELD", "fryer")];
+    const scheduled = { promisedAt: "2026-01-01T19:30:00Z", fireAt: "2026-01-01T19:05:00Z" };
+    const atConfirm = jobsFor(40, { type: "order.confirmed", order: coursed(held, scheduled) });
+    expect(atConfirm.map((j) => j.key)).toEqual(["40:receipt"]);
+    // Nothing was shown on a kitchen screen either, so the fallback has nothing to reprint.
+    expect(jobsFor(41, { type: "order.unacknowledged", order: coursed(held, scheduled) })).toEqual([]);
+
+    const firedParts = [linePart(steak, "QUEUED", "grill", "2026-01-01T19:05:00Z"), ...held.slice(1)];
+    const atFire = jobsFor(42, {
+      type: "order.fired",
+      order: coursed(firedParts, { ...scheduled, fireAt: null }),
+      fired: { courses: [1], by: "schedule" },
+    });
+    expect(atFire.map((j) => j.key)).toEqual(["42:kitchen:grill"]);
+    expect(kitchen(atFire)).toEqual([{ station: "grill", items: ["s"], courses: [1] }]);
+  });
+
+  it("the NOT SEEN fallback reprints the fired parts only; a reprint prints what was chosen", () => {
+    const fallback = jobsFor(50, { type: "order.unacknowledged", order: coursed(confirmedParts) });
+    expect(kitchen(fallback)).toEqual([{ station: "grill", items: ["s"], courses: [1] }]);
+    const reprint = jobsFor(51, {
+      type: "order.reprinted",
+      order: coursed(confirmedParts),
+      reprint: { orderItemIds: ["m"], receipt: false },
+    });
+    expect(kitchen(reprint).map((k) => k.station)).toEqual(["grill", "fryer"]);
+  });
+
+  it("one-course orders name no course on the slip; a fired event with no fired part prints nothing", () => {
+    expect(kitchen(jobsFor(60, { type: "order.confirmed", order })).every((k) => k.courses.length === 0)).toBe(true);
+    expect(jobsFor(61, { type: "order.fired", order: coursed(confirmedParts), fired: { courses: [3], by: "chef" } })).toEqual([]);
   });
 });

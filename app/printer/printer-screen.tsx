@@ -4,9 +4,12 @@ import { useEffect, useRef, useState } from "react";
 import { ScreenShell } from "@/components/screen-shell";
 import { StoredPosition } from "@/lib/client/live-stream";
 import { applyOrderEvent, orderEventOf, type StreamFrame } from "@/lib/client/order-events";
+import { clockTime } from "@/lib/client/schedule";
 import { useEventStream } from "@/lib/client/use-event-stream";
 import { passStreamUrl } from "@/lib/client/use-orders-stream";
-import { jobsFor, slipAllergy, slipLines, type PrintJob } from "./jobs";
+import { jobsFor, slipAllergy, slipFiredAt, slipLines, type PrintJob } from "./jobs";
+
+const clock = (iso: string | null) => (iso ? clockTime(iso) : "");
 
 /**
  * The print station. It keeps no order list, only its place in the log: the last event it
@@ -25,7 +28,17 @@ const REMEMBER = 5_000;
 
 declare global {
   interface Window {
-    __passPrinted?: { key: string; kind: string; station?: string; reprint: boolean; fallback: boolean; ticketNumber: number | null }[];
+    __passPrinted?: {
+      key: string;
+      kind: string;
+      station?: string;
+      items?: string[];
+      courses?: number[];
+      fired?: boolean;
+      reprint: boolean;
+      fallback: boolean;
+      ticketNumber: number | null;
+    }[];
   }
 }
 
@@ -103,6 +116,9 @@ export function PrinterScreen() {
       key: current.key,
       kind: current.kind,
       station: current.kind === "kitchen" ? current.station : undefined,
+      items: current.kind === "kitchen" ? current.items.map((i) => i.id) : undefined,
+      courses: current.kind === "kitchen" ? current.courses : undefined,
+      fired: current.kind === "kitchen" ? current.fired : undefined,
       reprint: current.reprint,
       fallback: current.fallback,
       ticketNumber: current.order.ticketNumber,
@@ -144,7 +160,9 @@ export function PrinterScreen() {
           <h2 id="log-heading" className="mb-3 text-2xl font-bold">
             Print log
           </h2>
-          {log.length === 0 && <p className="text-xl text-gray-300">Nothing printed yet. Confirmed orders print here.</p>}
+          {log.length === 0 && (
+            <p className="text-xl text-gray-300">Nothing printed yet. Each station's ticket prints here when its lines fire.</p>
+          )}
           <ol className="flex flex-col gap-2" data-testid="print-log">
             {log.map((e, i) => (
               <li
@@ -152,6 +170,8 @@ export function PrinterScreen() {
                 data-testid="print-entry"
                 data-kind={e.job.kind}
                 data-station={e.job.kind === "kitchen" ? e.job.station : ""}
+                data-courses={e.job.kind === "kitchen" ? e.job.courses.join(",") : ""}
+                data-fired={e.job.kind === "kitchen" && e.job.fired}
                 data-ticket={e.job.order.ticketNumber ?? ""}
                 data-reprint={e.job.reprint}
                 data-fallback={e.job.fallback}
@@ -163,6 +183,10 @@ export function PrinterScreen() {
                 <strong>#{e.job.order.ticketNumber}</strong>
                 <span>{e.job.order.displayCode}</span>
                 <span className="capitalize">{e.job.kind === "kitchen" ? `${e.job.station} ticket` : "receipt"}</span>
+                {e.job.kind === "kitchen" && e.job.courses.length > 0 && (
+                  <span className="rounded bg-white/15 px-2 font-bold">Course {e.job.courses.join(", ")}</span>
+                )}
+                {e.job.kind === "kitchen" && e.job.fired && <span className="rounded bg-sky-300 px-2 font-black text-black">FIRED</span>}
                 {e.job.reprint && <span className="rounded bg-amber-400 px-2 font-black text-black">REPRINT</span>}
                 {e.job.fallback && <span className="rounded bg-red-600 px-2 font-black text-white">NOT SEEN BY KITCHEN</span>}
                 {e.job.order.allergyAlert && <span className="rounded bg-black px-2 font-black text-white ring-2 ring-white">ALLERGY</span>}
@@ -209,6 +233,11 @@ function Slip({ job }: { job: PrintJob }) {
       </p>
       {o.customer && <p>{o.customer}</p>}
       <p>{new Date(o.confirmedAt ?? o.createdAt).toLocaleString()}</p>
+      {o.promisedAt && (
+        <p className="slip-head" data-testid="slip-promised">
+          FOR {clock(o.promisedAt)}
+        </p>
+      )}
       {allergy && (
         <p className="slip-allergy" data-testid="slip-allergy">
           {allergy}
@@ -217,7 +246,11 @@ function Slip({ job }: { job: PrintJob }) {
       <hr />
       {job.kind === "kitchen" ? (
         <>
-          <p className="slip-head">{job.station.toUpperCase()}</p>
+          <p className="slip-head">
+            {job.station.toUpperCase()}
+            {job.courses.length > 0 && <span data-testid="slip-course"> · COURSE {job.courses.join(", ")}</span>}
+          </p>
+          {job.fired && <p className="slip-stamp">*** FIRED {clock(slipFiredAt(job))} ***</p>}
           {job.items.map((i) => (
             <div key={i.id}>
               <p className="slip-item">

@@ -17,6 +17,17 @@ export class CashierPage {
   soldOut() {
     return new SoldOutPanel(this.page);
   }
+  /** The "Scheduled" list's row of an order (promisedAt), with its "For 19:30 · fires 19:05" badge. */
+  scheduled(code: string) {
+    return this.page.getByTestId("scheduled-order").and(this.page.locator(`[data-code="${code}"]`));
+  }
+  /** "19:30" as the screen writes a time (lib/client/schedule.ts clockTime, the browser's zone). */
+  clock(iso: string) {
+    return this.page.evaluate(
+      (at) => new Date(at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }),
+      iso,
+    );
+  }
   async confirm(code: string, { discount, payment = "CARD" }: { discount?: string; payment?: "CARD" | "CASH" | "OTHER" } = {}) {
     await this.pending(code).getByTestId("confirm-open").click();
     const dialog = this.page.getByTestId("confirm-dialog");

@@ -54,13 +54,15 @@ export type PlaceOrderOptions = {
   /** Partner slug; default "demo". */
   partner?: string;
   /** Lines by menu index (wrapping around) or food name; default one of the first food. */
-  items?: { food: number | string; quantity?: number; notes?: string }[];
+  items?: { food: number | string; quantity?: number; notes?: string; course?: number }[];
   /** The partner's menu, when the caller already has it; fetched otherwise. */
   menu?: Menu;
   customer?: string;
   table?: string;
   source?: string;
   priority?: "NORMAL" | "HIGH";
+  /** A scheduled order: when the guest expects it (its lines fire at promisedAt − the longest prep). */
+  promisedAt?: string;
 };
 
 /** The configured server's origin, as staff writes must send it in Origin. */
@@ -102,10 +104,10 @@ export async function placeOrder(request: APIRequestContext, options: PlaceOrder
     data: {
       partner,
       ...fields,
-      items: items.map(({ food, quantity = 1, notes }) => {
+      items: items.map(({ food, quantity = 1, notes, course }) => {
         const id = foodId(food);
         const modifiers = requiredModifiers(menu, id);
-        return { foodId: id, quantity, notes, ...(modifiers.length ? { modifiers } : {}) };
+        return { foodId: id, quantity, notes, ...(course ? { course } : {}), ...(modifiers.length ? { modifiers } : {}) };
       }),
     },
     headers: authHeaders(as, origin || configuredOrigin()),
@@ -126,6 +128,31 @@ export async function confirmOrder(
   });
   expect(res.status(), await res.text()).toBe(200);
   return (await res.json()) as ConfirmedOrder;
+}
+
+/** A station's action on an order (start | bump | recall | undo) as the signed-in staff of `request`; asserts 200. */
+export async function stationAction(
+  request: APIRequestContext,
+  id: number,
+  station: string,
+  action: "start" | "bump" | "recall" | "undo",
+  { base: origin = "" }: { base?: string } = {},
+) {
+  const res = await request.post(`${origin}/api/orders/${id}/stations/${station}/${action}`, {
+    data: {},
+    headers: { origin: origin || configuredOrigin() },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+  return res.json();
+}
+
+/** Cancels an order a spec left open, so the next spec's station screens start empty; asserts 200. */
+export async function cancelOrder(request: APIRequestContext, id: number, { base: origin = "" }: { base?: string } = {}) {
+  const res = await request.post(`${origin}/api/orders/${id}/status`, {
+    data: { status: "CANCELLED", reason: "end of the test" },
+    headers: { origin: origin || configuredOrigin() },
+  });
+  expect(res.status(), await res.text()).toBe(200);
 }
 
 type Fixtures = {

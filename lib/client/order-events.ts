@@ -26,6 +26,8 @@ export const ORDER_EVENT_TYPES = [
   "order.acknowledged",
   "order.unacknowledged",
   "order.allergy-acknowledged",
+  "order.station",
+  "order.fired",
 ] as const;
 export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
 

@@ -61,8 +61,14 @@ const TYPES = {
  * The seeds channels and `msg:*` keep their lists; the public board has no menu to follow.
  */
 const PASS_MENU_TYPES = ["food.created", "food.updated", "food.archived", "menu.changed"] as const satisfies readonly EventType[];
+/**
+ * Pass's own print station prints a station's slip when its lines fire (issue "Station
+ * workflow" item 8, app/printer/jobs.ts), so `pass:printer` adds `order.fired`; the seeds
+ * `printer` channel (and `msg:printer`) keeps printing whole orders on `confirmed-order`.
+ */
+const PASS_ORDER_TYPES: Partial<Record<Channel, readonly EventType[]>> = { printer: ["order.fired"] };
 const passTypes = (channel: Channel): readonly EventType[] =>
-  channel === "display" ? TYPES[channel] : [...TYPES[channel], ...PASS_MENU_TYPES];
+  channel === "display" ? TYPES[channel] : [...TYPES[channel], ...(PASS_ORDER_TYPES[channel] ?? []), ...PASS_MENU_TYPES];
 const passView = (channel: Channel) => {
   const orders = channel === "display" ? passDisplay : pass;
   return (event: ReturnType<typeof upgradeEvent>) => passMenu(event) ?? orders(event);

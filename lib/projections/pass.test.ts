@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { EventType, LoggedEvent } from "../events/log";
 import { EVENT_PAYLOAD_VERSION } from "../orders/events";
+import { lineItem, linePart, orderRecord } from "../testing/order-record";
 import { CHANNEL_EVENT_TYPES, renderFrame, type StreamChannel } from "./index";
 
 // Pass's own staff channels follow the menu (the "Sold out" panels); the seeds channels, the
@@ -23,6 +24,9 @@ const parse = (frame: string | null) => {
   return { id: Number(/^id: (\d+)$/m.exec(frame)?.[1]), event: name, data: data ? JSON.parse(data) : null };
 };
 
+const course2 = lineItem("b", "bar", 2);
+const FIRED_ORDER = orderRecord({ orderItems: [course2], parts: [linePart(course2, "QUEUED")] });
+
 const MENU_TYPES = ["food.created", "food.updated", "food.archived", "menu.changed"];
 const OWN = ["pass:cashier", "pass:kitchen", "pass:printer", "pass:partner"] as const;
 const UNCHANGED = [
@@ -42,7 +46,19 @@ describe("menu events on Pass's own staff channels", () => {
     const types = CHANNEL_EVENT_TYPES[channel];
     expect(types.slice(-4)).toEqual(MENU_TYPES);
     const plain = channel.slice("pass:".length) as StreamChannel;
-    expect(types.slice(0, -4)).toEqual(CHANNEL_EVENT_TYPES[plain]);
+    // The print station also prints what fires later (a held course, a scheduled order).
+    const own = channel === "pass:printer" ? ["order.fired"] : [];
+    expect(types.slice(0, -4)).toEqual([...CHANNEL_EVENT_TYPES[plain], ...own]);
+  });
+
+  it("pass:printer carries order.fired with the fired courses; the seeds printer channels do not", () => {
+    const fired = event(21, "order.fired", { order: FIRED_ORDER, fired: { courses: [2], by: "auto" } });
+    const frame = parse(renderFrame("pass:printer", { ...fired, orderId: 1 }, ctx));
+    expect(frame?.event).toBe("order.fired");
+    expect(frame?.data).toMatchObject({ type: "order.fired", fired: { courses: [2], by: "auto" }, order: { id: 1 } });
+    expect(renderFrame("printer", fired, ctx)).toBeNull();
+    expect(renderFrame("msg:printer", fired, ctx)).toBeNull();
+    expect(CHANNEL_EVENT_TYPES.printer).toEqual(["order.confirmed", "order.reprinted", "order.unacknowledged"]);
   });
 
   it.each(UNCHANGED)("%s carries no menu event", (channel) => {

@@ -16,6 +16,10 @@ export type PassOrderEvent = {
   reason?: string | null;
   /** order.reprinted */
   reprint?: { orderItemIds: string[]; receipt: boolean };
+  /** order.station: what a station did (`changed` = the part ids it moved). */
+  station?: { station: string; action: string; by: string; changed: string[] };
+  /** order.fired: which courses fired and by whom ("auto", "schedule" or a name). */
+  fired?: { courses: number[]; by: string };
 };
 
 /**
@@ -44,10 +48,12 @@ export function passMenu(event: DomainEvent): Projected {
 
 export function pass(event: DomainEvent): Projected {
   if (!isOrderEvent(event)) return null;
-  const { order, from, reason, reprint } = event.payload;
+  const { order, from, reason, reprint, station, fired } = event.payload;
   const data: PassOrderEvent = { type: event.type, order: toOrderDto(order) };
   if (event.type === "order.status") Object.assign(data, { from, reason: reason ?? null });
   if (event.type === "order.reprinted") data.reprint = reprint ?? { orderItemIds: [], receipt: false };
+  if (event.type === "order.station" && station) data.station = station;
+  if (event.type === "order.fired") data.fired = fired ?? { courses: [], by: "auto" };
   return { event: event.type, data };
 }
 
