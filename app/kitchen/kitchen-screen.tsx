@@ -298,7 +298,7 @@ export function KitchenScreen({ station }: { station: string | null }) {
                 <li
                   aria-hidden
                   style={{ gridColumnStart: 1, gridRowStart: 1, gridRowEnd: rows + 1 }}
-                  className="flex items-end justify-center rounded-2xl border-4 border-dashed border-red-900/70 pb-3 text-xl font-black tracking-widest text-red-900"
+                  className="flex items-end justify-center rounded-2xl border-4 border-dashed border-red-900 pb-3 text-xl font-black tracking-widest text-red-400"
                 >
                   RUSH LANE
                 </li>

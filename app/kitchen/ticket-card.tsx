@@ -23,17 +23,17 @@ export type CardActions = {
 /** An allergy ticket waits for the "Allergy seen" tap before it may be bumped (the server answers 409). */
 export const needsAck = (t: Ticket) => t.order.allergyAlert && !t.order.allergyAckAt;
 
-const SERVICE: Record<string, { label: string; icon: string; style: string }> = {
-  "dine-in": { label: "Dine-in", icon: "🍽", style: "bg-slate-200 text-black" },
-  takeaway: { label: "Takeaway", icon: "🥡", style: "bg-orange-300 text-black" },
-  delivery: { label: "Delivery", icon: "🛵", style: "bg-cyan-300 text-black" },
-  pickup: { label: "Pickup", icon: "🛍", style: "bg-lime-300 text-black" },
+const SERVICE: Record<string, { label: string; style: string }> = {
+  "dine-in": { label: "Dine-in", style: "bg-slate-200 text-black" },
+  takeaway: { label: "Takeaway", style: "bg-orange-300 text-black" },
+  delivery: { label: "Delivery", style: "bg-cyan-300 text-black" },
+  pickup: { label: "Pickup", style: "bg-lime-300 text-black" },
 };
 
 const URGENCY = {
   ok: { card: "border-white/25 bg-[#15181d]", label: null },
-  warn: { card: "border-amber-400 bg-[#3a2a05]", label: { text: "⚠ WARNING", style: "bg-amber-400 text-black" } },
-  late: { card: "border-red-500 bg-[#4a0d0d]", label: { text: "⏰ LATE", style: "bg-red-600 text-white" } },
+  warn: { card: "border-amber-400 bg-[#3a2a05]", label: { text: "WARNING", style: "bg-amber-400 text-black" } },
+  late: { card: "border-red-500 bg-[#4a0d0d]", label: { text: "LATE", style: "bg-red-600 text-white" } },
 } as const;
 
 const LINES_SHOWN: Record<Density, number> = { normal: 6, compact: 3 };
@@ -109,8 +109,8 @@ export const TicketCard = memo(function TicketCard({
             </span>
           )}
           {u.label && !t.readyToSend && (
-            <span data-testid="urgency" className={`flex-1 py-0.5 ${u.label.style}`}>
-              {u.label.text}
+            <span data-testid="urgency" className={`flex flex-1 items-center justify-center gap-1.5 py-0.5 ${u.label.style}`}>
+              <ClockIcon /> {u.label.text}
             </span>
           )}
         </div>
@@ -127,33 +127,36 @@ export const TicketCard = memo(function TicketCard({
           </button>
         )}
       </AllergyBand>
-      <div className="flex shrink-0 items-start justify-between gap-2 px-3 pt-2">
-        <div className="min-w-0">
+      <div className={`flex shrink-0 items-start justify-between gap-2 px-3 ${compact ? "pt-1" : "pt-2"}`}>
+        <div className={`min-w-0 ${compact ? "flex items-baseline gap-2" : ""}`}>
           <div className={`${compact ? "text-4xl" : "text-5xl"} leading-none font-black tabular-nums`} data-testid="ticket-number">
             #{o.ticketNumber ?? o.displayCode}
           </div>
-          <div className={`mt-1 truncate ${compact ? "text-base" : "text-lg"} text-gray-300`}>
+          <div className={`truncate ${compact ? "text-base" : "mt-1 text-lg"} text-gray-300`}>
             {o.displayCode}
             {o.table ? ` · Table ${o.table}` : ""}
             {o.customer ? ` · ${o.customer}` : ""}
           </div>
         </div>
-        <div className="flex shrink-0 flex-col items-end gap-1">
+        <div className={`flex shrink-0 items-end gap-1 ${compact ? "flex-row-reverse items-center" : "flex-col"}`}>
           <span className="flex items-center gap-1">
             {keyHint <= 9 && (
               <kbd className="rounded bg-white/15 px-1.5 text-base font-bold text-gray-200" aria-label={`key ${keyHint}`}>
                 {keyHint}
               </kbd>
             )}
-            {shown && <Clock since={t.since} className={compact ? "text-xl" : "text-2xl"} />}
+            {shown && <Clock since={t.since} className={compact ? "text-lg" : "text-2xl"} />}
           </span>
-          <span data-testid="service-type" className={`rounded-full px-2 text-base font-black uppercase ${service.style}`}>
-            <span aria-hidden>{service.icon}</span> {service.label}
+          <span
+            data-testid="service-type"
+            className={`rounded-full px-2 ${compact ? "text-sm" : "text-base"} font-black uppercase ${service.style}`}
+          >
+            {service.label}
           </span>
         </div>
       </div>
       {!station && <ExpoStatus t={t} compact={compact} actions={actions} busy={busy} />}
-      <ul className={`flex min-h-0 flex-1 flex-col gap-1 overflow-hidden px-3 py-2 ${compact ? "text-xl" : "text-2xl"}`}>
+      <ul className={`flex min-h-0 flex-1 flex-col overflow-hidden px-3 ${compact ? "py-1 text-xl" : "gap-1 py-2 text-2xl"}`}>
         {lines.map((line) => (
           <Line key={line.item.id} t={t} line={line} station={station} compact={compact} actions={actions} busy={busy} />
         ))}
@@ -241,7 +244,7 @@ function ExpoStatus({ t, compact, actions, busy }: { t: Ticket; compact: boolean
   const o = t.order;
   const fireAt = o.fireAt ? new Date(o.fireAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : null;
   return (
-    <div className="flex shrink-0 flex-col gap-1 px-3 pt-2">
+    <div className={`flex shrink-0 flex-col px-3 ${compact ? "pt-1" : "gap-1 pt-2"}`}>
       <ul className="flex flex-wrap gap-1" data-testid="station-ticks">
         {t.ticks.map((tick) => (
           <li
@@ -249,7 +252,7 @@ function ExpoStatus({ t, compact, actions, busy }: { t: Ticket; compact: boolean
             data-testid="station-tick"
             data-station={tick.station}
             data-state={tick.state}
-            className={`rounded-lg px-2 text-lg font-bold capitalize ${TICK[tick.state].style}`}
+            className={`rounded-lg px-2 ${compact ? "text-base" : "text-lg"} font-bold capitalize ${TICK[tick.state].style}`}
           >
             <span aria-hidden>{TICK[tick.state].mark}</span> {tick.station}
             <span className="sr-only"> {tick.state}</span>
@@ -334,12 +337,12 @@ function Line({
           onClick={(e) => (e.stopPropagation(), actions.bumpLine(t, line))}
           disabled={busy}
           data-testid="line-bump"
-          className="min-h-11 w-full rounded-lg text-left hover:bg-white/10"
+          className="min-h-11 w-full rounded-lg text-left leading-tight hover:bg-white/10"
         >
           {text}
         </button>
       ) : (
-        <div className="min-h-11 content-center">{text}</div>
+        <div className={compact ? "leading-tight" : "min-h-11 content-center"}>{text}</div>
       )}
       {!compact && state !== "DONE" && <LineDetails line={item} station={station} size="md" />}
     </li>
@@ -369,5 +372,14 @@ function UndoButton({ until, onUndo, busy }: { until: number; onUndo(): void; bu
     >
       Undo (U) <span className="tabular-nums">{left}s</span>
     </button>
+  );
+}
+
+function ClockIcon() {
+  return (
+    <svg aria-hidden viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth="3" strokeLinecap="round">
+      <circle cx="12" cy="12" r="9" />
+      <path d="M12 7v5l3 2" />
+    </svg>
   );
 }

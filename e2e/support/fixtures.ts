@@ -54,13 +54,14 @@ export type PlaceOrderOptions = {
   /** Partner slug; default "demo". */
   partner?: string;
   /** Lines by menu index (wrapping around) or food name; default one of the first food. */
-  items?: { food: number | string; quantity?: number; notes?: string }[];
+  items?: { food: number | string; quantity?: number; notes?: string; course?: number }[];
   /** The partner's menu, when the caller already has it; fetched otherwise. */
   menu?: Menu;
   customer?: string;
   table?: string;
   source?: string;
   priority?: "NORMAL" | "HIGH";
+  serviceType?: "dine-in" | "takeaway" | "delivery" | "pickup";
 };
 
 /** The configured server's origin, as staff writes must send it in Origin. */
@@ -102,10 +103,10 @@ export async function placeOrder(request: APIRequestContext, options: PlaceOrder
     data: {
       partner,
       ...fields,
-      items: items.map(({ food, quantity = 1, notes }) => {
+      items: items.map(({ food, quantity = 1, notes, course }) => {
         const id = foodId(food);
         const modifiers = requiredModifiers(menu, id);
-        return { foodId: id, quantity, notes, ...(modifiers.length ? { modifiers } : {}) };
+        return { foodId: id, quantity, notes, ...(course ? { course } : {}), ...(modifiers.length ? { modifiers } : {}) };
       }),
     },
     headers: authHeaders(as, origin || configuredOrigin()),
