@@ -156,7 +156,7 @@ export function KitchenScreen({ station }: { station: string | null }) {
     },
     [run, station, asking],
   );
-  const start = useCallback((t: Ticket | undefined) => t && t.startable && run({ kind: "start", ticket: t }), [run]);
+  const start = useCallback((t: Ticket | undefined) => t?.startable && run({ kind: "start", ticket: t }), [run]);
   const seen = useCallback((t: Ticket | undefined) => t && needsAck(t) && run({ kind: "ack", ticket: t }), [run]);
   const recall = useCallback((t: Ticket | undefined) => t && run({ kind: "recall", ticket: t }), [run]);
   const lastUndoable = useMemo(() => {

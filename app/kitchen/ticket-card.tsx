@@ -36,7 +36,29 @@ const URGENCY = {
   late: { card: "border-red-500 bg-[#4a0d0d]", label: { text: "LATE", style: "bg-red-600 text-white" } },
 } as const;
 
-const LINES_SHOWN: Record<Density, number> = { normal: 6, compact: 3 };
+/**
+ * How many text rows of lines a card holds (a line is one row, each option, allergen list and note
+ * one more on normal cards): the lines past it are counted as "+N more lines" instead of clipped unseen.
+ */
+const ROWS: Record<Density, number> = { normal: 8, compact: 3 };
+function fitting(t: Ticket, density: Density, expo: boolean): TicketLine[] {
+  let budget = ROWS[density] - (t.order.allergyAlert ? (density === "compact" ? 1 : 3) : 0) - (expo && density === "normal" ? 1 : 0);
+  const out: TicketLine[] = [];
+  for (const line of t.lines) {
+    const i = line.item;
+    const rows =
+      density === "compact" || line.state === "DONE"
+        ? 1
+        : 1 +
+          i.modifiers.reduce((n, m) => n + m.options.length, 0) +
+          (i.allergens.length > 3 ? 2 : i.allergens.length ? 1 : 0) +
+          (i.notes ? 1 : 0);
+    if (out.length > 0 && rows > budget) break;
+    out.push(line);
+    budget -= rows;
+  }
+  return out;
+}
 
 export const TicketCard = memo(function TicketCard({
   ticket: t,
@@ -78,8 +100,7 @@ export const TicketCard = memo(function TicketCard({
   const compact = density === "compact";
   const waiting = needsAck(t);
   const service = SERVICE[o.serviceType] ?? SERVICE["dine-in"]!;
-  const limit = LINES_SHOWN[density];
-  const lines = t.lines.slice(0, limit);
+  const lines = fitting(t, density, station === null);
   const hiddenLines = t.lines.length - lines.length;
   const frame = t.readyToSend ? "border-green-400 ring-4 ring-green-400" : u.card;
   return (
