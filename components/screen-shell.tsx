@@ -46,6 +46,7 @@ export function ScreenShell({
   shownOrderIds,
   state,
   sound = true,
+  fit = false,
   tools,
   children,
 }: {
@@ -58,13 +59,15 @@ export function ScreenShell({
   shownOrderIds?: number[];
   state: ConnectionState;
   sound?: boolean;
+  /** Wall TVs: the screen is exactly the viewport (the kitchen pages instead of scrolling). */
+  fit?: boolean;
   tools?: React.ReactNode;
   children: React.ReactNode;
 }) {
   const awake = useWakeLock();
   useHeartbeat({ screen, lastEventId, awake, shownOrderIds });
   return (
-    <div className="flex min-h-dvh flex-col">
+    <div className={fit ? "flex h-dvh flex-col overflow-hidden" : "flex min-h-dvh flex-col"}>
       <header className="sticky top-0 z-20 flex flex-wrap items-center gap-3 border-b border-white/10 bg-[#0b0d10]/95 px-4 py-3 backdrop-blur">
         <Link
           href="/"
@@ -98,7 +101,7 @@ export function ScreenShell({
           </svg>
         </button>
       </header>
-      <main className="flex-1 p-4">{children}</main>
+      <main className={fit ? "flex min-h-0 flex-1 flex-col p-4" : "flex-1 p-4"}>{children}</main>
     </div>
   );
 }

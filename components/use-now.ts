@@ -34,3 +34,15 @@ export function useNow(): number {
     () => now,
   );
 }
+
+/**
+ * A value derived from the shared clock that re-renders its component only when it changes
+ * (a card's "warning" / "late" level turns twice in its life, not every second).
+ */
+export function useClockValue<T extends string | number | boolean>(derive: (now: number) => T): T {
+  return useSyncExternalStore(
+    subscribe,
+    () => derive(now),
+    () => derive(now),
+  );
+}

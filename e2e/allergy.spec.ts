@@ -92,9 +92,11 @@ test("options and a peanut allergy on cashier, kitchen and printer; the kitchen 
 
     // Kitchen: the band, and no bump before the tap — not even a request.
     const statusCalls: string[] = [];
-    kitchen.page.on("request", (r) => r.url().includes(`/api/orders/${created.id}/status`) && statusCalls.push(r.url()));
-    const card = kitchen.ticket(ticket);
-    await expect(card).toBeVisible();
+    kitchen.page.on(
+      "request",
+      (r) => /\/(status|expo|stations)\b/.test(r.url()) && r.url().includes(`/api/orders/${created.id}/`) && statusCalls.push(r.url()),
+    );
+    const card = await kitchen.reveal(ticket);
     await expect(kitchen.allergyBand(ticket)).toContainText("ALLERGY: Peanuts — severe, carries an EpiPen");
     await expect(card.getByTestId("line-option")).toHaveText(["+ Extra cheese", "NO onions", "+ Side of fries@ fryer"]);
     const seenButton = card.getByTestId("allergy-seen");
@@ -115,7 +117,7 @@ test("options and a peanut allergy on cashier, kitchen and printer; the kitchen 
     await expect(card.getByTestId("bump-refused")).toHaveCount(0);
     await expect(cashier.today(created.displayCode).getByTestId("allergy-band")).toContainText("Seen by admin");
     await kitchen.page.screenshot({ path: "/tmp/staff-kitchen-seen.png" });
-    await kitchen.bump(ticket);
+    await kitchen.expoBump(ticket);
     await expect(kitchen.ready(ticket)).toBeVisible();
     await expect(card).toHaveCount(0);
     await cashier.page.screenshot({ path: "/tmp/staff-cashier-today.png" });

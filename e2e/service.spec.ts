@@ -66,11 +66,12 @@ test("a kiosk order through cashier, kitchen, board, printer and dashboard", asy
   expect(ticket).toBeGreaterThan(0);
 
   // Kitchen (expo) shows the ticket; the bar station only the lemonade; cold nothing.
-  await expect(kitchen.ticket(ticket)).toBeVisible();
+  await kitchen.reveal(ticket);
   await expect(kitchen.ticket(ticket)).toContainText("2× Cheeseburger");
   await expect(kitchen.ticket(ticket)).toContainText(XSS_NOTE);
   const bar = new KitchenPage(await open());
   await bar.goto("bar");
+  await bar.reveal(ticket);
   await expect(bar.ticket(ticket)).toContainText("1× Lemonade");
   await expect(bar.ticket(ticket)).not.toContainText("Cheeseburger");
   await bar.page.goto("/kitchen?station=cold");
@@ -83,8 +84,8 @@ test("a kiosk order through cashier, kitchen, board, printer and dashboard", asy
   await expect(printer.entries("receipt", false)).toHaveCount(1);
   await expect(dashboard.row(order.displayCode)).toHaveAttribute("data-status", "CONFIRMED");
 
-  // Bump → board Ready; recall → Preparing again.
-  await kitchen.ticket(ticket).getByTestId("bump").click();
+  // Expo's bump (forced: grill and bar are still open) → board Ready; recall → Preparing again.
+  await kitchen.expoBump(ticket);
   await expect(board.ready(ticket)).toHaveAttribute("data-highlight", "true");
   await expect(kitchen.ready(ticket)).toBeVisible();
   await expect(dashboard.row(order.displayCode)).toHaveAttribute("data-status", "READY");
@@ -171,11 +172,15 @@ test("the kitchen at 1920×1080 with a full rail", async ({ browser }, testInfo)
   await expect(page.getByTestId("ticket").first()).toContainText("RUSH");
   await page.screenshot({ path: testInfo.outputPath("kitchen-1920.png") });
 
-  // A bump bar is a keyboard: the first (RUSH) ticket is selected; S starts it, Enter bumps it.
+  // A bump bar is a keyboard: the first (RUSH) ticket is selected; S starts it, Enter bumps it
+  // (expo: a second Enter confirms "Force ready?", its stations being still open).
   const rush = page.getByTestId("ticket").first();
   const number = await rush.getAttribute("data-ticket");
+  await expect(rush).toHaveAttribute("data-selected", "true");
   await page.keyboard.press("s");
   await expect(page.locator(`[data-testid="ticket"][data-ticket="${number}"]`)).toHaveAttribute("data-status", "PREPARING");
+  await page.keyboard.press("Enter");
+  await expect(rush.getByTestId("force-confirm")).toBeVisible();
   await page.keyboard.press("Enter");
   await expect(page.locator(`[data-testid="ready-ticket"][data-ticket="${number}"]`)).toBeVisible();
   await page.keyboard.press("r");

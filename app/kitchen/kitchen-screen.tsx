@@ -1,125 +1,246 @@
 "use client";
 
 import Link from "next/link";
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useMutation } from "@tanstack/react-query";
-import { Elapsed } from "@/components/elapsed";
-import { AllergyBand, LineDetails } from "@/components/order-lines";
 import { ScreenShell } from "@/components/screen-shell";
 import { SoldOutPanel } from "@/components/sold-out-panel";
 import { playAlert } from "@/components/sound";
-import { StatusChip, STATUS_STYLE } from "@/components/status";
 import { postJson, setOrderStatus } from "@/lib/client/api";
+import { arrange, paginate, selectedIndex, type Ticket, type TicketLine } from "@/lib/client/kitchen-tickets";
 import { useOrdersStream } from "@/lib/client/use-orders-stream";
 import type { OrderDto } from "@/lib/orders/dto";
+import { UNDO_WINDOW_MS } from "@/lib/orders/line-state";
+import { type CardActions, type Density, needsAck, TicketCard } from "./ticket-card";
 
 const FILTER = { status: ["CONFIRMED", "PREPARING", "READY"] } as const;
-const READY_SHOWN = 8;
+const DENSITY_KEY = "pass.kitchen.density";
+/** The smallest card of each density, px: the grid fits as many as the screen holds. */
+const CARD: Record<Density, { w: number; h: number }> = { normal: { w: 340, h: 440 }, compact: { w: 270, h: 285 } };
+const GAP = 12;
 
-type Ticket = OrderDto & { items: OrderDto["orderItems"] };
-
-/** An allergy ticket waits for the "Allergy seen" tap before it may be bumped (the server answers 409). */
-const needsAck = (t: Ticket) => t.allergyAlert && !t.allergyAckAt;
+type Act =
+  | { kind: "start" | "bump" | "recall" | "undo"; ticket: Ticket; itemIds?: string[] }
+  | { kind: "expo"; ticket: Ticket; force: boolean }
+  | { kind: "fire"; ticket: Ticket; course: number }
+  | { kind: "ack"; ticket: Ticket };
 
 export function KitchenScreen({ station }: { station: string | null }) {
   const { snapshot, state, lastEventId } = useOrdersStream({
     channel: "kitchen",
     filter: FILTER,
-    onOrderEvent: ({ type, order }) => {
-      // A new ticket (confirmed) for this station chimes.
-      if (type === "order.confirmed" && (!station || order.orderItems.some((i) => i.station === station))) playAlert("ticket");
+    onOrderEvent: ({ type, order }, before) => {
+      // A new ticket chimes where it lands: expo on confirmation, a station when its lines fire there.
+      if (!station) {
+        if (type === "order.confirmed") playAlert("ticket");
+        return;
+      }
+      const queued = (o: OrderDto | undefined) =>
+        o?.orderItems.filter((i) => i.parts.some((p) => p.station === station && p.state === "QUEUED" && p.firedAt)).length ?? 0;
+      if ((type === "order.confirmed" || type === "order.fired") && queued(order) > queued(before)) playAlert("ticket");
     },
   });
+
+  // Undo: this screen's recent bumps, per order (each card shows its own Undo for 10 s; U takes the latest back).
+  const [undoable, setUndoable] = useState<ReadonlyMap<number, number>>(new Map());
+  useEffect(() => {
+    if (undoable.size === 0) return;
+    const next = Math.min(...undoable.values());
+    const timer = setTimeout(
+      () => setUndoable((m) => new Map([...m].filter(([, until]) => until > Date.now()))),
+      Math.max(0, next - Date.now()) + 50,
+    );
+    return () => clearTimeout(timer);
+  }, [undoable]);
+  const keep = useMemo(() => new Set(undoable.keys()), [undoable]);
 
   const orders = snapshot.data?.orders;
-  // One Ticket object per order object (and station): an event re-renders only the card it changed.
-  const tickets = useRef({ station, cache: new WeakMap<OrderDto, Ticket>() });
-  const { active, ready, stations } = useMemo(() => {
-    if (tickets.current.station !== station) tickets.current = { station, cache: new WeakMap() };
-    return arrange(orders ?? [], station, tickets.current.cache);
-  }, [orders, station]);
-  const [selected, setSelected] = useState(0);
-  const [error, setError] = useState<string | null>(null);
+  const cache = useRef({ station, map: new WeakMap<OrderDto, Ticket | null>() });
+  const { rush, normal, done, stations } = useMemo(() => {
+    if (cache.current.station !== station) cache.current = { station, map: new WeakMap() };
+    return arrange(orders ?? [], station, cache.current.map, keep);
+  }, [orders, station, keep]);
 
-  const move = useMutation({
-    mutationFn: async ({ order, to }: { order: Ticket; to: "PREPARING" | "READY" }) => {
-      // Bumping a ticket nobody started walks it through PREPARING: the lifecycle has no shortcut.
-      if (to === "READY" && order.status === "CONFIRMED") await setOrderStatus(order.id, "PREPARING");
-      return setOrderStatus(order.id, to);
-    },
-    onError: (err) => setError(err instanceof Error ? err.message : String(err)),
-    onSuccess: () => setError(null),
-  });
+  // The wall TV's grid: as many fixed slots as the screen holds at the chosen density.
+  const [density, setDensity] = useState<Density>("normal");
+  useEffect(() => {
+    if (localStorage.getItem(DENSITY_KEY) === "compact") setDensity("compact");
+  }, []);
+  const chooseDensity = (d: Density) => {
+    setDensity(d);
+    localStorage.setItem(DENSITY_KEY, d);
+  };
+  const gridRef = useRef<HTMLOListElement>(null);
+  const [box, setBox] = useState({ w: 0, h: 0 });
+  useLayoutEffect(() => {
+    const el = gridRef.current;
+    if (!el) return;
+    const measure = () => setBox({ w: el.clientWidth, h: el.clientHeight });
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const cols = Math.max(1, Math.floor((box.w + GAP) / (CARD[density].w + GAP)));
+  const rows = Math.max(1, Math.floor((box.h + GAP) / (CARD[density].h + GAP)));
+  const { nav, slots, pages, lane } = useMemo(() => paginate(rush, normal, cols, rows), [rush, normal, cols, rows]);
 
-  // Tickets whose bump was refused for want of the allergy tap: the card says so until the tap.
+  const [selection, setSelection] = useState<{ id: number | null; index: number }>({ id: null, index: 0 });
+  const selIndex = selectedIndex(nav, selection);
+  const selected = selIndex >= 0 ? nav[selIndex]! : undefined;
+  // The page shown is the selection's: the bump bar's choice is always on screen.
+  const page = selected ? slots.get(selected.id)!.page : 0;
+  const selectAt = useCallback((list: Ticket[], i: number) => {
+    const at = Math.min(Math.max(0, i), list.length - 1);
+    if (at >= 0) setSelection({ id: list[at]!.id, index: at });
+  }, []);
+
+  const [errors, setErrors] = useState<ReadonlyMap<number, string>>(new Map());
+  const setError = (id: number, message: string | null) =>
+    setErrors((m) => {
+      if (!message && !m.has(id)) return m;
+      const next = new Map(m);
+      if (message) next.set(id, message);
+      else next.delete(id);
+      return next;
+    });
+  const [asking, setAsking] = useState<number | null>(null);
   const [refused, setRefused] = useState<ReadonlySet<number>>(new Set());
-  const ack = useMutation({
-    mutationFn: (t: Ticket) => postJson<OrderDto>(`/api/orders/${t.id}/allergy-ack`, {}),
-    onError: (err) => setError(err instanceof Error ? err.message : String(err)),
-    onSuccess: (_, t) => {
-      setError(null);
-      setRefused((r) => new Set([...r].filter((id) => id !== t.id)));
+
+  const act = useMutation({
+    mutationFn: (a: Act) => {
+      const id = a.ticket.id;
+      switch (a.kind) {
+        case "ack":
+          return postJson<OrderDto>(`/api/orders/${id}/allergy-ack`, {});
+        case "expo":
+          return postJson<OrderDto>(`/api/orders/${id}/expo`, a.force ? { force: true } : {});
+        case "fire":
+          return postJson<OrderDto>(`/api/orders/${id}/fire`, { course: a.course });
+        default:
+          // Expo has no station of its own: its Start and Recall act on the whole order.
+          if (!station) return setOrderStatus(id, "PREPARING");
+          return postJson<OrderDto>(
+            `/api/orders/${id}/stations/${encodeURIComponent(station)}/${a.kind}`,
+            a.itemIds ? { itemIds: a.itemIds } : {},
+          );
+      }
+    },
+    onError: (err, a) => setError(a.ticket.id, err instanceof Error ? err.message : String(err)),
+    onSuccess: (_, a) => {
+      setError(a.ticket.id, null);
+      if (a.kind === "ack") setRefused((r) => new Set([...r].filter((id) => id !== a.ticket.id)));
+      if (a.kind === "expo") setAsking(null);
+      if (station && a.kind === "bump") setUndoable((m) => new Map([...m, [a.ticket.id, Date.now() + UNDO_WINDOW_MS]]));
+      if (a.kind === "undo" || a.kind === "recall") setUndoable((m) => new Map([...m].filter(([id]) => id !== a.ticket.id)));
     },
   });
+  const run = act.mutate;
+
   const bump = useCallback(
-    (t: Ticket | undefined) => {
+    (t: Ticket | undefined, itemIds?: string[]) => {
       if (!t) return;
       if (needsAck(t)) {
         setRefused((r) => new Set([...r, t.id]));
         playAlert("ticket");
         return;
       }
-      move.mutate({ order: t, to: "READY" });
+      if (station) return run({ kind: "bump", ticket: t, itemIds });
+      // Expo: READY when every station is done; otherwise a confirm step forces it.
+      if (t.order.waitingOn.length > 0 || t.heldCourses.length > 0) {
+        if (asking === t.id) run({ kind: "expo", ticket: t, force: true });
+        else setAsking(t.id);
+        return;
+      }
+      run({ kind: "expo", ticket: t, force: false });
     },
-    [move],
+    [run, station, asking],
   );
-  const seen = useCallback((t: Ticket | undefined) => t && needsAck(t) && ack.mutate(t), [ack]);
-  const start = useCallback((t: Ticket | undefined) => t && t.status === "CONFIRMED" && move.mutate({ order: t, to: "PREPARING" }), [move]);
-  const recall = useCallback((t: Ticket | undefined) => t && move.mutate({ order: t, to: "PREPARING" }), [move]);
+  const start = useCallback((t: Ticket | undefined) => t?.startable && run({ kind: "start", ticket: t }), [run]);
+  const seen = useCallback((t: Ticket | undefined) => t && needsAck(t) && run({ kind: "ack", ticket: t }), [run]);
+  const recall = useCallback((t: Ticket | undefined) => t && run({ kind: "recall", ticket: t }), [run]);
+  const lastUndoable = useMemo(() => {
+    let best: [number, number] | null = null;
+    for (const e of undoable) if (!best || e[1] > best[1]) best = e;
+    return best ? (orders?.find((o) => o.id === best![0]) ?? null) : null;
+  }, [undoable, orders]);
+  const undo = useCallback((t: Ticket | undefined) => t && station && run({ kind: "undo", ticket: t }), [run, station]);
 
-  // A bump bar is a keyboard: arrows choose, Enter/B bumps, S starts, A is "allergy seen", R recalls the last ready.
+  // A bump bar is a keyboard: arrows and 1–9 choose, Enter/B bumps, S starts, R recalls, U undoes, A is "allergy seen".
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement) return;
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement) return;
       // The "Sold out" panel (a modal) has its own buttons; the bump bar waits.
       if (document.querySelector("dialog[open]")) return;
       const key = e.key.toLowerCase();
-      if (key === "arrowright" || key === "arrowdown") setSelected((s) => Math.min(s + 1, Math.max(0, active.length - 1)));
-      else if (key === "arrowleft" || key === "arrowup") setSelected((s) => Math.max(0, s - 1));
-      else if (/^[1-9]$/.test(key)) setSelected(Number(key) - 1);
-      else if (key === "enter" || key === " " || key === "b") bump(active[selected]);
-      else if (key === "s") start(active[selected]);
-      else if (key === "a") seen(active[selected]);
-      else if (key === "r") recall(ready[0]);
+      const onPage = nav.filter((t) => slots.get(t.id)!.page === page);
+      if (key === "arrowright" || key === "arrowdown") selectAt(nav, selIndex + 1);
+      else if (key === "arrowleft" || key === "arrowup") selectAt(nav, selIndex - 1);
+      else if (/^[1-9]$/.test(key)) {
+        const t = onPage[Number(key) - 1];
+        if (t) selectAt(nav, nav.indexOf(t));
+      } else if (key === "pagedown")
+        selectAt(
+          nav,
+          nav.findIndex((t) => slots.get(t.id)!.page === Math.min(page + 1, pages - 1)),
+        );
+      else if (key === "pageup")
+        selectAt(
+          nav,
+          nav.findIndex((t) => slots.get(t.id)!.page === Math.max(page - 1, 0)),
+        );
+      else if (key === "enter" || key === " " || key === "b") bump(selected);
+      else if (key === "s") start(selected);
+      else if (key === "a") seen(selected);
+      else if (key === "r") recall(done[0]);
+      else if (key === "u") undo(lastUndoable ? (cache.current.map.get(lastUndoable) ?? undefined) : undefined);
+      else if (key === "escape") setAsking(null);
       else return;
       e.preventDefault();
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [active, ready, selected, bump, start, recall, seen]);
-
-  useEffect(() => setSelected((s) => Math.min(s, Math.max(0, active.length - 1))), [active.length]);
+  }, [nav, slots, page, pages, selIndex, selected, selectAt, bump, start, seen, recall, undo, done, lastUndoable]);
 
   // Stable handlers for the memoized cards; they call the latest closures.
-  const latest = useRef({ bump, start, seen });
-  latest.current = { bump, start, seen };
+  const latest = useRef({ bump, start, seen, undo, run, nav, selectAt });
+  latest.current = { bump, start, seen, undo, run, nav, selectAt };
   const actions = useMemo<CardActions>(
     () => ({
-      select: (i) => setSelected(i),
+      select: (id) => {
+        const { nav, selectAt } = latest.current;
+        selectAt(
+          nav,
+          nav.findIndex((t) => t.id === id),
+        );
+      },
       start: (t) => latest.current.start(t),
       bump: (t) => latest.current.bump(t),
+      bumpLine: (t: Ticket, line: TicketLine) => latest.current.bump(t, [line.item.id]),
       seen: (t) => latest.current.seen(t),
+      undo: (t) => latest.current.undo(t),
+      force: (t) => latest.current.run({ kind: "expo", ticket: t, force: true }),
+      cancelForce: () => setAsking(null),
+      fire: (t, course) => latest.current.run({ kind: "fire", ticket: t, course }),
     }),
     [],
   );
 
-  const shownOrderIds = useMemo(() => active.map((t) => t.id), [active]);
+  const shownOrderIds = useMemo(() => nav.filter((t) => slots.get(t.id)!.page === page).map((t) => t.id), [nav, slots, page]);
+  const later = nav.filter((t) => slots.get(t.id)!.page > page).length;
+  const earlier = nav.filter((t) => slots.get(t.id)!.page < page).length;
 
+  // All day, in name order (a new dish is added, nothing reorders while tickets arrive).
   const allDay = useMemo(() => {
     const counts = new Map<string, number>();
-    for (const t of active) for (const i of t.items) counts.set(i.name, (counts.get(i.name) ?? 0) + i.quantity);
-    return [...counts].sort((a, b) => b[1] - a[1]);
-  }, [active]);
+    for (const t of nav)
+      for (const l of t.lines)
+        if (l.state !== "DONE" && l.state !== "HELD") counts.set(l.item.name, (counts.get(l.item.name) ?? 0) + l.item.quantity);
+    return [...counts].sort((a, b) => a[0].localeCompare(b[0]));
+  }, [nav]);
+
+  const busyId = act.isPending ? act.variables.ticket.id : null;
+  const open = nav.length;
 
   return (
     <ScreenShell
@@ -128,6 +249,7 @@ export function KitchenScreen({ station }: { station: string | null }) {
       lastEventId={lastEventId}
       shownOrderIds={shownOrderIds}
       state={state}
+      fit
       tools={
         <>
           <nav className="flex flex-wrap gap-2" aria-label="Stations">
@@ -137,74 +259,149 @@ export function KitchenScreen({ station }: { station: string | null }) {
             ))}
           </nav>
           <span className="ml-auto" />
+          <div role="group" aria-label="Card size" className="flex rounded-full bg-white/10 p-1" data-testid="density">
+            {(["normal", "compact"] as const).map((d) => (
+              <button
+                key={d}
+                type="button"
+                aria-pressed={density === d}
+                data-testid={`density-${d}`}
+                onClick={() => chooseDensity(d)}
+                className={`min-h-11 rounded-full px-4 text-lg font-bold capitalize ${density === d ? "bg-sky-400 text-black" : ""}`}
+              >
+                {d}
+              </button>
+            ))}
+          </div>
           <SoldOutPanel />
         </>
       }
     >
-      {error && (
-        <p role="alert" className="mb-3 rounded-xl border border-red-400 bg-red-950 px-4 py-3 text-xl font-semibold">
-          {error}
-        </p>
-      )}
-      <div className="flex flex-col gap-4 xl:flex-row">
-        <section aria-label="Open tickets" className="flex-1">
-          {snapshot.isPending ? (
-            <p className="text-2xl text-gray-300">Loading tickets…</p>
-          ) : active.length === 0 ? (
-            <p
-              data-testid="kitchen-empty"
-              className="rounded-2xl border border-dashed border-white/20 p-10 text-center text-3xl text-gray-300"
+      <div className="flex min-h-0 flex-1 gap-4">
+        <section aria-label="Open tickets" className="flex min-h-0 min-w-0 flex-1 flex-col gap-2">
+          <div className="relative min-h-0 flex-1">
+            <ol
+              ref={gridRef}
+              data-testid="kitchen-tickets"
+              data-count={open}
+              data-page={page}
+              data-pages={pages}
+              data-density={density}
+              className="grid h-full"
+              style={{
+                gap: GAP,
+                gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`,
+                gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))`,
+              }}
             >
-              No open tickets{station ? ` for ${station}` : ""}.
-            </p>
-          ) : (
-            <ol className="grid grid-cols-[repeat(auto-fill,minmax(19rem,1fr))] gap-4" data-testid="kitchen-tickets">
-              {active.map((t, i) => (
-                <TicketCard
-                  key={t.id}
-                  ticket={t}
-                  index={i}
-                  station={station}
-                  refused={refused.has(t.id)}
-                  seeing={ack.isPending && ack.variables?.id === t.id}
-                  selected={i === selected}
-                  actions={actions}
-                  busy={move.isPending && move.variables?.order.id === t.id}
-                />
-              ))}
+              {lane && (
+                <li
+                  aria-hidden
+                  style={{ gridColumnStart: 1, gridRowStart: 1, gridRowEnd: rows + 1 }}
+                  className="flex items-end justify-center rounded-2xl border-4 border-dashed border-red-900 pb-3 text-xl font-black tracking-widest text-red-400"
+                >
+                  RUSH LANE
+                </li>
+              )}
+              {nav.map((t, i) => {
+                const slot = slots.get(t.id)!;
+                return (
+                  <TicketCard
+                    key={t.id}
+                    ticket={t}
+                    station={station}
+                    col={slot.col}
+                    row={slot.row}
+                    page={slot.page}
+                    shown={slot.page === page}
+                    keyHint={slot.key}
+                    selected={i === selIndex}
+                    busy={busyId === t.id}
+                    error={errors.get(t.id) ?? null}
+                    undoUntil={undoable.get(t.id) ?? null}
+                    asking={asking === t.id}
+                    refused={refused.has(t.id)}
+                    density={density}
+                    actions={actions}
+                  />
+                );
+              })}
             </ol>
-          )}
+            {open === 0 && (
+              <p
+                data-testid="kitchen-empty"
+                className="absolute inset-x-0 top-1/3 mx-auto w-fit rounded-2xl border border-dashed border-white/20 bg-[#0b0d10] p-10 text-center text-3xl text-gray-300"
+              >
+                {snapshot.isPending ? "Loading tickets…" : `No open tickets${station ? ` for ${station}` : ""}.`}
+              </p>
+            )}
+          </div>
+          <nav aria-label="Pages" data-testid="kitchen-pager" className="flex h-14 shrink-0 items-center gap-3 text-xl font-bold">
+            <button
+              type="button"
+              disabled={page === 0}
+              data-testid="page-prev"
+              onClick={() =>
+                selectAt(
+                  nav,
+                  nav.findIndex((t) => slots.get(t.id)!.page === page - 1),
+                )
+              }
+              className="min-h-12 rounded-xl bg-white/10 px-4 disabled:opacity-30"
+            >
+              ← {earlier > 0 ? `${earlier} before` : "PgUp"}
+            </button>
+            <span data-testid="page-of" className="tabular-nums">
+              Page {page + 1} of {pages} · {open} open
+            </span>
+            <span className="flex-1" />
+            <button
+              type="button"
+              disabled={later === 0}
+              data-testid="more"
+              data-more={later}
+              onClick={() =>
+                selectAt(
+                  nav,
+                  nav.findIndex((t) => slots.get(t.id)!.page === page + 1),
+                )
+              }
+              className={`min-h-12 rounded-xl px-4 ${later > 0 ? "bg-sky-400 text-black" : "bg-white/10 opacity-30"}`}
+            >
+              {later > 0 ? `+${later} more →` : "PgDn"}
+            </button>
+          </nav>
         </section>
-        <aside className="flex w-full flex-col gap-4 xl:w-80">
-          <section aria-labelledby="all-day" className="rounded-2xl border border-white/10 bg-white/5 p-4">
-            <h2 id="all-day" className="mb-2 text-2xl font-bold">
+        <aside className="flex min-h-0 w-64 shrink-0 flex-col gap-3 overflow-hidden">
+          <section aria-labelledby="all-day" className="min-h-0 flex-1 overflow-hidden rounded-2xl border border-white/10 bg-white/5 p-3">
+            <h2 id="all-day" className="mb-1 text-2xl font-bold">
               All day
             </h2>
-            <ul data-testid="all-day" className="flex flex-col gap-1 text-xl">
+            <ul data-testid="all-day" className="flex flex-col text-lg">
               {allDay.length === 0 && <li className="text-gray-400">—</li>}
               {allDay.map(([name, qty]) => (
                 <li key={name} className="flex justify-between gap-3">
-                  <span>{name}</span>
+                  <span className="truncate">{name}</span>
                   <strong className="tabular-nums">{qty}</strong>
                 </li>
               ))}
             </ul>
           </section>
-          <section aria-labelledby="ready-heading" className="rounded-2xl border border-white/10 bg-white/5 p-4">
-            <h2 id="ready-heading" className="mb-2 text-2xl font-bold">
-              Ready <span className="text-base font-normal text-gray-400">(R recalls the latest)</span>
+          <section aria-labelledby="ready-heading" className="shrink-0 rounded-2xl border border-white/10 bg-white/5 p-3">
+            <h2 id="ready-heading" className="mb-1 text-2xl font-bold">
+              {station ? "Done here" : "Ready"} <span className="text-base font-normal text-gray-400">(R recalls the latest)</span>
             </h2>
-            <ul className="flex flex-col gap-2" data-testid="kitchen-ready">
-              {ready.length === 0 && <li className="text-gray-400">—</li>}
-              {ready.map((t) => (
+            <ul className="flex flex-col gap-1.5" data-testid="kitchen-ready">
+              {done.length === 0 && <li className="text-gray-400">—</li>}
+              {done.map((t) => (
                 <li
                   key={t.id}
                   data-testid="ready-ticket"
-                  data-ticket={t.ticketNumber ?? ""}
-                  className="flex items-center justify-between gap-2 rounded-xl bg-green-950 px-3 py-2"
+                  data-ticket={t.order.ticketNumber ?? ""}
+                  className="flex items-center justify-between gap-2 rounded-xl bg-green-950 px-3 py-1"
                 >
-                  <span className="text-2xl font-black">#{t.ticketNumber}</span>
-                  <span className="text-lg text-gray-300">{t.displayCode}</span>
+                  <span className="text-2xl font-black">#{t.order.ticketNumber}</span>
+                  <span className="text-base text-gray-300">{t.order.displayCode}</span>
                   <button
                     type="button"
                     onClick={() => recall(t)}
@@ -233,140 +430,4 @@ function StationLink({ href, active, label }: { href: string; active: boolean; l
       {label}
     </Link>
   );
-}
-
-type CardActions = { select(index: number): void; start(t: Ticket): void; bump(t: Ticket): void; seen(t: Ticket): void };
-
-const TicketCard = memo(function TicketCard({
-  ticket: t,
-  index,
-  station,
-  refused,
-  seeing,
-  selected,
-  actions,
-  busy,
-}: {
-  ticket: Ticket;
-  index: number;
-  station: string | null;
-  refused: boolean;
-  seeing: boolean;
-  selected: boolean;
-  actions: CardActions;
-  busy: boolean;
-}) {
-  const onSelect = () => actions.select(index);
-  const onSeen = () => actions.seen(t);
-  const onStart = () => actions.start(t);
-  const onBump = () => actions.bump(t);
-  const rush = t.priority === "HIGH";
-  const waiting = needsAck(t);
-  // The card's class skips layout and paint while off screen (content-visibility): a full rail's
-  // timers tick every second.
-  return (
-    <li
-      data-testid="ticket"
-      data-ticket={t.ticketNumber ?? ""}
-      data-status={t.status}
-      data-allergy={t.allergyAlert}
-      onClick={onSelect}
-      className={`flex flex-col overflow-hidden rounded-2xl border-4 bg-[#15181d] [contain-intrinsic-size:auto_32rem] [content-visibility:auto] ${STATUS_STYLE[t.status]?.edge ?? ""} ${selected ? "ring-4 ring-sky-400" : ""}`}
-    >
-      {rush && <div className="bg-red-600 py-1 text-center text-xl font-black tracking-widest text-white">RUSH</div>}
-      <AllergyBand order={t}>
-        {waiting && (
-          <button
-            type="button"
-            onClick={(e) => (e.stopPropagation(), onSeen())}
-            disabled={seeing}
-            data-testid="allergy-seen"
-            className="min-h-16 rounded-xl bg-white text-2xl font-black tracking-wide text-red-700 uppercase disabled:opacity-50"
-          >
-            Allergy seen <span className="text-lg font-bold">(A)</span>
-          </button>
-        )}
-      </AllergyBand>
-      <div className="flex items-start justify-between gap-2 p-3">
-        <div className="min-w-0 break-words">
-          <div className="text-6xl font-black leading-none tabular-nums" data-testid="ticket-number">
-            #{t.ticketNumber}
-          </div>
-          <div className="mt-1 text-xl text-gray-300">
-            {t.displayCode}
-            {t.table ? ` · Table ${t.table}` : ""}
-            {t.customer ? ` · ${t.customer}` : ""}
-          </div>
-        </div>
-        <div className="flex shrink-0 flex-col items-end gap-2">
-          <Elapsed from={t.confirmedAt ?? t.createdAt} className="text-2xl" />
-          <StatusChip status={t.status} />
-        </div>
-      </div>
-      <ul className="flex flex-1 flex-col gap-2 px-3 pb-3 text-2xl">
-        {t.items.map((i) => (
-          <li key={i.id} data-testid="ticket-line">
-            <span className="font-black tabular-nums">{i.quantity}×</span> <span className="font-semibold">{i.name}</span>
-            <LineDetails line={i} station={station} />
-          </li>
-        ))}
-      </ul>
-      {refused && waiting && (
-        <p
-          role="alert"
-          data-testid="bump-refused"
-          className="mx-3 mb-1 rounded-xl bg-[#b91c1c] px-3 py-2 text-center text-2xl font-black text-white"
-        >
-          Tap ALLERGY SEEN first
-        </p>
-      )}
-      <div className="grid grid-cols-2 gap-2 border-t border-white/10 p-3">
-        <button
-          type="button"
-          onClick={(e) => (e.stopPropagation(), onStart())}
-          disabled={t.status !== "CONFIRMED" || busy}
-          data-testid="start"
-          className="min-h-14 rounded-xl bg-violet-600 text-xl font-bold text-white disabled:opacity-30"
-        >
-          Start
-        </button>
-        <button
-          type="button"
-          onClick={(e) => (e.stopPropagation(), onBump())}
-          disabled={busy}
-          title={waiting ? "Tap ALLERGY SEEN first" : undefined}
-          data-testid="bump"
-          className={`min-h-14 rounded-xl text-xl font-black disabled:opacity-40 ${waiting ? "bg-gray-600 text-gray-200" : "bg-green-500 text-black"}`}
-        >
-          Bump ✓
-        </button>
-      </div>
-    </li>
-  );
-});
-
-/** Open tickets (RUSH first, then oldest first), the latest ready ones, and the stations seen. */
-function arrange(orders: OrderDto[], station: string | null, cache: WeakMap<OrderDto, Ticket>) {
-  const stations = new Set<string>();
-  const tickets: Ticket[] = [];
-  for (const o of orders) {
-    for (const i of o.orderItems) for (const s of i.stations ?? [i.station]) stations.add(s);
-    // A line shows at its food's station and at any station one of its options is cooked at.
-    let ticket = cache.get(o);
-    if (!ticket) {
-      const items = station ? o.orderItems.filter((i) => i.station === station || i.stations?.includes(station)) : o.orderItems;
-      ticket = { ...o, items };
-      cache.set(o, ticket);
-    }
-    if (ticket.items.length > 0) tickets.push(ticket);
-  }
-  const byAge = (a: Ticket, b: Ticket) => Date.parse(a.confirmedAt ?? a.createdAt) - Date.parse(b.confirmedAt ?? b.createdAt);
-  const active = tickets
-    .filter((t) => t.status === "CONFIRMED" || t.status === "PREPARING")
-    .sort((a, b) => (a.priority === b.priority ? byAge(a, b) : a.priority === "HIGH" ? -1 : 1));
-  const ready = tickets
-    .filter((t) => t.status === "READY")
-    .sort((a, b) => Date.parse(b.statusChangedAt) - Date.parse(a.statusChangedAt))
-    .slice(0, READY_SHOWN);
-  return { active, ready, stations: [...stations].filter(Boolean).sort() };
 }

@@ -37,9 +37,15 @@ export class CashierPage {
   }
 }
 
+/**
+ * The kitchen screen: expo (`/kitchen`) or a station (`/kitchen?station=bar`). Tickets sit on
+ * pages of fixed slots; `reveal` turns to a ticket's page with the bump bar's PageUp/PageDown.
+ */
 export class KitchenPage {
+  station: string | null = null;
   constructor(readonly page: Page) {}
   async goto(station?: string) {
+    this.station = station ?? null;
     await this.page.goto(station ? `/kitchen?station=${station}` : "/kitchen");
     await expect(this.page.getByTestId("connection-badge")).toHaveAttribute("data-status", "live");
   }
@@ -49,14 +55,67 @@ export class KitchenPage {
   ready(ticketNumber: number) {
     return this.page.getByTestId("ready-ticket").and(this.page.locator(`[data-ticket="${ticketNumber}"]`));
   }
+  grid() {
+    return this.page.getByTestId("kitchen-tickets");
+  }
+  /** The bump bar's selected card. */
+  selected() {
+    return this.page.locator('[data-testid="ticket"][data-selected="true"]');
+  }
+  /** Turns to the ticket's page (PageUp/PageDown) until it is on screen. */
+  async reveal(ticketNumber: number) {
+    const card = this.ticket(ticketNumber);
+    await expect(card).toHaveCount(1);
+    for (let i = 0; i < 50 && !(await card.isVisible()); i++) {
+      const [at, shown] = await Promise.all([card.getAttribute("data-page"), this.grid().getAttribute("data-page")]);
+      await this.page.keyboard.press(Number(at) > Number(shown) ? "PageDown" : "PageUp");
+    }
+    await expect(card).toBeVisible();
+    return card;
+  }
   allergyBand(ticketNumber: number) {
     return this.ticket(ticketNumber).getByTestId("allergy-band");
   }
   async allergySeen(ticketNumber: number) {
-    await this.ticket(ticketNumber).getByTestId("allergy-seen").click();
+    await (await this.reveal(ticketNumber)).getByTestId("allergy-seen").click();
   }
+  /** Taps Bump (a station: its lines of the order; expo: the expo bump, which may ask "Force ready?"). */
   async bump(ticketNumber: number) {
-    await this.ticket(ticketNumber).getByTestId("bump").click();
+    await (await this.reveal(ticketNumber)).getByTestId("bump").click();
+  }
+  /** Expo's bump through to READY: confirms "Force ready?" when stations are still open. */
+  async expoBump(ticketNumber: number) {
+    const card = await this.reveal(ticketNumber);
+    const waiting = await card.getAttribute("data-waiting");
+    await card.getByTestId("bump").click();
+    if (waiting) await card.getByTestId("force-ready").click();
+  }
+  async start(ticketNumber: number) {
+    await (await this.reveal(ticketNumber)).getByTestId("start").click();
+  }
+  async undo(ticketNumber: number) {
+    await (await this.reveal(ticketNumber)).getByTestId("undo").click();
+  }
+  line(ticketNumber: number, name: string) {
+    return this.ticket(ticketNumber).getByTestId("ticket-line").filter({ hasText: name });
+  }
+  /** A station: tapping a line bumps just that line. */
+  async bumpLine(ticketNumber: number, name: string) {
+    await (await this.reveal(ticketNumber)).getByTestId("ticket-line").filter({ hasText: name }).getByTestId("line-bump").click();
+  }
+  /** Expo: the tick of one station on a ticket (data-state done | open | held). */
+  tick(ticketNumber: number, station: string) {
+    return this.ticket(ticketNumber).locator(`[data-testid="station-tick"][data-station="${station}"]`);
+  }
+  waitingOn(ticketNumber: number) {
+    return this.ticket(ticketNumber).getByTestId("waiting-on");
+  }
+  async fireCourse(ticketNumber: number, course: number) {
+    await (await this.reveal(ticketNumber)).locator(`[data-testid="fire-course"][data-course="${course}"]`).click();
+  }
+  async density(d: "normal" | "compact") {
+    await this.page.getByTestId(`density-${d}`).click();
+    await expect(this.grid()).toHaveAttribute("data-density", d);
   }
   soldOut() {
     return new SoldOutPanel(this.page);

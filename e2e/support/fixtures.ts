@@ -63,6 +63,7 @@ export type PlaceOrderOptions = {
   priority?: "NORMAL" | "HIGH";
   /** A scheduled order: when the guest expects it (its lines fire at promisedAt − the longest prep). */
   promisedAt?: string;
+  serviceType?: "dine-in" | "takeaway" | "delivery" | "pickup";
 };
 
 /** The configured server's origin, as staff writes must send it in Origin. */

@@ -26,6 +26,7 @@ export const ORDER_EVENT_TYPES = [
   "order.acknowledged",
   "order.unacknowledged",
   "order.allergy-acknowledged",
+  // The station workflow: a station's start/bump/recall/undo, a course fired (the whole order, as above).
   "order.station",
   "order.fired",
 ] as const;

@@ -1,0 +1,406 @@
+"use client";
+
+import { memo } from "react";
+import { AllergyBand, LineDetails } from "@/components/order-lines";
+import { useClockValue } from "@/components/use-now";
+import { type Ticket, type TicketLine, urgencyAt } from "@/lib/client/kitchen-tickets";
+
+export type Density = "normal" | "compact";
+
+/** What a card can ask the screen to do; one stable object for every card (memo). */
+export type CardActions = {
+  select(id: number): void;
+  start(t: Ticket): void;
+  bump(t: Ticket): void;
+  bumpLine(t: Ticket, line: TicketLine): void;
+  seen(t: Ticket): void;
+  undo(t: Ticket): void;
+  force(t: Ticket): void;
+  cancelForce(t: Ticket): void;
+  fire(t: Ticket, course: number): void;
+};
+
+/** An allergy ticket waits for the "Allergy seen" tap before it may be bumped (the server answers 409). */
+export const needsAck = (t: Ticket) => t.order.allergyAlert && !t.order.allergyAckAt;
+
+const SERVICE: Record<string, { label: string; style: string }> = {
+  "dine-in": { label: "Dine-in", style: "bg-slate-200 text-black" },
+  takeaway: { label: "Takeaway", style: "bg-orange-300 text-black" },
+  delivery: { label: "Delivery", style: "bg-cyan-300 text-black" },
+  pickup: { label: "Pickup", style: "bg-lime-300 text-black" },
+};
+
+const URGENCY = {
+  ok: { card: "border-white/25 bg-[#15181d]", label: null },
+  warn: { card: "border-amber-400 bg-[#3a2a05]", label: { text: "WARNING", style: "bg-amber-400 text-black" } },
+  late: { card: "border-red-500 bg-[#4a0d0d]", label: { text: "LATE", style: "bg-red-600 text-white" } },
+} as const;
+
+/**
+ * How many text rows of lines a card holds (a line is one row, each option, allergen list and note
+ * one more on normal cards): the lines past it are counted as "+N more lines" instead of clipped unseen.
+ */
+const ROWS: Record<Density, number> = { normal: 8, compact: 3 };
+function fitting(t: Ticket, density: Density, expo: boolean): TicketLine[] {
+  let budget = ROWS[density] - (t.order.allergyAlert ? (density === "compact" ? 1 : 3) : 0) - (expo && density === "normal" ? 1 : 0);
+  const out: TicketLine[] = [];
+  for (const line of t.lines) {
+    const i = line.item;
+    const rows =
+      density === "compact" || line.state === "DONE"
+        ? 1
+        : 1 +
+          i.modifiers.reduce((n, m) => n + m.options.length, 0) +
+          (i.allergens.length > 3 ? 2 : i.allergens.length ? 1 : 0) +
+          (i.notes ? 1 : 0);
+    if (out.length > 0 && rows > budget) break;
+    out.push(line);
+    budget -= rows;
+  }
+  return out;
+}
+
+export const TicketCard = memo(function TicketCard({
+  ticket: t,
+  station,
+  col,
+  row,
+  page,
+  shown,
+  keyHint,
+  selected,
+  busy,
+  error,
+  undoUntil,
+  asking,
+  refused,
+  density,
+  actions,
+}: {
+  ticket: Ticket;
+  station: string | null;
+  col: number;
+  row: number;
+  page: number;
+  shown: boolean;
+  keyHint: number;
+  selected: boolean;
+  busy: boolean;
+  error: string | null;
+  undoUntil: number | null;
+  asking: boolean;
+  refused: boolean;
+  density: Density;
+  actions: CardActions;
+}) {
+  const o = t.order;
+  // The whole card turns at the earliest open part's thresholds, ticking with the shared clock.
+  const urgency = useClockValue((now) => (shown ? urgencyAt(now, t.warnAt, t.lateAt) : "ok"));
+  const u = URGENCY[urgency];
+  const compact = density === "compact";
+  const waiting = needsAck(t);
+  const service = SERVICE[o.serviceType] ?? SERVICE["dine-in"]!;
+  const lines = fitting(t, density, station === null);
+  const hiddenLines = t.lines.length - lines.length;
+  const frame = t.readyToSend ? "border-green-400 ring-4 ring-green-400" : u.card;
+  return (
+    <li
+      data-testid="ticket"
+      data-ticket={o.ticketNumber ?? ""}
+      data-id={o.id}
+      data-status={o.status}
+      data-allergy={o.allergyAlert}
+      data-urgency={urgency}
+      data-rush={t.rush}
+      data-page={page}
+      data-selected={selected}
+      data-waiting={o.waitingOn.join(",")}
+      data-ready-to-send={t.readyToSend}
+      hidden={!shown}
+      onClick={() => actions.select(t.id)}
+      style={{ gridColumnStart: col + 1, gridRowStart: row + 1 }}
+      className={`relative flex min-h-0 min-w-0 flex-col overflow-hidden rounded-2xl border-4 ${frame} ${selected ? "outline-4 outline-offset-2 outline-sky-400" : ""}`}
+    >
+      {(t.rush || u.label || t.readyToSend) && (
+        <div className="flex shrink-0 text-center text-xl font-black tracking-widest">
+          {t.rush && <span className="flex-1 bg-red-600 py-0.5 text-white">RUSH</span>}
+          {t.readyToSend && (
+            <span data-testid="ready-to-send" className="flex-1 bg-green-400 py-0.5 text-black">
+              READY TO SEND
+            </span>
+          )}
+          {u.label && !t.readyToSend && (
+            <span data-testid="urgency" className={`flex flex-1 items-center justify-center gap-1.5 py-0.5 ${u.label.style}`}>
+              <ClockIcon /> {u.label.text}
+            </span>
+          )}
+        </div>
+      )}
+      <AllergyBand order={o} compact={compact}>
+        {waiting && (
+          <button
+            type="button"
+            onClick={(e) => (e.stopPropagation(), actions.seen(t))}
+            data-testid="allergy-seen"
+            className={`${compact ? "min-h-11 text-xl" : "min-h-14 text-2xl"} rounded-xl bg-white font-black tracking-wide text-red-700 uppercase`}
+          >
+            Allergy seen <span className="text-lg font-bold">(A)</span>
+          </button>
+        )}
+      </AllergyBand>
+      <div className={`flex shrink-0 items-start justify-between gap-2 px-3 ${compact ? "pt-1" : "pt-2"}`}>
+        <div className={`min-w-0 ${compact ? "flex items-baseline gap-2" : ""}`}>
+          <div className={`${compact ? "text-4xl" : "text-5xl"} leading-none font-black tabular-nums`} data-testid="ticket-number">
+            #{o.ticketNumber ?? o.displayCode}
+          </div>
+          <div className={`truncate ${compact ? "text-base" : "mt-1 text-lg"} text-gray-300`}>
+            {o.displayCode}
+            {o.table ? ` · Table ${o.table}` : ""}
+            {o.customer ? ` · ${o.customer}` : ""}
+          </div>
+        </div>
+        <div className={`flex shrink-0 items-end gap-1 ${compact ? "flex-row-reverse items-center" : "flex-col"}`}>
+          <span className="flex items-center gap-1">
+            {keyHint <= 9 && (
+              <kbd className="rounded bg-white/15 px-1.5 text-base font-bold text-gray-200" aria-label={`key ${keyHint}`}>
+                {keyHint}
+              </kbd>
+            )}
+            {shown && <Clock since={t.since} className={compact ? "text-lg" : "text-2xl"} />}
+          </span>
+          <span
+            data-testid="service-type"
+            className={`rounded-full px-2 ${compact ? "text-sm" : "text-base"} font-black uppercase ${service.style}`}
+          >
+            {service.label}
+          </span>
+        </div>
+      </div>
+      {!station && <ExpoStatus t={t} compact={compact} actions={actions} busy={busy} />}
+      <ul className={`flex min-h-0 flex-1 flex-col overflow-hidden px-3 ${compact ? "py-1 text-xl" : "gap-1 py-2 text-2xl"}`}>
+        {lines.map((line) => (
+          <Line key={line.item.id} t={t} line={line} station={station} compact={compact} actions={actions} busy={busy} />
+        ))}
+      </ul>
+      {hiddenLines > 0 && (
+        <p data-testid="more-lines" className="shrink-0 px-3 text-lg font-bold text-sky-300">
+          +{hiddenLines} more line{hiddenLines > 1 ? "s" : ""}
+        </p>
+      )}
+      {refused && waiting && (
+        <p
+          role="alert"
+          data-testid="bump-refused"
+          className="mx-3 mb-1 shrink-0 rounded-xl bg-[#b91c1c] px-3 py-1 text-center text-xl font-black text-white"
+        >
+          Tap ALLERGY SEEN first
+        </p>
+      )}
+      {error && (
+        <p
+          role="alert"
+          data-testid="card-error"
+          className="mx-3 mb-1 shrink-0 rounded-xl bg-white px-3 py-1 text-lg font-bold text-red-800"
+        >
+          {error}
+        </p>
+      )}
+      {asking ? (
+        <div data-testid="force-confirm" className="grid shrink-0 grid-cols-2 gap-2 border-t border-white/10 p-2">
+          <p className="col-span-2 text-center text-xl font-black text-amber-300">Force ready? Stations are still open</p>
+          <button
+            type="button"
+            onClick={(e) => (e.stopPropagation(), actions.cancelForce(t))}
+            data-testid="force-cancel"
+            className="min-h-12 rounded-xl bg-white/15 text-xl font-bold"
+          >
+            Cancel (Esc)
+          </button>
+          <button
+            type="button"
+            onClick={(e) => (e.stopPropagation(), actions.force(t))}
+            disabled={busy}
+            data-testid="force-ready"
+            className="min-h-12 rounded-xl bg-amber-400 text-xl font-black text-black disabled:opacity-40"
+          >
+            Force ready (↵)
+          </button>
+        </div>
+      ) : (
+        <div className={`grid shrink-0 gap-2 border-t border-white/10 p-2 ${undoUntil ? "grid-cols-3" : "grid-cols-2"}`}>
+          <button
+            type="button"
+            onClick={(e) => (e.stopPropagation(), actions.start(t))}
+            disabled={!t.startable || busy}
+            data-testid="start"
+            className={`${compact ? "min-h-12" : "min-h-14"} rounded-xl bg-violet-600 text-xl font-bold text-white disabled:opacity-30`}
+          >
+            Start
+          </button>
+          {undoUntil && <UndoButton until={undoUntil} onUndo={() => actions.undo(t)} busy={busy} />}
+          <button
+            type="button"
+            onClick={(e) => (e.stopPropagation(), actions.bump(t))}
+            disabled={busy || (station !== null && !t.open)}
+            title={waiting ? "Tap ALLERGY SEEN first" : undefined}
+            data-testid="bump"
+            className={`${compact ? "min-h-12" : "min-h-14"} rounded-xl text-xl font-black disabled:opacity-40 ${waiting ? "bg-gray-600 text-gray-200" : "bg-green-500 text-black"}`}
+          >
+            Bump ✓
+          </button>
+        </div>
+      )}
+    </li>
+  );
+});
+
+const TICK = {
+  done: { mark: "✓", style: "bg-green-500 text-black" },
+  open: { mark: "○", style: "border-2 border-white text-white" },
+  held: { mark: "⏸", style: "bg-white/10 text-gray-400" },
+} as const;
+
+/** Expo: a tick per station, who it waits on, and the held courses with their "Fire" button. */
+function ExpoStatus({ t, compact, actions, busy }: { t: Ticket; compact: boolean; actions: CardActions; busy: boolean }) {
+  const o = t.order;
+  const fireAt = o.fireAt ? new Date(o.fireAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : null;
+  return (
+    <div className={`flex shrink-0 flex-col px-3 ${compact ? "pt-1" : "gap-1 pt-2"}`}>
+      <ul className="flex flex-wrap gap-1" data-testid="station-ticks">
+        {t.ticks.map((tick) => (
+          <li
+            key={tick.station}
+            data-testid="station-tick"
+            data-station={tick.station}
+            data-state={tick.state}
+            className={`rounded-lg px-2 ${compact ? "text-base" : "text-lg"} font-bold capitalize ${TICK[tick.state].style}`}
+          >
+            <span aria-hidden>{TICK[tick.state].mark}</span> {tick.station}
+            <span className="sr-only"> {tick.state}</span>
+          </li>
+        ))}
+      </ul>
+      <p data-testid="waiting-on" className={`${compact ? "text-lg" : "text-xl"} font-bold text-gray-200`}>
+        {o.waitingOn.length > 0
+          ? `waiting on: ${o.waitingOn.join(", ")}`
+          : t.readyToSend
+            ? "all stations done"
+            : fireAt
+              ? `scheduled · fires at ${fireAt}`
+              : ""}
+      </p>
+      {t.heldCourses.map((course) => (
+        <button
+          key={course}
+          type="button"
+          onClick={(e) => (e.stopPropagation(), actions.fire(t, course))}
+          disabled={busy}
+          data-testid="fire-course"
+          data-course={course}
+          className="min-h-11 rounded-xl border-2 border-dashed border-gray-400 text-lg font-black text-gray-200 disabled:opacity-40"
+        >
+          Fire course {course}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+const STATE_STYLE = {
+  HELD: "text-gray-500",
+  QUEUED: "",
+  STARTED: "text-violet-200",
+  DONE: "text-gray-500 line-through decoration-2",
+} as const;
+
+function Line({
+  t,
+  line,
+  station,
+  compact,
+  actions,
+  busy,
+}: {
+  t: Ticket;
+  line: TicketLine;
+  station: string | null;
+  compact: boolean;
+  actions: CardActions;
+  busy: boolean;
+}) {
+  const { item, state } = line;
+  const open = state === "QUEUED" || state === "STARTED";
+  const text = (
+    <>
+      <span className="font-black tabular-nums">{item.quantity}×</span> <span className="font-semibold">{item.name}</span>
+      {state === "DONE" && <span className="ml-2 text-green-400 no-underline">✓</span>}
+      {state === "STARTED" && <span className="ml-2 rounded bg-violet-600 px-1 text-base font-bold text-white">cooking</span>}
+      {state === "HELD" && <span className="ml-2 rounded bg-white/10 px-1 text-base font-bold">course {line.course} · held</span>}
+      {!station && line.parts.length > 1 && (
+        <span className="ml-2 text-base text-gray-400">
+          {line.parts.map((p) => `${p.station} ${p.state === "DONE" ? "✓" : "…"}`).join(" · ")}
+        </span>
+      )}
+    </>
+  );
+  return (
+    <li
+      data-testid="ticket-line"
+      data-item={item.id}
+      data-state={state}
+      data-course={line.course}
+      className={`min-w-0 ${STATE_STYLE[state]}`}
+    >
+      {station && open ? (
+        // On a station view, tapping a line bumps just that line.
+        <button
+          type="button"
+          onClick={(e) => (e.stopPropagation(), actions.bumpLine(t, line))}
+          disabled={busy}
+          data-testid="line-bump"
+          className="min-h-11 w-full rounded-lg text-left leading-tight hover:bg-white/10"
+        >
+          {text}
+        </button>
+      ) : (
+        <div className={compact ? "leading-tight" : "min-h-11 content-center"}>{text}</div>
+      )}
+      {!compact && state !== "DONE" && <LineDetails line={item} station={station} size="md" />}
+    </li>
+  );
+}
+
+function Clock({ since, className }: { since: string; className: string }) {
+  const seconds = useClockValue((now) => Math.max(0, Math.floor((now - Date.parse(since)) / 1000)));
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  return (
+    <span data-testid="elapsed" className={`rounded-lg bg-black/40 px-2 font-mono font-bold tabular-nums ${className}`}>
+      {String(m).padStart(2, "0")}:{String(s).padStart(2, "0")}
+    </span>
+  );
+}
+
+function UndoButton({ until, onUndo, busy }: { until: number; onUndo(): void; busy: boolean }) {
+  const left = useClockValue((now) => Math.max(0, Math.ceil((until - now) / 1000)));
+  return (
+    <button
+      type="button"
+      onClick={(e) => (e.stopPropagation(), onUndo())}
+      disabled={busy}
+      data-testid="undo"
+      className="min-h-12 rounded-xl bg-amber-400 text-xl font-black text-black disabled:opacity-40"
+    >
+      Undo (U) <span className="tabular-nums">{left}s</span>
+    </button>
+  );
+}
+
+function ClockIcon() {
+  return (
+    <svg aria-hidden viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth="3" strokeLinecap="round">
+      <circle cx="12" cy="12" r="9" />
+      <path d="M12 7v5l3 2" />
+    </svg>
+  );
+}
