@@ -150,10 +150,14 @@ describe("paginate", () => {
     expect(new Set(p.nav.map((t) => p.slots.get(t.id)!.page))).toEqual(new Set([0, 1, 2]));
   });
 
-  it("no lane on a one-column screen", () => {
-    const p = paginate(tickets(1, true), tickets(1), 1, 3);
-    expect(p.lane).toBe(false);
-    expect(p.nav.map((t) => t.id)).toEqual([1001, 1]);
+  it("no lane on a one- or two-column screen: both columns hold tickets, RUSH first", () => {
+    for (const cols of [1, 2]) {
+      const p = paginate(tickets(1, true), tickets(1), cols, 3);
+      expect(p.lane).toBe(false);
+      expect(p.nav.map((t) => t.id)).toEqual([1001, 1]);
+    }
+    expect(paginate([], tickets(2), 2, 1).slots.get(2)).toEqual({ page: 0, col: 1, row: 0, key: 2 });
+    expect(paginate([], tickets(2), 3, 1).lane).toBe(true);
   });
 });
 

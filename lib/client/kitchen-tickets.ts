@@ -168,14 +168,15 @@ export function arrange(
 export type Slot = { page: number; col: number; row: number; key: number };
 
 /**
- * Fixed slots on a grid of `cols` × `rows` per page. With two columns or more the first is RUSH's
- * own lane; the others fill row by row in arrival order. `nav` is the bump bar's order: page by
+ * Fixed slots on a grid of `cols` × `rows` per page. With three columns or more the first is
+ * RUSH's own lane; the others fill row by row in arrival order. A narrower screen (a small tablet)
+ * cannot give up half its width to a lane that is usually empty: RUSH goes first in the flow. `nav` is the bump bar's order: page by
  * page, the RUSH lane first; `key` is the card's 1–9 on its page.
  */
 export function paginate(rush: readonly Ticket[], normal: readonly Ticket[], cols: number, rows: number) {
   cols = Math.max(1, Math.floor(cols));
   rows = Math.max(1, Math.floor(rows));
-  const lane = cols >= 2 ? 1 : 0;
+  const lane = cols >= 3 ? 1 : 0;
   const rest = lane ? normal : [...rush, ...normal];
   const laneList = lane ? rush : [];
   const perLane = lane * rows;
