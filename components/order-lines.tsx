@@ -70,6 +70,8 @@ export function AllergyBand({ order, compact = false, children }: { order: Order
   if (!order.allergyAlert) return null;
   const declared = (order.allergies?.codes.length ?? 0) > 0 || Boolean(order.allergies?.note?.trim());
   const notes = declared ? [] : allergyNotes(order);
+  const text = declared ? allergyText(order) : `ALLERGY — ${notes.join(" · ") || "see the lines"}`;
+  const codes = order.allergies?.codes ?? [];
   return (
     <div
       role="alert"
@@ -77,18 +79,24 @@ export function AllergyBand({ order, compact = false, children }: { order: Order
       data-acked={Boolean(order.allergyAckAt)}
       className={`flex flex-col bg-[#b91c1c] text-white ${compact ? "gap-0.5 px-3 py-1.5" : "gap-2 px-3 py-3"}`}
     >
+      {/* Compact cards (a busy wall TV) keep the band short so the ticket's lines and buttons still
+          fit their slot: every declared allergen always (never cut), the guest's note only as far as
+          two lines allow (the full text is the title and on the normal card). */}
       <p
-        className={`${compact ? "text-xl" : "text-3xl"} leading-tight font-black tracking-wide break-words uppercase`}
+        className={`${compact ? "line-clamp-2 text-xl" : "text-3xl"} leading-tight font-black tracking-wide break-words uppercase`}
         data-testid="allergy-text"
+        title={compact ? text : undefined}
       >
-        ⚠ {declared ? allergyText(order) : `ALLERGY — ${notes.join(" · ") || "see the lines"}`}
+        ⚠ {compact && declared && codes.length > 0 ? allergyText({ allergies: { codes, note: null } }) : text}
       </p>
-      <p className={compact ? "text-base font-bold" : "text-xl font-bold"} data-testid="allergy-ack">
-        {order.allergyAckAt
-          ? `Seen by ${order.allergyAckBy ?? "kitchen"} at ${new Date(order.allergyAckAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`
-          : "Not yet seen by the kitchen"}
-      </p>
-      {children}
+      <div className={compact ? "flex items-center gap-2" : "contents"}>
+        <p className={compact ? "min-w-0 flex-1 truncate text-sm font-bold" : "text-xl font-bold"} data-testid="allergy-ack">
+          {order.allergyAckAt
+            ? `Seen by ${order.allergyAckBy ?? "kitchen"} at ${new Date(order.allergyAckAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`
+            : "Not yet seen by the kitchen"}
+        </p>
+        {children}
+      </div>
     </div>
   );
 }

@@ -4,7 +4,7 @@
  * open tickets on the bump bar; no layout shift while tickets (RUSH among them) arrive; the
  * whole card's colour at the prep target.
  */
-import type { APIRequestContext, BrowserContext, Page } from "@playwright/test";
+import type { APIRequestContext, BrowserContext, Locator, Page } from "@playwright/test";
 import { BoardPage, KitchenPage } from "./pages/screens";
 import { configuredOrigin, confirmOrder, expect, fetchMenu, type Menu, placeOrder, signIn, test } from "./support/fixtures";
 
@@ -215,12 +215,15 @@ test("the wall TV: 30 open tickets all reachable with the bump bar, the selectio
   const menu = await fetchMenu(api);
   const foods = ["Cheeseburger", "Fries", "Lemonade", "Caesar Salad", "Onion Rings", "Iced Tea", "Grilled Chicken"];
   const types = ["dine-in", "takeaway", "delivery", "pickup"] as const;
+  const allergyTickets: number[] = [];
   for (let i = 0; i < 30; i++) {
-    await order(api, menu, [{ food: foods[i % foods.length]! }, { food: foods[(i + 3) % foods.length]! }], {
+    const placed = await order(api, menu, [{ food: foods[i % foods.length]! }, { food: foods[(i + 3) % foods.length]! }], {
       serviceType: types[i % 4],
       priority: i % 11 === 5 ? "HIGH" : "NORMAL",
       table: String(i + 1),
+      ...(i % 10 === 2 ? { allergies: { codes: ["peanuts", "sesame"], note: "severe, carries an EpiPen" } } : {}),
     });
+    if (i % 10 === 2) allergyTickets.push(placed.ticketNumber);
   }
   const expo = await openKitchen(context);
   const total = Number(await expo.grid().getAttribute("data-count"));
@@ -250,6 +253,22 @@ test("the wall TV: 30 open tickets all reachable with the bump bar, the selectio
     // No page scrolls: the document is the viewport.
     expect(await expo.page.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight)).toBe(true);
   }
+  // A compact allergy card keeps its buttons inside its slot and every allergen on the band (its
+  // lines may be cut: a double-height slot for allergy tickets is still to do).
+  const inside = async (card: Locator, part: Locator) => {
+    const [c, p] = [(await card.boundingBox())!, (await part.boundingBox())!];
+    expect(p.y + p.height).toBeLessThanOrEqual(c.y + c.height);
+    expect(p.height).toBeGreaterThanOrEqual(44);
+  };
+  for (const ticket of allergyTickets) {
+    const card = await expo.reveal(ticket);
+    await expect(card.getByTestId("allergy-band")).toBeVisible();
+    // Every declared allergen is on the compact band; nothing safety-relevant is cut.
+    await expect(card.getByTestId("allergy-text")).toHaveText("⚠ ALLERGY: Peanuts, Sesame");
+    await inside(card, card.getByTestId("allergy-seen"));
+    await inside(card, card.getByTestId("bump"));
+  }
+  await expo.page.screenshot({ path: "/tmp/kds-wall-compact-allergy.png" });
   // The density is kept on this screen.
   await expo.page.reload();
   await expect(expo.grid()).toHaveAttribute("data-density", "compact");

@@ -142,7 +142,7 @@ export const TicketCard = memo(function TicketCard({
             type="button"
             onClick={(e) => (e.stopPropagation(), actions.seen(t))}
             data-testid="allergy-seen"
-            className={`${compact ? "min-h-11 text-xl" : "min-h-14 text-2xl"} rounded-xl bg-white font-black tracking-wide text-red-700 uppercase`}
+            className={`${compact ? "min-h-11 shrink-0 px-3 text-lg" : "min-h-14 text-2xl"} rounded-xl bg-white font-black tracking-wide text-red-700 uppercase`}
           >
             Allergy seen <span className="text-lg font-bold">(A)</span>
           </button>

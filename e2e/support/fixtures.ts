@@ -64,6 +64,7 @@ export type PlaceOrderOptions = {
   /** A scheduled order: when the guest expects it (its lines fire at promisedAt − the longest prep). */
   promisedAt?: string;
   serviceType?: "dine-in" | "takeaway" | "delivery" | "pickup";
+  allergies?: { codes: string[]; note?: string };
 };
 
 /** The configured server's origin, as staff writes must send it in Origin. */
