@@ -1,4 +1,4 @@
-import type { AllergenCode } from "../menu/allergens";
+import { allergenName } from "../menu/allergens";
 import type { OrderDto } from "../orders/dto";
 
 /**
@@ -8,25 +8,8 @@ import type { OrderDto } from "../orders/dto";
 export type OrderLine = OrderDto["orderItems"][number];
 export type LineOption = OrderLine["modifiers"][number]["options"][number];
 
-/** Readable names of the EU 14 for people in a hurry (the codes are what the API stores). */
-export const ALLERGEN_NAMES: Record<AllergenCode, string> = {
-  gluten: "Gluten",
-  crustaceans: "Crustaceans",
-  eggs: "Eggs",
-  fish: "Fish",
-  peanuts: "Peanuts",
-  soybeans: "Soy",
-  milk: "Milk",
-  nuts: "Tree nuts",
-  celery: "Celery",
-  mustard: "Mustard",
-  sesame: "Sesame",
-  sulphites: "Sulphites",
-  lupin: "Lupin",
-  molluscs: "Molluscs",
-};
-
-export const allergenName = (code: string) => ALLERGEN_NAMES[code as AllergenCode] ?? code;
+/** Readable names of the EU 14: the one table in lib/menu/allergens.ts (a pure module). */
+export { ALLERGEN_NAMES, allergenName } from "../menu/allergens";
 
 /**
  * One chosen option as the line shows it: "NO onions" for a removal, "+ Extra cheese" otherwise,
