@@ -482,6 +482,28 @@ const migrations: Record<string, PortableMigration> = {
       await db.schema.createIndex("loginLockouts_lockedAt").on("loginLockouts").column("lockedAt").execute();
     },
   }),
+  "0011_partner_profile": () => ({
+    async up(db: Kysely<any>) {
+      // The restaurant's profile for money, language and the cashier (issue "Cashier and back
+      // office"): every amount is formatted with currency + locale; USD / en-US keep what Pass showed
+      // before (seeds/001's example currency). kitchenAckSeconds null = KITCHEN_ACK_SECONDS;
+      // autoConfirmSeconds null = trusted sources are confirmed at once.
+      await db.schema
+        .alterTable("partners")
+        .addColumn("currency", "text", (c) => c.notNull().defaultTo("USD"))
+        .execute();
+      await db.schema
+        .alterTable("partners")
+        .addColumn("locale", "text", (c) => c.notNull().defaultTo("en-US"))
+        .execute();
+      await db.schema
+        .alterTable("partners")
+        .addColumn("defaultPaymentMethod", "text", (c) => c.notNull().defaultTo("CASH"))
+        .execute();
+      await db.schema.alterTable("partners").addColumn("autoConfirmSeconds", "integer").execute();
+      await db.schema.alterTable("partners").addColumn("kitchenAckSeconds", "integer").execute();
+    },
+  }),
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -44,6 +44,15 @@ export type PartnersTable = {
   expoConfirms: Generated<number>;
   warnPercent: Generated<number>;
   latePercent: Generated<number>;
+  /** ISO 4217 code; every amount is formatted with it and `locale` (migration 0011). */
+  currency: Generated<string>;
+  /** BCP 47 tag, e.g. "fr-FR": number formats and the screens' message catalogue. */
+  locale: Generated<string>;
+  defaultPaymentMethod: Generated<string>;
+  /** Seconds before an order from an auto-confirm source is confirmed; null = at once. */
+  autoConfirmSeconds: number | null;
+  /** Overrides KITCHEN_ACK_SECONDS for this restaurant; null = the process default. */
+  kitchenAckSeconds: number | null;
 };
 
 export type Role = "admin" | "operator" | "kitchen";
