@@ -11,7 +11,7 @@ import { arrange, paginate, selectedIndex, type Ticket, type TicketLine } from "
 import { useOrdersStream } from "@/lib/client/use-orders-stream";
 import type { OrderDto } from "@/lib/orders/dto";
 import { UNDO_WINDOW_MS } from "@/lib/orders/line-state";
-import { type CardActions, type Density, needsAck, TicketCard } from "./ticket-card";
+import { type CardActions, type Density, needsAck, TicketCard, UndoButton } from "./ticket-card";
 
 const FILTER = { status: ["CONFIRMED", "PREPARING", "READY"] } as const;
 const DENSITY_KEY = "pass.kitchen.density";
@@ -22,6 +22,7 @@ const GAP = 12;
 type Act =
   | { kind: "start" | "bump" | "recall" | "undo"; ticket: Ticket; itemIds?: string[] }
   | { kind: "expo"; ticket: Ticket; force: boolean }
+  | { kind: "expo-undo"; ticket: Ticket }
   | { kind: "fire"; ticket: Ticket; course: number }
   | { kind: "ack"; ticket: Ticket };
 
@@ -105,6 +106,8 @@ export function KitchenScreen({ station }: { station: string | null }) {
       return next;
     });
   const [asking, setAsking] = useState<number | null>(null);
+  // A ticket too long for its slot, shown whole over the grid ("+N more lines — show all", M).
+  const [expanded, setExpanded] = useState<number | null>(null);
   const [refused, setRefused] = useState<ReadonlySet<number>>(new Set());
 
   const act = useMutation({
@@ -115,6 +118,8 @@ export function KitchenScreen({ station }: { station: string | null }) {
           return postJson<OrderDto>(`/api/orders/${id}/allergy-ack`, {});
         case "expo":
           return postJson<OrderDto>(`/api/orders/${id}/expo`, a.force ? { force: true } : {});
+        case "expo-undo":
+          return postJson<OrderDto>(`/api/orders/${id}/expo`, { undo: true });
         case "fire":
           return postJson<OrderDto>(`/api/orders/${id}/fire`, { course: a.course });
         default:
@@ -127,12 +132,17 @@ export function KitchenScreen({ station }: { station: string | null }) {
       }
     },
     onError: (err, a) => setError(a.ticket.id, err instanceof Error ? err.message : String(err)),
-    onSuccess: (_, a) => {
+    onSuccess: (result, a) => {
       setError(a.ticket.id, null);
       if (a.kind === "ack") setRefused((r) => new Set([...r].filter((id) => id !== a.ticket.id)));
       if (a.kind === "expo") setAsking(null);
-      if (station && a.kind === "bump") setUndoable((m) => new Map([...m, [a.ticket.id, Date.now() + UNDO_WINDOW_MS]]));
-      if (a.kind === "undo" || a.kind === "recall") setUndoable((m) => new Map([...m].filter(([id]) => id !== a.ticket.id)));
+      // A bump (a station's, or expo's completing the order) can be taken back for 10 s: card's Undo or U.
+      if ((station && a.kind === "bump") || (!station && a.kind === "expo" && (result as OrderDto).status === "READY")) {
+        setUndoable((m) => new Map([...m, [a.ticket.id, Date.now() + UNDO_WINDOW_MS]]));
+      }
+      if (a.kind === "undo" || a.kind === "expo-undo" || a.kind === "recall") {
+        setUndoable((m) => new Map([...m].filter(([id]) => id !== a.ticket.id)));
+      }
     },
   });
   const run = act.mutate;
@@ -164,7 +174,10 @@ export function KitchenScreen({ station }: { station: string | null }) {
     for (const e of undoable) if (!best || e[1] > best[1]) best = e;
     return best ? (orders?.find((o) => o.id === best![0]) ?? null) : null;
   }, [undoable, orders]);
-  const undo = useCallback((t: Ticket | undefined) => t && station && run({ kind: "undo", ticket: t }), [run, station]);
+  const undo = useCallback(
+    (t: Ticket | undefined) => t && run(station ? { kind: "undo", ticket: t } : { kind: "expo-undo", ticket: t }),
+    [run, station],
+  );
 
   // A bump bar is a keyboard: arrows and 1–9 choose, Enter/B bumps, S starts, R recalls, U undoes, A is "allergy seen".
   useEffect(() => {
@@ -194,8 +207,11 @@ export function KitchenScreen({ station }: { station: string | null }) {
       else if (key === "a") seen(selected);
       else if (key === "r") recall(done[0]);
       else if (key === "u") undo(lastUndoable ? (cache.current.map.get(lastUndoable) ?? undefined) : undefined);
-      else if (key === "escape") setAsking(null);
-      else return;
+      else if (key === "m") setExpanded((x) => (x === null && selected ? selected.id : null));
+      else if (key === "escape") {
+        setAsking(null);
+        setExpanded(null);
+      } else return;
       e.preventDefault();
     };
     window.addEventListener("keydown", onKey);
@@ -222,6 +238,14 @@ export function KitchenScreen({ station }: { station: string | null }) {
       force: (t) => latest.current.run({ kind: "expo", ticket: t, force: true }),
       cancelForce: () => setAsking(null),
       fire: (t, course) => latest.current.run({ kind: "fire", ticket: t, course }),
+      expand: (t) => {
+        const { nav, selectAt } = latest.current;
+        selectAt(
+          nav,
+          nav.findIndex((x) => x.id === t.id),
+        );
+        setExpanded(t.id);
+      },
     }),
     [],
   );
@@ -240,6 +264,8 @@ export function KitchenScreen({ station }: { station: string | null }) {
   }, [nav]);
 
   const busyId = act.isPending ? act.variables.ticket.id : null;
+  // The overlay follows its ticket; once bumped off this screen it closes by itself.
+  const full = expanded === null ? null : (nav.find((t) => t.id === expanded) ?? null);
   const open = nav.length;
 
   return (
@@ -327,6 +353,44 @@ export function KitchenScreen({ station }: { station: string | null }) {
                 );
               })}
             </ol>
+            {full && (
+              <div
+                role="dialog"
+                aria-label={`Ticket #${full.order.ticketNumber ?? full.order.displayCode}, every line`}
+                data-testid="ticket-overlay"
+                className="absolute inset-0 z-10 flex items-stretch justify-center bg-black/70 p-4"
+                onClick={() => setExpanded(null)}
+              >
+                <ul className="flex w-full max-w-3xl flex-col" onClick={(e) => e.stopPropagation()}>
+                  <TicketCard
+                    ticket={full}
+                    station={station}
+                    col={0}
+                    row={0}
+                    page={page}
+                    shown
+                    keyHint={10}
+                    selected
+                    busy={busyId === full.id}
+                    error={errors.get(full.id) ?? null}
+                    undoUntil={undoable.get(full.id) ?? null}
+                    asking={asking === full.id}
+                    refused={refused.has(full.id)}
+                    density="normal"
+                    actions={actions}
+                    full
+                  />
+                  <button
+                    type="button"
+                    data-testid="overlay-close"
+                    onClick={() => setExpanded(null)}
+                    className="mt-2 min-h-12 shrink-0 rounded-xl bg-white/15 text-xl font-bold"
+                  >
+                    Close (Esc)
+                  </button>
+                </ul>
+              </div>
+            )}
             {open === 0 && (
               <p
                 data-testid="kitchen-empty"
@@ -402,14 +466,19 @@ export function KitchenScreen({ station }: { station: string | null }) {
                 >
                   <span className="text-2xl font-black">#{t.order.ticketNumber}</span>
                   <span className="text-base text-gray-300">{t.order.displayCode}</span>
-                  <button
-                    type="button"
-                    onClick={() => recall(t)}
-                    data-testid="recall"
-                    className="min-h-11 rounded-lg bg-white/15 px-3 text-lg font-bold"
-                  >
-                    Recall
-                  </button>
+                  {/* Expo's bump left the grid: its Undo waits here for 10 s (U), then Recall. */}
+                  {!station && undoable.has(t.id) ? (
+                    <UndoButton until={undoable.get(t.id)!} onUndo={() => undo(t)} busy={busyId === t.id} />
+                  ) : (
+                    <button
+                      type="button"
+                      onClick={() => recall(t)}
+                      data-testid="recall"
+                      className="min-h-11 rounded-lg bg-white/15 px-3 text-lg font-bold"
+                    >
+                      Recall
+                    </button>
+                  )}
                 </li>
               ))}
             </ul>

@@ -18,6 +18,8 @@ export type CardActions = {
   force(t: Ticket): void;
   cancelForce(t: Ticket): void;
   fire(t: Ticket, course: number): void;
+  /** Shows every line of a ticket too long for its slot, over the grid (nothing else moves). */
+  expand(t: Ticket): void;
 };
 
 /** An allergy ticket waits for the "Allergy seen" tap before it may be bumped (the server answers 409). */
@@ -76,6 +78,7 @@ export const TicketCard = memo(function TicketCard({
   refused,
   density,
   actions,
+  full = false,
 }: {
   ticket: Ticket;
   station: string | null;
@@ -92,6 +95,8 @@ export const TicketCard = memo(function TicketCard({
   refused: boolean;
   density: Density;
   actions: CardActions;
+  /** The "all lines" overlay: no slot, every line, scrolling if it must. */
+  full?: boolean;
 }) {
   const o = t.order;
   // The whole card turns at the earliest open part's thresholds, ticking with the shared clock.
@@ -100,12 +105,12 @@ export const TicketCard = memo(function TicketCard({
   const compact = density === "compact";
   const waiting = needsAck(t);
   const service = SERVICE[o.serviceType] ?? SERVICE["dine-in"]!;
-  const lines = fitting(t, density, station === null);
+  const lines = full ? t.lines : fitting(t, density, station === null);
   const hiddenLines = t.lines.length - lines.length;
   const frame = t.readyToSend ? "border-green-400 ring-4 ring-green-400" : u.card;
   return (
     <li
-      data-testid="ticket"
+      data-testid={full ? "ticket-full" : "ticket"}
       data-ticket={o.ticketNumber ?? ""}
       data-id={o.id}
       data-status={o.status}
@@ -177,15 +182,22 @@ export const TicketCard = memo(function TicketCard({
         </div>
       </div>
       {!station && <ExpoStatus t={t} compact={compact} actions={actions} busy={busy} />}
-      <ul className={`flex min-h-0 flex-1 flex-col overflow-hidden px-3 ${compact ? "py-1 text-xl" : "gap-1 py-2 text-2xl"}`}>
+      <ul
+        className={`flex min-h-0 flex-1 flex-col px-3 ${full ? "overflow-y-auto" : "overflow-hidden"} ${compact ? "py-1 text-xl" : "gap-1 py-2 text-2xl"}`}
+      >
         {lines.map((line) => (
           <Line key={line.item.id} t={t} line={line} station={station} compact={compact} actions={actions} busy={busy} />
         ))}
       </ul>
       {hiddenLines > 0 && (
-        <p data-testid="more-lines" className="shrink-0 px-3 text-lg font-bold text-sky-300">
-          +{hiddenLines} more line{hiddenLines > 1 ? "s" : ""}
-        </p>
+        <button
+          type="button"
+          data-testid="more-lines"
+          onClick={(e) => (e.stopPropagation(), actions.expand(t))}
+          className="mx-2 min-h-11 shrink-0 rounded-xl bg-sky-950 px-3 text-left text-lg font-bold text-sky-300"
+        >
+          +{hiddenLines} more line{hiddenLines > 1 ? "s" : ""} — show all (M)
+        </button>
       )}
       {refused && waiting && (
         <p
@@ -381,7 +393,7 @@ function Clock({ since, className }: { since: string; className: string }) {
   );
 }
 
-function UndoButton({ until, onUndo, busy }: { until: number; onUndo(): void; busy: boolean }) {
+export function UndoButton({ until, onUndo, busy }: { until: number; onUndo(): void; busy: boolean }) {
   const left = useClockValue((now) => Math.max(0, Math.ceil((until - now) / 1000)));
   return (
     <button
@@ -389,7 +401,7 @@ function UndoButton({ until, onUndo, busy }: { until: number; onUndo(): void; bu
       onClick={(e) => (e.stopPropagation(), onUndo())}
       disabled={busy}
       data-testid="undo"
-      className="min-h-12 rounded-xl bg-amber-400 text-xl font-black text-black disabled:opacity-40"
+      className="min-h-12 rounded-xl bg-amber-400 px-3 text-xl font-black text-black disabled:opacity-40"
     >
       Undo (U) <span className="tabular-nums">{left}s</span>
     </button>
