@@ -9,7 +9,7 @@ import { ApiError, postJson, sendJson } from "./api";
  * message shown under that input.
  */
 export type StaffMenu = {
-  partner: { id: string; slug: string; name: string };
+  partner: { id: string; slug: string; name: string; currency: string; locale: string };
   stations: StationDto[];
   categories: CategoryDto[];
   foods: FoodDto[];

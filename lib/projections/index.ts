@@ -110,7 +110,7 @@ export const PROJECTIONS: Record<StreamChannel, ChannelProjection> = {
       "food.updated",
       "food.archived",
     ],
-    render: (event) => renderWsLines(upgradeEvent(event)),
+    render: (event, ctx) => renderWsLines(upgradeEvent(event), { currency: ctx.partner.currency }),
   },
 };
 
