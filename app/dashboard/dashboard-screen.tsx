@@ -6,7 +6,10 @@ import { ScreenShell } from "@/components/screen-shell";
 import { playAlert } from "@/components/sound";
 import { StatusChip } from "@/components/status";
 import { useNow } from "@/components/use-now";
+import { partnersQuery } from "@/lib/client/menu-query";
+import { usePartnerStyles } from "@/lib/client/money";
 import { useOrdersStream } from "@/lib/client/use-orders-stream";
+import { displayMinor } from "@/lib/money-format";
 import type { OrderDto } from "@/lib/orders/dto";
 import { todaysFigures } from "./figures";
 
@@ -19,14 +22,10 @@ const VIEWS: Record<string, (s: string) => boolean> = {
   Cancelled: (s) => s === "CANCELLED",
 };
 
-type Partner = { id: string; slug: string; name: string; imageUrl: string | null };
-
 export function DashboardScreen() {
-  const partners = useQuery({
-    queryKey: ["partners"],
-    queryFn: async () => ((await (await fetch("/api/partners")).json()) as { partners: Partner[] }).partners,
-    staleTime: 5 * 60_000,
-  });
+  // The same query as the "Sold out" panel's (one key, one shape): names, images, currencies.
+  const partners = useQuery({ ...partnersQuery, select: (d) => d.partners });
+  const { styleOf } = usePartnerStyles();
   const [toast, setToast] = useState<string | null>(null);
   const [view, setView] = useState("All");
   const [partnerFilter, setPartnerFilter] = useState<string>("");
@@ -105,7 +104,7 @@ export function DashboardScreen() {
       <LockoutNotices />
       <section aria-label="Today" className="mb-6 grid gap-4 sm:grid-cols-3">
         <Figure label="Orders today" value={String(figures.orders)} testId="fig-orders" />
-        <Figure label="Revenue" value={(figures.revenueCents / 100).toFixed(2)} testId="fig-revenue" />
+        <Figure label="Revenue" value={revenueText(figures.revenueByPartner, styleOf, partners.data?.[0]?.id)} testId="fig-revenue" />
         <Figure
           label="Median prep time"
           value={
@@ -177,6 +176,23 @@ export function DashboardScreen() {
       </table>
     </ScreenShell>
   );
+}
+
+/** Takings per currency: "1 234,50 €", or "1 234,50 € + $80.00" when the restaurants shown mix currencies. */
+function revenueText(
+  byPartner: Map<string, number>,
+  styleOf: ReturnType<typeof usePartnerStyles>["styleOf"],
+  firstPartnerId: string | undefined,
+): string {
+  const byCurrency = new Map<string, { cents: number; style: ReturnType<typeof styleOf> }>();
+  for (const [partnerId, cents] of byPartner) {
+    const style = styleOf(partnerId);
+    const entry = byCurrency.get(style.currency) ?? { cents: 0, style };
+    entry.cents += cents;
+    byCurrency.set(style.currency, entry);
+  }
+  if (byCurrency.size === 0) return displayMinor(0, styleOf(firstPartnerId));
+  return [...byCurrency.values()].map((e) => displayMinor(e.cents, e.style)).join(" + ");
 }
 
 function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
