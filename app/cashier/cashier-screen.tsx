@@ -426,9 +426,13 @@ function TodayRow({
           type="button"
           data-testid="reprint-open"
           onClick={onReprint}
-          className="min-h-11 rounded-lg bg-white/10 px-2 text-base font-bold"
+          title="Reprint"
+          className="inline-flex min-h-11 min-w-11 items-center justify-center rounded-lg bg-white/10"
         >
-          Reprint
+          <svg aria-hidden viewBox="0 0 24 24" className="h-6 w-6" fill="none" stroke="currentColor" strokeWidth="2" strokeLinejoin="round">
+            <path d="M7 9V3h10v6M7 17H4v-7h16v7h-3M7 14h10v7H7z" />
+          </svg>
+          <span className="sr-only">Reprint</span>
         </button>
       )}
       {(split || cash) && (
@@ -438,7 +442,7 @@ function TodayRow({
         </span>
       )}
       {(step || takesCourier(o)) && (
-        <div className="flex basis-full items-center justify-end gap-2">
+        <div className="flex basis-full flex-wrap items-center justify-end gap-2">
           {takesCourier(o) && <CourierField order={o} />}
           {step && (
             <button
@@ -468,7 +472,7 @@ function CourierField({ order }: { order: OrderDto }) {
   return (
     <form
       onSubmit={(e) => (e.preventDefault(), name.trim() && assign.mutate(name.trim()))}
-      className="flex min-w-0 flex-1 items-center gap-2"
+      className="flex min-w-[12rem] flex-1 items-center gap-2"
       data-testid="courier"
     >
       {order.courierName && (
