@@ -132,7 +132,7 @@ test("a guest orders with a required choice, a priced extra and a peanut allergy
     // The cart: the options under the line, unit price = price + deltas.
     await order.dish(tea.name).getByTestId("menu-add").click();
     const bowlLine = order.cartLine(bowl.name);
-    await expect(bowlLine.getByTestId("cart-option")).toHaveText(["+ Noodles (+0.50)", "+ Fried egg (+1.00)"]);
+    await expect(bowlLine.getByTestId("cart-option")).toHaveText(["+ Noodles (+$0.50)", "+ Fried egg (+$1.00)"]);
     await expect(bowlLine.getByTestId("cart-line-total")).toHaveText("$13.00");
     await expect(order.total).toHaveText("$16.00");
     await expect(page.getByTestId("cart-bar")).toContainText("2 items");

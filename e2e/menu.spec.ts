@@ -145,7 +145,7 @@ test("an operator builds a new restaurant's menu on /menu from nothing", async (
   await expect(preview.getByTestId("preview-group")).toHaveCount(2);
   await expect(preview.getByTestId("preview-group").nth(0)).toContainText("Doneness");
   await expect(preview.getByTestId("preview-group").nth(0).getByTestId("preview-required")).toBeVisible();
-  await expect(preview.getByTestId("preview-group").nth(1)).toContainText("Fried egg+1.00Bacon+2.00Extra cheese+1.50");
+  await expect(preview.getByTestId("preview-group").nth(1)).toContainText("Fried egg+$1.00Bacon+$2.00Extra cheese+$1.50");
   await expect(preview.getByTestId("preview-group").nth(1).getByTestId("preview-required")).toHaveCount(0);
   // It follows the draft before saving.
   await form.getByTestId("dish-surcharge").fill("0.50");
@@ -327,7 +327,7 @@ test("the menu built above, end to end: a guest orders with options and a peanut
     await order.page.screenshot({ path: "/tmp/flow-guest-choices.png" });
     await order.addChoice.click();
     await order.dish("Lemonade").getByTestId("menu-add").click();
-    await expect(order.cartLine("Steak frites").getByTestId("cart-option")).toHaveText(["+ Medium rare", "+ Bacon (+2.00)"]);
+    await expect(order.cartLine("Steak frites").getByTestId("cart-option")).toHaveText(["+ Medium rare", "+ Bacon (+$2.00)"]);
     await expect(order.total).toHaveText("$30.50");
     await order.page.screenshot({ path: "/tmp/flow-guest-cart.png", fullPage: true });
     await order.placeOrder.click();

@@ -316,7 +316,7 @@ function PendingCard({
       onClick={onAck}
       className={`flex min-w-0 flex-col overflow-hidden rounded-2xl border-4 bg-[#15181d] ${rush ? "border-red-500" : fresh ? "border-amber-400" : "border-amber-400/40"} ${fresh ? "pulse-ring" : ""} ${selected ? "outline-4 outline-offset-2 outline-sky-400" : ""}`}
     >
-      <AllergyBand order={o} compact />
+      <AllergyBand order={o} />
       <div className="flex flex-1 flex-col gap-1 p-3 pt-2">
         <div className="flex flex-wrap items-center gap-1.5">
           <span className="mr-1 text-4xl leading-none font-black">{o.displayCode}</span>
