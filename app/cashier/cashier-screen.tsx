@@ -156,7 +156,7 @@ export function CashierScreen() {
           Kitchen has not seen {notSeen.map((o) => `#${o.ticketNumber}`).join(", ")} — printed as a fallback. Check the kitchen screens.
         </p>
       )}
-      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_22rem] 2xl:grid-cols-[minmax(0,1fr)_28rem]">
+      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_23rem] 2xl:grid-cols-[minmax(0,1fr)_28rem]">
         <section aria-labelledby="incoming">
           <div className="mb-2 flex flex-wrap items-baseline gap-x-4 gap-y-1">
             <h2 id="incoming" className="text-2xl font-bold">
@@ -398,7 +398,7 @@ function TodayRow({
       data-code={o.displayCode}
       data-status={o.status}
       data-allergy={o.allergyAlert}
-      className="flex flex-wrap items-center gap-x-2 gap-y-1 overflow-hidden rounded-xl bg-white/5 px-3 py-1.5 text-lg"
+      className="flex flex-wrap items-center gap-x-1.5 gap-y-1 overflow-hidden rounded-xl bg-white/5 px-3 py-1.5 text-lg"
     >
       {o.allergyAlert && o.status !== "CANCELLED" && (
         <div className="-mx-3 -mt-1.5 basis-[calc(100%+1.5rem)]">

@@ -9,9 +9,8 @@ import { useNow } from "@/components/use-now";
 import { partnersQuery } from "@/lib/client/menu-query";
 import { usePartnerStyles } from "@/lib/client/money";
 import { useOrdersStream } from "@/lib/client/use-orders-stream";
-import { displayMinor } from "@/lib/money-format";
 import type { OrderDto } from "@/lib/orders/dto";
-import { todaysFigures } from "./figures";
+import { revenueText, todaysFigures } from "./figures";
 
 const FILTER = {} as const;
 const VIEWS: Record<string, (s: string) => boolean> = {
@@ -176,23 +175,6 @@ export function DashboardScreen() {
       </table>
     </ScreenShell>
   );
-}
-
-/** Takings per currency: "1 234,50 €", or "1 234,50 € + $80.00" when the restaurants shown mix currencies. */
-function revenueText(
-  byPartner: Map<string, number>,
-  styleOf: ReturnType<typeof usePartnerStyles>["styleOf"],
-  firstPartnerId: string | undefined,
-): string {
-  const byCurrency = new Map<string, { cents: number; style: ReturnType<typeof styleOf> }>();
-  for (const [partnerId, cents] of byPartner) {
-    const style = styleOf(partnerId);
-    const entry = byCurrency.get(style.currency) ?? { cents: 0, style };
-    entry.cents += cents;
-    byCurrency.set(style.currency, entry);
-  }
-  if (byCurrency.size === 0) return displayMinor(0, styleOf(firstPartnerId));
-  return [...byCurrency.values()].map((e) => displayMinor(e.cents, e.style)).join(" + ");
 }
 
 function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {

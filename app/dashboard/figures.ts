@@ -1,3 +1,4 @@
+import { displayMinor, type MoneyStyle } from "@/lib/money-format";
 import type { OrderDto } from "@/lib/orders/dto";
 
 /** Today's figures from the order list, pure. Money stays in cents until shown. */
@@ -18,4 +19,21 @@ export function todaysFigures(orders: readonly OrderDto[]) {
   const perHour = new Array<number>(24).fill(0);
   for (const o of live) perHour[new Date(o.createdAt).getHours()]!++;
   return { orders: live.length, revenueCents, revenueByPartner, medianPrepS, perHour };
+}
+
+/** Takings per currency: "1 234,50 €", or "1 234,50 € + $80.00" when the restaurants shown mix currencies. */
+export function revenueText(
+  byPartner: Map<string, number>,
+  styleOf: (partnerId: string | undefined) => MoneyStyle,
+  firstPartnerId: string | undefined,
+): string {
+  const byCurrency = new Map<string, { cents: number; style: MoneyStyle }>();
+  for (const [partnerId, cents] of byPartner) {
+    const style = styleOf(partnerId);
+    const entry = byCurrency.get(style.currency) ?? { cents: 0, style };
+    entry.cents += cents;
+    byCurrency.set(style.currency, entry);
+  }
+  if (byCurrency.size === 0) return displayMinor(0, styleOf(firstPartnerId));
+  return [...byCurrency.values()].map((e) => displayMinor(e.cents, e.style)).join(" + ");
 }
