@@ -6,14 +6,27 @@ import type { OrderDto } from "@/lib/orders/dto";
  * "NO onions", "+ Side of fries @ FRYER"), the allergens it contains and the guest's own note.
  * `station` is the station reading it (an option cooked elsewhere is marked with its station).
  */
-export function LineDetails({ line, station = null, size = "lg" }: { line: OrderLine; station?: string | null; size?: "lg" | "md" }) {
+export function LineDetails({
+  line,
+  station = null,
+  size = "lg",
+}: {
+  line: OrderLine;
+  station?: string | null;
+  /** `sm`: the cashier's compact cards — options on one wrapping row, allergens on one line, the note in two. */
+  size?: "lg" | "md" | "sm";
+}) {
   const options = lineOptions(line);
   const here = station ?? line.station;
-  const text = size === "lg" ? "text-2xl" : "text-lg";
+  const text = size === "lg" ? "text-2xl" : size === "md" ? "text-lg" : "text-base";
+  const small = size === "sm";
   return (
     <>
       {options.length > 0 && (
-        <ul data-testid="line-options" className={`mt-1 flex flex-col gap-0.5 pl-6 ${text} font-bold`}>
+        <ul
+          data-testid="line-options"
+          className={`${small ? "flex flex-wrap gap-x-2 pl-4" : "mt-1 flex flex-col gap-0.5 pl-6"} ${text} font-bold`}
+        >
           {options.map((opt) => (
             <li
               key={opt.id}
@@ -26,14 +39,17 @@ export function LineDetails({ line, station = null, size = "lg" }: { line: Order
         </ul>
       )}
       {line.allergens.length > 0 && (
-        <p data-testid="line-allergens" className={`mt-1 pl-6 ${size === "lg" ? "text-lg" : "text-base"} text-gray-300`}>
+        <p
+          data-testid="line-allergens"
+          className={`${small ? "truncate pl-4 text-sm" : `mt-1 pl-6 ${size === "lg" ? "text-lg" : "text-base"}`} text-gray-300`}
+        >
           Contains: <span className="font-semibold text-gray-100">{line.allergens.map(allergenName).join(", ")}</span>
         </p>
       )}
       {line.notes && (
         <p
           data-testid="line-note"
-          className={`mt-1 rounded-lg border-2 border-yellow-300 bg-yellow-300/15 px-2 py-1 ${size === "lg" ? "text-xl" : "text-lg"} font-bold break-words text-yellow-200`}
+          className={`${small ? "line-clamp-2 px-1.5 text-base" : `mt-1 px-2 py-1 ${size === "lg" ? "text-xl" : "text-lg"}`} rounded-lg border-2 border-yellow-300 bg-yellow-300/15 font-bold break-words text-yellow-200`}
         >
           {line.notes}
         </p>

@@ -405,7 +405,7 @@ describeEachDatabase("HTTP API", (t) => {
 
     it("menu lists available foods with decimal prices; unknown partner is 404", async () => {
       const res = await call(menuRoute.GET as Handler, { path: "/api/menu?partner=demo" });
-      expect(res.json.partner).toEqual({ slug: "demo", name: "Partner demo", imageUrl: null });
+      expect(res.json.partner).toEqual({ slug: "demo", name: "Partner demo", imageUrl: null, currency: "USD", locale: "en-US" });
       expect(res.json.foods).toContainEqual(
         expect.objectContaining({ name: "Margherita", price: "12.5", surcharge: "0.5", station: "oven", available: true }),
       );

@@ -195,6 +195,36 @@ const ROUTES: Route[] = [
     fields: [
       ...BAD_MONEY.map((value) => ({ label: `discount: ${JSON.stringify(value)}`, field: "discount", value })),
       { label: "discount: a number", field: "discount", value: 5 },
+      ...typeCases("discountPercent", [101, -1, "10", 1e300, 10.555, null, "10%"]),
+      ...BAD_MONEY.map((value) => ({ label: `tendered: ${JSON.stringify(value)}`, field: "tendered", value })),
+      { label: "tendered: below the total", field: "tendered", value: "0.01" },
+      { label: "payments: one payment", field: "payments", value: [{ method: "CASH", amount: "1" }] },
+      {
+        label: "payments: amounts that do not sum to the total",
+        field: "payments",
+        value: [
+          { method: "CASH", amount: "0.01" },
+          { method: "CARD", amount: "0.01" },
+        ],
+      },
+      {
+        label: "payments.0.amount: NUL",
+        field: "payments",
+        value: [
+          { method: "CASH", amount: "1\u0000" },
+          { method: "CARD", amount: "1" },
+        ],
+        names: "payments.0.amount",
+      },
+      {
+        label: "payments.1.tendered: on a card payment",
+        field: "payments",
+        value: [
+          { method: "CASH", amount: "1" },
+          { method: "CARD", amount: "1", tendered: "5" },
+        ],
+        names: "payments.1.tendered",
+      },
       ...textCases("cashRegisterId", 64, { blank: true }),
     ],
   },

@@ -6,9 +6,11 @@ import { ScreenShell } from "@/components/screen-shell";
 import { playAlert } from "@/components/sound";
 import { StatusChip } from "@/components/status";
 import { useNow } from "@/components/use-now";
+import { partnersQuery } from "@/lib/client/menu-query";
+import { usePartnerStyles } from "@/lib/client/money";
 import { useOrdersStream } from "@/lib/client/use-orders-stream";
 import type { OrderDto } from "@/lib/orders/dto";
-import { todaysFigures } from "./figures";
+import { revenueText, todaysFigures } from "./figures";
 
 const FILTER = {} as const;
 const VIEWS: Record<string, (s: string) => boolean> = {
@@ -19,14 +21,10 @@ const VIEWS: Record<string, (s: string) => boolean> = {
   Cancelled: (s) => s === "CANCELLED",
 };
 
-type Partner = { id: string; slug: string; name: string; imageUrl: string | null };
-
 export function DashboardScreen() {
-  const partners = useQuery({
-    queryKey: ["partners"],
-    queryFn: async () => ((await (await fetch("/api/partners")).json()) as { partners: Partner[] }).partners,
-    staleTime: 5 * 60_000,
-  });
+  // The same query as the "Sold out" panel's (one key, one shape): names, images, currencies.
+  const partners = useQuery({ ...partnersQuery, select: (d) => d.partners });
+  const { styleOf } = usePartnerStyles();
   const [toast, setToast] = useState<string | null>(null);
   const [view, setView] = useState("All");
   const [partnerFilter, setPartnerFilter] = useState<string>("");
@@ -105,7 +103,7 @@ export function DashboardScreen() {
       <LockoutNotices />
       <section aria-label="Today" className="mb-6 grid gap-4 sm:grid-cols-3">
         <Figure label="Orders today" value={String(figures.orders)} testId="fig-orders" />
-        <Figure label="Revenue" value={(figures.revenueCents / 100).toFixed(2)} testId="fig-revenue" />
+        <Figure label="Revenue" value={revenueText(figures.revenueByPartner, styleOf, partners.data?.[0]?.id)} testId="fig-revenue" />
         <Figure
           label="Median prep time"
           value={

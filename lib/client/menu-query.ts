@@ -7,13 +7,22 @@ import type { CategoryDto, FoodDto, GroupDto, StationDto } from "../menu/model";
  * screen's own `pass:` channel: on each, useOrdersStream invalidates `menuKeys.all`.
  */
 export type StaffMenu = {
-  partner: { id: string; slug: string; name: string };
+  partner: { id: string; slug: string; name: string; currency: string; locale: string };
   stations: StationDto[];
   categories: CategoryDto[];
   foods: FoodDto[];
   modifierGroups: GroupDto[];
 };
-export type StaffPartner = { id: string; slug: string; name: string };
+/** GET /api/partners: each restaurant's face and how its amounts are written (lib/money-format.ts). */
+export type StaffPartner = {
+  id: string;
+  slug: string;
+  name: string;
+  imageUrl?: string | null;
+  currency?: string;
+  locale?: string;
+  defaultPaymentMethod?: "CASH" | "CARD" | "OTHER";
+};
 
 export const menuKeys = {
   all: ["menu"] as const,

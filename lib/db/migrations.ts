@@ -504,6 +504,27 @@ const migrations: Record<string, PortableMigration> = {
       await db.schema.alterTable("partners").addColumn("kitchenAckSeconds", "integer").execute();
     },
   }),
+  "0014_payments": () => ({
+    async up(db: Kysely<any>) {
+      // How an order was paid (issue "Cashier and back office" item 1): one row per payment, so a
+      // bill split over cash and card keeps both amounts, and cash keeps what was tendered and the
+      // change given. Orders confirmed before this migration paid their whole total one way.
+      await db.schema
+        .createTable("payments")
+        .addColumn("orderId", "integer", (c) => c.notNull().references("orders.id"))
+        .addColumn("position", "integer", (c) => c.notNull())
+        .addColumn("method", "text", (c) => c.notNull())
+        .addColumn("amount", "integer", (c) => c.notNull())
+        .addColumn("tendered", "integer")
+        .addColumn("change", "integer")
+        .addColumn("createdAt", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("payments_pk", ["orderId", "position"])
+        .execute();
+      await sql`insert into payments ("orderId", "position", "method", "amount", "tendered", "change", "createdAt")
+        select "id", 0, "paymentMethod", "total", null, null, coalesce("confirmedAt", "createdAt") from orders
+        where "paymentMethod" is not null`.execute(db);
+    },
+  }),
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

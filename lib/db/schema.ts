@@ -20,6 +20,7 @@ export type Database = {
   modifierOptions: ModifierOptionsTable;
   foodModifierGroups: FoodModifierGroupsTable;
   orders: OrdersTable;
+  payments: PaymentsTable;
   orderItems: OrderItemsTable;
   lineParts: LinePartsTable;
   dayCounters: DayCountersTable;
@@ -207,6 +208,19 @@ export type OrdersTable = {
   /** The partner's colour thresholds when the order was placed (% of each part's target). */
   warnPercent: Generated<number>;
   latePercent: Generated<number>;
+};
+
+/** Migration 0014: how an order was paid, one row per payment (a split bill has several). */
+export type PaymentsTable = {
+  orderId: number;
+  position: number;
+  method: string;
+  /** Minor units; the payments of an order sum to its total. */
+  amount: number;
+  /** Cash handed over (minor units) and the change given back; null for card and other. */
+  tendered: number | null;
+  change: number | null;
+  createdAt: string;
 };
 
 export type LinePartsTable = {

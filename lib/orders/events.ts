@@ -20,8 +20,10 @@ import type { PartState } from "./line-state";
  *   Menu events `food.created`, `food.archived`, `menu.changed` exist from this version on.
  * - 4 (migration 0009, the station workflow): orders carry `parts` (one per line and station),
  *   `fireAt`, `expoConfirms`, `expoBumpedAt`; `order.station` and `order.fired` exist.
+ * - 5 (migration 0014, payments): orders carry `payments` (method, amount, tendered, change; a
+ *   split bill has several). Older orders paid their whole total with `paymentMethod`.
  */
-export const EVENT_PAYLOAD_VERSION = 4;
+export const EVENT_PAYLOAD_VERSION = 5;
 
 export type FoodChange = {
   food: { id: string; name: string; price: string; available: boolean } & Record<string, unknown>;
@@ -117,6 +119,14 @@ function v3ToV4(event: LoggedEvent, v3: V1Payload): V1Payload {
   };
 }
 
+/** 4 → 5: an order confirmed before payments were recorded paid its whole total one way. */
+function v4ToV5(v4: V1Payload): V1Payload {
+  const order = v4.order;
+  if (!order) return v4;
+  const paid = order.paymentMethod ? [{ method: order.paymentMethod, amount: order.total ?? 0, tendered: null, change: null }] : [];
+  return { ...v4, order: { ...order, payments: order.payments ?? paid } };
+}
+
 type V1Payload = Record<string, unknown> & { order?: Partial<OrderRecord>; orderItemIds?: string[]; receipt?: boolean };
 
 /** Reads any stored version as the current one; unknown future versions are refused loudly. */
@@ -129,6 +139,7 @@ export function upgradeEvent(event: LoggedEvent): DomainEvent {
   if (event.version < 2) payload = v1ToV2(event.type, payload);
   if (event.version < 3) payload = v2ToV3(payload);
   if (event.version < 4) payload = v3ToV4(event, payload);
+  if (event.version < 5) payload = v4ToV5(payload);
   return { ...event, version: EVENT_PAYLOAD_VERSION, payload } as DomainEvent;
 }
 

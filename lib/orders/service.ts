@@ -1,7 +1,7 @@
 import "server-only";
 import { EVENT_PAYLOAD_VERSION } from "./events";
 import type { Selectable } from "kysely";
-import { snapshotTransaction, type Db, type LinePartsTable, type OrderItemsTable, type OrdersTable } from "../db";
+import { snapshotTransaction, type Db, type LinePartsTable, type OrderItemsTable, type OrdersTable, type PaymentsTable } from "../db";
 import type { LinePart, PartState } from "./line-state";
 import { newId } from "../db/ids";
 import { assertCan, assertPartnerVisible, canSetStatus, type Principal } from "../auth/access";
@@ -11,7 +11,8 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from ".
 import { logPosition, mutate, type Trx } from "../events";
 import { businessDay, displayCode } from "./business-day";
 import type { OrderItemRecord, OrderRecord } from "./dto";
-import { INT4_MAX, assertTotalsFit, lineTotal, orderTotals, parseMoney } from "./money";
+import { assertTotalsFit, lineTotal, orderTotals } from "./money";
+import { type PaymentRecord, type SettleInput, settle } from "./payments";
 import { canTransition, type OrderStatus } from "./status";
 import type { ServiceType } from "./dto";
 import { type DeclaredAllergies, isAllergen, needsAllergyAck, readAllergens, sortAllergens } from "../menu/allergens";
@@ -48,7 +49,8 @@ export async function loadOrder(db: Db, id: number): Promise<OrderRecord | undef
   if (!row) return undefined;
   const items = await db.selectFrom("orderItems").selectAll().where("orderId", "=", id).orderBy("position").execute();
   const parts = await db.selectFrom("lineParts").selectAll().where("orderId", "=", id).orderBy("position").orderBy("station").execute();
-  return toRecord(row, items, parts);
+  const payments = await db.selectFrom("payments").selectAll().where("orderId", "=", id).orderBy("position").execute();
+  return toRecord(row, items, parts, payments);
 }
 
 function toPart(p: Selectable<LinePartsTable>): LinePart {
@@ -67,7 +69,19 @@ function toPart(p: Selectable<LinePartsTable>): LinePart {
   };
 }
 
-function toRecord(row: Selectable<OrdersTable>, items: Selectable<OrderItemsTable>[], parts: Selectable<LinePartsTable>[]): OrderRecord {
+const toPayment = (p: Selectable<PaymentsTable>): PaymentRecord => ({
+  method: p.method,
+  amount: Number(p.amount),
+  tendered: p.tendered === null ? null : Number(p.tendered),
+  change: p.change === null ? null : Number(p.change),
+});
+
+function toRecord(
+  row: Selectable<OrdersTable>,
+  items: Selectable<OrderItemsTable>[],
+  parts: Selectable<LinePartsTable>[],
+  payments: Selectable<PaymentsTable>[],
+): OrderRecord {
   return {
     id: Number(row.id),
     partnerId: row.partnerId,
@@ -106,6 +120,7 @@ function toRecord(row: Selectable<OrdersTable>, items: Selectable<OrderItemsTabl
     warnPercent: Number(row.warnPercent ?? 100),
     latePercent: Number(row.latePercent ?? 150),
     parts: parts.map(toPart),
+    payments: payments.map(toPayment),
     orderItems: items.map(
       (i): OrderItemRecord => ({
         id: i.id,
@@ -186,10 +201,16 @@ export async function listOrders({
           .orderBy("station")
           .execute()
       : [];
+    const payments = ids.length
+      ? await trx.selectFrom("payments").selectAll().where("orderId", "in", ids).orderBy("orderId").orderBy("position").execute()
+      : [];
     const byOrder = groupBy(items, (i) => Number(i.orderId));
     const partsOf = groupBy(parts, (p) => Number(p.orderId));
+    const paymentsOf = groupBy(payments, (p) => Number(p.orderId));
     const position = await logPosition({ db: trx });
-    return { orders: rows.map((r) => toRecord(r, byOrder.get(Number(r.id)) ?? [], partsOf.get(Number(r.id)) ?? [])), ...position };
+    const record = (r: Selectable<OrdersTable>) =>
+      toRecord(r, byOrder.get(Number(r.id)) ?? [], partsOf.get(Number(r.id)) ?? [], paymentsOf.get(Number(r.id)) ?? []);
+    return { orders: rows.map(record), ...position };
   });
 }
 
@@ -387,7 +408,8 @@ async function nextDayCounter(trx: Trx, key: { partnerId: string; businessDay: s
 
 // --- lifecycle ------------------------------------------------------------------------------
 
-export type ConfirmInput = { paymentMethod: "CASH" | "CARD" | "OTHER"; discount?: string; cashRegisterId?: string | null };
+/** docs/contracts.md "Confirm": the discount, how it is paid (one method or a split) and cash tendered (lib/orders/payments.ts). */
+export type ConfirmInput = SettleInput & { cashRegisterId?: string | null };
 
 export async function confirmOrder({
   db,
@@ -403,15 +425,11 @@ export async function confirmOrder({
   now?: Date;
 }): Promise<OrderRecord> {
   assertCan(principal, "orders:confirm");
-  const discount = input.discount === undefined ? 0 : parseMoney(input.discount, "discount", INT4_MAX);
   return mutate(db, async (trx, emit) => {
     const order = await visibleOrder(trx, principal, id);
+    // Discount, payments, tendered: a 400 naming the field (a bad request whatever the order's state).
+    const bill = settle(order, input);
     if (order.status !== "PENDING") throw illegal(order, "CONFIRMED");
-    if (discount > order.subTotal + order.surcharge) {
-      throw new ValidationError("discount", "must not exceed subTotal + surcharge", {
-        max: (order.subTotal + order.surcharge) / 100,
-      });
-    }
     const ticketNumber = await nextDayCounter(trx, { partnerId: order.partnerId, businessDay: order.businessDay, kind: "ticket" });
     const at = now.toISOString();
     const updated = await trx
@@ -419,9 +437,9 @@ export async function confirmOrder({
       .set({
         status: "CONFIRMED",
         ticketNumber,
-        paymentMethod: input.paymentMethod,
-        discount,
-        total: order.subTotal - discount + order.surcharge,
+        paymentMethod: bill.paymentMethod,
+        discount: bill.discount,
+        total: bill.total,
         cashRegisterId: input.cashRegisterId ?? null,
         userId: principal.kind === "user" ? principal.userId : null,
         confirmedAt: at,
@@ -432,6 +450,10 @@ export async function confirmOrder({
       .executeTakeFirst();
     // Someone else confirmed or cancelled it between our read and our write.
     if (Number(updated.numUpdatedRows) !== 1) throw illegal((await loadOrder(trx, id))!, "CONFIRMED");
+    await trx
+      .insertInto("payments")
+      .values(bill.payments.map((p, position) => ({ orderId: id, position, ...p, createdAt: at })))
+      .execute();
     // Course 1 fires at confirmation; a scheduled order waits for its fire time (lib/orders/stations.ts fireDue).
     if (!order.fireAt || Date.parse(order.fireAt) <= now.getTime()) {
       await writeParts(trx, fireCourse(order.parts, "all", at));

@@ -65,8 +65,10 @@ const PASS_MENU_TYPES = ["food.created", "food.updated", "food.archived", "menu.
  * Pass's own print station prints a station's slip when its lines fire (issue "Station
  * workflow" item 8, app/printer/jobs.ts), so `pass:printer` adds `order.fired`; the seeds
  * `printer` channel (and `msg:printer`) keeps printing whole orders on `confirmed-order`.
+ * The cashier assigns couriers (issue "Cashier and back office"), so `pass:cashier` adds
+ * `order.courier`; the seeds/003 cashier channel keeps its list.
  */
-const PASS_ORDER_TYPES: Partial<Record<Channel, readonly EventType[]>> = { printer: ["order.fired"] };
+const PASS_ORDER_TYPES: Partial<Record<Channel, readonly EventType[]>> = { printer: ["order.fired"], cashier: ["order.courier"] };
 const passTypes = (channel: Channel): readonly EventType[] =>
   channel === "display" ? TYPES[channel] : [...TYPES[channel], ...(PASS_ORDER_TYPES[channel] ?? []), ...PASS_MENU_TYPES];
 const passView = (channel: Channel) => {
@@ -110,7 +112,7 @@ export const PROJECTIONS: Record<StreamChannel, ChannelProjection> = {
       "food.updated",
       "food.archived",
     ],
-    render: (event) => renderWsLines(upgradeEvent(event)),
+    render: (event, ctx) => renderWsLines(upgradeEvent(event), { currency: ctx.partner.currency }),
   },
 };
 

@@ -1,12 +1,13 @@
 "use client";
 
-import { useEffect, useMemo, useRef, useState } from "react";
+import { createContext, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import { create } from "zustand";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { postJson } from "@/lib/client/api";
 import { useLiveMenu } from "@/lib/client/use-live-menu";
 import { ALLERGENS, allergenName } from "@/lib/menu/allergens";
+import { DEFAULT_MONEY_STYLE, displayMinor, type MoneyStyle } from "@/lib/money-format";
 
 /** GET /api/menu?soldOut=1, as the page reads it (lib/menu/partners.ts getMenu). */
 type Option = { id: string; groupId: string; name: string; priceDelta: string; allergens: string[]; available: boolean };
@@ -25,7 +26,7 @@ type Food = {
   modifierGroupIds: string[];
 };
 export type PublicMenu = {
-  partner: { slug: string; name: string; imageUrl: string | null };
+  partner: { slug: string; name: string; imageUrl: string | null; currency?: string; locale?: string };
   categories: { id: string; name: string }[];
   foods: Food[];
   modifierGroups: Group[];
@@ -65,8 +66,13 @@ const useCart = create<{
 }));
 
 const cents = (v: string) => Math.round(Number(v) * 100);
-const money = (c: number) => (c / 100).toFixed(2);
-const delta = (c: number) => (c < 0 ? `−${money(-c)}` : `+${money(c)}`);
+/** The restaurant's currency and locale (GET /api/menu `partner`): "11,50 €" in a French restaurant. */
+const MoneyStyleContext = createContext<MoneyStyle>(DEFAULT_MONEY_STYLE);
+function moneyOf(style: MoneyStyle) {
+  const money = (c: number) => displayMinor(c, style);
+  return { money, delta: (c: number) => (c < 0 ? `−${money(-c)}` : `+${money(c)}`) };
+}
+const useMoney = () => moneyOf(useContext(MoneyStyleContext));
 
 /** "Choose 1", "Choose 1–2", "Up to 3": what a group asks of the guest. */
 export function groupRule(g: Pick<Group, "min" | "max">): string {
@@ -77,6 +83,11 @@ export function groupRule(g: Pick<Group, "min" | "max">): string {
 export function OrderView({ initial, table }: { initial: PublicMenu; table: string | null }) {
   const router = useRouter();
   const { menu, state } = useLiveMenu(initial.partner.slug, initial);
+  const style: MoneyStyle =
+    initial.partner.currency && initial.partner.locale
+      ? { currency: initial.partner.currency, locale: initial.partner.locale }
+      : DEFAULT_MONEY_STYLE;
+  const { money, delta } = moneyOf(style);
   const { lines, add, update, clear } = useCart();
   const [customer, setCustomer] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -161,198 +172,200 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
   }
 
   return (
-    <main className="mx-auto flex min-h-dvh max-w-6xl flex-col gap-6 p-4 pb-28 lg:flex-row lg:pb-4">
-      <div className="min-w-0 flex-1">
-        <header className="mb-4 flex flex-col gap-3">
-          <div className="flex items-start justify-between gap-3">
-            <h1 className="min-w-0 break-words text-4xl font-black">{menu.partner.name}</h1>
-            <ConnectionBadge state={state} />
-          </div>
-          <div className="flex flex-wrap items-center gap-3">
-            {table && (
-              <p className="text-xl text-gray-300" data-testid="order-table">
-                Table {table}
-              </p>
-            )}
-            <button
-              type="button"
-              onClick={() => setAllergyOpen(true)}
-              data-testid="allergies-open"
-              aria-haspopup="dialog"
-              className="ml-auto min-h-12 rounded-full border-2 border-amber-400 bg-amber-400/15 px-5 text-xl font-bold text-amber-200"
+    <MoneyStyleContext.Provider value={style}>
+      <main className="mx-auto flex min-h-dvh max-w-6xl flex-col gap-6 p-4 pb-28 lg:flex-row lg:pb-4">
+        <div className="min-w-0 flex-1">
+          <header className="mb-4 flex flex-col gap-3">
+            <div className="flex items-start justify-between gap-3">
+              <h1 className="min-w-0 break-words text-4xl font-black">{menu.partner.name}</h1>
+              <ConnectionBadge state={state} />
+            </div>
+            <div className="flex flex-wrap items-center gap-3">
+              {table && (
+                <p className="text-xl text-gray-300" data-testid="order-table">
+                  Table {table}
+                </p>
+              )}
+              <button
+                type="button"
+                onClick={() => setAllergyOpen(true)}
+                data-testid="allergies-open"
+                aria-haspopup="dialog"
+                className="ml-auto min-h-12 rounded-full border-2 border-amber-400 bg-amber-400/15 px-5 text-xl font-bold text-amber-200"
+              >
+                {declared.codes.length > 0 || declared.note.trim() ? "Allergies ✓" : "Allergies?"}
+              </button>
+            </div>
+          </header>
+          {(declared.codes.length > 0 || declared.note.trim()) && (
+            <p
+              data-testid="allergies-summary"
+              className="mb-4 rounded-xl border-2 border-amber-400 bg-amber-950 px-4 py-3 text-lg font-semibold"
             >
-              {declared.codes.length > 0 || declared.note.trim() ? "Allergies ✓" : "Allergies?"}
-            </button>
-          </div>
-        </header>
-        {(declared.codes.length > 0 || declared.note.trim()) && (
-          <p
-            data-testid="allergies-summary"
-            className="mb-4 rounded-xl border-2 border-amber-400 bg-amber-950 px-4 py-3 text-lg font-semibold"
-          >
-            Avoiding: {[...declared.codes.map(allergenName), ...(declared.note.trim() ? [declared.note.trim()] : [])].join(", ")}
-          </p>
-        )}
-        {sections.map(([id, section]) => (
-          <section key={id} aria-labelledby={`cat-${id}`} className="mb-6" data-testid="menu-category" data-name={section.name}>
-            <h2 id={`cat-${id}`} className="mb-2 text-2xl font-bold">
-              {section.name}
-            </h2>
-            <ul className="grid gap-3 sm:grid-cols-2">
-              {section.foods.map((f) => (
-                <MenuCard
-                  key={f.id}
-                  food={f}
-                  hasChoices={groupsOf(f).length > 0}
-                  quantity={countOf(f.id)}
-                  warning={warned(f.allergens)}
-                  onAdd={() => (groupsOf(f).length > 0 ? setChoosing(f) : add(f.id, {}, 1))}
-                  onRemove={() => {
-                    const last = [...lines].reverse().find((l) => l.foodId === f.id);
-                    if (last) update(last.key, { quantity: last.quantity - 1 });
-                  }}
-                />
-              ))}
-            </ul>
-          </section>
-        ))}
-      </div>
-      <aside
-        id="cart"
-        aria-labelledby="cart-heading"
-        className="flex w-full scroll-mt-4 flex-col gap-3 self-start rounded-2xl border border-white/10 bg-white/5 p-4 lg:sticky lg:top-4 lg:w-96"
-      >
-        <h2 id="cart-heading" className="text-2xl font-bold">
-          Your order
-        </h2>
-        {lines.length === 0 && <p className="text-lg text-gray-300">Add something from the menu.</p>}
-        <ul className="flex flex-col gap-4" data-testid="cart">
-          {priced.map(({ line: l, unit }) => {
-            const f = foods.get(l.foodId);
-            return (
-              <li key={l.key} data-testid="cart-line" data-name={f?.name ?? ""} className="border-b border-white/10 pb-3 last:border-0">
-                <div className="flex items-start justify-between gap-2 text-lg font-semibold">
-                  <span>
-                    {l.quantity}× {f?.name ?? "Removed dish"}
-                  </span>
-                  <span className="tabular-nums" data-testid="cart-line-total">
-                    {money((unit?.cents ?? 0) * l.quantity)}
-                  </span>
-                </div>
-                {unit && unit.options.length > 0 && (
-                  <ul className="mt-1 text-base text-gray-300">
-                    {unit.options.map((o) => (
-                      <li key={o.id} data-testid="cart-option">
-                        + {o.name}
-                        {cents(o.priceDelta) !== 0 && <span className="tabular-nums"> ({delta(cents(o.priceDelta))})</span>}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-                {!unit?.available && (
-                  <p role="alert" data-testid="cart-sold-out" className="mt-1 rounded-lg bg-red-950 px-2 py-1 text-base font-bold">
-                    Sold out now — please remove it
-                  </p>
-                )}
-                <div className="mt-2 flex items-center gap-2">
-                  <button
-                    type="button"
-                    aria-label={`One less ${f?.name ?? "of this"}`}
-                    onClick={() => update(l.key, { quantity: l.quantity - 1 })}
-                    className="h-11 w-11 rounded-full bg-white/10 text-2xl font-black"
-                  >
-                    −
-                  </button>
-                  <button
-                    type="button"
-                    aria-label={`One more ${f?.name ?? "of this"}`}
-                    disabled={l.quantity >= 99 || !unit?.available}
-                    onClick={() => update(l.key, { quantity: l.quantity + 1 })}
-                    className="h-11 w-11 rounded-full bg-white/10 text-2xl font-black disabled:opacity-30"
-                  >
-                    +
-                  </button>
-                  <label className="ml-2 flex-1 text-base text-gray-300">
-                    <span className="sr-only">Notes for {f?.name}</span>
-                    <input
-                      value={l.notes}
-                      maxLength={500}
-                      onChange={(e) => update(l.key, { notes: e.target.value })}
-                      placeholder="Notes, e.g. well done"
-                      data-testid="cart-notes"
-                      className="min-h-11 w-full rounded-lg border border-white/20 bg-black/40 px-3 text-lg text-white"
-                    />
-                  </label>
-                </div>
-              </li>
-            );
-          })}
-        </ul>
-        <label className="text-base text-gray-300">
-          Your name (optional)
-          <input
-            value={customer}
-            maxLength={100}
-            onChange={(e) => setCustomer(e.target.value)}
-            data-testid="customer-name"
-            className="mt-1 min-h-11 w-full rounded-lg border border-white/20 bg-black/40 px-3 text-lg text-white"
-          />
-        </label>
-        <div className="flex justify-between text-2xl font-black">
-          <span>Total</span>
-          <span className="tabular-nums" data-testid="cart-total">
-            {money(total)}
-          </span>
+              Avoiding: {[...declared.codes.map(allergenName), ...(declared.note.trim() ? [declared.note.trim()] : [])].join(", ")}
+            </p>
+          )}
+          {sections.map(([id, section]) => (
+            <section key={id} aria-labelledby={`cat-${id}`} className="mb-6" data-testid="menu-category" data-name={section.name}>
+              <h2 id={`cat-${id}`} className="mb-2 text-2xl font-bold">
+                {section.name}
+              </h2>
+              <ul className="grid gap-3 sm:grid-cols-2">
+                {section.foods.map((f) => (
+                  <MenuCard
+                    key={f.id}
+                    food={f}
+                    hasChoices={groupsOf(f).length > 0}
+                    quantity={countOf(f.id)}
+                    warning={warned(f.allergens)}
+                    onAdd={() => (groupsOf(f).length > 0 ? setChoosing(f) : add(f.id, {}, 1))}
+                    onRemove={() => {
+                      const last = [...lines].reverse().find((l) => l.foodId === f.id);
+                      if (last) update(last.key, { quantity: last.quantity - 1 });
+                    }}
+                  />
+                ))}
+              </ul>
+            </section>
+          ))}
         </div>
-        {error && (
-          <p role="alert" className="rounded-xl bg-red-950 px-3 py-2 text-lg">
-            {error}
-          </p>
+        <aside
+          id="cart"
+          aria-labelledby="cart-heading"
+          className="flex w-full scroll-mt-4 flex-col gap-3 self-start rounded-2xl border border-white/10 bg-white/5 p-4 lg:sticky lg:top-4 lg:w-96"
+        >
+          <h2 id="cart-heading" className="text-2xl font-bold">
+            Your order
+          </h2>
+          {lines.length === 0 && <p className="text-lg text-gray-300">Add something from the menu.</p>}
+          <ul className="flex flex-col gap-4" data-testid="cart">
+            {priced.map(({ line: l, unit }) => {
+              const f = foods.get(l.foodId);
+              return (
+                <li key={l.key} data-testid="cart-line" data-name={f?.name ?? ""} className="border-b border-white/10 pb-3 last:border-0">
+                  <div className="flex items-start justify-between gap-2 text-lg font-semibold">
+                    <span>
+                      {l.quantity}× {f?.name ?? "Removed dish"}
+                    </span>
+                    <span className="tabular-nums" data-testid="cart-line-total">
+                      {money((unit?.cents ?? 0) * l.quantity)}
+                    </span>
+                  </div>
+                  {unit && unit.options.length > 0 && (
+                    <ul className="mt-1 text-base text-gray-300">
+                      {unit.options.map((o) => (
+                        <li key={o.id} data-testid="cart-option">
+                          + {o.name}
+                          {cents(o.priceDelta) !== 0 && <span className="tabular-nums"> ({delta(cents(o.priceDelta))})</span>}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                  {!unit?.available && (
+                    <p role="alert" data-testid="cart-sold-out" className="mt-1 rounded-lg bg-red-950 px-2 py-1 text-base font-bold">
+                      Sold out now — please remove it
+                    </p>
+                  )}
+                  <div className="mt-2 flex items-center gap-2">
+                    <button
+                      type="button"
+                      aria-label={`One less ${f?.name ?? "of this"}`}
+                      onClick={() => update(l.key, { quantity: l.quantity - 1 })}
+                      className="h-11 w-11 rounded-full bg-white/10 text-2xl font-black"
+                    >
+                      −
+                    </button>
+                    <button
+                      type="button"
+                      aria-label={`One more ${f?.name ?? "of this"}`}
+                      disabled={l.quantity >= 99 || !unit?.available}
+                      onClick={() => update(l.key, { quantity: l.quantity + 1 })}
+                      className="h-11 w-11 rounded-full bg-white/10 text-2xl font-black disabled:opacity-30"
+                    >
+                      +
+                    </button>
+                    <label className="ml-2 flex-1 text-base text-gray-300">
+                      <span className="sr-only">Notes for {f?.name}</span>
+                      <input
+                        value={l.notes}
+                        maxLength={500}
+                        onChange={(e) => update(l.key, { notes: e.target.value })}
+                        placeholder="Notes, e.g. well done"
+                        data-testid="cart-notes"
+                        className="min-h-11 w-full rounded-lg border border-white/20 bg-black/40 px-3 text-lg text-white"
+                      />
+                    </label>
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
+          <label className="text-base text-gray-300">
+            Your name (optional)
+            <input
+              value={customer}
+              maxLength={100}
+              onChange={(e) => setCustomer(e.target.value)}
+              data-testid="customer-name"
+              className="mt-1 min-h-11 w-full rounded-lg border border-white/20 bg-black/40 px-3 text-lg text-white"
+            />
+          </label>
+          <div className="flex justify-between text-2xl font-black">
+            <span>Total</span>
+            <span className="tabular-nums" data-testid="cart-total">
+              {money(total)}
+            </span>
+          </div>
+          {error && (
+            <p role="alert" className="rounded-xl bg-red-950 px-3 py-2 text-lg">
+              {error}
+            </p>
+          )}
+          <button
+            type="button"
+            onClick={place}
+            disabled={lines.length === 0 || busy || blocked}
+            data-testid="place-order"
+            className="min-h-14 rounded-xl bg-green-500 text-2xl font-black text-black disabled:opacity-40"
+          >
+            {busy ? "Sending…" : "Place order"}
+          </button>
+        </aside>
+        {count > 0 && (
+          <a
+            href="#cart"
+            data-testid="cart-bar"
+            className="fixed inset-x-3 bottom-3 flex min-h-14 items-center justify-between rounded-2xl bg-green-500 px-5 text-xl font-black text-black shadow-2xl lg:hidden"
+          >
+            <span>
+              Your order · {count} {count === 1 ? "item" : "items"}
+            </span>
+            <span className="tabular-nums">{money(total)}</span>
+          </a>
         )}
-        <button
-          type="button"
-          onClick={place}
-          disabled={lines.length === 0 || busy || blocked}
-          data-testid="place-order"
-          className="min-h-14 rounded-xl bg-green-500 text-2xl font-black text-black disabled:opacity-40"
-        >
-          {busy ? "Sending…" : "Place order"}
-        </button>
-      </aside>
-      {count > 0 && (
-        <a
-          href="#cart"
-          data-testid="cart-bar"
-          className="fixed inset-x-3 bottom-3 flex min-h-14 items-center justify-between rounded-2xl bg-green-500 px-5 text-xl font-black text-black shadow-2xl lg:hidden"
-        >
-          <span>
-            Your order · {count} {count === 1 ? "item" : "items"}
-          </span>
-          <span className="tabular-nums">{money(total)}</span>
-        </a>
-      )}
-      {choosing && (
-        <ChoiceSheet
-          food={foods.get(choosing.id) ?? choosing}
-          groups={groupsOf(foods.get(choosing.id) ?? choosing)}
-          declared={declared.codes}
-          onClose={() => setChoosing(null)}
-          onAdd={(choices, quantity) => {
-            add(choosing.id, choices, quantity);
-            setChoosing(null);
-          }}
-        />
-      )}
-      {allergyOpen && (
-        <AllergySheet
-          value={declared}
-          onClose={(next) => {
-            setDeclared(next);
-            setAllergyOpen(false);
-          }}
-        />
-      )}
-    </main>
+        {choosing && (
+          <ChoiceSheet
+            food={foods.get(choosing.id) ?? choosing}
+            groups={groupsOf(foods.get(choosing.id) ?? choosing)}
+            declared={declared.codes}
+            onClose={() => setChoosing(null)}
+            onAdd={(choices, quantity) => {
+              add(choosing.id, choices, quantity);
+              setChoosing(null);
+            }}
+          />
+        )}
+        {allergyOpen && (
+          <AllergySheet
+            value={declared}
+            onClose={(next) => {
+              setDeclared(next);
+              setAllergyOpen(false);
+            }}
+          />
+        )}
+      </main>
+    </MoneyStyleContext.Provider>
   );
 }
 
@@ -389,6 +402,7 @@ function MenuCard({
   onAdd(): void;
   onRemove(): void;
 }) {
+  const { money } = useMoney();
   return (
     <li
       data-testid="menu-item"
@@ -495,6 +509,7 @@ function ChoiceSheet({
   onClose(): void;
   onAdd(choices: Choices, quantity: number): void;
 }) {
+  const { money, delta } = useMoney();
   const [choices, setChoices] = useState<Choices>({});
   const [quantity, setQuantity] = useState(1);
   const options = (g: Group) => (choices[g.id] ?? []).map((id) => g.options.find((o) => o.id === id)).filter((o): o is Option => !!o);

@@ -4,7 +4,11 @@ import { useEffect, useState } from "react";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { LiveStream, type ConnectionState } from "@/lib/client/live-stream";
 import { allergenName } from "@/lib/menu/allergens";
+import { DEFAULT_MONEY_STYLE, displayMoney, type MoneyStyle } from "@/lib/money-format";
 import type { OrderDto } from "@/lib/orders/dto";
+
+/** GET /api/orders/{id} with the tracking token: the order and how its restaurant writes amounts. */
+type TrackedOrder = OrderDto & { money?: MoneyStyle | null };
 
 /** The customer's words for each step (the mapping of lib/orders/status for seeds/002). */
 const STEPS = [
@@ -26,7 +30,7 @@ const FROM_PASS: Record<string, string> = {
 };
 
 export function TrackView({ orderId, token }: { orderId: number; token: string }) {
-  const [order, setOrder] = useState<OrderDto | null>(null);
+  const [order, setOrder] = useState<TrackedOrder | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [ticket, setTicket] = useState<number | null>(null);
   const [reason, setReason] = useState<string | null>(null);
@@ -47,7 +51,7 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
         );
         return;
       }
-      const current = (await res.json()) as OrderDto;
+      const current = (await res.json()) as TrackedOrder;
       setOrder(current);
       setStatus(FROM_PASS[current.status] ?? current.status);
       setTicket(current.ticketNumber);
@@ -72,6 +76,13 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
             }
             if (e.event.startsWith("order-") && data.status) setStatus(data.status);
             if (typeof data.ticketNumber === "number") setTicket(data.ticketNumber);
+            // Confirmation may bring a discount: the lines and total are read again.
+            if (data.status === "CONFIRMED") {
+              void fetch(`/api/orders/${orderId}`, { headers: { "x-tracking-token": token }, cache: "no-store" })
+                .then((r) => (r.ok ? (r.json() as Promise<TrackedOrder>) : null))
+                .then((o) => o && setOrder(o))
+                .catch(() => undefined);
+            }
             if (e.event === "order-cancelled") setReason(data.reason ?? null);
           },
           onState: setState,
@@ -93,6 +104,7 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
     );
   }
   const reached = STEPS.findIndex((s) => s.status === status);
+  const style = order?.money ?? DEFAULT_MONEY_STYLE;
   return (
     <main className="mx-auto flex min-h-dvh max-w-xl flex-col gap-6 p-6">
       <header className="flex flex-wrap items-center justify-between gap-3">
@@ -143,10 +155,17 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
         </p>
       )}
       {order && (
-        <ul className="text-lg text-gray-300">
+        <ul className="flex flex-col gap-1 text-lg text-gray-300">
           {order.orderItems.map((i) => (
             <li key={i.id} data-testid="track-line">
-              {i.quantity}× {i.name}
+              <span className="flex justify-between gap-3">
+                <span>
+                  {i.quantity}× {i.name}
+                </span>
+                <span className="tabular-nums" data-testid="track-line-total">
+                  {displayMoney(i.total, style)}
+                </span>
+              </span>
               {i.modifiers.length > 0 && (
                 <span className="block pl-6 text-base text-gray-400" data-testid="track-options">
                   {i.modifiers.flatMap((m) => m.options.map((o) => `+ ${o.name}`)).join(" · ")}
@@ -154,6 +173,18 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
               )}
             </li>
           ))}
+          {Number(order.discount) > 0 && (
+            <li className="flex justify-between gap-3" data-testid="track-discount">
+              <span>Discount</span>
+              <span className="tabular-nums">−{displayMoney(order.discount, style)}</span>
+            </li>
+          )}
+          <li className="mt-1 flex justify-between gap-3 border-t border-white/10 pt-2 text-2xl font-black text-white">
+            <span>Total</span>
+            <span className="tabular-nums" data-testid="track-total">
+              {displayMoney(order.total, style)}
+            </span>
+          </li>
         </ul>
       )}
       {order?.allergies && (order.allergies.codes.length > 0 || order.allergies.note) && (
