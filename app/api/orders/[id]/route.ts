@@ -1,6 +1,6 @@
 import { getDb } from "@/lib/db";
 import { apiRoute, authenticate, json, orderIdParam } from "@/lib/http";
-import { getOrder, getOrderByTrackingToken, toOrderDto, toOrderListDto } from "@/lib/orders";
+import { getOrder, getOrderByTrackingToken, toGuestOrderDto, toOrderDto, toOrderListDto } from "@/lib/orders";
 import { UnauthorizedError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
@@ -24,6 +24,7 @@ export const GET = apiRoute<{ id: string }>(async (req, { id }) => {
     }
     return json(toOrderDto(order));
   }
-  if (trackingToken) return json(toOrderDto(await getOrderByTrackingToken({ db, id: orderId, trackingToken })));
+  // The guest's view: no staff cancel reason (docs/contracts.md "GET /api/orders/{id}").
+  if (trackingToken) return json(toGuestOrderDto(await getOrderByTrackingToken({ db, id: orderId, trackingToken })));
   throw new UnauthorizedError();
 });
