@@ -1,13 +1,14 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
-import { useT } from "@/components/i18n";
+import { useLocale, useT } from "@/components/i18n";
 import { sendJson } from "@/lib/client/api";
 import type { DemoStatus } from "@/lib/demo/service";
 
 /** The admin's button for the demo service (POST/DELETE /api/demo), with what the run has done so far. */
 export function DemoPanel({ partner, restaurant, minutes }: { partner: string; restaurant: string; minutes: number }) {
   const t = useT();
+  const locale = useLocale();
   const [demo, setDemo] = useState<DemoStatus | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -43,7 +44,7 @@ export function DemoPanel({ partner, restaurant, minutes }: { partner: string; r
     }
   };
 
-  const clock = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const clock = (iso: string) => new Date(iso).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
   return (
     <section
       aria-labelledby="demo-heading"

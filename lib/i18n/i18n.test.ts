@@ -30,7 +30,7 @@ describe("message catalogue", () => {
     expect(languageOf("de-DE")).toBe("en");
     expect(languageOf(null)).toBe("en");
     expect(t("en-US", "board.ready")).toBe("Ready");
-    expect(t("fr-FR", "board.ready")).toBe("Prêt");
+    expect(t("fr-FR", "board.ready")).toBe("Prêtes");
     expect(t("de-DE", "board.ready")).toBe("Ready");
     expect(t("not a locale!", "board.ready")).toBe("Ready");
     expect(t("en-US", "order.bar", { count: 1 })).toBe("Your order · 1 item");
@@ -40,6 +40,7 @@ describe("message catalogue", () => {
     expect(t("fr-FR", "order.bar", { count: 2 })).toBe("Votre commande · 2 articles");
     expect(t("en-US", "kitchen.pageOf", { page: 1, pages: 2, open: 1200 })).toBe("Page 1 of 2 · 1,200 open");
     expect(t("fr-FR", "kitchen.pageOf", { page: 1, pages: 2, open: 1200 })).toBe("Page 1 sur 2 · 1\u202f200 ouverts");
+    expect(t("fr-FR", "kitchen.pageOf", { page: 1, pages: 1, open: 1 })).toBe("Page 1 sur 1 · 1 ouvert");
   });
 
   it("formats ICU-light: arguments, =N before categories, # inside a branch, a missing parameter shown as its name", () => {
