@@ -45,17 +45,25 @@ declare global {
   }
 }
 
-export function unlockSound(): void {
+/**
+ * `afterClick`: the unlock came from a pointerdown anywhere on the screen. The audio must start
+ * inside that gesture, but the screen must not change under the finger before its click lands
+ * (the SOUND OFF bar going away shifts everything up; the unlock button turns into the mute
+ * toggle), so the state follows once the click is through.
+ */
+export function unlockSound({ afterClick = false }: { afterClick?: boolean } = {}): void {
   const Ctor = window.AudioContext ?? (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
   if (!Ctor) return;
   context ??= new Ctor();
-  if (context.state === "running") {
-    useSound.getState().setUnlocked();
-    return;
-  }
-  void context.resume().then(() => {
-    if (context?.state === "running") useSound.getState().setUnlocked();
-  });
+  const unlocked = () => {
+    if (context?.state !== "running") return;
+    if (!afterClick) return useSound.getState().setUnlocked();
+    const settle = () => useSound.getState().setUnlocked();
+    window.addEventListener("click", () => setTimeout(settle, 0), { once: true, capture: true });
+    setTimeout(settle, 800);
+  };
+  if (context.state === "running") unlocked();
+  else void context.resume().then(unlocked);
 }
 
 /**
@@ -67,13 +75,14 @@ export function useSoundUnlock(enabled = true): void {
   useEffect(() => {
     if (unlocked || !enabled) return;
     if (useSound.getState().remembered) unlockSound();
-    const onGesture = () => unlockSound();
+    const onKey = () => unlockSound();
+    const onPointer = () => unlockSound({ afterClick: true });
     // Capture: a key the bump bar handles (and stops) still counts.
-    window.addEventListener("keydown", onGesture, { capture: true });
-    window.addEventListener("pointerdown", onGesture, { capture: true });
+    window.addEventListener("keydown", onKey, { capture: true });
+    window.addEventListener("pointerdown", onPointer, { capture: true });
     return () => {
-      window.removeEventListener("keydown", onGesture, { capture: true });
-      window.removeEventListener("pointerdown", onGesture, { capture: true });
+      window.removeEventListener("keydown", onKey, { capture: true });
+      window.removeEventListener("pointerdown", onPointer, { capture: true });
     };
   }, [unlocked, enabled]);
 }
@@ -115,7 +124,7 @@ export function SoundControl() {
     return (
       <button
         type="button"
-        onClick={unlockSound}
+        onClick={() => unlockSound()}
         data-testid="sound-unlock"
         className="min-h-11 pulse-ring rounded-full bg-amber-400 px-4 text-lg font-bold text-black"
       >

@@ -235,6 +235,9 @@ test("a bump made offline says 'No connection — will retry' and lands once the
 test("a fresh kitchen shows SOUND OFF until the first key; the choice is remembered", async ({ browser }) => {
   const ctx = await context(browser, { username: "admin", password: PASSWORD });
   try {
+    // A ticket at the fryer, so expo links that station.
+    const created = await placeOrder(ctx.request, { base, as: "staff", items: [{ food: "Sweet Potato Fries" }] });
+    await confirmOrder(ctx.request, created.id, { base });
     const page = await ctx.newPage();
     const kitchen = new KitchenPage(page);
     await kitchen.goto();
@@ -276,6 +279,26 @@ test("a fresh kitchen shows SOUND OFF until the first key; the choice is remembe
     await expect(dashboard.locator('[data-testid="screen-health"][data-screen="kitchen:fryer"]').first()).toContainText("sound on", {
       timeout: 20_000,
     });
+  } finally {
+    await ctx.close();
+  }
+});
+
+test("the tap that turns sound on still does what it was for (the bar goes away only after the click)", async ({ browser }) => {
+  const ctx = await context(browser, { username: "admin", password: PASSWORD });
+  try {
+    const menu = await fetchMenu(ctx.request, { base });
+    const created = await placeOrder(ctx.request, { base, menu, as: "staff", items: [{ food: "Chicken Wings" }] });
+    const { ticketNumber } = await confirmOrder(ctx.request, created.id, { base });
+    const page = await ctx.newPage();
+    const kitchen = new KitchenPage(page);
+    await kitchen.goto("fryer");
+    await expect(page.getByTestId("sound-off")).toBeVisible();
+    const card = await kitchen.reveal(ticketNumber);
+    await card.getByTestId("start").click();
+    await expect(kitchen.line(ticketNumber, "Chicken Wings")).toHaveAttribute("data-state", "STARTED");
+    await expect(page.getByTestId("sound-off")).toHaveCount(0);
+    await expect(page.getByTestId("sound-toggle")).toHaveAttribute("data-muted", "false");
   } finally {
     await ctx.close();
   }
