@@ -195,6 +195,11 @@ test("a French restaurant: board, kitchen, order page and tracking in French; th
     await track.screenshot({ path: path.join(SHOTS, "first-run-track-cancelled-fr.png"), fullPage: true });
     const staff = await ctx.request.get(`${base}/api/orders/${order.id}`);
     expect((await staff.json()).cancelReason).toBe("client désagréable à la table 7");
+    const dashboard = await ctx.newPage();
+    await dashboard.goto("/dashboard");
+    await expect(
+      dashboard.locator(`[data-testid="dashboard-row"][data-code="${order.displayCode}"]`).getByTestId("cancel-reason"),
+    ).toHaveText("client désagréable à la table 7");
   } finally {
     await guest.close();
     await ctx.close();
