@@ -6,7 +6,8 @@ import { mutate, type Trx } from "../events";
 import { NotFoundError, ValidationError } from "../errors";
 import { EVENT_PAYLOAD_VERSION, type RevocationPayload } from "../orders/events";
 import type { UserRole } from "./access";
-import { normaliseUsername } from "./password-policy";
+import { hashPassword } from "./password";
+import { normaliseUsername, passwordProblem } from "./password-policy";
 import { hashSecret } from "./secrets";
 
 /**
@@ -85,4 +86,22 @@ export async function setUserRole({ db, username, role }: { db: Db; username: st
   await revoke(db, user.partnerId, { credential: { userId: user.id }, reason: "role-changed" }, async (trx) => {
     await trx.updateTable("users").set({ role }).where("id", "=", user.id).execute();
   });
+}
+
+/** A new password (the back office's reset): the policy applies, and every session of the user ends. */
+export async function setUserPassword({ db, username, password }: { db: Db; username: string; password: string }): Promise<void> {
+  const problem = passwordProblem(password);
+  if (problem) throw new ValidationError("password", problem);
+  const user = await findUser(db, username);
+  const passwordHash = await hashPassword(password);
+  await revoke(db, user.partnerId, { credential: { userId: user.id }, reason: "password-reset" }, async (trx) => {
+    await trx.updateTable("users").set({ passwordHash }).where("id", "=", user.id).execute();
+    await trx.deleteFrom("sessions").where("userId", "=", user.id).execute();
+  });
+}
+
+/** A disabled user may sign in again (with their old password); nothing to end. */
+export async function enableUser({ db, username }: { db: Db; username: string }): Promise<void> {
+  const user = await findUser(db, username);
+  await db.updateTable("users").set({ disabledAt: null }).where("id", "=", user.id).execute();
 }

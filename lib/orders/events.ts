@@ -20,6 +20,8 @@ import type { PartState } from "./line-state";
  *   Menu events `food.created`, `food.archived`, `menu.changed` exist from this version on.
  * - 4 (migration 0009, the station workflow): orders carry `parts` (one per line and station),
  *   `fireAt`, `expoConfirms`, `expoBumpedAt`; `order.station` and `order.fired` exist.
+ *   `partner.updated` (the back office, migration 0013) was added within version 4: a new type,
+ *   no order shape changed.
  */
 export const EVENT_PAYLOAD_VERSION = 4;
 
@@ -54,18 +56,25 @@ export type OrderEventPayload = {
   fired?: { courses: number[]; by: string };
 };
 
-export type OrderEventType = Exclude<EventType, FoodEventType | "menu.changed" | "auth.revoked">;
+export type OrderEventType = Exclude<EventType, FoodEventType | "menu.changed" | "auth.revoked" | "partner.updated">;
+
+/** `partner.updated`: the restaurant's profile as GET /api/partners/{slug} answers it, and which fields changed. */
+export type PartnerChange = { partner: Record<string, unknown> & { slug: string }; changed: string[] };
 
 /** Which credential an `auth.revoked` event ends (lib/auth/revocation.ts). */
 export type RevokedCredential = { sessionId?: string; tokenId?: string; userId?: string };
-export type RevocationPayload = { credential: RevokedCredential; reason: "logout" | "revoked" | "disabled" | "role-changed" };
+export type RevocationPayload = {
+  credential: RevokedCredential;
+  reason: "logout" | "revoked" | "disabled" | "role-changed" | "password-reset";
+};
 
 /** A logged event in the current payload shape. */
 export type DomainEvent =
   | (Omit<LoggedEvent, "type" | "payload"> & { type: OrderEventType; payload: OrderEventPayload })
   | (Omit<LoggedEvent, "type" | "payload"> & { type: FoodEventType; payload: FoodChange })
   | (Omit<LoggedEvent, "type" | "payload"> & { type: "menu.changed"; payload: MenuChange })
-  | (Omit<LoggedEvent, "type" | "payload"> & { type: "auth.revoked"; payload: RevocationPayload });
+  | (Omit<LoggedEvent, "type" | "payload"> & { type: "auth.revoked"; payload: RevocationPayload })
+  | (Omit<LoggedEvent, "type" | "payload"> & { type: "partner.updated"; payload: PartnerChange });
 
 export type OrderDomainEvent = Extract<DomainEvent, { type: OrderEventType }>;
 

@@ -47,7 +47,7 @@ describe("menu events on Pass's own staff channels", () => {
     expect(types.slice(-4)).toEqual(MENU_TYPES);
     const plain = channel.slice("pass:".length) as StreamChannel;
     // The print station also prints what fires later (a held course, a scheduled order).
-    const own = channel === "pass:printer" ? ["order.fired"] : [];
+    const own = [...(channel === "pass:printer" ? ["order.fired"] : []), "partner.updated"];
     expect(types.slice(0, -4)).toEqual([...CHANNEL_EVENT_TYPES[plain], ...own]);
   });
 
