@@ -12,6 +12,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { CHANNELS, can, canReadChannel, canSetStatus, type Principal, type TokenRole } from "@/lib/auth";
 import type { Db } from "@/lib/db";
 import { createCategory, createFood, createGroup, createStation } from "@/lib/menu";
+import { startPairing } from "@/lib/auth/pairing";
 import { createLimits, scaledRules, setLimits } from "@/lib/limits";
 import { processSlot } from "@/lib/process";
 import { fromAddress } from "@/lib/testing/db";
@@ -255,6 +256,40 @@ const RULES: Record<string, Rule> = {
     allows: action("menu:write"),
     call: () => ({ params: { slug: "demo" }, body: { warnPercent: 100 } }),
   },
+  // --- the back office (issue "Cashier and back office" item 2) ---
+  "GET /api/partners/[slug]": { allows: signedIn, call: () => ({ params: { slug: "demo" } }) },
+  "PATCH /api/partners/[slug]": {
+    allows: action("partner:write"),
+    call: () => ({ params: { slug: "demo" }, body: { currency: "USD", locale: "en-US" } }),
+  },
+  "GET /api/partners/[slug]/users": { allows: action("users:manage"), call: () => ({ params: { slug: "demo" } }) },
+  "POST /api/partners/[slug]/users": {
+    allows: action("users:manage"),
+    call: () => ({ params: { slug: "demo" }, body: { username: `walk-${seq()}`, role: "kitchen", password: "fixture-pass-4821" } }),
+  },
+  "PATCH /api/users/[id]": {
+    allows: action("users:manage"),
+    call: async ({ db, demo }) => ({
+      params: { id: (await makeUser(db, { partnerId: demo.partner.id, role: "kitchen", username: `walked-${seq()}` })).user.id },
+      body: { disabled: true },
+    }),
+  },
+  "GET /api/partners/[slug]/devices": { allows: action("devices:manage"), call: () => ({ params: { slug: "demo" } }) },
+  "POST /api/partners/[slug]/devices": {
+    allows: action("devices:manage"),
+    call: () => ({ params: { slug: "demo" }, body: { name: `Walk ${seq()}`, role: "printer" } }),
+  },
+  "DELETE /api/devices/[id]": {
+    allows: action("devices:manage"),
+    call: async ({ db, demo }) => ({ params: { id: (await makeToken(db, { partnerId: demo.partner.id, role: "printer" })).id } }),
+  },
+  "POST /api/partners/[slug]/pairings": {
+    allows: action("devices:manage"),
+    call: async ({ db }) => ({ params: { slug: "demo" }, body: { code: (await startPairing({ db })).code, role: "kitchen", name: "Walk TV" } }),
+  },
+  // A screen starts pairing and polls with its own pairing cookie: nobody signed in.
+  "POST /api/pair": { allows: anyone, call: () => ({ headers: { origin: ORIGIN } }) },
+  "GET /api/pair": { allows: anyone, call: async ({ db }) => ({ headers: { cookie: `pass_pairing=${(await startPairing({ db })).secret}` } }) },
   // One request per channel: the channel's readers get the stream, everyone else is refused.
   "GET /api/events/[channel]": { allows: signedIn, call: () => ({}), each: CHANNELS },
   "HEAD /api/events/[channel]": { allows: signedIn, call: () => ({}), each: CHANNELS },
