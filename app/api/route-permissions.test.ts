@@ -285,11 +285,17 @@ const RULES: Record<string, Rule> = {
   },
   "POST /api/partners/[slug]/pairings": {
     allows: action("devices:manage"),
-    call: async ({ db }) => ({ params: { slug: "demo" }, body: { code: (await startPairing({ db })).code, role: "kitchen", name: "Walk TV" } }),
+    call: async ({ db }) => ({
+      params: { slug: "demo" },
+      body: { code: (await startPairing({ db })).code, role: "kitchen", name: "Walk TV" },
+    }),
   },
   // A screen starts pairing and polls with its own pairing cookie: nobody signed in.
   "POST /api/pair": { allows: anyone, call: () => ({ headers: { origin: ORIGIN } }) },
-  "GET /api/pair": { allows: anyone, call: async ({ db }) => ({ headers: { cookie: `pass_pairing=${(await startPairing({ db })).secret}` } }) },
+  "GET /api/pair": {
+    allows: anyone,
+    call: async ({ db }) => ({ headers: { cookie: `pass_pairing=${(await startPairing({ db })).secret}` } }),
+  },
   // One request per channel: the channel's readers get the stream, everyone else is refused.
   "GET /api/events/[channel]": { allows: signedIn, call: () => ({}), each: CHANNELS },
   "HEAD /api/events/[channel]": { allows: signedIn, call: () => ({}), each: CHANNELS },
