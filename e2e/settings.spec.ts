@@ -113,6 +113,9 @@ test("a wall TV opens /pair, the operator enters its code and picks kitchen / gr
   expect(cookies.some((c) => c.name === "pass_session")).toBe(false);
   await tv.screenshot({ path: "/tmp/pair-tv-kitchen.png" });
 
+  // The back office sees the new device appear without a reload.
+  await expect(settings.device("Grill TV")).toBeVisible();
+
   // The code is spent: claiming it again is refused under the code.
   await op.getByTestId("pair-code-input").fill(code);
   await op.getByTestId("pair-submit").click();

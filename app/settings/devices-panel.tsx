@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { type FieldErrors, fieldErrors, staffMenuQuery } from "@/lib/client/menu";
 import { type DeviceRow, devicesQuery, type IssuedDevice, settingsApi, settingsKeys } from "@/lib/client/settings";
 import { Field, FormError, buttonClass, inputClass, invalid } from "../menu/ui";
@@ -27,11 +27,27 @@ function ago(iso: string | null): string {
 /** Devices: pair a screen by its code (or the QR's link), issue a token by hand, revoke. */
 export function DevicesPanel({ partner, pairCode }: { partner: string; pairCode: string }) {
   const qc = useQueryClient();
-  const devices = useQuery(devicesQuery(partner));
+  // Right after a pairing the screen has yet to collect its token (its next poll, within ~2 s):
+  // follow the list closely for a little while so the new device shows up, then relax.
+  const [watchUntil, setWatchUntil] = useState(0);
+  const watching = watchUntil > Date.now();
+  const devices = useQuery({ ...devicesQuery(partner), refetchInterval: watching ? 2_000 : 30_000 });
   const refresh = () => qc.invalidateQueries({ queryKey: settingsKeys.devices(partner) });
+  useEffect(() => {
+    if (!watching) return;
+    const t = setTimeout(() => setWatchUntil(0), watchUntil - Date.now());
+    return () => clearTimeout(t);
+  }, [watching, watchUntil]);
   return (
     <div className="mx-auto grid max-w-5xl gap-6">
-      <PairForm partner={partner} initialCode={pairCode} onPaired={refresh} />
+      <PairForm
+        partner={partner}
+        initialCode={pairCode}
+        onPaired={() => {
+          setWatchUntil(Date.now() + 30_000);
+          void refresh();
+        }}
+      />
       <IssueForm partner={partner} onIssued={refresh} />
       {devices.isError && (
         <p role="alert" className="rounded-xl bg-red-950 px-4 py-3 text-xl">
@@ -80,14 +96,14 @@ function PairForm({ partner, initialCode, onPaired }: { partner: string; initial
   });
   return (
     <form
-      className={`grid gap-4 rounded-2xl p-4 md:grid-cols-4 ${initialCode ? "bg-sky-950 ring-2 ring-sky-400" : "bg-white/5"}`}
+      className={`grid gap-4 rounded-2xl p-4 sm:grid-cols-2 lg:grid-cols-4 ${initialCode ? "bg-sky-950 ring-2 ring-sky-400" : "bg-white/5"}`}
       data-testid="pair-form"
       onSubmit={(e) => {
         e.preventDefault();
         claim.mutate();
       }}
     >
-      <div className="md:col-span-4">
+      <div className="sm:col-span-2 lg:col-span-4">
         <h2 className="text-2xl font-black">Pair a screen</h2>
         <p className="text-lg text-gray-300">
           On the new screen open <span className="font-mono text-amber-300">/pair</span>, then type its code here or scan its QR with this
@@ -146,7 +162,7 @@ function PairForm({ partner, initialCode, onPaired }: { partner: string; initial
           {...invalid("name", errors)}
         />
       </Field>
-      <div className="flex flex-wrap items-center gap-4 md:col-span-4">
+      <div className="flex flex-wrap items-center gap-4 sm:col-span-2 lg:col-span-4">
         <button type="submit" className={buttonClass.primary} disabled={claim.isPending || !draft.code.trim()} data-testid="pair-submit">
           Pair
         </button>

@@ -66,7 +66,7 @@ export function UsersPanel({ partner, isAdmin, me }: { partner: string; isAdmin:
             ))}
           </select>
         </Field>
-        <Field label="Password (10+ characters, not a common one)" field="password" errors={errors}>
+        <Field label="Password (10+ characters)" field="password" errors={errors}>
           <input
             className={inputClass}
             type="password"
@@ -161,7 +161,7 @@ function UserItem({
           </select>
         </label>
       )}
-      {editable && password === null && (
+      {editable && !self && password === null && (
         <button type="button" className={buttonClass.secondary} onClick={() => setPassword("")} data-testid="user-reset">
           Reset password
         </button>
