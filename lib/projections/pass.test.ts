@@ -81,3 +81,21 @@ describe("menu events on Pass's own staff channels", () => {
     expect(reorder?.data).toEqual({ type: "menu.changed", entity: "category", id: null });
   });
 });
+
+describe("partner.updated (the back office changed the restaurant)", () => {
+  const profile = { slug: "demo", name: "Demo", currency: "EUR", locale: "fr-FR" };
+  const changed = event(30, "partner.updated", { partner: profile, changed: ["currency", "locale"] });
+
+  it.each(OWN)("%s sends it by name with the profile, so screens re-read currency and locale", (channel) => {
+    expect(parse(renderFrame(channel, changed, ctx))).toEqual({
+      id: 30,
+      event: "partner.updated",
+      data: { type: "partner.updated", partner: profile, changed: ["currency", "locale"] },
+    });
+  });
+
+  it.each([...UNCHANGED, "customer", "menu", "ws"] as const)("%s carries none of it", (channel) => {
+    expect(CHANNEL_EVENT_TYPES[channel]).not.toContain("partner.updated");
+    expect(renderFrame(channel, changed, ctx)).toBeNull();
+  });
+});
