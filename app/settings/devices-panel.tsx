@@ -109,6 +109,11 @@ function PairForm({ partner, initialCode, onPaired }: { partner: string; initial
           On the new screen open <span className="font-mono text-amber-300">/pair</span>, then type its code here or scan its QR with this
           device.
         </p>
+        {initialCode && (
+          <p className="mt-2 text-lg font-bold text-amber-200" data-testid="pair-warning">
+            Pair only a screen you can see in front of you showing this code: it will see this restaurant's orders.
+          </p>
+        )}
       </div>
       <FormError errors={errors} />
       <Field label="Code on the screen" field="code" errors={errors}>

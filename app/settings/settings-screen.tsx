@@ -49,6 +49,9 @@ export function SettingsScreen({
           Pass
         </Link>
         <h1 className="text-3xl font-black tracking-tight">Settings</h1>
+        <Link href="/menu" className="min-h-11 content-center rounded-lg px-2 text-lg text-sky-300 underline-offset-4 hover:underline">
+          Menu
+        </Link>
         {partners.length > 1 ? (
           <label className="flex items-center gap-2 text-lg">
             <span className="text-gray-300">Restaurant</span>
