@@ -88,6 +88,7 @@ test("a wall TV opens /pair, the operator enters its code and picks kitchen / gr
   await op.goto(link.replace(configuredOrigin(), ""));
   const settings = new SettingsPage(op);
   await expect(op.getByTestId("pair-code-input")).toHaveValue(code.replace("-", ""));
+  await expect(op.getByTestId("pair-warning")).toBeVisible();
   // A mistyped code first: refused under the code, the TV keeps waiting.
   await op.getByTestId("pair-code-input").fill("ZZZZ-ZZZZ");
   await op.getByTestId("pair-submit").click();
@@ -176,6 +177,11 @@ test("tables: names saved, and the A4 sheet of QR codes links /order/{slug}?tabl
   await sheet.emulateMedia({ media: "print" });
   await expect(sheet.getByTestId("sheet-print")).toBeHidden();
   await sheet.screenshot({ path: "/tmp/tables-sheet-print.png", fullPage: true });
+  // Printed with the page's own @page: A4 (595 × 842 pt), 11 tables on one page (3 × 4 per page).
+  const pdf = (await sheet.pdf({ preferCSSPageSize: true, printBackground: true })).toString("latin1");
+  expect(pdf.match(/\/Type\s*\/Page\b/g)).toHaveLength(1);
+  const box = /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(pdf);
+  expect([Math.round(Number(box?.[1])), Math.round(Number(box?.[2]))]).toEqual([595, 842]);
   // The link a guest's phone opens is the menu with the table filled in.
   const guest = await browser.newPage();
   await guest.goto(`/order/${SLUG}?table=Terrace`);

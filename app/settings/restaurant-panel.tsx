@@ -36,6 +36,8 @@ type Draft = {
   autoConfirmSeconds: string;
   autoCancelMinutes: string;
   expoConfirms: boolean;
+  warnPercent: string;
+  latePercent: string;
 };
 
 const draftOf = (p: PartnerProfile): Draft => ({
@@ -51,6 +53,8 @@ const draftOf = (p: PartnerProfile): Draft => ({
   autoConfirmSeconds: p.autoConfirmSeconds === null ? "" : String(p.autoConfirmSeconds),
   autoCancelMinutes: p.autoCancelMinutes === null ? "" : String(p.autoCancelMinutes),
   expoConfirms: p.expoConfirms,
+  warnPercent: String(p.warnPercent),
+  latePercent: String(p.latePercent),
 });
 
 /** "" → null, "12" → 12; anything else stays text for the server to refuse by name. */
@@ -75,6 +79,8 @@ function patchOf(d: Draft, saved: PartnerProfile): Record<string, unknown> {
     autoConfirmSeconds: wholeOrNull(d.autoConfirmSeconds),
     autoCancelMinutes: wholeOrNull(d.autoCancelMinutes),
     expoConfirms: d.expoConfirms,
+    warnPercent: wholeOrNull(d.warnPercent),
+    latePercent: wholeOrNull(d.latePercent),
   };
   return Object.fromEntries(
     Object.entries(next).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify((saved as unknown as Record<string, unknown>)[k])),
@@ -282,6 +288,24 @@ function RestaurantForm({ partner, saved }: { partner: string; saved: PartnerPro
             value={draft.autoCancelMinutes}
             onChange={(e) => set("autoCancelMinutes", e.target.value)}
             {...invalid("autoCancelMinutes", errors)}
+          />
+        </Field>
+        <Field label="Ticket turns amber at (% of its prep target)" field="warnPercent" errors={errors}>
+          <input
+            className={inputClass}
+            inputMode="numeric"
+            value={draft.warnPercent}
+            onChange={(e) => set("warnPercent", e.target.value)}
+            {...invalid("warnPercent", errors)}
+          />
+        </Field>
+        <Field label="…and red at (%)" field="latePercent" errors={errors}>
+          <input
+            className={inputClass}
+            inputMode="numeric"
+            value={draft.latePercent}
+            onChange={(e) => set("latePercent", e.target.value)}
+            {...invalid("latePercent", errors)}
           />
         </Field>
         <div className="md:col-span-2">
