@@ -5,8 +5,10 @@
  * money stays as the other specs expect it.
  */
 import path from "node:path";
+import QRCode from "qrcode";
+import { KitchenPage } from "./pages/screens";
 import { PairPage, SettingsPage } from "./pages/settings-page";
-import { configuredOrigin, expect, signIn, test } from "./support/fixtures";
+import { confirmOrder, configuredOrigin, expect, placeOrder, signIn, test } from "./support/fixtures";
 import { ROOT, cli } from "./support/processes";
 
 const DATA_DIR = path.join(ROOT, ".e2e-data");
@@ -26,11 +28,17 @@ test.beforeAll(async ({ playwright }) => {
   // The grill the wall TV will show (the menu API, as /menu would).
   const api = await playwright.request.newContext({ baseURL: configuredOrigin() });
   await signIn(api, OPERATOR);
-  const res = await api.post("/api/stations", {
-    data: { partner: SLUG, key: "grill", name: "Grill" },
-    headers: { origin: configuredOrigin() },
-  });
+  const headers = { origin: configuredOrigin() };
+  const res = await api.post("/api/stations", { data: { partner: SLUG, key: "grill", name: "Grill" }, headers });
   expect(res.status(), await res.text()).toBe(201);
+  // A dish cooked there, for the ticket the TV shows once paired.
+  const category = await api.post("/api/categories", { data: { partner: SLUG, name: "Mains" }, headers });
+  expect(category.status(), await category.text()).toBe(201);
+  const food = await api.post("/api/foods", {
+    data: { partner: SLUG, name: "Steak frites", price: "18.5", categoryId: (await category.json()).id, station: "grill" },
+    headers,
+  });
+  expect(food.status(), await food.text()).toBe(201);
   await api.dispose();
 });
 
@@ -112,6 +120,12 @@ test("a wall TV opens /pair, the operator enters its code and picks kitchen / gr
   const device = cookies.find((c) => c.name === "pass_device");
   expect(device?.httpOnly).toBe(true);
   expect(cookies.some((c) => c.name === "pass_session")).toBe(false);
+  // …and it is the kitchen: a confirmed order's ticket appears on it.
+  const placed = await placeOrder(opContext.request, { partner: SLUG, items: [{ food: "Steak frites" }], table: "7" });
+  const confirmed = await confirmOrder(opContext.request, placed.id);
+  const kitchen = new KitchenPage(tv);
+  await expect(kitchen.ticket(confirmed.ticketNumber)).toBeVisible();
+  await expect(kitchen.ticket(confirmed.ticketNumber)).toContainText("Steak frites");
   await tv.screenshot({ path: "/tmp/pair-tv-kitchen.png" });
 
   // The back office sees the new device appear without a reload.
@@ -173,6 +187,16 @@ test("tables: names saved, and the A4 sheet of QR codes links /order/{slug}?tabl
   const terrace = sheet.getByTestId("table-card").filter({ hasText: "Table Terrace" });
   await expect(terrace).toHaveAttribute("data-url", `${configuredOrigin()}/order/${SLUG}?table=Terrace`);
   await expect(terrace.locator("svg")).toBeVisible();
+  // The card's QR is exactly the code of its link (the same encoder and options drawn here).
+  const expected = await QRCode.toString(`${configuredOrigin()}/order/${SLUG}?table=Terrace`, {
+    type: "svg",
+    margin: 1,
+    errorCorrectionLevel: "M",
+  });
+  const drawn = await terrace.locator(".print-sheet-qr").innerHTML();
+  const modules = (svg: string) => /<path[^>]*stroke="#000000"[^>]*d="([^"]+)"/.exec(svg)?.[1];
+  expect(modules(drawn)).toBeTruthy();
+  expect(modules(drawn)).toBe(modules(expected));
   await sheet.screenshot({ path: "/tmp/tables-sheet.png", fullPage: true });
   await sheet.emulateMedia({ media: "print" });
   await expect(sheet.getByTestId("sheet-print")).toBeHidden();
