@@ -52,6 +52,14 @@ describeEachDatabase("the back office's users, devices and pairing", (t) => {
     expect((await readEvents({ db: t.db, afterId: position, limit: 5 })).map((e) => e.type)).toEqual(["auth.revoked"]);
     await expect(login({ db: t.db, username: "ana", password: "another-pass-9902" })).rejects.toMatchObject({ status: 401 });
     expect((await updateUser({ db: t.db, principal: operator, id: ana.id, patch: { disabled: false } })).disabled).toBe(false);
+    // Several changes at once: one transaction, one revocation.
+    const at = (await logPosition({ db: t.db })).lastEventId;
+    const both = await updateUser({ db: t.db, principal: operator, id: ana.id, patch: { role: "kitchen", password: "third-pass-55120" } });
+    expect(both.role).toBe("kitchen");
+    expect((await readEvents({ db: t.db, afterId: at, limit: 5 })).map((e) => [e.type, (e.payload as { reason: string }).reason])).toEqual([
+      ["auth.revoked", "password-reset"],
+    ]);
+    await login({ db: t.db, username: "ana", password: "third-pass-55120" });
   });
 
   it.each([

@@ -6,8 +6,7 @@ import { mutate, type Trx } from "../events";
 import { NotFoundError, ValidationError } from "../errors";
 import { EVENT_PAYLOAD_VERSION, type RevocationPayload } from "../orders/events";
 import type { UserRole } from "./access";
-import { hashPassword } from "./password";
-import { normaliseUsername, passwordProblem } from "./password-policy";
+import { normaliseUsername } from "./password-policy";
 import { hashSecret } from "./secrets";
 
 /**
@@ -88,20 +87,41 @@ export async function setUserRole({ db, username, role }: { db: Db; username: st
   });
 }
 
-/** A new password (the back office's reset): the policy applies, and every session of the user ends. */
-export async function setUserPassword({ db, username, password }: { db: Db; username: string; password: string }): Promise<void> {
-  const problem = passwordProblem(password);
-  if (problem) throw new ValidationError("password", problem);
-  const user = await findUser(db, username);
-  const passwordHash = await hashPassword(password);
-  await revoke(db, user.partnerId, { credential: { userId: user.id }, reason: "password-reset" }, async (trx) => {
-    await trx.updateTable("users").set({ passwordHash }).where("id", "=", user.id).execute();
-    await trx.deleteFrom("sessions").where("userId", "=", user.id).execute();
+/**
+ * Several changes to one account at once (the back office's PATCH /api/users/{id}), in one
+ * transaction with one `auth.revoked` when any of them ends the user's credentials: a new role,
+ * a new password or a disable. Enabling alone ends nothing. The caller has checked every value.
+ */
+export async function updateUserAccount({
+  db,
+  userId,
+  change,
+}: {
+  db: Db;
+  userId: string;
+  change: { role?: UserRole; passwordHash?: string; disabled?: boolean };
+}): Promise<void> {
+  const user = await db.selectFrom("users").select(["id", "partnerId", "role", "disabledAt"]).where("id", "=", userId).executeTakeFirst();
+  if (!user) throw new NotFoundError("user", { field: "id" });
+  const set: { role?: UserRole; passwordHash?: string; disabledAt?: string | null } = {};
+  if (change.role !== undefined && change.role !== user.role) set.role = change.role;
+  if (change.passwordHash !== undefined) set.passwordHash = change.passwordHash;
+  if (change.disabled === true && !user.disabledAt) set.disabledAt = nowIso();
+  if (change.disabled === false && user.disabledAt) set.disabledAt = null;
+  if (Object.keys(set).length === 0) return;
+  const reason: RevocationPayload["reason"] | null = set.disabledAt
+    ? "disabled"
+    : set.passwordHash
+      ? "password-reset"
+      : set.role
+        ? "role-changed"
+        : null;
+  if (!reason) {
+    await db.updateTable("users").set(set).where("id", "=", user.id).execute();
+    return;
+  }
+  await revoke(db, user.partnerId, { credential: { userId: user.id }, reason }, async (trx) => {
+    await trx.updateTable("users").set(set).where("id", "=", user.id).execute();
+    if (set.disabledAt || set.passwordHash) await trx.deleteFrom("sessions").where("userId", "=", user.id).execute();
   });
-}
-
-/** A disabled user may sign in again (with their old password); nothing to end. */
-export async function enableUser({ db, username }: { db: Db; username: string }): Promise<void> {
-  const user = await findUser(db, username);
-  await db.updateTable("users").set({ disabledAt: null }).where("id", "=", user.id).execute();
 }

@@ -3,7 +3,8 @@ import type { Db } from "../db";
 import { AppError, NotFoundError, ValidationError } from "../errors";
 import { assertCan, partnerScope, type Principal, type UserRole } from "./access";
 import { passwordProblem } from "./password-policy";
-import { disableUser, enableUser, setUserPassword, setUserRole } from "./revocation";
+import { hashPassword } from "./password";
+import { updateUserAccount } from "./revocation";
 import { createUser } from "./service";
 
 /**
@@ -100,10 +101,16 @@ export async function updateUser({
     const problem = passwordProblem(patch.password);
     if (problem) throw new ValidationError("password", problem);
   }
-  if (patch.role !== undefined) await setUserRole({ db, username: user.username, role: patch.role });
-  if (patch.password !== undefined) await setUserPassword({ db, username: user.username, password: patch.password });
-  if (patch.disabled === true) await disableUser({ db, username: user.username });
-  if (patch.disabled === false) await enableUser({ db, username: user.username });
+  // One transaction and one revocation for the whole patch.
+  await updateUserAccount({
+    db,
+    userId: user.id,
+    change: {
+      role: patch.role,
+      passwordHash: patch.password === undefined ? undefined : await hashPassword(patch.password),
+      disabled: patch.disabled,
+    },
+  });
   const row = await db
     .selectFrom("users")
     .select(["id", "username", "role", "partnerId", "createdAt", "disabledAt"])
