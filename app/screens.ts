@@ -18,6 +18,13 @@ export const SCREENS: readonly Screen[] = [
   { href: "/dashboard", title: "screen.dashboard", what: "screen.dashboardWhat", channel: "partner" },
   // The back office: not a stream channel, the menu:write permission (operators, admins).
   { href: "/menu", title: "screen.menu", what: "screen.menuWhat", channel: "menu", allowed: (p) => can(p, "menu:write") },
+  {
+    href: "/settings",
+    title: "screen.settings",
+    what: "screen.settingsWhat",
+    channel: "settings",
+    allowed: (p) => can(p, "partner:write"),
+  },
 ];
 
 export const screensFor = (principal: Principal): Screen[] =>

@@ -7,6 +7,7 @@ import { type Realtime, startRealtime } from "./realtime/runtime";
 import { flagUnacknowledged } from "./orders/screens";
 import { restoreDue86 } from "./menu/availability";
 import { fireDue } from "./orders/stations";
+import { autoCancelDue, autoConfirmDue } from "./orders/auto";
 import { Redis } from "ioredis";
 import { createLimits, scaledRules, setLimits } from "./limits";
 import { processSlot } from "./process";
@@ -71,6 +72,9 @@ async function build(log: (line: string) => void): Promise<ProcessRuntime> {
     restoreDue86({ db: handle.db }).catch((err) => console.error(`pass: menu restore failed: ${(err as Error).message}`));
     // Scheduled orders fire promisedAt − their longest prep target (lib/orders/stations.ts).
     fireDue({ db: handle.db }).catch((err) => console.error(`pass: scheduled firing failed: ${(err as Error).message}`));
+    // The restaurant's auto-confirm sources and auto-cancel minutes (the back office, lib/orders/auto.ts).
+    autoConfirmDue({ db: handle.db }).catch((err) => console.error(`pass: auto-confirm failed: ${(err as Error).message}`));
+    autoCancelDue({ db: handle.db }).catch((err) => console.error(`pass: auto-cancel failed: ${(err as Error).message}`));
   }, 5_000);
   watch.unref();
   const demo = new DemoRunner({ db: handle.db, baseUrl: ownBaseUrl(config), log });

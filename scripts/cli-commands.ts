@@ -26,9 +26,14 @@ import { createPartner, exportMenu, findPartnerBySlug, importMenu, MenuFileInval
 import { getConfig } from "../lib/config";
 import { DEMO_MINUTES, DEMO_PARTNER, ownBaseUrl } from "../lib/demo/runner";
 import { httpDemoApi, runDemo } from "../lib/demo/service";
+import { updatePartnerProfile } from "../lib/orders/partner-profile";
 
 export const USAGE = `usage: npm run pass -- <command>
   partner add --slug s --name n [--timezone Area/City] [--cutover-hour 4]
+  partner set --slug s [--name n] [--timezone Area/City] [--cutover-hour 4] [--currency EUR] [--locale fr-FR] [--image-url u]
+              [--kitchen-ack-seconds 60] [--default-payment CASH|CARD|OTHER] [--auto-confirm-sources kiosk,qr]
+              [--auto-confirm-seconds 30] [--auto-cancel-minutes 15] [--expo-confirms yes|no] [--tables "1,2,Terrace 3"]
+              (a number option set to "none" clears it: the process default / never)
   user add --partner s --role operator|kitchen|admin --username u   (password from stdin; --password p also works but is visible to other users)
   user disable --username u
   user role --username u --role operator|kitchen|admin
@@ -85,8 +90,53 @@ const OPTION_SCHEMAS: Record<string, z.ZodType> = {
   format: key(32),
   minutes: wholeNumber(DEMO_MINUTES.min, DEMO_MINUTES.max),
   url: origin,
+  // partner set (lib/orders/partner-profile.ts checks the values themselves, as for the API)
+  currency: key(3),
+  locale: key(35),
+  "image-url": text(500),
+  "kitchen-ack-seconds": key(8),
+  "default-payment": key(16),
+  "auto-confirm-sources": text(200),
+  "auto-confirm-seconds": key(8),
+  "auto-cancel-minutes": key(8),
+  "expo-confirms": key(3),
+  tables: text(5000),
 };
-const NAME_SCHEMAS: Record<string, z.ZodType> = { "partner add": partnerName, "token add": tokenName };
+const NAME_SCHEMAS: Record<string, z.ZodType> = { "partner add": partnerName, "partner set": partnerName, "token add": tokenName };
+
+/** `--auto-cancel-minutes 15` → 15, `none` → null (cleared); anything else is refused naming the option. */
+function numberOrNone(o: Record<string, unknown>, option: string): number | null | undefined {
+  const v = o[option];
+  if (v === undefined) return undefined;
+  if (v === "none") return null;
+  if (typeof v !== "string" || !/^\d{1,7}$/.test(v)) throw new AppError(400, "USAGE", `--${option}: must be a whole number or 'none'`);
+  return Number(v);
+}
+
+const list = (v: unknown) =>
+  typeof v === "string"
+    ? v
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : undefined;
+
+/** The CLI's option names for the profile's fields (a refusal from the lib names the field; we name the option). */
+const PROFILE_OPTIONS: Record<string, string> = {
+  name: "name",
+  timezone: "timezone",
+  cutoverHour: "cutover-hour",
+  currency: "currency",
+  locale: "locale",
+  imageUrl: "image-url",
+  kitchenAckSeconds: "kitchen-ack-seconds",
+  defaultPaymentMethod: "default-payment",
+  autoConfirmSources: "auto-confirm-sources",
+  autoConfirmSeconds: "auto-confirm-seconds",
+  autoCancelMinutes: "auto-cancel-minutes",
+  expoConfirms: "expo-confirms",
+  tables: "tables",
+};
 
 function checkOptions(command: string, given: Options): Record<string, unknown> {
   const checked: Record<string, unknown> = {};
@@ -155,6 +205,44 @@ const COMMANDS: Record<string, Command> = {
       cutoverHour: (o["cutover-hour"] as number | undefined) ?? 4,
     });
     io.out(`partner ${p.slug} (${p.name}) created, id ${p.id}`);
+  },
+  "partner set": async (db, o, io) => {
+    const slug = required<string>(o, "slug");
+    const expo = o["expo-confirms"];
+    if (expo !== undefined && expo !== "yes" && expo !== "no") throw new AppError(400, "USAGE", "--expo-confirms: must be yes or no");
+    const patch = {
+      name: o.name,
+      timezone: o.timezone,
+      cutoverHour: o["cutover-hour"],
+      currency: o.currency,
+      locale: o.locale,
+      imageUrl: o["image-url"] === "none" ? null : o["image-url"],
+      kitchenAckSeconds: numberOrNone(o, "kitchen-ack-seconds"),
+      defaultPaymentMethod: o["default-payment"],
+      autoConfirmSources: o["auto-confirm-sources"] === "none" ? [] : list(o["auto-confirm-sources"]),
+      autoConfirmSeconds: numberOrNone(o, "auto-confirm-seconds"),
+      autoCancelMinutes: numberOrNone(o, "auto-cancel-minutes"),
+      expoConfirms: expo === undefined ? undefined : expo === "yes",
+      tables: o.tables === "none" ? [] : list(o.tables),
+    };
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    if (Object.keys(defined).length === 0) throw new AppError(400, "USAGE", "partner set: give at least one setting to change");
+    try {
+      const p = await updatePartnerProfile({ db, principal: null, slug, patch: defined });
+      io.out(
+        `partner ${p.slug} updated: ${p.name}, ${p.currency} ${p.locale}, ${p.timezone} (cut-over ${p.cutoverHour}:00), ` +
+          `auto-confirm ${p.autoConfirmSources.join(",") || "none"}${p.autoConfirmSeconds === null ? "" : ` after ${p.autoConfirmSeconds} s`}, ` +
+          `auto-cancel ${p.autoCancelMinutes === null ? "never" : `${p.autoCancelMinutes} min`}`,
+      );
+    } catch (err) {
+      // The lib names its field (`currency`); the command line's user typed `--currency`.
+      const field = err instanceof AppError ? String(err.details?.field ?? "") : "";
+      const option = PROFILE_OPTIONS[field.split(".")[0]!];
+      if (err instanceof AppError && option)
+        throw new AppError(err.status, err.code, `--${option}: ${err.message.replace(/^[^:]*: /, "")}`);
+      if (err instanceof AppError && field === "partner") throw new AppError(404, "NOT_FOUND", `no partner '${slug}'`);
+      throw err;
+    }
   },
   "user add": async (db, o, io) => {
     const role = required<UserRole>(o, "role");

@@ -53,7 +53,16 @@ export type Action =
   /** The dashboard's notice of locked sign-ins (lib/auth/lockouts.ts scopes what each one sees). */
   | "lockouts:read"
   /** Start and stop the demo service (lib/demo): invented orders, so admins only. */
-  | "demo:run";
+  | "demo:run"
+  /** The restaurant's profile in the back office (PATCH /api/partners/{slug}). */
+  | "partner:write"
+  /**
+   * The partner's users (add, reset a password, change a role, disable). An operator manages
+   * their own partner's operators and kitchen users only; admins are made by admins (lib/auth/users-admin.ts).
+   */
+  | "users:manage"
+  /** Device tokens and pairing a screen by code (lib/auth/devices.ts, lib/auth/pairing.ts). */
+  | "devices:manage";
 
 /** Everything staff at the counter may do: admins (every partner) and operators (their own). */
 const STAFF_ACTIONS: readonly Action[] = [
@@ -69,6 +78,9 @@ const STAFF_ACTIONS: readonly Action[] = [
   "menu:86",
   "orders:allergy-ack",
   "lockouts:read",
+  "partner:write",
+  "users:manage",
+  "devices:manage",
 ];
 
 const ACTIONS: Record<UserRole | TokenRole, readonly Action[]> = {
@@ -98,7 +110,14 @@ export const DEFAULT_TOKEN_CHANNELS: Record<TokenRole, readonly Channel[]> = {
 /** The kitchen moves tickets along; it does not cancel or deliver. */
 const KITCHEN_STATUSES = new Set(["PREPARING", "READY", "PICKED_UP"]);
 
+/**
+ * The back office's own actions are people's, never a device's: an operator token (a cashier
+ * tablet) confirms orders like an operator but does not make users, tokens or change the profile.
+ */
+const USER_ONLY_ACTIONS: ReadonlySet<Action> = new Set(["partner:write", "users:manage", "devices:manage"]);
+
 export function can(principal: Principal, action: Action): boolean {
+  if (principal.kind === "token" && USER_ONLY_ACTIONS.has(action)) return false;
   return ACTIONS[principal.role].includes(action);
 }
 

@@ -1,13 +1,15 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { getDb } from "../db";
-import { SESSION_COOKIE } from "./cookies";
-import { principalForSession } from "./service";
+import { DEVICE_COOKIE, SESSION_COOKIE } from "./cookies";
+import { devicePrincipal, principalForSession } from "./service";
 import type { Principal } from "./access";
 
-/** The signed-in user of a page render (Server Components only). */
+/** The signed-in user of a page render, or a paired screen's device (Server Components only). */
 export async function currentPrincipal(): Promise<Principal | null> {
-  const sessionToken = (await cookies()).get(SESSION_COOKIE)?.value;
-  if (!sessionToken) return null;
-  return principalForSession({ db: getDb(), sessionToken });
+  const jar = await cookies();
+  const sessionToken = jar.get(SESSION_COOKIE)?.value;
+  const user = sessionToken ? await principalForSession({ db: getDb(), sessionToken }) : null;
+  if (user) return user;
+  return (await devicePrincipal({ db: getDb(), deviceToken: jar.get(DEVICE_COOKIE)?.value }))?.principal ?? null;
 }

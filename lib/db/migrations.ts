@@ -504,6 +504,37 @@ const migrations: Record<string, PortableMigration> = {
       await db.schema.alterTable("partners").addColumn("kitchenAckSeconds", "integer").execute();
     },
   }),
+  "0013_back_office": () => ({
+    async up(db: Kysely<any>) {
+      // The back office (issue "Cashier and back office" item 2): the restaurant's table names
+      // (the printable QR sheet links /order/{slug}?table=…), and pairing a wall screen by code.
+      await db.schema
+        .alterTable("partners")
+        .addColumn("tables", "text", (c) => c.notNull().defaultTo("[]"))
+        .execute();
+      // A pairing: a screen showed a code on /pair; an operator claims it (role, station, name) and the
+      // screen's next poll receives a device token. Code and the screen's own secret are stored only as
+      // keyed hashes; a code is single-use and expires. partnerId: bound at the start (/pair?partner=s)
+      // or by the operator who claims it.
+      await db.schema
+        .createTable("pairings")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("codeHash", "text", (c) => c.notNull().unique())
+        .addColumn("secretHash", "text", (c) => c.notNull().unique())
+        .addColumn("partnerId", "text", (c) => c.references("partners.id"))
+        .addColumn("createdAt", "text", (c) => c.notNull())
+        .addColumn("expiresAt", "text", (c) => c.notNull())
+        .addColumn("claimedAt", "text")
+        .addColumn("claimedBy", "text")
+        .addColumn("role", "text")
+        .addColumn("station", "text")
+        .addColumn("name", "text")
+        .addColumn("tokenId", "text")
+        .addColumn("deliveredAt", "text")
+        .execute();
+      await db.schema.createIndex("pairings_expiresAt").on("pairings").column("expiresAt").execute();
+    },
+  }),
   "0014_payments": () => ({
     async up(db: Kysely<any>) {
       // How an order was paid (issue "Cashier and back office" item 1): one row per payment, so a

@@ -29,6 +29,7 @@ export type Database = {
   eventRetention: EventRetentionTable;
   screens: ScreensTable;
   loginLockouts: LoginLockoutsTable;
+  pairings: PairingsTable;
 };
 
 export type PartnersTable = {
@@ -54,6 +55,8 @@ export type PartnersTable = {
   autoConfirmSeconds: number | null;
   /** Overrides KITCHEN_ACK_SECONDS for this restaurant; null = the process default. */
   kitchenAckSeconds: number | null;
+  /** Table names (JSON string[], migration 0013): the back office's printable QR sheet. */
+  tables: Generated<string>;
 };
 
 export type Role = "admin" | "operator" | "kitchen";
@@ -312,4 +315,25 @@ export type LoginLockoutsTable = {
   failures: number;
   lockedAt: string;
   lockedUntil: string;
+};
+
+/** A screen being paired by code (migration 0013, lib/auth/pairing.ts). */
+export type PairingsTable = {
+  id: string;
+  /** Keyed hash of the code shown on the screen. */
+  codeHash: string;
+  /** Keyed hash of the secret in the screen's pairing cookie: only that browser receives the token. */
+  secretHash: string;
+  partnerId: string | null;
+  createdAt: string;
+  expiresAt: string;
+  claimedAt: string | null;
+  /** Who claimed it (username). */
+  claimedBy: string | null;
+  role: string | null;
+  station: string | null;
+  name: string | null;
+  /** The device token the screen received. */
+  tokenId: string | null;
+  deliveredAt: string | null;
 };

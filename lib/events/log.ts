@@ -32,7 +32,9 @@ export type EventType =
   /** Held lines fired: a later course, or a scheduled order whose time came. */
   | "order.fired"
   /** A credential stopped being valid (logout, token revoked, user disabled or role changed). */
-  | "auth.revoked";
+  | "auth.revoked"
+  /** The restaurant's profile changed (back office): open screens re-read currency, locale, defaults. */
+  | "partner.updated";
 
 /**
  * One entry of the log. `version` is the shape of `payload` as it was written; readers that

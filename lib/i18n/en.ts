@@ -53,6 +53,8 @@ export const en = {
   "screen.dashboardWhat": "Every order live, today's figures",
   "screen.menu": "Menu",
   "screen.menuWhat": "Dishes, prices, allergens, modifiers, stations",
+  "screen.settings": "Settings",
+  "screen.settingsWhat": "Restaurant, users, devices, tables",
 
   // The demo service (app/demo-panel.tsx).
   "demo.title": "Demo service",

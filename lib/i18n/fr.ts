@@ -49,6 +49,8 @@ export const fr: Catalogue = {
   "screen.dashboardWhat": "Toutes les commandes en direct, les chiffres du jour",
   "screen.menu": "Carte",
   "screen.menuWhat": "Plats, prix, allergènes, options, postes",
+  "screen.settings": "Réglages",
+  "screen.settingsWhat": "Restaurant, utilisateurs, appareils, tables",
 
   "demo.title": "Service de démonstration",
   "demo.what":

@@ -22,6 +22,7 @@ import type { PartState } from "./line-state";
  *   `fireAt`, `expoConfirms`, `expoBumpedAt`; `order.station` and `order.fired` exist.
  * - 5 (migration 0014, payments): orders carry `payments` (method, amount, tendered, change; a
  *   split bill has several). Older orders paid their whole total with `paymentMethod`.
+ *   `partner.updated` (the back office, migration 0013) is a new type with no order shape.
  */
 export const EVENT_PAYLOAD_VERSION = 5;
 
@@ -56,18 +57,25 @@ export type OrderEventPayload = {
   fired?: { courses: number[]; by: string };
 };
 
-export type OrderEventType = Exclude<EventType, FoodEventType | "menu.changed" | "auth.revoked">;
+export type OrderEventType = Exclude<EventType, FoodEventType | "menu.changed" | "auth.revoked" | "partner.updated">;
+
+/** `partner.updated`: the restaurant's profile as GET /api/partners/{slug} answers it, and which fields changed. */
+export type PartnerChange = { partner: Record<string, unknown> & { slug: string }; changed: string[] };
 
 /** Which credential an `auth.revoked` event ends (lib/auth/revocation.ts). */
 export type RevokedCredential = { sessionId?: string; tokenId?: string; userId?: string };
-export type RevocationPayload = { credential: RevokedCredential; reason: "logout" | "revoked" | "disabled" | "role-changed" };
+export type RevocationPayload = {
+  credential: RevokedCredential;
+  reason: "logout" | "revoked" | "disabled" | "role-changed" | "password-reset";
+};
 
 /** A logged event in the current payload shape. */
 export type DomainEvent =
   | (Omit<LoggedEvent, "type" | "payload"> & { type: OrderEventType; payload: OrderEventPayload })
   | (Omit<LoggedEvent, "type" | "payload"> & { type: FoodEventType; payload: FoodChange })
   | (Omit<LoggedEvent, "type" | "payload"> & { type: "menu.changed"; payload: MenuChange })
-  | (Omit<LoggedEvent, "type" | "payload"> & { type: "auth.revoked"; payload: RevocationPayload });
+  | (Omit<LoggedEvent, "type" | "payload"> & { type: "auth.revoked"; payload: RevocationPayload })
+  | (Omit<LoggedEvent, "type" | "payload"> & { type: "partner.updated"; payload: PartnerChange });
 
 export type OrderDomainEvent = Extract<DomainEvent, { type: OrderEventType }>;
 

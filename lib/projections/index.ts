@@ -3,7 +3,7 @@ import type { EventType, LoggedEvent } from "../events/log";
 import { upgradeEvent } from "../orders/events";
 import { customer } from "./customer";
 import { menu } from "./menu";
-import { pass, passDisplay, passMenu } from "./pass";
+import { pass, passDisplay, passMenu, passPartner } from "./pass";
 import { formatFrame } from "./sse-frame";
 import { cashier, display, kitchen, partner, printer } from "./staff";
 import type { Projected, ProjectionContext } from "./types";
@@ -69,11 +69,15 @@ const PASS_MENU_TYPES = ["food.created", "food.updated", "food.archived", "menu.
  * `order.courier`; the seeds/003 cashier channel keeps its list.
  */
 const PASS_ORDER_TYPES: Partial<Record<Channel, readonly EventType[]>> = { printer: ["order.fired"], cashier: ["order.courier"] };
+/** The back office changed the restaurant (currency, locale, defaults): every staff screen re-reads it. */
+const PASS_PROFILE_TYPES = ["partner.updated"] as const satisfies readonly EventType[];
 const passTypes = (channel: Channel): readonly EventType[] =>
-  channel === "display" ? TYPES[channel] : [...TYPES[channel], ...(PASS_ORDER_TYPES[channel] ?? []), ...PASS_MENU_TYPES];
+  channel === "display"
+    ? TYPES[channel]
+    : [...TYPES[channel], ...(PASS_ORDER_TYPES[channel] ?? []), ...PASS_PROFILE_TYPES, ...PASS_MENU_TYPES];
 const passView = (channel: Channel) => {
   const orders = channel === "display" ? passDisplay : pass;
-  return (event: ReturnType<typeof upgradeEvent>) => passMenu(event) ?? orders(event);
+  return (event: ReturnType<typeof upgradeEvent>) => passPartner(event) ?? passMenu(event) ?? orders(event);
 };
 
 const staff: Record<Channel, (event: ReturnType<typeof upgradeEvent>, ctx: ProjectionContext) => Projected> = {
@@ -134,4 +138,4 @@ export type { MenuFrame } from "./menu";
 export { formatFrame, jsonFrame, type SseFrame } from "./sse-frame";
 export type { ProjectionContext } from "./types";
 export { WS_TOPICS, type WsTopic } from "./ws";
-export type { PassMenuEvent, PassOrderEvent } from "./pass";
+export type { PassMenuEvent, PassOrderEvent, PassPartnerEvent } from "./pass";
