@@ -18,7 +18,8 @@ export type LimitName =
   | "heartbeat"
   | "streams:token"
   | "streams:tracking"
-  | "streams:anonymous";
+  | "streams:anonymous"
+  | "carts:changes";
 
 export type LimitRule = { points: number; durationS: number };
 
@@ -38,6 +39,8 @@ export const DEFAULT_LIMITS: Record<LimitName, LimitRule> = {
   "streams:tracking": { points: 60, durationS: 60 },
   // The guests' live menu (no credentials), per client address: a dining room of phones on one Wi-Fi.
   "streams:anonymous": { points: 300, durationS: 60 },
+  // A table's shared cart (lib/orders/carts.ts): every phone's adds, changes and removals together, per cart.
+  "carts:changes": { points: 240, durationS: 60 },
 };
 
 export class RateLimitedError extends AppError {

@@ -7,6 +7,7 @@ import { type Realtime, startRealtime } from "./realtime/runtime";
 import { flagUnacknowledged } from "./orders/screens";
 import { restoreDue86 } from "./menu/availability";
 import { fireDue } from "./orders/stations";
+import { expireCarts } from "./orders/carts";
 import { Redis } from "ioredis";
 import { createLimits, scaledRules, setLimits } from "./limits";
 import { processSlot } from "./process";
@@ -68,6 +69,8 @@ async function build(log: (line: string) => void): Promise<ProcessRuntime> {
     restoreDue86({ db: handle.db }).catch((err) => console.error(`pass: menu restore failed: ${(err as Error).message}`));
     // Scheduled orders fire promisedAt − their longest prep target (lib/orders/stations.ts).
     fireDue({ db: handle.db }).catch((err) => console.error(`pass: scheduled firing failed: ${(err as Error).message}`));
+    // Table carts nobody touched for 2 h are abandoned, each exactly once (lib/orders/carts.ts).
+    expireCarts({ db: handle.db }).catch((err) => console.error(`pass: cart expiry failed: ${(err as Error).message}`));
   }, 5_000);
   watch.unref();
   return { config, handle, realtime, watch };

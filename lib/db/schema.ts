@@ -28,6 +28,8 @@ export type Database = {
   eventRetention: EventRetentionTable;
   screens: ScreensTable;
   loginLockouts: LoginLockoutsTable;
+  carts: CartsTable;
+  cartMembers: CartMembersTable;
 };
 
 export type PartnersTable = {
@@ -240,6 +242,10 @@ export type OrderItemsTable = {
   modifiers: Generated<string>; // JSON LineModifier[]
   allergens: Generated<string>; // JSON AllergenCode[]
   course: Generated<number>;
+  /** Migration 0016: the cart member (phone) who added the line; null for an order placed whole. */
+  addedBy: Generated<string | null>;
+  /** Bumped by every change to the line while it is in a cart. */
+  version: Generated<number>;
 };
 
 export type DayCountersTable = {
@@ -298,4 +304,31 @@ export type LoginLockoutsTable = {
   failures: number;
   lockedAt: string;
   lockedUntil: string;
+};
+
+/** A table's shared cart (migration 0016, lib/orders/carts.ts); its order row has status CREATED while open. */
+export type CartsTable = {
+  orderId: number;
+  partnerId: string;
+  table: string;
+  /** The table while OPEN, null after: one open cart per table (unique with partnerId). */
+  openTable: string | null;
+  state: string; // "OPEN" | "SUBMITTED" | "EXPIRED"
+  /** Bumped by every change: phones keep the cart with the highest version. */
+  version: Generated<number>;
+  /** Phones that joined so far ("Guest 3" is the third). */
+  guests: Generated<number>;
+  openedAt: string;
+  touchedAt: string;
+  submittedAt: string | null;
+  expiredAt: string | null;
+};
+
+export type CartMembersTable = {
+  id: string;
+  orderId: number;
+  tokenHash: string;
+  name: string;
+  number: number;
+  joinedAt: string;
 };
