@@ -6,6 +6,8 @@ import { create } from "zustand";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { postJson } from "@/lib/client/api";
 import { useLiveMenu } from "@/lib/client/use-live-menu";
+import { useTableCart } from "@/lib/client/table-cart";
+import { TableAddedBy, TableCartStatus } from "./table-cart";
 import { ALLERGENS, allergenName } from "@/lib/menu/allergens";
 
 /** GET /api/menu?soldOut=1, as the page reads it (lib/menu/partners.ts getMenu). */
@@ -77,7 +79,10 @@ export function groupRule(g: Pick<Group, "min" | "max">): string {
 export function OrderView({ initial, table }: { initial: PublicMenu; table: string | null }) {
   const router = useRouter();
   const { menu, state } = useLiveMenu(initial.partner.slug, initial);
-  const { lines, add, update, clear } = useCart();
+  // At a table (?table=5) the cart is the table's shared one, on the server (./table-cart.tsx).
+  const tableCart = useTableCart(table ? initial.partner.slug : null, table);
+  const localCart = useCart();
+  const { lines, add, update, clear } = tableCart ?? localCart;
   const [customer, setCustomer] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -133,6 +138,14 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
     setError(null);
     const note = declared.note.trim();
     try {
+      if (tableCart) {
+        const sent = await tableCart.submit({
+          ...(customer.trim() ? { customer: customer.trim() } : {}),
+          ...(declared.codes.length > 0 || note ? { allergies: { codes: declared.codes, ...(note ? { note } : {}) } } : {}),
+        });
+        router.push(`/track/${sent.id}?token=${encodeURIComponent(sent.trackingToken)}`);
+        return;
+      }
       const order = await postJson<{ id: number; trackingToken: string }>("/api/orders", {
         partner: menu.partner.slug,
         source: table ? "qr" : "kiosk",
@@ -225,6 +238,7 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
         <h2 id="cart-heading" className="text-2xl font-bold">
           Your order
         </h2>
+        {tableCart && table && <TableCartStatus cart={tableCart} table={table} />}
         {lines.length === 0 && <p className="text-lg text-gray-300">Add something from the menu.</p>}
         <ul className="flex flex-col gap-4" data-testid="cart">
           {priced.map(({ line: l, unit }) => {
@@ -249,6 +263,7 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
                     ))}
                   </ul>
                 )}
+                {tableCart && <TableAddedBy cart={tableCart} itemId={l.key} />}
                 {!unit?.available && (
                   <p role="alert" data-testid="cart-sold-out" className="mt-1 rounded-lg bg-red-950 px-2 py-1 text-base font-bold">
                     Sold out now — please remove it
