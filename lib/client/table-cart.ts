@@ -124,12 +124,27 @@ export function useTableCart(partner: string | null, table: string | null): Tabl
   meRef.current = me;
 
   /** Keeps the newest cart only: answers and frames can arrive in any order. */
+  const cartRef = useRef<CartDto | null>(null);
   const apply = useCallback((next: CartDto & { me?: CartMemberRecord }) => {
-    if (next.me) setMe(next.me);
+    if (next.me) {
+      meRef.current = next.me;
+      setMe(next.me);
+    }
     if (next.version <= version.current) return;
     version.current = next.version;
+    cartRef.current = next;
     setCart(next);
   }, []);
+
+  // Changes made before the phone has joined wait for it; each phone's changes go one after the
+  // other, each seeing the cart the previous one answered (two quick "+" make one line of two).
+  const sessionRef = useRef<Stored | null>(null);
+  const waiters = useRef<(() => void)[]>([]);
+  useEffect(() => {
+    sessionRef.current = session;
+    if (session) for (const wake of waiters.current.splice(0)) wake();
+  }, [session]);
+  const queue = useRef<Promise<unknown>>(Promise.resolve());
 
   // Join (or come back to) the table's cart.
   useEffect(() => {
@@ -267,13 +282,18 @@ export function useTableCart(partner: string | null, table: string | null): Tabl
   );
 
   const run = useCallback(
-    (work: () => Promise<CartDto | undefined>) => {
-      work()
-        .then((c) => {
-          if (c) apply(c);
+    (work: (base: string, token: string) => Promise<CartDto | undefined>) => {
+      queue.current = queue.current.then(async () => {
+        if (!sessionRef.current) await new Promise<void>((wake) => waiters.current.push(wake));
+        const { id, token } = sessionRef.current!;
+        try {
+          const next = await work(`/api/carts/${id}`, token);
+          if (next) apply(next);
           setError(null);
-        })
-        .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));
+        } catch (err) {
+          setError(err instanceof Error ? err.message : String(err));
+        }
+      });
     },
     [apply],
   );
@@ -291,19 +311,17 @@ export function useTableCart(partner: string | null, table: string | null): Tabl
     notes,
     lines,
     add: (foodId, choices, quantity) =>
-      run(async () => {
-        if (!base) return undefined;
+      run(async (base, token) => {
         // One more of a dish this phone already has, as it is (no note): the same line; anything else a new line.
-        const mine = cart?.items.find(
-          (i) => i.foodId === foodId && i.addedBy?.id === me?.id && !i.notes && sameChoices(choicesOf(i), choices),
+        const mine = cartRef.current?.items.find(
+          (i) => i.foodId === foodId && i.addedBy?.id === meRef.current?.id && !i.notes && sameChoices(choicesOf(i), choices),
         );
         if (mine) return request<CartDto>("PATCH", `${base}/items/${mine.id}`, token, { quantity: Math.min(99, mine.quantity + quantity) });
         const modifiers = modifiersOf(choices);
         return request<CartDto>("POST", `${base}/items`, token, { foodId, quantity, ...(modifiers.length ? { modifiers } : {}) });
       }),
     update: (key, patch) =>
-      run(async () => {
-        if (!base) return undefined;
+      run(async (base, token) => {
         if (patch.quantity !== undefined && patch.quantity <= 0) return request<CartDto>("DELETE", `${base}/items/${key}`, token);
         if (patch.notes !== undefined) {
           const text = patch.notes;
