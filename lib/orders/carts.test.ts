@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Principal } from "../auth";
 import { describeEachDatabase } from "../testing/each-database";
-import { makePartner, makeToken, makeUser, type TestPartner } from "../testing/fixtures";
+import { makePartner, makeToken, makeUser, placeOrder, type TestPartner } from "../testing/fixtures";
 import { startTestNode, type TestNode } from "../testing/node";
 import { logEvents, openSse } from "../testing/sse-client";
 import { createGroup, updateFood } from "../menu";
@@ -289,6 +289,20 @@ describeEachDatabase("table carts", (ctx) => {
       "ws",
     ] as const) {
       expect(log.map((e) => renderFrame(channel, e, { partner, now: new Date() })).filter(Boolean), channel).toEqual([]);
+    }
+    // The cashier's own streams, replayed from the start of the log, never name it (and do show a real order).
+    const real = await placeOrder(ctx.db, demo, { items: [{ food: "Fries" }] });
+    for (const path of ["/api/events/cashier?view=pass", "/events/cashier"]) {
+      const cashier = await openSse(`${node.url}${path}`, { headers: { authorization: `Bearer ${staffToken}`, "last-event-id": "0" } });
+      expect(cashier.status).toBe(200);
+      await cashier.waitFor((e) => e.some((x) => x.event === "replay-complete"));
+      const named = logEvents(cashier.events).filter((e) => e.json?.order?.id === id || e.json?.id === id || e.json?.orderId === id);
+      expect(named, path).toEqual([]);
+      expect(
+        logEvents(cashier.events).some((e) => e.json?.order?.id === real.order.id || e.json?.id === real.order.id),
+        path,
+      ).toBe(true);
+      cashier.cut();
     }
     await expect(submitCart({ db: ctx.db, id, token: a.cartToken, input: {} })).rejects.toMatchObject({
       status: 409,
