@@ -182,8 +182,10 @@ export async function openCart({
       });
     } catch (err) {
       // Two phones opening the table's cart at the same instant: the unique open-table constraint
-      // lets one create it; the other's transaction fails and, on the retry, joins it.
-      if (attempt >= 2 || isAppError(err)) throw err;
+      // lets one create it; the other's transaction fails and, on the retry, joins it. A cart sent
+      // or expired between finding it and joining it: the retry opens the table's next one.
+      const closed = isAppError(err) && err.status === 409 && (err.details?.state === "SUBMITTED" || err.details?.state === "EXPIRED");
+      if (attempt >= 2 || (isAppError(err) && !closed)) throw err;
     }
   }
 }
