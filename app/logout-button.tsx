@@ -1,8 +1,12 @@
 "use client";
 
+import { forgetOfflineData } from "@/lib/client/offline-snapshot";
+
 export function LogoutButton({ label }: { label: string }) {
   async function logout() {
     await fetch("/api/auth/logout", { method: "POST" });
+    // Nothing of this sign-in stays on the device for the next person (pages, snapshots).
+    await forgetOfflineData();
     window.location.assign("/login");
   }
   return (

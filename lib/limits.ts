@@ -21,7 +21,8 @@ export type LimitName =
   | "streams:anonymous"
   | "pairing:start"
   | "pairing:poll"
-  | "pairing:claim";
+  | "pairing:claim"
+  | "carts:changes";
 
 export type LimitRule = { points: number; durationS: number };
 
@@ -46,6 +47,8 @@ export const DEFAULT_LIMITS: Record<LimitName, LimitRule> = {
   "pairing:start": { points: 30, durationS: 60 },
   "pairing:poll": { points: 300, durationS: 60 },
   "pairing:claim": { points: 20, durationS: 60 },
+  // A table's shared cart (lib/orders/carts.ts): every phone's adds, changes and removals together, per cart.
+  "carts:changes": { points: 240, durationS: 60 },
 };
 
 export class RateLimitedError extends AppError {

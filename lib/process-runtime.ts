@@ -8,6 +8,7 @@ import { flagUnacknowledged } from "./orders/screens";
 import { restoreDue86 } from "./menu/availability";
 import { fireDue } from "./orders/stations";
 import { autoCancelDue, autoConfirmDue } from "./orders/auto";
+import { expireCarts } from "./orders/carts";
 import { Redis } from "ioredis";
 import { createLimits, scaledRules, setLimits } from "./limits";
 import { processSlot } from "./process";
@@ -75,6 +76,8 @@ async function build(log: (line: string) => void): Promise<ProcessRuntime> {
     // The restaurant's auto-confirm sources and auto-cancel minutes (the back office, lib/orders/auto.ts).
     autoConfirmDue({ db: handle.db }).catch((err) => console.error(`pass: auto-confirm failed: ${(err as Error).message}`));
     autoCancelDue({ db: handle.db }).catch((err) => console.error(`pass: auto-cancel failed: ${(err as Error).message}`));
+    // Table carts nobody touched for 2 h are abandoned, each exactly once (lib/orders/carts.ts).
+    expireCarts({ db: handle.db }).catch((err) => console.error(`pass: cart expiry failed: ${(err as Error).message}`));
   }, 5_000);
   watch.unref();
   const demo = new DemoRunner({ db: handle.db, baseUrl: ownBaseUrl(config), log });

@@ -14,6 +14,7 @@ import type { Db } from "@/lib/db";
 import { createCategory, createFood, createGroup, createStation } from "@/lib/menu";
 import { startPairing } from "@/lib/auth/pairing";
 import { createLimits, scaledRules, setLimits } from "@/lib/limits";
+import { addCartItem, openCart } from "@/lib/orders";
 import { processSlot } from "@/lib/process";
 import { DemoRunner, demoRunner, setDemoRunner } from "@/lib/demo/runner";
 import { fromAddress } from "@/lib/testing/db";
@@ -83,6 +84,61 @@ const RULES: Record<string, Rule> = {
   "POST /api/orders": {
     allows: (p) => p === null || can(p, "orders:create"),
     call: ({ demo }) => ({ body: { partner: "demo", source: "kiosk", items: [{ foodId: demo.food("Fries").id, quantity: 1 }] } }),
+  },
+  // A table's shared cart: guests with the cart token (in ?token= here: a caller's own bearer is not one), whoever else is signed in.
+  "POST /api/carts": { allows: anyone, call: () => ({ body: { partner: "demo", table: `perm-${seq()}` } }) },
+  "GET /api/carts/[id]": {
+    allows: anyone,
+    call: async ({ db }) => {
+      const c = await openCart({ db, input: { partner: "demo", table: `perm-${seq()}` } });
+      return { path: `/api/carts/${c.cart.id}?token=${c.cartToken}`, params: { id: String(c.cart.id) } };
+    },
+  },
+  "PATCH /api/carts/[id]/me": {
+    allows: anyone,
+    call: async ({ db }) => {
+      const c = await openCart({ db, input: { partner: "demo", table: `perm-${seq()}` } });
+      return { path: `/api/carts/${c.cart.id}/me?token=${c.cartToken}`, params: { id: String(c.cart.id) }, body: { name: "Ana" } };
+    },
+  },
+  "POST /api/carts/[id]/items": {
+    allows: anyone,
+    call: async ({ db, demo }) => {
+      const c = await openCart({ db, input: { partner: "demo", table: `perm-${seq()}` } });
+      return {
+        path: `/api/carts/${c.cart.id}/items?token=${c.cartToken}`,
+        params: { id: String(c.cart.id) },
+        body: { foodId: demo.food("Fries").id, quantity: 1 },
+      };
+    },
+  },
+  "PATCH /api/carts/[id]/items/[itemId]": {
+    allows: anyone,
+    call: async ({ db, demo }) => {
+      const c = await openCart({ db, input: { partner: "demo", table: `perm-${seq()}` } });
+      const { item } = await addCartItem({ db, id: c.cart.id, token: c.cartToken, input: { foodId: demo.food("Fries").id, quantity: 1 } });
+      return {
+        path: `/api/carts/${c.cart.id}/items/${item.id}?token=${c.cartToken}`,
+        params: { id: String(c.cart.id), itemId: item.id },
+        body: { quantity: 2 },
+      };
+    },
+  },
+  "DELETE /api/carts/[id]/items/[itemId]": {
+    allows: anyone,
+    call: async ({ db, demo }) => {
+      const c = await openCart({ db, input: { partner: "demo", table: `perm-${seq()}` } });
+      const { item } = await addCartItem({ db, id: c.cart.id, token: c.cartToken, input: { foodId: demo.food("Fries").id, quantity: 1 } });
+      return { path: `/api/carts/${c.cart.id}/items/${item.id}?token=${c.cartToken}`, params: { id: String(c.cart.id), itemId: item.id } };
+    },
+  },
+  "POST /api/carts/[id]/submit": {
+    allows: anyone,
+    call: async ({ db, demo }) => {
+      const c = await openCart({ db, input: { partner: "demo", table: `perm-${seq()}` } });
+      await addCartItem({ db, id: c.cart.id, token: c.cartToken, input: { foodId: demo.food("Fries").id, quantity: 1 } });
+      return { path: `/api/carts/${c.cart.id}/submit?token=${c.cartToken}`, params: { id: String(c.cart.id) }, body: {} };
+    },
   },
   "GET /api/orders/[id]": {
     allows: action("orders:read"),

@@ -556,6 +556,47 @@ const migrations: Record<string, PortableMigration> = {
         where "paymentMethod" is not null`.execute(db);
     },
   }),
+  "0016_carts": () => ({
+    async up(db: Kysely<any>) {
+      // A table's shared cart (issue "The guest's side", lib/orders/carts.ts): the order row itself
+      // (status CREATED) plus this row. `openTable` is the table while the cart is open and null
+      // after, so the unique constraint allows one open cart per table (NULLs are distinct on both
+      // databases): two phones scanning at once cannot open two.
+      await db.schema
+        .createTable("carts")
+        .addColumn("orderId", "integer", (c) => c.primaryKey().references("orders.id"))
+        .addColumn("partnerId", "text", (c) => c.notNull().references("partners.id"))
+        .addColumn("table", "text", (c) => c.notNull())
+        .addColumn("openTable", "text")
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull().defaultTo(1))
+        .addColumn("guests", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("openedAt", "text", (c) => c.notNull())
+        .addColumn("touchedAt", "text", (c) => c.notNull())
+        .addColumn("submittedAt", "text")
+        .addColumn("expiredAt", "text")
+        .addUniqueConstraint("carts_open_table", ["partnerId", "openTable"])
+        .execute();
+      await db.schema.createIndex("carts_state_touched").on("carts").columns(["state", "touchedAt"]).execute();
+      // One row per phone at the table; its token is stored as a keyed hash, like tracking tokens.
+      await db.schema
+        .createTable("cartMembers")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("orderId", "integer", (c) => c.notNull().references("orders.id"))
+        .addColumn("tokenHash", "text", (c) => c.notNull().unique())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("number", "integer", (c) => c.notNull())
+        .addColumn("joinedAt", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("cart_members_order").on("cartMembers").column("orderId").execute();
+      // Who added a line, and its version: the later of two changes to one line wins, and both phones show it.
+      await db.schema.alterTable("orderItems").addColumn("addedBy", "text").execute();
+      await db.schema
+        .alterTable("orderItems")
+        .addColumn("version", "integer", (c) => c.notNull().defaultTo(1))
+        .execute();
+    },
+  }),
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

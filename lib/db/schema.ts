@@ -30,6 +30,8 @@ export type Database = {
   screens: ScreensTable;
   loginLockouts: LoginLockoutsTable;
   pairings: PairingsTable;
+  carts: CartsTable;
+  cartMembers: CartMembersTable;
 };
 
 export type PartnersTable = {
@@ -257,6 +259,10 @@ export type OrderItemsTable = {
   modifiers: Generated<string>; // JSON LineModifier[]
   allergens: Generated<string>; // JSON AllergenCode[]
   course: Generated<number>;
+  /** Migration 0016: the cart member (phone) who added the line; null for an order placed whole. */
+  addedBy: Generated<string | null>;
+  /** Bumped by every change to the line while it is in a cart. */
+  version: Generated<number>;
 };
 
 export type DayCountersTable = {
@@ -336,4 +342,31 @@ export type PairingsTable = {
   /** The device token the screen received. */
   tokenId: string | null;
   deliveredAt: string | null;
+};
+
+/** A table's shared cart (migration 0016, lib/orders/carts.ts); its order row has status CREATED while open. */
+export type CartsTable = {
+  orderId: number;
+  partnerId: string;
+  table: string;
+  /** The table while OPEN, null after: one open cart per table (unique with partnerId). */
+  openTable: string | null;
+  state: string; // "OPEN" | "SUBMITTED" | "EXPIRED"
+  /** Bumped by every change: phones keep the cart with the highest version. */
+  version: Generated<number>;
+  /** Phones that joined so far ("Guest 3" is the third). */
+  guests: Generated<number>;
+  openedAt: string;
+  touchedAt: string;
+  submittedAt: string | null;
+  expiredAt: string | null;
+};
+
+export type CartMembersTable = {
+  id: string;
+  orderId: number;
+  tokenHash: string;
+  name: string;
+  number: number;
+  joinedAt: string;
 };

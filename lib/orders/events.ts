@@ -2,6 +2,7 @@ import type { EventType, LoggedEvent } from "../events/log";
 import type { OrderRecord } from "./dto";
 import type { OrderStatus } from "./status";
 import type { PartState } from "./line-state";
+import type { CartChange, CartItemRecord, CartMemberRecord, CartRecord } from "./cart-dto";
 
 /**
  * The payloads the domain writes to the event log, and how older shapes are read today
@@ -23,6 +24,9 @@ import type { PartState } from "./line-state";
  * - 5 (migration 0014, payments): orders carry `payments` (method, amount, tendered, change; a
  *   split bill has several). Older orders paid their whole total with `paymentMethod`.
  *   `partner.updated` (the back office, migration 0013) is a new type with no order shape.
+ *   From migration 0016 (carts) on, version 4 also has the `cart.*` events and the optional
+ *   `submitted` of an `order.created` that came from a cart. Both are additions no earlier event
+ *   lacks in a way a reader must repair, so they need no upgrade.
  */
 export const EVENT_PAYLOAD_VERSION = 5;
 
@@ -55,9 +59,33 @@ export type OrderEventPayload = {
   /** order.station: what a station did; order.fired: which course fired (or "scheduled"). */
   station?: { station: string; action: string; by: string; changed: string[] };
   fired?: { courses: number[]; by: string };
+  /** order.created of a table's cart: when it was submitted, and by which phone (lib/orders/carts.ts). */
+  submitted?: { at: string; by: CartMemberRecord | null };
 };
 
-export type OrderEventType = Exclude<EventType, FoodEventType | "menu.changed" | "auth.revoked" | "partner.updated">;
+export const CART_EVENT_TYPES = [
+  "cart.opened",
+  "cart.member",
+  "cart.item-added",
+  "cart.item-removed",
+  "cart.updated",
+  "cart.expired",
+] as const;
+export type CartEventType = (typeof CART_EVENT_TYPES)[number];
+
+/**
+ * A cart event carries the whole cart after the change (so a phone that missed one catches up
+ * from the next); `item` is the line added, `itemId` the line removed, `change` what happened
+ * and who did it.
+ */
+export type CartEventPayload = {
+  cart: CartRecord;
+  item?: CartItemRecord;
+  itemId?: string;
+  change?: CartChange;
+};
+
+export type OrderEventType = Exclude<EventType, FoodEventType | "menu.changed" | "auth.revoked" | "partner.updated" | CartEventType>;
 
 /** `partner.updated`: the restaurant's profile as GET /api/partners/{slug} answers it, and which fields changed. */
 export type PartnerChange = { partner: Record<string, unknown> & { slug: string }; changed: string[] };
@@ -75,7 +103,11 @@ export type DomainEvent =
   | (Omit<LoggedEvent, "type" | "payload"> & { type: FoodEventType; payload: FoodChange })
   | (Omit<LoggedEvent, "type" | "payload"> & { type: "menu.changed"; payload: MenuChange })
   | (Omit<LoggedEvent, "type" | "payload"> & { type: "auth.revoked"; payload: RevocationPayload })
-  | (Omit<LoggedEvent, "type" | "payload"> & { type: "partner.updated"; payload: PartnerChange });
+  | (Omit<LoggedEvent, "type" | "payload"> & { type: "partner.updated"; payload: PartnerChange })
+  | (Omit<LoggedEvent, "type" | "payload"> & { type: CartEventType; payload: CartEventPayload });
+
+export type CartDomainEvent = Extract<DomainEvent, { type: CartEventType }>;
+export const isCartEvent = (event: DomainEvent): event is CartDomainEvent => event.type.startsWith("cart.");
 
 export type OrderDomainEvent = Extract<DomainEvent, { type: OrderEventType }>;
 

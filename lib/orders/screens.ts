@@ -7,6 +7,7 @@ import { NotFoundError, ValidationError } from "../errors";
 import { logPosition } from "../events";
 import { mutate } from "../events";
 import { loadOrder } from "./service";
+import { CART_STATUSES } from "./status";
 
 /**
  * Every screen reports in: what it is, how far it has read the log, whether its sound is
@@ -81,7 +82,9 @@ async function acknowledge({ db, partnerId, id }: { db: Db; partnerId: string | 
       .set({ kitchenAckAt: nowIso() })
       .where("id", "=", id)
       .where("kitchenAckAt", "is", null)
-      .where("allergyAlert", "=", 0);
+      .where("allergyAlert", "=", 0)
+      // A screen naming a cart's id acknowledges nothing: carts are not tickets.
+      .where("status", "not in", CART_STATUSES);
     if (partnerId) q = q.where("partnerId", "=", partnerId);
     const result = await q.executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return false;

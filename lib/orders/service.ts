@@ -1,19 +1,27 @@
 import "server-only";
-import { EVENT_PAYLOAD_VERSION } from "./events";
+import { EVENT_PAYLOAD_VERSION, type OrderEventPayload } from "./events";
 import type { Selectable } from "kysely";
-import { snapshotTransaction, type Db, type LinePartsTable, type OrderItemsTable, type OrdersTable, type PaymentsTable } from "../db";
+import {
+  snapshotTransaction,
+  type Db,
+  type LinePartsTable,
+  type OrderItemsTable,
+  type OrdersTable,
+  type PartnersTable,
+  type PaymentsTable,
+} from "../db";
 import type { LinePart, PartState } from "./line-state";
 import { newId } from "../db/ids";
 import { assertCan, assertPartnerVisible, canSetStatus, type Principal } from "../auth/access";
 import { resolvePartnerScope } from "../auth/scope";
 import { hashSecret, newSecret } from "../auth/secrets";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
-import { logPosition, mutate, type Trx } from "../events";
+import { type Emit, logPosition, mutate, type Trx } from "../events";
 import { businessDay, displayCode } from "./business-day";
 import type { OrderItemRecord, OrderRecord } from "./dto";
-import { assertTotalsFit, lineTotal, orderTotals } from "./money";
+import { INT4_MAX, assertTotalsFit, lineTotal, orderTotals, parseMoney } from "./money";
 import { type PaymentRecord, type SettleInput, settle } from "./payments";
-import { canTransition, type OrderStatus } from "./status";
+import { CART_STATUSES, canTransition, isCartStatus, type OrderStatus } from "./status";
 import type { ServiceType } from "./dto";
 import { type DeclaredAllergies, isAllergen, needsAllergyAck, readAllergens, sortAllergens } from "../menu/allergens";
 import { type LineInput, type PricedLine, priceLines } from "../menu/pricing";
@@ -43,10 +51,14 @@ const ANONYMOUS_SOURCES = new Set(["kiosk", "qr"]);
 
 // --- reading --------------------------------------------------------------------------------
 
+/**
+ * One placed order. A table's cart (status CREATED or EXPIRED, lib/orders/carts.ts) is not an
+ * order yet: it is "not found" here, and so on every staff path that reads through this.
+ */
 export async function loadOrder(db: Db, id: number): Promise<OrderRecord | undefined> {
   if (!Number.isSafeInteger(id) || id <= 0) return undefined;
   const row = await db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!row) return undefined;
+  if (!row || isCartStatus(row.status)) return undefined;
   const items = await db.selectFrom("orderItems").selectAll().where("orderId", "=", id).orderBy("position").execute();
   const parts = await db.selectFrom("lineParts").selectAll().where("orderId", "=", id).orderBy("position").orderBy("station").execute();
   const payments = await db.selectFrom("payments").selectAll().where("orderId", "=", id).orderBy("position").execute();
@@ -153,11 +165,28 @@ export async function getOrder({ db, principal, id }: { db: Db; principal: Princ
 /** One order for the customer holding its tracking token (from order creation). */
 export async function getOrderByTrackingToken({ db, id, trackingToken }: { db: Db; id: number; trackingToken: string }) {
   const order = await loadOrder(db, id);
-  const row = order ? await db.selectFrom("orders").select("trackingTokenHash").where("id", "=", id).executeTakeFirst() : undefined;
-  if (!order || !row?.trackingTokenHash || row.trackingTokenHash !== hashSecret(trackingToken)) {
-    throw new NotFoundError("order");
-  }
+  if (!order || !(await tokenFollowsOrder(db, id, trackingToken))) throw new NotFoundError("order");
   return order;
+}
+
+/**
+ * Whether a guest's token follows order `id`: its tracking token, or the cart token of any phone
+ * that built it at the table (lib/orders/carts.ts), so every phone gets the track link.
+ */
+export async function tokenFollowsOrder(db: Db, id: number, token: string): Promise<boolean> {
+  if (!Number.isSafeInteger(id) || id <= 0 || token.length > 200) return false;
+  const hash = hashSecret(token);
+  if (token.startsWith("cart_")) {
+    const member = await db
+      .selectFrom("cartMembers")
+      .select("id")
+      .where("orderId", "=", id)
+      .where("tokenHash", "=", hash)
+      .executeTakeFirst();
+    return member !== undefined;
+  }
+  const row = await db.selectFrom("orders").select("trackingTokenHash").where("id", "=", id).executeTakeFirst();
+  return Boolean(row?.trackingTokenHash) && row!.trackingTokenHash === hash;
 }
 
 /**
@@ -182,7 +211,8 @@ export async function listOrders({
   assertCan(principal, "orders:read");
   const scope = await resolvePartnerScope({ db, principal, partnerSlug });
   return snapshotTransaction(db, async (trx) => {
-    let q = trx.selectFrom("orders").selectAll();
+    // Carts being built (or abandoned) are not orders yet.
+    let q = trx.selectFrom("orders").selectAll().where("status", "not in", CART_STATUSES);
     if (scope !== null) q = q.where("partnerId", "=", scope);
     if (statuses && statuses.length > 0) q = q.where("status", "in", statuses);
     q = q.where("createdAt", ">=", since ?? new Date(Date.now() - 24 * 3_600_000).toISOString());
@@ -239,6 +269,42 @@ export async function createOrder({
   now?: Date;
 }): Promise<{ order: OrderRecord; trackingToken: string }> {
   if (principal) assertCan(principal, "orders:create");
+  const placement = await planPlacement({ db, principal, input, now });
+  const trackingToken = newSecret("trk_");
+  const created = await mutate(db, (trx, emit) => writePlacement(trx, emit, placement, { trackingToken }));
+  return { order: created, trackingToken };
+}
+
+/**
+ * Everything a placed order is checked against and computed from, whether it arrives whole
+ * (POST /api/orders) or is a table's cart being submitted (lib/orders/carts.ts): one path, so
+ * what follows a placed order (allergy alert, service type, scheduling, expo and colour settings,
+ * the `order.created` every staff screen and auto-confirmation reads) is the same for both.
+ */
+export type Placement = {
+  partner: Selectable<PartnersTable>;
+  input: CreateOrderInput;
+  source: string;
+  lines: PricedLine[];
+  allergies: DeclaredAllergies | null;
+  serviceType: ServiceType;
+  promisedAt: string | null;
+  totals: ReturnType<typeof orderTotals>;
+  day: string;
+  createdAt: string;
+};
+
+export async function planPlacement({
+  db,
+  principal,
+  input,
+  now,
+}: {
+  db: Db | Trx;
+  principal: Principal | null;
+  input: CreateOrderInput;
+  now: Date;
+}): Promise<Placement> {
   const partner = await db.selectFrom("partners").selectAll().where("slug", "=", input.partner).executeTakeFirst();
   if (!partner) throw new NotFoundError("partner", { field: "partner" });
   // Another partner's slug answers exactly like an unknown one.
@@ -264,67 +330,101 @@ export async function createOrder({
   const totals = orderTotals({ items: lines, discount: 0 });
   assertTotalsFit(totals);
   const day = businessDay({ at: now, timezone: partner.timezone, cutoverHour: partner.cutoverHour });
-  const createdAt = now.toISOString();
-  const trackingToken = newSecret("trk_");
+  return { partner, input, source, lines, allergies, serviceType, promisedAt, totals, day, createdAt: now.toISOString() };
+}
 
-  const created = await mutate(db, async (trx, emit) => {
-    const ordinal = await nextDayCounter(trx, { partnerId: partner.id, businessDay: day, kind: "display" });
-    const inserted = await trx
-      .insertInto("orders")
-      .values({
-        partnerId: partner.id,
-        businessDay: day,
-        dayOrdinal: ordinal,
-        displayCode: displayCode(ordinal),
-        ticketNumber: null,
-        table: input.table?.trim() || null,
-        customer: input.customer?.trim() || null,
-        source,
-        priority: input.priority ?? "NORMAL",
-        status: "PENDING",
-        paymentMethod: null,
-        ...totals,
-        createdAt,
-        confirmedAt: null,
-        statusChangedAt: createdAt,
-        userId: null,
-        cashRegisterId: null,
-        courierName: null,
-        cancelReason: null,
-        trackingTokenHash: hashSecret(trackingToken),
-        serviceType,
-        promisedAt,
-        allergies: allergies ? JSON.stringify(allergies) : null,
-        allergyAlert: needsAllergyAck({ allergies, notes: lines.map((l) => l.notes) }) ? 1 : 0,
-        expoConfirms: Number(partner.expoConfirms ?? 0),
-        warnPercent: Number(partner.warnPercent ?? 100),
-        latePercent: Number(partner.latePercent ?? 150),
-        fireAt: promisedAt ? await fireTimeFor(trx, partner.id, lines, promisedAt) : null,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const id = Number(inserted.id);
+/**
+ * Writes a planned order and its `order.created` in the caller's transaction. A cart (`cart`)
+ * becomes the order in place: its row turns PENDING (only if it is still CREATED) and its lines
+ * are written again as priced now, keeping their ids (the ids its events named) and who added them.
+ */
+export async function writePlacement(
+  trx: Trx,
+  emit: Emit,
+  p: Placement,
+  {
+    trackingToken,
+    cart,
+  }: {
+    trackingToken: string;
+    cart?: { id: number; itemIds: string[]; addedBy: (string | null)[]; submitted: NonNullable<OrderEventPayload["submitted"]> };
+  },
+): Promise<OrderRecord> {
+  const { partner, input, lines, allergies, promisedAt, createdAt } = p;
+  const ordinal = await nextDayCounter(trx, { partnerId: partner.id, businessDay: p.day, kind: "display" });
+  const values = {
+    partnerId: partner.id,
+    businessDay: p.day,
+    dayOrdinal: ordinal,
+    displayCode: displayCode(ordinal),
+    ticketNumber: null,
+    table: input.table?.trim() || null,
+    customer: input.customer?.trim() || null,
+    source: p.source,
+    priority: input.priority ?? "NORMAL",
+    status: "PENDING",
+    paymentMethod: null,
+    ...p.totals,
+    createdAt,
+    confirmedAt: null,
+    statusChangedAt: createdAt,
+    userId: null,
+    cashRegisterId: null,
+    courierName: null,
+    cancelReason: null,
+    trackingTokenHash: hashSecret(trackingToken),
+    serviceType: p.serviceType,
+    promisedAt,
+    allergies: allergies ? JSON.stringify(allergies) : null,
+    allergyAlert: needsAllergyAck({ allergies, notes: lines.map((l) => l.notes) }) ? 1 : 0,
+    expoConfirms: Number(partner.expoConfirms ?? 0),
+    warnPercent: Number(partner.warnPercent ?? 100),
+    latePercent: Number(partner.latePercent ?? 150),
+    fireAt: promisedAt ? await fireTimeFor(trx, partner.id, lines, promisedAt) : null,
+  };
+  let id: number;
+  if (cart) {
+    const updated = await trx
+      .updateTable("orders")
+      .set(values)
+      .where("id", "=", cart.id)
+      .where("status", "=", "CREATED")
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) throw new ConflictError("the cart is no longer open", { field: "cart" });
+    id = cart.id;
+    await trx.deleteFrom("orderItems").where("orderId", "=", id).execute();
+  } else {
+    const inserted = await trx.insertInto("orders").values(values).returning("id").executeTakeFirstOrThrow();
+    id = Number(inserted.id);
+  }
+  if (lines.length > 0) {
     await trx
       .insertInto("orderItems")
       .values(
         lines.map(({ modifiers, allergens, ...l }, position) => ({
-          id: newId(),
+          id: cart?.itemIds[position] ?? newId(),
           orderId: id,
           position,
           ...l,
           modifiers: JSON.stringify(modifiers),
           allergens: JSON.stringify(allergens),
           total: lineTotal(l),
+          ...(cart ? { addedBy: cart.addedBy[position] ?? null } : {}),
         })),
       )
       .returning(["id", "position"])
       .execute()
       .then((rows) => insertParts(trx, partner.id, id, rows, lines));
-    const order = (await loadOrder(trx, id))!;
-    await emit({ version: EVENT_PAYLOAD_VERSION, partnerId: partner.id, type: "order.created", orderId: id, payload: { order } });
-    return order;
+  }
+  const order = (await loadOrder(trx, id))!;
+  await emit({
+    version: EVENT_PAYLOAD_VERSION,
+    partnerId: partner.id,
+    type: "order.created",
+    orderId: id,
+    payload: cart ? { order, submitted: cart.submitted } : { order },
   });
-  return { order: created, trackingToken };
+  return order;
 }
 
 /**

@@ -27,7 +27,10 @@ async function lockedOrder(trx: Trx, principal: Principal, id: number): Promise<
     .set((eb) => ({ id: eb.ref("id") }))
     .where("id", "=", id)
     .execute();
-  return (await loadOrder(trx, id))!;
+  // A table's cart being built is not an order yet (loadOrder skips it).
+  const order = await loadOrder(trx, id);
+  if (!order) throw new NotFoundError("order");
+  return order;
 }
 
 async function writeStatus(trx: Trx, emit: Emit, before: OrderRecord, status: OrderRecord["status"], at: string, extra: object = {}) {

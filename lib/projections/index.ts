@@ -1,6 +1,7 @@
 import type { Channel } from "../auth/access";
 import type { EventType, LoggedEvent } from "../events/log";
 import { upgradeEvent } from "../orders/events";
+import { cartView } from "./cart";
 import { customer } from "./customer";
 import { menu } from "./menu";
 import { pass, passDisplay, passMenu, passPartner } from "./pass";
@@ -17,13 +18,14 @@ import { renderWsLines } from "./ws";
  *
  * - staff channels (seeds/003 cashier/display/printer, Pass's kitchen, seeds/000 partner)
  * - `customer`: seeds/002 /v1/orders/live
+ * - `cart`: a table's shared cart as its phones read it (`/v1/orders/live?view=cart`, lib/projections/cart.ts)
  * - `menu`: the guests' public menu changes (anonymous, one partner; lib/projections/menu.ts)
  * - `ws`: seeds/001 messages, as `topic<TAB>json` lines (one event may concern several topics)
  * - `pass:<channel>`: the same channel's events as Pass's own screens read them (full order)
  * - `msg:<channel>`: the seeds shapes as unnamed `data:` frames (`?format=message`), for clients
  *   written like seeds/003's example with `EventSource.onmessage`
  */
-export type StreamChannel = Channel | "customer" | "menu" | "ws" | `pass:${Channel}` | `msg:${Channel}`;
+export type StreamChannel = Channel | "customer" | "cart" | "menu" | "ws" | `pass:${Channel}` | `msg:${Channel}`;
 
 export type ChannelProjection = {
   readonly types: readonly EventType[];
@@ -98,8 +100,24 @@ export const PROJECTIONS: Record<StreamChannel, ChannelProjection> = {
     ]),
   ) as unknown as Record<Channel | `pass:${Channel}` | `msg:${Channel}`, ChannelProjection>),
   customer: {
-    types: ["order.created", "order.confirmed", "order.status", "order.courier", "order.location"],
+    types: [
+      "order.created",
+      "order.confirmed",
+      "order.status",
+      "order.courier",
+      "order.location",
+      "cart.opened",
+      "cart.item-added",
+      "cart.item-removed",
+      "cart.updated",
+      "cart.expired",
+    ],
     render: sse(customer),
+  },
+  // One cart's phones (the stream is narrowed to its order id): every cart event, and its submission.
+  cart: {
+    types: ["cart.opened", "cart.member", "cart.updated", "cart.expired", "order.created"],
+    render: sse(cartView),
   },
   menu: {
     types: ["food.created", "food.updated", "food.archived", "menu.changed"],

@@ -7,6 +7,8 @@ import { ConnectionBadge } from "@/components/connection-badge";
 import { useLocale, useT } from "@/components/i18n";
 import { postJson } from "@/lib/client/api";
 import { useLiveMenu } from "@/lib/client/use-live-menu";
+import { useTableCart } from "@/lib/client/table-cart";
+import { TableAddedBy, TableCartStatus } from "./table-cart";
 import { allergenLabel, type Translate } from "@/lib/i18n";
 import { ALLERGENS } from "@/lib/menu/allergens";
 import { DEFAULT_MONEY_STYLE, displayMinor, type MoneyStyle } from "@/lib/money-format";
@@ -98,7 +100,10 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
       ? { currency: initial.partner.currency, locale: initial.partner.locale }
       : DEFAULT_MONEY_STYLE;
   const { money, delta } = moneyOf(style);
-  const { lines, add, update, clear } = useCart();
+  // At a table (?table=5) the cart is the table's shared one, on the server (./table-cart.tsx).
+  const tableCart = useTableCart(table ? initial.partner.slug : null, table);
+  const localCart = useCart();
+  const { lines, add, update, clear } = tableCart ?? localCart;
   const [customer, setCustomer] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -154,6 +159,14 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
     setError(null);
     const note = declared.note.trim();
     try {
+      if (tableCart) {
+        const sent = await tableCart.submit({
+          ...(customer.trim() ? { customer: customer.trim() } : {}),
+          ...(declared.codes.length > 0 || note ? { allergies: { codes: declared.codes, ...(note ? { note } : {}) } } : {}),
+        });
+        router.push(`/track/${sent.id}?token=${encodeURIComponent(sent.trackingToken)}`);
+        return;
+      }
       const order = await postJson<{ id: number; trackingToken: string }>("/api/orders", {
         partner: menu.partner.slug,
         source: table ? "qr" : "kiosk",
@@ -249,6 +262,7 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
           <h2 id="cart-heading" className="text-2xl font-bold">
             {t("order.cart")}
           </h2>
+          {tableCart && table && <TableCartStatus cart={tableCart} table={table} />}
           {lines.length === 0 && <p className="text-lg text-gray-300">{t("order.cartEmpty")}</p>}
           <ul className="flex flex-col gap-4" data-testid="cart">
             {priced.map(({ line: l, unit }) => {
@@ -273,6 +287,7 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
                       ))}
                     </ul>
                   )}
+                  {tableCart && <TableAddedBy cart={tableCart} itemId={l.key} />}
                   {!unit?.available && (
                     <p role="alert" data-testid="cart-sold-out" className="mt-1 rounded-lg bg-red-950 px-2 py-1 text-base font-bold">
                       {t("order.soldOutRemove")}
