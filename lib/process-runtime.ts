@@ -11,6 +11,7 @@ import { Redis } from "ioredis";
 import { createLimits, scaledRules, setLimits } from "./limits";
 import { processSlot } from "./process";
 import { defaultRedisPrefix } from "./realtime/bus";
+import { createJobRunner, type JobRunner } from "./jobs";
 
 /**
  * One Pass node's runtime, built once per process: configuration, the database (migrated, and
@@ -26,6 +27,8 @@ export type ProcessRuntime = {
   realtime: Realtime;
   /** Tickets no kitchen screen showed in time: alarm and fallback print. */
   watch: NodeJS.Timeout;
+  /** Background jobs (lib/jobs): auto-confirm, auto-cancel, notifications; null with JOBS_CONCURRENCY=0. */
+  jobs: JobRunner | null;
 };
 
 export function startProcessRuntime({ log = console.log }: { log?: (line: string) => void } = {}): Promise<ProcessRuntime> {
@@ -70,5 +73,13 @@ async function build(log: (line: string) => void): Promise<ProcessRuntime> {
     fireDue({ db: handle.db }).catch((err) => console.error(`pass: scheduled firing failed: ${(err as Error).message}`));
   }, 5_000);
   watch.unref();
-  return { config, handle, realtime, watch };
+
+  // Every node runs jobs; each is done once whichever node takes it (lib/jobs, docs/architecture.md "Jobs").
+  let jobs: JobRunner | null = null;
+  if (config.jobsConcurrency > 0) {
+    jobs = createJobRunner({ handle, config });
+    await jobs.start();
+    log(`pass: jobs on ${jobs.engine}, ${config.jobsConcurrency} at a time`);
+  }
+  return { config, handle, realtime, watch, jobs };
 }

@@ -51,7 +51,11 @@ export type Action =
   /** Tap "allergy seen" on a ticket before it can be bumped. */
   | "orders:allergy-ack"
   /** The dashboard's notice of locked sign-ins (lib/auth/lockouts.ts scopes what each one sees). */
-  | "lockouts:read";
+  | "lockouts:read"
+  /** A partner's webhooks: add, list, remove, read the delivery log (they carry its events out). */
+  | "webhooks:manage"
+  /** The failed background jobs (GET /api/jobs/failed). */
+  | "jobs:read";
 
 /** Everything staff at the counter may do: admins (every partner) and operators (their own). */
 const STAFF_ACTIONS: readonly Action[] = [
@@ -70,7 +74,8 @@ const STAFF_ACTIONS: readonly Action[] = [
 ];
 
 const ACTIONS: Record<UserRole | TokenRole, readonly Action[]> = {
-  admin: STAFF_ACTIONS,
+  // Integrations and the failed jobs are the admin's: an operator runs the counter.
+  admin: [...STAFF_ACTIONS, "webhooks:manage", "jobs:read"],
   operator: STAFF_ACTIONS,
   kitchen: ["orders:read", "orders:status", "menu:86", "orders:allergy-ack"],
   printer: [],

@@ -7,3 +7,4 @@ export { ORDER_STATUSES, OPEN_STATUSES, STATUS_NAMES, statusFor, canTransition, 
 export { recordHeartbeat, flagUnacknowledged, listScreens, type Heartbeat } from "./screens";
 export { stationAction, expoBump, expoUndo, fireCourseNow, fireDue } from "./stations";
 export { STATION_ACTIONS, UNDO_WINDOW_MS, type LinePart, type PartState, type StationAction } from "./line-state";
+export { autoConfirmOrder, cancelOverdue, AUTO_CANCEL_REASON } from "./automation";
