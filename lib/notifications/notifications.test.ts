@@ -34,10 +34,10 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
   }
 }
 
-const call = (
-  handler: (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>,
+const call = <P extends Record<string, string>>(
+  handler: (req: Request, ctx: { params: Promise<P> }) => Promise<Response>,
   path: string,
-  params: Record<string, string>,
+  params: P,
   body: unknown,
   headers: Record<string, string> = {},
 ) =>
