@@ -191,6 +191,7 @@ export class GraphileJobRunner implements JobRunner {
 export async function installJobQueue({ db, databaseUrl }: { db: Db; databaseUrl: string }): Promise<string> {
   const schema = await currentJobsSchema(db);
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  pool.on("error", (err) => console.error(`pass: job queue install pool error: ${err.message}`));
   try {
     await installJobsSchema({ pool, schema });
   } finally {

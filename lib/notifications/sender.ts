@@ -28,9 +28,14 @@ export type NotificationChannels = {
   publicUrl: string | null;
   sms: SmsAdapter | null;
   allowPrivate: boolean;
+  /**
+   * How long a sender's claim holds: a node that died holding a row frees it after this long
+   * (about when graphile frees the dead node's job, lib/jobs/graphile.ts). Default 60 s.
+   */
+  claimLeaseMs?: number;
 };
 
-const CLAIM_LEASE_MS = 2 * 60_000;
+const CLAIM_LEASE_MS = 60_000;
 
 export type DeliveryResult = "sent" | "already-done" | "dropped";
 
@@ -49,7 +54,7 @@ export async function deliverOutbox({
 }): Promise<DeliveryResult> {
   const me = crypto.randomBytes(8).toString("hex");
   const now = new Date();
-  const stale = new Date(now.getTime() - CLAIM_LEASE_MS).toISOString();
+  const stale = new Date(now.getTime() - (channels.claimLeaseMs ?? CLAIM_LEASE_MS)).toISOString();
   const row = await db
     .updateTable("outbox")
     .set((eb) => ({ claimedBy: me, claimedAt: now.toISOString(), attempts: eb("attempts", "+", 1) }))
