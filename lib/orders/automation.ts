@@ -3,6 +3,7 @@ import type { Db } from "../db";
 import { ConflictError } from "../errors";
 import { mutate } from "../events";
 import { confirmInTrx, loadOrder, transitionInTrx } from "./service";
+import { AUTO_CANCEL_REASON } from "./status";
 
 /**
  * What the order jobs do (lib/jobs/tasks.ts; issue "Jobs and notifications" item 2). Both run at
@@ -10,7 +11,7 @@ import { confirmInTrx, loadOrder, transitionInTrx } from "./service";
  * status change, so an order a person already confirmed or cancelled — or another node got to
  * first — is left alone.
  */
-export const AUTO_CANCEL_REASON = "not confirmed in time";
+export { AUTO_CANCEL_REASON };
 
 /** Confirms a PENDING order from a trusted source, payment OTHER, through the cashier's confirm. */
 export async function autoConfirmOrder({ db, orderId, now = new Date() }: { db: Db; orderId: number; now?: Date }): Promise<boolean> {

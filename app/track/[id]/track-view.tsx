@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { ConnectionBadge } from "@/components/connection-badge";
+import { PushNotifyButton } from "@/components/push-notify-button";
 import { LiveStream, type ConnectionState } from "@/lib/client/live-stream";
 import { allergenName } from "@/lib/menu/allergens";
 import type { OrderDto } from "@/lib/orders/dto";
@@ -131,6 +132,7 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
           ))}
         </ol>
       )}
+      <PushNotifyButton orderId={orderId} token={token} status={status} />
       {courier.name && (
         <p data-testid="track-courier" className="rounded-2xl bg-white/5 p-4 text-xl">
           Your courier: <strong>{courier.name}</strong>
