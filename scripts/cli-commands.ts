@@ -18,11 +18,12 @@ import {
   type TokenRole,
   type UserRole,
 } from "../lib/auth";
-import { ConfigError } from "../lib/config";
+import { ConfigError, getConfig } from "../lib/config";
 import type { Db } from "../lib/db";
 import { AppError } from "../lib/errors";
 import { BOUNDS, key, parseField, partnerName, password as passwordSchema, text, tokenName, username } from "../lib/fields";
 import { createPartner, exportMenu, findPartnerBySlug, importMenu, MenuFileInvalid } from "../lib/menu";
+import { createWebhook, listWebhooks, removeWebhook } from "../lib/notifications";
 
 export const USAGE = `usage: npm run pass -- <command>
   partner add --slug s --name n [--timezone Area/City] [--cutover-hour 4]
@@ -33,6 +34,9 @@ export const USAGE = `usage: npm run pass -- <command>
   token revoke --id i
   menu export --partner s                  (the menu as JSON on stdout; docs/contracts.md "Menu file")
   menu import FILE.json --partner s        (replaces the partner's menu; every error with its JSON path, nothing written on any)
+  webhook add --partner s --url https://… [--events order.created,order.status]   (the signing secret is shown once)
+  webhook list --partner s
+  webhook remove --partner s --id i
   migrate`;
 
 type Options = Record<string, string | undefined>;
@@ -72,6 +76,8 @@ const OPTION_SCHEMAS: Record<string, z.ZodType> = {
   "expires-in-days": wholeNumber(1, 36_500),
   id: key(BOUNDS.key),
   format: key(32),
+  url: text(2000),
+  events: text(500),
 };
 const NAME_SCHEMAS: Record<string, z.ZodType> = { "partner add": partnerName, "token add": tokenName };
 
@@ -201,6 +207,33 @@ const COMMANDS: Record<string, Command> = {
         `stations ${s.stations.created} created, ${s.stations.updated} updated; archived ${s.archived.foods} foods, ` +
         `${s.archived.categories} categories, ${s.archived.modifierGroups} groups of the old menu`,
     );
+  },
+  "webhook add": async (db, o, io) => {
+    const events = (o.events as string | undefined)
+      ?.split(",")
+      .map((e) => e.trim())
+      .filter(Boolean);
+    const hook = await createWebhook({
+      db,
+      principal: null,
+      partner: required(o, "partner"),
+      input: { url: required(o, "url"), ...(events ? { events } : {}) },
+      allowPrivate: getConfig().webhookAllowPrivate,
+    });
+    io.out(
+      `webhook ${hook.id} for ${hook.partner} → ${hook.url} (${hook.events.join(", ")}) created; its signing secret is shown only once:`,
+    );
+    io.out(hook.secret);
+  },
+  "webhook list": async (db, o, io) => {
+    const hooks = await listWebhooks({ db, principal: null, partner: required(o, "partner") });
+    if (hooks.length === 0) io.out("no webhooks");
+    for (const h of hooks) io.out(`${h.id}  ${h.url}  ${h.events.join(",")}  since ${h.createdAt}`);
+  },
+  "webhook remove": async (db, o, io) => {
+    const id = required(o, "id");
+    await removeWebhook({ db, principal: null, partner: required(o, "partner"), id });
+    io.out(`webhook ${id} removed`);
   },
   migrate: async (_db, _o, io) => {
     io.out("migrations applied");

@@ -18,15 +18,24 @@ export const MAX_WEBHOOKS_PER_PARTNER = 10;
 
 export type WebhookView = { id: string; partner: string; url: string; events: WebhookEventType[]; createdAt: string };
 
-async function partnerOf(db: Db, principal: Principal, slug: string) {
-  assertCan(principal, "webhooks:manage");
+/** `principal` null: the command line (`npm run pass -- webhook …`), the machine's owner. */
+async function partnerOf(db: Db, principal: Principal | null, slug: string) {
+  if (principal) assertCan(principal, "webhooks:manage");
   const row = await db.selectFrom("partners").select(["id", "slug"]).where("slug", "=", slug).executeTakeFirst();
   if (!row) throw new NotFoundError("partner", { field: "partner" });
-  assertPartnerVisible(principal, row.id, "partner", { field: "partner" });
+  if (principal) assertPartnerVisible(principal, row.id, "partner", { field: "partner" });
   return row;
 }
 
-export async function listWebhooks({ db, principal, partner }: { db: Db; principal: Principal; partner: string }): Promise<WebhookView[]> {
+export async function listWebhooks({
+  db,
+  principal,
+  partner,
+}: {
+  db: Db;
+  principal: Principal | null;
+  partner: string;
+}): Promise<WebhookView[]> {
   const p = await partnerOf(db, principal, partner);
   const rows = await db
     .selectFrom("webhooks")
@@ -46,7 +55,7 @@ export async function createWebhook({
   allowPrivate,
 }: {
   db: Db;
-  principal: Principal;
+  principal: Principal | null;
   partner: string;
   input: { url: string; events?: string[] };
   allowPrivate: boolean;
@@ -88,7 +97,7 @@ export async function removeWebhook({
   id,
 }: {
   db: Db;
-  principal: Principal;
+  principal: Principal | null;
   partner: string;
   id: string;
 }): Promise<void> {
@@ -123,7 +132,7 @@ export async function listDeliveries({
   limit = 100,
 }: {
   db: Db;
-  principal: Principal;
+  principal: Principal | null;
   partner: string;
   id: string;
   limit?: number;
