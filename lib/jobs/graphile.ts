@@ -80,7 +80,7 @@ export class GraphileJobRunner implements JobRunner {
     if (this.#runner) return;
     this.#schema = await currentJobsSchema(this.#db);
     const pool = new pg.Pool({ connectionString: this.#connectionString, max: this.#concurrency + 2 });
-    pool.on("error", (err) => console.error(`pass: job queue pool error: ${err.message}`));
+    onPoolErrors(pool, "job queue");
     this.#pool = pool;
     const logger = quietLogger();
     await installJobsSchema({ pool, schema: this.#schema, logger });
@@ -191,7 +191,7 @@ export class GraphileJobRunner implements JobRunner {
 export async function installJobQueue({ db, databaseUrl }: { db: Db; databaseUrl: string }): Promise<string> {
   const schema = await currentJobsSchema(db);
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-  pool.on("error", (err) => console.error(`pass: job queue install pool error: ${err.message}`));
+  onPoolErrors(pool, "job queue install");
   try {
     await installJobsSchema({ pool, schema });
   } finally {
@@ -211,6 +211,14 @@ export async function installJobsSchema({
   logger?: Logger;
 }): Promise<void> {
   await runMigrations({ pgPool: pool, schema, logger });
+}
+
+/** A lost connection (idle or checked out) is logged, never an uncaught error; graphile checks both handlers are there. */
+function onPoolErrors(pool: pg.Pool, what: string) {
+  pool.on("error", (err) => console.error(`pass: ${what} pool error: ${err.message}`));
+  pool.on("connect", (client) => {
+    client.on("error", (err) => console.error(`pass: ${what} connection error: ${err.message}`));
+  });
 }
 
 /** graphile's info lines ("Worker connected…") stay out of the node's log; warnings and errors go in. */
