@@ -69,9 +69,9 @@ export function PushNotifyButton({ orderId, token, status }: { orderId: number; 
 
   if (state === "unsupported" || (status !== null && !WAITING.has(status) && state !== "on")) return null;
   const label: Record<Exclude<State, "unsupported">, string> = {
-    idle: "🔔 Notify me when it's ready",
+    idle: "Notify me when it's ready",
     asking: "Asking…",
-    on: "🔔 We'll notify this phone when it's ready",
+    on: "This phone will be notified when it's ready",
     denied: "Notifications are blocked for this site in your browser settings",
     error: "Could not turn on notifications — tap to try again",
   };
