@@ -3,6 +3,7 @@ import type { Db } from "../db";
 import { newId, nowIso } from "../db/ids";
 import { enqueueJob, JOB_TASKS } from "./jobs";
 import type { EventType, LoggedEvent } from "./log";
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./webhook-events";
 
 /**
  * The notification outbox (docs/architecture.md, "Outbox"): for each event a mutation appends,
@@ -13,14 +14,7 @@ import type { EventType, LoggedEvent } from "./log";
  * - webhook: every event of WEBHOOK_EVENT_TYPES a partner's webhook subscribed to;
  * - push / sms: the guest's subscriptions of an order that turns READY or CANCELLED.
  */
-export const WEBHOOK_EVENT_TYPES = [
-  "order.created",
-  "order.confirmed",
-  "order.status",
-  "order.courier",
-  "order.fired",
-] as const satisfies readonly EventType[];
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType };
 
 /** Order statuses the guest is told about (Web Push, SMS). */
 export const GUEST_NOTIFIED_STATUSES = ["READY", "CANCELLED"] as const;
