@@ -1,6 +1,6 @@
 import "server-only";
 import { sql } from "kysely";
-import { assertCan, type Principal } from "../auth/access";
+import { assertCan, partnerScope, type Principal } from "../auth/access";
 import type { Config } from "../config";
 import type { DbHandle } from "../db";
 import { currentJobsSchema, isPostgres } from "../events/jobs";
@@ -110,8 +110,8 @@ export async function listFailedJobs({
   return rows;
 }
 
-/** GET /api/jobs/failed: an admin of every partner sees every failed job; a partner's admin, that partner's. */
+/** GET /api/jobs/failed: whoever sees every partner (admins) sees every failed job; a partner-scoped reader, that partner's. */
 export async function failedJobsFor({ handle, principal }: { handle: DbHandle; principal: Principal }): Promise<{ jobs: FailedJob[] }> {
   assertCan(principal, "jobs:read");
-  return { jobs: await listFailedJobs({ handle, partnerId: principal.partnerId }) };
+  return { jobs: await listFailedJobs({ handle, partnerId: partnerScope(principal) }) };
 }

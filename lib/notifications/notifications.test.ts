@@ -18,7 +18,7 @@ import {
 } from "../testing/fake-receivers";
 import { makePartner, makeUser, placeOrder, type TestPartner } from "../testing/fixtures";
 import { decryptPush, newSubscriber } from "../testing/web-push-decrypt";
-import { createWebhook, deliverOutbox, listDeliveries, subscribePush, subscribeSms } from ".";
+import { createWebhook, deliverOutbox, listDeliveries, listWebhooks, removeWebhook, subscribePush, subscribeSms } from ".";
 import { POST as pushRoute } from "@/app/api/orders/[id]/push-subscription/route";
 import { POST as smsRoute } from "@/app/api/orders/[id]/sms-subscription/route";
 import { POST as webhookRoute } from "@/app/api/partners/[slug]/webhooks/route";
@@ -294,6 +294,29 @@ describeEachDatabase("notifications", (ctx) => {
     const subs = await ctx.db.selectFrom("notificationSubscriptions").select("channel").where("orderId", "=", mine.order.id).execute();
     expect(subs).toEqual([{ channel: "push" }]);
     expect((await loadOrder(ctx.db, theirs.order.id))!.status).toBe("PENDING");
+  });
+
+  it("keeps partners apart: a webhook is found only under its own partner's slug", async () => {
+    await makePartner(ctx.db, "notify-other");
+    const mine = await createWebhook({
+      db: ctx.db,
+      principal: admin,
+      partner: "notify",
+      input: { url: "https://hooks.example.com/mine" },
+      allowPrivate: false,
+    });
+    expect(await listWebhooks({ db: ctx.db, principal: admin, partner: "notify-other" })).toEqual([]);
+    await expect(listDeliveries({ db: ctx.db, principal: admin, partner: "notify-other", id: mine.id })).rejects.toMatchObject({
+      status: 404,
+    });
+    await expect(removeWebhook({ db: ctx.db, principal: admin, partner: "notify-other", id: mine.id })).rejects.toMatchObject({
+      status: 404,
+    });
+    expect((await listWebhooks({ db: ctx.db, principal: admin, partner: "notify" })).map((h) => h.id)).toContain(mine.id);
+    // An operator (the counter) manages no webhooks, not even their own partner's.
+    const { principal: operator } = await makeUser(ctx.db, { partnerId: demo.partner.id, role: "operator", username: "notify-operator" });
+    await expect(listWebhooks({ db: ctx.db, principal: operator, partner: "notify" })).rejects.toMatchObject({ status: 403 });
+    await removeWebhook({ db: ctx.db, principal: admin, partner: "notify", id: mine.id });
   });
 
   it("refuses webhook URLs that are not http(s), and private / metadata addresses in production", async () => {
