@@ -99,8 +99,27 @@ test("an order the auto-cancel job cancels: a toast on the cashier, the reason o
   reset.prepare(`update partners set "autoCancelMinutes" = null where slug = 'demo'`).run();
   reset.close();
 
-  // Nothing failed, so the dashboard shows no failed-jobs panel.
+  // Nothing failed, so the dashboard shows no failed-jobs panel; a job that gave up is listed with its error.
   const dashboard = new DashboardPage(adminPage);
   await dashboard.goto();
   await expect(adminPage.getByTestId("failed-jobs")).toHaveCount(0);
+  const failedDb = new Database(dbFile);
+  const now = new Date().toISOString();
+  const { lastInsertRowid } = failedDb
+    .prepare(
+      `insert into jobs (task, payload, "runAt", attempts, "maxAttempts", "lastError", "failedAt", "createdAt", "updatedAt") values ('notification:send', ?, ?, 8, 8, 'webhook https://hooks.example.com/x: answered 503', ?, ?, ?)`,
+    )
+    .run(JSON.stringify({ outboxId: "e2e", orderId: order.id }), now, now, now, now);
+  failedDb.close();
+  try {
+    await adminPage.reload();
+    const failed = adminPage.getByTestId("failed-job").and(adminPage.locator('[data-task="notification:send"]'));
+    await expect(failed).toContainText(`Notification for order #${order.id}: tried 8×`);
+    await expect(failed.getByTestId("failed-job-error")).toHaveText("webhook https://hooks.example.com/x: answered 503");
+    await adminPage.getByTestId("failed-jobs").screenshot({ path: testInfo.outputPath("dashboard-failed-jobs.png") });
+  } finally {
+    const cleanup = new Database(dbFile);
+    cleanup.prepare("delete from jobs where id = ?").run(lastInsertRowid);
+    cleanup.close();
+  }
 });

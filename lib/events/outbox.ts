@@ -89,7 +89,12 @@ export async function writeOutbox(trx: Db, events: readonly LoggedEvent[]): Prom
   }));
   await trx.insertInto("outbox").values(withIds).execute();
   for (const r of withIds) {
-    await enqueueJob(trx, { task: JOB_TASKS.notify, payload: { outboxId: r.id }, jobKey: `notify:${r.id}` });
+    // partnerId / orderId: the failed list shows whose notification it was.
+    await enqueueJob(trx, {
+      task: JOB_TASKS.notify,
+      payload: { outboxId: r.id, partnerId: r.partnerId, orderId: r.orderId },
+      jobKey: `notify:${r.id}`,
+    });
   }
   return withIds.length;
 }
