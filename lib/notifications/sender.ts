@@ -77,10 +77,12 @@ export async function deliverOutbox({
       .execute();
   try {
     const outcome = await send(db, row, Number(row.attempts), channels);
+    // Dropped: the webhook was removed, or the guest's subscription is gone; nothing was sent.
+    const dropped = outcome === "dropped";
     await release({
-      status: outcome === "dropped" ? "failed" : "sent",
-      lastError: outcome === "dropped" ? "subscription gone" : null,
-      sentAt: nowIso(),
+      status: dropped ? "failed" : "sent",
+      lastError: dropped ? "recipient gone (webhook removed or subscription expired)" : null,
+      sentAt: dropped ? null : nowIso(),
     });
     return outcome;
   } catch (err) {
