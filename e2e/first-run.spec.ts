@@ -80,7 +80,10 @@ test("a newcomer signs in, starts the demo service and sees orders on cashier, k
     await expect(kitchen.getByTestId("ticket").first()).toBeVisible(within);
     await expect(board.getByTestId("board-number").first()).toBeVisible(within);
     await expect(dashboard.getByTestId("dashboard-row").first()).toBeVisible(within);
-    expect(Date.now() - started).toBeLessThan(60_000);
+    const seconds = (Date.now() - started) / 1000;
+    expect(seconds).toBeLessThan(60);
+    test.info().annotations.push({ type: "every screen moving after", description: `${seconds.toFixed(1)} s` });
+    console.log(`first run: orders on cashier, kitchen, board and dashboard ${seconds.toFixed(1)} s after "Start demo service"`);
     await kitchen.screenshot({ path: path.join(SHOTS, "first-run-kitchen.png") });
     await board.screenshot({ path: path.join(SHOTS, "first-run-board.png") });
 
@@ -260,10 +263,12 @@ test("a fresh kitchen shows SOUND OFF until the first key; the choice is remembe
     await expect(page.getByTestId("sound-toggle")).toHaveAttribute("data-muted", "false");
     expect(await page.evaluate(() => JSON.parse(localStorage.getItem("pass.sound") ?? "{}").state?.remembered)).toBe(true);
 
-    // Muted: the bar is back, saying so; Unmute clears it.
+    // Muted: the bar is back, saying so; the toggle clears it.
     await page.getByTestId("sound-toggle").click();
     await expect(bar).toHaveAttribute("data-reason", "muted");
-    await page.getByTestId("sound-unmute").click();
+    await expect(bar).toContainText("SOUND OFF · Muted");
+    await page.screenshot({ path: path.join(SHOTS, "first-run-sound-muted.png") });
+    await page.getByTestId("sound-toggle").click();
     await expect(bar).toHaveCount(0);
 
     // Another station (a client navigation): sound stays on.
