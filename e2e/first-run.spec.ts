@@ -4,13 +4,14 @@
  * not open a screen; a French restaurant's board, kitchen, order and tracking pages; a bump made
  * offline that lands after the reconnect; the SOUND OFF bar until the first key.
  */
+import { spawn } from "node:child_process";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { Browser, BrowserContext } from "@playwright/test";
 import { HomePage, LoginPage } from "./pages/login-page";
 import { KitchenPage } from "./pages/screens";
 import { confirmOrder, expect, fetchMenu, placeOrder, signIn, test } from "./support/fixtures";
-import { cli, ROOT, startServer, type Started } from "./support/processes";
+import { CLI, cli, ROOT, startServer, type Started } from "./support/processes";
 
 const PASSWORD = "first-run-admin-pw";
 /** Looked at by whoever changes these screens (test-results/ is not committed). */
@@ -311,5 +312,43 @@ test("the tap that turns sound on still does what it was for (the bar goes away 
     await expect(page.getByTestId("sound-toggle")).toHaveAttribute("data-muted", "false");
   } finally {
     await ctx.close();
+  }
+});
+
+test("npm run pass -- demo orders through the running server's API, one line per order, and Ctrl-C stops it", async ({ request }) => {
+  test.setTimeout(90_000);
+  const child = spawn(process.execPath, [CLI, "demo", "--minutes", "5", "--url", base], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: server.dataDir, DATABASE_URL: "", REDIS_URL: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (err += d));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+  try {
+    await expect.poll(() => out.match(/^order \d+: /gm)?.length ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+    const ids = [...out.matchAll(/^order (\d+): /gm)].map((m) => Number(m[1]));
+    child.kill("SIGINT");
+    expect(await exited, err).toBe(0);
+    expect(out).toMatch(/demo service: \d+ orders placed, \d+ confirmed \(stopped\)/);
+    // Real orders on the demo restaurant, placed over HTTP with the run's own token, which is revoked now.
+    await signIn(request, { base, password: PASSWORD });
+    for (const id of ids) {
+      const res = await request.get(`${base}/api/orders/${id}`);
+      expect(res.status()).toBe(200);
+      const order = await res.json();
+      expect(["counter", "kiosk", "qr", "delivery"]).toContain(order.source);
+    }
+    const db = new Database(path.join(server.dataDir, "pass.sqlite"), { readonly: true });
+    const tokens = db.prepare("SELECT revokedAt FROM deviceTokens WHERE name = 'demo service (CLI)'").all() as {
+      revokedAt: string | null;
+    }[];
+    db.close();
+    expect(tokens.length).toBeGreaterThan(0);
+    expect(tokens.every((t) => t.revokedAt)).toBe(true);
+  } finally {
+    if (child.exitCode === null) child.kill("SIGKILL");
   }
 });
