@@ -230,9 +230,10 @@ test("a bump made offline says 'No connection — will retry' and lands once the
     await ctx.setOffline(false);
     await expect(page.getByTestId("connection-badge")).toHaveAttribute("data-status", "live", { timeout: 30_000 });
     await expect(kitchen.ready(ticketNumber)).toBeVisible({ timeout: 15_000 });
-    await expect(kitchen.ticket(ticketNumber)).toHaveCount(0);
     await expect(page.getByTestId("retry-waiting")).toHaveCount(0);
     await expect(page.getByTestId("card-error")).toHaveCount(0);
+    // Landed: the card leaves the rail (after the Undo window of a bump made here).
+    await expect(kitchen.ticket(ticketNumber)).toHaveCount(0, { timeout: 15_000 });
     const after = await ctx.request.get(`${base}/api/orders/${created.id}`);
     const parts = (await after.json()).orderItems.flatMap((i: { parts: { station: string; state: string }[] }) => i.parts);
     expect(parts.filter((p: { station: string }) => p.station === "fryer").map((p: { state: string }) => p.state)).toEqual(["DONE"]);

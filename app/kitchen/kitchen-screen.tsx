@@ -122,7 +122,8 @@ export function KitchenScreen({ station }: { station: string | null }) {
   const [asking, setAsking] = useState<number | null>(null);
   const [refused, setRefused] = useState<ReadonlySet<number>>(new Set());
 
-  const send = (a: Act) => {
+  /** `at`: the station the cook acted on (a replay goes there even if the screen switched station since). */
+  const send = (a: Act, at: string | null = station) => {
     const id = a.ticket.id;
     switch (a.kind) {
       case "ack":
@@ -133,33 +134,33 @@ export function KitchenScreen({ station }: { station: string | null }) {
         return postJson<OrderDto>(`/api/orders/${id}/fire`, { course: a.course });
       default:
         // Expo has no station of its own: its Start and Recall act on the whole order.
-        if (!station) return setOrderStatus(id, "PREPARING");
+        if (!at) return setOrderStatus(id, "PREPARING");
         return postJson<OrderDto>(
-          `/api/orders/${id}/stations/${encodeURIComponent(station)}/${a.kind}`,
+          `/api/orders/${id}/stations/${encodeURIComponent(at)}/${a.kind}`,
           a.itemIds ? { itemIds: a.itemIds } : {},
         );
     }
   };
-  const landed = (a: Act) => {
+  const landed = (a: Act, at: string | null = station) => {
     setError(a.ticket.id, null);
     if (a.kind === "ack") setRefused((r) => new Set([...r].filter((id) => id !== a.ticket.id)));
     if (a.kind === "expo") setAsking(null);
-    if (station && a.kind === "bump") setUndoable((m) => new Map([...m, [a.ticket.id, Date.now() + UNDO_WINDOW_MS]]));
+    if (at && at === station && a.kind === "bump") setUndoable((m) => new Map([...m, [a.ticket.id, Date.now() + UNDO_WINDOW_MS]]));
     if (a.kind === "undo" || a.kind === "recall") setUndoable((m) => new Map([...m].filter(([id]) => id !== a.ticket.id)));
   };
 
   // Offline: the replayable actions wait here (the latest per ticket) until the connection is back.
-  const waiting = useRef(new Map<number, Act>());
+  const waiting = useRef(new Map<number, { act: Act; at: string | null }>());
   const [waitingCount, setWaitingCount] = useState(0);
   const latestSend = useRef({ send, landed });
   latestSend.current = { send, landed };
 
   const act = useMutation({
-    mutationFn: send,
+    mutationFn: (a: Act) => send(a),
     onError: (err, a) => {
       if (isNetworkFailure(err)) {
         if (replayable(a)) {
-          waiting.current.set(a.ticket.id, a);
+          waiting.current.set(a.ticket.id, { act: a, at: station });
           setWaitingCount(waiting.current.size);
         }
         setError(a.ticket.id, { message: tr(replayable(a) ? "error.offline" : "error.offlineNoRetry"), offline: true });
@@ -174,16 +175,16 @@ export function KitchenScreen({ station }: { station: string | null }) {
     if (flushing.current || waiting.current.size === 0) return;
     flushing.current = true;
     try {
-      for (const [id, a] of [...waiting.current]) {
+      for (const [id, { act: a, at }] of [...waiting.current]) {
         try {
-          await latestSend.current.send(a);
+          await latestSend.current.send(a, at);
           waiting.current.delete(id);
-          latestSend.current.landed(a);
+          latestSend.current.landed(a, at);
         } catch (err) {
           if (isNetworkFailure(err)) break; // still offline: keep them all for the next try
           waiting.current.delete(id);
           // 409: it had already landed (the answer was lost) or someone else did it: nothing to say.
-          if (err instanceof ApiError && err.status === 409) latestSend.current.landed(a);
+          if (err instanceof ApiError && err.status === 409) latestSend.current.landed(a, at);
           else setError(id, { message: (err as Error).message, offline: false });
         }
       }
