@@ -472,7 +472,7 @@ function CourierField({ order }: { order: OrderDto }) {
   return (
     <form
       onSubmit={(e) => (e.preventDefault(), name.trim() && assign.mutate(name.trim()))}
-      className="flex min-w-[12rem] flex-1 items-center gap-2"
+      className="flex min-w-0 basis-full items-center gap-2"
       data-testid="courier"
     >
       {order.courierName && (
