@@ -46,8 +46,9 @@ describe("menu events on Pass's own staff channels", () => {
     const types = CHANNEL_EVENT_TYPES[channel];
     expect(types.slice(-4)).toEqual(MENU_TYPES);
     const plain = channel.slice("pass:".length) as StreamChannel;
-    // The print station also prints what fires later (a held course, a scheduled order).
-    const own = channel === "pass:printer" ? ["order.fired"] : [];
+    // The print station also prints what fires later (a held course, a scheduled order); the
+    // cashier assigns couriers, so its own view follows them.
+    const own = channel === "pass:printer" ? ["order.fired"] : channel === "pass:cashier" ? ["order.courier"] : [];
     expect(types.slice(0, -4)).toEqual([...CHANNEL_EVENT_TYPES[plain], ...own]);
   });
 
