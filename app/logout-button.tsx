@@ -1,6 +1,6 @@
 "use client";
 
-export function LogoutButton() {
+export function LogoutButton({ label }: { label: string }) {
   async function logout() {
     await fetch("/api/auth/logout", { method: "POST" });
     window.location.assign("/login");
@@ -12,7 +12,7 @@ export function LogoutButton() {
       data-testid="logout"
       className="min-h-12 rounded-xl border border-white/20 px-5 text-lg font-semibold hover:bg-white/10"
     >
-      Sign out
+      {label}
     </button>
   );
 }

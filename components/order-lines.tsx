@@ -1,5 +1,9 @@
-import { allergenName, allergyNotes, allergyText, isRemoval, lineOptions, type OrderLine } from "@/lib/client/order-lines";
+"use client";
+
+import { allergyNotes, isRemoval, lineOptions, type OrderLine } from "@/lib/client/order-lines";
+import { allergenLabel } from "@/lib/i18n";
 import type { OrderDto } from "@/lib/orders/dto";
+import { useLocale, useT } from "./i18n";
 
 /**
  * A line's structure under its name on the staff screens: the chosen options ("+ Extra cheese",
@@ -16,6 +20,8 @@ export function LineDetails({
   /** `sm`: the cashier's compact cards — options on one wrapping row, allergens on one line, the note in two. */
   size?: "lg" | "md" | "sm";
 }) {
+  const t = useT();
+  const locale = useLocale();
   const options = lineOptions(line);
   const here = station ?? line.station;
   const text = size === "lg" ? "text-2xl" : size === "md" ? "text-lg" : "text-base";
@@ -43,7 +49,8 @@ export function LineDetails({
           data-testid="line-allergens"
           className={`${small ? "truncate pl-4 text-sm" : `mt-1 pl-6 ${size === "lg" ? "text-lg" : "text-base"}`} text-gray-300`}
         >
-          Contains: <span className="font-semibold text-gray-100">{line.allergens.map(allergenName).join(", ")}</span>
+          {t("lines.contains")}{" "}
+          <span className="font-semibold text-gray-100">{line.allergens.map((c) => allergenLabel(locale, c)).join(", ")}</span>
         </p>
       )}
       {line.notes && (
@@ -83,10 +90,18 @@ function optionLabel(opt: OrderLine["modifiers"][number]["options"][number], her
  * kitchen tapped "Allergy seen" (or that nobody has yet). `children`: the screen's own action.
  */
 export function AllergyBand({ order, compact = false, children }: { order: OrderDto; compact?: boolean; children?: React.ReactNode }) {
+  const t = useT();
+  const locale = useLocale();
   if (!order.allergyAlert) return null;
   const declared = (order.allergies?.codes.length ?? 0) > 0 || Boolean(order.allergies?.note?.trim());
   const notes = declared ? [] : allergyNotes(order);
-  const text = declared ? allergyText(order) : `ALLERGY — ${notes.join(" · ") || "see the lines"}`;
+  // lib/client/order-lines allergyText's wording, in the screen's language.
+  const allergyText = ({ allergies }: Pick<OrderDto, "allergies">) => {
+    const names = (allergies?.codes ?? []).map((c) => allergenLabel(locale, c)).join(", ");
+    const note = allergies?.note?.trim();
+    return `${t("lines.allergy")}${names ? `: ${names}` : ""}${note ? ` — ${note}` : ""}`;
+  };
+  const text = declared ? allergyText(order) : `${t("lines.allergy")} — ${notes.join(" · ") || t("lines.seeLines")}`;
   const codes = order.allergies?.codes ?? [];
   return (
     <div
@@ -108,8 +123,11 @@ export function AllergyBand({ order, compact = false, children }: { order: Order
       <div className={compact ? "flex items-center gap-2" : "contents"}>
         <p className={compact ? "min-w-0 flex-1 truncate text-sm font-bold" : "text-xl font-bold"} data-testid="allergy-ack">
           {order.allergyAckAt
-            ? `Seen by ${order.allergyAckBy ?? "kitchen"} at ${new Date(order.allergyAckAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`
-            : "Not yet seen by the kitchen"}
+            ? t("lines.seenBy", {
+                who: order.allergyAckBy ?? t("lines.kitchen"),
+                time: new Date(order.allergyAckAt).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" }),
+              })
+            : t("lines.notSeen")}
         </p>
         {children}
       </div>

@@ -83,6 +83,19 @@ async function clearPending(api: APIRequestContext) {
   for (const o of ((await res.json()) as { orders: { id: number }[] }).orders) await setStatus(api, o.id, "CANCELLED", "end of the test");
 }
 
+// This restaurant's tickets would stay open on every admin's kitchen and board for the specs that
+// run after this one: hand them all over (or cancel them) when done.
+test.afterAll(async ({ browser }) => {
+  const { context, api } = await tablet(browser);
+  const res = await api.get("/api/orders?status=PENDING,CONFIRMED,PREPARING,READY");
+  expect(res.status()).toBe(200);
+  for (const o of ((await res.json()) as { orders: { id: number; status: string }[] }).orders) {
+    if (o.status === "READY") await setStatus(api, o.id, "PICKED_UP");
+    else await setStatus(api, o.id, "CANCELLED", "end of the test");
+  }
+  await context.close();
+});
+
 /** Cards wholly inside the viewport. */
 async function cardsInView(page: Page) {
   const boxes = await page.getByTestId("pending-order").evaluateAll((els) =>
@@ -325,8 +338,9 @@ test("prices in euros, the French way, on the guest's order page and the track p
   await page.goto(`/order/${SLUG}`);
   const prices = await page.getByTestId("menu-price").allTextContents();
   expect(prices.length).toBeGreaterThan(0);
-  for (const p of prices) expect(p.replace(/^from /, "")).toMatch(EURO_TEXT);
-  await expect(order.dish("Classic Burger").getByTestId("menu-price")).toHaveText(/^from 11,50\u00a0€$/);
+  // A fr-FR restaurant: French words (lib/i18n) and French amounts.
+  for (const p of prices) expect(p.replace(/^dès /, "")).toMatch(EURO_TEXT);
+  await expect(order.dish("Classic Burger").getByTestId("menu-price")).toHaveText(/^dès 11,50\u00a0€$/);
   await order.dish("Cheesecake").getByTestId("menu-add").click();
   await expect(order.total).toHaveText(/^\d+,\d\d\u00a0€$/);
   const cartTotal = (await order.total.textContent())!;

@@ -11,6 +11,7 @@ import { Redis } from "ioredis";
 import { createLimits, scaledRules, setLimits } from "./limits";
 import { processSlot } from "./process";
 import { defaultRedisPrefix } from "./realtime/bus";
+import { DemoRunner, ownBaseUrl, setDemoRunner } from "./demo/runner";
 
 /**
  * One Pass node's runtime, built once per process: configuration, the database (migrated, and
@@ -26,6 +27,8 @@ export type ProcessRuntime = {
   realtime: Realtime;
   /** Tickets no kitchen screen showed in time: alarm and fallback print. */
   watch: NodeJS.Timeout;
+  /** The demo service's runs (POST /api/demo): ordering over HTTP to this server's own port. */
+  demo: DemoRunner;
 };
 
 export function startProcessRuntime({ log = console.log }: { log?: (line: string) => void } = {}): Promise<ProcessRuntime> {
@@ -70,5 +73,7 @@ async function build(log: (line: string) => void): Promise<ProcessRuntime> {
     fireDue({ db: handle.db }).catch((err) => console.error(`pass: scheduled firing failed: ${(err as Error).message}`));
   }, 5_000);
   watch.unref();
-  return { config, handle, realtime, watch };
+  const demo = new DemoRunner({ db: handle.db, baseUrl: ownBaseUrl(config), log });
+  setDemoRunner(demo);
+  return { config, handle, realtime, watch, demo };
 }

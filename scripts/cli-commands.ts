@@ -23,6 +23,9 @@ import type { Db } from "../lib/db";
 import { AppError } from "../lib/errors";
 import { BOUNDS, key, parseField, partnerName, password as passwordSchema, text, tokenName, username } from "../lib/fields";
 import { createPartner, exportMenu, findPartnerBySlug, importMenu, MenuFileInvalid } from "../lib/menu";
+import { getConfig } from "../lib/config";
+import { DEMO_MINUTES, DEMO_PARTNER, ownBaseUrl } from "../lib/demo/runner";
+import { httpDemoApi, runDemo } from "../lib/demo/service";
 
 export const USAGE = `usage: npm run pass -- <command>
   partner add --slug s --name n [--timezone Area/City] [--cutover-hour 4]
@@ -33,6 +36,7 @@ export const USAGE = `usage: npm run pass -- <command>
   token revoke --id i
   menu export --partner s                  (the menu as JSON on stdout; docs/contracts.md "Menu file")
   menu import FILE.json --partner s        (replaces the partner's menu; every error with its JSON path, nothing written on any)
+  demo [--minutes 10] [--url http://127.0.0.1:3000]   (lunch-rush orders on the demo restaurant through the running server's API)
   migrate`;
 
 type Options = Record<string, string | undefined>;
@@ -48,6 +52,13 @@ export type CliIo = {
 
 /** The database a command works on, opened only once its options are valid. */
 export type OpenDb = () => Promise<{ db: Db; destroy: () => Promise<void> }>;
+
+/** A server's origin for `demo --url`: http(s), a host, an optional port, nothing after. */
+const origin = z
+  .string()
+  .max(200, "at most 200 characters")
+  .regex(/^https?:\/\/[^/\s?#]+\/?$/, "must be an origin like http://127.0.0.1:3000")
+  .transform((u) => u.replace(/\/$/, ""));
 
 const wholeNumber = (min: number, max: number) =>
   z
@@ -72,6 +83,8 @@ const OPTION_SCHEMAS: Record<string, z.ZodType> = {
   "expires-in-days": wholeNumber(1, 36_500),
   id: key(BOUNDS.key),
   format: key(32),
+  minutes: wholeNumber(DEMO_MINUTES.min, DEMO_MINUTES.max),
+  url: origin,
 };
 const NAME_SCHEMAS: Record<string, z.ZodType> = { "partner add": partnerName, "token add": tokenName };
 
@@ -201,6 +214,50 @@ const COMMANDS: Record<string, Command> = {
         `stations ${s.stations.created} created, ${s.stations.updated} updated; archived ${s.archived.foods} foods, ` +
         `${s.archived.categories} categories, ${s.archived.modifierGroups} groups of the old menu`,
     );
+  },
+  /**
+   * The demo service from the command line: orders through the running server's HTTP API (as a
+   * till would) with a device token issued here for the run and revoked at its end; stops by
+   * itself after --minutes, or on Ctrl-C.
+   */
+  demo: async (db, o, io) => {
+    const minutes = (o.minutes as number | undefined) ?? DEMO_MINUTES.default;
+    const base = (o.url as string | undefined) ?? ownBaseUrl(getConfig());
+    const partner = await findPartnerBySlug({ db, slug: DEMO_PARTNER });
+    if (!partner) throw new AppError(404, "NOT_FOUND", `no demo restaurant '${DEMO_PARTNER}' (it is created on the first start)`);
+    const durationMs = minutes * 60_000;
+    const token = await createDeviceToken({
+      db,
+      partnerId: partner.id,
+      role: "operator",
+      name: "demo service (CLI)",
+      expiresAt: new Date(Date.now() + durationMs + 120_000).toISOString(),
+    });
+    const stopOnSignal = () => run?.stop();
+    let run: ReturnType<typeof runDemo> | undefined;
+    try {
+      const api = httpDemoApi({ base, token: token.token, partner: DEMO_PARTNER });
+      // A server that does not answer is reported at once, not after minutes of failed orders.
+      await api.menu().catch((err: Error) => {
+        throw new AppError(503, "UNREACHABLE", `no Pass server answers at ${base} (${err.message}); start it with npm start or pass --url`);
+      });
+      run = runDemo({
+        api,
+        partner: DEMO_PARTNER,
+        durationMs,
+        holdProcess: true,
+        log: io.err,
+        onPlaced: (id, body) =>
+          io.out(`order ${id}: ${body.items.length} line(s), ${body.source}, ${body.serviceType}${body.priority ? ", RUSH" : ""}`),
+      });
+      process.once("SIGINT", stopOnSignal);
+      const final = await run.done;
+      io.out(`demo service: ${final.placed} orders placed, ${final.confirmed} confirmed (${final.ended})`);
+      if (final.ended === "failing") throw new AppError(502, "DEMO_FAILED", `the demo service gave up: ${final.lastError}`);
+    } finally {
+      process.removeListener("SIGINT", stopOnSignal);
+      await revokeDeviceToken({ db, id: token.id });
+    }
   },
   migrate: async (_db, _o, io) => {
     io.out("migrations applied");

@@ -14,6 +14,7 @@ import type { Db } from "@/lib/db";
 import { createCategory, createFood, createGroup, createStation } from "@/lib/menu";
 import { createLimits, scaledRules, setLimits } from "@/lib/limits";
 import { processSlot } from "@/lib/process";
+import { DemoRunner, demoRunner, setDemoRunner } from "@/lib/demo/runner";
 import { fromAddress } from "@/lib/testing/db";
 import { describeEachDatabase } from "@/lib/testing/each-database";
 import { makePartner, makeToken, makeUser, placeConfirmedOrder, placeOrder, type TestPartner } from "@/lib/testing/fixtures";
@@ -255,6 +256,10 @@ const RULES: Record<string, Rule> = {
     allows: action("menu:write"),
     call: () => ({ params: { slug: "demo" }, body: { warnPercent: 100 } }),
   },
+  // The demo service: admins only. Its runner here orders into a server that answers 503, so a run ends by itself.
+  "GET /api/demo": { allows: action("demo:run"), call: () => ({}) },
+  "POST /api/demo": { allows: action("demo:run"), call: () => ({ body: { minutes: 1 } }) },
+  "DELETE /api/demo": { allows: action("demo:run"), call: () => ({}) },
   // One request per channel: the channel's readers get the stream, everyone else is refused.
   "GET /api/events/[channel]": { allows: signedIn, call: () => ({}), each: CHANNELS },
   "HEAD /api/events/[channel]": { allows: signedIn, call: () => ({}), each: CHANNELS },
@@ -276,6 +281,9 @@ describeEachDatabase("every REST route file against the permission table", (ctx)
     // The stream routes under plain `next start` await the process runtime: this test's node.
     node = await startTestNode({ db: ctx.db });
     processSlot().runtime = Promise.resolve({ realtime: node.realtime });
+    setDemoRunner(
+      new DemoRunner({ db: ctx.db, baseUrl: "http://demo.invalid", fetch: async () => new Response("{}", { status: 503 }), log: () => {} }),
+    );
 
     const demo = await makePartner(ctx.db, "demo");
     await makeUser(ctx.db, { partnerId: null, role: "admin", username: "walker" });
@@ -318,6 +326,8 @@ describeEachDatabase("every REST route file against the permission table", (ctx)
 
   afterAll(async () => {
     delete processSlot().runtime;
+    await demoRunner().stopAll();
+    setDemoRunner(undefined);
     setLimits(createLimits({ rules: scaledRules(1000) }));
     await node?.close();
   });

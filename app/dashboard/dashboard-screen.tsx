@@ -160,6 +160,12 @@ export function DashboardScreen() {
                 <td className="px-3 py-2 text-3xl font-black">{o.displayCode}</td>
                 <td className="px-3 py-2">
                   <StatusChip status={o.status} />
+                  {/* The staff's reason (the guest's tracking page shows an apology instead). */}
+                  {o.status === "CANCELLED" && o.cancelReason && (
+                    <span data-testid="cancel-reason" className="mt-1 block max-w-64 text-base text-gray-300">
+                      {o.cancelReason}
+                    </span>
+                  )}
                 </td>
                 <td className="px-3 py-2">
                   {o.priority === "HIGH" ? <span className="rounded bg-red-600 px-2 font-black">RUSH</span> : "Normal"}

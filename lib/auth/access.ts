@@ -51,7 +51,9 @@ export type Action =
   /** Tap "allergy seen" on a ticket before it can be bumped. */
   | "orders:allergy-ack"
   /** The dashboard's notice of locked sign-ins (lib/auth/lockouts.ts scopes what each one sees). */
-  | "lockouts:read";
+  | "lockouts:read"
+  /** Start and stop the demo service (lib/demo): invented orders, so admins only. */
+  | "demo:run";
 
 /** Everything staff at the counter may do: admins (every partner) and operators (their own). */
 const STAFF_ACTIONS: readonly Action[] = [
@@ -70,7 +72,7 @@ const STAFF_ACTIONS: readonly Action[] = [
 ];
 
 const ACTIONS: Record<UserRole | TokenRole, readonly Action[]> = {
-  admin: STAFF_ACTIONS,
+  admin: [...STAFF_ACTIONS, "demo:run"],
   operator: STAFF_ACTIONS,
   kitchen: ["orders:read", "orders:status", "menu:86", "orders:allergy-ack"],
   printer: [],

@@ -234,6 +234,15 @@ export function formatTimer(seconds: number): string {
 
 // --- REST -----------------------------------------------------------------------------------
 
+/**
+ * The order as its guest reads it with the tracking token (GET /api/orders/{id}): the staff's
+ * cancel reason is theirs ("guest was rude", "card declined") — the guest's page says the
+ * restaurant could not take the order instead (app/track).
+ */
+export function toGuestOrderDto(o: OrderRecord) {
+  return { ...toOrderDto(o), cancelReason: null };
+}
+
 /** The full order of the REST API: the seeds/003 shape plus what screens need besides. */
 export function toOrderDto(o: OrderRecord) {
   return {

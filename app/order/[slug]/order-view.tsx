@@ -4,9 +4,11 @@ import { createContext, useContext, useEffect, useMemo, useRef, useState } from 
 import { useRouter } from "next/navigation";
 import { create } from "zustand";
 import { ConnectionBadge } from "@/components/connection-badge";
+import { useLocale, useT } from "@/components/i18n";
 import { postJson } from "@/lib/client/api";
 import { useLiveMenu } from "@/lib/client/use-live-menu";
-import { ALLERGENS, allergenName } from "@/lib/menu/allergens";
+import { allergenLabel, type Translate } from "@/lib/i18n";
+import { ALLERGENS } from "@/lib/menu/allergens";
 import { DEFAULT_MONEY_STYLE, displayMinor, type MoneyStyle } from "@/lib/money-format";
 
 /** GET /api/menu?soldOut=1, as the page reads it (lib/menu/partners.ts getMenu). */
@@ -75,12 +77,20 @@ function moneyOf(style: MoneyStyle) {
 const useMoney = () => moneyOf(useContext(MoneyStyleContext));
 
 /** "Choose 1", "Choose 1–2", "Up to 3": what a group asks of the guest. */
-export function groupRule(g: Pick<Group, "min" | "max">): string {
-  if (g.min > 0) return g.max > g.min ? `Choose ${g.min}–${g.max}` : `Choose ${g.min}`;
-  return g.max === 1 ? "Optional" : `Up to ${g.max}`;
+export function groupRule(t: Translate, g: Pick<Group, "min" | "max">): string {
+  if (g.min > 0) return g.max > g.min ? t("order.rule.chooseRange", { min: g.min, max: g.max }) : t("order.rule.choose", { min: g.min });
+  return g.max === 1 ? t("order.rule.optional") : t("order.rule.upTo", { max: g.max });
+}
+
+/** Allergen names in the page's language. */
+function useAllergenName(): (code: string) => string {
+  const locale = useLocale();
+  return (code) => allergenLabel(locale, code);
 }
 
 export function OrderView({ initial, table }: { initial: PublicMenu; table: string | null }) {
+  const t = useT();
+  const allergenName = useAllergenName();
   const router = useRouter();
   const { menu, state } = useLiveMenu(initial.partner.slug, initial);
   const style: MoneyStyle =
@@ -183,7 +193,7 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
             <div className="flex flex-wrap items-center gap-3">
               {table && (
                 <p className="text-xl text-gray-300" data-testid="order-table">
-                  Table {table}
+                  {t("order.table", { table })}
                 </p>
               )}
               <button
@@ -193,7 +203,7 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
                 aria-haspopup="dialog"
                 className="ml-auto min-h-12 rounded-full border-2 border-amber-400 bg-amber-400/15 px-5 text-xl font-bold text-amber-200"
               >
-                {declared.codes.length > 0 || declared.note.trim() ? "Allergies ✓" : "Allergies?"}
+                {declared.codes.length > 0 || declared.note.trim() ? t("order.allergiesSet") : t("order.allergies")}
               </button>
             </div>
           </header>
@@ -202,7 +212,9 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
               data-testid="allergies-summary"
               className="mb-4 rounded-xl border-2 border-amber-400 bg-amber-950 px-4 py-3 text-lg font-semibold"
             >
-              Avoiding: {[...declared.codes.map(allergenName), ...(declared.note.trim() ? [declared.note.trim()] : [])].join(", ")}
+              {t("order.avoiding", {
+                list: [...declared.codes.map(allergenName), ...(declared.note.trim() ? [declared.note.trim()] : [])].join(", "),
+              })}
             </p>
           )}
           {sections.map(([id, section]) => (
@@ -235,9 +247,9 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
           className="flex w-full scroll-mt-4 flex-col gap-3 self-start rounded-2xl border border-white/10 bg-white/5 p-4 lg:sticky lg:top-4 lg:w-96"
         >
           <h2 id="cart-heading" className="text-2xl font-bold">
-            Your order
+            {t("order.cart")}
           </h2>
-          {lines.length === 0 && <p className="text-lg text-gray-300">Add something from the menu.</p>}
+          {lines.length === 0 && <p className="text-lg text-gray-300">{t("order.cartEmpty")}</p>}
           <ul className="flex flex-col gap-4" data-testid="cart">
             {priced.map(({ line: l, unit }) => {
               const f = foods.get(l.foodId);
@@ -245,7 +257,7 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
                 <li key={l.key} data-testid="cart-line" data-name={f?.name ?? ""} className="border-b border-white/10 pb-3 last:border-0">
                   <div className="flex items-start justify-between gap-2 text-lg font-semibold">
                     <span>
-                      {l.quantity}× {f?.name ?? "Removed dish"}
+                      {l.quantity}× {f?.name ?? t("order.removedDish")}
                     </span>
                     <span className="tabular-nums" data-testid="cart-line-total">
                       {money((unit?.cents ?? 0) * l.quantity)}
@@ -263,13 +275,13 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
                   )}
                   {!unit?.available && (
                     <p role="alert" data-testid="cart-sold-out" className="mt-1 rounded-lg bg-red-950 px-2 py-1 text-base font-bold">
-                      Sold out now — please remove it
+                      {t("order.soldOutRemove")}
                     </p>
                   )}
                   <div className="mt-2 flex items-center gap-2">
                     <button
                       type="button"
-                      aria-label={`One less ${f?.name ?? "of this"}`}
+                      aria-label={f ? t("order.oneLess", { name: f.name }) : t("order.oneLessPlain")}
                       onClick={() => update(l.key, { quantity: l.quantity - 1 })}
                       className="h-11 w-11 rounded-full bg-white/10 text-2xl font-black"
                     >
@@ -277,7 +289,7 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
                     </button>
                     <button
                       type="button"
-                      aria-label={`One more ${f?.name ?? "of this"}`}
+                      aria-label={f ? t("order.oneMore", { name: f.name }) : t("order.oneMorePlain")}
                       disabled={l.quantity >= 99 || !unit?.available}
                       onClick={() => update(l.key, { quantity: l.quantity + 1 })}
                       className="h-11 w-11 rounded-full bg-white/10 text-2xl font-black disabled:opacity-30"
@@ -285,12 +297,12 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
                       +
                     </button>
                     <label className="ml-2 flex-1 text-base text-gray-300">
-                      <span className="sr-only">Notes for {f?.name}</span>
+                      <span className="sr-only">{t("order.notesFor", { name: f?.name ?? "" })}</span>
                       <input
                         value={l.notes}
                         maxLength={500}
                         onChange={(e) => update(l.key, { notes: e.target.value })}
-                        placeholder="Notes, e.g. well done"
+                        placeholder={t("order.notesPlaceholder")}
                         data-testid="cart-notes"
                         className="min-h-11 w-full rounded-lg border border-white/20 bg-black/40 px-3 text-lg text-white"
                       />
@@ -301,7 +313,7 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
             })}
           </ul>
           <label className="text-base text-gray-300">
-            Your name (optional)
+            {t("order.yourName")}
             <input
               value={customer}
               maxLength={100}
@@ -311,7 +323,7 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
             />
           </label>
           <div className="flex justify-between text-2xl font-black">
-            <span>Total</span>
+            <span>{t("order.total")}</span>
             <span className="tabular-nums" data-testid="cart-total">
               {money(total)}
             </span>
@@ -328,7 +340,7 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
             data-testid="place-order"
             className="min-h-14 rounded-xl bg-green-500 text-2xl font-black text-black disabled:opacity-40"
           >
-            {busy ? "Sending…" : "Place order"}
+            {busy ? t("order.sending") : t("order.place")}
           </button>
         </aside>
         {count > 0 && (
@@ -337,9 +349,7 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
             data-testid="cart-bar"
             className="fixed inset-x-3 bottom-3 flex min-h-14 items-center justify-between rounded-2xl bg-green-500 px-5 text-xl font-black text-black shadow-2xl lg:hidden"
           >
-            <span>
-              Your order · {count} {count === 1 ? "item" : "items"}
-            </span>
+            <span>{t("order.bar", { count })}</span>
             <span className="tabular-nums">{money(total)}</span>
           </a>
         )}
@@ -370,9 +380,11 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
 }
 
 function AllergenBadges({ codes, declared = [] }: { codes: string[]; declared?: string[] }) {
+  const t = useT();
+  const allergenName = useAllergenName();
   if (codes.length === 0) return null;
   return (
-    <ul className="mt-1 flex flex-wrap gap-1" aria-label="Contains">
+    <ul className="mt-1 flex flex-wrap gap-1" aria-label={t("order.contains")}>
       {codes.map((c) => (
         <li
           key={c}
@@ -403,6 +415,8 @@ function MenuCard({
   onRemove(): void;
 }) {
   const { money } = useMoney();
+  const t = useT();
+  const allergenName = useAllergenName();
   return (
     <li
       data-testid="menu-item"
@@ -426,24 +440,24 @@ function MenuCard({
       </div>
       {warning.length > 0 && (
         <p data-testid="allergy-warning" className="rounded-lg bg-amber-400 px-2 py-1 text-base font-bold text-black">
-          ⚠ Contains {warning.map(allergenName).join(", ")}
+          {t("order.warnContains", { list: warning.map(allergenName).join(", ") })}
         </p>
       )}
       <div className="mt-auto flex flex-wrap items-center justify-between gap-2">
         <span className="whitespace-nowrap text-xl font-semibold tabular-nums" data-testid="menu-price">
-          {hasChoices ? "from " : ""}
+          {hasChoices ? t("order.from") : ""}
           {money(cents(f.price) + cents(f.surcharge))}
         </span>
         {!f.available ? (
           <span className="rounded-full bg-red-700 px-3 py-1 text-base font-bold text-white" data-testid="sold-out">
-            Sold out
+            {t("order.soldOut")}
           </span>
         ) : (
           <div className="flex items-center gap-2">
             {quantity > 0 && (
               <button
                 type="button"
-                aria-label={`One less ${f.name}`}
+                aria-label={t("order.oneLess", { name: f.name })}
                 onClick={onRemove}
                 className="h-12 w-12 rounded-full bg-white/10 text-2xl font-black"
               >
@@ -457,14 +471,14 @@ function MenuCard({
             )}
             <button
               type="button"
-              aria-label={hasChoices ? `Choose options for ${f.name}` : `Add ${f.name}`}
+              aria-label={hasChoices ? t("order.chooseFor", { name: f.name }) : t("order.add", { name: f.name })}
               aria-haspopup={hasChoices ? "dialog" : undefined}
               data-testid="menu-add"
               disabled={quantity >= 99}
               onClick={onAdd}
               className={`h-12 rounded-full bg-sky-500 text-xl font-black text-black disabled:opacity-30 ${hasChoices ? "px-4" : "w-12 text-2xl"}`}
             >
-              {hasChoices ? "Choose" : "+"}
+              {hasChoices ? t("order.choose") : "+"}
             </button>
           </div>
         )}
@@ -510,6 +524,8 @@ function ChoiceSheet({
   onAdd(choices: Choices, quantity: number): void;
 }) {
   const { money, delta } = useMoney();
+  const t = useT();
+  const allergenName = useAllergenName();
   const [choices, setChoices] = useState<Choices>({});
   const [quantity, setQuantity] = useState(1);
   const options = (g: Group) => (choices[g.id] ?? []).map((id) => g.options.find((o) => o.id === id)).filter((o): o is Option => !!o);
@@ -526,7 +542,7 @@ function ChoiceSheet({
     });
 
   return (
-    <Sheet label={`Choose options for ${food.name}`} testId="choice-sheet" onClose={onClose}>
+    <Sheet label={t("order.chooseFor", { name: food.name })} testId="choice-sheet" onClose={onClose}>
       <div className="sticky top-0 z-10 flex items-start gap-3 border-b border-white/10 bg-[#15181d] p-4">
         <div className="min-w-0 flex-1">
           <h2 className="text-3xl font-black">{food.name}</h2>
@@ -536,7 +552,7 @@ function ChoiceSheet({
         <button
           type="button"
           onClick={onClose}
-          aria-label="Close"
+          aria-label={t("order.close")}
           className="h-12 w-12 shrink-0 rounded-full bg-white/10 text-2xl font-black"
         >
           ✕
@@ -551,13 +567,13 @@ function ChoiceSheet({
               <legend className="mb-2 flex w-full flex-wrap items-center gap-2">
                 <span className="text-2xl font-bold">{g.name}</span>
                 <span className="rounded-full bg-white/10 px-3 py-0.5 text-base font-semibold" data-testid="choice-rule">
-                  {groupRule(g)}
+                  {groupRule(t, g)}
                 </span>
                 {g.required && (
                   <span
                     className={`rounded-full px-3 py-0.5 text-base font-bold ${missing.includes(g) ? "bg-amber-400 text-black" : "bg-green-500 text-black"}`}
                   >
-                    {missing.includes(g) ? "Required" : "Done ✓"}
+                    {missing.includes(g) ? t("order.required") : t("order.done")}
                   </span>
                 )}
               </legend>
@@ -583,16 +599,18 @@ function ChoiceSheet({
                     <span className="flex-1">
                       {o.name}
                       {warn.length === 0 && o.allergens.length > 0 && (
-                        <span className="block text-base text-gray-300">Contains {o.allergens.map(allergenName).join(", ")}</span>
+                        <span className="block text-base text-gray-300">
+                          {t("order.containsList", { list: o.allergens.map(allergenName).join(", ") })}
+                        </span>
                       )}
                       {warn.length > 0 && (
                         <span className="block text-base font-bold text-amber-300" data-testid="allergy-warning">
-                          ⚠ Contains {warn.map(allergenName).join(", ")}
+                          {t("order.warnContains", { list: warn.map(allergenName).join(", ") })}
                         </span>
                       )}
                     </span>
                     {!o.available ? (
-                      <span className="rounded-full bg-red-700 px-2 py-0.5 text-base font-bold">Sold out</span>
+                      <span className="rounded-full bg-red-700 px-2 py-0.5 text-base font-bold">{t("order.soldOut")}</span>
                     ) : (
                       d !== 0 && <span className="tabular-nums text-gray-200">{delta(d)}</span>
                     )}
@@ -606,17 +624,25 @@ function ChoiceSheet({
       <div className="sticky bottom-0 flex flex-col gap-2 border-t border-white/10 bg-[#15181d] p-4">
         <p aria-live="polite" data-testid="choice-missing" className="min-h-7 text-lg font-semibold text-amber-300">
           {!food.available
-            ? "Sold out — not available right now"
+            ? t("order.dishSoldOut")
             : soldOut
-              ? "A choice is sold out — pick another"
+              ? t("order.choiceSoldOut")
               : missing.length > 0
-                ? `Choose ${missing.map((g) => `${g.min === 1 ? "a" : g.min} ${g.name.toLowerCase()}`).join(" and ")} to add this dish`
+                ? t("order.missing", {
+                    list: missing
+                      .map((g) =>
+                        g.min === 1
+                          ? t("order.missingOne", { group: g.name.toLowerCase() })
+                          : t("order.missingMany", { count: g.min, group: g.name.toLowerCase() }),
+                      )
+                      .join(t("order.and")),
+                  })
                 : ""}
         </p>
         <div className="flex items-center gap-3">
           <button
             type="button"
-            aria-label="One less"
+            aria-label={t("order.oneLessPlain")}
             disabled={quantity <= 1}
             onClick={() => setQuantity((q) => q - 1)}
             className="h-14 w-14 rounded-full bg-white/10 text-2xl font-black disabled:opacity-30"
@@ -628,7 +654,7 @@ function ChoiceSheet({
           </span>
           <button
             type="button"
-            aria-label="One more"
+            aria-label={t("order.oneMorePlain")}
             disabled={quantity >= 99}
             onClick={() => setQuantity((q) => q + 1)}
             className="h-14 w-14 rounded-full bg-white/10 text-2xl font-black disabled:opacity-30"
@@ -642,7 +668,8 @@ function ChoiceSheet({
             data-testid="choice-add"
             className="min-h-14 flex-1 whitespace-nowrap rounded-xl bg-green-500 px-4 text-2xl font-black text-black disabled:opacity-40"
           >
-            Add · <span data-testid="choice-price">{money(unit * quantity)}</span>
+            {t("order.addPrice")}
+            <span data-testid="choice-price">{money(unit * quantity)}</span>
           </button>
         </div>
       </div>
@@ -657,17 +684,17 @@ function AllergySheet({
   value: { codes: string[]; note: string };
   onClose(next: { codes: string[]; note: string }): void;
 }) {
+  const t = useT();
+  const allergenName = useAllergenName();
   const [codes, setCodes] = useState(value.codes);
   const [note, setNote] = useState(value.note);
   const done = () => onClose({ codes: ALLERGENS.filter((c) => codes.includes(c)), note });
   return (
-    <Sheet label="Allergies" testId="allergy-sheet" onClose={done}>
+    <Sheet label={t("order.allergySheet")} testId="allergy-sheet" onClose={done}>
       <div className="flex flex-col gap-4 p-4">
-        <h2 className="text-3xl font-black">Any allergies?</h2>
-        <p className="text-lg text-gray-300">
-          Tap what you must avoid. The kitchen sees it in red on your order, and dishes that contain it are marked.
-        </p>
-        <div className="grid grid-cols-2 gap-2" role="group" aria-label="Allergens">
+        <h2 className="text-3xl font-black">{t("order.allergyTitle")}</h2>
+        <p className="text-lg text-gray-300">{t("order.allergyHelp")}</p>
+        <div className="grid grid-cols-2 gap-2" role="group" aria-label={t("order.allergens")}>
           {ALLERGENS.map((c) => {
             const on = codes.includes(c);
             return (
@@ -687,13 +714,13 @@ function AllergySheet({
           })}
         </div>
         <label className="text-lg text-gray-300">
-          Anything else (optional)
+          {t("order.allergyElse")}
           <textarea
             value={note}
             maxLength={200}
             rows={2}
             onChange={(e) => setNote(e.target.value)}
-            placeholder="e.g. no raw onion, coeliac"
+            placeholder={t("order.allergyPlaceholder")}
             data-testid="allergy-note"
             className="mt-1 w-full rounded-lg border border-white/20 bg-black/40 px-3 py-2 text-lg text-white"
           />
@@ -706,7 +733,7 @@ function AllergySheet({
           data-testid="allergies-done"
           className="min-h-14 w-full rounded-xl bg-green-500 text-2xl font-black text-black"
         >
-          Done
+          {t("order.allergyDone")}
         </button>
       </div>
     </Sheet>
