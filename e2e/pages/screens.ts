@@ -12,7 +12,8 @@ export class CashierPage {
   ) {}
   async goto() {
     await this.page.goto("/cashier");
-    await expect(this.page.getByTestId("connection-badge")).toHaveAttribute("data-status", "live");
+    // On a loaded machine, with five screens opening at once, the cashier (the biggest page) takes longest.
+    await expect(this.page.getByTestId("connection-badge")).toHaveAttribute("data-status", "live", { timeout: 15_000 });
   }
   #mine(testId: string, code?: string) {
     const all = this.page.getByTestId(testId).and(this.page.locator(`[data-partner="${this.partner}"]`));
