@@ -209,13 +209,20 @@ export class PrinterPage {
 }
 
 export class DashboardPage {
-  constructor(readonly page: Page) {}
+  /** `partner`: as for the cashier, an admin's dashboard lists every restaurant's orders (display codes repeat). */
+  constructor(
+    readonly page: Page,
+    readonly partner = "demo",
+  ) {}
   async goto() {
     await this.page.goto("/dashboard");
     await expect(this.page.getByTestId("connection-badge")).toHaveAttribute("data-status", "live");
   }
   row(code: string) {
-    return this.page.getByTestId("dashboard-row").and(this.page.locator(`[data-code="${code}"]`));
+    return this.page
+      .getByTestId("dashboard-row")
+      .and(this.page.locator(`[data-partner="${this.partner}"]`))
+      .and(this.page.locator(`[data-code="${code}"]`));
   }
 }
 
