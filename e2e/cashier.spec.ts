@@ -50,7 +50,7 @@ async function tablet(browser: Browser) {
   const context = await browser.newContext({ viewport: TABLET });
   await signIn(context.request, OPERATOR);
   const page = await context.newPage();
-  return { context, api: context.request, page, cashier: new CashierPage(page) };
+  return { context, api: context.request, page, cashier: new CashierPage(page, SLUG) };
 }
 
 const place = (api: APIRequestContext, extra: Parameters<typeof placeOrder>[1] = {}) =>

@@ -174,6 +174,7 @@ export function CashierScreen() {
                 <PendingCard
                   key={o.id}
                   order={o}
+                  partner={partnerOf(o.partnerId)?.slug}
                   style={styleOf(o.partnerId)}
                   fresh={!acked.has(o.id)}
                   selected={selected?.id === o.id}
@@ -197,6 +198,7 @@ export function CashierScreen() {
                     key={o.id}
                     data-testid="scheduled-order"
                     data-code={o.displayCode}
+                    data-partner={partnerOf(o.partnerId)?.slug}
                     data-held={scheduleOf(o)?.held}
                     className="flex flex-wrap items-center gap-3 rounded-xl border-2 border-violet-300 bg-violet-950 px-3 py-2 text-xl"
                   >
@@ -223,6 +225,7 @@ export function CashierScreen() {
                 <TodayRow
                   key={o.id}
                   order={o}
+                  partner={partnerOf(o.partnerId)?.slug}
                   style={styleOf(o.partnerId)}
                   busy={handOver.isPending && handOver.variables?.id === o.id}
                   onHandOver={(status) => handOver.mutate({ id: o.id, status })}
@@ -287,6 +290,7 @@ function Badge({ children, style, testId }: { children: React.ReactNode; style: 
 /** A pending order, compact: six fit on a 1280×800 tablet, RUSH and how it is served on top. */
 function PendingCard({
   order: o,
+  partner,
   style,
   fresh,
   selected,
@@ -295,6 +299,8 @@ function PendingCard({
   onCancel,
 }: {
   order: OrderDto;
+  /** The restaurant's slug: an admin's cashier shows every restaurant's orders (display codes repeat). */
+  partner: string | undefined;
   style: MoneyStyle;
   fresh: boolean;
   selected: boolean;
@@ -310,6 +316,7 @@ function PendingCard({
     <li
       data-testid="pending-order"
       data-code={o.displayCode}
+      data-partner={partner}
       data-alert={fresh}
       data-allergy={o.allergyAlert}
       data-rush={rush}
@@ -380,12 +387,14 @@ function PendingCard({
 /** A row of today's list: its ticket, status and total; served / picked up / delivered, the courier, reprint. */
 function TodayRow({
   order: o,
+  partner,
   style,
   busy,
   onHandOver,
   onReprint,
 }: {
   order: OrderDto;
+  partner: string | undefined;
   style: MoneyStyle;
   busy: boolean;
   onHandOver(status: string): void;
@@ -398,6 +407,7 @@ function TodayRow({
     <li
       data-testid="today-order"
       data-code={o.displayCode}
+      data-partner={partner}
       data-status={o.status}
       data-allergy={o.allergyAlert}
       className="flex flex-wrap items-center gap-x-1.5 gap-y-1 overflow-hidden rounded-xl bg-white/5 px-3 py-1.5 text-lg"
@@ -474,7 +484,7 @@ function CourierField({ order }: { order: OrderDto }) {
   return (
     <form
       onSubmit={(e) => (e.preventDefault(), name.trim() && assign.mutate(name.trim()))}
-      className="flex min-w-[12rem] flex-1 items-center gap-2"
+      className="flex min-w-0 basis-full items-center gap-2"
       data-testid="courier"
     >
       {order.courierName && (

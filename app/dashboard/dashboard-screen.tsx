@@ -145,7 +145,14 @@ export function DashboardScreen() {
           {rows.map((o) => {
             const partner = partnerById.get(o.partnerId);
             return (
-              <tr key={o.id} data-testid="dashboard-row" data-code={o.displayCode} data-status={o.status} className="bg-white/5">
+              <tr
+                key={o.id}
+                data-testid="dashboard-row"
+                data-code={o.displayCode}
+                data-partner={partner?.slug}
+                data-status={o.status}
+                className="bg-white/5"
+              >
                 <td className="rounded-l-xl px-3 py-2">
                   <span className="flex items-center gap-2">
                     {partner?.imageUrl ? (

@@ -2,24 +2,35 @@ import { expect, type BrowserContext, type Page } from "@playwright/test";
 
 /** Page objects for the five screens; selectors are data-testid only. */
 export class CashierPage {
-  constructor(readonly page: Page) {}
+  /**
+   * `partner`: the restaurant whose orders the spec reads (default the demo). An admin's cashier
+   * lists every restaurant's orders and display codes repeat across them (A01 at each).
+   */
+  constructor(
+    readonly page: Page,
+    readonly partner = "demo",
+  ) {}
   async goto() {
     await this.page.goto("/cashier");
-    await expect(this.page.getByTestId("connection-badge")).toHaveAttribute("data-status", "live");
+    // On a loaded machine, with five screens opening at once, the cashier (the biggest page) takes longest.
+    await expect(this.page.getByTestId("connection-badge")).toHaveAttribute("data-status", "live", { timeout: 15_000 });
   }
-  pending(code?: string) {
-    const all = this.page.getByTestId("pending-order");
+  #mine(testId: string, code?: string) {
+    const all = this.page.getByTestId(testId).and(this.page.locator(`[data-partner="${this.partner}"]`));
     return code ? all.and(this.page.locator(`[data-code="${code}"]`)) : all;
   }
+  pending(code?: string) {
+    return this.#mine("pending-order", code);
+  }
   today(code: string) {
-    return this.page.getByTestId("today-order").and(this.page.locator(`[data-code="${code}"]`));
+    return this.#mine("today-order", code);
   }
   soldOut() {
     return new SoldOutPanel(this.page);
   }
   /** The "Scheduled" list's row of an order (promisedAt), with its "For 19:30 · fires 19:05" badge. */
   scheduled(code: string) {
-    return this.page.getByTestId("scheduled-order").and(this.page.locator(`[data-code="${code}"]`));
+    return this.#mine("scheduled-order", code);
   }
   /** "19:30" as the screen writes a time (lib/client/schedule.ts clockTime, the browser's zone). */
   clock(iso: string) {
@@ -198,13 +209,20 @@ export class PrinterPage {
 }
 
 export class DashboardPage {
-  constructor(readonly page: Page) {}
+  /** `partner`: as for the cashier, an admin's dashboard lists every restaurant's orders (display codes repeat). */
+  constructor(
+    readonly page: Page,
+    readonly partner = "demo",
+  ) {}
   async goto() {
     await this.page.goto("/dashboard");
     await expect(this.page.getByTestId("connection-badge")).toHaveAttribute("data-status", "live");
   }
   row(code: string) {
-    return this.page.getByTestId("dashboard-row").and(this.page.locator(`[data-code="${code}"]`));
+    return this.page
+      .getByTestId("dashboard-row")
+      .and(this.page.locator(`[data-partner="${this.partner}"]`))
+      .and(this.page.locator(`[data-code="${code}"]`));
   }
 }
 
