@@ -51,7 +51,13 @@ export type Action =
   /** Tap "allergy seen" on a ticket before it can be bumped. */
   | "orders:allergy-ack"
   /** The dashboard's notice of locked sign-ins (lib/auth/lockouts.ts scopes what each one sees). */
-  | "lockouts:read";
+  | "lockouts:read"
+  /** Network printers: add, change, remove (back office). */
+  | "printers:write"
+  /** See the printers, their live status and their jobs (the cashier's banner, the print console). */
+  | "printers:read"
+  /** Run the print console: reprint a job, print a test page, pause a printer. */
+  | "printers:operate";
 
 /** Everything staff at the counter may do: admins (every partner) and operators (their own). */
 const STAFF_ACTIONS: readonly Action[] = [
@@ -67,13 +73,17 @@ const STAFF_ACTIONS: readonly Action[] = [
   "menu:86",
   "orders:allergy-ack",
   "lockouts:read",
+  "printers:write",
+  "printers:read",
+  "printers:operate",
 ];
 
 const ACTIONS: Record<UserRole | TokenRole, readonly Action[]> = {
   admin: STAFF_ACTIONS,
   operator: STAFF_ACTIONS,
-  kitchen: ["orders:read", "orders:status", "menu:86", "orders:allergy-ack"],
-  printer: [],
+  kitchen: ["orders:read", "orders:status", "menu:86", "orders:allergy-ack", "printers:read"],
+  /** The print station's device: its console, never orders or the menu. */
+  printer: ["printers:read", "printers:operate"],
   display: [],
   integration: ["orders:create", "orders:read", "orders:location"],
 };

@@ -188,7 +188,6 @@ export class FakePrinter {
       if (draining) return;
       draining = true;
       const step = () => {
-        if (socket.destroyed && queue.length === 0) return;
         if (queue.length === 0) {
           draining = false;
           socket.resume();
@@ -217,7 +216,9 @@ export class FakePrinter {
     socket.on("error", () => {});
     socket.on("close", () => {
       this.#sockets.delete(socket);
-      parser.end();
+      // What reached the printer's buffer still prints; then the unfinished rest is cut off.
+      const finish = () => (queue.length ? setTimeout(finish, 5) : parser.end());
+      finish();
     });
   }
 
