@@ -27,7 +27,7 @@ async function main() {
   const dev = process.argv.includes("--dev");
   const withSecurityHeaders = securityHeadersSetter(dev);
   // Config, database, bus, hub and kitchen watch: built once, shared with Next's bundles.
-  const { config, handle, realtime, watch } = await startProcessRuntime();
+  const { config, handle, realtime, watch, printing } = await startProcessRuntime();
 
   // `npm run bench:fanout` only: `?via=next` sends a channel through app/api/events/[channel]/route.ts.
   const benchRoutes = process.env.PASS_BENCH_ROUTES === "1";
@@ -134,7 +134,10 @@ async function main() {
     clearInterval(watch);
     websockets.close();
     for (const socket of upgraded) socket.destroy();
+    // The job in hand finishes (or its lease runs out on another node); leases are released.
+    const printed = printing.stop().catch(() => undefined);
     server.close(async () => {
+      await printed;
       await handle.destroy().catch(() => undefined);
       process.exit(0);
     });

@@ -51,6 +51,10 @@ export type Config = {
   requestTimeoutMs: number;
   /** A bearer token that sees /api/health's details without a session (monitoring); null = staff only. */
   healthToken: string | null;
+  /** A print job its printer has not printed within this long goes to the printer's backup (lib/printing). */
+  printFailoverMs?: number;
+  /** A print job that waited longer than this prints stamped "LATE — queued 19:42". */
+  printLateMs?: number;
 };
 
 export class ConfigError extends Error {
@@ -117,6 +121,8 @@ const envSchema = z.object({
   KITCHEN_ACK_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(5).max(3600).default(60)),
   HEADERS_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(600_000).default(10_000)),
   REQUEST_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(3_600_000).default(30_000)),
+  PRINT_FAILOVER_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3600).default(10)),
+  PRINT_LATE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(86_400).default(120)),
   HEALTH_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
   PASS_ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(10, "must be at least 10 characters").optional()),
   HOST: z.preprocess(
@@ -186,6 +192,8 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
     headersTimeoutMs: Math.min(e.HEADERS_TIMEOUT_MS, e.REQUEST_TIMEOUT_MS),
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     healthToken: e.HEALTH_TOKEN ?? null,
+    printFailoverMs: e.PRINT_FAILOVER_SECONDS * 1000,
+    printLateMs: e.PRINT_LATE_SECONDS * 1000,
   };
 }
 

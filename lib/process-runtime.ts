@@ -10,6 +10,7 @@ import { fireDue } from "./orders/stations";
 import { Redis } from "ioredis";
 import { createLimits, scaledRules, setLimits } from "./limits";
 import { processSlot } from "./process";
+import { PrintDispatcher } from "./printing/dispatcher";
 import { defaultRedisPrefix } from "./realtime/bus";
 
 /**
@@ -26,6 +27,8 @@ export type ProcessRuntime = {
   realtime: Realtime;
   /** Tickets no kitchen screen showed in time: alarm and fallback print. */
   watch: NodeJS.Timeout;
+  /** Network printers: follows the log and prints (lib/printing/dispatcher.ts). */
+  printing: PrintDispatcher;
 };
 
 export function startProcessRuntime({ log = console.log }: { log?: (line: string) => void } = {}): Promise<ProcessRuntime> {
@@ -70,5 +73,12 @@ async function build(log: (line: string) => void): Promise<ProcessRuntime> {
     fireDue({ db: handle.db }).catch((err) => console.error(`pass: scheduled firing failed: ${(err as Error).message}`));
   }, 5_000);
   watch.unref();
-  return { config, handle, realtime, watch };
+  // Every node runs one; printer leases and job claims keep each job on one node (lib/printing).
+  const printing = new PrintDispatcher(handle.db, {
+    failoverMs: config.printFailoverMs,
+    lateMs: config.printLateMs,
+    publicUrl: config.publicUrl,
+    log,
+  }).start();
+  return { config, handle, realtime, watch, printing };
 }

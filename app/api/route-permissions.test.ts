@@ -14,6 +14,7 @@ import type { Db } from "@/lib/db";
 import { createCategory, createFood, createGroup, createStation } from "@/lib/menu";
 import { createLimits, scaledRules, setLimits } from "@/lib/limits";
 import { processSlot } from "@/lib/process";
+import { createPrinter, planFromLog } from "@/lib/printing";
 import { fromAddress } from "@/lib/testing/db";
 import { describeEachDatabase } from "@/lib/testing/each-database";
 import { makePartner, makeToken, makeUser, placeConfirmedOrder, placeOrder, type TestPartner } from "@/lib/testing/fixtures";
@@ -58,6 +59,9 @@ const newFood = async (db: Db, admin: Principal, demo: TestPartner) =>
     principal: admin,
     input: { partner: "demo", name: `Food ${seq()}`, price: "2", categoryId: demo.food("Fries").categoryId!, station: "fryer" },
   });
+
+const newPrinter = (db: Db, admin: Principal) =>
+  createPrinter({ db, principal: admin, input: { partner: "demo", name: `P ${seq()}`, host: "127.0.0.1", stations: ["oven"] } });
 
 const anyone = () => true;
 const signedIn = (p: Principal | null) => p !== null;
@@ -254,6 +258,38 @@ const RULES: Record<string, Rule> = {
   "PATCH /api/partners/[slug]/kitchen-settings": {
     allows: action("menu:write"),
     call: () => ({ params: { slug: "demo" }, body: { warnPercent: 100 } }),
+  },
+  // --- network printers ---
+  "GET /api/printers": { allows: action("printers:read"), call: () => ({}) },
+  "POST /api/printers": {
+    allows: action("printers:write"),
+    call: () => ({ body: { partner: "demo", name: `walk-${seq()}`, host: "127.0.0.1", port: 9100, stations: ["oven"] } }),
+  },
+  "PATCH /api/printers/[id]": {
+    allows: action("printers:write"),
+    call: async ({ db, admin }) => ({ params: { id: (await newPrinter(db, admin)).id }, body: { port: 9101 } }),
+  },
+  "DELETE /api/printers/[id]": {
+    allows: action("printers:write"),
+    call: async ({ db, admin }) => ({ params: { id: (await newPrinter(db, admin)).id } }),
+  },
+  "GET /api/printers/[id]/jobs": {
+    allows: action("printers:read"),
+    call: async ({ db, admin }) => ({ params: { id: (await newPrinter(db, admin)).id } }),
+  },
+  "POST /api/printers/[id]/test": {
+    allows: action("printers:operate"),
+    call: async ({ db, admin }) => ({ params: { id: (await newPrinter(db, admin)).id } }),
+  },
+  "POST /api/print-jobs/[id]/reprint": {
+    allows: action("printers:operate"),
+    call: async ({ db, demo, admin }) => {
+      const printer = await newPrinter(db, admin);
+      await placeConfirmedOrder(db, demo, admin, { items: [{ food: "Margherita" }] });
+      await planFromLog({ db });
+      const job = await db.selectFrom("printJobs").select("id").where("printerId", "=", printer.id).executeTakeFirstOrThrow();
+      return { params: { id: job.id } };
+    },
   },
   // One request per channel: the channel's readers get the stream, everyone else is refused.
   "GET /api/events/[channel]": { allows: signedIn, call: () => ({}), each: CHANNELS },

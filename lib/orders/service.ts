@@ -6,7 +6,7 @@ import type { LinePart, PartState } from "./line-state";
 import { newId } from "../db/ids";
 import { assertCan, assertPartnerVisible, canSetStatus, type Principal } from "../auth/access";
 import { resolvePartnerScope } from "../auth/scope";
-import { hashSecret, newSecret } from "../auth/secrets";
+import { hashSecret, matchesTrackingToken, newSecret } from "../auth/secrets";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
 import { logPosition, mutate, type Trx } from "../events";
 import { businessDay, displayCode } from "./business-day";
@@ -139,7 +139,7 @@ export async function getOrder({ db, principal, id }: { db: Db; principal: Princ
 export async function getOrderByTrackingToken({ db, id, trackingToken }: { db: Db; id: number; trackingToken: string }) {
   const order = await loadOrder(db, id);
   const row = order ? await db.selectFrom("orders").select("trackingTokenHash").where("id", "=", id).executeTakeFirst() : undefined;
-  if (!order || !row?.trackingTokenHash || row.trackingTokenHash !== hashSecret(trackingToken)) {
+  if (!order || !matchesTrackingToken(trackingToken, row?.trackingTokenHash)) {
     throw new NotFoundError("order");
   }
   return order;

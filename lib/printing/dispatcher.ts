@@ -1,5 +1,6 @@
 import "server-only";
 import crypto from "node:crypto";
+import { receiptTrackingToken } from "../auth/secrets";
 import type { Db } from "../db";
 import { newId, nowIso } from "../db/ids";
 import { committedEvents } from "../events/notify";
@@ -46,7 +47,12 @@ export type DispatcherOptions = {
   retryBaseMs?: number;
   retryMaxMs?: number;
   leaseMs?: number;
-  /** The guest's /track link for a receipt's QR code, or null for none. */
+  /**
+   * The origin guests reach Pass at (PUBLIC_URL): the receipt's QR code links to
+   * `${publicUrl}/track/{id}?token=trk_r.…` (lib/auth/secrets.ts receiptTrackingToken). null = no QR.
+   */
+  publicUrl?: string | null;
+  /** Overrides the receipt's link (tests). */
   trackUrl?: (orderId: number) => string | null;
   log?: (line: string) => void;
 };
@@ -90,7 +96,14 @@ export class PrintDispatcher {
   constructor(db: Db, options: DispatcherOptions = {}) {
     this.#db = db;
     this.nodeId = options.nodeId ?? `node-${crypto.randomBytes(4).toString("hex")}`;
-    this.#o = { ...DISPATCHER_DEFAULTS, trackUrl: undefined, log: console.log, ...options, nodeId: this.nodeId } as Resolved;
+    this.#o = {
+      ...DISPATCHER_DEFAULTS,
+      trackUrl: undefined,
+      publicUrl: null,
+      log: console.log,
+      ...definedOnly(options),
+      nodeId: this.nodeId,
+    } as Resolved;
   }
 
   get running(): boolean {
@@ -325,8 +338,16 @@ export class PrintDispatcher {
     if (doc.kind === "test") return { bytes: encodeTestPage({ page: doc, restaurant, printer: setup }), late: false };
     const late = Date.now() - Date.parse(job.queuedAt) > this.#o.lateMs;
     const stamps = { lateQueuedAt: late ? clockIn(job.queuedAt, restaurant.timezone) : null, backupFrom: job.backupFrom };
-    const trackUrl = doc.job.kind === "receipt" && job.orderId !== null ? (this.#o.trackUrl?.(job.orderId) ?? null) : null;
+    const trackUrl = doc.job.kind === "receipt" && job.orderId !== null ? await this.#trackUrl(job.orderId) : null;
     return { bytes: encodeJob({ job: doc.job, restaurant, printer: setup, stamps, trackUrl }), late };
+  }
+
+  async #trackUrl(orderId: number): Promise<string | null> {
+    if (this.#o.trackUrl) return this.#o.trackUrl(orderId);
+    if (!this.#o.publicUrl) return null;
+    const row = await this.#db.selectFrom("orders").select("trackingTokenHash").where("id", "=", orderId).executeTakeFirst();
+    if (!row?.trackingTokenHash) return null;
+    return `${this.#o.publicUrl.replace(/\/+$/, "")}/track/${orderId}?token=${encodeURIComponent(receiptTrackingToken(row.trackingTokenHash))}`;
   }
 
   async #print(printer: PrinterRow, job: JobRow): Promise<void> {
@@ -449,6 +470,9 @@ export class PrintDispatcher {
     if (doc.eventStations.every((s) => done.has(s))) await acknowledgePrinted({ db: this.#db, partnerId: job.partnerId, id: job.orderId });
   }
 }
+
+const definedOnly = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 function failure(err: unknown): StatusAnswer {
   if (err instanceof PrinterLinkError) return { state: err.state, detail: err.message };

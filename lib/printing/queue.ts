@@ -184,7 +184,14 @@ function queuedRow(
   const now = nowIso();
   return {
     id: newId(),
-    ...base,
+    partnerId: base.partnerId,
+    printerId: base.printerId,
+    eventId: base.eventId,
+    orderId: base.orderId,
+    kind: base.kind,
+    station: base.station,
+    document: base.document,
+    jobKey: base.jobKey,
     state: "queued",
     attempts: 0,
     queuedAt: now,

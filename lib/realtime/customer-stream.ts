@@ -2,7 +2,7 @@ import "server-only";
 import crypto from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { assertCan, partnerScope, resolvePrincipal, type Credential } from "../auth";
-import { hashSecret } from "../auth/secrets";
+import { matchesTrackingToken } from "../auth/secrets";
 import { AppError, NotFoundError, UnauthorizedError } from "../errors";
 import type { LoggedEvent } from "../events/log";
 import { hasControlCharacters, parseIntId } from "../fields";
@@ -181,7 +181,7 @@ async function authorize({
       .where("id", "=", filters.orderId)
       .executeTakeFirst();
     // A wrong token and a missing order look the same.
-    if (!order || order.trackingTokenHash !== hashSecret(trackingToken)) throw new NotFoundError("order");
+    if (!order || !matchesTrackingToken(trackingToken, order.trackingTokenHash)) throw new NotFoundError("order");
     return { partnerId: order.partnerId };
   }
   const resolved = await resolvePrincipal({
