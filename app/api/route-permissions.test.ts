@@ -75,6 +75,12 @@ const RULES: Record<string, Rule> = {
     call: async (fx, c) =>
       c.principal?.kind === "user" ? { headers: { cookie: await fx.signIn(c.principal.username), origin: ORIGIN } } : {},
   },
+  // Signing a screen in with a device token: anyone holding a valid token.
+  "POST /api/auth/device": {
+    allows: anyone,
+    call: async ({ db, demo }) => ({ body: { token: (await makeToken(db, { partnerId: demo.partner.id, role: "printer" })).token } }),
+  },
+  "DELETE /api/auth/device": { allows: anyone, call: () => ({}) },
   "GET /api/auth/lockouts": { allows: action("lockouts:read"), call: () => ({}) },
   "GET /api/health": { allows: anyone, call: () => ({}) },
   "GET /api/me": { allows: signedIn, call: () => ({}) },

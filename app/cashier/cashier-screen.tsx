@@ -6,6 +6,7 @@ import { create } from "zustand";
 import { Elapsed } from "@/components/elapsed";
 import { AllergyBand, LineDetails } from "@/components/order-lines";
 import { ScreenShell } from "@/components/screen-shell";
+import { PrinterBanner } from "./printer-banner";
 import { SoldOutPanel } from "@/components/sold-out-panel";
 import { playAlert } from "@/components/sound";
 import { StatusChip } from "@/components/status";
@@ -81,6 +82,7 @@ export function CashierScreen() {
         </>
       }
     >
+      <PrinterBanner />
       {notSeen.length > 0 && (
         <p
           role="alert"

@@ -16,6 +16,15 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         <h1 className="mb-1 text-4xl font-black tracking-tight">Pass</h1>
         <p className="mb-8 text-lg text-gray-300">Sign in to run the pass.</p>
         <LoginForm next={target} />
+        <p className="mt-6 text-lg">
+          <a
+            href={`/login/device?next=${encodeURIComponent(target)}`}
+            className="inline-flex min-h-11 items-center text-sky-300 underline"
+            data-testid="device-login-link"
+          >
+            Sign in a screen with a device token
+          </a>
+        </p>
       </div>
     </main>
   );

@@ -33,3 +33,27 @@ export function sessionCookie({ value, secure, maxAgeMs }: { value: string; secu
 }
 
 export const clearedSessionCookie = ({ secure }: { secure: boolean }) => sessionCookie({ value: "", secure, maxAgeMs: 0 });
+
+/**
+ * A screen signed in with a device token (the print station with a printer token, issue
+ * "Network printers" item 4): the token itself, httpOnly, for as long as the token is valid
+ * (a year at most); revoking the token signs the screen out.
+ */
+export const DEVICE_COOKIE = "pass_device";
+
+export function deviceCookie({ value, secure, expiresAt }: { value: string; secure: boolean; expiresAt: string | null }): string {
+  const year = 365 * 24 * 3_600_000;
+  const maxAgeMs = expiresAt ? Math.min(year, Date.parse(expiresAt) - Date.now()) : year;
+  const attrs = [
+    `${DEVICE_COOKIE}=${encodeURIComponent(value)}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Lax",
+    `Max-Age=${Math.max(0, Math.floor(maxAgeMs / 1000))}`,
+  ];
+  if (secure) attrs.push("Secure");
+  return attrs.join("; ");
+}
+
+export const clearedDeviceCookie = ({ secure }: { secure: boolean }) =>
+  [`${DEVICE_COOKIE}=`, "Path=/", "HttpOnly", "SameSite=Lax", "Max-Age=0", ...(secure ? ["Secure"] : [])].join("; ");

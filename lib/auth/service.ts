@@ -13,7 +13,7 @@ import {
   type TokenRole,
   type UserRole,
 } from "./access";
-import { SESSION_COOKIE, SESSION_TTL_MS, parseCookies } from "./cookies";
+import { DEVICE_COOKIE, SESSION_COOKIE, SESSION_TTL_MS, parseCookies } from "./cookies";
 import { dummyPasswordHash, hashPassword, verifyPassword } from "./password";
 import { normaliseUsername, passwordProblem } from "./password-policy";
 import { hashSecret, newSecret } from "./secrets";
@@ -72,10 +72,27 @@ export async function resolvePrincipal({
     const { principal, expiresAt } = await tokenPrincipal({ db, token: m[1]! });
     return { principal, via: "bearer", credential: { tokenId: principal.kind === "token" ? principal.tokenId : undefined, expiresAt } };
   }
-  const sessionToken = parseCookies(cookieHeader).get(SESSION_COOKIE);
-  if (!sessionToken) return null;
-  const session = await sessionPrincipal({ db, sessionToken });
-  return session ? { principal: session.principal, via: "cookie", credential: session.credential } : null;
+  const cookies = parseCookies(cookieHeader);
+  const sessionToken = cookies.get(SESSION_COOKIE);
+  if (sessionToken) {
+    const session = await sessionPrincipal({ db, sessionToken });
+    if (session) return { principal: session.principal, via: "cookie", credential: session.credential };
+  }
+  // A screen signed in with its device token (POST /api/auth/device): the token's own rights.
+  const deviceToken = cookies.get(DEVICE_COOKIE);
+  if (!deviceToken) return null;
+  try {
+    const { principal, expiresAt } = await tokenPrincipal({ db, token: deviceToken });
+    return { principal, via: "cookie", credential: { tokenId: principal.kind === "token" ? principal.tokenId : undefined, expiresAt } };
+  } catch (err) {
+    if (err instanceof UnauthorizedError) return null; // revoked or expired: signed out
+    throw err;
+  }
+}
+
+/** A device token a screen signs in with (the print station, a kitchen tablet): its principal, or 401. */
+export async function deviceSignIn({ db, token }: { db: Db; token: string }): Promise<{ principal: Principal; expiresAt: string | null }> {
+  return tokenPrincipal({ db, token });
 }
 
 /**

@@ -261,28 +261,3 @@ export async function deletePrinter({
 export async function findPrinterByName({ db, partnerId, name }: { db: Db; partnerId: string; name: string }) {
   return db.selectFrom("printers").selectAll().where("partnerId", "=", partnerId).where("name", "=", name).executeTakeFirst();
 }
-
-/**
- * Stations of a partner without a working network printer that serve slips: the cashier's
- * banner. A station with no printer at all is not listed (it prints through the browser or
- * lives on a kitchen screen); one whose every printer is down, paused or disabled is.
- */
-export async function stationsWithoutWorkingPrinter({ db, principal, partner }: { db: Db; principal: Principal; partner?: string }) {
-  const printers = await listPrinters({ db, principal, partner });
-  const byStation = new Map<string, PrinterDto[]>();
-  for (const p of printers) for (const s of p.stations) byStation.set(s, [...(byStation.get(s) ?? []), p]);
-  const receipt = printers.filter((p) => p.receipt);
-  const down = [...byStation]
-    .filter(([, ps]) => !ps.some((p) => p.status.working))
-    .map(([station, ps]) => ({
-      station,
-      printers: ps.map((p) => ({ name: p.name, state: p.status.state, label: p.status.label, paused: p.paused, enabled: p.enabled })),
-    }));
-  if (receipt.length && !receipt.some((p) => p.status.working)) {
-    down.push({
-      station: "receipt",
-      printers: receipt.map((p) => ({ name: p.name, state: p.status.state, label: p.status.label, paused: p.paused, enabled: p.enabled })),
-    });
-  }
-  return down;
-}

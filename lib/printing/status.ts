@@ -59,3 +59,35 @@ export function parseStatusBytes({ printer, offlineCause, paper }: { printer: nu
   if (paper & 0x0c) return { state: "paper-near-end", detail: null };
   return { state: "ready", detail: null };
 }
+
+/** A printer as GET /api/printers lists it, as far as the screens need. */
+export type PrinterView = {
+  id: string;
+  name: string;
+  stations: string[];
+  receipt: boolean;
+  enabled: boolean;
+  paused: boolean;
+  queued: number;
+  status: { state: string; label: string; detail: string | null; at: string | null; working: boolean };
+};
+
+export type Attention = { station: string; printers: { name: string; why: string }[] };
+
+/**
+ * What has no working network printer: each station (and the receipt) whose every enabled
+ * printer is down or paused — the cashier's banner. A station with no printer at all is not
+ * listed: it prints through the browser (/printer) or lives on a kitchen screen.
+ */
+export function needsAttention(printers: readonly PrinterView[]): Attention[] {
+  const routed = new Map<string, PrinterView[]>();
+  for (const p of printers) {
+    if (!p.enabled) continue;
+    for (const s of p.stations) routed.set(s, [...(routed.get(s) ?? []), p]);
+    if (p.receipt) routed.set("receipt", [...(routed.get("receipt") ?? []), p]);
+  }
+  const why = (p: PrinterView) => (p.paused ? "Paused" : p.status.label);
+  return [...routed]
+    .filter(([, ps]) => !ps.some((p) => p.status.working))
+    .map(([station, ps]) => ({ station, printers: ps.map((p) => ({ name: p.name, why: why(p) })) }));
+}
