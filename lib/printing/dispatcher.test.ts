@@ -261,16 +261,24 @@ describeEachDatabase("print dispatcher", (t) => {
     for (let i = 0; i < 3; i++)
       orders.push(await placeConfirmedOrder(t.db, demo, operator, { items: [{ food: "Margherita", notes: "x".repeat(200) }] }));
     // The first ticket is printed and confirmed, the second on its way (the printer reads 1 byte/ms): the process dies.
-    await until("the second job in flight", async () => {
-      const jobs = await jobsOf(row.id);
-      return jobs.some((j) => j.state === "printed") && jobs.some((j) => j.state === "printing" && j.sentAt);
-    });
-    await sleep(100);
+    await until(
+      "the second job in flight",
+      async () => {
+        const jobs = await jobsOf(row.id);
+        return jobs.filter((j) => j.state === "printed").length === 1 && jobs.some((j) => j.state === "printing" && j.sentAt);
+      },
+      15_000,
+    );
     const before = printer.tickets.length;
     await first.stop({ abrupt: true });
     expect(before).toBe(1);
     const again = dispatcher(t.db, { nodeId: "second" });
-    await printer.waitForTickets(3, 10_000);
+    await printer.waitForTickets(3, 15_000);
+    await until(
+      "the interrupted job marked unconfirmed",
+      async () => (await jobsOf(row.id)).some((j) => j.state === "unconfirmed"),
+      10_000,
+    );
     await sleep(300);
     await again.stop();
     for (const o of orders) expect(count(printer, o.ticketNumber!)).toBe(1);
@@ -280,7 +288,7 @@ describeEachDatabase("print dispatcher", (t) => {
     // for a person, as "unconfirmed", with the reason.
     const states = (await jobsOf(row.id)).map((j) => j.state).sort();
     expect(states).toEqual(["printed", "printed", "unconfirmed"]);
-  }, 20_000);
+  }, 40_000);
 
   it("two dispatchers on one database (two nodes): each job prints once", async () => {
     const { demo, operator } = await restaurant();
@@ -303,7 +311,7 @@ describeEachDatabase("print dispatcher", (t) => {
     }
     expect(oven.tickets).toHaveLength(12);
     expect(fryer.tickets).toHaveLength(12);
-  }, 20_000);
+  }, 40_000);
 
   it("a slow printer (1 byte/ms) does not hold up another", async () => {
     const { demo, operator } = await restaurant();
@@ -311,16 +319,16 @@ describeEachDatabase("print dispatcher", (t) => {
     await addPrinter(demo, "slow", slow, { stations: ["oven"] });
     await addPrinter(demo, "fast", fast, { stations: ["fryer"] });
     dispatcher(t.db);
-    const started = Date.now();
+    // Each slow slip is ~1.3 kB: over a second at the slow printer's pace.
     const orders = [];
     for (let i = 0; i < 3; i++)
-      orders.push(await placeConfirmedOrder(t.db, demo, operator, { items: [{ food: "Margherita" }, { food: "Fries" }] }));
+      orders.push(
+        await placeConfirmedOrder(t.db, demo, operator, { items: [{ food: "Margherita", notes: "x".repeat(200) }, { food: "Fries" }] }),
+      );
     await fast.waitForTickets(3, 3_000);
-    const fastDone = Date.now() - started;
-    expect(slow.tickets.length).toBeLessThan(3);
+    // All three fast slips are out while the slow printer is still on its first or second.
+    expect(slow.tickets.length).toBeLessThan(2);
     await slow.waitForTickets(3, 15_000);
-    const slowDone = Date.now() - started;
-    expect(fastDone).toBeLessThan(slowDone / 2);
     expect(ticketOf(fast, orders[2]!.ticketNumber!)).toBeTruthy();
-  }, 20_000);
+  }, 40_000);
 });

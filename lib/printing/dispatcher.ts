@@ -88,6 +88,10 @@ export class PrintDispatcher {
   #planAgain = false;
   #timer: NodeJS.Timeout | null = null;
   #wakers = new Set<() => void>();
+  /** Until when this node holds each printer's lease (its own clock). */
+  #leasedUntil = new Map<string, number>();
+  /** The status last written per printer: written again when it changes or grows old. */
+  #recorded = new Map<string, { key: string; at: number }>();
   #restaurants = new Map<string, { at: number; value: Restaurant }>();
   readonly #onCommit = (_events: unknown, db: Db) => {
     if (db === this.#db) this.poke();
@@ -200,12 +204,17 @@ export class PrintDispatcher {
       try {
         const printer = await this.#db.selectFrom("printers").selectAll().where("id", "=", printerId).executeTakeFirst();
         if (printer?.enabled !== 1) return;
-        if (!(await this.#lease(printer))) {
-          await this.#idle(this.#o.pollMs * 4);
-          continue;
+        // Renewed at half its life, not on every job: one write fewer per slip.
+        if ((this.#leasedUntil.get(printerId) ?? 0) < Date.now() + this.#o.leaseMs / 2) {
+          if (!(await this.#lease(printer))) {
+            this.#leasedUntil.delete(printerId);
+            await this.#idle(this.#o.pollMs * 4);
+            continue;
+          }
+          this.#leasedUntil.set(printerId, Date.now() + this.#o.leaseMs);
         }
         if (printer.status !== "unknown" && !isWorking(printer.status)) await this.#failOver(printer);
-        const job = printer.paused ? undefined : await this.#claim(printer);
+        const job = printer.paused ? undefined : await this.#nextDue(printer);
         if (job) {
           await this.#print(printer, job);
           lastProbe = Date.now();
@@ -236,10 +245,13 @@ export class PrintDispatcher {
     return Number(r.numUpdatedRows) === 1;
   }
 
-  /** The oldest due job of the printer, taken by a conditional update (another node's claim wins or loses cleanly). */
-  async #claim(printer: PrinterRow): Promise<JobRow | undefined> {
+  /**
+   * The printer's oldest due job: queued and due, or left "printing" by a node whose lease ran
+   * out. It is only taken (a conditional update) once the printer answered ready (#print).
+   */
+  async #nextDue(printer: PrinterRow): Promise<JobRow | undefined> {
     const now = nowIso();
-    const candidates = await this.#db
+    return this.#db
       .selectFrom("printJobs")
       .selectAll()
       .where("printerId", "=", printer.id)
@@ -251,39 +263,28 @@ export class PrintDispatcher {
       )
       .orderBy("queuedAt")
       .orderBy("eventId")
-      .limit(5)
-      .execute();
-    for (const job of candidates) {
-      if (job.state === "printing" && job.sentAt) {
-        // Its node died after sending: the printer may well have printed it (what reached its
-        // buffer prints). Sending it again could print it twice, so it waits for a person.
-        await this.#db
-          .updateTable("printJobs")
-          .set({
-            state: "unconfirmed",
-            lastError: "interrupted after it was sent: check the printer, reprint if it is missing",
-            leaseOwner: null,
-            leaseUntil: null,
-          })
-          .where("id", "=", job.id)
-          .where("state", "=", "printing")
-          .where("leaseOwner", "=", job.leaseOwner)
-          .execute();
-        continue;
-      }
-      const r = await this.#db
-        .updateTable("printJobs")
-        .set({ state: "printing", leaseOwner: this.nodeId, leaseUntil: later(this.#o.leaseMs), attempts: job.attempts + 1 })
-        .where("id", "=", job.id)
-        .where("state", "=", job.state)
-        .where("attempts", "=", job.attempts)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) === 1) return { ...job, state: "printing", attempts: job.attempts + 1 };
-    }
-    return undefined;
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /** Takes the job for this node, as sent from now on; false when another node or run changed it first. */
+  async #claim(job: JobRow, holdMs: number): Promise<boolean> {
+    const r = await this.#db
+      .updateTable("printJobs")
+      .set({ state: "printing", leaseOwner: this.nodeId, leaseUntil: later(holdMs), attempts: job.attempts + 1, sentAt: nowIso() })
+      .where("id", "=", job.id)
+      .where("state", "=", job.state)
+      .where("attempts", "=", job.attempts)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   async #recordStatus(printerId: string, { state, detail }: { state: PrinterState; detail: string | null }): Promise<void> {
+    const key = `${state}|${detail ?? ""}`;
+    const last = this.#recorded.get(printerId);
+    // Screens call a status older than STATUS_STALE_MS unknown: refresh well before that.
+    if (last?.key === key && Date.now() - last.at < this.#o.statusEveryMs) return;
+    this.#recorded.set(printerId, { key, at: Date.now() });
     await this.#db
       .updateTable("printers")
       .set({ status: state, statusDetail: detail, statusAt: nowIso() })
@@ -351,9 +352,27 @@ export class PrintDispatcher {
   }
 
   async #print(printer: PrinterRow, job: JobRow): Promise<void> {
+    if (job.state === "printing" && job.sentAt) {
+      // Its node died after sending: the printer may well have printed it (what reached its
+      // buffer prints). Sending it again could print it twice, so it waits for a person.
+      await this.#db
+        .updateTable("printJobs")
+        .set({
+          state: "unconfirmed",
+          lastError: "interrupted after it was sent: check the printer, reprint if it is missing",
+          leaseOwner: null,
+          leaseUntil: null,
+        })
+        .where("id", "=", job.id)
+        .where("state", "=", "printing")
+        .where("attempts", "=", job.attempts)
+        .execute();
+      return;
+    }
     let link: PrinterLink | null = null;
     let outcome: StatusAnswer;
     let late = false;
+    let claimed = false;
     try {
       link = await this.#connect(printer);
       const before = await link.status(this.#o.statusTimeoutMs);
@@ -361,14 +380,11 @@ export class PrintDispatcher {
       else {
         const encoded = await this.#encode(printer, job);
         late = encoded.late;
-        await this.#db
-          .updateTable("printJobs")
-          .set({ sentAt: nowIso() })
-          .where("id", "=", job.id)
-          .where("leaseOwner", "=", this.nodeId)
-          .execute();
+        const answerMs = this.#o.statusTimeoutMs + encoded.bytes.length * this.#o.msPerByte;
+        claimed = await this.#claim(job, this.#o.leaseMs + answerMs);
+        if (!claimed) return; // another node took it between our read and our claim
         await link.write(encoded.bytes);
-        outcome = await link.status(this.#o.statusTimeoutMs + encoded.bytes.length * this.#o.msPerByte);
+        outcome = await link.status(answerMs);
       }
     } catch (err) {
       outcome = failure(err);
@@ -377,9 +393,9 @@ export class PrintDispatcher {
     } finally {
       this.#release(link);
     }
-    if (this.#dead) return; // "died" mid-job: the lease runs out and another node takes the job again
+    if (this.#dead) return; // "died" mid-job: the lease runs out and the job becomes unconfirmed
     await this.#recordStatus(printer.id, outcome);
-    if (isWorking(outcome.state)) {
+    if (claimed && isWorking(outcome.state)) {
       const r = await this.#db
         .updateTable("printJobs")
         .set({ state: "printed", printedAt: nowIso(), lastError: null, late: late ? 1 : 0, leaseOwner: null, leaseUntil: null })
@@ -389,19 +405,27 @@ export class PrintDispatcher {
       if (Number(r.numUpdatedRows) === 1) await this.#accountFor(job);
       return;
     }
-    const retryIn = Math.min(this.#o.retryMaxMs, this.#o.retryBaseMs * 2 ** Math.max(0, job.attempts - 1));
-    await this.#db
+    // Not ready before (nothing sent), or no ready answer after: back in the queue with the reason.
+    if (claimed)
+      this.#o.log(
+        `pass: printer ${printer.name}: ${job.jobKey} sent but not confirmed (${outcome.state}${outcome.detail ? `: ${outcome.detail}` : ""}); it prints again`,
+      );
+    const attempts = claimed ? job.attempts + 1 : job.attempts;
+    const retryIn = Math.min(this.#o.retryMaxMs, this.#o.retryBaseMs * 2 ** Math.max(0, attempts - 1));
+    let q = this.#db
       .updateTable("printJobs")
       .set({
         state: "queued",
+        attempts: claimed ? attempts : attempts + 1,
         nextAttemptAt: later(retryIn),
-        lastError: outcome.detail ?? outcome.state,
+        lastError: outcome.detail && outcome.state === "error" ? outcome.detail : outcome.state,
         leaseOwner: null,
         leaseUntil: null,
+        sentAt: null,
       })
-      .where("id", "=", job.id)
-      .where("leaseOwner", "=", this.nodeId)
-      .execute();
+      .where("id", "=", job.id);
+    q = claimed ? q.where("leaseOwner", "=", this.nodeId) : q.where("state", "=", job.state).where("attempts", "=", job.attempts);
+    await q.execute();
     await this.#failOver({ ...printer, status: outcome.state });
   }
 

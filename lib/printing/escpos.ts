@@ -1,5 +1,5 @@
 import ReceiptPrinterEncoder from "@point-of-sale/receipt-printer-encoder";
-import type { Codepage } from "@point-of-sale/codepage-encoder";
+import CodepageEncoder, { type Codepage } from "@point-of-sale/codepage-encoder";
 import { displayMoney, type MoneyStyle } from "../money-format";
 import { type PrintJob, slipAllergy, slipFiredAt, slipLines } from "./plan";
 
@@ -12,6 +12,36 @@ import { type PrintJob, slipAllergy, slipFiredAt, slipLines } from "./plan";
  * totals and a QR code to the guest's /track page; a cut, and the buzzer pulse when the printer
  * has one. Pure: the dispatcher calls it at print time, so a late job carries its LATE stamp.
  */
+/*
+ * codepage-encoder 3.0.2 deep-copies a whole code page definition (structuredClone) every time
+ * it encodes a piece of text; a slip is dozens of pieces, so one slip cost 25–80 ms of CPU on
+ * the dispatcher's thread. Its own callers (encode, autoEncode) only read the definition, so one
+ * copy per page is kept and handed out (escpos.test.ts decodes what it encodes).
+ */
+const definitions = new Map<string, ReturnType<typeof CodepageEncoder.getEncoding>>();
+const cloneEncoding = CodepageEncoder.getEncoding.bind(CodepageEncoder);
+const sharedEncoding: typeof CodepageEncoder.getEncoding = (page) => {
+  let d = definitions.get(page);
+  if (!d) {
+    d = cloneEncoding(page);
+    definitions.set(page, d);
+  }
+  return d;
+};
+// getCodepoints writes into the table getEncoding returns (a page's own characters over the page
+// it extends): it keeps getting a copy of its own.
+const buildCodepoints = CodepageEncoder.getCodepoints.bind(CodepageEncoder);
+CodepageEncoder.getCodepoints = (page, evaluateExtends) => {
+  const previous = CodepageEncoder.getEncoding;
+  CodepageEncoder.getEncoding = cloneEncoding;
+  try {
+    return buildCodepoints(page, evaluateExtends);
+  } finally {
+    CodepageEncoder.getEncoding = previous;
+  }
+};
+CodepageEncoder.getEncoding = sharedEncoding;
+
 export type Restaurant = MoneyStyle & { name: string; timezone: string };
 
 export type Stamps = {
@@ -38,24 +68,68 @@ export function codepagesFor(locale: string): Codepage[] {
 
 /** "19:42" in the restaurant's time zone. */
 export function clockIn(iso: string, timeZone: string): string {
-  return new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone });
+  let f = clocks.get(timeZone);
+  if (!f) {
+    // Building a formatter costs far more than using it (toLocaleTimeString builds one each call).
+    f = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone });
+    clocks.set(timeZone, f);
+  }
+  return f.format(new Date(iso));
 }
+const clocks = new Map<string, Intl.DateTimeFormat>();
 
 const SERVICE_LABELS: Record<string, string> = { "dine-in": "DINE-IN", takeaway: "TAKEAWAY", delivery: "DELIVERY", pickup: "PICKUP" };
 
-function encoderFor(setup: PrinterSetup, locale: string) {
+const covered = new Map<Codepage, Set<number>>();
+function coverage(page: Codepage): Set<number> {
+  let set = covered.get(page);
+  if (!set) {
+    set = new Set(CodepageEncoder.getCodepoints(page, true).filter((c): c is number => typeof c === "number"));
+    covered.set(page, set);
+  }
+  return set;
+}
+
+/** Rules and boxes are drawn with these; a page without them would switch pages on every line. */
+const DRAWING = "┌─┐│└┘═";
+
+/**
+ * One code page for the whole slip: the first of the language's candidates that has every
+ * character the slip prints, else "auto" (the encoder switches pages mid-line: correct, but
+ * ten times slower to encode). `text` is everything the slip may print.
+ */
+export function pickCodepage(text: string, candidates: readonly Codepage[]): Codepage | "auto" {
+  const needed = new Set<number>();
+  for (const ch of text + DRAWING) {
+    const c = ch.codePointAt(0)!;
+    if (c >= 0x80) needed.add(c);
+  }
+  for (const page of candidates) {
+    const has = coverage(page);
+    if ([...needed].every((c) => has.has(c))) return page;
+  }
+  return "auto";
+}
+
+function encoderFor(setup: PrinterSetup, locale: string, text: string) {
   const columns = setup.paperWidth === 58 ? 32 : 48;
+  const candidates = setup.codePage === "auto" ? codepagesFor(locale) : [setup.codePage as Codepage];
+  const page = pickCodepage(text, candidates);
   const encoder = new ReceiptPrinterEncoder({
     language: "esc-pos",
     columns,
     codepageMapping: "epson",
-    codepageCandidates: setup.codePage === "auto" ? codepagesFor(locale) : [setup.codePage as Codepage],
+    // Candidates only matter when no single page fits; listing them slows every encode.
+    ...(page === "auto" ? { codepageCandidates: candidates } : {}),
     feedBeforeCut: 3,
     // Characters no candidate page has print as "?" instead of failing the job.
     errors: "relaxed",
   });
-  return { encoder: encoder.initialize().codepage("auto"), columns };
+  return { encoder: encoder.initialize().codepage(page), columns };
 }
+
+/** Thermal printers print no-break spaces as spaces; narrow ones (fr-FR) are in no DOS page. */
+const plainSpaces = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
 
 function stamp(e: ReceiptPrinterEncoder, text: string) {
   e.align("center").invert(true).bold(true).line(` ${text} `).bold(false).invert(false).align("left");
@@ -75,9 +149,10 @@ export function encodeJob({
   /** The guest's /track link for the receipt's QR code. */
   trackUrl?: string | null;
 }): Uint8Array {
-  const { encoder: e, columns } = encoderFor(printer, restaurant.locale);
   const o = job.order;
-  const money = (amount: string | number) => displayMoney(amount, restaurant);
+  const money = (amount: string | number) => plainSpaces(displayMoney(amount, restaurant));
+  const printed = [JSON.stringify(o), restaurant.name, stamps.backupFrom ?? "", "—", money(o.total), money(1234.5)].join("");
+  const { encoder: e, columns } = encoderFor(printer, restaurant.locale, printed);
   if (job.reprint) stamp(e, "*** REPRINT ***");
   if (stamps.lateQueuedAt) stamp(e, `LATE — queued ${stamps.lateQueuedAt}`);
   if (stamps.backupFrom) stamp(e, `BACKUP FROM ${stamps.backupFrom.toUpperCase()}`);
@@ -166,12 +241,13 @@ export function encodeTestPage({
   restaurant: Restaurant;
   printer: PrinterSetup;
 }): Uint8Array {
-  const { encoder: e } = encoderFor(printer, restaurant.locale);
+  const money = plainSpaces(displayMoney(1234.5, restaurant));
+  const { encoder: e } = encoderFor(printer, restaurant.locale, `${restaurant.name}${page.printerName}${money}`);
   e.align("center").bold(true).line(restaurant.name).bold(false).size(2, 2).line("TEST PAGE").size(1, 1);
   e.line(`${page.printerName} · ${clockIn(page.at, restaurant.timezone)}`)
     .align("left")
     .rule();
-  e.line(`Money: ${displayMoney(1234.5, restaurant)}`);
+  e.line(`Money: ${money}`);
   e.invert(true).line(" Inverse: allergy lines look like this ").invert(false);
   e.box({ style: "single" }, "Notes are boxed");
   if (printer.buzzer) e.pulse();

@@ -69,7 +69,13 @@ export class PrinterLink {
       if (this.#bytes.length) return this.#bytes.shift()!;
       if (this.#closed) throw new PrinterLinkError("offline", this.#closed.message);
       const left = deadline - Date.now();
-      if (left <= 0) throw new PrinterLinkError("timeout", "the printer did not answer the status query");
+      if (left <= 0) {
+        // Timers run before I/O in each turn of the event loop: after a long synchronous stretch
+        // (a busy SQLite writer) an answer that did arrive may not be read yet. Look once more.
+        await new Promise((r) => setImmediate(r));
+        if (this.#bytes.length) continue;
+        throw new PrinterLinkError("timeout", "the printer did not answer the status query");
+      }
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.#wake = () => {

@@ -184,16 +184,21 @@ export class FakePrinter {
     const rate = this.options.bytesPerMs ?? 0;
     let queue: Buffer = Buffer.alloc(0);
     let draining = false;
+    let last = 0;
     const drain = () => {
       if (draining) return;
       draining = true;
+      last = performance.now();
       const step = () => {
         if (queue.length === 0) {
           draining = false;
           socket.resume();
           return;
         }
-        const n = Math.max(1, rate);
+        // As many bytes as the time since the last read allows (timers fire late on a busy machine).
+        const now = performance.now();
+        const n = Math.max(1, Math.floor((now - last) * rate));
+        last = now;
         const chunk = queue.subarray(0, n);
         queue = queue.subarray(n);
         this.receivedBytes += chunk.length;
