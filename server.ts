@@ -27,7 +27,7 @@ async function main() {
   const dev = process.argv.includes("--dev");
   const withSecurityHeaders = securityHeadersSetter(dev);
   // Config, database, bus, hub and kitchen watch: built once, shared with Next's bundles.
-  const { config, handle, realtime, watch, printing } = await startProcessRuntime();
+  const { config, handle, realtime, watch, printing, demo } = await startProcessRuntime();
 
   // `npm run bench:fanout` only: `?via=next` sends a channel through app/api/events/[channel]/route.ts.
   const benchRoutes = process.env.PASS_BENCH_ROUTES === "1";
@@ -132,6 +132,8 @@ async function main() {
     }, SHUTDOWN_DEADLINE_MS);
     force.unref();
     clearInterval(watch);
+    // A running demo service stops ordering (its token is revoked while the database is still open).
+    void demo.stopAll().catch(() => undefined);
     websockets.close();
     for (const socket of upgraded) socket.destroy();
     // The job in hand finishes (or its lease runs out on another node); leases are released.

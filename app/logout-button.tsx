@@ -1,8 +1,12 @@
 "use client";
 
-export function LogoutButton() {
+import { forgetOfflineData } from "@/lib/client/offline-snapshot";
+
+export function LogoutButton({ label }: { label: string }) {
   async function logout() {
     await fetch("/api/auth/logout", { method: "POST" });
+    // Nothing of this sign-in stays on the device for the next person (pages, snapshots).
+    await forgetOfflineData();
     window.location.assign("/login");
   }
   return (
@@ -12,7 +16,7 @@ export function LogoutButton() {
       data-testid="logout"
       className="min-h-12 rounded-xl border border-white/20 px-5 text-lg font-semibold hover:bg-white/10"
     >
-      Sign out
+      {label}
     </button>
   );
 }

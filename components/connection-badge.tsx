@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from "react";
 import type { ConnectionState } from "@/lib/client/live-stream";
+import { useT } from "./i18n";
 
 const STYLES: Record<ConnectionState["status"], string> = {
   live: "bg-green-500 text-black",
@@ -15,6 +16,7 @@ const clock = (t: number) => new Date(t).toLocaleTimeString([], { hour: "2-digit
 /** Live / reconnecting / offline since hh:mm — visible on every screen, readable from afar. */
 export function ConnectionBadge({ state }: { state: ConnectionState }) {
   // Re-render once in a while so "reconnecting" can turn into "offline since" on its own.
+  const t = useT();
   const [, tick] = useState(0);
   useEffect(() => {
     if (state.status === "live") return;
@@ -23,12 +25,12 @@ export function ConnectionBadge({ state }: { state: ConnectionState }) {
   }, [state.status]);
   const label =
     state.status === "live"
-      ? "Live"
+      ? t("conn.live")
       : state.status === "connecting"
-        ? "Connecting…"
+        ? t("conn.connecting")
         : state.status === "reconnecting"
-          ? `Reconnecting since ${clock(state.since)}`
-          : `Offline since ${clock(state.since)}`;
+          ? t("conn.reconnecting", { time: clock(state.since) })
+          : t("conn.offline", { time: clock(state.since) });
   return (
     <span
       role="status"

@@ -1,19 +1,38 @@
-import { allergenName, allergyNotes, allergyText, isRemoval, lineOptions, type OrderLine } from "@/lib/client/order-lines";
+"use client";
+
+import { allergyNotes, isRemoval, lineOptions, type OrderLine } from "@/lib/client/order-lines";
+import { allergenLabel } from "@/lib/i18n";
 import type { OrderDto } from "@/lib/orders/dto";
+import { useLocale, useT } from "./i18n";
 
 /**
  * A line's structure under its name on the staff screens: the chosen options ("+ Extra cheese",
  * "NO onions", "+ Side of fries @ FRYER"), the allergens it contains and the guest's own note.
  * `station` is the station reading it (an option cooked elsewhere is marked with its station).
  */
-export function LineDetails({ line, station = null, size = "lg" }: { line: OrderLine; station?: string | null; size?: "lg" | "md" }) {
+export function LineDetails({
+  line,
+  station = null,
+  size = "lg",
+}: {
+  line: OrderLine;
+  station?: string | null;
+  /** `sm`: the cashier's compact cards — options on one wrapping row, allergens on one line, the note in two. */
+  size?: "lg" | "md" | "sm";
+}) {
+  const t = useT();
+  const locale = useLocale();
   const options = lineOptions(line);
   const here = station ?? line.station;
-  const text = size === "lg" ? "text-2xl" : "text-lg";
+  const text = size === "lg" ? "text-2xl" : size === "md" ? "text-lg" : "text-base";
+  const small = size === "sm";
   return (
     <>
       {options.length > 0 && (
-        <ul data-testid="line-options" className={`mt-1 flex flex-col gap-0.5 pl-6 ${text} font-bold`}>
+        <ul
+          data-testid="line-options"
+          className={`${small ? "flex flex-wrap gap-x-2 pl-4" : "mt-1 flex flex-col gap-0.5 pl-6"} ${text} font-bold`}
+        >
           {options.map((opt) => (
             <li
               key={opt.id}
@@ -26,14 +45,18 @@ export function LineDetails({ line, station = null, size = "lg" }: { line: Order
         </ul>
       )}
       {line.allergens.length > 0 && (
-        <p data-testid="line-allergens" className={`mt-1 pl-6 ${size === "lg" ? "text-lg" : "text-base"} text-gray-300`}>
-          Contains: <span className="font-semibold text-gray-100">{line.allergens.map(allergenName).join(", ")}</span>
+        <p
+          data-testid="line-allergens"
+          className={`${small ? "truncate pl-4 text-sm" : `mt-1 pl-6 ${size === "lg" ? "text-lg" : "text-base"}`} text-gray-300`}
+        >
+          {t("lines.contains")}{" "}
+          <span className="font-semibold text-gray-100">{line.allergens.map((c) => allergenLabel(locale, c)).join(", ")}</span>
         </p>
       )}
       {line.notes && (
         <p
           data-testid="line-note"
-          className={`mt-1 rounded-lg border-2 border-yellow-300 bg-yellow-300/15 px-2 py-1 ${size === "lg" ? "text-xl" : "text-lg"} font-bold break-words text-yellow-200`}
+          className={`${small ? "line-clamp-2 px-1.5 text-base" : `mt-1 px-2 py-1 ${size === "lg" ? "text-xl" : "text-lg"}`} rounded-lg border-2 border-yellow-300 bg-yellow-300/15 font-bold break-words text-yellow-200`}
         >
           {line.notes}
         </p>
@@ -67,10 +90,18 @@ function optionLabel(opt: OrderLine["modifiers"][number]["options"][number], her
  * kitchen tapped "Allergy seen" (or that nobody has yet). `children`: the screen's own action.
  */
 export function AllergyBand({ order, compact = false, children }: { order: OrderDto; compact?: boolean; children?: React.ReactNode }) {
+  const t = useT();
+  const locale = useLocale();
   if (!order.allergyAlert) return null;
   const declared = (order.allergies?.codes.length ?? 0) > 0 || Boolean(order.allergies?.note?.trim());
   const notes = declared ? [] : allergyNotes(order);
-  const text = declared ? allergyText(order) : `ALLERGY — ${notes.join(" · ") || "see the lines"}`;
+  // lib/client/order-lines allergyText's wording, in the screen's language.
+  const allergyText = ({ allergies }: Pick<OrderDto, "allergies">) => {
+    const names = (allergies?.codes ?? []).map((c) => allergenLabel(locale, c)).join(", ");
+    const note = allergies?.note?.trim();
+    return `${t("lines.allergy")}${names ? `: ${names}` : ""}${note ? ` — ${note}` : ""}`;
+  };
+  const text = declared ? allergyText(order) : `${t("lines.allergy")} — ${notes.join(" · ") || t("lines.seeLines")}`;
   const codes = order.allergies?.codes ?? [];
   return (
     <div
@@ -92,8 +123,11 @@ export function AllergyBand({ order, compact = false, children }: { order: Order
       <div className={compact ? "flex items-center gap-2" : "contents"}>
         <p className={compact ? "min-w-0 flex-1 truncate text-sm font-bold" : "text-xl font-bold"} data-testid="allergy-ack">
           {order.allergyAckAt
-            ? `Seen by ${order.allergyAckBy ?? "kitchen"} at ${new Date(order.allergyAckAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`
-            : "Not yet seen by the kitchen"}
+            ? t("lines.seenBy", {
+                who: order.allergyAckBy ?? t("lines.kitchen"),
+                time: new Date(order.allergyAckAt).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" }),
+              })
+            : t("lines.notSeen")}
         </p>
         {children}
       </div>

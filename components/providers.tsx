@@ -1,7 +1,9 @@
 "use client";
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import { persistOrderSnapshots } from "@/lib/client/offline-snapshot";
+import { ServiceWorkerRegistration } from "./service-worker";
 
 export function Providers({ children }: { children: React.ReactNode }) {
   const [client] = useState(
@@ -13,5 +15,12 @@ export function Providers({ children }: { children: React.ReactNode }) {
         },
       }),
   );
-  return <QueryClientProvider client={client}>{children}</QueryClientProvider>;
+  // Each screen's last order list, for a reload while Pass is unreachable (lib/client/offline-snapshot.ts).
+  useEffect(() => persistOrderSnapshots(client), [client]);
+  return (
+    <QueryClientProvider client={client}>
+      <ServiceWorkerRegistration />
+      {children}
+    </QueryClientProvider>
+  );
 }

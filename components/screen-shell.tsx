@@ -4,7 +4,8 @@ import Link from "next/link";
 import { useEffect, useState } from "react";
 import type { ConnectionState } from "@/lib/client/live-stream";
 import { ConnectionBadge } from "./connection-badge";
-import { SoundControl } from "./sound";
+import { useT } from "./i18n";
+import { SoundControl, SoundOffBar, useSoundUnlock } from "./sound";
 import { useHeartbeat } from "./use-heartbeat";
 
 /** Keeps the screen on (kitchen tablets, wall TVs); re-requested when the tab is visible again. */
@@ -64,15 +65,17 @@ export function ScreenShell({
   tools?: React.ReactNode;
   children: React.ReactNode;
 }) {
+  const t = useT();
   const awake = useWakeLock();
   useHeartbeat({ screen, lastEventId, awake, shownOrderIds });
+  useSoundUnlock(sound);
   return (
     <div className={fit ? "flex h-dvh flex-col overflow-hidden" : "flex min-h-dvh flex-col"}>
       <header className="sticky top-0 z-20 flex flex-wrap items-center gap-3 border-b border-white/10 bg-[#0b0d10]/95 px-4 py-3 backdrop-blur">
         <Link
           href="/"
           className="min-h-11 content-center rounded-lg px-2 text-lg text-sky-300 underline-offset-4 hover:underline"
-          title="Home"
+          title={t("shell.home")}
         >
           Pass
         </Link>
@@ -85,8 +88,8 @@ export function ScreenShell({
           onClick={toggleFullscreen}
           data-testid="fullscreen"
           className="inline-flex min-h-11 min-w-11 items-center justify-center rounded-full bg-white/10 px-3"
-          aria-label="Full screen"
-          title="Full screen"
+          aria-label={t("shell.fullscreen")}
+          title={t("shell.fullscreen")}
         >
           <svg
             aria-hidden
@@ -101,6 +104,7 @@ export function ScreenShell({
           </svg>
         </button>
       </header>
+      {sound && <SoundOffBar />}
       <main className={fit ? "flex min-h-0 flex-1 flex-col p-4" : "flex-1 p-4"}>{children}</main>
     </div>
   );

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { postJson } from "@/lib/client/api";
 import { menuKeys, partnersQuery, soldOutUntil, staffMenuQuery, type StaffMenu } from "@/lib/client/menu-query";
+import { useLocale, useT } from "./i18n";
 
 type Until = "manual" | "end-of-day";
 type Target = { kind: "food"; id: string; name: string } | { kind: "option"; id: string; groupId: string; name: string };
@@ -18,6 +19,7 @@ const targetUrl = (t: Target) =>
  * say when they come back. The list follows the screen's own channel live (`menu.changed`).
  */
 export function SoldOutPanel() {
+  const t = useT();
   const partners = useQuery(partnersQuery);
   const [partner, setPartner] = useState<string | null>(null);
   const slug = partner ?? partners.data?.partners[0]?.slug ?? null;
@@ -34,7 +36,8 @@ export function SoldOutPanel() {
         data-count={soldOut}
         className={`min-h-11 rounded-full px-4 text-lg font-black ${soldOut > 0 ? "bg-orange-500 text-black" : "bg-white/10"}`}
       >
-        Sold out{soldOut > 0 ? ` · ${soldOut}` : ""}
+        {t("soldout.title")}
+        {soldOut > 0 ? ` · ${soldOut}` : ""}
       </button>
       {open && (
         <SoldOutDialog
@@ -68,6 +71,8 @@ function SoldOutDialog({
   loading: boolean;
   error: string | null;
 }) {
+  const t = useT();
+  const locale = useLocale();
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => ref.current?.showModal(), []);
   const queryClient = useQueryClient();
@@ -111,7 +116,7 @@ function SoldOutDialog({
           <span className={`text-2xl font-bold ${available ? "" : "line-through decoration-4"}`}>{target.name}</span>
           {!available && (
             <span data-testid="sold-out-state" className="rounded bg-orange-500 px-2 text-lg font-black text-black">
-              SOLD OUT · {soldOutUntil(availableAgainAt)}
+              {t("soldout.state", { when: soldOutUntil(availableAgainAt, new Date(), locale) })}
             </span>
           )}
           <button
@@ -122,7 +127,7 @@ function SoldOutDialog({
             onClick={() => (available ? setAsking(askingThis ? null : target) : toggle.mutate({ target, available: true }))}
             className={`ml-auto min-h-12 min-w-40 rounded-xl px-4 text-xl font-black disabled:opacity-40 ${available ? "bg-orange-500 text-black" : "bg-green-500 text-black"}`}
           >
-            {available ? "Mark sold out" : "Back on"}
+            {available ? t("soldout.mark") : t("soldout.backOn")}
           </button>
         </div>
         {askingThis && (
@@ -134,7 +139,7 @@ function SoldOutDialog({
               onClick={() => toggle.mutate({ target, available: false, until: "manual" })}
               className="min-h-12 flex-1 rounded-xl bg-white px-3 text-lg font-black text-black"
             >
-              Until I turn it back
+              {t("soldout.untilManual")}
             </button>
             <button
               type="button"
@@ -143,7 +148,7 @@ function SoldOutDialog({
               onClick={() => toggle.mutate({ target, available: false, until: "end-of-day" })}
               className="min-h-12 flex-1 rounded-xl bg-white px-3 text-lg font-black text-black"
             >
-              Until end of day
+              {t("soldout.untilEndOfDay")}
             </button>
           </div>
         )}
@@ -156,14 +161,14 @@ function SoldOutDialog({
       ref={ref}
       onClose={onClose}
       data-testid="sold-out-panel"
-      aria-label="Sold out"
+      aria-label={t("soldout.title")}
       className="m-auto max-h-[90dvh] w-[min(48rem,96vw)] rounded-2xl border border-white/20 bg-[#15181d] p-5 text-white backdrop:bg-black/70"
     >
       <div className="sticky -top-5 z-10 -mx-5 -mt-5 mb-4 flex flex-wrap items-center gap-3 border-b border-white/10 bg-[#15181d] px-5 py-3">
-        <h2 className="text-3xl font-black">Sold out</h2>
+        <h2 className="text-3xl font-black">{t("soldout.title")}</h2>
         {partners.length > 1 && (
           <label className="flex items-center gap-2 text-lg">
-            <span className="sr-only">Restaurant</span>
+            <span className="sr-only">{t("soldout.restaurant")}</span>
             <select
               value={slug ?? ""}
               onChange={(e) => onPartner(e.target.value)}
@@ -184,7 +189,7 @@ function SoldOutDialog({
           data-testid="sold-out-close"
           className="ml-auto min-h-11 rounded-xl bg-white/15 px-4 text-lg font-bold"
         >
-          Close
+          {t("soldout.close")}
         </button>
       </div>
       {toggle.error && (
@@ -193,7 +198,7 @@ function SoldOutDialog({
         </p>
       )}
       {error && <p className="text-xl text-red-300">{error}</p>}
-      {loading && !error && <p className="text-xl text-gray-300">Loading the menu…</p>}
+      {loading && !error && <p className="text-xl text-gray-300">{t("soldout.loading")}</p>}
       {sections.map((s) => (
         <section key={s.id} className="mb-4">
           <h3 className="mb-2 text-xl font-bold text-gray-300">{s.name}</h3>
@@ -204,7 +209,7 @@ function SoldOutDialog({
       ))}
       {groups.length > 0 && (
         <section className="mb-2">
-          <h3 className="mb-2 text-xl font-bold text-gray-300">Options</h3>
+          <h3 className="mb-2 text-xl font-bold text-gray-300">{t("soldout.options")}</h3>
           {groups.map((g) => (
             <div key={g.id} className="mb-3">
               <h4 className="mb-1 text-lg text-gray-400">{g.name}</h4>

@@ -1,24 +1,39 @@
 "use client";
 
+import { useEffect } from "react";
 import { create } from "zustand";
 import { persist } from "zustand/middleware";
+import { useT } from "./i18n";
 
 /**
- * Browsers play audio only after a gesture: each screen shows "tap to enable sound" until the
- * audio context runs, and a mute toggle that survives reloads. Alerts are synthesised (no files).
- * `window.__passSound` counts what was actually played, for tests and the health panel.
+ * Browsers play audio only after a gesture. Each screen arms the unlock on its first key or tap
+ * (a bump bar is a keyboard, so its first press counts) as well as on the "Tap to enable sound"
+ * button; once sound ran on this device it is remembered (`pass.sound` in localStorage) and a
+ * reload or another station tries to resume it at once — which the browser allows when the site
+ * has earned it (Chrome's media engagement), and otherwise the next key or tap does it. While
+ * sound is off (locked or muted) the screen shows a full-width SOUND OFF bar, and the heartbeat
+ * reports it to the health panel. Alerts are synthesised (no files). `window.__passSound`
+ * counts what was actually played, for tests and the health panel.
  */
-type SoundState = { muted: boolean; unlocked: boolean; setMuted(muted: boolean): void; setUnlocked(): void };
+type SoundState = {
+  muted: boolean;
+  unlocked: boolean;
+  /** Sound ran on this device before: try to resume without waiting for a gesture. */
+  remembered: boolean;
+  setMuted(muted: boolean): void;
+  setUnlocked(): void;
+};
 
 export const useSound = create<SoundState>()(
   persist(
     (set) => ({
       muted: false,
       unlocked: false,
+      remembered: false,
       setMuted: (muted) => set({ muted }),
-      setUnlocked: () => set({ unlocked: true }),
+      setUnlocked: () => set({ unlocked: true, remembered: true }),
     }),
-    { name: "pass.sound", partialize: (s) => ({ muted: s.muted }) },
+    { name: "pass.sound", partialize: (s) => ({ muted: s.muted, remembered: s.remembered }) },
   ),
 );
 
@@ -30,13 +45,50 @@ declare global {
   }
 }
 
-export function unlockSound(): void {
+/**
+ * `afterClick`: the unlock came from a pointerdown anywhere on the screen. The audio must start
+ * inside that gesture, but the screen must not change under the finger before its click lands
+ * (the SOUND OFF bar going away shifts everything up; the unlock button turns into the mute
+ * toggle), so the state follows once the click is through.
+ */
+export function unlockSound({ afterClick = false }: { afterClick?: boolean } = {}): void {
   const Ctor = window.AudioContext ?? (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
   if (!Ctor) return;
   context ??= new Ctor();
-  void context.resume().then(() => useSound.getState().setUnlocked());
-  if (context.state === "running") useSound.getState().setUnlocked();
+  const unlocked = () => {
+    if (context?.state !== "running") return;
+    if (!afterClick) return useSound.getState().setUnlocked();
+    const settle = () => useSound.getState().setUnlocked();
+    window.addEventListener("click", () => setTimeout(settle, 0), { once: true, capture: true });
+    setTimeout(settle, 800);
+  };
+  if (context.state === "running") unlocked();
+  else void context.resume().then(unlocked);
 }
+
+/**
+ * The screen's part of the unlock: resume at once when this device had sound before, and
+ * otherwise (or if the browser refuses) on the first key or tap anywhere on the screen.
+ */
+export function useSoundUnlock(enabled = true): void {
+  const unlocked = useSound((s) => s.unlocked);
+  useEffect(() => {
+    if (unlocked || !enabled) return;
+    if (useSound.getState().remembered) unlockSound();
+    const onKey = () => unlockSound();
+    const onPointer = () => unlockSound({ afterClick: true });
+    // Capture: a key the bump bar handles (and stops) still counts.
+    window.addEventListener("keydown", onKey, { capture: true });
+    window.addEventListener("pointerdown", onPointer, { capture: true });
+    return () => {
+      window.removeEventListener("keydown", onKey, { capture: true });
+      window.removeEventListener("pointerdown", onPointer, { capture: true });
+    };
+  }, [unlocked, enabled]);
+}
+
+/** Whether alerts are heard on this screen: unlocked and not muted (what the health panel shows as "sound on"). */
+export const useSoundAudible = () => useSound((s) => s.unlocked && !s.muted);
 
 const TONES: Record<string, number[]> = {
   "new-order": [880, 1175],
@@ -66,16 +118,17 @@ export function playAlert(kind: keyof typeof TONES): void {
 }
 
 export function SoundControl() {
+  const t = useT();
   const { muted, unlocked, setMuted } = useSound();
   if (!unlocked) {
     return (
       <button
         type="button"
-        onClick={unlockSound}
+        onClick={() => unlockSound()}
         data-testid="sound-unlock"
         className="min-h-11 pulse-ring rounded-full bg-amber-400 px-4 text-lg font-bold text-black"
       >
-        Tap to enable sound
+        {t("sound.unlock")}
       </button>
     );
   }
@@ -89,8 +142,40 @@ export function SoundControl() {
       className={`inline-flex min-h-11 items-center gap-2 rounded-full px-4 text-lg font-bold ${muted ? "bg-red-700 text-white" : "bg-white/10 text-white"}`}
     >
       <SpeakerIcon muted={muted} />
-      {muted ? "Muted" : "Sound on"}
+      {muted ? t("sound.muted") : t("sound.on")}
     </button>
+  );
+}
+
+/** Full width under the header while alerts would not be heard: a kitchen must see it from across the room. */
+export function SoundOffBar() {
+  const t = useT();
+  const { muted, unlocked, setMuted } = useSound();
+  if (unlocked && !muted) return null;
+  const reason = unlocked ? "muted" : "locked";
+  return (
+    <div
+      role="alert"
+      data-testid="sound-off"
+      data-reason={reason}
+      className="flex w-full shrink-0 flex-wrap items-center justify-center gap-x-4 gap-y-1 bg-red-700 px-4 py-2 text-center text-white"
+    >
+      <span className="inline-flex items-center gap-2 text-2xl font-black tracking-widest">
+        <SpeakerIcon muted />
+        {t("sound.off")}
+      </span>
+      <span className="text-lg font-semibold">{reason === "muted" ? t("sound.offMuted") : t("sound.offLocked")}</span>
+      {reason === "muted" && (
+        <button
+          type="button"
+          onClick={() => setMuted(false)}
+          data-testid="sound-unmute"
+          className="min-h-11 rounded-full bg-white px-4 text-lg font-black text-red-800"
+        >
+          {t("sound.unmute")}
+        </button>
+      )}
+    </div>
   );
 }
 

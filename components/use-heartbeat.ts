@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef } from "react";
-import { useSound } from "./sound";
+import { useSoundAudible } from "./sound";
 
 const EVERY_MS = 10_000;
 
@@ -30,7 +30,8 @@ export function useHeartbeat({
   awake: boolean;
   shownOrderIds?: number[];
 }) {
-  const soundUnlocked = useSound((s) => s.unlocked);
+  // "Sound on" on the health panel: unlocked and not muted (a muted kitchen is as silent as a locked one).
+  const soundUnlocked = useSoundAudible();
   const latest = useRef({ screen, lastEventId, awake, shownOrderIds, soundUnlocked });
   latest.current = { screen, lastEventId, awake, shownOrderIds, soundUnlocked };
   const shownKey = (shownOrderIds ?? []).join(",");

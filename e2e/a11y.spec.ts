@@ -14,6 +14,11 @@ const SCREENS = [
   "/printer",
   "/dashboard",
   "/menu",
+  "/settings",
+  "/settings?tab=users",
+  "/settings/devices",
+  "/settings?tab=tables",
+  "/pair",
   "/live/cashier",
   "/order/demo?table=3",
 ];

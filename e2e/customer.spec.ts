@@ -18,7 +18,7 @@ test("phone-sized order from a QR link, followed live through READY", async ({ b
   await expect(cake.getByTestId("menu-quantity")).toHaveText("2");
   await page.getByTestId("cart-notes").first().fill("no sauce <b>please</b>");
   await page.getByTestId("customer-name").fill("Mia");
-  await expect(page.getByTestId("cart-total")).toHaveText("13.00");
+  await expect(page.getByTestId("cart-total")).toHaveText("$13.00");
   await page.screenshot({ path: testInfo.outputPath("order-phone.png"), fullPage: true });
   await page.getByTestId("place-order").click();
   await expect(page).toHaveURL(/\/track\/\d+\?token=trk_/);

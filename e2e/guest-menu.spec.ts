@@ -86,7 +86,7 @@ test("a guest orders with a required choice, a priced extra and a peanut allergy
     await expect(order.category(`Bowls ${run}`)).toBeVisible();
     await expect(bowlCard.getByTestId("menu-description")).toHaveText("Grilled tofu, greens and pickles");
     await expect(bowlCard.getByTestId("menu-image")).toBeVisible();
-    await expect(bowlCard.getByTestId("menu-price")).toHaveText("from 11.50");
+    await expect(bowlCard.getByTestId("menu-price")).toHaveText("from $11.50");
     await expect(bowlCard.getByTestId("allergen-badge")).toHaveText(["Soy", "Sesame"]);
     await bowlCard.scrollIntoViewIfNeeded();
     await expect
@@ -116,12 +116,12 @@ test("a guest orders with a required choice, a priced extra and a peanut allergy
     await expect(order.option("Extras", "Peanut sauce").getByTestId("allergy-warning")).toHaveText("⚠ Contains Peanuts");
     await expect(order.addChoice).toBeDisabled();
     await expect(order.sheet.getByTestId("choice-missing")).toHaveText("Choose a base to add this dish");
-    await expect(order.sheet.getByTestId("choice-price")).toHaveText("11.50");
+    await expect(order.sheet.getByTestId("choice-price")).toHaveText("$11.50");
     await order.option("Extras", "Fried egg").click();
-    await expect(order.sheet.getByTestId("choice-price")).toHaveText("12.50");
+    await expect(order.sheet.getByTestId("choice-price")).toHaveText("$12.50");
     await expect(order.addChoice).toBeDisabled();
     await order.option("Base", "Noodles").click();
-    await expect(order.sheet.getByTestId("choice-price")).toHaveText("13.00");
+    await expect(order.sheet.getByTestId("choice-price")).toHaveText("$13.00");
     await expect(order.addChoice).toBeEnabled();
     await expect(order.sheet.getByTestId("choice-missing")).toHaveText("");
     await page.screenshot({ path: "/tmp/guest-choice-sheet.png" });
@@ -132,9 +132,9 @@ test("a guest orders with a required choice, a priced extra and a peanut allergy
     // The cart: the options under the line, unit price = price + deltas.
     await order.dish(tea.name).getByTestId("menu-add").click();
     const bowlLine = order.cartLine(bowl.name);
-    await expect(bowlLine.getByTestId("cart-option")).toHaveText(["+ Noodles (+0.50)", "+ Fried egg (+1.00)"]);
-    await expect(bowlLine.getByTestId("cart-line-total")).toHaveText("13.00");
-    await expect(order.total).toHaveText("16.00");
+    await expect(bowlLine.getByTestId("cart-option")).toHaveText(["+ Noodles (+$0.50)", "+ Fried egg (+$1.00)"]);
+    await expect(bowlLine.getByTestId("cart-line-total")).toHaveText("$13.00");
+    await expect(order.total).toHaveText("$16.00");
     await expect(page.getByTestId("cart-bar")).toContainText("2 items");
 
     // Live: the staff 86 the tea — sold out on the card (not gone) and in the cart, without a reload.
@@ -159,13 +159,13 @@ test("a guest orders with a required choice, a priced extra and a peanut allergy
     });
     await expect(order.dish(`Mango Lassi ${run}`)).toBeVisible({ timeout: 2_000 });
     await send("PATCH", `/api/foods/${bowl.id}`, { price: "12.00" });
-    await expect(bowlCard.getByTestId("menu-price")).toHaveText("from 12.00", { timeout: 2_000 });
-    await expect(bowlLine.getByTestId("cart-line-total")).toHaveText("13.50");
+    await expect(bowlCard.getByTestId("menu-price")).toHaveText("from $12.00", { timeout: 2_000 });
+    await expect(bowlLine.getByTestId("cart-line-total")).toHaveText("$13.50");
     // The tea comes back; the cart can be sent again.
     await send("POST", `/api/foods/${tea.id}/availability`, { available: true });
     await expect(teaCard.getByTestId("sold-out")).toHaveCount(0, { timeout: 2_000 });
     await expect(order.placeOrder).toBeEnabled();
-    await expect(order.total).toHaveText("16.50");
+    await expect(order.total).toHaveText("$16.50");
     await page.getByTestId("cart").scrollIntoViewIfNeeded();
     await page.screenshot({ path: "/tmp/guest-cart.png" });
 

@@ -139,19 +139,19 @@ test("an operator builds a new restaurant's menu on /menu from nothing", async (
   const preview = menu.preview();
   await expect(preview.getByTestId("preview-name")).toHaveText("Steak frites");
   await expect(preview.getByTestId("preview-description")).toHaveText("Grass-fed rib-eye, hand-cut fries");
-  await expect(preview.getByTestId("preview-price")).toHaveText("24.50");
+  await expect(preview.getByTestId("preview-price")).toHaveText("$24.50");
   await expect(preview.getByTestId("preview-image")).toHaveAttribute("src", "https://img.example/steak.png");
   await expect(preview.getByTestId("preview-allergens")).toHaveText("Mustard");
   await expect(preview.getByTestId("preview-group")).toHaveCount(2);
   await expect(preview.getByTestId("preview-group").nth(0)).toContainText("Doneness");
   await expect(preview.getByTestId("preview-group").nth(0).getByTestId("preview-required")).toBeVisible();
-  await expect(preview.getByTestId("preview-group").nth(1)).toContainText("Fried egg+1.00Bacon+2.00Extra cheese+1.50");
+  await expect(preview.getByTestId("preview-group").nth(1)).toContainText("Fried egg+$1.00Bacon+$2.00Extra cheese+$1.50");
   await expect(preview.getByTestId("preview-group").nth(1).getByTestId("preview-required")).toHaveCount(0);
   // It follows the draft before saving.
   await form.getByTestId("dish-surcharge").fill("0.50");
-  await expect(preview.getByTestId("preview-price")).toHaveText("25.00");
+  await expect(preview.getByTestId("preview-price")).toHaveText("$25.00");
   await form.getByTestId("dish-surcharge").fill("");
-  await expect(preview.getByTestId("preview-price")).toHaveText("24.50");
+  await expect(preview.getByTestId("preview-price")).toHaveText("$24.50");
   await page.screenshot({ path: "/tmp/menuscreen-preview.png" });
 
   await page.getByTestId("new-dish").click();
@@ -323,12 +323,12 @@ test("the menu built above, end to end: a guest orders with options and a peanut
     await expect(order.addChoice).toBeDisabled(); // Doneness is required
     await order.option("Doneness", "Medium rare").click();
     await order.option("Extras", "Bacon").click();
-    await expect(order.sheet.getByTestId("choice-price")).toHaveText("26.50");
+    await expect(order.sheet.getByTestId("choice-price")).toHaveText("$26.50");
     await order.page.screenshot({ path: "/tmp/flow-guest-choices.png" });
     await order.addChoice.click();
     await order.dish("Lemonade").getByTestId("menu-add").click();
-    await expect(order.cartLine("Steak frites").getByTestId("cart-option")).toHaveText(["+ Medium rare", "+ Bacon (+2.00)"]);
-    await expect(order.total).toHaveText("30.50");
+    await expect(order.cartLine("Steak frites").getByTestId("cart-option")).toHaveText(["+ Medium rare", "+ Bacon (+$2.00)"]);
+    await expect(order.total).toHaveText("$30.50");
     await order.page.screenshot({ path: "/tmp/flow-guest-cart.png", fullPage: true });
     await order.placeOrder.click();
     await expect(order.page).toHaveURL(/\/track\/\d+\?token=trk_/);

@@ -1,6 +1,6 @@
 /**
  * Network printers end to end (issue "Network printers"): a fake ESC/POS printer on loopback is
- * the fryer's printer. The print station signs in with a printer device token (no operator
+ * the fryer's printer. The print station pairs itself as a printer (a device token, no operator
  * login) and shows the printer live; a confirmed order's fryer slip comes out of the network
  * printer (decoded), not the browser, while the receipt still prints through the browser (no
  * receipt printer); paper out shows on /printer, on the dashboard's health panel and as the
@@ -9,7 +9,7 @@
  */
 import { FakePrinter } from "../lib/testing/fake-printer";
 import { CashierPage, DashboardPage, PrinterPage, disableAutoPrint } from "./pages/screens";
-import { cli } from "./support/processes";
+import { PairPage } from "./pages/settings-page";
 import { cancelOrder, configuredOrigin, confirmOrder, expect, placeOrder, signIn, test } from "./support/fixtures";
 
 test("a network printer on the print console, the dashboard and the cashier", async ({ browser }) => {
@@ -27,18 +27,18 @@ test("a network printer on the print console, the dashboard and the cashier", as
   const printerId = ((await created.json()) as { id: string }).id;
   const orders: number[] = [];
   try {
-    // The print station: a printer token, pasted once at /login/device.
-    const made = cli(".e2e-data", ["token", "add", "--partner", "demo", "--role", "printer", "--name", "e2e print station"]);
-    expect(made.status, made.stderr).toBe(0);
-    const token = made.stdout.trim().split("\n").at(-1)!;
+    // The print station pairs itself (/pair shows a code; the operator claims it as a printer).
     const station = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
     await disableAutoPrint(station);
     const page = await station.newPage();
-    await page.goto("/printer");
-    await expect(page).toHaveURL(/\/login\?next=%2Fprinter/);
-    await page.getByTestId("device-login-link").click();
-    await page.getByTestId("device-token").fill(token);
-    await page.getByTestId("device-submit").click();
+    const pair = new PairPage(page);
+    await pair.goto();
+    const claimed = await api.post("/api/partners/demo/pairings", {
+      data: { code: await pair.code(), role: "printer", name: "e2e print station" },
+      headers: { origin },
+    });
+    expect(claimed.status()).toBe(200);
+    await expect(page).toHaveURL(/\/printer$/, { timeout: 15_000 });
     const printer = new PrinterPage(page);
     await expect(page.getByTestId("connection-badge")).toHaveAttribute("data-status", "live");
     await expect(printer.networkPrinter("e2e-fryer")).toHaveAttribute("data-state", "ready", { timeout: 10_000 });

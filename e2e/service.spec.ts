@@ -55,7 +55,7 @@ test("a kiosk order through cashier, kitchen, board, printer and dashboard", asy
 
   // Confirm with a discount: the dialog shows the total before confirming.
   const dialog = await cashier.confirm(order.displayCode, { discount: "2", payment: "CASH" });
-  const expected = (Number(order.subTotal) + Number(order.surcharge) - 2).toFixed(2);
+  const expected = `$${(Number(order.subTotal) + Number(order.surcharge) - 2).toFixed(2)}`;
   await expect(dialog.getByTestId("confirm-total")).toHaveText(expected);
   await cashier.page.screenshot({ path: testInfo.outputPath("cashier-confirm.png") });
   await dialog.getByTestId("confirm-submit").click();

@@ -202,6 +202,13 @@ test("expo confirms: the card stands out when every station is done; the whole c
   await expo.page.screenshot({ path: "/tmp/kds-expo-ready-to-send.png" });
   await expo.expoBump(n);
   await expect(board.ready(n)).toBeVisible();
+  // Expo's bump is undone with U within 10 s: the board stops calling it, the card is back.
+  await expect(expo.ready(n).getByTestId("undo")).toBeVisible();
+  await expo.page.keyboard.press("u");
+  await expect(board.ready(n)).toHaveCount(0);
+  await expect(await expo.reveal(n)).toHaveAttribute("data-ready-to-send", "true");
+  await expo.expoBump(n);
+  await expect(board.ready(n)).toBeVisible();
   await context.close();
 });
 
@@ -269,6 +276,26 @@ test("the wall TV: 30 open tickets all reachable with the bump bar, the selectio
     await inside(card, card.getByTestId("bump"));
   }
   await expo.page.screenshot({ path: "/tmp/kds-wall-compact-allergy.png" });
+  // A ticket longer than its compact slot: "+N more lines" opens every line over the grid (M or a tap).
+  const long = await order(
+    api,
+    menu,
+    ["Fries", "Lemonade", "Caesar Salad", "Onion Rings", "Iced Tea", "Grilled Chicken", "Espresso"].map((food) => ({ food })),
+  );
+  const longCard = await expo.reveal(long.ticketNumber);
+  await expect(longCard.getByTestId("more-lines")).toHaveText(/^\+\d more lines — show all \(M\)$/);
+  await longCard.getByTestId("ticket-number").click();
+  await expo.page.keyboard.press("m");
+  const overlay = expo.page.getByTestId("ticket-overlay");
+  await expect(overlay.getByTestId("ticket-line")).toHaveCount(7);
+  await expect(overlay.getByTestId("ticket-line").last()).toBeInViewport();
+  await expo.page.screenshot({ path: "/tmp/kds-wall-compact-overlay.png" });
+  await expo.page.keyboard.press("Escape");
+  await expect(overlay).toHaveCount(0);
+  await longCard.getByTestId("more-lines").click();
+  await expect(overlay.getByTestId("ticket-line")).toHaveCount(7);
+  await overlay.getByTestId("overlay-close").click();
+  await expect(overlay).toHaveCount(0);
   // The density is kept on this screen.
   await expo.page.reload();
   await expect(expo.grid()).toHaveAttribute("data-density", "compact");

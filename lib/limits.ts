@@ -18,7 +18,11 @@ export type LimitName =
   | "heartbeat"
   | "streams:token"
   | "streams:tracking"
-  | "streams:anonymous";
+  | "streams:anonymous"
+  | "pairing:start"
+  | "pairing:poll"
+  | "pairing:claim"
+  | "carts:changes";
 
 export type LimitRule = { points: number; durationS: number };
 
@@ -38,6 +42,13 @@ export const DEFAULT_LIMITS: Record<LimitName, LimitRule> = {
   "streams:tracking": { points: 60, durationS: 60 },
   // The guests' live menu (no credentials), per client address: a dining room of phones on one Wi-Fi.
   "streams:anonymous": { points: 300, durationS: 60 },
+  // Pairing a screen (lib/auth/pairing.ts): /pair starts one per visit, per client address; the screen
+  // polls every 2 s; a person claiming codes types a few, never hundreds (a guess at a live code).
+  "pairing:start": { points: 30, durationS: 60 },
+  "pairing:poll": { points: 300, durationS: 60 },
+  "pairing:claim": { points: 20, durationS: 60 },
+  // A table's shared cart (lib/orders/carts.ts): every phone's adds, changes and removals together, per cart.
+  "carts:changes": { points: 240, durationS: 60 },
 };
 
 export class RateLimitedError extends AppError {

@@ -7,11 +7,14 @@ import { type Realtime, startRealtime } from "./realtime/runtime";
 import { flagUnacknowledged } from "./orders/screens";
 import { restoreDue86 } from "./menu/availability";
 import { fireDue } from "./orders/stations";
+import { autoCancelDue, autoConfirmDue } from "./orders/auto";
+import { expireCarts } from "./orders/carts";
 import { Redis } from "ioredis";
 import { createLimits, scaledRules, setLimits } from "./limits";
 import { processSlot } from "./process";
 import { PrintDispatcher } from "./printing/dispatcher";
 import { defaultRedisPrefix } from "./realtime/bus";
+import { DemoRunner, ownBaseUrl, setDemoRunner } from "./demo/runner";
 
 /**
  * One Pass node's runtime, built once per process: configuration, the database (migrated, and
@@ -29,6 +32,8 @@ export type ProcessRuntime = {
   watch: NodeJS.Timeout;
   /** Network printers: follows the log and prints (lib/printing/dispatcher.ts). */
   printing: PrintDispatcher;
+  /** The demo service's runs (POST /api/demo): ordering over HTTP to this server's own port. */
+  demo: DemoRunner;
 };
 
 export function startProcessRuntime({ log = console.log }: { log?: (line: string) => void } = {}): Promise<ProcessRuntime> {
@@ -71,6 +76,11 @@ async function build(log: (line: string) => void): Promise<ProcessRuntime> {
     restoreDue86({ db: handle.db }).catch((err) => console.error(`pass: menu restore failed: ${(err as Error).message}`));
     // Scheduled orders fire promisedAt − their longest prep target (lib/orders/stations.ts).
     fireDue({ db: handle.db }).catch((err) => console.error(`pass: scheduled firing failed: ${(err as Error).message}`));
+    // The restaurant's auto-confirm sources and auto-cancel minutes (the back office, lib/orders/auto.ts).
+    autoConfirmDue({ db: handle.db }).catch((err) => console.error(`pass: auto-confirm failed: ${(err as Error).message}`));
+    autoCancelDue({ db: handle.db }).catch((err) => console.error(`pass: auto-cancel failed: ${(err as Error).message}`));
+    // Table carts nobody touched for 2 h are abandoned, each exactly once (lib/orders/carts.ts).
+    expireCarts({ db: handle.db }).catch((err) => console.error(`pass: cart expiry failed: ${(err as Error).message}`));
   }, 5_000);
   watch.unref();
   // Every node runs one; printer leases and job claims keep each job on one node (lib/printing).
@@ -80,5 +90,7 @@ async function build(log: (line: string) => void): Promise<ProcessRuntime> {
     publicUrl: config.publicUrl,
     log,
   }).start();
-  return { config, handle, realtime, watch, printing };
+  const demo = new DemoRunner({ db: handle.db, baseUrl: ownBaseUrl(config), log });
+  setDemoRunner(demo);
+  return { config, handle, realtime, watch, printing, demo };
 }

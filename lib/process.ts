@@ -14,6 +14,8 @@ export type ProcessSlot = {
   commits?: unknown;
   runtime?: unknown;
   limits?: unknown;
+  /** The demo service's runs (lib/demo/runner.ts). */
+  demo?: unknown;
   /**
    * Set by server.ts only: the secret it sends with the client address it hands route handlers
    * (lib/http clientAddressOf), so an address header a client sends itself is never believed.

@@ -25,9 +25,17 @@ import { AppError } from "../lib/errors";
 import { BOUNDS, key, name, parseField, partnerName, password as passwordSchema, text, tokenName, username } from "../lib/fields";
 import { createPartner, exportMenu, findPartnerBySlug, importMenu, MenuFileInvalid } from "../lib/menu";
 import { createPrinter, deletePrinter, findPrinterByName, listPrinters, type PrinterDto } from "../lib/printing";
+import { getConfig } from "../lib/config";
+import { DEMO_MINUTES, DEMO_PARTNER, ownBaseUrl } from "../lib/demo/runner";
+import { httpDemoApi, runDemo } from "../lib/demo/service";
+import { updatePartnerProfile } from "../lib/orders/partner-profile";
 
 export const USAGE = `usage: npm run pass -- <command>
   partner add --slug s --name n [--timezone Area/City] [--cutover-hour 4]
+  partner set --slug s [--name n] [--timezone Area/City] [--cutover-hour 4] [--currency EUR] [--locale fr-FR] [--image-url u]
+              [--kitchen-ack-seconds 60] [--default-payment CASH|CARD|OTHER] [--auto-confirm-sources kiosk,qr]
+              [--auto-confirm-seconds 30] [--auto-cancel-minutes 15] [--expo-confirms yes|no] [--tables "1,2,Terrace 3"]
+              (a number option set to "none" clears it: the process default / never)
   user add --partner s --role operator|kitchen|admin --username u   (password from stdin; --password p also works but is visible to other users)
   user disable --username u
   user role --username u --role operator|kitchen|admin
@@ -38,6 +46,7 @@ export const USAGE = `usage: npm run pass -- <command>
   printer remove --partner s --name grill
   menu export --partner s                  (the menu as JSON on stdout; docs/contracts.md "Menu file")
   menu import FILE.json --partner s        (replaces the partner's menu; every error with its JSON path, nothing written on any)
+  demo [--minutes 10] [--url http://127.0.0.1:3000]   (lunch-rush orders on the demo restaurant through the running server's API)
   migrate`;
 
 type Options = Record<string, string | boolean | undefined>;
@@ -53,6 +62,13 @@ export type CliIo = {
 
 /** The database a command works on, opened only once its options are valid. */
 export type OpenDb = () => Promise<{ db: Db; destroy: () => Promise<void> }>;
+
+/** A server's origin for `demo --url`: http(s), a host, an optional port, nothing after. */
+const origin = z
+  .string()
+  .max(200, "at most 200 characters")
+  .regex(/^https?:\/\/[^/\s?#]+\/?$/, "must be an origin like http://127.0.0.1:3000")
+  .transform((u) => u.replace(/\/$/, ""));
 
 const wholeNumber = (min: number, max: number) =>
   z
@@ -83,11 +99,25 @@ const OPTION_SCHEMAS: Record<string, z.ZodType> = {
   backup: name(64),
   "paper-width": wholeNumber(58, 80),
   "code-page": key(32),
+  minutes: wholeNumber(DEMO_MINUTES.min, DEMO_MINUTES.max),
+  url: origin,
+  // partner set (lib/orders/partner-profile.ts checks the values themselves, as for the API)
+  currency: key(3),
+  locale: key(35),
+  "image-url": text(500),
+  "kitchen-ack-seconds": key(8),
+  "default-payment": key(16),
+  "auto-confirm-sources": text(200),
+  "auto-confirm-seconds": key(8),
+  "auto-cancel-minutes": key(8),
+  "expo-confirms": key(3),
+  tables: text(5000),
 };
 /** Options that take no value. */
 const FLAGS = ["receipt", "buzzer"] as const;
 const NAME_SCHEMAS: Record<string, z.ZodType> = {
   "partner add": partnerName,
+  "partner set": partnerName,
   "token add": tokenName,
   "printer add": name(64),
   "printer remove": name(64),
@@ -95,6 +125,40 @@ const NAME_SCHEMAS: Record<string, z.ZodType> = {
 
 /** The CLI acts as the machine's owner: the admin of every partner. */
 const CLI_PRINCIPAL: Principal = { kind: "user", userId: "cli", username: "cli", role: "admin", partnerId: null };
+
+/** `--auto-cancel-minutes 15` → 15, `none` → null (cleared); anything else is refused naming the option. */
+function numberOrNone(o: Record<string, unknown>, option: string): number | null | undefined {
+  const v = o[option];
+  if (v === undefined) return undefined;
+  if (v === "none") return null;
+  if (typeof v !== "string" || !/^\d{1,7}$/.test(v)) throw new AppError(400, "USAGE", `--${option}: must be a whole number or 'none'`);
+  return Number(v);
+}
+
+const list = (v: unknown) =>
+  typeof v === "string"
+    ? v
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : undefined;
+
+/** The CLI's option names for the profile's fields (a refusal from the lib names the field; we name the option). */
+const PROFILE_OPTIONS: Record<string, string> = {
+  name: "name",
+  timezone: "timezone",
+  cutoverHour: "cutover-hour",
+  currency: "currency",
+  locale: "locale",
+  imageUrl: "image-url",
+  kitchenAckSeconds: "kitchen-ack-seconds",
+  defaultPaymentMethod: "default-payment",
+  autoConfirmSources: "auto-confirm-sources",
+  autoConfirmSeconds: "auto-confirm-seconds",
+  autoCancelMinutes: "auto-cancel-minutes",
+  expoConfirms: "expo-confirms",
+  tables: "tables",
+};
 
 function checkOptions(command: string, given: Options): Record<string, unknown> {
   const checked: Record<string, unknown> = {};
@@ -167,6 +231,44 @@ const COMMANDS: Record<string, Command> = {
       cutoverHour: (o["cutover-hour"] as number | undefined) ?? 4,
     });
     io.out(`partner ${p.slug} (${p.name}) created, id ${p.id}`);
+  },
+  "partner set": async (db, o, io) => {
+    const slug = required<string>(o, "slug");
+    const expo = o["expo-confirms"];
+    if (expo !== undefined && expo !== "yes" && expo !== "no") throw new AppError(400, "USAGE", "--expo-confirms: must be yes or no");
+    const patch = {
+      name: o.name,
+      timezone: o.timezone,
+      cutoverHour: o["cutover-hour"],
+      currency: o.currency,
+      locale: o.locale,
+      imageUrl: o["image-url"] === "none" ? null : o["image-url"],
+      kitchenAckSeconds: numberOrNone(o, "kitchen-ack-seconds"),
+      defaultPaymentMethod: o["default-payment"],
+      autoConfirmSources: o["auto-confirm-sources"] === "none" ? [] : list(o["auto-confirm-sources"]),
+      autoConfirmSeconds: numberOrNone(o, "auto-confirm-seconds"),
+      autoCancelMinutes: numberOrNone(o, "auto-cancel-minutes"),
+      expoConfirms: expo === undefined ? undefined : expo === "yes",
+      tables: o.tables === "none" ? [] : list(o.tables),
+    };
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+    if (Object.keys(defined).length === 0) throw new AppError(400, "USAGE", "partner set: give at least one setting to change");
+    try {
+      const p = await updatePartnerProfile({ db, principal: null, slug, patch: defined });
+      io.out(
+        `partner ${p.slug} updated: ${p.name}, ${p.currency} ${p.locale}, ${p.timezone} (cut-over ${p.cutoverHour}:00), ` +
+          `auto-confirm ${p.autoConfirmSources.join(",") || "none"}${p.autoConfirmSeconds === null ? "" : ` after ${p.autoConfirmSeconds} s`}, ` +
+          `auto-cancel ${p.autoCancelMinutes === null ? "never" : `${p.autoCancelMinutes} min`}`,
+      );
+    } catch (err) {
+      // The lib names its field (`currency`); the command line's user typed `--currency`.
+      const field = err instanceof AppError ? String(err.details?.field ?? "") : "";
+      const option = PROFILE_OPTIONS[field.split(".")[0]!];
+      if (err instanceof AppError && option)
+        throw new AppError(err.status, err.code, `--${option}: ${err.message.replace(/^[^:]*: /, "")}`);
+      if (err instanceof AppError && field === "partner") throw new AppError(404, "NOT_FOUND", `no partner '${slug}'`);
+      throw err;
+    }
   },
   "user add": async (db, o, io) => {
     const role = required<UserRole>(o, "role");
@@ -262,6 +364,50 @@ const COMMANDS: Record<string, Command> = {
         `stations ${s.stations.created} created, ${s.stations.updated} updated; archived ${s.archived.foods} foods, ` +
         `${s.archived.categories} categories, ${s.archived.modifierGroups} groups of the old menu`,
     );
+  },
+  /**
+   * The demo service from the command line: orders through the running server's HTTP API (as a
+   * till would) with a device token issued here for the run and revoked at its end; stops by
+   * itself after --minutes, or on Ctrl-C.
+   */
+  demo: async (db, o, io) => {
+    const minutes = (o.minutes as number | undefined) ?? DEMO_MINUTES.default;
+    const base = (o.url as string | undefined) ?? ownBaseUrl(getConfig());
+    const partner = await findPartnerBySlug({ db, slug: DEMO_PARTNER });
+    if (!partner) throw new AppError(404, "NOT_FOUND", `no demo restaurant '${DEMO_PARTNER}' (it is created on the first start)`);
+    const durationMs = minutes * 60_000;
+    const token = await createDeviceToken({
+      db,
+      partnerId: partner.id,
+      role: "operator",
+      name: "demo service (CLI)",
+      expiresAt: new Date(Date.now() + durationMs + 120_000).toISOString(),
+    });
+    const stopOnSignal = () => run?.stop();
+    let run: ReturnType<typeof runDemo> | undefined;
+    try {
+      const api = httpDemoApi({ base, token: token.token, partner: DEMO_PARTNER });
+      // A server that does not answer is reported at once, not after minutes of failed orders.
+      await api.menu().catch((err: Error) => {
+        throw new AppError(503, "UNREACHABLE", `no Pass server answers at ${base} (${err.message}); start it with npm start or pass --url`);
+      });
+      run = runDemo({
+        api,
+        partner: DEMO_PARTNER,
+        durationMs,
+        holdProcess: true,
+        log: io.err,
+        onPlaced: (id, body) =>
+          io.out(`order ${id}: ${body.items.length} line(s), ${body.source}, ${body.serviceType}${body.priority ? ", RUSH" : ""}`),
+      });
+      process.once("SIGINT", stopOnSignal);
+      const final = await run.done;
+      io.out(`demo service: ${final.placed} orders placed, ${final.confirmed} confirmed (${final.ended})`);
+      if (final.ended === "failing") throw new AppError(502, "DEMO_FAILED", `the demo service gave up: ${final.lastError}`);
+    } finally {
+      process.removeListener("SIGINT", stopOnSignal);
+      await revokeDeviceToken({ db, id: token.id });
+    }
   },
   migrate: async (_db, _o, io) => {
     io.out("migrations applied");

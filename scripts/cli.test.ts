@@ -94,6 +94,10 @@ describeEachDatabase("CLI bounds", (ctx) => {
       option: "--channels",
     },
     { label: "token id with NUL", argv: ["token", "revoke", "--id", "abc\u0000"], option: "--id" },
+    { label: "demo for 0 minutes", argv: ["demo", "--minutes", "0"], option: "--minutes" },
+    { label: "demo for 61 minutes", argv: ["demo", "--minutes", "61"], option: "--minutes" },
+    { label: "demo at a URL with a path", argv: ["demo", "--url", "http://127.0.0.1:3000/api"], option: "--url" },
+    { label: "demo at a URL that is not http", argv: ["demo", "--url", "ftp://127.0.0.1"], option: "--url" },
   ];
 
   it.each(REFUSED)("$label: one line naming $option, exit 1, nothing written", async ({ argv, option }) => {
@@ -153,6 +157,17 @@ describeEachDatabase("CLI bounds", (ctx) => {
     await expect(createDeviceToken({ db: ctx.db, partnerId: demo.id, role: "printer", name: "t".repeat(81) })).rejects.toMatchObject({
       details: { field: "name" },
     });
+  });
+
+  it("demo against a server that does not answer: refused at once, its token revoked", async () => {
+    const before = await ctx.db.selectFrom("orders").select("id").execute();
+    const { code, err } = await run("demo", "--minutes", "1", "--url", "http://127.0.0.1:9");
+    expect(code).toBe(1);
+    expect(err.join("\n")).toContain("no Pass server answers at http://127.0.0.1:9");
+    const tokens = await ctx.db.selectFrom("deviceTokens").selectAll().where("name", "=", "demo service (CLI)").execute();
+    expect(tokens).toHaveLength(1);
+    expect(tokens[0]!.revokedAt).not.toBeNull();
+    expect(await ctx.db.selectFrom("orders").select("id").execute()).toHaveLength(before.length);
   });
 
   it("an unknown command prints the usage and exits 2", async () => {

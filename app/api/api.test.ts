@@ -403,9 +403,30 @@ describeEachDatabase("HTTP API", (t) => {
       expect((await get({})).status).toBe(401);
     });
 
+    it("a cancelled order: the staff read the reason, the guest with the tracking token never does", async () => {
+      const order = await placeOrder();
+      const cancel = await call(statusRoute.POST as Handler, {
+        method: "POST",
+        path: `/api/orders/${order.id}/status`,
+        params: { id: String(order.id) },
+        body: { status: "CANCELLED", reason: "guest at table 4 was rude" },
+        headers: sameOrigin(operatorCookie),
+      });
+      expect(cancel.status).toBe(200);
+      const get = (headers: Record<string, string>) =>
+        call(orderRoute.GET as Handler, { path: `/api/orders/${order.id}`, params: { id: String(order.id) }, headers });
+      expect((await get({ cookie: operatorCookie })).json).toMatchObject({
+        status: "CANCELLED",
+        cancelReason: "guest at table 4 was rude",
+      });
+      const guest = await get({ "x-tracking-token": order.trackingToken });
+      expect(guest.json).toMatchObject({ status: "CANCELLED", cancelReason: null });
+      expect(JSON.stringify(guest.json)).not.toContain("rude");
+    });
+
     it("menu lists available foods with decimal prices; unknown partner is 404", async () => {
       const res = await call(menuRoute.GET as Handler, { path: "/api/menu?partner=demo" });
-      expect(res.json.partner).toEqual({ slug: "demo", name: "Partner demo", imageUrl: null });
+      expect(res.json.partner).toEqual({ slug: "demo", name: "Partner demo", imageUrl: null, currency: "USD", locale: "en-US" });
       expect(res.json.foods).toContainEqual(
         expect.objectContaining({ name: "Margherita", price: "12.5", surcharge: "0.5", station: "oven", available: true }),
       );

@@ -38,6 +38,12 @@ import * as optionAvailabilityRoute from "./modifier-groups/[id]/options/[option
 import * as optionsReorderRoute from "./modifier-groups/[id]/options/reorder/route";
 import { createGroup } from "@/lib/menu";
 import * as heartbeatRoute from "./screens/heartbeat/route";
+import * as partnerRoute from "./partners/[slug]/route";
+import * as partnerUsersRoute from "./partners/[slug]/users/route";
+import * as partnerDevicesRoute from "./partners/[slug]/devices/route";
+import * as pairingsRoute from "./partners/[slug]/pairings/route";
+import * as userRoute from "./users/[id]/route";
+import { createLimits, scaledRules, setLimits } from "@/lib/limits";
 
 const ORIGIN = "http://pass.test";
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -81,7 +87,7 @@ type Auth = "anonymous" | "operator";
 type Route = {
   name: string;
   handler: Handler;
-  method: "GET" | "POST" | "PATCH";
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   /** Further path parameters, always valid (an option's group). */
   params?: (ctx: Ctx) => Record<string, string>;
   auth: Auth;
@@ -96,7 +102,7 @@ type Route = {
   /** Bad values per query parameter. */
   queryCases?: { label: string; field: string; value: string }[];
 };
-type Ctx = { demo: TestPartner; orderId: number; stationId: string; groupId: string; optionId: string };
+type Ctx = { demo: TestPartner; orderId: number; stationId: string; groupId: string; optionId: string; userId: string };
 
 const orderBody = ({ demo }: Ctx) => ({
   partner: "demo",
@@ -195,6 +201,36 @@ const ROUTES: Route[] = [
     fields: [
       ...BAD_MONEY.map((value) => ({ label: `discount: ${JSON.stringify(value)}`, field: "discount", value })),
       { label: "discount: a number", field: "discount", value: 5 },
+      ...typeCases("discountPercent", [101, -1, "10", 1e300, 10.555, null, "10%"]),
+      ...BAD_MONEY.map((value) => ({ label: `tendered: ${JSON.stringify(value)}`, field: "tendered", value })),
+      { label: "tendered: below the total", field: "tendered", value: "0.01" },
+      { label: "payments: one payment", field: "payments", value: [{ method: "CASH", amount: "1" }] },
+      {
+        label: "payments: amounts that do not sum to the total",
+        field: "payments",
+        value: [
+          { method: "CASH", amount: "0.01" },
+          { method: "CARD", amount: "0.01" },
+        ],
+      },
+      {
+        label: "payments.0.amount: NUL",
+        field: "payments",
+        value: [
+          { method: "CASH", amount: "1\u0000" },
+          { method: "CARD", amount: "1" },
+        ],
+        names: "payments.0.amount",
+      },
+      {
+        label: "payments.1.tendered: on a card payment",
+        field: "payments",
+        value: [
+          { method: "CASH", amount: "1" },
+          { method: "CARD", amount: "1", tendered: "5" },
+        ],
+        names: "payments.1.tendered",
+      },
       ...textCases("cashRegisterId", 64, { blank: true }),
     ],
   },
@@ -449,6 +485,88 @@ const ROUTES: Route[] = [
       { label: "shownOrderIds.0: 0", field: "shownOrderIds.0", value: 0 },
     ],
   },
+  // --- the back office (issue "Cashier and back office" item 2) ---
+  {
+    name: "PATCH /api/partners/[slug]",
+    handler: partnerRoute.PATCH as Handler,
+    method: "PATCH",
+    auth: "operator",
+    param: { name: "slug", valid: () => "demo" },
+    body: () => ({ name: "Partner demo" }),
+    fields: [
+      ...textCases("name", 100, { blank: true }),
+      ...textCases("imageUrl", 500),
+      ...textCases("timezone", 64, { blank: true }),
+      ...textCases("currency", 3, { blank: true }),
+      ...textCases("locale", 35, { blank: true }),
+      ...countCases("cutoverHour"),
+      ...countCases("kitchenAckSeconds"),
+      ...countCases("autoConfirmSeconds"),
+      ...countCases("autoCancelMinutes"),
+      ...typeCases("defaultPaymentMethod", ["BITCOIN", 1, null, ""]),
+      ...typeCases("expoConfirms", ["yes", 1, null]),
+      ...idListCases("autoConfirmSources", 16),
+      ...idListCases("tables", 20),
+      { label: "autoConfirmSources.0: unknown source", field: "autoConfirmSources.0", value: ["fax"] },
+      { label: "currency: unknown", field: "currency", value: "QQQ" },
+      { label: "locale: unknown", field: "locale", value: "zz-not-a-locale-1" },
+      { label: "timezone: unknown", field: "timezone", value: "Mars/Base" },
+    ],
+  },
+  {
+    name: "POST /api/partners/[slug]/users",
+    handler: partnerUsersRoute.POST as Handler,
+    method: "POST",
+    auth: "operator",
+    param: { name: "slug", valid: () => "demo" },
+    body: () => ({ username: "new-cook", role: "kitchen", password: "fixture-pass-4821" }),
+    fields: [
+      ...textCases("username", 64, { blank: true }),
+      { label: "password: NUL", field: "password", value: "pass\u0000word-long" },
+      { label: "password: 257 characters", field: "password", value: overlong(256) },
+      { label: "password: too short", field: "password", value: "short" },
+      ...typeCases("role", ["root", 1, null]),
+    ],
+  },
+  {
+    name: "PATCH /api/users/[id]",
+    handler: userRoute.PATCH as Handler,
+    method: "PATCH",
+    auth: "operator",
+    param: { name: "id", valid: ({ userId }) => userId },
+    body: () => ({ disabled: false }),
+    fields: [
+      { label: "password: NUL", field: "password", value: "pass\u0000word-long" },
+      { label: "password: 257 characters", field: "password", value: overlong(256) },
+      { label: "password: common", field: "password", value: "password123" },
+      ...typeCases("role", ["root", 1]),
+      ...typeCases("disabled", ["yes", 1]),
+    ],
+  },
+  {
+    name: "POST /api/partners/[slug]/devices",
+    handler: partnerDevicesRoute.POST as Handler,
+    method: "POST",
+    auth: "operator",
+    param: { name: "slug", valid: () => "demo" },
+    body: () => ({ name: "Bar printer", role: "printer" }),
+    fields: [...textCases("name", 80, { blank: true }), ...typeCases("role", ["root", 1, null]), ...countCases("expiresInDays")],
+  },
+  {
+    name: "POST /api/partners/[slug]/pairings",
+    handler: pairingsRoute.POST as Handler,
+    method: "POST",
+    auth: "operator",
+    param: { name: "slug", valid: () => "demo" },
+    body: () => ({ code: "ABCDEFGH", role: "kitchen", name: "Grill TV" }),
+    fields: [
+      ...textCases("code", 20, { blank: true }),
+      ...textCases("name", 80, { blank: true }),
+      ...textCases("station", 32, { blank: true }),
+      ...typeCases("role", ["root", 1, null]),
+      { label: "code: malformed", field: "code", value: "AB" },
+    ],
+  },
 ];
 
 /** Bodies that are not the object the route reads: refused as `body`. */
@@ -524,6 +642,9 @@ describeEachDatabase("bad-input corpus", (t) => {
       input: { partner: "demo", name: "Sides", min: 0, max: 1, options: [{ name: "Salad" }] },
     });
     ctx.groupId = group.id;
+    ctx.userId = principal.kind === "user" ? principal.userId : "";
+    // The corpus sends dozens of claims as one operator; the claim limit itself is tested in back-office.test.ts.
+    setLimits(createLimits({ rules: scaledRules(1000) }));
     ctx.optionId = group.options[0]!.id;
     const login = await loginRoute.POST(
       new Request(`${ORIGIN}/api/auth/login`, { method: "POST", body: JSON.stringify({ username: "op", password: "fixture-pass-4821" }) }),

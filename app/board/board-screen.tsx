@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useMemo, useState } from "react";
+import { useT } from "@/components/i18n";
 import { ScreenShell } from "@/components/screen-shell";
 import { playAlert } from "@/components/sound";
 import { useNow } from "@/components/use-now";
@@ -13,6 +14,7 @@ const READY_SHOWN_MS = 10 * 60_000;
 const HIGHLIGHT_MS = 8_000;
 
 export function BoardScreen() {
+  const t = useT();
   const [highlight, setHighlight] = useState<Map<number, number>>(new Map());
   const { snapshot, state, lastEventId } = useOrdersStream({
     channel: "display",
@@ -42,11 +44,11 @@ export function BoardScreen() {
   const visibleReady = ready.filter((o) => now - Date.parse(o.statusChangedAt) < READY_SHOWN_MS);
 
   return (
-    <ScreenShell title="Order board" screen="board" lastEventId={lastEventId} state={state}>
+    <ScreenShell title={t("board.title")} screen="board" lastEventId={lastEventId} state={state}>
       <div className="grid min-h-[75dvh] grid-cols-2 gap-6">
         <section aria-labelledby="preparing" className="rounded-3xl border-4 border-violet-500/60 bg-violet-950/30 p-6">
           <h2 id="preparing" className="mb-6 text-5xl font-black text-violet-200">
-            Preparing
+            {t("board.preparing")}
           </h2>
           <ul className="flex flex-wrap gap-4" data-testid="board-preparing">
             {preparing.map((o) => (
@@ -63,7 +65,7 @@ export function BoardScreen() {
         </section>
         <section aria-labelledby="ready" className="rounded-3xl border-4 border-green-500 bg-green-950/40 p-6">
           <h2 id="ready" className="mb-6 text-5xl font-black text-green-300">
-            Ready
+            {t("board.ready")}
           </h2>
           <ul className="flex flex-wrap gap-4" data-testid="board-ready">
             {visibleReady.map((o) => (

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { create } from "zustand";
 import { Elapsed } from "@/components/elapsed";
@@ -10,13 +10,31 @@ import { PrinterBanner } from "./printer-banner";
 import { SoldOutPanel } from "@/components/sold-out-panel";
 import { playAlert } from "@/components/sound";
 import { StatusChip } from "@/components/status";
-import { postJson } from "@/lib/client/api";
+import { postJson, setOrderStatus } from "@/lib/client/api";
+import { usePartnerStyles } from "@/lib/client/money";
 import { clockTime, scheduledOrders, scheduleOf } from "@/lib/client/schedule";
 import { useOrdersStream } from "@/lib/client/use-orders-stream";
+import { displayMoney, type MoneyStyle } from "@/lib/money-format";
 import type { OrderDto } from "@/lib/orders/dto";
+import type { PaymentMethod } from "@/lib/orders/payments";
+import {
+  type CashierAction,
+  cashierAction,
+  handOverStep,
+  KEY_LABEL,
+  moveSelection,
+  nextHandOver,
+  pendingOrder,
+  SHORTCUTS,
+  takesCourier,
+} from "./cashier-keys";
+import { ConfirmDialog } from "./confirm-dialog";
+import { Dialog } from "./dialog";
 
 const FILTER = {} as const;
 const ALERT_REPEAT_MS = 4_000;
+/** Lines a compact card lists before "+ n more" (the confirm dialog lists them all). */
+const CARD_LINES = 3;
 
 /** Screen-local state: which arrivals the cashier has acknowledged (the alert repeats until then). */
 const useAcks = create<{ acked: Set<number>; ack(ids: number[]): void }>((set) => ({
@@ -24,8 +42,17 @@ const useAcks = create<{ acked: Set<number>; ack(ids: number[]): void }>((set) =
   ack: (ids) => set((s) => ({ acked: new Set([...s.acked, ...ids]) })),
 }));
 
-const money = (v: string) => `${Number(v).toFixed(2)}`;
-const toCents = (v: string) => Math.round(Number(v) * 100);
+const SERVICE: Record<string, { label: string; style: string }> = {
+  "dine-in": { label: "Dine-in", style: "bg-slate-200 text-black" },
+  takeaway: { label: "Takeaway", style: "bg-orange-300 text-black" },
+  delivery: { label: "Delivery", style: "bg-cyan-300 text-black" },
+  pickup: { label: "Pickup", style: "bg-lime-300 text-black" },
+};
+
+type DialogState =
+  | { kind: "confirm"; order: OrderDto; method: PaymentMethod }
+  | { kind: "cancel"; order: OrderDto }
+  | { kind: "reprint"; order: OrderDto };
 
 export function CashierScreen() {
   const { snapshot, state, lastEventId } = useOrdersStream({
@@ -36,9 +63,10 @@ export function CashierScreen() {
       if (type === "order.created" || type === "order.unacknowledged") playAlert("new-order");
     },
   });
+  const { styleOf, partnerOf } = usePartnerStyles();
 
   const orders = snapshot.data?.orders ?? [];
-  const pending = useMemo(() => orders.filter((o) => o.status === "PENDING").sort((a, b) => a.id - b.id), [orders]);
+  const pending = useMemo(() => orders.filter((o) => o.status === "PENDING").sort(pendingOrder), [orders]);
   const today = useMemo(() => orders.filter((o) => o.status !== "PENDING").sort((a, b) => b.id - a.id), [orders]);
   const scheduled = useMemo(() => scheduledOrders(orders), [orders]);
   const { acked, ack } = useAcks();
@@ -57,7 +85,45 @@ export function CashierScreen() {
     [orders],
   );
 
-  const [dialog, setDialog] = useState<{ kind: "confirm" | "cancel" | "reprint"; order: OrderDto } | null>(null);
+  const [dialog, setDialog] = useState<DialogState | null>(null);
+  // The keyboard's order: the chosen one while it is pending, else the first (a RUSH if any).
+  const [chosen, setChosen] = useState<number | null>(null);
+  const selected = pending.find((o) => o.id === chosen) ?? pending[0] ?? null;
+  const handOver = useMutation({ mutationFn: ({ id, status }: { id: number; status: string }) => setOrderStatus(id, status) });
+
+  const defaultMethod = (o: OrderDto): PaymentMethod => partnerOf(o.partnerId)?.defaultPaymentMethod ?? "CASH";
+  const openConfirm = (o: OrderDto, method: PaymentMethod = defaultMethod(o)) => {
+    ack([o.id]);
+    setChosen(o.id);
+    setDialog({ kind: "confirm", order: o, method });
+  };
+
+  const run = (action: CashierAction) => {
+    const ids = pending.map((o) => o.id);
+    if (action === "next" || action === "previous") setChosen(moveSelection(ids, selected?.id ?? null, action === "next" ? 1 : -1));
+    else if (action === "acknowledge") ack(ids);
+    else if (action === "hand-over") {
+      const o = nextHandOver(today);
+      if (o && !handOver.isPending) handOver.mutate({ id: o.id, status: "PICKED_UP" });
+    } else if (selected) {
+      if (action === "confirm-cash") openConfirm(selected, "CASH");
+      else if (action === "confirm-card") openConfirm(selected, "CARD");
+      else if (action === "cancel") ack([selected.id]), setDialog({ kind: "cancel", order: selected });
+    }
+  };
+  const runRef = useLatest(run);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (document.querySelector("dialog[open]") || target?.closest("input, textarea, select, [contenteditable]")) return;
+      const action = cashierAction(e);
+      if (!action) return;
+      e.preventDefault();
+      runRef.current(action);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [runRef]);
 
   return (
     <ScreenShell
@@ -87,88 +153,42 @@ export function CashierScreen() {
         <p
           role="alert"
           data-testid="kitchen-alert"
-          className="mb-4 rounded-2xl border-4 border-red-500 bg-red-950 px-4 py-3 text-2xl font-black"
+          className="mb-3 rounded-2xl border-4 border-red-500 bg-red-950 px-4 py-3 text-2xl font-black"
         >
           Kitchen has not seen {notSeen.map((o) => `#${o.ticketNumber}`).join(", ")} — printed as a fallback. Check the kitchen screens.
         </p>
       )}
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_23rem] 2xl:grid-cols-[minmax(0,1fr)_28rem]">
         <section aria-labelledby="incoming">
-          <h2 id="incoming" className="mb-3 text-2xl font-bold">
-            Incoming <span className="text-gray-400">({pending.length})</span>
-          </h2>
+          <div className="mb-2 flex flex-wrap items-baseline gap-x-4 gap-y-1">
+            <h2 id="incoming" className="text-2xl font-bold">
+              Incoming <span className="text-gray-400">({pending.length})</span>
+            </h2>
+            <ShortcutLegend />
+          </div>
           {pending.length === 0 ? (
             <p className="rounded-2xl border border-dashed border-white/20 p-10 text-center text-2xl text-gray-300">Waiting for orders…</p>
           ) : (
-            <ol className="flex flex-col gap-3" data-testid="pending-orders">
-              {pending.map((o) => {
-                const fresh = !acked.has(o.id);
-                return (
-                  <li
-                    key={o.id}
-                    data-testid="pending-order"
-                    data-code={o.displayCode}
-                    data-alert={fresh}
-                    data-allergy={o.allergyAlert}
-                    onClick={() => ack([o.id])}
-                    className={`overflow-hidden rounded-2xl border-4 bg-[#15181d] ${fresh ? "pulse-ring border-amber-400" : "border-amber-400/40"}`}
-                  >
-                    <AllergyBand order={o} />
-                    <div className="p-4">
-                      <div className="flex flex-wrap items-start justify-between gap-3">
-                        <div className="min-w-0 break-words">
-                          <div className="text-6xl font-black leading-none">{o.displayCode}</div>
-                          <div className="mt-1 text-xl text-gray-300">
-                            {o.source}
-                            {o.table ? ` · Table ${o.table}` : ""}
-                            {o.customer ? ` · ${o.customer}` : ""}
-                          </div>
-                          <ScheduledBadge order={o} />
-                        </div>
-                        <div className="flex flex-col items-end gap-2">
-                          <Elapsed from={o.createdAt} warnAfterMin={2} lateAfterMin={5} className="text-2xl" />
-                          <span className="text-3xl font-black tabular-nums">{money(o.total)}</span>
-                        </div>
-                      </div>
-                      <ul className="mt-3 flex flex-col gap-1 text-xl">
-                        {o.orderItems.map((i) => (
-                          <li key={i.id} data-testid="order-line">
-                            <span className="font-bold">
-                              {i.quantity}× {i.name}
-                            </span>
-                            <LineDetails line={i} size="md" />
-                          </li>
-                        ))}
-                      </ul>
-                      <div className="mt-4 flex gap-3">
-                        <button
-                          type="button"
-                          data-testid="confirm-open"
-                          onClick={(e) => (e.stopPropagation(), ack([o.id]), setDialog({ kind: "confirm", order: o }))}
-                          className="min-h-14 flex-1 rounded-xl bg-blue-500 text-xl font-black text-white"
-                        >
-                          Confirm
-                        </button>
-                        <button
-                          type="button"
-                          data-testid="cancel-open"
-                          onClick={(e) => (e.stopPropagation(), ack([o.id]), setDialog({ kind: "cancel", order: o }))}
-                          className="min-h-14 rounded-xl bg-white/10 px-6 text-xl font-bold"
-                        >
-                          Cancel
-                        </button>
-                      </div>
-                    </div>
-                  </li>
-                );
-              })}
+            <ol className="grid grid-cols-[repeat(auto-fill,minmax(16rem,1fr))] gap-3" data-testid="pending-orders">
+              {pending.map((o) => (
+                <PendingCard
+                  key={o.id}
+                  order={o}
+                  style={styleOf(o.partnerId)}
+                  fresh={!acked.has(o.id)}
+                  selected={selected?.id === o.id}
+                  onAck={() => (ack([o.id]), setChosen(o.id))}
+                  onConfirm={() => openConfirm(o)}
+                  onCancel={() => (ack([o.id]), setDialog({ kind: "cancel", order: o }))}
+                />
+              ))}
             </ol>
           )}
         </section>
         <div>
           {scheduled.length > 0 && (
-            <section aria-labelledby="scheduled" className="mb-6">
-              <h2 id="scheduled" className="mb-3 text-2xl font-bold">
+            <section aria-labelledby="scheduled" className="mb-4">
+              <h2 id="scheduled" className="mb-2 text-2xl font-bold">
                 Scheduled <span className="text-gray-400">({scheduled.length})</span>
               </h2>
               <ol className="flex flex-col gap-2" data-testid="scheduled-orders">
@@ -190,52 +210,301 @@ export function CashierScreen() {
             </section>
           )}
           <section aria-labelledby="today">
-            <h2 id="today" className="mb-3 text-2xl font-bold">
+            <h2 id="today" className="mb-2 text-2xl font-bold">
               Today
             </h2>
+            {handOver.error && (
+              <p role="alert" data-testid="handover-error" className="mb-2 rounded-xl bg-red-950 px-3 py-2 text-lg">
+                {handOver.error.message}
+              </p>
+            )}
             <ol className="flex flex-col gap-2" data-testid="today-orders">
               {today.map((o) => (
-                <li
+                <TodayRow
                   key={o.id}
-                  data-testid="today-order"
-                  data-code={o.displayCode}
-                  data-allergy={o.allergyAlert}
-                  className="flex flex-wrap items-center gap-3 overflow-hidden rounded-xl bg-white/5 px-3 py-2 text-xl"
-                >
-                  {o.allergyAlert && o.status !== "CANCELLED" && (
-                    <div className="-mx-3 -mt-2 basis-[calc(100%+1.5rem)]">
-                      <AllergyBand order={o} compact />
-                    </div>
-                  )}
-                  <strong className="w-16 text-3xl font-black">{o.ticketNumber ? `#${o.ticketNumber}` : "—"}</strong>
-                  <span className="w-14">{o.displayCode}</span>
-                  <StatusChip status={o.status} />
-                  {o.promisedAt && o.status !== "CANCELLED" && (
-                    <span data-testid="scheduled-mark" className="rounded-lg bg-violet-300 px-2 text-lg font-black text-black">
-                      for {clockTime(o.promisedAt)}
-                    </span>
-                  )}
-                  <span className="ml-auto font-bold tabular-nums">{money(o.total)}</span>
-                  {o.status !== "CANCELLED" && (
-                    <button
-                      type="button"
-                      data-testid="reprint-open"
-                      onClick={() => setDialog({ kind: "reprint", order: o })}
-                      className="min-h-11 rounded-lg bg-white/10 px-3 text-lg font-bold"
-                    >
-                      Reprint
-                    </button>
-                  )}
-                </li>
+                  order={o}
+                  style={styleOf(o.partnerId)}
+                  busy={handOver.isPending && handOver.variables?.id === o.id}
+                  onHandOver={(status) => handOver.mutate({ id: o.id, status })}
+                  onReprint={() => setDialog({ kind: "reprint", order: o })}
+                />
               ))}
             </ol>
           </section>
         </div>
       </div>
-      {dialog?.kind === "confirm" && <ConfirmDialog order={dialog.order} onClose={() => setDialog(null)} />}
+      {dialog?.kind === "confirm" && (
+        <ConfirmDialog
+          order={dialog.order}
+          style={styleOf(dialog.order.partnerId)}
+          method={dialog.method}
+          partnerSlug={partnerOf(dialog.order.partnerId)?.slug ?? null}
+          onClose={() => setDialog(null)}
+        />
+      )}
       {dialog?.kind === "cancel" && <CancelDialog order={dialog.order} onClose={() => setDialog(null)} />}
       {dialog?.kind === "reprint" && <ReprintDialog order={dialog.order} onClose={() => setDialog(null)} />}
     </ScreenShell>
+  );
+}
+
+function useOrderAction<T>(url: string, onDone: () => void) {
+  return useMutation({ mutationFn: (body: T) => postJson(url, body), onSuccess: onDone });
+}
+
+/** The latest value of `value` for handlers registered once. */
+function useLatest<T>(value: T) {
+  const [ref] = useState(() => ({ current: value }));
+  ref.current = value;
+  return ref;
+}
+
+function ShortcutLegend() {
+  return (
+    <p data-testid="shortcut-legend" title="Keyboard shortcuts" className="flex flex-wrap gap-x-2.5 gap-y-1 text-sm text-gray-300">
+      {SHORTCUTS.map((s) => (
+        <span key={s.action}>
+          {s.keys.map((k) => (
+            <kbd key={k} className="mr-0.5 rounded bg-white/15 px-1 font-bold text-white">
+              {KEY_LABEL[k] ?? k.toUpperCase()}
+            </kbd>
+          ))}{" "}
+          {s.label}
+        </span>
+      ))}
+    </p>
+  );
+}
+
+function Badge({ children, style, testId }: { children: React.ReactNode; style: string; testId: string }) {
+  return (
+    <span data-testid={testId} className={`rounded-full px-2 text-sm font-black uppercase ${style}`}>
+      {children}
+    </span>
+  );
+}
+
+/** A pending order, compact: six fit on a 1280×800 tablet, RUSH and how it is served on top. */
+function PendingCard({
+  order: o,
+  style,
+  fresh,
+  selected,
+  onAck,
+  onConfirm,
+  onCancel,
+}: {
+  order: OrderDto;
+  style: MoneyStyle;
+  fresh: boolean;
+  selected: boolean;
+  onAck(): void;
+  onConfirm(): void;
+  onCancel(): void;
+}) {
+  const service = SERVICE[o.serviceType] ?? SERVICE["dine-in"]!;
+  const rush = o.priority === "HIGH";
+  const shown = o.orderItems.slice(0, CARD_LINES);
+  const more = o.orderItems.length - shown.length;
+  return (
+    <li
+      data-testid="pending-order"
+      data-code={o.displayCode}
+      data-alert={fresh}
+      data-allergy={o.allergyAlert}
+      data-rush={rush}
+      data-selected={selected}
+      aria-current={selected ? "true" : undefined}
+      onClick={onAck}
+      className={`flex min-w-0 flex-col overflow-hidden rounded-2xl border-4 bg-[#15181d] ${rush ? "border-red-500" : fresh ? "border-amber-400" : "border-amber-400/40"} ${fresh ? "pulse-ring" : ""} ${selected ? "outline-4 outline-offset-2 outline-sky-400" : ""}`}
+    >
+      <AllergyBand order={o} />
+      <div className="flex flex-1 flex-col gap-1 p-3 pt-2">
+        <div className="flex flex-wrap items-center gap-1.5">
+          <span className="mr-1 text-4xl leading-none font-black">{o.displayCode}</span>
+          {rush && (
+            <Badge testId="rush-badge" style="bg-red-600 text-white">
+              RUSH
+            </Badge>
+          )}
+          <Badge testId="service-type" style={service.style}>
+            {service.label}
+          </Badge>
+        </div>
+        <div className="flex items-center gap-2 text-lg">
+          <span className="min-w-0 flex-1 truncate text-gray-300">
+            {o.source}
+            {o.table ? ` · T${o.table}` : ""}
+            {o.customer ? ` · ${o.customer}` : ""}
+          </span>
+          <Elapsed from={o.createdAt} warnAfterMin={2} lateAfterMin={5} className="text-lg" />
+          <span className="shrink-0 text-2xl font-black tabular-nums" data-testid="pending-total">
+            {displayMoney(o.total, style)}
+          </span>
+        </div>
+        <ScheduledBadge order={o} />
+        <ul className="flex min-w-0 flex-col text-lg">
+          {shown.map((i) => (
+            <li key={i.id} data-testid="order-line" className="min-w-0 break-words">
+              <span className="font-bold">
+                {i.quantity}× {i.name}
+              </span>
+              <LineDetails line={i} size="sm" />
+            </li>
+          ))}
+          {more > 0 && <li className="text-base text-gray-300">+ {more} more in the order</li>}
+        </ul>
+        <div className="mt-auto flex gap-2 pt-2">
+          <button
+            type="button"
+            data-testid="confirm-open"
+            onClick={(e) => (e.stopPropagation(), onConfirm())}
+            className="min-h-11 flex-1 rounded-xl bg-blue-500 text-xl font-black text-white"
+          >
+            Confirm
+          </button>
+          <button
+            type="button"
+            data-testid="cancel-open"
+            onClick={(e) => (e.stopPropagation(), onCancel())}
+            className="min-h-11 rounded-xl bg-white/10 px-4 text-lg font-bold"
+          >
+            Cancel
+          </button>
+        </div>
+      </div>
+    </li>
+  );
+}
+
+/** A row of today's list: its ticket, status and total; served / picked up / delivered, the courier, reprint. */
+function TodayRow({
+  order: o,
+  style,
+  busy,
+  onHandOver,
+  onReprint,
+}: {
+  order: OrderDto;
+  style: MoneyStyle;
+  busy: boolean;
+  onHandOver(status: string): void;
+  onReprint(): void;
+}) {
+  const step = handOverStep(o);
+  const split = o.payments.length > 1;
+  const cash = o.payments.find((p) => p.change !== null);
+  return (
+    <li
+      data-testid="today-order"
+      data-code={o.displayCode}
+      data-status={o.status}
+      data-allergy={o.allergyAlert}
+      className="flex flex-wrap items-center gap-x-1.5 gap-y-1 overflow-hidden rounded-xl bg-white/5 px-3 py-1.5 text-lg"
+    >
+      {o.allergyAlert && o.status !== "CANCELLED" && (
+        <div className="-mx-3 -mt-1.5 basis-[calc(100%+1.5rem)]">
+          <AllergyBand order={o} compact />
+        </div>
+      )}
+      <strong className="text-2xl font-black">{o.ticketNumber ? `#${o.ticketNumber}` : "—"}</strong>
+      <span className="text-base text-gray-300">{o.displayCode}</span>
+      <StatusChip status={o.status} />
+      {o.priority === "HIGH" && (
+        <Badge testId="rush-badge" style="bg-red-600 text-white">
+          RUSH
+        </Badge>
+      )}
+      {o.promisedAt && o.status !== "CANCELLED" && (
+        <span data-testid="scheduled-mark" className="rounded-lg bg-violet-300 px-2 text-lg font-black text-black">
+          for {clockTime(o.promisedAt)}
+        </span>
+      )}
+      <span className="ml-auto font-bold tabular-nums" data-testid="today-total">
+        {displayMoney(o.total, style)}
+      </span>
+      {o.status !== "CANCELLED" && (
+        <button
+          type="button"
+          data-testid="reprint-open"
+          onClick={onReprint}
+          title="Reprint"
+          className="inline-flex min-h-11 min-w-11 items-center justify-center rounded-lg bg-white/10"
+        >
+          <svg aria-hidden viewBox="0 0 24 24" className="h-6 w-6" fill="none" stroke="currentColor" strokeWidth="2" strokeLinejoin="round">
+            <path d="M7 9V3h10v6M7 17H4v-7h16v7h-3M7 14h10v7H7z" />
+          </svg>
+          <span className="sr-only">Reprint</span>
+        </button>
+      )}
+      {(split || cash) && (
+        <span data-testid="today-payments" className="basis-full text-right text-sm text-gray-300 tabular-nums">
+          {split ? o.payments.map((p) => `${p.method.toLowerCase()} ${displayMoney(p.amount, style)}`).join(" + ") : ""}
+          {cash?.change != null && ` · change ${displayMoney(cash.change, style)}`}
+        </span>
+      )}
+      {(step || takesCourier(o)) && (
+        <div className="flex basis-full flex-wrap items-center justify-end gap-2">
+          {takesCourier(o) && <CourierField order={o} />}
+          {step && (
+            <button
+              type="button"
+              data-testid="handover"
+              data-status={step.status}
+              disabled={busy}
+              onClick={() => onHandOver(step.status)}
+              className="min-h-11 shrink-0 rounded-lg bg-green-500 px-4 text-lg font-black text-black disabled:opacity-40"
+            >
+              {step.label}
+            </button>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
+
+/** Who takes a delivery: typed once, changed any time until it is delivered (POST /api/orders/{id}/courier). */
+function CourierField({ order }: { order: OrderDto }) {
+  const [name, setName] = useState("");
+  const assign = useMutation({
+    mutationFn: (courierName: string) => postJson(`/api/orders/${order.id}/courier`, { courierName }),
+    onSuccess: () => setName(""),
+  });
+  return (
+    <form
+      onSubmit={(e) => (e.preventDefault(), name.trim() && assign.mutate(name.trim()))}
+      className="flex min-w-[12rem] flex-1 items-center gap-2"
+      data-testid="courier"
+    >
+      {order.courierName && (
+        <span data-testid="courier-name" className="max-w-24 shrink-0 truncate rounded-lg bg-cyan-300 px-2 text-lg font-black text-black">
+          {order.courierName}
+        </span>
+      )}
+      <input
+        aria-label={`Courier for ${order.displayCode}`}
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        maxLength={100}
+        placeholder={order.courierName ? "Change courier" : "Courier"}
+        data-testid="courier-input"
+        className="min-h-11 w-full min-w-16 flex-1 rounded-lg border border-white/20 bg-black/40 px-2 text-lg"
+      />
+      <button
+        type="submit"
+        data-testid="courier-assign"
+        disabled={!name.trim() || assign.isPending}
+        className="min-h-11 shrink-0 rounded-lg bg-cyan-300 px-3 text-lg font-black text-black disabled:opacity-40"
+      >
+        {order.courierName ? "Change" : "Assign"}
+      </button>
+      {assign.error && (
+        <span role="alert" data-testid="courier-error" className="basis-full text-base text-red-300">
+          {assign.error.message}
+        </span>
+      )}
+    </form>
   );
 }
 
@@ -259,111 +528,6 @@ function ScheduledBadge({ order, className = "" }: { order: OrderDto; className?
       <span>For {clockTime(schedule.promisedAt)}</span>
       {kitchen && <span className="text-lg font-bold">· {kitchen}</span>}
     </span>
-  );
-}
-
-function Dialog({ title, onClose, children, testId }: { title: string; onClose(): void; children: React.ReactNode; testId: string }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    ref.current?.showModal();
-  }, []);
-  return (
-    <dialog
-      ref={ref}
-      onClose={onClose}
-      data-testid={testId}
-      aria-label={title}
-      className="m-auto w-[min(36rem,95vw)] rounded-2xl border border-white/20 bg-[#15181d] p-6 text-white backdrop:bg-black/70"
-    >
-      <h2 className="mb-4 text-3xl font-black">{title}</h2>
-      {children}
-    </dialog>
-  );
-}
-
-function useOrderAction<T>(url: string, onDone: () => void) {
-  return useMutation({ mutationFn: (body: T) => postJson(url, body), onSuccess: onDone });
-}
-
-function ConfirmDialog({ order, onClose }: { order: OrderDto; onClose(): void }) {
-  const [payment, setPayment] = useState<"CASH" | "CARD" | "OTHER">("CARD");
-  const [discount, setDiscount] = useState("");
-  const confirm = useOrderAction<{ paymentMethod: string; discount?: string }>(`/api/orders/${order.id}/confirm`, onClose);
-  const discountCents = discount.trim() === "" ? 0 : toCents(discount);
-  const valid = discount.trim() === "" || /^\d+(\.\d{1,2})?$/.test(discount.trim());
-  const total = (toCents(order.subTotal) - discountCents + toCents(order.surcharge)) / 100;
-  return (
-    <Dialog title={`Confirm ${order.displayCode}`} onClose={onClose} testId="confirm-dialog">
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          confirm.mutate({ paymentMethod: payment, ...(discount.trim() ? { discount: discount.trim() } : {}) });
-        }}
-        className="flex flex-col gap-4 text-xl"
-      >
-        <fieldset className="flex gap-2">
-          <legend className="mb-2 font-bold">Payment</legend>
-          {(["CARD", "CASH", "OTHER"] as const).map((m) => (
-            <label
-              key={m}
-              className={`min-h-14 flex-1 cursor-pointer content-center rounded-xl border-2 text-center font-bold ${payment === m ? "border-sky-400 bg-sky-400/20" : "border-white/20"}`}
-            >
-              <input
-                type="radio"
-                name="payment"
-                value={m}
-                checked={payment === m}
-                onChange={() => setPayment(m)}
-                className="sr-only"
-                data-testid={`pay-${m}`}
-              />
-              {m}
-            </label>
-          ))}
-        </fieldset>
-        <label className="flex flex-col gap-1 font-bold">
-          Discount
-          <input
-            inputMode="decimal"
-            value={discount}
-            onChange={(e) => setDiscount(e.target.value)}
-            placeholder="0.00"
-            data-testid="discount"
-            className="min-h-14 rounded-xl border border-white/20 bg-black/40 px-4 text-2xl"
-          />
-        </label>
-        <dl className="grid grid-cols-2 gap-1 text-lg">
-          <dt>Subtotal</dt>
-          <dd className="text-right tabular-nums">{money(order.subTotal)}</dd>
-          <dt>Surcharge</dt>
-          <dd className="text-right tabular-nums">{money(order.surcharge)}</dd>
-          <dt>Discount</dt>
-          <dd className="text-right tabular-nums">−{(discountCents / 100).toFixed(2)}</dd>
-          <dt className="text-2xl font-black">Total</dt>
-          <dd className="text-right text-3xl font-black tabular-nums" data-testid="confirm-total">
-            {valid ? total.toFixed(2) : "—"}
-          </dd>
-        </dl>
-        {confirm.error && (
-          <p role="alert" className="rounded-xl bg-red-950 px-3 py-2 text-red-100">
-            {confirm.error.message}
-          </p>
-        )}
-        <div className="flex gap-3">
-          <button type="button" onClick={onClose} className="min-h-14 flex-1 rounded-xl bg-white/10 font-bold">
-            Back
-          </button>
-          <button
-            type="submit"
-            disabled={!valid || total < 0 || confirm.isPending}
-            data-testid="confirm-submit"
-            className="min-h-14 flex-[2] rounded-xl bg-blue-500 font-black text-white disabled:opacity-40"
-          >
-            Confirm {valid && total >= 0 ? total.toFixed(2) : ""}
-          </button>
-        </div>
-      </form>
-    </Dialog>
   );
 }
 

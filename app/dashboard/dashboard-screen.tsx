@@ -6,9 +6,11 @@ import { ScreenShell } from "@/components/screen-shell";
 import { playAlert } from "@/components/sound";
 import { StatusChip } from "@/components/status";
 import { useNow } from "@/components/use-now";
+import { partnersQuery } from "@/lib/client/menu-query";
+import { usePartnerStyles } from "@/lib/client/money";
 import { useOrdersStream } from "@/lib/client/use-orders-stream";
 import type { OrderDto } from "@/lib/orders/dto";
-import { todaysFigures } from "./figures";
+import { revenueText, todaysFigures } from "./figures";
 import { PrintersHealth } from "@/components/printer-status";
 
 const FILTER = {} as const;
@@ -20,14 +22,10 @@ const VIEWS: Record<string, (s: string) => boolean> = {
   Cancelled: (s) => s === "CANCELLED",
 };
 
-type Partner = { id: string; slug: string; name: string; imageUrl: string | null };
-
 export function DashboardScreen() {
-  const partners = useQuery({
-    queryKey: ["partners"],
-    queryFn: async () => ((await (await fetch("/api/partners")).json()) as { partners: Partner[] }).partners,
-    staleTime: 5 * 60_000,
-  });
+  // The same query as the "Sold out" panel's (one key, one shape): names, images, currencies.
+  const partners = useQuery({ ...partnersQuery, select: (d) => d.partners });
+  const { styleOf } = usePartnerStyles();
   const [toast, setToast] = useState<string | null>(null);
   const [view, setView] = useState("All");
   const [partnerFilter, setPartnerFilter] = useState<string>("");
@@ -106,7 +104,7 @@ export function DashboardScreen() {
       <LockoutNotices />
       <section aria-label="Today" className="mb-6 grid gap-4 sm:grid-cols-3">
         <Figure label="Orders today" value={String(figures.orders)} testId="fig-orders" />
-        <Figure label="Revenue" value={(figures.revenueCents / 100).toFixed(2)} testId="fig-revenue" />
+        <Figure label="Revenue" value={revenueText(figures.revenueByPartner, styleOf, partners.data?.[0]?.id)} testId="fig-revenue" />
         <Figure
           label="Median prep time"
           value={
@@ -164,6 +162,12 @@ export function DashboardScreen() {
                 <td className="px-3 py-2 text-3xl font-black">{o.displayCode}</td>
                 <td className="px-3 py-2">
                   <StatusChip status={o.status} />
+                  {/* The staff's reason (the guest's tracking page shows an apology instead). */}
+                  {o.status === "CANCELLED" && o.cancelReason && (
+                    <span data-testid="cancel-reason" className="mt-1 block max-w-64 text-base text-gray-300">
+                      {o.cancelReason}
+                    </span>
+                  )}
                 </td>
                 <td className="px-3 py-2">
                   {o.priority === "HIGH" ? <span className="rounded bg-red-600 px-2 font-black">RUSH</span> : "Normal"}

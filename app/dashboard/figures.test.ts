@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { OrderDto } from "@/lib/orders/dto";
-import { todaysFigures } from "./figures";
+import { revenueText, todaysFigures } from "./figures";
 
 const o = (over: Partial<OrderDto>) =>
   ({
@@ -31,5 +31,20 @@ describe("todaysFigures", () => {
 
   it("has no median without ready orders", () => {
     expect(todaysFigures([]).medianPrepS).toBeNull();
+  });
+
+  it("revenue in each restaurant's currency, the restaurant's way", () => {
+    const f = todaysFigures([
+      o({ partnerId: "eur", total: "11.5" }),
+      o({ partnerId: "eur", total: "1000" }),
+      o({ partnerId: "usd", total: "8" }),
+    ]);
+    const styles: Record<string, { currency: string; locale: string }> = {
+      eur: { currency: "EUR", locale: "fr-FR" },
+      usd: { currency: "USD", locale: "en-US" },
+    };
+    const styleOf = (id: string | undefined) => styles[id ?? "usd"] ?? styles.usd!;
+    expect(revenueText(f.revenueByPartner, styleOf, "eur")).toBe("1\u202f011,50\u00a0€ + $8.00");
+    expect(revenueText(new Map(), styleOf, "eur")).toBe("0,00\u00a0€");
   });
 });

@@ -3,15 +3,16 @@
 import Link from "next/link";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useMutation } from "@tanstack/react-query";
+import { useT } from "@/components/i18n";
 import { ScreenShell } from "@/components/screen-shell";
 import { SoldOutPanel } from "@/components/sold-out-panel";
 import { playAlert } from "@/components/sound";
-import { postJson, setOrderStatus } from "@/lib/client/api";
+import { ApiError, postJson, setOrderStatus } from "@/lib/client/api";
 import { arrange, paginate, selectedIndex, type Ticket, type TicketLine } from "@/lib/client/kitchen-tickets";
 import { useOrdersStream } from "@/lib/client/use-orders-stream";
 import type { OrderDto } from "@/lib/orders/dto";
 import { UNDO_WINDOW_MS } from "@/lib/orders/line-state";
-import { type CardActions, type Density, needsAck, TicketCard } from "./ticket-card";
+import { type CardActions, type Density, needsAck, TicketCard, UndoButton } from "./ticket-card";
 
 const FILTER = { status: ["CONFIRMED", "PREPARING", "READY"] } as const;
 const DENSITY_KEY = "pass.kitchen.density";
@@ -22,10 +23,22 @@ const GAP = 12;
 type Act =
   | { kind: "start" | "bump" | "recall" | "undo"; ticket: Ticket; itemIds?: string[] }
   | { kind: "expo"; ticket: Ticket; force: boolean }
+  | { kind: "expo-undo"; ticket: Ticket }
   | { kind: "fire"; ticket: Ticket; course: number }
   | { kind: "ack"; ticket: Ticket };
 
+/** A request that never got an answer (offline, the server unreachable) — not a refusal. */
+const isNetworkFailure = (err: unknown) => !(err instanceof ApiError);
+/**
+ * Sending these twice does no harm (a part already started or done answers 409, which means it
+ * landed): they are kept and sent again once the connection is back. Undo, recall, fire, force
+ * and "allergy seen" are not replayed blind — the cook decides again.
+ */
+const replayable = (a: Act) => a.kind === "start" || a.kind === "bump" || (a.kind === "expo" && !a.force);
+type CardError = { message: string; offline: boolean };
+
 export function KitchenScreen({ station }: { station: string | null }) {
+  const tr = useT();
   const { snapshot, state, lastEventId } = useOrdersStream({
     channel: "kitchen",
     filter: FILTER,
@@ -95,47 +108,122 @@ export function KitchenScreen({ station }: { station: string | null }) {
     if (at >= 0) setSelection({ id: list[at]!.id, index: at });
   }, []);
 
-  const [errors, setErrors] = useState<ReadonlyMap<number, string>>(new Map());
-  const setError = (id: number, message: string | null) =>
-    setErrors((m) => {
-      if (!message && !m.has(id)) return m;
-      const next = new Map(m);
-      if (message) next.set(id, message);
-      else next.delete(id);
-      return next;
-    });
+  const [errors, setErrors] = useState<ReadonlyMap<number, CardError>>(new Map());
+  const setError = useCallback(
+    (id: number, error: CardError | null) =>
+      setErrors((m) => {
+        if (!error && !m.has(id)) return m;
+        const next = new Map(m);
+        if (error) next.set(id, error);
+        else next.delete(id);
+        return next;
+      }),
+    [],
+  );
   const [asking, setAsking] = useState<number | null>(null);
+  // A ticket too long for its slot, shown whole over the grid ("+N more lines — show all", M).
+  const [expanded, setExpanded] = useState<number | null>(null);
   const [refused, setRefused] = useState<ReadonlySet<number>>(new Set());
 
+  const send = (a: Act) => {
+    const id = a.ticket.id;
+    switch (a.kind) {
+      case "ack":
+        return postJson<OrderDto>(`/api/orders/${id}/allergy-ack`, {});
+      case "expo":
+        return postJson<OrderDto>(`/api/orders/${id}/expo`, a.force ? { force: true } : {});
+      case "expo-undo":
+        return postJson<OrderDto>(`/api/orders/${id}/expo`, { undo: true });
+      case "fire":
+        return postJson<OrderDto>(`/api/orders/${id}/fire`, { course: a.course });
+      default:
+        // Expo has no station of its own: its Start and Recall act on the whole order.
+        if (!station) return setOrderStatus(id, "PREPARING");
+        return postJson<OrderDto>(
+          `/api/orders/${id}/stations/${encodeURIComponent(station)}/${a.kind}`,
+          a.itemIds ? { itemIds: a.itemIds } : {},
+        );
+    }
+  };
+  const landed = (a: Act, result?: OrderDto) => {
+    setError(a.ticket.id, null);
+    if (a.kind === "ack") setRefused((r) => new Set([...r].filter((id) => id !== a.ticket.id)));
+    if (a.kind === "expo") setAsking(null);
+    // A bump (a station's, or expo's completing the order) can be taken back for 10 s: card's Undo or U.
+    if ((station && a.kind === "bump") || (!station && a.kind === "expo" && result?.status === "READY")) {
+      setUndoable((m) => new Map([...m, [a.ticket.id, Date.now() + UNDO_WINDOW_MS]]));
+    }
+    if (a.kind === "undo" || a.kind === "expo-undo" || a.kind === "recall") {
+      setUndoable((m) => new Map([...m].filter(([id]) => id !== a.ticket.id)));
+    }
+  };
+
+  // Offline: the replayable actions wait here (the latest per ticket) until the connection is back.
+  const waiting = useRef(new Map<number, Act>());
+  const [waitingCount, setWaitingCount] = useState(0);
+  const latestSend = useRef({ send, landed });
+  latestSend.current = { send, landed };
+
   const act = useMutation({
-    mutationFn: (a: Act) => {
-      const id = a.ticket.id;
-      switch (a.kind) {
-        case "ack":
-          return postJson<OrderDto>(`/api/orders/${id}/allergy-ack`, {});
-        case "expo":
-          return postJson<OrderDto>(`/api/orders/${id}/expo`, a.force ? { force: true } : {});
-        case "fire":
-          return postJson<OrderDto>(`/api/orders/${id}/fire`, { course: a.course });
-        default:
-          // Expo has no station of its own: its Start and Recall act on the whole order.
-          if (!station) return setOrderStatus(id, "PREPARING");
-          return postJson<OrderDto>(
-            `/api/orders/${id}/stations/${encodeURIComponent(station)}/${a.kind}`,
-            a.itemIds ? { itemIds: a.itemIds } : {},
-          );
-      }
+    mutationFn: send,
+    onError: (err, a) => {
+      if (isNetworkFailure(err)) {
+        if (replayable(a)) {
+          waiting.current.set(a.ticket.id, a);
+          setWaitingCount(waiting.current.size);
+        }
+        setError(a.ticket.id, { message: tr(replayable(a) ? "error.offline" : "error.offlineNoRetry"), offline: true });
+      } else setError(a.ticket.id, { message: err.message, offline: false });
     },
-    onError: (err, a) => setError(a.ticket.id, err instanceof Error ? err.message : String(err)),
-    onSuccess: (_, a) => {
-      setError(a.ticket.id, null);
-      if (a.kind === "ack") setRefused((r) => new Set([...r].filter((id) => id !== a.ticket.id)));
-      if (a.kind === "expo") setAsking(null);
-      if (station && a.kind === "bump") setUndoable((m) => new Map([...m, [a.ticket.id, Date.now() + UNDO_WINDOW_MS]]));
-      if (a.kind === "undo" || a.kind === "recall") setUndoable((m) => new Map([...m].filter(([id]) => id !== a.ticket.id)));
-    },
+    onSuccess: (result, a) => landed(a, result as OrderDto),
   });
   const run = act.mutate;
+
+  const flushing = useRef(false);
+  const flush = useCallback(async () => {
+    if (flushing.current || waiting.current.size === 0) return;
+    flushing.current = true;
+    try {
+      for (const [id, a] of [...waiting.current]) {
+        try {
+          await latestSend.current.send(a);
+          waiting.current.delete(id);
+          latestSend.current.landed(a);
+        } catch (err) {
+          if (isNetworkFailure(err)) break; // still offline: keep them all for the next try
+          waiting.current.delete(id);
+          // 409: it had already landed (the answer was lost) or someone else did it: nothing to say.
+          if (err instanceof ApiError && err.status === 409) latestSend.current.landed(a);
+          else setError(id, { message: (err as Error).message, offline: false });
+        }
+      }
+    } finally {
+      flushing.current = false;
+      setWaitingCount(waiting.current.size);
+    }
+  }, [setError]);
+  // The stream live again is the sign the network is back: send what waited, and drop the
+  // offline banners that no longer hold (the ones still waiting clear when their retry lands).
+  const live = state.status === "live";
+  useEffect(() => {
+    if (!live) return;
+    setErrors((m) => {
+      const stale = [...m].filter(([id, e]) => e.offline && !waiting.current.has(id));
+      return stale.length ? new Map([...m].filter(([id]) => !stale.some(([s]) => s === id))) : m;
+    });
+    void flush();
+  }, [live, flush]);
+  // The stream may have stayed open through a short cut: try again now and then, and when the browser says it is online.
+  useEffect(() => {
+    if (waitingCount === 0 || !live) return;
+    const timer = setInterval(() => void flush(), 3_000);
+    const online = () => void flush();
+    window.addEventListener("online", online);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener("online", online);
+    };
+  }, [waitingCount, live, flush]);
 
   const bump = useCallback(
     (t: Ticket | undefined, itemIds?: string[]) => {
@@ -164,7 +252,10 @@ export function KitchenScreen({ station }: { station: string | null }) {
     for (const e of undoable) if (!best || e[1] > best[1]) best = e;
     return best ? (orders?.find((o) => o.id === best![0]) ?? null) : null;
   }, [undoable, orders]);
-  const undo = useCallback((t: Ticket | undefined) => t && station && run({ kind: "undo", ticket: t }), [run, station]);
+  const undo = useCallback(
+    (t: Ticket | undefined) => t && run(station ? { kind: "undo", ticket: t } : { kind: "expo-undo", ticket: t }),
+    [run, station],
+  );
 
   // A bump bar is a keyboard: arrows and 1–9 choose, Enter/B bumps, S starts, R recalls, U undoes, A is "allergy seen".
   useEffect(() => {
@@ -194,8 +285,11 @@ export function KitchenScreen({ station }: { station: string | null }) {
       else if (key === "a") seen(selected);
       else if (key === "r") recall(done[0]);
       else if (key === "u") undo(lastUndoable ? (cache.current.map.get(lastUndoable) ?? undefined) : undefined);
-      else if (key === "escape") setAsking(null);
-      else return;
+      else if (key === "m") setExpanded((x) => (x === null && selected ? selected.id : null));
+      else if (key === "escape") {
+        setAsking(null);
+        setExpanded(null);
+      } else return;
       e.preventDefault();
     };
     window.addEventListener("keydown", onKey);
@@ -222,6 +316,14 @@ export function KitchenScreen({ station }: { station: string | null }) {
       force: (t) => latest.current.run({ kind: "expo", ticket: t, force: true }),
       cancelForce: () => setAsking(null),
       fire: (t, course) => latest.current.run({ kind: "fire", ticket: t, course }),
+      expand: (t) => {
+        const { nav, selectAt } = latest.current;
+        selectAt(
+          nav,
+          nav.findIndex((x) => x.id === t.id),
+        );
+        setExpanded(t.id);
+      },
     }),
     [],
   );
@@ -240,11 +342,13 @@ export function KitchenScreen({ station }: { station: string | null }) {
   }, [nav]);
 
   const busyId = act.isPending ? act.variables.ticket.id : null;
+  // The overlay follows its ticket; once bumped off this screen it closes by itself.
+  const full = expanded === null ? null : (nav.find((t) => t.id === expanded) ?? null);
   const open = nav.length;
 
   return (
     <ScreenShell
-      title={station ? `Kitchen · ${station}` : "Kitchen · expo"}
+      title={station ? tr("kitchen.titleStation", { station }) : tr("kitchen.titleExpo")}
       screen={station ? `kitchen:${station}` : "kitchen"}
       lastEventId={lastEventId}
       shownOrderIds={shownOrderIds}
@@ -252,14 +356,24 @@ export function KitchenScreen({ station }: { station: string | null }) {
       fit
       tools={
         <>
-          <nav className="flex flex-wrap gap-2" aria-label="Stations">
-            <StationLink href="/kitchen" active={!station} label="All (expo)" />
+          <nav className="flex flex-wrap gap-2" aria-label={tr("kitchen.stations")}>
+            <StationLink href="/kitchen" active={!station} label={tr("kitchen.allExpo")} />
             {stations.map((s) => (
               <StationLink key={s} href={`/kitchen?station=${encodeURIComponent(s)}`} active={s === station} label={s} />
             ))}
           </nav>
+          {waitingCount > 0 && (
+            <span
+              role="status"
+              data-testid="retry-waiting"
+              data-count={waitingCount}
+              className="min-h-11 content-center rounded-full bg-amber-400 px-4 text-lg font-bold text-black"
+            >
+              {tr("kitchen.retrying", { count: waitingCount })}
+            </span>
+          )}
           <span className="ml-auto" />
-          <div role="group" aria-label="Card size" className="flex rounded-full bg-white/10 p-1" data-testid="density">
+          <div role="group" aria-label={tr("kitchen.cardSize")} className="flex rounded-full bg-white/10 p-1" data-testid="density">
             {(["normal", "compact"] as const).map((d) => (
               <button
                 key={d}
@@ -267,9 +381,9 @@ export function KitchenScreen({ station }: { station: string | null }) {
                 aria-pressed={density === d}
                 data-testid={`density-${d}`}
                 onClick={() => chooseDensity(d)}
-                className={`min-h-11 rounded-full px-4 text-lg font-bold capitalize ${density === d ? "bg-sky-400 text-black" : ""}`}
+                className={`min-h-11 rounded-full px-4 text-lg font-bold ${density === d ? "bg-sky-400 text-black" : ""}`}
               >
-                {d}
+                {tr(d === "normal" ? "kitchen.density.normal" : "kitchen.density.compact")}
               </button>
             ))}
           </div>
@@ -278,7 +392,7 @@ export function KitchenScreen({ station }: { station: string | null }) {
       }
     >
       <div className="flex min-h-0 flex-1 gap-4">
-        <section aria-label="Open tickets" className="flex min-h-0 min-w-0 flex-1 flex-col gap-2">
+        <section aria-label={tr("kitchen.openTickets")} className="flex min-h-0 min-w-0 flex-1 flex-col gap-2">
           <div className="relative min-h-0 flex-1">
             <ol
               ref={gridRef}
@@ -300,7 +414,7 @@ export function KitchenScreen({ station }: { station: string | null }) {
                   style={{ gridColumnStart: 1, gridRowStart: 1, gridRowEnd: rows + 1 }}
                   className="flex items-end justify-center rounded-2xl border-4 border-dashed border-red-900 pb-3 text-xl font-black tracking-widest text-red-400"
                 >
-                  RUSH LANE
+                  {tr("kitchen.rushLane")}
                 </li>
               )}
               {nav.map((t, i) => {
@@ -317,7 +431,7 @@ export function KitchenScreen({ station }: { station: string | null }) {
                     keyHint={slot.key}
                     selected={i === selIndex}
                     busy={busyId === t.id}
-                    error={errors.get(t.id) ?? null}
+                    error={errors.get(t.id)?.message ?? null}
                     undoUntil={undoable.get(t.id) ?? null}
                     asking={asking === t.id}
                     refused={refused.has(t.id)}
@@ -327,16 +441,59 @@ export function KitchenScreen({ station }: { station: string | null }) {
                 );
               })}
             </ol>
+            {full && (
+              <div
+                role="dialog"
+                aria-label={tr("ticket.everyLine", { number: String(full.order.ticketNumber ?? full.order.displayCode) })}
+                data-testid="ticket-overlay"
+                className="absolute inset-0 z-10 flex items-stretch justify-center bg-black/70 p-4"
+                onClick={() => setExpanded(null)}
+              >
+                <ul className="flex w-full max-w-3xl flex-col" onClick={(e) => e.stopPropagation()}>
+                  <TicketCard
+                    ticket={full}
+                    station={station}
+                    col={0}
+                    row={0}
+                    page={page}
+                    shown
+                    keyHint={10}
+                    selected
+                    busy={busyId === full.id}
+                    error={errors.get(full.id)?.message ?? null}
+                    undoUntil={undoable.get(full.id) ?? null}
+                    asking={asking === full.id}
+                    refused={refused.has(full.id)}
+                    density="normal"
+                    actions={actions}
+                    full
+                  />
+                  <button
+                    type="button"
+                    data-testid="overlay-close"
+                    onClick={() => setExpanded(null)}
+                    className="mt-2 min-h-12 shrink-0 rounded-xl bg-white/15 text-xl font-bold"
+                  >
+                    {tr("ticket.closeOverlay")}
+                  </button>
+                </ul>
+              </div>
+            )}
             {open === 0 && (
               <p
                 data-testid="kitchen-empty"
                 className="absolute inset-x-0 top-1/3 mx-auto w-fit rounded-2xl border border-dashed border-white/20 bg-[#0b0d10] p-10 text-center text-3xl text-gray-300"
               >
-                {snapshot.isPending ? "Loading tickets…" : `No open tickets${station ? ` for ${station}` : ""}.`}
+                {snapshot.isPending ? tr("kitchen.loading") : station ? tr("kitchen.emptyStation", { station }) : tr("kitchen.empty")}
+                {!snapshot.isPending && <span className="mt-3 block text-xl text-gray-400">{tr("kitchen.emptyHint")}</span>}
               </p>
             )}
           </div>
-          <nav aria-label="Pages" data-testid="kitchen-pager" className="flex h-14 shrink-0 items-center gap-3 text-xl font-bold">
+          <nav
+            aria-label={tr("kitchen.pages")}
+            data-testid="kitchen-pager"
+            className="flex h-14 shrink-0 items-center gap-3 text-xl font-bold"
+          >
             <button
               type="button"
               disabled={page === 0}
@@ -349,10 +506,10 @@ export function KitchenScreen({ station }: { station: string | null }) {
               }
               className="min-h-12 rounded-xl bg-white/10 px-4 disabled:opacity-30"
             >
-              ← {earlier > 0 ? `${earlier} before` : "PgUp"}
+              ← {earlier > 0 ? tr("kitchen.before", { count: earlier }) : "PgUp"}
             </button>
             <span data-testid="page-of" className="tabular-nums">
-              Page {page + 1} of {pages} · {open} open
+              {tr("kitchen.pageOf", { page: page + 1, pages, open })}
             </span>
             <span className="flex-1" />
             <button
@@ -368,14 +525,14 @@ export function KitchenScreen({ station }: { station: string | null }) {
               }
               className={`min-h-12 rounded-xl px-4 ${later > 0 ? "bg-sky-400 text-black" : "bg-white/10 opacity-30"}`}
             >
-              {later > 0 ? `+${later} more →` : "PgDn"}
+              {later > 0 ? tr("kitchen.more", { count: later }) : "PgDn"}
             </button>
           </nav>
         </section>
         <aside className="flex min-h-0 w-64 shrink-0 flex-col gap-3 overflow-hidden">
           <section aria-labelledby="all-day" className="min-h-0 flex-1 overflow-hidden rounded-2xl border border-white/10 bg-white/5 p-3">
             <h2 id="all-day" className="mb-1 text-2xl font-bold">
-              All day
+              {tr("kitchen.allDay")}
             </h2>
             <ul data-testid="all-day" className="flex flex-col text-lg">
               {allDay.length === 0 && <li className="text-gray-400">—</li>}
@@ -389,7 +546,8 @@ export function KitchenScreen({ station }: { station: string | null }) {
           </section>
           <section aria-labelledby="ready-heading" className="shrink-0 rounded-2xl border border-white/10 bg-white/5 p-3">
             <h2 id="ready-heading" className="mb-1 text-2xl font-bold">
-              {station ? "Done here" : "Ready"} <span className="text-base font-normal text-gray-400">(R recalls the latest)</span>
+              {station ? tr("kitchen.doneHere") : tr("kitchen.ready")}{" "}
+              <span className="text-base font-normal text-gray-400">{tr("kitchen.recallHint")}</span>
             </h2>
             <ul className="flex flex-col gap-1.5" data-testid="kitchen-ready">
               {done.length === 0 && <li className="text-gray-400">—</li>}
@@ -402,14 +560,19 @@ export function KitchenScreen({ station }: { station: string | null }) {
                 >
                   <span className="text-2xl font-black">#{t.order.ticketNumber}</span>
                   <span className="text-base text-gray-300">{t.order.displayCode}</span>
-                  <button
-                    type="button"
-                    onClick={() => recall(t)}
-                    data-testid="recall"
-                    className="min-h-11 rounded-lg bg-white/15 px-3 text-lg font-bold"
-                  >
-                    Recall
-                  </button>
+                  {/* Expo's bump left the grid: its Undo waits here for 10 s (U), then Recall. */}
+                  {!station && undoable.has(t.id) ? (
+                    <UndoButton until={undoable.get(t.id)!} onUndo={() => undo(t)} busy={busyId === t.id} />
+                  ) : (
+                    <button
+                      type="button"
+                      onClick={() => recall(t)}
+                      data-testid="recall"
+                      className="min-h-11 rounded-lg bg-white/15 px-3 text-lg font-bold"
+                    >
+                      {tr("kitchen.recall")}
+                    </button>
+                  )}
                 </li>
               ))}
             </ul>

@@ -2,7 +2,9 @@
 
 import { memo } from "react";
 import { AllergyBand, LineDetails } from "@/components/order-lines";
+import { useLocale, useT } from "@/components/i18n";
 import { useClockValue } from "@/components/use-now";
+import type { MessageKey } from "@/lib/i18n";
 import { type Ticket, type TicketLine, urgencyAt } from "@/lib/client/kitchen-tickets";
 
 export type Density = "normal" | "compact";
@@ -18,22 +20,24 @@ export type CardActions = {
   force(t: Ticket): void;
   cancelForce(t: Ticket): void;
   fire(t: Ticket, course: number): void;
+  /** Shows every line of a ticket too long for its slot, over the grid (nothing else moves). */
+  expand(t: Ticket): void;
 };
 
 /** An allergy ticket waits for the "Allergy seen" tap before it may be bumped (the server answers 409). */
 export const needsAck = (t: Ticket) => t.order.allergyAlert && !t.order.allergyAckAt;
 
-const SERVICE: Record<string, { label: string; style: string }> = {
-  "dine-in": { label: "Dine-in", style: "bg-slate-200 text-black" },
-  takeaway: { label: "Takeaway", style: "bg-orange-300 text-black" },
-  delivery: { label: "Delivery", style: "bg-cyan-300 text-black" },
-  pickup: { label: "Pickup", style: "bg-lime-300 text-black" },
+const SERVICE: Record<string, { label: MessageKey; style: string }> = {
+  "dine-in": { label: "service.dine-in", style: "bg-slate-200 text-black" },
+  takeaway: { label: "service.takeaway", style: "bg-orange-300 text-black" },
+  delivery: { label: "service.delivery", style: "bg-cyan-300 text-black" },
+  pickup: { label: "service.pickup", style: "bg-lime-300 text-black" },
 };
 
 const URGENCY = {
   ok: { card: "border-white/25 bg-[#15181d]", label: null },
-  warn: { card: "border-amber-400 bg-[#3a2a05]", label: { text: "WARNING", style: "bg-amber-400 text-black" } },
-  late: { card: "border-red-500 bg-[#4a0d0d]", label: { text: "LATE", style: "bg-red-600 text-white" } },
+  warn: { card: "border-amber-400 bg-[#3a2a05]", label: { text: "ticket.warning", style: "bg-amber-400 text-black" } },
+  late: { card: "border-red-500 bg-[#4a0d0d]", label: { text: "ticket.late", style: "bg-red-600 text-white" } },
 } as const;
 
 /**
@@ -76,6 +80,7 @@ export const TicketCard = memo(function TicketCard({
   refused,
   density,
   actions,
+  full = false,
 }: {
   ticket: Ticket;
   station: string | null;
@@ -92,7 +97,10 @@ export const TicketCard = memo(function TicketCard({
   refused: boolean;
   density: Density;
   actions: CardActions;
+  /** The "all lines" overlay: no slot, every line, scrolling if it must. */
+  full?: boolean;
 }) {
+  const tr = useT();
   const o = t.order;
   // The whole card turns at the earliest open part's thresholds, ticking with the shared clock.
   const urgency = useClockValue((now) => (shown ? urgencyAt(now, t.warnAt, t.lateAt) : "ok"));
@@ -100,12 +108,12 @@ export const TicketCard = memo(function TicketCard({
   const compact = density === "compact";
   const waiting = needsAck(t);
   const service = SERVICE[o.serviceType] ?? SERVICE["dine-in"]!;
-  const lines = fitting(t, density, station === null);
+  const lines = full ? t.lines : fitting(t, density, station === null);
   const hiddenLines = t.lines.length - lines.length;
   const frame = t.readyToSend ? "border-green-400 ring-4 ring-green-400" : u.card;
   return (
     <li
-      data-testid="ticket"
+      data-testid={full ? "ticket-full" : "ticket"}
       data-ticket={o.ticketNumber ?? ""}
       data-id={o.id}
       data-status={o.status}
@@ -123,15 +131,15 @@ export const TicketCard = memo(function TicketCard({
     >
       {(t.rush || u.label || t.readyToSend) && (
         <div className="flex shrink-0 text-center text-xl font-black tracking-widest">
-          {t.rush && <span className="flex-1 bg-red-600 py-0.5 text-white">RUSH</span>}
+          {t.rush && <span className="flex-1 bg-red-600 py-0.5 text-white">{tr("ticket.rush")}</span>}
           {t.readyToSend && (
             <span data-testid="ready-to-send" className="flex-1 bg-green-400 py-0.5 text-black">
-              READY TO SEND
+              {tr("ticket.readyToSend")}
             </span>
           )}
           {u.label && !t.readyToSend && (
             <span data-testid="urgency" className={`flex flex-1 items-center justify-center gap-1.5 py-0.5 ${u.label.style}`}>
-              <ClockIcon /> {u.label.text}
+              <ClockIcon /> {tr(u.label.text)}
             </span>
           )}
         </div>
@@ -144,7 +152,7 @@ export const TicketCard = memo(function TicketCard({
             data-testid="allergy-seen"
             className={`${compact ? "min-h-11 shrink-0 px-3 text-lg" : "min-h-14 text-2xl"} rounded-xl bg-white font-black tracking-wide text-red-700 uppercase`}
           >
-            Allergy seen <span className="text-lg font-bold">(A)</span>
+            {tr("ticket.allergySeen")} <span className="text-lg font-bold">(A)</span>
           </button>
         )}
       </AllergyBand>
@@ -155,14 +163,14 @@ export const TicketCard = memo(function TicketCard({
           </div>
           <div className={`truncate ${compact ? "text-base" : "mt-1 text-lg"} text-gray-300`}>
             {o.displayCode}
-            {o.table ? ` · Table ${o.table}` : ""}
+            {o.table ? ` · ${tr("ticket.table", { table: o.table })}` : ""}
             {o.customer ? ` · ${o.customer}` : ""}
           </div>
         </div>
         <div className={`flex shrink-0 items-end gap-1 ${compact ? "flex-row-reverse items-center" : "flex-col"}`}>
           <span className="flex items-center gap-1">
             {keyHint <= 9 && (
-              <kbd className="rounded bg-white/15 px-1.5 text-base font-bold text-gray-200" aria-label={`key ${keyHint}`}>
+              <kbd className="rounded bg-white/15 px-1.5 text-base font-bold text-gray-200" aria-label={tr("ticket.key", { key: keyHint })}>
                 {keyHint}
               </kbd>
             )}
@@ -172,20 +180,27 @@ export const TicketCard = memo(function TicketCard({
             data-testid="service-type"
             className={`rounded-full px-2 ${compact ? "text-sm" : "text-base"} font-black uppercase ${service.style}`}
           >
-            {service.label}
+            {tr(service.label)}
           </span>
         </div>
       </div>
       {!station && <ExpoStatus t={t} compact={compact} actions={actions} busy={busy} />}
-      <ul className={`flex min-h-0 flex-1 flex-col overflow-hidden px-3 ${compact ? "py-1 text-xl" : "gap-1 py-2 text-2xl"}`}>
+      <ul
+        className={`flex min-h-0 flex-1 flex-col px-3 ${full ? "overflow-y-auto" : "overflow-hidden"} ${compact ? "py-1 text-xl" : "gap-1 py-2 text-2xl"}`}
+      >
         {lines.map((line) => (
           <Line key={line.item.id} t={t} line={line} station={station} compact={compact} actions={actions} busy={busy} />
         ))}
       </ul>
       {hiddenLines > 0 && (
-        <p data-testid="more-lines" className="shrink-0 px-3 text-lg font-bold text-sky-300">
-          +{hiddenLines} more line{hiddenLines > 1 ? "s" : ""}
-        </p>
+        <button
+          type="button"
+          data-testid="more-lines"
+          onClick={(e) => (e.stopPropagation(), actions.expand(t))}
+          className="mx-2 min-h-11 shrink-0 rounded-xl bg-sky-950 px-3 text-left text-lg font-bold text-sky-300"
+        >
+          {tr("ticket.moreLines", { count: hiddenLines })} — {tr("ticket.showAll")}
+        </button>
       )}
       {refused && waiting && (
         <p
@@ -193,7 +208,7 @@ export const TicketCard = memo(function TicketCard({
           data-testid="bump-refused"
           className="mx-3 mb-1 shrink-0 rounded-xl bg-[#b91c1c] px-3 py-1 text-center text-xl font-black text-white"
         >
-          Tap ALLERGY SEEN first
+          {tr("ticket.ackFirst")}
         </p>
       )}
       {error && (
@@ -207,14 +222,14 @@ export const TicketCard = memo(function TicketCard({
       )}
       {asking ? (
         <div data-testid="force-confirm" className="grid shrink-0 grid-cols-2 gap-2 border-t border-white/10 p-2">
-          <p className="col-span-2 text-center text-xl font-black text-amber-300">Force ready? Stations are still open</p>
+          <p className="col-span-2 text-center text-xl font-black text-amber-300">{tr("ticket.forceAsk")}</p>
           <button
             type="button"
             onClick={(e) => (e.stopPropagation(), actions.cancelForce(t))}
             data-testid="force-cancel"
             className="min-h-12 rounded-xl bg-white/15 text-xl font-bold"
           >
-            Cancel (Esc)
+            {tr("ticket.forceCancel")}
           </button>
           <button
             type="button"
@@ -223,7 +238,7 @@ export const TicketCard = memo(function TicketCard({
             data-testid="force-ready"
             className="min-h-12 rounded-xl bg-amber-400 text-xl font-black text-black disabled:opacity-40"
           >
-            Force ready (↵)
+            {tr("ticket.forceReady")}
           </button>
         </div>
       ) : (
@@ -235,18 +250,18 @@ export const TicketCard = memo(function TicketCard({
             data-testid="start"
             className={`${compact ? "min-h-12" : "min-h-14"} rounded-xl bg-violet-600 text-xl font-bold text-white disabled:opacity-30`}
           >
-            Start
+            {tr("ticket.start")}
           </button>
           {undoUntil && <UndoButton until={undoUntil} onUndo={() => actions.undo(t)} busy={busy} />}
           <button
             type="button"
             onClick={(e) => (e.stopPropagation(), actions.bump(t))}
             disabled={busy || (station !== null && !t.open)}
-            title={waiting ? "Tap ALLERGY SEEN first" : undefined}
+            title={waiting ? tr("ticket.ackFirst") : undefined}
             data-testid="bump"
             className={`${compact ? "min-h-12" : "min-h-14"} rounded-xl text-xl font-black disabled:opacity-40 ${waiting ? "bg-gray-600 text-gray-200" : "bg-green-500 text-black"}`}
           >
-            Bump ✓
+            {tr("ticket.bump")}
           </button>
         </div>
       )}
@@ -262,8 +277,10 @@ const TICK = {
 
 /** Expo: a tick per station, who it waits on, and the held courses with their "Fire" button. */
 function ExpoStatus({ t, compact, actions, busy }: { t: Ticket; compact: boolean; actions: CardActions; busy: boolean }) {
+  const tr = useT();
+  const locale = useLocale();
   const o = t.order;
-  const fireAt = o.fireAt ? new Date(o.fireAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : null;
+  const fireAt = o.fireAt ? new Date(o.fireAt).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" }) : null;
   return (
     <div className={`flex shrink-0 flex-col px-3 ${compact ? "pt-1" : "gap-1 pt-2"}`}>
       <ul className="flex flex-wrap gap-1" data-testid="station-ticks">
@@ -282,11 +299,11 @@ function ExpoStatus({ t, compact, actions, busy }: { t: Ticket; compact: boolean
       </ul>
       <p data-testid="waiting-on" className={`${compact ? "text-lg" : "text-xl"} font-bold text-gray-200`}>
         {o.waitingOn.length > 0
-          ? `waiting on: ${o.waitingOn.join(", ")}`
+          ? tr("ticket.waitingOn", { stations: o.waitingOn.join(", ") })
           : t.readyToSend
-            ? "all stations done"
+            ? tr("ticket.allDone")
             : fireAt
-              ? `scheduled · fires at ${fireAt}`
+              ? tr("ticket.firesAt", { time: fireAt })
               : ""}
       </p>
       {t.heldCourses.map((course) => (
@@ -299,7 +316,7 @@ function ExpoStatus({ t, compact, actions, busy }: { t: Ticket; compact: boolean
           data-course={course}
           className="min-h-11 rounded-xl border-2 border-dashed border-gray-400 text-lg font-black text-gray-200 disabled:opacity-40"
         >
-          Fire course {course}
+          {tr("ticket.fireCourse", { course })}
         </button>
       ))}
     </div>
@@ -328,14 +345,19 @@ function Line({
   actions: CardActions;
   busy: boolean;
 }) {
+  const tr = useT();
   const { item, state } = line;
   const open = state === "QUEUED" || state === "STARTED";
   const text = (
     <>
       <span className="font-black tabular-nums">{item.quantity}×</span> <span className="font-semibold">{item.name}</span>
       {state === "DONE" && <span className="ml-2 text-green-400 no-underline">✓</span>}
-      {state === "STARTED" && <span className="ml-2 rounded bg-violet-600 px-1 text-base font-bold text-white">cooking</span>}
-      {state === "HELD" && <span className="ml-2 rounded bg-white/10 px-1 text-base font-bold">course {line.course} · held</span>}
+      {state === "STARTED" && (
+        <span className="ml-2 rounded bg-violet-600 px-1 text-base font-bold text-white">{tr("ticket.cooking")}</span>
+      )}
+      {state === "HELD" && (
+        <span className="ml-2 rounded bg-white/10 px-1 text-base font-bold">{tr("ticket.held", { course: line.course })}</span>
+      )}
       {!station && line.parts.length > 1 && (
         <span className="ml-2 text-base text-gray-400">
           {line.parts.map((p) => `${p.station} ${p.state === "DONE" ? "✓" : "…"}`).join(" · ")}
@@ -381,7 +403,8 @@ function Clock({ since, className }: { since: string; className: string }) {
   );
 }
 
-function UndoButton({ until, onUndo, busy }: { until: number; onUndo(): void; busy: boolean }) {
+export function UndoButton({ until, onUndo, busy }: { until: number; onUndo(): void; busy: boolean }) {
+  const tr = useT();
   const left = useClockValue((now) => Math.max(0, Math.ceil((until - now) / 1000)));
   return (
     <button
@@ -389,9 +412,9 @@ function UndoButton({ until, onUndo, busy }: { until: number; onUndo(): void; bu
       onClick={(e) => (e.stopPropagation(), onUndo())}
       disabled={busy}
       data-testid="undo"
-      className="min-h-12 rounded-xl bg-amber-400 text-xl font-black text-black disabled:opacity-40"
+      className="min-h-12 rounded-xl bg-amber-400 px-3 text-xl font-black text-black disabled:opacity-40"
     >
-      Undo (U) <span className="tabular-nums">{left}s</span>
+      {tr("ticket.undo")} <span className="tabular-nums">{left}s</span>
     </button>
   );
 }

@@ -1,8 +1,10 @@
 "use client";
 
 import { useState } from "react";
+import { useT } from "@/components/i18n";
 
 export function LoginForm({ next }: { next: string }) {
+  const t = useT();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -19,12 +21,12 @@ export function LoginForm({ next }: { next: string }) {
       });
       if (!res.ok) {
         const body = await res.json().catch(() => null);
-        setError(body?.error?.message ?? `sign-in failed (${res.status})`);
+        setError(body?.error?.message ?? t("login.failed", { status: res.status }));
         return;
       }
       window.location.assign(next);
     } catch {
-      setError("cannot reach Pass — check the network");
+      setError(t("login.network"));
     } finally {
       setBusy(false);
     }
@@ -33,7 +35,7 @@ export function LoginForm({ next }: { next: string }) {
   return (
     <form method="post" onSubmit={onSubmit} className="flex flex-col gap-5" data-testid="login-form">
       <label className="flex flex-col gap-2 text-lg font-semibold">
-        Username
+        {t("login.username")}
         <input
           name="username"
           autoComplete="username"
@@ -44,7 +46,7 @@ export function LoginForm({ next }: { next: string }) {
         />
       </label>
       <label className="flex flex-col gap-2 text-lg font-semibold">
-        Password
+        {t("login.password")}
         <input
           name="password"
           type="password"
@@ -69,7 +71,7 @@ export function LoginForm({ next }: { next: string }) {
         data-testid="login-submit"
         className="min-h-14 rounded-xl bg-sky-500 text-xl font-bold text-black hover:bg-sky-400 disabled:opacity-60"
       >
-        {busy ? "Signing in…" : "Sign in"}
+        {busy ? t("login.busy") : t("login.submit")}
       </button>
     </form>
   );

@@ -1,4 +1,5 @@
 import { signedDelta } from "@/lib/client/menu";
+import { DEFAULT_MONEY_STYLE, displayMinor, type MoneyStyle } from "@/lib/money-format";
 
 export type PreviewGroup = {
   id: string;
@@ -34,7 +35,7 @@ export function choiceRule(min: number, max: number): string {
  * bold, price = price + surcharge), fed by the dish being edited, so the operator sees what the
  * guest will see before saving.
  */
-export function DishPreview({ dish }: { dish: PreviewDish }) {
+export function DishPreview({ dish, style = DEFAULT_MONEY_STYLE }: { dish: PreviewDish; style?: MoneyStyle }) {
   const price = cents(dish.price);
   const surcharge = cents(dish.surcharge || "0") ?? 0;
   const image = /^(https?:\/\/|\/)\S+$/.test(dish.imageUrl.trim()) ? dish.imageUrl.trim() : null;
@@ -60,7 +61,7 @@ export function DishPreview({ dish }: { dish: PreviewDish }) {
           )}
         </div>
         <div className="text-lg text-gray-300 tabular-nums" data-testid="preview-price">
-          {price === null ? "—" : ((price + surcharge) / 100).toFixed(2)}
+          {price === null ? "—" : displayMinor(price + surcharge, style)}
         </div>
       </div>
       {!dish.available && <span className="self-start rounded-full bg-red-700 px-3 py-1 text-base font-bold">Sold out</span>}
@@ -91,7 +92,7 @@ export function DishPreview({ dish }: { dish: PreviewDish }) {
             {g.options.map((o) => (
               <li key={o.id} className={`flex justify-between gap-2 ${o.available ? "" : "text-gray-500 line-through"}`}>
                 <span>{o.name}</span>
-                <span className="tabular-nums text-gray-300">{signedDelta(o.priceDelta)}</span>
+                <span className="tabular-nums text-gray-300">{signedDelta(o.priceDelta, style)}</span>
               </li>
             ))}
           </ul>

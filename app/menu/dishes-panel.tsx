@@ -2,7 +2,8 @@
 
 import { useState } from "react";
 import { createPortal } from "react-dom";
-import { checkFood, type FieldErrors, type FoodInput, fieldErrors, menuApi, reorderedFoodsTo } from "@/lib/client/menu";
+import { checkFood, type FieldErrors, type FoodInput, fieldErrors, menuApi, menuMoneyStyle, reorderedFoodsTo } from "@/lib/client/menu";
+import { displayMoney } from "@/lib/money-format";
 import type { FoodDto } from "@/lib/menu/model";
 import { DishPreview } from "./dish-preview";
 import type { MenuCtx } from "./menu-ctx";
@@ -147,7 +148,7 @@ export function DishesPanel({ ctx, goTo }: { ctx: MenuCtx; goTo: (tab: "categori
                     >
                       <span className="truncate text-lg font-bold">{f.name}</span>
                       <span className="text-base text-gray-300">
-                        {Number(f.price).toFixed(2)}
+                        {displayMoney(f.price, menuMoneyStyle(menu))}
                         {f.available ? "" : " · sold out"}
                         {f.modifierGroupIds.length ? ` · ${f.modifierGroupIds.length} group(s)` : ""}
                       </span>
@@ -255,6 +256,7 @@ function DishEditor({
     <div className="rounded-2xl border border-sky-400/40 bg-black/20 p-3">
       <h2 className="mb-2 text-lg font-bold text-sky-200">Customer card preview</h2>
       <DishPreview
+        style={menuMoneyStyle(menu)}
         dish={{
           ...draft,
           groups: draft.modifierGroupIds.flatMap((id) => {

@@ -57,7 +57,18 @@ export type Action =
   /** See the printers, their live status and their jobs (the cashier's banner, the print console). */
   | "printers:read"
   /** Run the print console: reprint a job, print a test page, pause a printer. */
-  | "printers:operate";
+  | "printers:operate"
+  /** Start and stop the demo service (lib/demo): invented orders, so admins only. */
+  | "demo:run"
+  /** The restaurant's profile in the back office (PATCH /api/partners/{slug}). */
+  | "partner:write"
+  /**
+   * The partner's users (add, reset a password, change a role, disable). An operator manages
+   * their own partner's operators and kitchen users only; admins are made by admins (lib/auth/users-admin.ts).
+   */
+  | "users:manage"
+  /** Device tokens and pairing a screen by code (lib/auth/devices.ts, lib/auth/pairing.ts). */
+  | "devices:manage";
 
 /** Everything staff at the counter may do: admins (every partner) and operators (their own). */
 const STAFF_ACTIONS: readonly Action[] = [
@@ -76,10 +87,13 @@ const STAFF_ACTIONS: readonly Action[] = [
   "printers:write",
   "printers:read",
   "printers:operate",
+  "partner:write",
+  "users:manage",
+  "devices:manage",
 ];
 
 const ACTIONS: Record<UserRole | TokenRole, readonly Action[]> = {
-  admin: STAFF_ACTIONS,
+  admin: [...STAFF_ACTIONS, "demo:run"],
   operator: STAFF_ACTIONS,
   kitchen: ["orders:read", "orders:status", "menu:86", "orders:allergy-ack", "printers:read"],
   /** The print station's device: its console, never orders or the menu. */
@@ -106,7 +120,14 @@ export const DEFAULT_TOKEN_CHANNELS: Record<TokenRole, readonly Channel[]> = {
 /** The kitchen moves tickets along; it does not cancel or deliver. */
 const KITCHEN_STATUSES = new Set(["PREPARING", "READY", "PICKED_UP"]);
 
+/**
+ * The back office's own actions are people's, never a device's: an operator token (a cashier
+ * tablet) confirms orders like an operator but does not make users, tokens or change the profile.
+ */
+const USER_ONLY_ACTIONS: ReadonlySet<Action> = new Set(["partner:write", "users:manage", "devices:manage"]);
+
 export function can(principal: Principal, action: Action): boolean {
+  if (principal.kind === "token" && USER_ONLY_ACTIONS.has(action)) return false;
   return ACTIONS[principal.role].includes(action);
 }
 

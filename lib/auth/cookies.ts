@@ -20,6 +20,39 @@ export function parseCookies(header: string | null | undefined): Map<string, str
   return out;
 }
 
+/**
+ * A paired screen's device token (lib/auth/pairing.ts): httpOnly like the session, so a wall TV
+ * authenticates as its device without anyone typing a password on it. The session wins when both are sent.
+ */
+export const DEVICE_COOKIE = "pass_device";
+/** The secret of a screen waiting on /pair: only that browser receives the device token. */
+export const PAIRING_COOKIE = "pass_pairing";
+/** Browsers cap cookie lifetimes at 400 days; the token itself may live longer or expire sooner. */
+export const DEVICE_COOKIE_MAX_AGE_MS = 400 * 86_400_000;
+
+/** Any httpOnly, SameSite=Lax cookie of Pass's (a session, a device, a pairing). */
+export function httpOnlyCookie({
+  name,
+  value,
+  secure,
+  maxAgeMs,
+}: {
+  name: string;
+  value: string;
+  secure: boolean;
+  maxAgeMs: number;
+}): string {
+  const attrs = [
+    `${name}=${encodeURIComponent(value)}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Lax",
+    `Max-Age=${Math.max(0, Math.floor(maxAgeMs / 1000))}`,
+  ];
+  if (secure) attrs.push("Secure");
+  return attrs.join("; ");
+}
+
 export function sessionCookie({ value, secure, maxAgeMs }: { value: string; secure: boolean; maxAgeMs: number }): string {
   const attrs = [
     `${SESSION_COOKIE}=${encodeURIComponent(value)}`,
@@ -33,27 +66,3 @@ export function sessionCookie({ value, secure, maxAgeMs }: { value: string; secu
 }
 
 export const clearedSessionCookie = ({ secure }: { secure: boolean }) => sessionCookie({ value: "", secure, maxAgeMs: 0 });
-
-/**
- * A screen signed in with a device token (the print station with a printer token, issue
- * "Network printers" item 4): the token itself, httpOnly, for as long as the token is valid
- * (a year at most); revoking the token signs the screen out.
- */
-export const DEVICE_COOKIE = "pass_device";
-
-export function deviceCookie({ value, secure, expiresAt }: { value: string; secure: boolean; expiresAt: string | null }): string {
-  const year = 365 * 24 * 3_600_000;
-  const maxAgeMs = expiresAt ? Math.min(year, Date.parse(expiresAt) - Date.now()) : year;
-  const attrs = [
-    `${DEVICE_COOKIE}=${encodeURIComponent(value)}`,
-    "Path=/",
-    "HttpOnly",
-    "SameSite=Lax",
-    `Max-Age=${Math.max(0, Math.floor(maxAgeMs / 1000))}`,
-  ];
-  if (secure) attrs.push("Secure");
-  return attrs.join("; ");
-}
-
-export const clearedDeviceCookie = ({ secure }: { secure: boolean }) =>
-  [`${DEVICE_COOKIE}=`, "Path=/", "HttpOnly", "SameSite=Lax", "Max-Age=0", ...(secure ? ["Secure"] : [])].join("; ");

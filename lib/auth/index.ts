@@ -1,14 +1,6 @@
 import "server-only";
 export * from "./access";
-export {
-  SESSION_COOKIE,
-  DEVICE_COOKIE,
-  parseCookies,
-  sessionCookie,
-  clearedSessionCookie,
-  deviceCookie,
-  clearedDeviceCookie,
-} from "./cookies";
+export { SESSION_COOKIE, parseCookies, sessionCookie, clearedSessionCookie } from "./cookies";
 export { isAllowedOrigin, isSameOrigin } from "./csrf";
 export {
   CLIENT_ADDRESS_HEADER,
@@ -26,7 +18,6 @@ export {
   login,
   logout,
   resolvePrincipal,
-  deviceSignIn,
   principalForSession,
   createUser,
   createDeviceToken,

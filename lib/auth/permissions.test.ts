@@ -30,6 +30,9 @@ const ACTIONS: Action[] = [
   "printers:write",
   "printers:read",
   "printers:operate",
+  "partner:write",
+  "users:manage",
+  "devices:manage",
 ];
 
 const user = (role: "admin" | "operator" | "kitchen"): Principal => ({
@@ -50,6 +53,8 @@ const token = (role: "operator" | "kitchen" | "printer" | "display" | "integrati
 
 type Row = { who: string; principal: Principal; actions: Action[]; channels: string[]; topics: string[] };
 const ALL_ORDER_ACTIONS = ACTIONS;
+/** The back office's actions are people's: a device token never has them. */
+const DEVICE_STAFF_ACTIONS = ACTIONS.filter((a) => !["partner:write", "users:manage", "devices:manage"].includes(a));
 const STAFF_TOPICS = ["order_changes", "product_changes", "customer_changes", "shipment_changes", "transaction_changes"];
 const READ_TOPICS = ["order_changes", "product_changes", "shipment_changes"];
 
@@ -64,7 +69,7 @@ const TABLE: Row[] = [
     topics: READ_TOPICS,
   },
   // An operator token acts as an operator (its role), with every channel by default.
-  { who: "operator token", principal: token("operator"), actions: ALL_ORDER_ACTIONS, channels: [...CHANNELS], topics: STAFF_TOPICS },
+  { who: "operator token", principal: token("operator"), actions: DEVICE_STAFF_ACTIONS, channels: [...CHANNELS], topics: STAFF_TOPICS },
   {
     who: "kitchen token",
     principal: token("kitchen"),

@@ -86,3 +86,42 @@ export async function setUserRole({ db, username, role }: { db: Db; username: st
     await trx.updateTable("users").set({ role }).where("id", "=", user.id).execute();
   });
 }
+
+/**
+ * Several changes to one account at once (the back office's PATCH /api/users/{id}), in one
+ * transaction with one `auth.revoked` when any of them ends the user's credentials: a new role,
+ * a new password or a disable. Enabling alone ends nothing. The caller has checked every value.
+ */
+export async function updateUserAccount({
+  db,
+  userId,
+  change,
+}: {
+  db: Db;
+  userId: string;
+  change: { role?: UserRole; passwordHash?: string; disabled?: boolean };
+}): Promise<void> {
+  const user = await db.selectFrom("users").select(["id", "partnerId", "role", "disabledAt"]).where("id", "=", userId).executeTakeFirst();
+  if (!user) throw new NotFoundError("user", { field: "id" });
+  const set: { role?: UserRole; passwordHash?: string; disabledAt?: string | null } = {};
+  if (change.role !== undefined && change.role !== user.role) set.role = change.role;
+  if (change.passwordHash !== undefined) set.passwordHash = change.passwordHash;
+  if (change.disabled === true && !user.disabledAt) set.disabledAt = nowIso();
+  if (change.disabled === false && user.disabledAt) set.disabledAt = null;
+  if (Object.keys(set).length === 0) return;
+  const reason: RevocationPayload["reason"] | null = set.disabledAt
+    ? "disabled"
+    : set.passwordHash
+      ? "password-reset"
+      : set.role
+        ? "role-changed"
+        : null;
+  if (!reason) {
+    await db.updateTable("users").set(set).where("id", "=", user.id).execute();
+    return;
+  }
+  await revoke(db, user.partnerId, { credential: { userId: user.id }, reason }, async (trx) => {
+    await trx.updateTable("users").set(set).where("id", "=", user.id).execute();
+    if (set.disabledAt || set.passwordHash) await trx.deleteFrom("sessions").where("userId", "=", user.id).execute();
+  });
+}

@@ -21,6 +21,7 @@ import { hashSecret, newSecret } from "./secrets";
 export const USER_ROLES: readonly UserRole[] = ["admin", "operator", "kitchen"];
 export const TOKEN_ROLES: readonly TokenRole[] = ["operator", "kitchen", "printer", "display", "integration"];
 const TOKEN_PREFIX = "pass_";
+const LAST_SEEN_EVERY_MS = 60_000;
 
 const WRONG_LOGIN = "wrong username or password";
 
@@ -74,25 +75,31 @@ export async function resolvePrincipal({
   }
   const cookies = parseCookies(cookieHeader);
   const sessionToken = cookies.get(SESSION_COOKIE);
-  if (sessionToken) {
-    const session = await sessionPrincipal({ db, sessionToken });
-    if (session) return { principal: session.principal, via: "cookie", credential: session.credential };
-  }
-  // A screen signed in with its device token (POST /api/auth/device): the token's own rights.
-  const deviceToken = cookies.get(DEVICE_COOKIE);
+  const session = sessionToken ? await sessionPrincipal({ db, sessionToken }) : null;
+  if (session) return { principal: session.principal, via: "cookie", credential: session.credential };
+  // A paired screen (lib/auth/pairing.ts): its device token in an httpOnly cookie, on the same path as
+  // a bearer (revocable, ends its streams) and, being a cookie, under the same CSRF rule as a session.
+  const device = await devicePrincipal({ db, deviceToken: cookies.get(DEVICE_COOKIE) });
+  if (!device) return null;
+  return { principal: device.principal, via: "cookie", credential: { tokenId: device.principal.tokenId, expiresAt: device.expiresAt } };
+}
+
+/** The device token of a paired screen's cookie; a stale one (revoked, expired, unknown) is just no one. */
+export async function devicePrincipal({
+  db,
+  deviceToken,
+}: {
+  db: Db;
+  deviceToken: string | null | undefined;
+}): Promise<{ principal: Extract<Principal, { kind: "token" }>; expiresAt: string | null } | null> {
   if (!deviceToken) return null;
   try {
     const { principal, expiresAt } = await tokenPrincipal({ db, token: deviceToken });
-    return { principal, via: "cookie", credential: { tokenId: principal.kind === "token" ? principal.tokenId : undefined, expiresAt } };
+    return principal.kind === "token" ? { principal, expiresAt } : null;
   } catch (err) {
-    if (err instanceof UnauthorizedError) return null; // revoked or expired: signed out
+    if (err instanceof UnauthorizedError) return null;
     throw err;
   }
-}
-
-/** A device token a screen signs in with (the print station, a kitchen tablet): its principal, or 401. */
-export async function deviceSignIn({ db, token }: { db: Db; token: string }): Promise<{ principal: Principal; expiresAt: string | null }> {
-  return tokenPrincipal({ db, token });
 }
 
 /**
@@ -133,6 +140,15 @@ async function tokenPrincipal({ db, token }: { db: Db; token: string }): Promise
   if (!row) throw new UnauthorizedError("unknown token");
   if (row.revokedAt) throw new UnauthorizedError("token revoked");
   if (row.expiresAt && row.expiresAt <= nowIso()) throw new UnauthorizedError("token expired");
+  // "Last seen" in the back office: written at most once a minute per token, not on every request.
+  const now = Date.now();
+  if (!row.lastUsedAt || Date.parse(row.lastUsedAt) < now - LAST_SEEN_EVERY_MS) {
+    await db
+      .updateTable("deviceTokens")
+      .set({ lastUsedAt: new Date(now).toISOString() })
+      .where("id", "=", row.id)
+      .execute();
+  }
   const principal: Principal = {
     kind: "token",
     tokenId: row.id,

@@ -1,3 +1,4 @@
+import { DEFAULT_LOCALE, t } from "../i18n";
 import { queryOptions } from "@tanstack/react-query";
 import type { CategoryDto, FoodDto, GroupDto, StationDto } from "../menu/model";
 
@@ -7,13 +8,22 @@ import type { CategoryDto, FoodDto, GroupDto, StationDto } from "../menu/model";
  * screen's own `pass:` channel: on each, useOrdersStream invalidates `menuKeys.all`.
  */
 export type StaffMenu = {
-  partner: { id: string; slug: string; name: string };
+  partner: { id: string; slug: string; name: string; currency: string; locale: string };
   stations: StationDto[];
   categories: CategoryDto[];
   foods: FoodDto[];
   modifierGroups: GroupDto[];
 };
-export type StaffPartner = { id: string; slug: string; name: string };
+/** GET /api/partners: each restaurant's face and how its amounts are written (lib/money-format.ts). */
+export type StaffPartner = {
+  id: string;
+  slug: string;
+  name: string;
+  imageUrl?: string | null;
+  currency?: string;
+  locale?: string;
+  defaultPaymentMethod?: "CASH" | "CARD" | "OTHER";
+};
 
 export const menuKeys = {
   all: ["menu"] as const,
@@ -42,11 +52,13 @@ export const partnersQuery = queryOptions({
   staleTime: 5 * 60_000,
 });
 
-/** "back at 04:00" / "back Tue 04:00" for an 86 until the end of the day; "until turned back on" otherwise. */
-export function soldOutUntil(availableAgainAt: string | null, now: Date = new Date()): string {
-  if (!availableAgainAt) return "until turned back on";
+/** "back at 04:00" / "back Tue 04:00" for an 86 until the end of the day; "until turned back on" otherwise (in `locale`'s words). */
+export function soldOutUntil(availableAgainAt: string | null, now: Date = new Date(), locale: string = DEFAULT_LOCALE): string {
+  if (!availableAgainAt) return t(locale, "soldout.untilBack");
   const at = new Date(availableAgainAt);
-  const time = at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const time = at.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
   const sameDay = at.toDateString() === now.toDateString();
-  return sameDay ? `back at ${time}` : `back ${at.toLocaleDateString([], { weekday: "short" })} ${time}`;
+  return sameDay
+    ? t(locale, "soldout.backAt", { time })
+    : t(locale, "soldout.backDay", { day: at.toLocaleDateString(locale, { weekday: "short" }), time });
 }

@@ -62,8 +62,9 @@ describe("back office helpers", () => {
   });
 
   it("shows deltas signed, zero as nothing", () => {
-    expect(signedDelta("1.5")).toBe("+1.50");
-    expect(signedDelta("-0.50")).toBe("−0.50");
+    expect(signedDelta("1.5")).toBe("+$1.50");
+    expect(signedDelta("-0.50")).toBe("−$0.50");
+    expect(signedDelta("1.5", { currency: "EUR", locale: "fr-FR" })).toBe("+1,50\u00a0€");
     expect(signedDelta("0.00")).toBe("");
   });
 });

@@ -1,5 +1,6 @@
 import { queryOptions } from "@tanstack/react-query";
 import type { CategoryDto, FoodDto, GroupDto, StationDto } from "../menu/model";
+import { DEFAULT_MONEY_STYLE, displayMoney, type MoneyStyle } from "../money-format";
 import { ApiError, postJson, sendJson } from "./api";
 
 /**
@@ -9,7 +10,7 @@ import { ApiError, postJson, sendJson } from "./api";
  * message shown under that input.
  */
 export type StaffMenu = {
-  partner: { id: string; slug: string; name: string };
+  partner: { id: string; slug: string; name: string; currency: string; locale: string };
   stations: StationDto[];
   categories: CategoryDto[];
   foods: FoodDto[];
@@ -165,8 +166,12 @@ export function checkGroup(g: { name: string; min: string; max: string }): Field
 }
 
 /** "+1.50", "-0.50", "" for zero: how a delta reads on a card. */
-export function signedDelta(delta: string): string {
+export function signedDelta(delta: string, style: MoneyStyle = DEFAULT_MONEY_STYLE): string {
   const n = Number(delta);
   if (!Number.isFinite(n) || n === 0) return "";
-  return `${n > 0 ? "+" : "−"}${Math.abs(n).toFixed(2)}`;
+  return `${n > 0 ? "+" : "−"}${displayMoney(Math.abs(n), style)}`;
 }
+
+/** How the back office writes this restaurant's amounts (its currency and locale). */
+export const menuMoneyStyle = (menu: Pick<StaffMenu, "partner">): MoneyStyle =>
+  menu.partner.currency && menu.partner.locale ? { currency: menu.partner.currency, locale: menu.partner.locale } : DEFAULT_MONEY_STYLE;

@@ -577,6 +577,99 @@ const migrations: Record<string, PortableMigration> = {
         .execute();
     },
   }),
+  "0013_back_office": () => ({
+    async up(db: Kysely<any>) {
+      // The back office (issue "Cashier and back office" item 2): the restaurant's table names
+      // (the printable QR sheet links /order/{slug}?table=…), and pairing a wall screen by code.
+      await db.schema
+        .alterTable("partners")
+        .addColumn("tables", "text", (c) => c.notNull().defaultTo("[]"))
+        .execute();
+      // A pairing: a screen showed a code on /pair; an operator claims it (role, station, name) and the
+      // screen's next poll receives a device token. Code and the screen's own secret are stored only as
+      // keyed hashes; a code is single-use and expires. partnerId: bound at the start (/pair?partner=s)
+      // or by the operator who claims it.
+      await db.schema
+        .createTable("pairings")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("codeHash", "text", (c) => c.notNull().unique())
+        .addColumn("secretHash", "text", (c) => c.notNull().unique())
+        .addColumn("partnerId", "text", (c) => c.references("partners.id"))
+        .addColumn("createdAt", "text", (c) => c.notNull())
+        .addColumn("expiresAt", "text", (c) => c.notNull())
+        .addColumn("claimedAt", "text")
+        .addColumn("claimedBy", "text")
+        .addColumn("role", "text")
+        .addColumn("station", "text")
+        .addColumn("name", "text")
+        .addColumn("tokenId", "text")
+        .addColumn("deliveredAt", "text")
+        .execute();
+      await db.schema.createIndex("pairings_expiresAt").on("pairings").column("expiresAt").execute();
+    },
+  }),
+  "0014_payments": () => ({
+    async up(db: Kysely<any>) {
+      // How an order was paid (issue "Cashier and back office" item 1): one row per payment, so a
+      // bill split over cash and card keeps both amounts, and cash keeps what was tendered and the
+      // change given. Orders confirmed before this migration paid their whole total one way.
+      await db.schema
+        .createTable("payments")
+        .addColumn("orderId", "integer", (c) => c.notNull().references("orders.id"))
+        .addColumn("position", "integer", (c) => c.notNull())
+        .addColumn("method", "text", (c) => c.notNull())
+        .addColumn("amount", "integer", (c) => c.notNull())
+        .addColumn("tendered", "integer")
+        .addColumn("change", "integer")
+        .addColumn("createdAt", "text", (c) => c.notNull())
+        .addPrimaryKeyConstraint("payments_pk", ["orderId", "position"])
+        .execute();
+      await sql`insert into payments ("orderId", "position", "method", "amount", "tendered", "change", "createdAt")
+        select "id", 0, "paymentMethod", "total", null, null, coalesce("confirmedAt", "createdAt") from orders
+        where "paymentMethod" is not null`.execute(db);
+    },
+  }),
+  "0016_carts": () => ({
+    async up(db: Kysely<any>) {
+      // A table's shared cart (issue "The guest's side", lib/orders/carts.ts): the order row itself
+      // (status CREATED) plus this row. `openTable` is the table while the cart is open and null
+      // after, so the unique constraint allows one open cart per table (NULLs are distinct on both
+      // databases): two phones scanning at once cannot open two.
+      await db.schema
+        .createTable("carts")
+        .addColumn("orderId", "integer", (c) => c.primaryKey().references("orders.id"))
+        .addColumn("partnerId", "text", (c) => c.notNull().references("partners.id"))
+        .addColumn("table", "text", (c) => c.notNull())
+        .addColumn("openTable", "text")
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("version", "integer", (c) => c.notNull().defaultTo(1))
+        .addColumn("guests", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("openedAt", "text", (c) => c.notNull())
+        .addColumn("touchedAt", "text", (c) => c.notNull())
+        .addColumn("submittedAt", "text")
+        .addColumn("expiredAt", "text")
+        .addUniqueConstraint("carts_open_table", ["partnerId", "openTable"])
+        .execute();
+      await db.schema.createIndex("carts_state_touched").on("carts").columns(["state", "touchedAt"]).execute();
+      // One row per phone at the table; its token is stored as a keyed hash, like tracking tokens.
+      await db.schema
+        .createTable("cartMembers")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("orderId", "integer", (c) => c.notNull().references("orders.id"))
+        .addColumn("tokenHash", "text", (c) => c.notNull().unique())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("number", "integer", (c) => c.notNull())
+        .addColumn("joinedAt", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("cart_members_order").on("cartMembers").column("orderId").execute();
+      // Who added a line, and its version: the later of two changes to one line wins, and both phones show it.
+      await db.schema.alterTable("orderItems").addColumn("addedBy", "text").execute();
+      await db.schema
+        .alterTable("orderItems")
+        .addColumn("version", "integer", (c) => c.notNull().defaultTo(1))
+        .execute();
+    },
+  }),
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -20,6 +20,7 @@ export type Database = {
   modifierOptions: ModifierOptionsTable;
   foodModifierGroups: FoodModifierGroupsTable;
   orders: OrdersTable;
+  payments: PaymentsTable;
   orderItems: OrderItemsTable;
   lineParts: LinePartsTable;
   dayCounters: DayCountersTable;
@@ -31,6 +32,9 @@ export type Database = {
   printers: PrintersTable;
   printJobs: PrintJobsTable;
   printCursor: PrintCursorTable;
+  pairings: PairingsTable;
+  carts: CartsTable;
+  cartMembers: CartMembersTable;
 };
 
 export type PartnersTable = {
@@ -56,6 +60,8 @@ export type PartnersTable = {
   autoConfirmSeconds: number | null;
   /** Overrides KITCHEN_ACK_SECONDS for this restaurant; null = the process default. */
   kitchenAckSeconds: number | null;
+  /** Table names (JSON string[], migration 0013): the back office's printable QR sheet. */
+  tables: Generated<string>;
 };
 
 export type Role = "admin" | "operator" | "kitchen";
@@ -212,6 +218,19 @@ export type OrdersTable = {
   latePercent: Generated<number>;
 };
 
+/** Migration 0014: how an order was paid, one row per payment (a split bill has several). */
+export type PaymentsTable = {
+  orderId: number;
+  position: number;
+  method: string;
+  /** Minor units; the payments of an order sum to its total. */
+  amount: number;
+  /** Cash handed over (minor units) and the change given back; null for card and other. */
+  tendered: number | null;
+  change: number | null;
+  createdAt: string;
+};
+
 export type LinePartsTable = {
   id: string;
   orderId: number;
@@ -243,6 +262,10 @@ export type OrderItemsTable = {
   modifiers: Generated<string>; // JSON LineModifier[]
   allergens: Generated<string>; // JSON AllergenCode[]
   course: Generated<number>;
+  /** Migration 0016: the cart member (phone) who added the line; null for an order placed whole. */
+  addedBy: Generated<string | null>;
+  /** Bumped by every change to the line while it is in a cart. */
+  version: Generated<number>;
 };
 
 export type DayCountersTable = {
@@ -360,4 +383,52 @@ export type PrintJobsTable = {
 export type PrintCursorTable = {
   id: number;
   throughEventId: number;
+};
+
+/** A screen being paired by code (migration 0013, lib/auth/pairing.ts). */
+export type PairingsTable = {
+  id: string;
+  /** Keyed hash of the code shown on the screen. */
+  codeHash: string;
+  /** Keyed hash of the secret in the screen's pairing cookie: only that browser receives the token. */
+  secretHash: string;
+  partnerId: string | null;
+  createdAt: string;
+  expiresAt: string;
+  claimedAt: string | null;
+  /** Who claimed it (username). */
+  claimedBy: string | null;
+  role: string | null;
+  station: string | null;
+  name: string | null;
+  /** The device token the screen received. */
+  tokenId: string | null;
+  deliveredAt: string | null;
+};
+
+/** A table's shared cart (migration 0016, lib/orders/carts.ts); its order row has status CREATED while open. */
+export type CartsTable = {
+  orderId: number;
+  partnerId: string;
+  table: string;
+  /** The table while OPEN, null after: one open cart per table (unique with partnerId). */
+  openTable: string | null;
+  state: string; // "OPEN" | "SUBMITTED" | "EXPIRED"
+  /** Bumped by every change: phones keep the cart with the highest version. */
+  version: Generated<number>;
+  /** Phones that joined so far ("Guest 3" is the third). */
+  guests: Generated<number>;
+  openedAt: string;
+  touchedAt: string;
+  submittedAt: string | null;
+  expiredAt: string | null;
+};
+
+export type CartMembersTable = {
+  id: string;
+  orderId: number;
+  tokenHash: string;
+  name: string;
+  number: number;
+  joinedAt: string;
 };

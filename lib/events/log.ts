@@ -32,7 +32,20 @@ export type EventType =
   /** Held lines fired: a later course, or a scheduled order whose time came. */
   | "order.fired"
   /** A credential stopped being valid (logout, token revoked, user disabled or role changed). */
-  | "auth.revoked";
+  | "auth.revoked"
+  /** The restaurant's profile changed (back office): open screens re-read currency, locale, defaults. */
+  | "partner.updated"
+  /**
+   * A table's shared cart (lib/orders/carts.ts) while guests build it: opened (an order in state
+   * CREATED), a phone joined, a line added / removed, the totals after each change, abandoned.
+   * Submitting it is an `order.created` (with `submitted`): from then on it is an order like any other.
+   */
+  | "cart.opened"
+  | "cart.member"
+  | "cart.item-added"
+  | "cart.item-removed"
+  | "cart.updated"
+  | "cart.expired";
 
 /**
  * One entry of the log. `version` is the shape of `payload` as it was written; readers that

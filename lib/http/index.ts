@@ -172,3 +172,14 @@ export async function readOptionalJson<S extends z.ZodType>(req: Request, schema
   }
   return parseWith(schema, body);
 }
+
+/**
+ * A table phone's cart token (lib/orders/carts.ts): `Authorization: Bearer cart_…` or `?token=`,
+ * as tracking tokens are sent. Without one the cart routes answer 401; a wrong one is "not found".
+ */
+export function cartTokenOf(req: Request): string {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "")?.[1];
+  const token = bearer?.startsWith("cart_") ? bearer : new URL(req.url).searchParams.get("token");
+  if (!token) throw new UnauthorizedError("a cart token is required (Authorization: Bearer cart_… or ?token=)");
+  return token;
+}

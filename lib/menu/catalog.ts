@@ -89,7 +89,10 @@ export async function getStaffMenu({ db, principal, partner }: { db: Db; princip
   // Whoever may 86 from a screen (cashier, kitchen) or build the menu; not printers or boards.
   assertCan(principal, "menu:86");
   const row = await partnerBySlug(db, principal, partner);
-  return { partner: { id: row.id, slug: row.slug, name: row.name }, ...(await loadCatalog(db, row.id)) };
+  return {
+    partner: { id: row.id, slug: row.slug, name: row.name, currency: row.currency, locale: row.locale },
+    ...(await loadCatalog(db, row.id)),
+  };
 }
 
 // --- partner and permission -----------------------------------------------------------------

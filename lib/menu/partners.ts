@@ -3,7 +3,9 @@ import type { Db } from "../db";
 import { newId, nowIso } from "../db/ids";
 import { NotFoundError, ValidationError } from "../errors";
 import { parseField, partnerName } from "../fields";
+import { isKnownCurrency, isKnownLocale, type MoneyStyle } from "../money-format";
 import { isValidTimezone } from "../orders/business-day";
+import { PAYMENT_METHODS, type PaymentMethod } from "../orders/payments";
 import { ALLERGENS } from "./allergens";
 import { loadCatalog } from "./catalog";
 
@@ -28,6 +30,9 @@ export async function createPartner({
   imageUrl = null,
   foods = [],
   stations = [],
+  currency = "USD",
+  locale = "en-US",
+  defaultPaymentMethod = "CASH",
 }: {
   db: Db;
   slug: string;
@@ -38,6 +43,12 @@ export async function createPartner({
   foods?: readonly FoodSeed[];
   /** Stations to create besides those the foods name (a new restaurant with no menu yet). */
   stations?: readonly string[];
+  /** ISO 4217, e.g. "EUR": every amount shown for this restaurant, and seeds/001 `currency`. */
+  currency?: string;
+  /** BCP 47, e.g. "fr-FR": how amounts (and the screens' words) are written. */
+  locale?: string;
+  /** The method the cashier's confirm dialog starts on. */
+  defaultPaymentMethod?: PaymentMethod;
 }) {
   if (!/^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/.test(slug)) {
     throw new ValidationError("slug", "lower-case letters, digits and '-', at most 48 characters");
@@ -46,6 +57,11 @@ export async function createPartner({
   if (!isValidTimezone(timezone)) throw new ValidationError("timezone", `unknown time zone '${timezone}'`);
   if (!Number.isInteger(cutoverHour) || cutoverHour < 0 || cutoverHour > 23) {
     throw new ValidationError("cutoverHour", "must be an hour 0–23");
+  }
+  if (!isKnownCurrency(currency)) throw new ValidationError("currency", `unknown currency '${currency}' (ISO 4217, e.g. EUR)`);
+  if (!isKnownLocale(locale)) throw new ValidationError("locale", `unknown locale '${locale}' (BCP 47, e.g. fr-FR)`);
+  if (!(PAYMENT_METHODS as readonly string[]).includes(defaultPaymentMethod)) {
+    throw new ValidationError("defaultPaymentMethod", `one of ${PAYMENT_METHODS.join(", ")}`);
   }
   const taken = await db.selectFrom("partners").select("id").where("slug", "=", slug).executeTakeFirst();
   if (taken) throw new ValidationError("slug", `partner '${slug}' already exists`);
@@ -60,6 +76,9 @@ export async function createPartner({
     autoCancelMinutes: null,
     autoConfirmSources: "[]",
     createdAt: now,
+    currency,
+    locale,
+    defaultPaymentMethod,
   };
   await db.transaction().execute(async (trx) => {
     await trx.insertInto("partners").values(partner).execute();
@@ -138,12 +157,19 @@ export async function getMenu({ db, slug, withSoldOut = false }: { db: Db; slug:
   if (!partner) throw new NotFoundError("partner", { field: "partner" });
   const catalog = await loadCatalog(db, partner.id);
   return {
-    partner: { slug: partner.slug, name: partner.name, imageUrl: partner.imageUrl },
+    // currency + locale: the guest page writes prices the restaurant's way (lib/money-format.ts).
+    partner: { slug: partner.slug, name: partner.name, imageUrl: partner.imageUrl, currency: partner.currency, locale: partner.locale },
     categories: catalog.categories,
     foods: withSoldOut ? catalog.foods : catalog.foods.filter((f) => f.available),
     modifierGroups: catalog.modifierGroups,
     allergens: ALLERGENS,
   };
+}
+
+/** How a partner's amounts are written (lib/money-format.ts displayMoney); null for an unknown id. */
+export async function getMoneyStyle({ db, partnerId }: { db: Db; partnerId: string }): Promise<MoneyStyle | null> {
+  const row = await db.selectFrom("partners").select(["currency", "locale"]).where("id", "=", partnerId).executeTakeFirst();
+  return row ? { currency: row.currency, locale: row.locale } : null;
 }
 
 /** Foods of a partner as rows (tests, the order page); archived ones never. */

@@ -57,6 +57,7 @@ const pending: OrderRecord = {
   allergyAckBy: null,
   fireAt: null,
   expoConfirms: false,
+  payments: [],
   expoBumpedAt: null,
   warnPercent: 100,
   latePercent: 150,

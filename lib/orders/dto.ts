@@ -4,6 +4,7 @@ import { formatMoney } from "./money";
 import { statusFor, type OrderStatus } from "./status";
 import type { AllergenCode, DeclaredAllergies } from "../menu/allergens";
 import { type LinePart, partDeadlines, waitingOn } from "./line-state";
+import type { PaymentRecord } from "./payments";
 
 /**
  * An order as Pass holds it (money in minor units). This is also what the event log stores,
@@ -80,10 +81,13 @@ export type OrderRecord = {
   orderItems: OrderItemRecord[];
   /** Each line's parts, one per station it is cooked at, in line order (lib/orders/line-state.ts). */
   parts: LinePart[];
+  /** How it was paid (migration 0014): one row, or several for a split bill; empty until confirmed. */
+  payments: PaymentRecord[];
 };
 
 /** A partner as the projections show it: the columns of its row that reach a screen. */
-export type PartnerInfo = Pick<Selectable<PartnersTable>, "id" | "slug" | "name" | "imageUrl">;
+export type PartnerInfo = Pick<Selectable<PartnersTable>, "id" | "slug" | "name" | "imageUrl"> &
+  Partial<Pick<Selectable<PartnersTable>, "currency" | "locale">>;
 
 // --- seeds/003 payloads, field for field and in the seed's key order -------------------------
 
@@ -230,6 +234,15 @@ export function formatTimer(seconds: number): string {
 
 // --- REST -----------------------------------------------------------------------------------
 
+/**
+ * The order as its guest reads it with the tracking token (GET /api/orders/{id}): the staff's
+ * cancel reason is theirs ("guest was rude", "card declined") — the guest's page says the
+ * restaurant could not take the order instead (app/track).
+ */
+export function toGuestOrderDto(o: OrderRecord) {
+  return { ...toOrderDto(o), cancelReason: null };
+}
+
 /** The full order of the REST API: the seeds/003 shape plus what screens need besides. */
 export function toOrderDto(o: OrderRecord) {
   return {
@@ -253,6 +266,12 @@ export function toOrderDto(o: OrderRecord) {
     fireAt: o.fireAt,
     expoConfirms: o.expoConfirms,
     expoBumpedAt: o.expoBumpedAt,
+    payments: o.payments.map((p) => ({
+      method: p.method,
+      amount: formatMoney(p.amount),
+      tendered: p.tendered === null ? null : formatMoney(p.tendered),
+      change: p.change === null ? null : formatMoney(p.change),
+    })),
     /** Expo's "waiting on: bar, fryer". */
     waitingOn: waitingOn(o.parts),
     orderItems: o.orderItems.map((i) => ({

@@ -2,6 +2,7 @@ import type { EventType, LoggedEvent } from "../events/log";
 import type { OrderRecord } from "./dto";
 import type { OrderStatus } from "./status";
 import type { PartState } from "./line-state";
+import type { CartChange, CartItemRecord, CartMemberRecord, CartRecord } from "./cart-dto";
 
 /**
  * The payloads the domain writes to the event log, and how older shapes are read today
@@ -20,8 +21,14 @@ import type { PartState } from "./line-state";
  *   Menu events `food.created`, `food.archived`, `menu.changed` exist from this version on.
  * - 4 (migration 0009, the station workflow): orders carry `parts` (one per line and station),
  *   `fireAt`, `expoConfirms`, `expoBumpedAt`; `order.station` and `order.fired` exist.
+ * - 5 (migration 0014, payments): orders carry `payments` (method, amount, tendered, change; a
+ *   split bill has several). Older orders paid their whole total with `paymentMethod`.
+ *   `partner.updated` (the back office, migration 0013) is a new type with no order shape.
+ *   From migration 0016 (carts) on, version 4 also has the `cart.*` events and the optional
+ *   `submitted` of an `order.created` that came from a cart. Both are additions no earlier event
+ *   lacks in a way a reader must repair, so they need no upgrade.
  */
-export const EVENT_PAYLOAD_VERSION = 4;
+export const EVENT_PAYLOAD_VERSION = 5;
 
 export type FoodChange = {
   food: { id: string; name: string; price: string; available: boolean } & Record<string, unknown>;
@@ -52,20 +59,55 @@ export type OrderEventPayload = {
   /** order.station: what a station did; order.fired: which course fired (or "scheduled"). */
   station?: { station: string; action: string; by: string; changed: string[] };
   fired?: { courses: number[]; by: string };
+  /** order.created of a table's cart: when it was submitted, and by which phone (lib/orders/carts.ts). */
+  submitted?: { at: string; by: CartMemberRecord | null };
 };
 
-export type OrderEventType = Exclude<EventType, FoodEventType | "menu.changed" | "auth.revoked">;
+export const CART_EVENT_TYPES = [
+  "cart.opened",
+  "cart.member",
+  "cart.item-added",
+  "cart.item-removed",
+  "cart.updated",
+  "cart.expired",
+] as const;
+export type CartEventType = (typeof CART_EVENT_TYPES)[number];
+
+/**
+ * A cart event carries the whole cart after the change (so a phone that missed one catches up
+ * from the next); `item` is the line added, `itemId` the line removed, `change` what happened
+ * and who did it.
+ */
+export type CartEventPayload = {
+  cart: CartRecord;
+  item?: CartItemRecord;
+  itemId?: string;
+  change?: CartChange;
+};
+
+export type OrderEventType = Exclude<EventType, FoodEventType | "menu.changed" | "auth.revoked" | "partner.updated" | CartEventType>;
+
+/** `partner.updated`: the restaurant's profile as GET /api/partners/{slug} answers it, and which fields changed. */
+export type PartnerChange = { partner: Record<string, unknown> & { slug: string }; changed: string[] };
 
 /** Which credential an `auth.revoked` event ends (lib/auth/revocation.ts). */
 export type RevokedCredential = { sessionId?: string; tokenId?: string; userId?: string };
-export type RevocationPayload = { credential: RevokedCredential; reason: "logout" | "revoked" | "disabled" | "role-changed" };
+export type RevocationPayload = {
+  credential: RevokedCredential;
+  reason: "logout" | "revoked" | "disabled" | "role-changed" | "password-reset";
+};
 
 /** A logged event in the current payload shape. */
 export type DomainEvent =
   | (Omit<LoggedEvent, "type" | "payload"> & { type: OrderEventType; payload: OrderEventPayload })
   | (Omit<LoggedEvent, "type" | "payload"> & { type: FoodEventType; payload: FoodChange })
   | (Omit<LoggedEvent, "type" | "payload"> & { type: "menu.changed"; payload: MenuChange })
-  | (Omit<LoggedEvent, "type" | "payload"> & { type: "auth.revoked"; payload: RevocationPayload });
+  | (Omit<LoggedEvent, "type" | "payload"> & { type: "auth.revoked"; payload: RevocationPayload })
+  | (Omit<LoggedEvent, "type" | "payload"> & { type: "partner.updated"; payload: PartnerChange })
+  | (Omit<LoggedEvent, "type" | "payload"> & { type: CartEventType; payload: CartEventPayload });
+
+export type CartDomainEvent = Extract<DomainEvent, { type: CartEventType }>;
+export const isCartEvent = (event: DomainEvent): event is CartDomainEvent => event.type.startsWith("cart.");
 
 export type OrderDomainEvent = Extract<DomainEvent, { type: OrderEventType }>;
 
@@ -117,6 +159,14 @@ function v3ToV4(event: LoggedEvent, v3: V1Payload): V1Payload {
   };
 }
 
+/** 4 → 5: an order confirmed before payments were recorded paid its whole total one way. */
+function v4ToV5(v4: V1Payload): V1Payload {
+  const order = v4.order;
+  if (!order) return v4;
+  const paid = order.paymentMethod ? [{ method: order.paymentMethod, amount: order.total ?? 0, tendered: null, change: null }] : [];
+  return { ...v4, order: { ...order, payments: order.payments ?? paid } };
+}
+
 type V1Payload = Record<string, unknown> & { order?: Partial<OrderRecord>; orderItemIds?: string[]; receipt?: boolean };
 
 /** Reads any stored version as the current one; unknown future versions are refused loudly. */
@@ -129,6 +179,7 @@ export function upgradeEvent(event: LoggedEvent): DomainEvent {
   if (event.version < 2) payload = v1ToV2(event.type, payload);
   if (event.version < 3) payload = v2ToV3(payload);
   if (event.version < 4) payload = v3ToV4(event, payload);
+  if (event.version < 5) payload = v4ToV5(payload);
   return { ...event, version: EVENT_PAYLOAD_VERSION, payload } as DomainEvent;
 }
 

@@ -7,6 +7,7 @@ import { NotFoundError, ValidationError } from "../errors";
 import { logPosition } from "../events";
 import { mutate } from "../events";
 import { loadOrder } from "./service";
+import { CART_STATUSES } from "./status";
 
 /**
  * Every screen reports in: what it is, how far it has read the log, whether its sound is
@@ -90,7 +91,9 @@ async function acknowledge({ db, partnerId, id }: { db: Db; partnerId: string | 
       .set({ kitchenAckAt: nowIso() })
       .where("id", "=", id)
       .where("kitchenAckAt", "is", null)
-      .where("allergyAlert", "=", 0);
+      .where("allergyAlert", "=", 0)
+      // A screen naming a cart's id acknowledges nothing: carts are not tickets.
+      .where("status", "not in", CART_STATUSES);
     if (partnerId) q = q.where("partnerId", "=", partnerId);
     const result = await q.executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return false;
@@ -100,16 +103,33 @@ async function acknowledge({ db, partnerId, id }: { db: Db; partnerId: string | 
   });
 }
 
-/** Confirmed tickets no kitchen screen showed within `afterMs`: flag each once and tell everyone. */
+/**
+ * Confirmed tickets no kitchen screen showed in time: flag each once and tell everyone. In time =
+ * the partner's own `kitchenAckSeconds` (the back office) when set, else `afterMs`
+ * (KITCHEN_ACK_SECONDS).
+ */
 export async function flagUnacknowledged({ db, afterMs, now = new Date() }: { db: Db; afterMs: number; now?: Date }): Promise<number[]> {
-  const cutoff = new Date(now.getTime() - afterMs).toISOString();
+  const cutoffAt = (ms: number) => new Date(now.getTime() - ms).toISOString();
+  const overrides = await db
+    .selectFrom("partners")
+    .select(["id", "kitchenAckSeconds"])
+    .where("kitchenAckSeconds", "is not", null)
+    .execute();
+  const overridden = overrides.map((p) => p.id);
   const candidates = await db
     .selectFrom("orders")
     .select("id")
     .where("status", "in", ["CONFIRMED", "PREPARING"])
     .where("kitchenAckAt", "is", null)
     .where("kitchenAlertAt", "is", null)
-    .where("confirmedAt", "<", cutoff)
+    .where((eb) =>
+      eb.or([
+        overridden.length > 0
+          ? eb.and([eb("partnerId", "not in", overridden), eb("confirmedAt", "<", cutoffAt(afterMs))])
+          : eb("confirmedAt", "<", cutoffAt(afterMs)),
+        ...overrides.map((p) => eb.and([eb("partnerId", "=", p.id), eb("confirmedAt", "<", cutoffAt(Number(p.kitchenAckSeconds) * 1000))])),
+      ]),
+    )
     .limit(100)
     .execute();
   const flagged: number[] = [];

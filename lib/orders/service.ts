@@ -1,18 +1,27 @@
 import "server-only";
-import { EVENT_PAYLOAD_VERSION } from "./events";
+import { EVENT_PAYLOAD_VERSION, type OrderEventPayload } from "./events";
 import type { Selectable } from "kysely";
-import { snapshotTransaction, type Db, type LinePartsTable, type OrderItemsTable, type OrdersTable } from "../db";
+import {
+  snapshotTransaction,
+  type Db,
+  type LinePartsTable,
+  type OrderItemsTable,
+  type OrdersTable,
+  type PartnersTable,
+  type PaymentsTable,
+} from "../db";
 import type { LinePart, PartState } from "./line-state";
 import { newId } from "../db/ids";
 import { assertCan, assertPartnerVisible, canSetStatus, type Principal } from "../auth/access";
 import { resolvePartnerScope } from "../auth/scope";
 import { hashSecret, matchesTrackingToken, newSecret } from "../auth/secrets";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
-import { logPosition, mutate, type Trx } from "../events";
+import { type Emit, logPosition, mutate, type Trx } from "../events";
 import { businessDay, displayCode } from "./business-day";
 import type { OrderItemRecord, OrderRecord } from "./dto";
 import { INT4_MAX, assertTotalsFit, lineTotal, orderTotals, parseMoney } from "./money";
-import { canTransition, type OrderStatus } from "./status";
+import { type PaymentRecord, type SettleInput, settle } from "./payments";
+import { CART_STATUSES, canTransition, isCartStatus, type OrderStatus } from "./status";
 import type { ServiceType } from "./dto";
 import { type DeclaredAllergies, isAllergen, needsAllergyAck, readAllergens, sortAllergens } from "../menu/allergens";
 import { type LineInput, type PricedLine, priceLines } from "../menu/pricing";
@@ -42,13 +51,18 @@ const ANONYMOUS_SOURCES = new Set(["kiosk", "qr"]);
 
 // --- reading --------------------------------------------------------------------------------
 
+/**
+ * One placed order. A table's cart (status CREATED or EXPIRED, lib/orders/carts.ts) is not an
+ * order yet: it is "not found" here, and so on every staff path that reads through this.
+ */
 export async function loadOrder(db: Db, id: number): Promise<OrderRecord | undefined> {
   if (!Number.isSafeInteger(id) || id <= 0) return undefined;
   const row = await db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!row) return undefined;
+  if (!row || isCartStatus(row.status)) return undefined;
   const items = await db.selectFrom("orderItems").selectAll().where("orderId", "=", id).orderBy("position").execute();
   const parts = await db.selectFrom("lineParts").selectAll().where("orderId", "=", id).orderBy("position").orderBy("station").execute();
-  return toRecord(row, items, parts);
+  const payments = await db.selectFrom("payments").selectAll().where("orderId", "=", id).orderBy("position").execute();
+  return toRecord(row, items, parts, payments);
 }
 
 function toPart(p: Selectable<LinePartsTable>): LinePart {
@@ -67,7 +81,19 @@ function toPart(p: Selectable<LinePartsTable>): LinePart {
   };
 }
 
-function toRecord(row: Selectable<OrdersTable>, items: Selectable<OrderItemsTable>[], parts: Selectable<LinePartsTable>[]): OrderRecord {
+const toPayment = (p: Selectable<PaymentsTable>): PaymentRecord => ({
+  method: p.method,
+  amount: Number(p.amount),
+  tendered: p.tendered === null ? null : Number(p.tendered),
+  change: p.change === null ? null : Number(p.change),
+});
+
+function toRecord(
+  row: Selectable<OrdersTable>,
+  items: Selectable<OrderItemsTable>[],
+  parts: Selectable<LinePartsTable>[],
+  payments: Selectable<PaymentsTable>[],
+): OrderRecord {
   return {
     id: Number(row.id),
     partnerId: row.partnerId,
@@ -106,6 +132,7 @@ function toRecord(row: Selectable<OrdersTable>, items: Selectable<OrderItemsTabl
     warnPercent: Number(row.warnPercent ?? 100),
     latePercent: Number(row.latePercent ?? 150),
     parts: parts.map(toPart),
+    payments: payments.map(toPayment),
     orderItems: items.map(
       (i): OrderItemRecord => ({
         id: i.id,
@@ -138,11 +165,29 @@ export async function getOrder({ db, principal, id }: { db: Db; principal: Princ
 /** One order for the customer holding its tracking token (from order creation). */
 export async function getOrderByTrackingToken({ db, id, trackingToken }: { db: Db; id: number; trackingToken: string }) {
   const order = await loadOrder(db, id);
-  const row = order ? await db.selectFrom("orders").select("trackingTokenHash").where("id", "=", id).executeTakeFirst() : undefined;
-  if (!order || !matchesTrackingToken(trackingToken, row?.trackingTokenHash)) {
-    throw new NotFoundError("order");
-  }
+  if (!order || !(await tokenFollowsOrder(db, id, trackingToken))) throw new NotFoundError("order");
   return order;
+}
+
+/**
+ * Whether a guest's token follows order `id`: its tracking token, or the cart token of any phone
+ * that built it at the table (lib/orders/carts.ts), so every phone gets the track link.
+ */
+export async function tokenFollowsOrder(db: Db, id: number, token: string): Promise<boolean> {
+  if (!Number.isSafeInteger(id) || id <= 0 || token.length > 200) return false;
+  const hash = hashSecret(token);
+  if (token.startsWith("cart_")) {
+    const member = await db
+      .selectFrom("cartMembers")
+      .select("id")
+      .where("orderId", "=", id)
+      .where("tokenHash", "=", hash)
+      .executeTakeFirst();
+    return member !== undefined;
+  }
+  const row = await db.selectFrom("orders").select("trackingTokenHash").where("id", "=", id).executeTakeFirst();
+  // The guest's own token, or the receipt's (lib/printing prints one derived from the stored hash).
+  return matchesTrackingToken(token, row?.trackingTokenHash);
 }
 
 /**
@@ -167,7 +212,8 @@ export async function listOrders({
   assertCan(principal, "orders:read");
   const scope = await resolvePartnerScope({ db, principal, partnerSlug });
   return snapshotTransaction(db, async (trx) => {
-    let q = trx.selectFrom("orders").selectAll();
+    // Carts being built (or abandoned) are not orders yet.
+    let q = trx.selectFrom("orders").selectAll().where("status", "not in", CART_STATUSES);
     if (scope !== null) q = q.where("partnerId", "=", scope);
     if (statuses && statuses.length > 0) q = q.where("status", "in", statuses);
     q = q.where("createdAt", ">=", since ?? new Date(Date.now() - 24 * 3_600_000).toISOString());
@@ -186,10 +232,16 @@ export async function listOrders({
           .orderBy("station")
           .execute()
       : [];
+    const payments = ids.length
+      ? await trx.selectFrom("payments").selectAll().where("orderId", "in", ids).orderBy("orderId").orderBy("position").execute()
+      : [];
     const byOrder = groupBy(items, (i) => Number(i.orderId));
     const partsOf = groupBy(parts, (p) => Number(p.orderId));
+    const paymentsOf = groupBy(payments, (p) => Number(p.orderId));
     const position = await logPosition({ db: trx });
-    return { orders: rows.map((r) => toRecord(r, byOrder.get(Number(r.id)) ?? [], partsOf.get(Number(r.id)) ?? [])), ...position };
+    const record = (r: Selectable<OrdersTable>) =>
+      toRecord(r, byOrder.get(Number(r.id)) ?? [], partsOf.get(Number(r.id)) ?? [], paymentsOf.get(Number(r.id)) ?? []);
+    return { orders: rows.map(record), ...position };
   });
 }
 
@@ -218,6 +270,42 @@ export async function createOrder({
   now?: Date;
 }): Promise<{ order: OrderRecord; trackingToken: string }> {
   if (principal) assertCan(principal, "orders:create");
+  const placement = await planPlacement({ db, principal, input, now });
+  const trackingToken = newSecret("trk_");
+  const created = await mutate(db, (trx, emit) => writePlacement(trx, emit, placement, { trackingToken }));
+  return { order: created, trackingToken };
+}
+
+/**
+ * Everything a placed order is checked against and computed from, whether it arrives whole
+ * (POST /api/orders) or is a table's cart being submitted (lib/orders/carts.ts): one path, so
+ * what follows a placed order (allergy alert, service type, scheduling, expo and colour settings,
+ * the `order.created` every staff screen and auto-confirmation reads) is the same for both.
+ */
+export type Placement = {
+  partner: Selectable<PartnersTable>;
+  input: CreateOrderInput;
+  source: string;
+  lines: PricedLine[];
+  allergies: DeclaredAllergies | null;
+  serviceType: ServiceType;
+  promisedAt: string | null;
+  totals: ReturnType<typeof orderTotals>;
+  day: string;
+  createdAt: string;
+};
+
+export async function planPlacement({
+  db,
+  principal,
+  input,
+  now,
+}: {
+  db: Db | Trx;
+  principal: Principal | null;
+  input: CreateOrderInput;
+  now: Date;
+}): Promise<Placement> {
   const partner = await db.selectFrom("partners").selectAll().where("slug", "=", input.partner).executeTakeFirst();
   if (!partner) throw new NotFoundError("partner", { field: "partner" });
   // Another partner's slug answers exactly like an unknown one.
@@ -243,67 +331,101 @@ export async function createOrder({
   const totals = orderTotals({ items: lines, discount: 0 });
   assertTotalsFit(totals);
   const day = businessDay({ at: now, timezone: partner.timezone, cutoverHour: partner.cutoverHour });
-  const createdAt = now.toISOString();
-  const trackingToken = newSecret("trk_");
+  return { partner, input, source, lines, allergies, serviceType, promisedAt, totals, day, createdAt: now.toISOString() };
+}
 
-  const created = await mutate(db, async (trx, emit) => {
-    const ordinal = await nextDayCounter(trx, { partnerId: partner.id, businessDay: day, kind: "display" });
-    const inserted = await trx
-      .insertInto("orders")
-      .values({
-        partnerId: partner.id,
-        businessDay: day,
-        dayOrdinal: ordinal,
-        displayCode: displayCode(ordinal),
-        ticketNumber: null,
-        table: input.table?.trim() || null,
-        customer: input.customer?.trim() || null,
-        source,
-        priority: input.priority ?? "NORMAL",
-        status: "PENDING",
-        paymentMethod: null,
-        ...totals,
-        createdAt,
-        confirmedAt: null,
-        statusChangedAt: createdAt,
-        userId: null,
-        cashRegisterId: null,
-        courierName: null,
-        cancelReason: null,
-        trackingTokenHash: hashSecret(trackingToken),
-        serviceType,
-        promisedAt,
-        allergies: allergies ? JSON.stringify(allergies) : null,
-        allergyAlert: needsAllergyAck({ allergies, notes: lines.map((l) => l.notes) }) ? 1 : 0,
-        expoConfirms: Number(partner.expoConfirms ?? 0),
-        warnPercent: Number(partner.warnPercent ?? 100),
-        latePercent: Number(partner.latePercent ?? 150),
-        fireAt: promisedAt ? await fireTimeFor(trx, partner.id, lines, promisedAt) : null,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const id = Number(inserted.id);
+/**
+ * Writes a planned order and its `order.created` in the caller's transaction. A cart (`cart`)
+ * becomes the order in place: its row turns PENDING (only if it is still CREATED) and its lines
+ * are written again as priced now, keeping their ids (the ids its events named) and who added them.
+ */
+export async function writePlacement(
+  trx: Trx,
+  emit: Emit,
+  p: Placement,
+  {
+    trackingToken,
+    cart,
+  }: {
+    trackingToken: string;
+    cart?: { id: number; itemIds: string[]; addedBy: (string | null)[]; submitted: NonNullable<OrderEventPayload["submitted"]> };
+  },
+): Promise<OrderRecord> {
+  const { partner, input, lines, allergies, promisedAt, createdAt } = p;
+  const ordinal = await nextDayCounter(trx, { partnerId: partner.id, businessDay: p.day, kind: "display" });
+  const values = {
+    partnerId: partner.id,
+    businessDay: p.day,
+    dayOrdinal: ordinal,
+    displayCode: displayCode(ordinal),
+    ticketNumber: null,
+    table: input.table?.trim() || null,
+    customer: input.customer?.trim() || null,
+    source: p.source,
+    priority: input.priority ?? "NORMAL",
+    status: "PENDING",
+    paymentMethod: null,
+    ...p.totals,
+    createdAt,
+    confirmedAt: null,
+    statusChangedAt: createdAt,
+    userId: null,
+    cashRegisterId: null,
+    courierName: null,
+    cancelReason: null,
+    trackingTokenHash: hashSecret(trackingToken),
+    serviceType: p.serviceType,
+    promisedAt,
+    allergies: allergies ? JSON.stringify(allergies) : null,
+    allergyAlert: needsAllergyAck({ allergies, notes: lines.map((l) => l.notes) }) ? 1 : 0,
+    expoConfirms: Number(partner.expoConfirms ?? 0),
+    warnPercent: Number(partner.warnPercent ?? 100),
+    latePercent: Number(partner.latePercent ?? 150),
+    fireAt: promisedAt ? await fireTimeFor(trx, partner.id, lines, promisedAt) : null,
+  };
+  let id: number;
+  if (cart) {
+    const updated = await trx
+      .updateTable("orders")
+      .set(values)
+      .where("id", "=", cart.id)
+      .where("status", "=", "CREATED")
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) throw new ConflictError("the cart is no longer open", { field: "cart" });
+    id = cart.id;
+    await trx.deleteFrom("orderItems").where("orderId", "=", id).execute();
+  } else {
+    const inserted = await trx.insertInto("orders").values(values).returning("id").executeTakeFirstOrThrow();
+    id = Number(inserted.id);
+  }
+  if (lines.length > 0) {
     await trx
       .insertInto("orderItems")
       .values(
         lines.map(({ modifiers, allergens, ...l }, position) => ({
-          id: newId(),
+          id: cart?.itemIds[position] ?? newId(),
           orderId: id,
           position,
           ...l,
           modifiers: JSON.stringify(modifiers),
           allergens: JSON.stringify(allergens),
           total: lineTotal(l),
+          ...(cart ? { addedBy: cart.addedBy[position] ?? null } : {}),
         })),
       )
       .returning(["id", "position"])
       .execute()
       .then((rows) => insertParts(trx, partner.id, id, rows, lines));
-    const order = (await loadOrder(trx, id))!;
-    await emit({ version: EVENT_PAYLOAD_VERSION, partnerId: partner.id, type: "order.created", orderId: id, payload: { order } });
-    return order;
+  }
+  const order = (await loadOrder(trx, id))!;
+  await emit({
+    version: EVENT_PAYLOAD_VERSION,
+    partnerId: partner.id,
+    type: "order.created",
+    orderId: id,
+    payload: cart ? { order, submitted: cart.submitted } : { order },
   });
-  return { order: created, trackingToken };
+  return order;
 }
 
 /**
@@ -387,7 +509,8 @@ async function nextDayCounter(trx: Trx, key: { partnerId: string; businessDay: s
 
 // --- lifecycle ------------------------------------------------------------------------------
 
-export type ConfirmInput = { paymentMethod: "CASH" | "CARD" | "OTHER"; discount?: string; cashRegisterId?: string | null };
+/** docs/contracts.md "Confirm": the discount, how it is paid (one method or a split) and cash tendered (lib/orders/payments.ts). */
+export type ConfirmInput = SettleInput & { cashRegisterId?: string | null };
 
 export async function confirmOrder({
   db,
@@ -403,15 +526,11 @@ export async function confirmOrder({
   now?: Date;
 }): Promise<OrderRecord> {
   assertCan(principal, "orders:confirm");
-  const discount = input.discount === undefined ? 0 : parseMoney(input.discount, "discount", INT4_MAX);
   return mutate(db, async (trx, emit) => {
     const order = await visibleOrder(trx, principal, id);
+    // Discount, payments, tendered: a 400 naming the field (a bad request whatever the order's state).
+    const bill = settle(order, input);
     if (order.status !== "PENDING") throw illegal(order, "CONFIRMED");
-    if (discount > order.subTotal + order.surcharge) {
-      throw new ValidationError("discount", "must not exceed subTotal + surcharge", {
-        max: (order.subTotal + order.surcharge) / 100,
-      });
-    }
     const ticketNumber = await nextDayCounter(trx, { partnerId: order.partnerId, businessDay: order.businessDay, kind: "ticket" });
     const at = now.toISOString();
     const updated = await trx
@@ -419,9 +538,9 @@ export async function confirmOrder({
       .set({
         status: "CONFIRMED",
         ticketNumber,
-        paymentMethod: input.paymentMethod,
-        discount,
-        total: order.subTotal - discount + order.surcharge,
+        paymentMethod: bill.paymentMethod,
+        discount: bill.discount,
+        total: bill.total,
         cashRegisterId: input.cashRegisterId ?? null,
         userId: principal.kind === "user" ? principal.userId : null,
         confirmedAt: at,
@@ -432,6 +551,10 @@ export async function confirmOrder({
       .executeTakeFirst();
     // Someone else confirmed or cancelled it between our read and our write.
     if (Number(updated.numUpdatedRows) !== 1) throw illegal((await loadOrder(trx, id))!, "CONFIRMED");
+    await trx
+      .insertInto("payments")
+      .values(bill.payments.map((p, position) => ({ orderId: id, position, ...p, createdAt: at })))
+      .execute();
     // Course 1 fires at confirmation; a scheduled order waits for its fire time (lib/orders/stations.ts fireDue).
     if (!order.fireAt || Date.parse(order.fireAt) <= now.getTime()) {
       await writeParts(trx, fireCourse(order.parts, "all", at));

@@ -43,16 +43,31 @@ export async function updateKitchenSettings({
   assertCan(principal, "menu:write");
   if (Object.keys(patch).length === 0) throw new ValidationError("body", "nothing to change");
   const row = await partnerOf(db, principal, partner);
+  const next = mergeKitchenSettings(row, patch);
+  await db.updateTable("partners").set(kitchenSettingsColumns(next)).where("id", "=", row.id).execute();
+  return next;
+}
+
+/**
+ * The partner's kitchen settings with `patch` applied, checked: one rule for this route and the
+ * restaurant's PATCH /api/partners/{slug} (lib/orders/partner-profile.ts).
+ */
+export function mergeKitchenSettings(
+  row: { expoConfirms: number; warnPercent: number; latePercent: number },
+  patch: Partial<KitchenSettings>,
+): KitchenSettings {
   const next = { ...toSettings(row), ...patch };
+  if (typeof next.expoConfirms !== "boolean") throw new ValidationError("expoConfirms", "must be true or false");
   for (const field of ["warnPercent", "latePercent"] as const) {
     const v = next[field];
     if (!Number.isInteger(v) || v < 10 || v > 1000) throw new ValidationError(field, "must be a whole percentage, 10–1000");
   }
   if (next.latePercent <= next.warnPercent) throw new ValidationError("latePercent", `must be above warnPercent (${next.warnPercent})`);
-  await db
-    .updateTable("partners")
-    .set({ expoConfirms: next.expoConfirms ? 1 : 0, warnPercent: next.warnPercent, latePercent: next.latePercent })
-    .where("id", "=", row.id)
-    .execute();
   return next;
 }
+
+export const kitchenSettingsColumns = (s: KitchenSettings) => ({
+  expoConfirms: s.expoConfirms ? 1 : 0,
+  warnPercent: s.warnPercent,
+  latePercent: s.latePercent,
+});

@@ -6,7 +6,8 @@ import { makePartner, makeUser, placeConfirmedOrder, placeOrder, type TestPartne
 import { confirmOrder, getOrder } from "./service";
 import { toOrderDto } from "./dto";
 import { getKitchenSettings, updateKitchenSettings } from "./settings";
-import { expoBump, fireCourseNow, fireDue, stationAction } from "./stations";
+import { UNDO_WINDOW_MS } from "./line-state";
+import { expoBump, expoUndo, fireCourseNow, fireDue, stationAction } from "./stations";
 
 describeEachDatabase("station workflow", (t) => {
   let demo: TestPartner;
@@ -142,6 +143,41 @@ describeEachDatabase("station workflow", (t) => {
       const forced = await expoBump({ db: t.db, principal: chef, id: second.id, force: true });
       expect(forced.status).toBe("READY");
       expect(states(forced)).toEqual({ fryer: "DONE" });
+    } finally {
+      await t.db.updateTable("partners").set({ expoConfirms: 0 }).where("id", "=", demo.partner.id).execute();
+    }
+  });
+
+  it("expo's bump is undone within 10 s: forced parts reopen as they were, a station's own bump stays", async () => {
+    await t.db.updateTable("partners").set({ expoConfirms: 1 }).where("id", "=", demo.partner.id).execute();
+    try {
+      const t0 = new Date();
+      const order = await placeConfirmedOrder(t.db, demo, operator, { items: [{ food: "Fries" }, { food: "Lemonade" }] });
+      await stationAction({ db: t.db, principal: chef, id: order.id, station: "fryer", action: "start", now: t0 });
+      await expect(expoUndo({ db: t.db, principal: chef, id: order.id, now: t0 })).rejects.toMatchObject({ status: 409 });
+      const forced = await expoBump({ db: t.db, principal: chef, id: order.id, force: true, now: t0 });
+      expect(forced.status).toBe("READY");
+      const before = (await logPosition({ db: t.db })).lastEventId;
+      const undone = await expoUndo({ db: t.db, principal: chef, id: order.id, now: new Date(t0.getTime() + 5_000) });
+      expect(undone.status).toBe("PREPARING");
+      expect(states(undone)).toEqual({ fryer: "STARTED", bar: "QUEUED" });
+      expect(undone.expoBumpedAt).toBeNull();
+      const events = await eventsSince(before);
+      expect(events.map((e) => [e.type, (e.payload as { to?: string }).to])).toEqual([["order.status", "PREPARING"]]);
+      // Twice is a conflict (nothing to undo), and so is an undo after the window.
+      await expect(expoUndo({ db: t.db, principal: chef, id: order.id })).rejects.toMatchObject({ status: 409 });
+      await stationAction({ db: t.db, principal: chef, id: order.id, station: "fryer", action: "bump" });
+      await stationAction({ db: t.db, principal: chef, id: order.id, station: "bar", action: "bump" });
+      const bumped = await expoBump({ db: t.db, principal: chef, id: order.id, now: t0 });
+      expect(bumped.status).toBe("READY");
+      await expect(
+        expoUndo({ db: t.db, principal: chef, id: order.id, now: new Date(t0.getTime() + UNDO_WINDOW_MS + 1) }),
+      ).rejects.toMatchObject({ status: 409 });
+      // Within the window: the stations' own bumps stay DONE; the order waits for expo again.
+      const again = await expoUndo({ db: t.db, principal: chef, id: order.id, now: new Date(t0.getTime() + 1_000) });
+      expect(again.status).toBe("PREPARING");
+      expect(states(again)).toEqual({ fryer: "DONE", bar: "DONE" });
+      expect((await expoBump({ db: t.db, principal: chef, id: order.id })).status).toBe("READY");
     } finally {
       await t.db.updateTable("partners").set({ expoConfirms: 0 }).where("id", "=", demo.partner.id).execute();
     }

@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { mutate, type Emit, type Trx } from "../events";
 import type { OrderRecord } from "./dto";
 import { EVENT_PAYLOAD_VERSION } from "./events";
-import { deriveStatus, fireCourse, plan, type StationAction } from "./line-state";
+import { deriveStatus, fireCourse, plan, type StationAction, UNDO_WINDOW_MS } from "./line-state";
 import { loadOrder, writeParts } from "./service";
 
 /**
@@ -27,7 +27,10 @@ async function lockedOrder(trx: Trx, principal: Principal, id: number): Promise<
     .set((eb) => ({ id: eb.ref("id") }))
     .where("id", "=", id)
     .execute();
-  return (await loadOrder(trx, id))!;
+  // A table's cart being built is not an order yet (loadOrder skips it).
+  const order = await loadOrder(trx, id);
+  if (!order) throw new NotFoundError("order");
+  return order;
 }
 
 async function writeStatus(trx: Trx, emit: Emit, before: OrderRecord, status: OrderRecord["status"], at: string, extra: object = {}) {
@@ -148,6 +151,51 @@ export async function expoBump({
     const after = (await loadOrder(trx, id))!;
     const status = deriveStatus({ status: after.status, parts: after.parts, expoConfirms: after.expoConfirms, expoBumped: true });
     await writeStatus(trx, emit, after, status, at, { expo: { by: who(principal), forced: open.length > 0 } });
+    return (await loadOrder(trx, id))!;
+  });
+}
+
+/**
+ * Undo expo's bump within UNDO_WINDOW_MS (the card's Undo and the `U` key on expo): the order
+ * leaves READY, and the parts expo's force completed reopen as they were before (STARTED when they
+ * had started, else QUEUED). A station that had bumped its own lines keeps them DONE.
+ */
+export async function expoUndo({
+  db,
+  principal,
+  id,
+  now = new Date(),
+}: {
+  db: Db;
+  principal: Principal;
+  id: number;
+  now?: Date;
+}): Promise<OrderRecord> {
+  assertCan(principal, "orders:status");
+  return mutate(db, async (trx, emit) => {
+    const order = await lockedOrder(trx, principal, id);
+    const bumpedAt = order.expoBumpedAt;
+    if (order.status !== "READY" || !bumpedAt || now.getTime() - Date.parse(bumpedAt) > UNDO_WINDOW_MS) {
+      throw new ConflictError(`no expo bump in the last ${UNDO_WINDOW_MS / 1000} s to undo`, {
+        status: order.status,
+        expoBumpedAt: bumpedAt,
+      });
+    }
+    const forced = order.parts.filter((p) => p.state === "DONE" && p.doneAt === bumpedAt && p.doneBy === who(principal));
+    if (forced.length > 0) {
+      await writeParts(trx, {
+        parts: forced.map((p) => ({ ...p, state: p.startedAt ? ("STARTED" as const) : ("QUEUED" as const), doneAt: null, doneBy: null })),
+        changed: forced.map((p) => p.id),
+      });
+    }
+    await trx.updateTable("orders").set({ expoBumpedAt: null }).where("id", "=", id).execute();
+    const after = (await loadOrder(trx, id))!;
+    const status = deriveStatus({ status: "PREPARING", parts: after.parts, expoConfirms: after.expoConfirms, expoBumped: false });
+    if (status === "READY") {
+      // Every station had bumped and expo does not confirm: READY stands on the stations' bumps.
+      throw new ConflictError("every station has bumped this order: recall a station to reopen it", { status: order.status });
+    }
+    await writeStatus(trx, emit, after, status, now.toISOString(), { expo: { by: who(principal), undo: true } });
     return (await loadOrder(trx, id))!;
   });
 }

@@ -20,6 +20,15 @@ export function canTransition({ from, to, source }: { from: OrderStatus; to: Ord
   return NEXT[from].includes(to);
 }
 
+/**
+ * A table's shared cart is an order row before it is placed (lib/orders/carts.ts): CREATED while
+ * guests build it, EXPIRED when it was abandoned. Neither is an order staff ever see: loadOrder,
+ * listOrders and every staff write skip them; submitting turns the row into a PENDING order.
+ */
+export const CART_STATUSES = ["CREATED", "EXPIRED"] as const;
+export type CartStatus = (typeof CART_STATUSES)[number];
+export const isCartStatus = (status: string): status is CartStatus => (CART_STATUSES as readonly string[]).includes(status);
+
 export const OPEN_STATUSES: readonly OrderStatus[] = ["PENDING", "CONFIRMED", "PREPARING", "READY"];
 
 /** Each contract's name for a Pass status (seeds/003 uses Pass's own words). */

@@ -1,9 +1,10 @@
 import type { Channel } from "../auth/access";
 import type { EventType, LoggedEvent } from "../events/log";
 import { upgradeEvent } from "../orders/events";
+import { cartView } from "./cart";
 import { customer } from "./customer";
 import { menu } from "./menu";
-import { pass, passDisplay, passMenu } from "./pass";
+import { pass, passDisplay, passMenu, passPartner } from "./pass";
 import { formatFrame } from "./sse-frame";
 import { cashier, display, kitchen, partner, printer } from "./staff";
 import type { Projected, ProjectionContext } from "./types";
@@ -17,13 +18,14 @@ import { renderWsLines } from "./ws";
  *
  * - staff channels (seeds/003 cashier/display/printer, Pass's kitchen, seeds/000 partner)
  * - `customer`: seeds/002 /v1/orders/live
+ * - `cart`: a table's shared cart as its phones read it (`/v1/orders/live?view=cart`, lib/projections/cart.ts)
  * - `menu`: the guests' public menu changes (anonymous, one partner; lib/projections/menu.ts)
  * - `ws`: seeds/001 messages, as `topic<TAB>json` lines (one event may concern several topics)
  * - `pass:<channel>`: the same channel's events as Pass's own screens read them (full order)
  * - `msg:<channel>`: the seeds shapes as unnamed `data:` frames (`?format=message`), for clients
  *   written like seeds/003's example with `EventSource.onmessage`
  */
-export type StreamChannel = Channel | "customer" | "menu" | "ws" | `pass:${Channel}` | `msg:${Channel}`;
+export type StreamChannel = Channel | "customer" | "cart" | "menu" | "ws" | `pass:${Channel}` | `msg:${Channel}`;
 
 export type ChannelProjection = {
   readonly types: readonly EventType[];
@@ -65,13 +67,19 @@ const PASS_MENU_TYPES = ["food.created", "food.updated", "food.archived", "menu.
  * Pass's own print station prints a station's slip when its lines fire (issue "Station
  * workflow" item 8, app/printer/jobs.ts), so `pass:printer` adds `order.fired`; the seeds
  * `printer` channel (and `msg:printer`) keeps printing whole orders on `confirmed-order`.
+ * The cashier assigns couriers (issue "Cashier and back office"), so `pass:cashier` adds
+ * `order.courier`; the seeds/003 cashier channel keeps its list.
  */
-const PASS_ORDER_TYPES: Partial<Record<Channel, readonly EventType[]>> = { printer: ["order.fired"] };
+const PASS_ORDER_TYPES: Partial<Record<Channel, readonly EventType[]>> = { printer: ["order.fired"], cashier: ["order.courier"] };
+/** The back office changed the restaurant (currency, locale, defaults): every staff screen re-reads it. */
+const PASS_PROFILE_TYPES = ["partner.updated"] as const satisfies readonly EventType[];
 const passTypes = (channel: Channel): readonly EventType[] =>
-  channel === "display" ? TYPES[channel] : [...TYPES[channel], ...(PASS_ORDER_TYPES[channel] ?? []), ...PASS_MENU_TYPES];
+  channel === "display"
+    ? TYPES[channel]
+    : [...TYPES[channel], ...(PASS_ORDER_TYPES[channel] ?? []), ...PASS_PROFILE_TYPES, ...PASS_MENU_TYPES];
 const passView = (channel: Channel) => {
   const orders = channel === "display" ? passDisplay : pass;
-  return (event: ReturnType<typeof upgradeEvent>) => passMenu(event) ?? orders(event);
+  return (event: ReturnType<typeof upgradeEvent>) => passPartner(event) ?? passMenu(event) ?? orders(event);
 };
 
 const staff: Record<Channel, (event: ReturnType<typeof upgradeEvent>, ctx: ProjectionContext) => Projected> = {
@@ -92,8 +100,24 @@ export const PROJECTIONS: Record<StreamChannel, ChannelProjection> = {
     ]),
   ) as unknown as Record<Channel | `pass:${Channel}` | `msg:${Channel}`, ChannelProjection>),
   customer: {
-    types: ["order.created", "order.confirmed", "order.status", "order.courier", "order.location"],
+    types: [
+      "order.created",
+      "order.confirmed",
+      "order.status",
+      "order.courier",
+      "order.location",
+      "cart.opened",
+      "cart.item-added",
+      "cart.item-removed",
+      "cart.updated",
+      "cart.expired",
+    ],
     render: sse(customer),
+  },
+  // One cart's phones (the stream is narrowed to its order id): every cart event, and its submission.
+  cart: {
+    types: ["cart.opened", "cart.member", "cart.updated", "cart.expired", "order.created"],
+    render: sse(cartView),
   },
   menu: {
     types: ["food.created", "food.updated", "food.archived", "menu.changed"],
@@ -110,7 +134,7 @@ export const PROJECTIONS: Record<StreamChannel, ChannelProjection> = {
       "food.updated",
       "food.archived",
     ],
-    render: (event) => renderWsLines(upgradeEvent(event)),
+    render: (event, ctx) => renderWsLines(upgradeEvent(event), { currency: ctx.partner.currency }),
   },
 };
 
@@ -132,4 +156,4 @@ export type { MenuFrame } from "./menu";
 export { formatFrame, jsonFrame, type SseFrame } from "./sse-frame";
 export type { ProjectionContext } from "./types";
 export { WS_TOPICS, type WsTopic } from "./ws";
-export type { PassMenuEvent, PassOrderEvent } from "./pass";
+export type { PassMenuEvent, PassOrderEvent, PassPartnerEvent } from "./pass";

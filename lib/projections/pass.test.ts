@@ -47,7 +47,7 @@ describe("menu events on Pass's own staff channels", () => {
     expect(types.slice(-4)).toEqual(MENU_TYPES);
     const plain = channel.slice("pass:".length) as StreamChannel;
     // The print station also prints what fires later (a held course, a scheduled order).
-    const own = channel === "pass:printer" ? ["order.fired"] : [];
+    const own = [...(channel === "pass:printer" ? ["order.fired"] : []), "partner.updated"];
     expect(types.slice(0, -4)).toEqual([...CHANNEL_EVENT_TYPES[plain], ...own]);
   });
 
@@ -79,5 +79,23 @@ describe("menu events on Pass's own staff channels", () => {
       renderFrame("pass:printer", event(9, "menu.changed", { entity: "category", action: "reordered", id: null }), ctx),
     );
     expect(reorder?.data).toEqual({ type: "menu.changed", entity: "category", id: null });
+  });
+});
+
+describe("partner.updated (the back office changed the restaurant)", () => {
+  const profile = { slug: "demo", name: "Demo", currency: "EUR", locale: "fr-FR" };
+  const changed = event(30, "partner.updated", { partner: profile, changed: ["currency", "locale"] });
+
+  it.each(OWN)("%s sends it by name with the profile, so screens re-read currency and locale", (channel) => {
+    expect(parse(renderFrame(channel, changed, ctx))).toEqual({
+      id: 30,
+      event: "partner.updated",
+      data: { type: "partner.updated", partner: profile, changed: ["currency", "locale"] },
+    });
+  });
+
+  it.each([...UNCHANGED, "customer", "menu", "ws"] as const)("%s carries none of it", (channel) => {
+    expect(CHANNEL_EVENT_TYPES[channel]).not.toContain("partner.updated");
+    expect(renderFrame(channel, changed, ctx)).toBeNull();
   });
 });

@@ -33,6 +33,19 @@ export type PassMenuEvent = {
   food?: FoodChange["food"];
 };
 
+/**
+ * `partner.updated` on a `pass:` staff channel (the back office changed the restaurant): the
+ * profile as GET /api/partners/{slug} answers it, so a screen re-reads currency, locale and its
+ * defaults without a reload. Not an order: the order reducer only moves its position.
+ */
+export type PassPartnerEvent = { type: "partner.updated"; partner: Record<string, unknown> & { slug: string }; changed: string[] };
+
+export function passPartner(event: DomainEvent): Projected {
+  if (event.type !== "partner.updated") return null;
+  const data: PassPartnerEvent = { type: event.type, partner: event.payload.partner, changed: event.payload.changed };
+  return { event: "partner.updated", data };
+}
+
 export function passMenu(event: DomainEvent): Projected {
   if (event.type === "menu.changed") {
     const data: PassMenuEvent = { type: event.type, entity: event.payload.entity, id: event.payload.id };

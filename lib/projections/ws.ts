@@ -1,3 +1,4 @@
+import { DEFAULT_MONEY_STYLE } from "../money-format";
 import type { OrderRecord } from "../orders/dto";
 import { type DomainEvent, isOrderEvent } from "../orders/events";
 import { formatMoney } from "../orders/money";
@@ -11,14 +12,11 @@ import { statusFor } from "../orders/status";
 export const WS_TOPICS = ["order_changes", "product_changes", "customer_changes", "shipment_changes", "transaction_changes"] as const;
 export type WsTopic = (typeof WS_TOPICS)[number];
 
-/** Pass keeps no currency per partner yet; seeds/001 carries one. */
-const CURRENCY = "USD";
-
 type Message = { topic: WsTopic; event: string; data: Record<string, unknown> };
 
 const amount = (minor: number) => Number(formatMoney(minor));
 
-function orderData(o: OrderRecord) {
+function orderData(o: OrderRecord, currency: string) {
   return {
     id: o.id,
     order_number: o.displayCode,
@@ -26,11 +24,33 @@ function orderData(o: OrderRecord) {
     payment_status: o.paymentMethod ? (o.status === "CANCELLED" ? "refunded" : "paid") : "pending",
     total: amount(o.total),
     customer_id: o.customer,
-    currency: CURRENCY,
+    currency,
   };
 }
 
-export function wsMessages(event: DomainEvent): Message[] {
+/**
+ * seeds/001 `transaction:created` per payment of the order: `pay-<order>` (or `refund-<order>`)
+ * for a bill paid one way, `pay-<order>-<n>` for the n-th payment of a split bill.
+ */
+function transactions(order: OrderRecord, type: "payment" | "refund"): Message[] {
+  const prefix = type === "payment" ? "pay" : "refund";
+  const split = order.payments.length > 1;
+  return order.payments.map((p, i) => ({
+    topic: "transaction_changes",
+    event: "transaction:created",
+    data: {
+      id: split ? `${prefix}-${order.id}-${i + 1}` : `${prefix}-${order.id}`,
+      order_id: order.id,
+      type,
+      status: "completed",
+      amount: amount(p.amount),
+      gateway: p.method.toLowerCase(),
+    },
+  }));
+}
+
+/** `currency`: the partner's (seeds/001 `data.currency` of order messages); USD when unknown. */
+export function wsMessages(event: DomainEvent, { currency = DEFAULT_MONEY_STYLE.currency }: { currency?: string } = {}): Message[] {
   if (event.type === "food.created" || event.type === "food.updated" || event.type === "food.archived") {
     const { food, changed } = event.payload;
     const changedFields: Record<string, unknown> = {};
@@ -60,7 +80,7 @@ export function wsMessages(event: DomainEvent): Message[] {
   }
   if (!isOrderEvent(event)) return [];
   const { order } = event.payload;
-  const data = orderData(order);
+  const data = orderData(order, currency);
   switch (event.type) {
     case "order.created":
       return [{ topic: "order_changes", event: "order:created", data }];
@@ -71,18 +91,7 @@ export function wsMessages(event: DomainEvent): Message[] {
           event: "order:updated",
           data: { ...data, changed_fields: { status: data.status, payment_status: data.payment_status } },
         },
-        {
-          topic: "transaction_changes",
-          event: "transaction:created",
-          data: {
-            id: `pay-${order.id}`,
-            order_id: order.id,
-            type: "payment",
-            status: "completed",
-            amount: amount(order.total),
-            gateway: (order.paymentMethod ?? "other").toLowerCase(),
-          },
-        },
+        ...transactions(order, "payment"),
       ];
     case "order.courier":
       return [
@@ -114,20 +123,7 @@ export function wsMessages(event: DomainEvent): Message[] {
       const messages: Message[] = [
         { topic: "order_changes", event: "order:updated", data: { ...data, changed_fields: { status: data.status } } },
       ];
-      if (order.status === "CANCELLED" && from !== "PENDING" && order.paymentMethod) {
-        messages.push({
-          topic: "transaction_changes",
-          event: "transaction:created",
-          data: {
-            id: `refund-${order.id}`,
-            order_id: order.id,
-            type: "refund",
-            status: "completed",
-            amount: amount(order.total),
-            gateway: order.paymentMethod.toLowerCase(),
-          },
-        });
-      }
+      if (order.status === "CANCELLED" && from !== "PENDING") messages.push(...transactions(order, "refund"));
       if (order.source === "delivery" && (order.status === "PICKED_UP" || order.status === "DELIVERED")) {
         const status = order.status === "PICKED_UP" ? "shipped" : "delivered";
         messages.push({
@@ -154,9 +150,9 @@ export function wsMessages(event: DomainEvent): Message[] {
  * The rendered form the hub shares between connections. Each message carries the log `id`
  * (Pass's addition to seeds/001) so a client can resume with `subscribe {offset}`.
  */
-export function renderWsLines(event: DomainEvent): string | null {
+export function renderWsLines(event: DomainEvent, options: { currency?: string } = {}): string | null {
   return (
-    wsMessages(event)
+    wsMessages(event, options)
       .map((m) => `${m.topic}\t${JSON.stringify({ id: event.id, event: m.event, data: m.data, timestamp: event.createdAt })}`)
       .join("\n") || null
   );

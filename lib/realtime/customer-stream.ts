@@ -2,11 +2,11 @@ import "server-only";
 import crypto from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { assertCan, partnerScope, resolvePrincipal, type Credential } from "../auth";
-import { matchesTrackingToken } from "../auth/secrets";
+import { hashSecret, matchesTrackingToken } from "../auth/secrets";
 import { AppError, NotFoundError, UnauthorizedError } from "../errors";
 import type { LoggedEvent } from "../events/log";
 import { hasControlCharacters, parseIntId } from "../fields";
-import { isOrderEvent, upgradeEvent } from "../orders/events";
+import { isCartEvent, isOrderEvent, upgradeEvent } from "../orders/events";
 import { customerEventName } from "../projections";
 import { limits } from "../limits";
 import { budgetKeyOf, sseControl } from "./handler";
@@ -33,7 +33,11 @@ export const CUSTOMER_EVENT_TYPES = [
   "heartbeat",
 ] as const;
 
-type Filters = { orderId?: number; customerId?: string; eventTypes?: string[]; since?: string };
+/**
+ * `view=cart`: a table's phones follow their shared cart (docs/contracts.md#carts) on the same
+ * endpoint, with their cart token, one order id, the `cart` projection (the whole cart per change).
+ */
+type Filters = { orderId?: number; customerId?: string; eventTypes?: string[]; since?: string; view?: "cart" };
 
 export function isCustomerStreamPath(pathname: string): boolean {
   return pathname === "/v1/orders/live" || pathname === "/v1/orders/live/";
@@ -62,12 +66,13 @@ export async function serveCustomerStream(
     return;
   }
 
+  const channel = filters.view === "cart" ? "cart" : "customer";
   const accepts = (event: LoggedEvent) => matches(event, filters);
   const streamId = `live-${crypto.randomBytes(6).toString("hex")}`;
   const openedAt = Date.now();
   const sink = transport.open({ ...SSE_HEADERS, "x-stream-id": streamId });
   const stream = new SseStream(sink, hub, {
-    channel: "customer",
+    channel,
     partnerId,
     credential,
     maxQueueBytes: 256 * 1024,
@@ -107,7 +112,7 @@ export async function serveCustomerStream(
     })),
     replay: (afterId, uptoId) =>
       hub.replay({
-        channel: "customer",
+        channel,
         partnerId,
         afterId,
         uptoId,
@@ -145,6 +150,14 @@ function parseFilters(params: URLSearchParams): Filters {
       throw subscriptionError("eventTypes", `unknown event type '${unknown ?? ""}' (one of ${CUSTOMER_EVENT_TYPES.join(", ")})`);
     filters.eventTypes = list;
   }
+  const view = params.get("view");
+  if (view !== null) {
+    if (view !== "cart") throw subscriptionError("view", "must be 'cart' (a table's shared cart) or left out");
+    if (filters.orderId === undefined) throw subscriptionError("orderId", "view=cart follows one cart: pass its orderId");
+    if (filters.customerId !== undefined || filters.eventTypes)
+      throw subscriptionError("view", "view=cart sends every change of the cart: no customerId or eventTypes");
+    filters.view = "cart";
+  }
   const since = params.get("since");
   if (since !== null) {
     if (Number.isNaN(Date.parse(since)) || !/^\d{4}-\d\d-\d\dT/.test(since))
@@ -170,8 +183,9 @@ async function authorize({
   filters: Filters;
 }): Promise<{ partnerId: string | null; credential?: Credential }> {
   const bearer = /^Bearer\s+(\S+)$/i.exec(request.header("authorization") ?? "")?.[1];
-  const trackingToken = bearer?.startsWith("trk_") ? bearer : request.url.searchParams.get("token");
-  if (trackingToken) {
+  // A tracking token, or a phone's cart token (the cart as it is built, then the order it became).
+  const guestToken = bearer?.startsWith("trk_") || bearer?.startsWith("cart_") ? bearer : request.url.searchParams.get("token");
+  if (guestToken) {
     if (filters.orderId === undefined) throw subscriptionError("orderId", "a tracking token follows one order: pass its orderId");
     // A guest's phone opens a stream or two, not thousands on one order's token.
     await limits().consume("streams:tracking", String(filters.orderId));
@@ -180,8 +194,17 @@ async function authorize({
       .select(["partnerId", "trackingTokenHash"])
       .where("id", "=", filters.orderId)
       .executeTakeFirst();
+    const hash = hashSecret(guestToken);
+    const follows = guestToken.startsWith("cart_")
+      ? (await hub.db
+          .selectFrom("cartMembers")
+          .select("id")
+          .where("orderId", "=", filters.orderId)
+          .where("tokenHash", "=", hash)
+          .executeTakeFirst()) !== undefined
+      : matchesTrackingToken(guestToken, order?.trackingTokenHash); // the guest's token or the receipt's
     // A wrong token and a missing order look the same.
-    if (!order || !matchesTrackingToken(trackingToken, order.trackingTokenHash)) throw new NotFoundError("order");
+    if (!order || !follows) throw new NotFoundError("order");
     return { partnerId: order.partnerId };
   }
   const resolved = await resolvePrincipal({
@@ -203,8 +226,10 @@ function matches(event: LoggedEvent, filters: Filters): boolean {
   if (filters.orderId !== undefined && event.orderId !== filters.orderId) return false;
   if (filters.customerId === undefined && !filters.eventTypes) return true;
   const domain = upgradeEvent(event);
-  if (!isOrderEvent(domain)) return false;
-  if (filters.customerId !== undefined && domain.payload.order.customer !== filters.customerId) return false;
+  if (!isOrderEvent(domain) && !isCartEvent(domain)) return false;
+  // A cart has no customer name until it is submitted.
+  if (filters.customerId !== undefined && (isOrderEvent(domain) ? domain.payload.order.customer : null) !== filters.customerId)
+    return false;
   if (filters.eventTypes) {
     // Filtered by the name the event is shown as (lib/projections/customer.ts).
     const name = customerEventName(domain);
@@ -219,6 +244,7 @@ function publicFilters(filters: Filters) {
     ...(filters.customerId !== undefined ? { customerId: filters.customerId } : {}),
     ...(filters.eventTypes ? { eventTypes: filters.eventTypes } : {}),
     ...(filters.since ? { since: filters.since } : {}),
+    ...(filters.view ? { view: filters.view } : {}),
   };
 }
 

@@ -57,6 +57,9 @@ export type HubOptions = {
 
 const KEEPALIVE_BUF = Buffer.from(KEEPALIVE);
 const READ_PAGE = 500;
+/** How long the hub trusts its copy of the partners' names and currencies. */
+const PARTNER_INFO_TTL_MS = 30_000;
+
 /** Replays read and render in smaller pages and yield between them: a page is a few ms of work. */
 const REPLAY_PAGE = 100;
 
@@ -436,16 +439,23 @@ export class Hub {
     return Buffer.from(frame);
   }
 
+  /**
+   * The partner's public face for rendering, cached; re-read after PARTNER_INFO_TTL_MS so a
+   * changed name or currency (the back office) reaches the streams without a restart.
+   */
   async #partner(id: string): Promise<PartnerInfo> {
     const known = this.#partners.get(id);
-    if (known) return known;
+    if (known && Date.now() - this.#partnersLoadedAt < PARTNER_INFO_TTL_MS) return known;
     await this.#loadPartners();
     return this.#partners.get(id) ?? { id, slug: "", name: "", imageUrl: null };
   }
 
+  #partnersLoadedAt = 0;
+
   async #loadPartners(): Promise<void> {
-    const rows = await this.db.selectFrom("partners").select(["id", "slug", "name", "imageUrl"]).execute();
+    const rows = await this.db.selectFrom("partners").select(["id", "slug", "name", "imageUrl", "currency", "locale"]).execute();
     for (const p of rows) this.#partners.set(p.id, p);
+    this.#partnersLoadedAt = Date.now();
   }
 
   #broadcastKeepalive(): void {

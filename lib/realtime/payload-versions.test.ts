@@ -43,6 +43,8 @@ function asVersion1(event: LoggedEvent): unknown {
     expoConfirms: _k,
     expoBumpedAt: _l,
     parts: _p,
+    // Version 5 (payments): an old order paid its whole total with paymentMethod.
+    payments: _q,
     orderItems,
     ...rest1
   } = order;

@@ -92,6 +92,16 @@ describeEachDatabase(
       expect(again.status).toBe(401);
     });
 
+    it("a paired screen's device cookie opens its channel like its token; revoking the device ends that stream", async () => {
+      const { id, token } = await makeToken(ctx.db, { partnerId: demo.partner.id, role: "kitchen" });
+      const kitchen = await stream("/api/events/kitchen?view=pass", { cookie: `pass_device=${token}` });
+      expect((await openSse(`${b.url}/api/events/cashier`, { headers: { cookie: `pass_device=${token}` } })).status).toBe(403);
+      expect(await revokeDeviceToken({ db: ctx.db, id })).toBe(true);
+      expect(await ended(kitchen)).toMatchObject({ event: "disconnecting", json: { reason: "CREDENTIALS_REVOKED" } });
+      // A revoked device cookie is no credential at all.
+      expect((await openSse(`${b.url}/api/events/kitchen`, { headers: { cookie: `pass_device=${token}` } })).status).toBe(401);
+    });
+
     it("logging out ends that session's SSE streams and WebSocket; the same user's other session goes on", async () => {
       const u = await user();
       const second = await login({ db: ctx.db, username: u.username, password: "fixture-pass-4821" });

@@ -197,6 +197,55 @@ describeEachDatabase("WebSocket /ws", (ctx) => {
     stranger.ws.close();
   });
 
+  it("a split bill: one transaction:created per payment, refunds per payment on cancel, the partner's currency", async () => {
+    const euro = await makePartner(t.db, "euro-ws", { currency: "EUR", locale: "fr-FR" });
+    const euroOp = (await makeUser(t.db, { partnerId: euro.partner.id, role: "operator", username: "op-eur" })).principal;
+    const c = connect(wsUrl, `pass_session=${(await login({ db: t.db, username: "op-eur", password: "fixture-pass-4821" })).sessionToken}`);
+    await c.opened;
+    c.send({ type: "subscribe", channel: "order_changes" });
+    c.send({ type: "subscribe", channel: "transaction_changes" });
+    await c.waitFor((m) => m.filter((x) => x.type === "subscribed").length === 2);
+    const { order } = await createOrder({
+      db: t.db,
+      principal: null,
+      input: { partner: "euro-ws", items: [{ foodId: euro.food("Margherita").id, quantity: 1 }] },
+    });
+    // 12.50 + 0.50 surcharge = 13.00, 10 % off = 11.70: 5 in cash (10 tendered), 6.70 by card.
+    await confirmOrder({
+      db: t.db,
+      principal: euroOp,
+      id: order.id,
+      input: {
+        discountPercent: 10,
+        payments: [
+          { method: "CASH", amount: "5", tendered: "10" },
+          { method: "CARD", amount: "6.7" },
+        ],
+      },
+    });
+    await changeStatus({ db: t.db, principal: euroOp, id: order.id, status: "CANCELLED", reason: "guest left" });
+    await c.waitFor((m) => m.filter((x) => x.event === "transaction:created").length >= 4);
+    const events = c.messages.filter((x) => x.event);
+    expect(events.map((e) => e.event)).toEqual([
+      "order:created",
+      "order:updated",
+      "transaction:created",
+      "transaction:created",
+      "order:updated",
+      "transaction:created",
+      "transaction:created",
+    ]);
+    expect(events.filter((e) => e.event.startsWith("order:")).map((e) => e.data.currency)).toEqual(["EUR", "EUR", "EUR"]);
+    expect(events[1]!.data.total).toBe(11.7);
+    expect(events.filter((e) => e.event === "transaction:created").map((e) => e.data)).toEqual([
+      { id: `pay-${order.id}-1`, order_id: order.id, type: "payment", status: "completed", amount: 5, gateway: "cash" },
+      { id: `pay-${order.id}-2`, order_id: order.id, type: "payment", status: "completed", amount: 6.7, gateway: "card" },
+      { id: `refund-${order.id}-1`, order_id: order.id, type: "refund", status: "completed", amount: 5, gateway: "cash" },
+      { id: `refund-${order.id}-2`, order_id: order.id, type: "refund", status: "completed", amount: 6.7, gateway: "card" },
+    ]);
+    c.ws.close();
+  });
+
   it("delivery: a courier assignment, pickup and delivery arrive on shipment_changes", async () => {
     const c = connect(wsUrl, cookie);
     await c.opened;

@@ -10,7 +10,11 @@ export const TEST_MENU: FoodSeed[] = [
   { name: "Lemonade", price: 350, category: "Drinks", station: "bar" },
 ];
 
-export async function makePartner(db: Db, slug: string, opts: { timezone?: string; cutoverHour?: number } = {}) {
+export async function makePartner(
+  db: Db,
+  slug: string,
+  opts: Pick<Parameters<typeof createPartner>[0], "timezone" | "cutoverHour" | "currency" | "locale" | "defaultPaymentMethod"> = {},
+) {
   const partner = await createPartner({ db, slug, name: `Partner ${slug}`, foods: TEST_MENU, ...opts });
   const foods = await listFoods({ db, partnerId: partner.id, onlyAvailable: false });
   const food = (name: string) => {

@@ -74,6 +74,7 @@ export const orderRecord = (overrides: Partial<OrderRecord> = {}): OrderRecord =
   warnPercent: 100,
   latePercent: 150,
   parts: [],
+  payments: [{ method: "CASH", amount: 400, tendered: null, change: null }],
   orderItems: [],
   ...overrides,
 });

@@ -1,12 +1,17 @@
 "use client";
 
-import { useEffect, useMemo, useRef, useState } from "react";
+import { createContext, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import { create } from "zustand";
 import { ConnectionBadge } from "@/components/connection-badge";
+import { useLocale, useT } from "@/components/i18n";
 import { postJson } from "@/lib/client/api";
 import { useLiveMenu } from "@/lib/client/use-live-menu";
-import { ALLERGENS, allergenName } from "@/lib/menu/allergens";
+import { useTableCart } from "@/lib/client/table-cart";
+import { TableAddedBy, TableCartStatus } from "./table-cart";
+import { allergenLabel, type Translate } from "@/lib/i18n";
+import { ALLERGENS } from "@/lib/menu/allergens";
+import { DEFAULT_MONEY_STYLE, displayMinor, type MoneyStyle } from "@/lib/money-format";
 
 /** GET /api/menu?soldOut=1, as the page reads it (lib/menu/partners.ts getMenu). */
 type Option = { id: string; groupId: string; name: string; priceDelta: string; allergens: string[]; available: boolean };
@@ -25,7 +30,7 @@ type Food = {
   modifierGroupIds: string[];
 };
 export type PublicMenu = {
-  partner: { slug: string; name: string; imageUrl: string | null };
+  partner: { slug: string; name: string; imageUrl: string | null; currency?: string; locale?: string };
   categories: { id: string; name: string }[];
   foods: Food[];
   modifierGroups: Group[];
@@ -65,19 +70,40 @@ const useCart = create<{
 }));
 
 const cents = (v: string) => Math.round(Number(v) * 100);
-const money = (c: number) => (c / 100).toFixed(2);
-const delta = (c: number) => (c < 0 ? `−${money(-c)}` : `+${money(c)}`);
+/** The restaurant's currency and locale (GET /api/menu `partner`): "11,50 €" in a French restaurant. */
+const MoneyStyleContext = createContext<MoneyStyle>(DEFAULT_MONEY_STYLE);
+function moneyOf(style: MoneyStyle) {
+  const money = (c: number) => displayMinor(c, style);
+  return { money, delta: (c: number) => (c < 0 ? `−${money(-c)}` : `+${money(c)}`) };
+}
+const useMoney = () => moneyOf(useContext(MoneyStyleContext));
 
 /** "Choose 1", "Choose 1–2", "Up to 3": what a group asks of the guest. */
-export function groupRule(g: Pick<Group, "min" | "max">): string {
-  if (g.min > 0) return g.max > g.min ? `Choose ${g.min}–${g.max}` : `Choose ${g.min}`;
-  return g.max === 1 ? "Optional" : `Up to ${g.max}`;
+export function groupRule(t: Translate, g: Pick<Group, "min" | "max">): string {
+  if (g.min > 0) return g.max > g.min ? t("order.rule.chooseRange", { min: g.min, max: g.max }) : t("order.rule.choose", { min: g.min });
+  return g.max === 1 ? t("order.rule.optional") : t("order.rule.upTo", { max: g.max });
+}
+
+/** Allergen names in the page's language. */
+function useAllergenName(): (code: string) => string {
+  const locale = useLocale();
+  return (code) => allergenLabel(locale, code);
 }
 
 export function OrderView({ initial, table }: { initial: PublicMenu; table: string | null }) {
+  const t = useT();
+  const allergenName = useAllergenName();
   const router = useRouter();
   const { menu, state } = useLiveMenu(initial.partner.slug, initial);
-  const { lines, add, update, clear } = useCart();
+  const style: MoneyStyle =
+    initial.partner.currency && initial.partner.locale
+      ? { currency: initial.partner.currency, locale: initial.partner.locale }
+      : DEFAULT_MONEY_STYLE;
+  const { money, delta } = moneyOf(style);
+  // At a table (?table=5) the cart is the table's shared one, on the server (./table-cart.tsx).
+  const tableCart = useTableCart(table ? initial.partner.slug : null, table);
+  const localCart = useCart();
+  const { lines, add, update, clear } = tableCart ?? localCart;
   const [customer, setCustomer] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -133,6 +159,14 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
     setError(null);
     const note = declared.note.trim();
     try {
+      if (tableCart) {
+        const sent = await tableCart.submit({
+          ...(customer.trim() ? { customer: customer.trim() } : {}),
+          ...(declared.codes.length > 0 || note ? { allergies: { codes: declared.codes, ...(note ? { note } : {}) } } : {}),
+        });
+        router.push(`/track/${sent.id}?token=${encodeURIComponent(sent.trackingToken)}`);
+        return;
+      }
       const order = await postJson<{ id: number; trackingToken: string }>("/api/orders", {
         partner: menu.partner.slug,
         source: table ? "qr" : "kiosk",
@@ -161,205 +195,211 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
   }
 
   return (
-    <main className="mx-auto flex min-h-dvh max-w-6xl flex-col gap-6 p-4 pb-28 lg:flex-row lg:pb-4">
-      <div className="min-w-0 flex-1">
-        <header className="mb-4 flex flex-col gap-3">
-          <div className="flex items-start justify-between gap-3">
-            <h1 className="min-w-0 break-words text-4xl font-black">{menu.partner.name}</h1>
-            <ConnectionBadge state={state} />
-          </div>
-          <div className="flex flex-wrap items-center gap-3">
-            {table && (
-              <p className="text-xl text-gray-300" data-testid="order-table">
-                Table {table}
-              </p>
-            )}
-            <button
-              type="button"
-              onClick={() => setAllergyOpen(true)}
-              data-testid="allergies-open"
-              aria-haspopup="dialog"
-              className="ml-auto min-h-12 rounded-full border-2 border-amber-400 bg-amber-400/15 px-5 text-xl font-bold text-amber-200"
+    <MoneyStyleContext.Provider value={style}>
+      <main className="mx-auto flex min-h-dvh max-w-6xl flex-col gap-6 p-4 pb-28 lg:flex-row lg:pb-4">
+        <div className="min-w-0 flex-1">
+          <header className="mb-4 flex flex-col gap-3">
+            <div className="flex items-start justify-between gap-3">
+              <h1 className="min-w-0 break-words text-4xl font-black">{menu.partner.name}</h1>
+              <ConnectionBadge state={state} />
+            </div>
+            <div className="flex flex-wrap items-center gap-3">
+              {table && (
+                <p className="text-xl text-gray-300" data-testid="order-table">
+                  {t("order.table", { table })}
+                </p>
+              )}
+              <button
+                type="button"
+                onClick={() => setAllergyOpen(true)}
+                data-testid="allergies-open"
+                aria-haspopup="dialog"
+                className="ml-auto min-h-12 rounded-full border-2 border-amber-400 bg-amber-400/15 px-5 text-xl font-bold text-amber-200"
+              >
+                {declared.codes.length > 0 || declared.note.trim() ? t("order.allergiesSet") : t("order.allergies")}
+              </button>
+            </div>
+          </header>
+          {(declared.codes.length > 0 || declared.note.trim()) && (
+            <p
+              data-testid="allergies-summary"
+              className="mb-4 rounded-xl border-2 border-amber-400 bg-amber-950 px-4 py-3 text-lg font-semibold"
             >
-              {declared.codes.length > 0 || declared.note.trim() ? "Allergies ✓" : "Allergies?"}
-            </button>
-          </div>
-        </header>
-        {(declared.codes.length > 0 || declared.note.trim()) && (
-          <p
-            data-testid="allergies-summary"
-            className="mb-4 rounded-xl border-2 border-amber-400 bg-amber-950 px-4 py-3 text-lg font-semibold"
-          >
-            Avoiding: {[...declared.codes.map(allergenName), ...(declared.note.trim() ? [declared.note.trim()] : [])].join(", ")}
-          </p>
-        )}
-        {sections.map(([id, section]) => (
-          <section key={id} aria-labelledby={`cat-${id}`} className="mb-6" data-testid="menu-category" data-name={section.name}>
-            <h2 id={`cat-${id}`} className="mb-2 text-2xl font-bold">
-              {section.name}
-            </h2>
-            <ul className="grid gap-3 sm:grid-cols-2">
-              {section.foods.map((f) => (
-                <MenuCard
-                  key={f.id}
-                  food={f}
-                  hasChoices={groupsOf(f).length > 0}
-                  quantity={countOf(f.id)}
-                  warning={warned(f.allergens)}
-                  onAdd={() => (groupsOf(f).length > 0 ? setChoosing(f) : add(f.id, {}, 1))}
-                  onRemove={() => {
-                    const last = [...lines].reverse().find((l) => l.foodId === f.id);
-                    if (last) update(last.key, { quantity: last.quantity - 1 });
-                  }}
-                />
-              ))}
-            </ul>
-          </section>
-        ))}
-      </div>
-      <aside
-        id="cart"
-        aria-labelledby="cart-heading"
-        className="flex w-full scroll-mt-4 flex-col gap-3 self-start rounded-2xl border border-white/10 bg-white/5 p-4 lg:sticky lg:top-4 lg:w-96"
-      >
-        <h2 id="cart-heading" className="text-2xl font-bold">
-          Your order
-        </h2>
-        {lines.length === 0 && <p className="text-lg text-gray-300">Add something from the menu.</p>}
-        <ul className="flex flex-col gap-4" data-testid="cart">
-          {priced.map(({ line: l, unit }) => {
-            const f = foods.get(l.foodId);
-            return (
-              <li key={l.key} data-testid="cart-line" data-name={f?.name ?? ""} className="border-b border-white/10 pb-3 last:border-0">
-                <div className="flex items-start justify-between gap-2 text-lg font-semibold">
-                  <span>
-                    {l.quantity}× {f?.name ?? "Removed dish"}
-                  </span>
-                  <span className="tabular-nums" data-testid="cart-line-total">
-                    {money((unit?.cents ?? 0) * l.quantity)}
-                  </span>
-                </div>
-                {unit && unit.options.length > 0 && (
-                  <ul className="mt-1 text-base text-gray-300">
-                    {unit.options.map((o) => (
-                      <li key={o.id} data-testid="cart-option">
-                        + {o.name}
-                        {cents(o.priceDelta) !== 0 && <span className="tabular-nums"> ({delta(cents(o.priceDelta))})</span>}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-                {!unit?.available && (
-                  <p role="alert" data-testid="cart-sold-out" className="mt-1 rounded-lg bg-red-950 px-2 py-1 text-base font-bold">
-                    Sold out now — please remove it
-                  </p>
-                )}
-                <div className="mt-2 flex items-center gap-2">
-                  <button
-                    type="button"
-                    aria-label={`One less ${f?.name ?? "of this"}`}
-                    onClick={() => update(l.key, { quantity: l.quantity - 1 })}
-                    className="h-11 w-11 rounded-full bg-white/10 text-2xl font-black"
-                  >
-                    −
-                  </button>
-                  <button
-                    type="button"
-                    aria-label={`One more ${f?.name ?? "of this"}`}
-                    disabled={l.quantity >= 99 || !unit?.available}
-                    onClick={() => update(l.key, { quantity: l.quantity + 1 })}
-                    className="h-11 w-11 rounded-full bg-white/10 text-2xl font-black disabled:opacity-30"
-                  >
-                    +
-                  </button>
-                  <label className="ml-2 flex-1 text-base text-gray-300">
-                    <span className="sr-only">Notes for {f?.name}</span>
-                    <input
-                      value={l.notes}
-                      maxLength={500}
-                      onChange={(e) => update(l.key, { notes: e.target.value })}
-                      placeholder="Notes, e.g. well done"
-                      data-testid="cart-notes"
-                      className="min-h-11 w-full rounded-lg border border-white/20 bg-black/40 px-3 text-lg text-white"
-                    />
-                  </label>
-                </div>
-              </li>
-            );
-          })}
-        </ul>
-        <label className="text-base text-gray-300">
-          Your name (optional)
-          <input
-            value={customer}
-            maxLength={100}
-            onChange={(e) => setCustomer(e.target.value)}
-            data-testid="customer-name"
-            className="mt-1 min-h-11 w-full rounded-lg border border-white/20 bg-black/40 px-3 text-lg text-white"
-          />
-        </label>
-        <div className="flex justify-between text-2xl font-black">
-          <span>Total</span>
-          <span className="tabular-nums" data-testid="cart-total">
-            {money(total)}
-          </span>
+              {t("order.avoiding", {
+                list: [...declared.codes.map(allergenName), ...(declared.note.trim() ? [declared.note.trim()] : [])].join(", "),
+              })}
+            </p>
+          )}
+          {sections.map(([id, section]) => (
+            <section key={id} aria-labelledby={`cat-${id}`} className="mb-6" data-testid="menu-category" data-name={section.name}>
+              <h2 id={`cat-${id}`} className="mb-2 text-2xl font-bold">
+                {section.name}
+              </h2>
+              <ul className="grid gap-3 sm:grid-cols-2">
+                {section.foods.map((f) => (
+                  <MenuCard
+                    key={f.id}
+                    food={f}
+                    hasChoices={groupsOf(f).length > 0}
+                    quantity={countOf(f.id)}
+                    warning={warned(f.allergens)}
+                    onAdd={() => (groupsOf(f).length > 0 ? setChoosing(f) : add(f.id, {}, 1))}
+                    onRemove={() => {
+                      const last = [...lines].reverse().find((l) => l.foodId === f.id);
+                      if (last) update(last.key, { quantity: last.quantity - 1 });
+                    }}
+                  />
+                ))}
+              </ul>
+            </section>
+          ))}
         </div>
-        {error && (
-          <p role="alert" className="rounded-xl bg-red-950 px-3 py-2 text-lg">
-            {error}
-          </p>
+        <aside
+          id="cart"
+          aria-labelledby="cart-heading"
+          className="flex w-full scroll-mt-4 flex-col gap-3 self-start rounded-2xl border border-white/10 bg-white/5 p-4 lg:sticky lg:top-4 lg:w-96"
+        >
+          <h2 id="cart-heading" className="text-2xl font-bold">
+            {t("order.cart")}
+          </h2>
+          {tableCart && table && <TableCartStatus cart={tableCart} table={table} />}
+          {lines.length === 0 && <p className="text-lg text-gray-300">{t("order.cartEmpty")}</p>}
+          <ul className="flex flex-col gap-4" data-testid="cart">
+            {priced.map(({ line: l, unit }) => {
+              const f = foods.get(l.foodId);
+              return (
+                <li key={l.key} data-testid="cart-line" data-name={f?.name ?? ""} className="border-b border-white/10 pb-3 last:border-0">
+                  <div className="flex items-start justify-between gap-2 text-lg font-semibold">
+                    <span>
+                      {l.quantity}× {f?.name ?? t("order.removedDish")}
+                    </span>
+                    <span className="tabular-nums" data-testid="cart-line-total">
+                      {money((unit?.cents ?? 0) * l.quantity)}
+                    </span>
+                  </div>
+                  {unit && unit.options.length > 0 && (
+                    <ul className="mt-1 text-base text-gray-300">
+                      {unit.options.map((o) => (
+                        <li key={o.id} data-testid="cart-option">
+                          + {o.name}
+                          {cents(o.priceDelta) !== 0 && <span className="tabular-nums"> ({delta(cents(o.priceDelta))})</span>}
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                  {tableCart && <TableAddedBy cart={tableCart} itemId={l.key} />}
+                  {!unit?.available && (
+                    <p role="alert" data-testid="cart-sold-out" className="mt-1 rounded-lg bg-red-950 px-2 py-1 text-base font-bold">
+                      {t("order.soldOutRemove")}
+                    </p>
+                  )}
+                  <div className="mt-2 flex items-center gap-2">
+                    <button
+                      type="button"
+                      aria-label={f ? t("order.oneLess", { name: f.name }) : t("order.oneLessPlain")}
+                      onClick={() => update(l.key, { quantity: l.quantity - 1 })}
+                      className="h-11 w-11 rounded-full bg-white/10 text-2xl font-black"
+                    >
+                      −
+                    </button>
+                    <button
+                      type="button"
+                      aria-label={f ? t("order.oneMore", { name: f.name }) : t("order.oneMorePlain")}
+                      disabled={l.quantity >= 99 || !unit?.available}
+                      onClick={() => update(l.key, { quantity: l.quantity + 1 })}
+                      className="h-11 w-11 rounded-full bg-white/10 text-2xl font-black disabled:opacity-30"
+                    >
+                      +
+                    </button>
+                    <label className="ml-2 flex-1 text-base text-gray-300">
+                      <span className="sr-only">{t("order.notesFor", { name: f?.name ?? "" })}</span>
+                      <input
+                        value={l.notes}
+                        maxLength={500}
+                        onChange={(e) => update(l.key, { notes: e.target.value })}
+                        placeholder={t("order.notesPlaceholder")}
+                        data-testid="cart-notes"
+                        className="min-h-11 w-full rounded-lg border border-white/20 bg-black/40 px-3 text-lg text-white"
+                      />
+                    </label>
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
+          <label className="text-base text-gray-300">
+            {t("order.yourName")}
+            <input
+              value={customer}
+              maxLength={100}
+              onChange={(e) => setCustomer(e.target.value)}
+              data-testid="customer-name"
+              className="mt-1 min-h-11 w-full rounded-lg border border-white/20 bg-black/40 px-3 text-lg text-white"
+            />
+          </label>
+          <div className="flex justify-between text-2xl font-black">
+            <span>{t("order.total")}</span>
+            <span className="tabular-nums" data-testid="cart-total">
+              {money(total)}
+            </span>
+          </div>
+          {error && (
+            <p role="alert" className="rounded-xl bg-red-950 px-3 py-2 text-lg">
+              {error}
+            </p>
+          )}
+          <button
+            type="button"
+            onClick={place}
+            disabled={lines.length === 0 || busy || blocked}
+            data-testid="place-order"
+            className="min-h-14 rounded-xl bg-green-500 text-2xl font-black text-black disabled:opacity-40"
+          >
+            {busy ? t("order.sending") : t("order.place")}
+          </button>
+        </aside>
+        {count > 0 && (
+          <a
+            href="#cart"
+            data-testid="cart-bar"
+            className="fixed inset-x-3 bottom-3 flex min-h-14 items-center justify-between rounded-2xl bg-green-500 px-5 text-xl font-black text-black shadow-2xl lg:hidden"
+          >
+            <span>{t("order.bar", { count })}</span>
+            <span className="tabular-nums">{money(total)}</span>
+          </a>
         )}
-        <button
-          type="button"
-          onClick={place}
-          disabled={lines.length === 0 || busy || blocked}
-          data-testid="place-order"
-          className="min-h-14 rounded-xl bg-green-500 text-2xl font-black text-black disabled:opacity-40"
-        >
-          {busy ? "Sending…" : "Place order"}
-        </button>
-      </aside>
-      {count > 0 && (
-        <a
-          href="#cart"
-          data-testid="cart-bar"
-          className="fixed inset-x-3 bottom-3 flex min-h-14 items-center justify-between rounded-2xl bg-green-500 px-5 text-xl font-black text-black shadow-2xl lg:hidden"
-        >
-          <span>
-            Your order · {count} {count === 1 ? "item" : "items"}
-          </span>
-          <span className="tabular-nums">{money(total)}</span>
-        </a>
-      )}
-      {choosing && (
-        <ChoiceSheet
-          food={foods.get(choosing.id) ?? choosing}
-          groups={groupsOf(foods.get(choosing.id) ?? choosing)}
-          declared={declared.codes}
-          onClose={() => setChoosing(null)}
-          onAdd={(choices, quantity) => {
-            add(choosing.id, choices, quantity);
-            setChoosing(null);
-          }}
-        />
-      )}
-      {allergyOpen && (
-        <AllergySheet
-          value={declared}
-          onClose={(next) => {
-            setDeclared(next);
-            setAllergyOpen(false);
-          }}
-        />
-      )}
-    </main>
+        {choosing && (
+          <ChoiceSheet
+            food={foods.get(choosing.id) ?? choosing}
+            groups={groupsOf(foods.get(choosing.id) ?? choosing)}
+            declared={declared.codes}
+            onClose={() => setChoosing(null)}
+            onAdd={(choices, quantity) => {
+              add(choosing.id, choices, quantity);
+              setChoosing(null);
+            }}
+          />
+        )}
+        {allergyOpen && (
+          <AllergySheet
+            value={declared}
+            onClose={(next) => {
+              setDeclared(next);
+              setAllergyOpen(false);
+            }}
+          />
+        )}
+      </main>
+    </MoneyStyleContext.Provider>
   );
 }
 
 function AllergenBadges({ codes, declared = [] }: { codes: string[]; declared?: string[] }) {
+  const t = useT();
+  const allergenName = useAllergenName();
   if (codes.length === 0) return null;
   return (
-    <ul className="mt-1 flex flex-wrap gap-1" aria-label="Contains">
+    <ul className="mt-1 flex flex-wrap gap-1" aria-label={t("order.contains")}>
       {codes.map((c) => (
         <li
           key={c}
@@ -389,6 +429,9 @@ function MenuCard({
   onAdd(): void;
   onRemove(): void;
 }) {
+  const { money } = useMoney();
+  const t = useT();
+  const allergenName = useAllergenName();
   return (
     <li
       data-testid="menu-item"
@@ -412,24 +455,24 @@ function MenuCard({
       </div>
       {warning.length > 0 && (
         <p data-testid="allergy-warning" className="rounded-lg bg-amber-400 px-2 py-1 text-base font-bold text-black">
-          ⚠ Contains {warning.map(allergenName).join(", ")}
+          {t("order.warnContains", { list: warning.map(allergenName).join(", ") })}
         </p>
       )}
       <div className="mt-auto flex flex-wrap items-center justify-between gap-2">
         <span className="whitespace-nowrap text-xl font-semibold tabular-nums" data-testid="menu-price">
-          {hasChoices ? "from " : ""}
+          {hasChoices ? t("order.from") : ""}
           {money(cents(f.price) + cents(f.surcharge))}
         </span>
         {!f.available ? (
           <span className="rounded-full bg-red-700 px-3 py-1 text-base font-bold text-white" data-testid="sold-out">
-            Sold out
+            {t("order.soldOut")}
           </span>
         ) : (
           <div className="flex items-center gap-2">
             {quantity > 0 && (
               <button
                 type="button"
-                aria-label={`One less ${f.name}`}
+                aria-label={t("order.oneLess", { name: f.name })}
                 onClick={onRemove}
                 className="h-12 w-12 rounded-full bg-white/10 text-2xl font-black"
               >
@@ -443,14 +486,14 @@ function MenuCard({
             )}
             <button
               type="button"
-              aria-label={hasChoices ? `Choose options for ${f.name}` : `Add ${f.name}`}
+              aria-label={hasChoices ? t("order.chooseFor", { name: f.name }) : t("order.add", { name: f.name })}
               aria-haspopup={hasChoices ? "dialog" : undefined}
               data-testid="menu-add"
               disabled={quantity >= 99}
               onClick={onAdd}
               className={`h-12 rounded-full bg-sky-500 text-xl font-black text-black disabled:opacity-30 ${hasChoices ? "px-4" : "w-12 text-2xl"}`}
             >
-              {hasChoices ? "Choose" : "+"}
+              {hasChoices ? t("order.choose") : "+"}
             </button>
           </div>
         )}
@@ -495,6 +538,9 @@ function ChoiceSheet({
   onClose(): void;
   onAdd(choices: Choices, quantity: number): void;
 }) {
+  const { money, delta } = useMoney();
+  const t = useT();
+  const allergenName = useAllergenName();
   const [choices, setChoices] = useState<Choices>({});
   const [quantity, setQuantity] = useState(1);
   const options = (g: Group) => (choices[g.id] ?? []).map((id) => g.options.find((o) => o.id === id)).filter((o): o is Option => !!o);
@@ -511,7 +557,7 @@ function ChoiceSheet({
     });
 
   return (
-    <Sheet label={`Choose options for ${food.name}`} testId="choice-sheet" onClose={onClose}>
+    <Sheet label={t("order.chooseFor", { name: food.name })} testId="choice-sheet" onClose={onClose}>
       <div className="sticky top-0 z-10 flex items-start gap-3 border-b border-white/10 bg-[#15181d] p-4">
         <div className="min-w-0 flex-1">
           <h2 className="text-3xl font-black">{food.name}</h2>
@@ -521,7 +567,7 @@ function ChoiceSheet({
         <button
           type="button"
           onClick={onClose}
-          aria-label="Close"
+          aria-label={t("order.close")}
           className="h-12 w-12 shrink-0 rounded-full bg-white/10 text-2xl font-black"
         >
           ✕
@@ -536,13 +582,13 @@ function ChoiceSheet({
               <legend className="mb-2 flex w-full flex-wrap items-center gap-2">
                 <span className="text-2xl font-bold">{g.name}</span>
                 <span className="rounded-full bg-white/10 px-3 py-0.5 text-base font-semibold" data-testid="choice-rule">
-                  {groupRule(g)}
+                  {groupRule(t, g)}
                 </span>
                 {g.required && (
                   <span
                     className={`rounded-full px-3 py-0.5 text-base font-bold ${missing.includes(g) ? "bg-amber-400 text-black" : "bg-green-500 text-black"}`}
                   >
-                    {missing.includes(g) ? "Required" : "Done ✓"}
+                    {missing.includes(g) ? t("order.required") : t("order.done")}
                   </span>
                 )}
               </legend>
@@ -568,16 +614,18 @@ function ChoiceSheet({
                     <span className="flex-1">
                       {o.name}
                       {warn.length === 0 && o.allergens.length > 0 && (
-                        <span className="block text-base text-gray-300">Contains {o.allergens.map(allergenName).join(", ")}</span>
+                        <span className="block text-base text-gray-300">
+                          {t("order.containsList", { list: o.allergens.map(allergenName).join(", ") })}
+                        </span>
                       )}
                       {warn.length > 0 && (
                         <span className="block text-base font-bold text-amber-300" data-testid="allergy-warning">
-                          ⚠ Contains {warn.map(allergenName).join(", ")}
+                          {t("order.warnContains", { list: warn.map(allergenName).join(", ") })}
                         </span>
                       )}
                     </span>
                     {!o.available ? (
-                      <span className="rounded-full bg-red-700 px-2 py-0.5 text-base font-bold">Sold out</span>
+                      <span className="rounded-full bg-red-700 px-2 py-0.5 text-base font-bold">{t("order.soldOut")}</span>
                     ) : (
                       d !== 0 && <span className="tabular-nums text-gray-200">{delta(d)}</span>
                     )}
@@ -591,17 +639,25 @@ function ChoiceSheet({
       <div className="sticky bottom-0 flex flex-col gap-2 border-t border-white/10 bg-[#15181d] p-4">
         <p aria-live="polite" data-testid="choice-missing" className="min-h-7 text-lg font-semibold text-amber-300">
           {!food.available
-            ? "Sold out — not available right now"
+            ? t("order.dishSoldOut")
             : soldOut
-              ? "A choice is sold out — pick another"
+              ? t("order.choiceSoldOut")
               : missing.length > 0
-                ? `Choose ${missing.map((g) => `${g.min === 1 ? "a" : g.min} ${g.name.toLowerCase()}`).join(" and ")} to add this dish`
+                ? t("order.missing", {
+                    list: missing
+                      .map((g) =>
+                        g.min === 1
+                          ? t("order.missingOne", { group: g.name.toLowerCase() })
+                          : t("order.missingMany", { count: g.min, group: g.name.toLowerCase() }),
+                      )
+                      .join(t("order.and")),
+                  })
                 : ""}
         </p>
         <div className="flex items-center gap-3">
           <button
             type="button"
-            aria-label="One less"
+            aria-label={t("order.oneLessPlain")}
             disabled={quantity <= 1}
             onClick={() => setQuantity((q) => q - 1)}
             className="h-14 w-14 rounded-full bg-white/10 text-2xl font-black disabled:opacity-30"
@@ -613,7 +669,7 @@ function ChoiceSheet({
           </span>
           <button
             type="button"
-            aria-label="One more"
+            aria-label={t("order.oneMorePlain")}
             disabled={quantity >= 99}
             onClick={() => setQuantity((q) => q + 1)}
             className="h-14 w-14 rounded-full bg-white/10 text-2xl font-black disabled:opacity-30"
@@ -627,7 +683,8 @@ function ChoiceSheet({
             data-testid="choice-add"
             className="min-h-14 flex-1 whitespace-nowrap rounded-xl bg-green-500 px-4 text-2xl font-black text-black disabled:opacity-40"
           >
-            Add · <span data-testid="choice-price">{money(unit * quantity)}</span>
+            {t("order.addPrice")}
+            <span data-testid="choice-price">{money(unit * quantity)}</span>
           </button>
         </div>
       </div>
@@ -642,17 +699,17 @@ function AllergySheet({
   value: { codes: string[]; note: string };
   onClose(next: { codes: string[]; note: string }): void;
 }) {
+  const t = useT();
+  const allergenName = useAllergenName();
   const [codes, setCodes] = useState(value.codes);
   const [note, setNote] = useState(value.note);
   const done = () => onClose({ codes: ALLERGENS.filter((c) => codes.includes(c)), note });
   return (
-    <Sheet label="Allergies" testId="allergy-sheet" onClose={done}>
+    <Sheet label={t("order.allergySheet")} testId="allergy-sheet" onClose={done}>
       <div className="flex flex-col gap-4 p-4">
-        <h2 className="text-3xl font-black">Any allergies?</h2>
-        <p className="text-lg text-gray-300">
-          Tap what you must avoid. The kitchen sees it in red on your order, and dishes that contain it are marked.
-        </p>
-        <div className="grid grid-cols-2 gap-2" role="group" aria-label="Allergens">
+        <h2 className="text-3xl font-black">{t("order.allergyTitle")}</h2>
+        <p className="text-lg text-gray-300">{t("order.allergyHelp")}</p>
+        <div className="grid grid-cols-2 gap-2" role="group" aria-label={t("order.allergens")}>
           {ALLERGENS.map((c) => {
             const on = codes.includes(c);
             return (
@@ -672,13 +729,13 @@ function AllergySheet({
           })}
         </div>
         <label className="text-lg text-gray-300">
-          Anything else (optional)
+          {t("order.allergyElse")}
           <textarea
             value={note}
             maxLength={200}
             rows={2}
             onChange={(e) => setNote(e.target.value)}
-            placeholder="e.g. no raw onion, coeliac"
+            placeholder={t("order.allergyPlaceholder")}
             data-testid="allergy-note"
             className="mt-1 w-full rounded-lg border border-white/20 bg-black/40 px-3 py-2 text-lg text-white"
           />
@@ -691,7 +748,7 @@ function AllergySheet({
           data-testid="allergies-done"
           className="min-h-14 w-full rounded-xl bg-green-500 text-2xl font-black text-black"
         >
-          Done
+          {t("order.allergyDone")}
         </button>
       </div>
     </Sheet>

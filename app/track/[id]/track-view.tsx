@@ -2,18 +2,23 @@
 
 import { useEffect, useState } from "react";
 import { ConnectionBadge } from "@/components/connection-badge";
+import { useLocale, useT } from "@/components/i18n";
 import { LiveStream, type ConnectionState } from "@/lib/client/live-stream";
-import { allergenName } from "@/lib/menu/allergens";
+import { allergenLabel, type MessageKey } from "@/lib/i18n";
+import { DEFAULT_MONEY_STYLE, displayMoney, type MoneyStyle } from "@/lib/money-format";
 import type { OrderDto } from "@/lib/orders/dto";
 
+/** GET /api/orders/{id} with the tracking token: the order and how its restaurant writes amounts. */
+type TrackedOrder = OrderDto & { money?: MoneyStyle | null };
+
 /** The customer's words for each step (the mapping of lib/orders/status for seeds/002). */
-const STEPS = [
-  { status: "PENDING", label: "Received" },
-  { status: "CONFIRMED", label: "Confirmed" },
-  { status: "PROCESSING", label: "Preparing" },
-  { status: "READY", label: "Ready to collect" },
-  { status: "PICKED_UP", label: "Picked up" },
-] as const;
+const STEPS: readonly { status: string; label: MessageKey }[] = [
+  { status: "PENDING", label: "track.step.received" },
+  { status: "CONFIRMED", label: "track.step.confirmed" },
+  { status: "PROCESSING", label: "track.step.preparing" },
+  { status: "READY", label: "track.step.ready" },
+  { status: "PICKED_UP", label: "track.step.pickedUp" },
+];
 
 const FROM_PASS: Record<string, string> = {
   PENDING: "PENDING",
@@ -26,15 +31,16 @@ const FROM_PASS: Record<string, string> = {
 };
 
 export function TrackView({ orderId, token }: { orderId: number; token: string }) {
-  const [order, setOrder] = useState<OrderDto | null>(null);
+  const t = useT();
+  const locale = useLocale();
+  const [order, setOrder] = useState<TrackedOrder | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [ticket, setTicket] = useState<number | null>(null);
-  const [reason, setReason] = useState<string | null>(null);
   const [courier, setCourier] = useState<{ name: string | null; location: { lat: number; lng: number; at: string } | null }>({
     name: null,
     location: null,
   });
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ key: MessageKey; status?: number } | null>(null);
   const [state, setState] = useState<ConnectionState>({ status: "connecting", since: Date.now() });
 
   useEffect(() => {
@@ -42,16 +48,13 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
     void (async () => {
       const res = await fetch(`/api/orders/${orderId}`, { headers: { "x-tracking-token": token }, cache: "no-store" });
       if (!res.ok) {
-        setError(
-          res.status === 404 || res.status === 401 ? "We cannot find this order. Check the link on your receipt." : `Error ${res.status}`,
-        );
+        setError(res.status === 404 || res.status === 401 ? { key: "track.notFound" } : { key: "track.error", status: res.status });
         return;
       }
-      const current = (await res.json()) as OrderDto;
+      const current = (await res.json()) as TrackedOrder;
       setOrder(current);
       setStatus(FROM_PASS[current.status] ?? current.status);
       setTicket(current.ticketNumber);
-      setReason(current.cancelReason);
       setCourier({ name: current.courierName, location: current.courierLocation });
       // Everything since the order was created, then live: nothing between the fetch and the stream is missed.
       const since = new Date(Date.parse(current.createdAt) - 1).toISOString();
@@ -60,10 +63,10 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
         headers: { authorization: `Bearer ${token}` },
         handlers: {
           onEvent: (e) => {
+            // `order-cancelled` carries the staff's reason (seeds/002): never shown to the guest.
             const data = e.data as {
               status?: string;
               ticketNumber?: number;
-              reason?: string;
               courierName?: string | null;
               courierLocation?: { lat: number; lng: number; at: string } | null;
             };
@@ -72,7 +75,13 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
             }
             if (e.event.startsWith("order-") && data.status) setStatus(data.status);
             if (typeof data.ticketNumber === "number") setTicket(data.ticketNumber);
-            if (e.event === "order-cancelled") setReason(data.reason ?? null);
+            // Confirmation may bring a discount: the lines and total are read again.
+            if (data.status === "CONFIRMED") {
+              void fetch(`/api/orders/${orderId}`, { headers: { "x-tracking-token": token }, cache: "no-store" })
+                .then((r) => (r.ok ? (r.json() as Promise<TrackedOrder>) : null))
+                .then((o) => o && setOrder(o))
+                .catch(() => undefined);
+            }
           },
           onState: setState,
           onReset: () => undefined,
@@ -87,36 +96,40 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
     return (
       <main className="mx-auto max-w-xl p-6">
         <p role="alert" data-testid="track-error" className="rounded-2xl border border-red-400 bg-red-950 p-6 text-2xl">
-          {error}
+          {t(error.key, { status: error.status ?? "" })}
         </p>
       </main>
     );
   }
   const reached = STEPS.findIndex((s) => s.status === status);
+  const style = order?.money ?? DEFAULT_MONEY_STYLE;
   return (
     <main className="mx-auto flex min-h-dvh max-w-xl flex-col gap-6 p-6">
       <header className="flex flex-wrap items-center justify-between gap-3">
-        <h1 className="text-3xl font-black">Your order</h1>
+        <h1 className="text-3xl font-black">{t("track.title")}</h1>
         <ConnectionBadge state={state} />
       </header>
       <section className="rounded-3xl border border-white/10 bg-white/5 p-6 text-center">
-        <p className="text-xl text-gray-300">{ticket ? "Ticket number" : "Order"}</p>
+        <p className="text-xl text-gray-300">{ticket ? t("track.ticketNumber") : t("track.order")}</p>
         <p className="text-8xl font-black tabular-nums" data-testid="track-number">
           {ticket ?? order?.displayCode ?? "…"}
         </p>
         {order && ticket && <p className="text-xl text-gray-300">{order.displayCode}</p>}
       </section>
       {status === "CANCELLED" ? (
-        <p
+        <div
           role="status"
           data-testid="track-status"
           data-status="CANCELLED"
-          className="rounded-2xl border-4 border-red-500 bg-red-950 p-6 text-center text-3xl font-black"
+          className="rounded-2xl border-4 border-red-500 bg-red-950 p-6 text-center"
         >
-          Cancelled{reason ? `: ${reason}` : ""}
-        </p>
+          <p className="text-3xl font-black" data-testid="track-cancelled">
+            {t("track.cancelled")}
+          </p>
+          <p className="mt-2 text-xl text-gray-200">{t("track.cancelledHelp")}</p>
+        </div>
       ) : (
-        <ol className="flex flex-col gap-3" data-testid="track-status" data-status={status ?? ""} aria-label="Progress">
+        <ol className="flex flex-col gap-3" data-testid="track-status" data-status={status ?? ""} aria-label={t("track.progress")}>
           {STEPS.map((s, i) => (
             <li
               key={s.status}
@@ -126,27 +139,37 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
               <span aria-hidden className="grid h-9 w-9 place-items-center rounded-full border-2 border-current text-lg">
                 {i < reached ? "✓" : i + 1}
               </span>
-              {s.label}
+              {t(s.label)}
             </li>
           ))}
         </ol>
       )}
       {courier.name && (
         <p data-testid="track-courier" className="rounded-2xl bg-white/5 p-4 text-xl">
-          Your courier: <strong>{courier.name}</strong>
+          {t("track.courier")} <strong>{courier.name}</strong>
           {courier.location && (
             <span className="block text-lg text-gray-300">
-              Last seen at {courier.location.lat.toFixed(4)}, {courier.location.lng.toFixed(4)} (
-              {new Date(courier.location.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })})
+              {t("track.lastSeen", {
+                lat: courier.location.lat.toFixed(4),
+                lng: courier.location.lng.toFixed(4),
+                time: new Date(courier.location.at).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" }),
+              })}
             </span>
           )}
         </p>
       )}
       {order && (
-        <ul className="text-lg text-gray-300">
+        <ul className="flex flex-col gap-1 text-lg text-gray-300">
           {order.orderItems.map((i) => (
             <li key={i.id} data-testid="track-line">
-              {i.quantity}× {i.name}
+              <span className="flex justify-between gap-3">
+                <span>
+                  {i.quantity}× {i.name}
+                </span>
+                <span className="tabular-nums" data-testid="track-line-total">
+                  {displayMoney(i.total, style)}
+                </span>
+              </span>
               {i.modifiers.length > 0 && (
                 <span className="block pl-6 text-base text-gray-400" data-testid="track-options">
                   {i.modifiers.flatMap((m) => m.options.map((o) => `+ ${o.name}`)).join(" · ")}
@@ -154,12 +177,26 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
               )}
             </li>
           ))}
+          {Number(order.discount) > 0 && (
+            <li className="flex justify-between gap-3" data-testid="track-discount">
+              <span>Discount</span>
+              <span className="tabular-nums">−{displayMoney(order.discount, style)}</span>
+            </li>
+          )}
+          <li className="mt-1 flex justify-between gap-3 border-t border-white/10 pt-2 text-2xl font-black text-white">
+            <span>Total</span>
+            <span className="tabular-nums" data-testid="track-total">
+              {displayMoney(order.total, style)}
+            </span>
+          </li>
         </ul>
       )}
       {order?.allergies && (order.allergies.codes.length > 0 || order.allergies.note) && (
         <p data-testid="track-allergies" className="rounded-2xl border-2 border-amber-400 bg-amber-950 p-4 text-lg font-semibold">
-          Allergies told to the kitchen:{" "}
-          {[...order.allergies.codes.map(allergenName), ...(order.allergies.note ? [order.allergies.note] : [])].join(", ")}
+          {t("track.allergies")}{" "}
+          {[...order.allergies.codes.map((c) => allergenLabel(locale, c)), ...(order.allergies.note ? [order.allergies.note] : [])].join(
+            ", ",
+          )}
         </p>
       )}
     </main>

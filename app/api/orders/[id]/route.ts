@@ -1,9 +1,15 @@
 import { getDb } from "@/lib/db";
 import { apiRoute, authenticate, json, orderIdParam } from "@/lib/http";
-import { getOrder, getOrderByTrackingToken, toOrderDto, toOrderListDto } from "@/lib/orders";
+import { getMoneyStyle } from "@/lib/menu";
+import { getOrder, getOrderByTrackingToken, toGuestOrderDto, toOrderDto, toOrderListDto, type OrderRecord } from "@/lib/orders";
 import { UnauthorizedError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
+
+/** The order and how its partner writes amounts (`money`: currency + locale, lib/money-format.ts). */
+async function withMoney(order: OrderRecord, dto: (o: OrderRecord) => ReturnType<typeof toOrderDto> = toOrderDto) {
+  return { ...dto(order), money: await getMoneyStyle({ db: getDb(), partnerId: order.partnerId }) };
+}
 
 /** Staff see their partner's orders; a customer sees their own with the tracking token. */
 export const GET = apiRoute<{ id: string }>(async (req, { id }) => {
@@ -22,8 +28,9 @@ export const GET = apiRoute<{ id: string }>(async (req, { id }) => {
         .executeTakeFirstOrThrow();
       return json(toOrderListDto(order, partner));
     }
-    return json(toOrderDto(order));
+    return json(await withMoney(order));
   }
-  if (trackingToken) return json(toOrderDto(await getOrderByTrackingToken({ db, id: orderId, trackingToken })));
+  // The guest's view: no staff cancel reason (docs/contracts.md "GET /api/orders/{id}").
+  if (trackingToken) return json(await withMoney(await getOrderByTrackingToken({ db, id: orderId, trackingToken }), toGuestOrderDto));
   throw new UnauthorizedError();
 });

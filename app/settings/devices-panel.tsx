@@ -1,0 +1,314 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { type FieldErrors, fieldErrors, staffMenuQuery } from "@/lib/client/menu";
+import { type DeviceRow, devicesQuery, type IssuedDevice, settingsApi, settingsKeys } from "@/lib/client/settings";
+import { Field, FormError, buttonClass, inputClass, invalid } from "../menu/ui";
+
+const SCREEN_ROLES = [
+  ["kitchen", "Kitchen screen"],
+  ["display", "Guest board"],
+  ["printer", "Print station"],
+  ["operator", "Cashier tablet"],
+] as const;
+const TOKEN_ROLES = [...SCREEN_ROLES, ["integration", "Integration (API)"]] as const;
+const ROLE_NAMES = Object.fromEntries(TOKEN_ROLES) as Record<string, string>;
+
+function ago(iso: string | null): string {
+  if (!iso) return "never";
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  if (s < 90) return "just now";
+  if (s < 5400) return `${Math.round(s / 60)} min ago`;
+  if (s < 172_800) return `${Math.round(s / 3600)} h ago`;
+  return new Date(iso).toLocaleDateString();
+}
+
+/** Devices: pair a screen by its code (or the QR's link), issue a token by hand, revoke. */
+export function DevicesPanel({ partner, pairCode }: { partner: string; pairCode: string }) {
+  const qc = useQueryClient();
+  // Right after a pairing the screen has yet to collect its token (its next poll, within ~2 s):
+  // follow the list closely for a little while so the new device shows up, then relax.
+  const [watchUntil, setWatchUntil] = useState(0);
+  const watching = watchUntil > Date.now();
+  const devices = useQuery({ ...devicesQuery(partner), refetchInterval: watching ? 2_000 : 30_000 });
+  const refresh = () => qc.invalidateQueries({ queryKey: settingsKeys.devices(partner) });
+  useEffect(() => {
+    if (!watching) return;
+    const t = setTimeout(() => setWatchUntil(0), watchUntil - Date.now());
+    return () => clearTimeout(t);
+  }, [watching, watchUntil]);
+  return (
+    <div className="mx-auto grid max-w-5xl gap-6">
+      <PairForm
+        partner={partner}
+        initialCode={pairCode}
+        onPaired={() => {
+          setWatchUntil(Date.now() + 30_000);
+          void refresh();
+        }}
+      />
+      <IssueForm partner={partner} onIssued={refresh} />
+      {devices.isError && (
+        <p role="alert" className="rounded-xl bg-red-950 px-4 py-3 text-xl">
+          {devices.error.message}
+        </p>
+      )}
+      <section className="grid gap-3">
+        <h2 className="text-2xl font-black">Devices</h2>
+        <ul className="grid gap-3" data-testid="device-list">
+          {devices.data?.map((d) => (
+            <DeviceItem key={d.id} device={d} onRevoked={refresh} />
+          ))}
+          {devices.data?.length === 0 && <li className="text-lg text-gray-400">No devices yet.</li>}
+        </ul>
+      </section>
+    </div>
+  );
+}
+
+function PairForm({ partner, initialCode, onPaired }: { partner: string; initialCode: string; onPaired: () => void }) {
+  const menu = useQuery(staffMenuQuery(partner));
+  const [draft, setDraft] = useState({ code: initialCode, role: "kitchen", station: "", name: "" });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [paired, setPaired] = useState<string | null>(null);
+  const stations = menu.data?.stations ?? [];
+  const stationName = stations.find((s) => s.key === draft.station)?.name;
+  const defaultName = draft.role === "kitchen" ? `Kitchen ${stationName ?? "expo"}` : (ROLE_NAMES[draft.role] ?? draft.role);
+  const claim = useMutation({
+    mutationFn: () =>
+      settingsApi.claimPairing(partner, {
+        code: draft.code.trim(),
+        role: draft.role,
+        station: draft.role === "kitchen" && draft.station ? draft.station : null,
+        name: draft.name.trim() || defaultName,
+      }),
+    onSuccess: (r) => {
+      setErrors({});
+      setPaired(`Paired “${r.name}”: the screen opens ${r.path} within a few seconds.`);
+      setDraft({ code: "", role: draft.role, station: draft.station, name: "" });
+      onPaired();
+    },
+    onError: (err) => {
+      setPaired(null);
+      setErrors(fieldErrors(err));
+    },
+  });
+  return (
+    <form
+      className={`grid gap-4 rounded-2xl p-4 sm:grid-cols-2 lg:grid-cols-4 ${initialCode ? "bg-sky-950 ring-2 ring-sky-400" : "bg-white/5"}`}
+      data-testid="pair-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        claim.mutate();
+      }}
+    >
+      <div className="sm:col-span-2 lg:col-span-4">
+        <h2 className="text-2xl font-black">Pair a screen</h2>
+        <p className="text-lg text-gray-300">
+          On the new screen open <span className="font-mono text-amber-300">/pair</span>, then type its code here or scan its QR with this
+          device.
+        </p>
+        {initialCode && (
+          <p className="mt-2 text-lg font-bold text-amber-200" data-testid="pair-warning">
+            Pair only a screen you can see in front of you showing this code: it will see this restaurant's orders.
+          </p>
+        )}
+      </div>
+      <FormError errors={errors} />
+      <Field label="Code on the screen" field="code" errors={errors}>
+        <input
+          className={`${inputClass} font-mono uppercase tracking-widest`}
+          autoComplete="off"
+          placeholder="ABCD-EFGH"
+          value={draft.code}
+          onChange={(e) => setDraft({ ...draft, code: e.target.value })}
+          data-testid="pair-code-input"
+          {...invalid("code", errors)}
+        />
+      </Field>
+      <Field label="It is a" field="role" errors={errors}>
+        <select
+          className={inputClass}
+          value={draft.role}
+          onChange={(e) => setDraft({ ...draft, role: e.target.value })}
+          data-testid="pair-role"
+        >
+          {SCREEN_ROLES.map(([v, label]) => (
+            <option key={v} value={v}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Station" field="station" errors={errors}>
+        <select
+          className={inputClass}
+          value={draft.station}
+          disabled={draft.role !== "kitchen"}
+          onChange={(e) => setDraft({ ...draft, station: e.target.value })}
+          data-testid="pair-station"
+        >
+          <option value="">All stations (expo)</option>
+          {stations.map((s) => (
+            <option key={s.id} value={s.key}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label="Name" field="name" errors={errors}>
+        <input
+          className={inputClass}
+          placeholder={defaultName}
+          value={draft.name}
+          onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+          data-testid="pair-name"
+          {...invalid("name", errors)}
+        />
+      </Field>
+      <div className="flex flex-wrap items-center gap-4 sm:col-span-2 lg:col-span-4">
+        <button type="submit" className={buttonClass.primary} disabled={claim.isPending || !draft.code.trim()} data-testid="pair-submit">
+          Pair
+        </button>
+        {paired && (
+          <span role="status" className="text-xl font-bold text-green-300" data-testid="pair-result">
+            {paired}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function IssueForm({ partner, onIssued }: { partner: string; onIssued: () => void }) {
+  const [draft, setDraft] = useState({ name: "", role: "printer" });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [issued, setIssued] = useState<IssuedDevice | null>(null);
+  const issue = useMutation({
+    mutationFn: () => settingsApi.issueDevice(partner, { name: draft.name.trim(), role: draft.role }),
+    onSuccess: (d) => {
+      setErrors({});
+      setIssued(d);
+      setDraft({ name: "", role: draft.role });
+      onIssued();
+    },
+    onError: (err) => setErrors(fieldErrors(err)),
+  });
+  return (
+    <form
+      className="grid gap-4 rounded-2xl bg-white/5 p-4 md:grid-cols-3"
+      data-testid="device-issue"
+      onSubmit={(e) => {
+        e.preventDefault();
+        issue.mutate();
+      }}
+    >
+      <div className="md:col-span-3">
+        <h2 className="text-2xl font-black">Issue a device token</h2>
+        <p className="text-lg text-gray-300">
+          For a device that cannot show /pair (a printer bridge, an integration): the token is shown once.
+        </p>
+      </div>
+      <FormError errors={errors} />
+      <Field label="Name" field="name" errors={errors}>
+        <input
+          className={inputClass}
+          value={draft.name}
+          onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+          data-testid="device-name"
+          {...invalid("name", errors)}
+        />
+      </Field>
+      <Field label="Role" field="role" errors={errors}>
+        <select
+          className={inputClass}
+          value={draft.role}
+          onChange={(e) => setDraft({ ...draft, role: e.target.value })}
+          data-testid="device-role"
+        >
+          {TOKEN_ROLES.map(([v, label]) => (
+            <option key={v} value={v}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <div className="content-end">
+        <button type="submit" className={buttonClass.primary} disabled={issue.isPending} data-testid="device-issue-submit">
+          Issue token
+        </button>
+      </div>
+      {issued && (
+        <div className="grid gap-2 rounded-xl bg-amber-950 p-4 md:col-span-3" role="status">
+          <p className="text-lg font-bold">Token for “{issued.name}” — copy it now, it is not shown again:</p>
+          <code className="break-all rounded bg-black px-3 py-2 font-mono text-lg text-amber-200 select-all" data-testid="device-token">
+            {issued.token}
+          </code>
+          <button type="button" className={`${buttonClass.secondary} justify-self-start`} onClick={() => setIssued(null)}>
+            Done, hide it
+          </button>
+        </div>
+      )}
+    </form>
+  );
+}
+
+function DeviceItem({ device, onRevoked }: { device: DeviceRow; onRevoked: () => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState("");
+  const revoke = useMutation({
+    mutationFn: () => settingsApi.revokeDevice(device.id),
+    onSuccess: () => {
+      setConfirming(false);
+      onRevoked();
+    },
+    onError: (err) => setError(err instanceof Error ? err.message : String(err)),
+  });
+  return (
+    <li
+      className={`flex flex-wrap items-center gap-3 rounded-2xl p-4 ${device.revokedAt ? "bg-white/5 text-gray-500" : "bg-white/10"}`}
+      data-testid="device-row"
+      data-name={device.name}
+      data-revoked={device.revokedAt ? "true" : "false"}
+    >
+      <span className="min-w-48 text-2xl font-black">{device.name}</span>
+      <span className="text-lg">{ROLE_NAMES[device.role] ?? device.role}</span>
+      <span className="text-lg text-gray-300" data-testid="device-last-seen">
+        last seen {ago(device.lastSeenAt)}
+      </span>
+      {device.revokedAt ? (
+        <span className="rounded-full bg-red-900 px-3 py-1 text-base font-bold text-white">revoked</span>
+      ) : confirming ? (
+        <span className="ml-auto flex gap-2">
+          <button
+            type="button"
+            className={buttonClass.danger}
+            onClick={() => revoke.mutate()}
+            disabled={revoke.isPending}
+            data-testid="device-revoke-confirm"
+          >
+            Revoke now
+          </button>
+          <button type="button" className={buttonClass.secondary} onClick={() => setConfirming(false)}>
+            Keep
+          </button>
+        </span>
+      ) : (
+        <button
+          type="button"
+          className={`${buttonClass.secondary} ml-auto`}
+          onClick={() => setConfirming(true)}
+          data-testid="device-revoke"
+        >
+          Revoke
+        </button>
+      )}
+      {error && (
+        <p role="alert" className="w-full text-lg text-red-300">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}

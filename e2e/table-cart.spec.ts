@@ -1,0 +1,165 @@
+/**
+ * The guest's side (issue "The guest's side"): two phones at table 5 build one order together and
+ * see each other's lines live; one sends it; the cashier gets one order with every line. And a
+ * kitchen page reloaded while the server is stopped shows its last tickets with the offline badge
+ * (the service worker's copy of the page, the page's own snapshot), then comes back live by itself.
+ */
+import type { APIRequestContext, BrowserContext } from "@playwright/test";
+import { OrderPage } from "./pages/order-page";
+import { CashierPage, KitchenPage } from "./pages/screens";
+import { confirmOrder, expect, placeOrder, signIn, test } from "./support/fixtures";
+import { startServer, type Started } from "./support/processes";
+
+const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
+
+test("two phones at table 5 build one order live; one sends it; the cashier gets it whole", async ({ browser, staff }, testInfo) => {
+  test.setTimeout(120_000);
+  const contexts: BrowserContext[] = [];
+  try {
+    const office = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    contexts.push(office);
+    await signIn(office.request);
+    const cashier = new CashierPage(await office.newPage());
+    await cashier.goto();
+    const pendingBefore = await cashier.pending().count();
+
+    const [a, b] = await Promise.all([browser.newContext(PHONE), browser.newContext(PHONE)]);
+    contexts.push(a, b);
+    const ana = new OrderPage(await a.newPage());
+    const ben = new OrderPage(await b.newPage());
+    await ana.goto("demo", { table: "5" });
+    await expect(ana.page.getByTestId("table-cart")).toHaveAttribute("data-state", "OPEN");
+    await ben.goto("demo", { table: "5" });
+    await expect(ben.page.getByTestId("table-cart")).toHaveAttribute("data-state", "OPEN");
+
+    // One cart: each phone sees the other at the table; the first phone names itself.
+    await expect(ana.page.getByTestId("table-cart-member")).toHaveAttribute("data-name", "Guest 2");
+    await ana.page.getByTestId("table-cart-me").click();
+    await ana.page.getByTestId("table-cart-name").fill("Ana");
+    await ana.page.getByTestId("table-cart-name-save").click();
+    await expect(ana.page.getByTestId("table-cart-me")).toHaveAttribute("data-name", "Ana");
+    await expect(ben.page.getByTestId("table-cart-member")).toHaveAttribute("data-name", "Ana");
+
+    // Ana adds a cheesecake: Ben's phone shows it, added by Ana.
+    await ana.dish("Cheesecake").getByTestId("menu-add").click();
+    await expect(ben.cartLine("Cheesecake").getByTestId("cart-added-by")).toHaveAttribute("data-name", "Ana");
+    await expect(ben.page.getByTestId("table-cart-note")).toHaveText("Ana added Cheesecake");
+    await expect(ana.cartLine("Cheesecake").getByTestId("cart-added-by")).toHaveText("Added by you");
+
+    // Ben adds a burger (Doneness is required): Ana's phone shows it, added by Guest 2.
+    await ben.openChoices("Classic Burger");
+    await expect(ben.addChoice).toBeDisabled();
+    await ben.option("Doneness", "Medium").click();
+    await ben.addChoice.click();
+    await expect(ana.cartLine("Classic Burger").getByTestId("cart-added-by")).toHaveAttribute("data-name", "Guest 2");
+    await expect(ana.cartLine("Classic Burger").getByTestId("cart-option")).toHaveText(["+ Medium"]);
+
+    // Ana makes it two of Ben's burger; Ben's phone follows. Both show the same total.
+    await ana.cartLine("Classic Burger").getByRole("button", { name: "One more Classic Burger" }).click();
+    await expect(ben.cartLine("Classic Burger")).toContainText("2× Classic Burger");
+    await expect(ana.cartLine("Classic Burger")).toContainText("2× Classic Burger");
+    const total = await ana.total.textContent();
+    await expect(ben.total).toHaveText(total!);
+
+    // Nothing reached the cashier while the table was choosing.
+    await expect(cashier.pending()).toHaveCount(pendingBefore);
+
+    // A phone that loses the network says so, in the guest's words, and comes back by itself.
+    await a.setOffline(true);
+    await expect(ana.page.getByTestId("table-cart-offline")).toBeVisible({ timeout: 20_000 });
+    await ana.page.screenshot({ path: testInfo.outputPath("table-cart-offline-390.png") });
+    await a.setOffline(false);
+    await expect(ana.page.getByTestId("table-cart-offline")).toBeHidden({ timeout: 40_000 });
+
+    await ana.page.getByTestId("table-cart").scrollIntoViewIfNeeded();
+    await ana.page.screenshot({ path: testInfo.outputPath("table-cart-ana-390.png") });
+    await ben.page.getByTestId("cart").scrollIntoViewIfNeeded();
+    await ben.page.screenshot({ path: testInfo.outputPath("table-cart-ben-390.png"), fullPage: true });
+
+    // Ben sends it: his phone tracks the order; Ana's says Ben sent it and gives her own track link.
+    await ben.page.getByTestId("customer-name").fill("Table five");
+    await ben.placeOrder.click();
+    await expect(ben.page).toHaveURL(/\/track\/\d+\?token=trk_/);
+    const orderId = Number(/\/track\/(\d+)/.exec(ben.page.url())![1]);
+    await expect(ana.page.getByTestId("table-cart-submitted")).toContainText("Guest 2 sent the table's order");
+    await ana.page.screenshot({ path: testInfo.outputPath("table-cart-sent-390.png") });
+    await ana.page.getByTestId("table-cart-track").click();
+    await expect(ana.page).toHaveURL(new RegExp(`/track/${orderId}\\?token=cart_`));
+    await expect(ana.page.getByTestId("track-status")).toHaveAttribute("data-status", "PENDING");
+
+    // The cashier: exactly one new order, with every line of the table.
+    const res = await staff.get(`/api/orders/${orderId}`);
+    expect(res.status()).toBe(200);
+    const order = await res.json();
+    expect(order).toMatchObject({ status: "PENDING", table: "5", source: "qr", customer: "Table five" });
+    expect(order.orderItems.map((i: { name: string; quantity: number }) => [i.name, i.quantity])).toEqual([
+      ["Cheesecake", 1],
+      ["Classic Burger", 2],
+    ]);
+    await expect(cashier.pending()).toHaveCount(pendingBefore + 1);
+    const row = cashier.pending(order.displayCode);
+    await expect(row.getByTestId("order-line")).toHaveCount(2);
+    await expect(row.getByTestId("order-line").first()).toContainText("1× Cheesecake");
+    await expect(row.getByTestId("order-line").nth(1)).toContainText("2× Classic Burger");
+    // Leave the queue as the next spec expects it.
+    await confirmOrder(staff, orderId, { paymentMethod: "CASH" });
+  } finally {
+    for (const c of contexts) await c.close();
+  }
+});
+
+const PASSWORD = "table-cart-admin-pass";
+
+async function placeAndConfirm(base: string, request: APIRequestContext) {
+  const created = await placeOrder(request, { base, as: "staff", items: [{ food: "Cheesecake" }] });
+  return confirmOrder(request, created.id, { base, paymentMethod: "CARD" });
+}
+
+test("a kitchen page reloaded while the server is down shows its last tickets offline, then comes back live", async ({
+  browser,
+}, testInfo) => {
+  test.setTimeout(120_000);
+  let server: Started = await startServer({ PASS_ADMIN_PASSWORD: PASSWORD });
+  const base = `http://127.0.0.1:${server.port}`;
+  // The kitchen's tablet.
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  try {
+    await signIn(context.request, { base, password: PASSWORD });
+    const first = await placeAndConfirm(base, context.request);
+    const page = await context.newPage();
+    const kitchen = new KitchenPage(page);
+    await page.goto(`${base}/kitchen`);
+    const badge = page.getByTestId("connection-badge");
+    await expect(badge).toHaveAttribute("data-status", "live");
+    await kitchen.reveal(first.ticketNumber);
+    // The worker controls the page and keeps its copy; the page keeps its snapshot.
+    await expect.poll(() => page.evaluate(async () => Boolean(navigator.serviceWorker?.controller)), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => page.evaluate(async () => Boolean(await caches.match(location.href))), { timeout: 15_000 }).toBe(true);
+    await expect
+      .poll(() => page.evaluate(() => Object.keys(localStorage).some((k) => k.startsWith("pass.snapshot:/kitchen"))), { timeout: 15_000 })
+      .toBe(true);
+
+    server.child.kill("SIGTERM");
+    await server.exited;
+    await page.reload();
+    // The last tickets, not the browser's "This site can't be reached"; the badge says it is not live.
+    await kitchen.reveal(first.ticketNumber);
+    await expect(badge).not.toHaveAttribute("data-status", "live");
+    await expect(badge).toHaveAttribute("data-status", /reconnecting|offline/, { timeout: 15_000 });
+    await page.screenshot({ path: testInfo.outputPath("kitchen-offline-tablet.png") });
+
+    // Back: live by itself, and what happened meanwhile arrives.
+    server = await startServer({ PASS_ADMIN_PASSWORD: PASSWORD, DATA_DIR: server.dataDir, PORT: String(server.port) });
+    const after = await placeAndConfirm(base, context.request);
+    await expect(badge).toHaveAttribute("data-status", "live", { timeout: 45_000 });
+    await kitchen.reveal(after.ticketNumber);
+    await kitchen.reveal(first.ticketNumber);
+    await page.screenshot({ path: testInfo.outputPath("kitchen-back-tablet.png") });
+  } catch (err) {
+    console.log(`server output:\n${server.output()}\nexit code: ${server.child.exitCode}`);
+    throw err;
+  } finally {
+    await context.close();
+    server.child.kill("SIGKILL");
+  }
+});
