@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 import type { ConnectionState } from "@/lib/client/live-stream";
 import { ConnectionBadge } from "./connection-badge";
 import { useT } from "./i18n";
-import { SoundControl, SoundOffBar, useSoundUnlock } from "./sound";
+import { SoundControl, SoundOffBar, useSoundOff, useSoundUnlock } from "./sound";
 import { useHeartbeat } from "./use-heartbeat";
 
 /** Keeps the screen on (kitchen tablets, wall TVs); re-requested when the tab is visible again. */
@@ -69,12 +69,19 @@ export function ScreenShell({
   const awake = useWakeLock();
   useHeartbeat({ screen, lastEventId, awake, shownOrderIds });
   useSoundUnlock(sound);
+  const soundOff = useSoundOff();
+  // A wall TV's grid is sized to the viewport: a bar of its own would cost a row of tickets at
+  // 1080p, so there the whole header turns red and says SOUND OFF; other screens get the bar.
+  const headerOff = sound && fit && soundOff !== null;
   return (
     <div className={fit ? "flex h-dvh flex-col overflow-hidden" : "flex min-h-dvh flex-col"}>
-      <header className="sticky top-0 z-20 flex flex-wrap items-center gap-3 border-b border-white/10 bg-[#0b0d10]/95 px-4 py-3 backdrop-blur">
+      <header
+        {...(headerOff ? { "data-testid": "sound-off", "data-reason": soundOff, role: "alert" } : {})}
+        className={`sticky top-0 z-20 flex flex-wrap items-center gap-3 border-b px-4 py-3 ${headerOff ? "border-red-400 bg-red-800" : "border-white/10 bg-[#0b0d10]/95 backdrop-blur"}`}
+      >
         <Link
           href="/"
-          className="min-h-11 content-center rounded-lg px-2 text-lg text-sky-300 underline-offset-4 hover:underline"
+          className={`min-h-11 content-center rounded-lg px-2 text-lg underline-offset-4 hover:underline ${headerOff ? "text-white underline" : "text-sky-300"}`}
           title={t("shell.home")}
         >
           Pass
@@ -82,7 +89,7 @@ export function ScreenShell({
         <h1 className="text-3xl font-black tracking-tight">{title}</h1>
         <div className="flex flex-1 flex-wrap items-center gap-3">{tools}</div>
         <ConnectionBadge state={state} />
-        {sound && <SoundControl />}
+        {sound && <SoundControl off={headerOff} />}
         <button
           type="button"
           onClick={toggleFullscreen}
@@ -104,7 +111,7 @@ export function ScreenShell({
           </svg>
         </button>
       </header>
-      {sound && <SoundOffBar />}
+      {sound && !fit && <SoundOffBar />}
       <main className={fit ? "flex min-h-0 flex-1 flex-col p-4" : "flex-1 p-4"}>{children}</main>
     </div>
   );

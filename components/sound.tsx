@@ -90,6 +90,9 @@ export function useSoundUnlock(enabled = true): void {
 /** Whether alerts are heard on this screen: unlocked and not muted (what the health panel shows as "sound on"). */
 export const useSoundAudible = () => useSound((s) => s.unlocked && !s.muted);
 
+/** Why this screen is silent, if it is. */
+export const useSoundOff = (): "locked" | "muted" | null => useSound((s) => (!s.unlocked ? "locked" : s.muted ? "muted" : null));
+
 const TONES: Record<string, number[]> = {
   "new-order": [880, 1175],
   ticket: [660, 880],
@@ -117,9 +120,11 @@ export function playAlert(kind: keyof typeof TONES): void {
   counter.byKind[kind] = (counter.byKind[kind] ?? 0) + 1;
 }
 
-export function SoundControl() {
+/** `off`: the header itself is the SOUND OFF bar (wall TVs), so the button says it too. */
+export function SoundControl({ off = false }: { off?: boolean }) {
   const t = useT();
   const { muted, unlocked, setMuted } = useSound();
+  const prefix = off ? `${t("sound.off")} · ` : "";
   if (!unlocked) {
     return (
       <button
@@ -128,6 +133,7 @@ export function SoundControl() {
         data-testid="sound-unlock"
         className="min-h-11 pulse-ring rounded-full bg-amber-400 px-4 text-lg font-bold text-black"
       >
+        {prefix}
         {t("sound.unlock")}
       </button>
     );
@@ -139,10 +145,10 @@ export function SoundControl() {
       data-testid="sound-toggle"
       data-muted={muted}
       aria-pressed={muted}
-      className={`inline-flex min-h-11 items-center gap-2 rounded-full px-4 text-lg font-bold ${muted ? "bg-red-700 text-white" : "bg-white/10 text-white"}`}
+      className={`inline-flex min-h-11 items-center gap-2 rounded-full px-4 text-lg font-bold ${muted ? (off ? "bg-white text-red-800" : "bg-red-700 text-white") : "bg-white/10 text-white"}`}
     >
       <SpeakerIcon muted={muted} />
-      {muted ? t("sound.muted") : t("sound.on")}
+      {muted ? `${prefix}${t("sound.muted")}` : t("sound.on")}
     </button>
   );
 }

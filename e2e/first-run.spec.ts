@@ -4,13 +4,14 @@
  * not open a screen; a French restaurant's board, kitchen, order and tracking pages; a bump made
  * offline that lands after the reconnect; the SOUND OFF bar until the first key.
  */
+import { spawn } from "node:child_process";
 import path from "node:path";
 import Database from "better-sqlite3";
 import type { Browser, BrowserContext } from "@playwright/test";
 import { HomePage, LoginPage } from "./pages/login-page";
 import { KitchenPage } from "./pages/screens";
 import { confirmOrder, expect, fetchMenu, placeOrder, signIn, test } from "./support/fixtures";
-import { cli, ROOT, startServer, type Started } from "./support/processes";
+import { CLI, cli, ROOT, startServer, type Started } from "./support/processes";
 
 const PASSWORD = "first-run-admin-pw";
 /** Looked at by whoever changes these screens (test-results/ is not committed). */
@@ -80,7 +81,10 @@ test("a newcomer signs in, starts the demo service and sees orders on cashier, k
     await expect(kitchen.getByTestId("ticket").first()).toBeVisible(within);
     await expect(board.getByTestId("board-number").first()).toBeVisible(within);
     await expect(dashboard.getByTestId("dashboard-row").first()).toBeVisible(within);
-    expect(Date.now() - started).toBeLessThan(60_000);
+    const seconds = (Date.now() - started) / 1000;
+    expect(seconds).toBeLessThan(60);
+    test.info().annotations.push({ type: "every screen moving after", description: `${seconds.toFixed(1)} s` });
+    console.log(`first run: orders on cashier, kitchen, board and dashboard ${seconds.toFixed(1)} s after "Start demo service"`);
     await kitchen.screenshot({ path: path.join(SHOTS, "first-run-kitchen.png") });
     await board.screenshot({ path: path.join(SHOTS, "first-run-board.png") });
 
@@ -226,9 +230,10 @@ test("a bump made offline says 'No connection — will retry' and lands once the
     await ctx.setOffline(false);
     await expect(page.getByTestId("connection-badge")).toHaveAttribute("data-status", "live", { timeout: 30_000 });
     await expect(kitchen.ready(ticketNumber)).toBeVisible({ timeout: 15_000 });
-    await expect(kitchen.ticket(ticketNumber)).toHaveCount(0);
     await expect(page.getByTestId("retry-waiting")).toHaveCount(0);
     await expect(page.getByTestId("card-error")).toHaveCount(0);
+    // Landed: the card leaves the rail (after the Undo window of a bump made here).
+    await expect(kitchen.ticket(ticketNumber)).toHaveCount(0, { timeout: 15_000 });
     const after = await ctx.request.get(`${base}/api/orders/${created.id}`);
     const parts = (await after.json()).orderItems.flatMap((i: { parts: { station: string; state: string }[] }) => i.parts);
     expect(parts.filter((p: { station: string }) => p.station === "fryer").map((p: { state: string }) => p.state)).toEqual(["DONE"]);
@@ -260,10 +265,12 @@ test("a fresh kitchen shows SOUND OFF until the first key; the choice is remembe
     await expect(page.getByTestId("sound-toggle")).toHaveAttribute("data-muted", "false");
     expect(await page.evaluate(() => JSON.parse(localStorage.getItem("pass.sound") ?? "{}").state?.remembered)).toBe(true);
 
-    // Muted: the bar is back, saying so; Unmute clears it.
+    // Muted: the bar is back, saying so; the toggle clears it.
     await page.getByTestId("sound-toggle").click();
     await expect(bar).toHaveAttribute("data-reason", "muted");
-    await page.getByTestId("sound-unmute").click();
+    await expect(bar).toContainText("SOUND OFF · Muted");
+    await page.screenshot({ path: path.join(SHOTS, "first-run-sound-muted.png") });
+    await page.getByTestId("sound-toggle").click();
     await expect(bar).toHaveCount(0);
 
     // Another station (a client navigation): sound stays on.
@@ -289,22 +296,72 @@ test("a fresh kitchen shows SOUND OFF until the first key; the choice is remembe
   }
 });
 
-test("the tap that turns sound on still does what it was for (the bar goes away only after the click)", async ({ browser }) => {
+// In headless Chromium the AudioContext starts only after the pointer is up, so this does not catch
+// a screen that changes on pointer-down; resilience.spec.ts's unlock button (which becomes the mute
+// toggle) does.
+test("the tap that turns sound on still does what it was for", async ({ browser }) => {
   const ctx = await context(browser, { username: "admin", password: PASSWORD });
   try {
     const menu = await fetchMenu(ctx.request, { base });
-    const created = await placeOrder(ctx.request, { base, menu, as: "staff", items: [{ food: "Chicken Wings" }] });
+    // Four stations: at 1280 px the locked header ("SOUND OFF · Tap to enable sound") may wrap one
+    // row more than the unlocked one, so the cards can move up when sound turns on.
+    const items = [{ food: "Chicken Wings" }, { food: "Cheeseburger" }, { food: "Greek Salad" }, { food: "Espresso" }];
+    const created = await placeOrder(ctx.request, { base, menu, as: "staff", items });
     const { ticketNumber } = await confirmOrder(ctx.request, created.id, { base });
     const page = await ctx.newPage();
     const kitchen = new KitchenPage(page);
-    await kitchen.goto("fryer");
+    await kitchen.goto();
     await expect(page.getByTestId("sound-off")).toBeVisible();
     const card = await kitchen.reveal(ticketNumber);
-    await card.getByTestId("start").click();
-    await expect(kitchen.line(ticketNumber, "Chicken Wings")).toHaveAttribute("data-state", "STARTED");
+    // A finger: down near the button's bottom edge, up a moment later. A screen that
+    // moved up on pointer-down would take the click elsewhere.
+    const box = (await card.getByTestId("start").boundingBox())!;
+    await page.mouse.move(box.x + 20, box.y + box.height - 3);
+    await page.mouse.down();
+    await page.waitForTimeout(900);
+    await page.mouse.up();
+    await expect(card).toHaveAttribute("data-status", "PREPARING");
     await expect(page.getByTestId("sound-off")).toHaveCount(0);
     await expect(page.getByTestId("sound-toggle")).toHaveAttribute("data-muted", "false");
   } finally {
     await ctx.close();
+  }
+});
+
+test("npm run pass -- demo orders through the running server's API, one line per order, and Ctrl-C stops it", async ({ request }) => {
+  test.setTimeout(90_000);
+  const child = spawn(process.execPath, [CLI, "demo", "--minutes", "5", "--url", base], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: server.dataDir, DATABASE_URL: "", REDIS_URL: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (err += d));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+  try {
+    await expect.poll(() => out.match(/^order \d+: /gm)?.length ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+    const ids = [...out.matchAll(/^order (\d+): /gm)].map((m) => Number(m[1]));
+    child.kill("SIGINT");
+    expect(await exited, err).toBe(0);
+    expect(out).toMatch(/demo service: \d+ orders placed, \d+ confirmed \(stopped\)/);
+    // Real orders on the demo restaurant, placed over HTTP with the run's own token, which is revoked now.
+    await signIn(request, { base, password: PASSWORD });
+    for (const id of ids) {
+      const res = await request.get(`${base}/api/orders/${id}`);
+      expect(res.status()).toBe(200);
+      const order = await res.json();
+      expect(["counter", "kiosk", "qr", "delivery"]).toContain(order.source);
+    }
+    const db = new Database(path.join(server.dataDir, "pass.sqlite"), { readonly: true });
+    const tokens = db.prepare("SELECT revokedAt FROM deviceTokens WHERE name = 'demo service (CLI)'").all() as {
+      revokedAt: string | null;
+    }[];
+    db.close();
+    expect(tokens.length).toBeGreaterThan(0);
+    expect(tokens.every((t) => t.revokedAt)).toBe(true);
+  } finally {
+    if (child.exitCode === null) child.kill("SIGKILL");
   }
 });

@@ -178,6 +178,8 @@ test.describe("behind nginx (the README's snippet)", () => {
       const admin = new pg.Client({ connectionString: DATABASE_URL });
       await admin.connect();
       await admin.query(`drop schema ${schema} cascade`);
+      // graphile-worker's queue beside it (lib/events/jobs.ts jobsSchemaFor).
+      await admin.query(`drop schema if exists ${schema}_jobs cascade`);
       await admin.end();
     }
   });

@@ -87,11 +87,13 @@ test("sound: locked until a tap, repeats until acknowledged, and mute survives a
     await page.waitForTimeout(5_000);
     expect(await played()).toBe(afterAck);
 
-    // Muted stays muted after a reload (the unlock itself needs a new tap, as browsers demand).
+    // Muted stays muted after a reload. The unlock is remembered: on at once where the browser
+    // allows it, else on the first key or tap (components/sound.tsx) — a key here either way.
     await page.getByTestId("sound-toggle").click();
     await expect(page.getByTestId("sound-toggle")).toHaveAttribute("data-muted", "true");
     await page.reload();
-    await page.getByTestId("sound-unlock").click();
+    await expect(page.getByTestId("connection-badge")).toHaveAttribute("data-status", "live");
+    await page.keyboard.press("Shift");
     await expect(page.getByTestId("sound-toggle")).toHaveAttribute("data-muted", "true");
     await order();
     await expect(page.getByTestId("pending-order")).toHaveCount(3);

@@ -7,6 +7,7 @@ import { migrateToLatest, openDatabase, type DbHandle } from "./db";
 import { createUser } from "./auth";
 import { createPartner, importMenu, type FoodSeed, type MenuFile } from "./menu";
 import demoMenu from "./menu/demo-menu.json";
+import { installJobQueue } from "./jobs/graphile";
 
 /**
  * The demo restaurant's menu (lib/menu/demo-menu.json, in the menu file shape of lib/menu/transfer.ts):
@@ -32,6 +33,9 @@ export async function openAndPrepare({ config, log = console.log }: { config: Co
   const handle = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrateToLatest(handle);
+    // graphile-worker's own schema, so a change can enqueue its job (lib/events/jobs.ts) from the
+    // first request on — and from the CLI, which runs no jobs.
+    if (handle.dialect === "postgres" && config.databaseUrl) await installJobQueue({ db: handle.db, databaseUrl: config.databaseUrl });
     await seedFirstStart({ handle, config, log });
   } catch (err) {
     await handle.destroy();

@@ -55,7 +55,26 @@ export type Config = {
   printFailoverMs?: number;
   /** A print job that waited longer than this prints stamped "LATE — queued 19:42". */
   printLateMs?: number;
+  /**
+   * Web Push's VAPID key pair (base64url, P-256): VAPID_PUBLIC_KEY + VAPID_PRIVATE_KEY, else
+   * generated into DATA_DIR/vapid-keys.json at first start (like the session secret).
+   */
+  vapid: VapidKeys;
+  /** `sub` of the VAPID claim: VAPID_SUBJECT, else PUBLIC_URL, else a mailto: placeholder. */
+  vapidSubject: string;
+  /** The generic HTTP SMS gateway (lib/notifications/sms.ts); null = SMS is off. */
+  smsGatewayUrl: string | null;
+  smsGatewayToken: string | null;
+  /**
+   * Webhook URLs may point at loopback / private / link-local addresses. Off in production
+   * (NODE_ENV=production) unless WEBHOOK_ALLOW_PRIVATE=1; always on otherwise.
+   */
+  webhookAllowPrivate: boolean;
+  /** Jobs this node runs at once (JOBS_CONCURRENCY); 0 = this node runs no jobs. */
+  jobsConcurrency: number;
 };
+
+export type VapidKeys = { publicKey: string; privateKey: string };
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -124,6 +143,32 @@ const envSchema = z.object({
   PRINT_FAILOVER_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3600).default(10)),
   PRINT_LATE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(86_400).default(120)),
   HEALTH_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+  VAPID_PUBLIC_KEY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{87}$/, "must be a base64url P-256 public key (87 chars)")
+      .optional(),
+  ),
+  VAPID_PRIVATE_KEY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/, "must be a base64url P-256 private key (43 chars)")
+      .optional(),
+  ),
+  VAPID_SUBJECT: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(/^(mailto:|https:\/\/)/, "must start with mailto: or https://")
+      .optional(),
+  ),
+  SMS_GATEWAY_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+  SMS_GATEWAY_TOKEN: z.preprocess(emptyAsUndefined, z.string().optional()),
+  WEBHOOK_ALLOW_PRIVATE: z.preprocess(emptyAsUndefined, z.enum(["0", "1"], "must be 0 or 1").optional()),
+  JOBS_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(64).default(4)),
+  NODE_ENV: z.string().optional(),
   PASS_ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(10, "must be at least 10 characters").optional()),
   HOST: z.preprocess(
     emptyAsUndefined,
@@ -194,7 +239,43 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
     healthToken: e.HEALTH_TOKEN ?? null,
     printFailoverMs: e.PRINT_FAILOVER_SECONDS * 1000,
     printLateMs: e.PRINT_LATE_SECONDS * 1000,
+    vapid: vapidKeys(e.VAPID_PUBLIC_KEY, e.VAPID_PRIVATE_KEY, dataDir),
+    vapidSubject: e.VAPID_SUBJECT ?? (e.PUBLIC_URL?.startsWith("https://") ? e.PUBLIC_URL : "mailto:pass@localhost"),
+    smsGatewayUrl: e.SMS_GATEWAY_URL ?? null,
+    smsGatewayToken: e.SMS_GATEWAY_TOKEN ?? null,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE ? e.WEBHOOK_ALLOW_PRIVATE === "1" : e.NODE_ENV !== "production",
+    jobsConcurrency: e.JOBS_CONCURRENCY,
   };
+}
+
+function vapidKeys(publicKey: string | undefined, privateKey: string | undefined, dataDir: string): VapidKeys {
+  if (publicKey && privateKey) return { publicKey, privateKey };
+  if (publicKey || privateKey) throw new ConfigError("invalid configuration: VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY go together");
+  const file = path.join(dataDir, "vapid-keys.json");
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as VapidKeys;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const keys = generateVapidKeys();
+  try {
+    fs.writeFileSync(file, JSON.stringify(keys) + "\n", { flag: "wx", mode: 0o600 });
+    return keys;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return JSON.parse(fs.readFileSync(file, "utf8")) as VapidKeys;
+    throw err;
+  }
+}
+
+/** A P-256 key pair as Web Push wants it: the uncompressed public point and the private scalar, base64url. */
+export function generateVapidKeys(): VapidKeys {
+  const ecdh = crypto.createECDH("prime256v1");
+  ecdh.generateKeys();
+  const d = ecdh.getPrivateKey();
+  // The scalar can have leading zero bytes, which Node drops; Web Push wants all 32.
+  const scalar = Buffer.concat([Buffer.alloc(32 - d.length), d]);
+  return { publicKey: ecdh.getPublicKey().toString("base64url"), privateKey: scalar.toString("base64url") };
 }
 
 /** The generated secret lives beside the data so restarts keep sessions and tokens valid. */

@@ -7,7 +7,6 @@ import { type Realtime, startRealtime } from "./realtime/runtime";
 import { flagUnacknowledged } from "./orders/screens";
 import { restoreDue86 } from "./menu/availability";
 import { fireDue } from "./orders/stations";
-import { autoCancelDue, autoConfirmDue } from "./orders/auto";
 import { expireCarts } from "./orders/carts";
 import { Redis } from "ioredis";
 import { createLimits, scaledRules, setLimits } from "./limits";
@@ -15,6 +14,7 @@ import { processSlot } from "./process";
 import { PrintDispatcher } from "./printing/dispatcher";
 import { defaultRedisPrefix } from "./realtime/bus";
 import { DemoRunner, ownBaseUrl, setDemoRunner } from "./demo/runner";
+import { createJobRunner, type JobRunner } from "./jobs";
 
 /**
  * One Pass node's runtime, built once per process: configuration, the database (migrated, and
@@ -34,6 +34,8 @@ export type ProcessRuntime = {
   printing: PrintDispatcher;
   /** The demo service's runs (POST /api/demo): ordering over HTTP to this server's own port. */
   demo: DemoRunner;
+  /** Background jobs (lib/jobs): auto-confirm, auto-cancel, notifications; null with JOBS_CONCURRENCY=0. */
+  jobs: JobRunner | null;
 };
 
 export function startProcessRuntime({ log = console.log }: { log?: (line: string) => void } = {}): Promise<ProcessRuntime> {
@@ -76,9 +78,6 @@ async function build(log: (line: string) => void): Promise<ProcessRuntime> {
     restoreDue86({ db: handle.db }).catch((err) => console.error(`pass: menu restore failed: ${(err as Error).message}`));
     // Scheduled orders fire promisedAt − their longest prep target (lib/orders/stations.ts).
     fireDue({ db: handle.db }).catch((err) => console.error(`pass: scheduled firing failed: ${(err as Error).message}`));
-    // The restaurant's auto-confirm sources and auto-cancel minutes (the back office, lib/orders/auto.ts).
-    autoConfirmDue({ db: handle.db }).catch((err) => console.error(`pass: auto-confirm failed: ${(err as Error).message}`));
-    autoCancelDue({ db: handle.db }).catch((err) => console.error(`pass: auto-cancel failed: ${(err as Error).message}`));
     // Table carts nobody touched for 2 h are abandoned, each exactly once (lib/orders/carts.ts).
     expireCarts({ db: handle.db }).catch((err) => console.error(`pass: cart expiry failed: ${(err as Error).message}`));
   }, 5_000);
@@ -92,5 +91,13 @@ async function build(log: (line: string) => void): Promise<ProcessRuntime> {
   }).start();
   const demo = new DemoRunner({ db: handle.db, baseUrl: ownBaseUrl(config), log });
   setDemoRunner(demo);
-  return { config, handle, realtime, watch, printing, demo };
+
+  // Every node runs jobs; each is done once whichever node takes it (lib/jobs, docs/architecture.md "Jobs").
+  let jobs: JobRunner | null = null;
+  if (config.jobsConcurrency > 0) {
+    jobs = createJobRunner({ handle, config });
+    await jobs.start();
+    log(`pass: jobs on ${jobs.engine}, ${config.jobsConcurrency} at a time`);
+  }
+  return { config, handle, realtime, watch, printing, demo, jobs };
 }

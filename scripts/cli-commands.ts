@@ -19,16 +19,16 @@ import {
   type Principal,
   type UserRole,
 } from "../lib/auth";
-import { ConfigError } from "../lib/config";
+import { ConfigError, getConfig } from "../lib/config";
 import type { Db } from "../lib/db";
 import { AppError } from "../lib/errors";
 import { BOUNDS, key, name, parseField, partnerName, password as passwordSchema, text, tokenName, username } from "../lib/fields";
 import { createPartner, exportMenu, findPartnerBySlug, importMenu, MenuFileInvalid } from "../lib/menu";
 import { createPrinter, deletePrinter, findPrinterByName, listPrinters, type PrinterDto } from "../lib/printing";
-import { getConfig } from "../lib/config";
 import { DEMO_MINUTES, DEMO_PARTNER, ownBaseUrl } from "../lib/demo/runner";
 import { httpDemoApi, runDemo } from "../lib/demo/service";
 import { updatePartnerProfile } from "../lib/orders/partner-profile";
+import { createWebhook, listWebhooks, removeWebhook } from "../lib/notifications";
 
 export const USAGE = `usage: npm run pass -- <command>
   partner add --slug s --name n [--timezone Area/City] [--cutover-hour 4]
@@ -47,6 +47,9 @@ export const USAGE = `usage: npm run pass -- <command>
   menu export --partner s                  (the menu as JSON on stdout; docs/contracts.md "Menu file")
   menu import FILE.json --partner s        (replaces the partner's menu; every error with its JSON path, nothing written on any)
   demo [--minutes 10] [--url http://127.0.0.1:3000]   (lunch-rush orders on the demo restaurant through the running server's API)
+  webhook add --partner s --url https://… [--events order.created,order.status]   (the signing secret is shown once)
+  webhook list --partner s
+  webhook remove --partner s --id i
   migrate`;
 
 type Options = Record<string, string | boolean | undefined>;
@@ -112,6 +115,7 @@ const OPTION_SCHEMAS: Record<string, z.ZodType> = {
   "auto-cancel-minutes": key(8),
   "expo-confirms": key(3),
   tables: text(5000),
+  events: text(500),
 };
 /** Options that take no value. */
 const FLAGS = ["receipt", "buzzer"] as const;
@@ -160,6 +164,9 @@ const PROFILE_OPTIONS: Record<string, string> = {
   tables: "tables",
 };
 
+/** Options whose meaning depends on the command: `demo --url` is a server's origin, a webhook's any http(s) URL. */
+const COMMAND_OPTION_SCHEMAS: Record<string, Record<string, z.ZodType>> = { "webhook add": { url: text(2000) } };
+
 function checkOptions(command: string, given: Options): Record<string, unknown> {
   const checked: Record<string, unknown> = {};
   for (const [option, value] of Object.entries(given)) {
@@ -168,7 +175,10 @@ function checkOptions(command: string, given: Options): Record<string, unknown> 
       checked[option] = value;
       continue;
     }
-    const schema = option === "name" ? (NAME_SCHEMAS[command] ?? tokenName) : OPTION_SCHEMAS[option];
+    const schema =
+      option === "name"
+        ? (NAME_SCHEMAS[command] ?? tokenName)
+        : ((COMMAND_OPTION_SCHEMAS[command]?.[option] ?? OPTION_SCHEMAS[option]) as z.ZodType | undefined);
     checked[option] = schema ? parseField(schema, `--${option}`, value) : value;
   }
   return checked;
@@ -408,6 +418,33 @@ const COMMANDS: Record<string, Command> = {
       process.removeListener("SIGINT", stopOnSignal);
       await revokeDeviceToken({ db, id: token.id });
     }
+  },
+  "webhook add": async (db, o, io) => {
+    const events = (o.events as string | undefined)
+      ?.split(",")
+      .map((e) => e.trim())
+      .filter(Boolean);
+    const hook = await createWebhook({
+      db,
+      principal: null,
+      partner: required(o, "partner"),
+      input: { url: required(o, "url"), ...(events ? { events } : {}) },
+      allowPrivate: getConfig().webhookAllowPrivate,
+    });
+    io.out(
+      `webhook ${hook.id} for ${hook.partner} → ${hook.url} (${hook.events.join(", ")}) created; its signing secret is shown only once:`,
+    );
+    io.out(hook.secret);
+  },
+  "webhook list": async (db, o, io) => {
+    const hooks = await listWebhooks({ db, principal: null, partner: required(o, "partner") });
+    if (hooks.length === 0) io.out("no webhooks");
+    for (const h of hooks) io.out(`${h.id}  ${h.url}  ${h.events.join(",")}  since ${h.createdAt}`);
+  },
+  "webhook remove": async (db, o, io) => {
+    const id = required(o, "id");
+    await removeWebhook({ db, principal: null, partner: required(o, "partner"), id });
+    io.out(`webhook ${id} removed`);
   },
   migrate: async (_db, _o, io) => {
     io.out("migrations applied");

@@ -15,6 +15,7 @@ import { createCategory, createFood, createGroup, createStation } from "@/lib/me
 import { startPairing } from "@/lib/auth/pairing";
 import { createLimits, scaledRules, setLimits } from "@/lib/limits";
 import { addCartItem, openCart } from "@/lib/orders";
+import { createWebhook } from "@/lib/notifications";
 import { processSlot } from "@/lib/process";
 import { createPrinter, planFromLog } from "@/lib/printing";
 import { DemoRunner, demoRunner, setDemoRunner } from "@/lib/demo/runner";
@@ -65,6 +66,17 @@ const newFood = async (db: Db, admin: Principal, demo: TestPartner) =>
 
 const newPrinter = (db: Db, admin: Principal) =>
   createPrinter({ db, principal: admin, input: { partner: "demo", name: `P ${seq()}`, host: "127.0.0.1", stations: ["oven"] } });
+// A partner keeps at most 10 webhooks: the walk makes one per caller, so it clears them first.
+const newWebhook = async (db: Db, admin: Principal) => {
+  await db.deleteFrom("webhooks").execute();
+  return createWebhook({
+    db,
+    principal: admin,
+    partner: "demo",
+    input: { url: `https://hooks.example.com/${seq()}` },
+    allowPrivate: false,
+  });
+};
 
 const anyone = () => true;
 const signedIn = (p: Principal | null) => p !== null;
@@ -405,6 +417,48 @@ const RULES: Record<string, Rule> = {
   "GET /api/pair": {
     allows: anyone,
     call: async ({ db }) => ({ headers: { cookie: `pass_pairing=${(await startPairing({ db })).secret}` } }),
+  },
+  // --- jobs and notifications (issue "Jobs and notifications") ---
+  "GET /api/jobs/failed": { allows: action("jobs:read"), call: () => ({}) },
+  "GET /api/push/public-key": { allows: anyone, call: () => ({}) },
+  // The guest's own order, by its tracking token: whoever else the caller is does not matter.
+  "POST /api/orders/[id]/push-subscription": {
+    allows: anyone,
+    call: async ({ db, demo }) => {
+      const { order, trackingToken } = await placeOrder(db, demo);
+      const keys = {
+        p256dh: Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)]).toString("base64url"),
+        auth: Buffer.alloc(16, 1).toString("base64url"),
+      };
+      return {
+        params: { id: String(order.id) },
+        headers: { "x-tracking-token": trackingToken },
+        body: { subscription: { endpoint: `https://push.example.com/${seq()}`, keys } },
+      };
+    },
+  },
+  "POST /api/orders/[id]/sms-subscription": {
+    allows: anyone,
+    call: async ({ db, demo }) => {
+      const { order, trackingToken } = await placeOrder(db, demo);
+      return { params: { id: String(order.id) }, headers: { "x-tracking-token": trackingToken }, body: { phone: "+44 20 7946 0958" } };
+    },
+  },
+  "GET /api/partners/[slug]/webhooks": { allows: action("webhooks:manage"), call: () => ({ params: { slug: "demo" } }) },
+  "POST /api/partners/[slug]/webhooks": {
+    allows: action("webhooks:manage"),
+    call: async ({ db }) => {
+      await db.deleteFrom("webhooks").execute();
+      return { params: { slug: "demo" }, body: { url: `https://hooks.example.com/${seq()}` } };
+    },
+  },
+  "DELETE /api/partners/[slug]/webhooks/[id]": {
+    allows: action("webhooks:manage"),
+    call: async ({ db, admin }) => ({ params: { slug: "demo", id: (await newWebhook(db, admin)).id } }),
+  },
+  "GET /api/partners/[slug]/webhooks/[id]/deliveries": {
+    allows: action("webhooks:manage"),
+    call: async ({ db, admin }) => ({ params: { slug: "demo", id: (await newWebhook(db, admin)).id } }),
   },
   // One request per channel: the channel's readers get the stream, everyone else is refused.
   "GET /api/events/[channel]": { allows: signedIn, call: () => ({}), each: CHANNELS },

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { create } from "zustand";
 import { Elapsed } from "@/components/elapsed";
+import { AutoCancelToast } from "@/components/auto-cancel-toast";
 import { AllergyBand, LineDetails } from "@/components/order-lines";
 import { ScreenShell } from "@/components/screen-shell";
 import { PrinterBanner } from "./printer-banner";
@@ -149,6 +150,7 @@ export function CashierScreen() {
       }
     >
       <PrinterBanner />
+      <AutoCancelToast />
       {notSeen.length > 0 && (
         <p
           role="alert"

@@ -2,6 +2,7 @@
 
 import { useMemo, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
+import { FailedJobsPanel } from "@/components/failed-jobs-panel";
 import { ScreenShell } from "@/components/screen-shell";
 import { playAlert } from "@/components/sound";
 import { StatusChip } from "@/components/status";
@@ -102,6 +103,7 @@ export function DashboardScreen() {
         </div>
       )}
       <LockoutNotices />
+      <FailedJobsPanel />
       <section aria-label="Today" className="mb-6 grid gap-4 sm:grid-cols-3">
         <Figure label="Orders today" value={String(figures.orders)} testId="fig-orders" />
         <Figure label="Revenue" value={revenueText(figures.revenueByPartner, styleOf, partners.data?.[0]?.id)} testId="fig-revenue" />

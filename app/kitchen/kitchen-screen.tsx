@@ -125,7 +125,8 @@ export function KitchenScreen({ station }: { station: string | null }) {
   const [expanded, setExpanded] = useState<number | null>(null);
   const [refused, setRefused] = useState<ReadonlySet<number>>(new Set());
 
-  const send = (a: Act) => {
+  /** `at`: the station the cook acted on (a replay goes there even if the screen switched station since). */
+  const send = (a: Act, at: string | null = station) => {
     const id = a.ticket.id;
     switch (a.kind) {
       case "ack":
@@ -138,19 +139,19 @@ export function KitchenScreen({ station }: { station: string | null }) {
         return postJson<OrderDto>(`/api/orders/${id}/fire`, { course: a.course });
       default:
         // Expo has no station of its own: its Start and Recall act on the whole order.
-        if (!station) return setOrderStatus(id, "PREPARING");
+        if (!at) return setOrderStatus(id, "PREPARING");
         return postJson<OrderDto>(
-          `/api/orders/${id}/stations/${encodeURIComponent(station)}/${a.kind}`,
+          `/api/orders/${id}/stations/${encodeURIComponent(at)}/${a.kind}`,
           a.itemIds ? { itemIds: a.itemIds } : {},
         );
     }
   };
-  const landed = (a: Act, result?: OrderDto) => {
+  const landed = (a: Act, result?: OrderDto, at: string | null = station) => {
     setError(a.ticket.id, null);
     if (a.kind === "ack") setRefused((r) => new Set([...r].filter((id) => id !== a.ticket.id)));
     if (a.kind === "expo") setAsking(null);
     // A bump (a station's, or expo's completing the order) can be taken back for 10 s: card's Undo or U.
-    if ((station && a.kind === "bump") || (!station && a.kind === "expo" && result?.status === "READY")) {
+    if ((at && at === station && a.kind === "bump") || (!station && a.kind === "expo" && result?.status === "READY")) {
       setUndoable((m) => new Map([...m, [a.ticket.id, Date.now() + UNDO_WINDOW_MS]]));
     }
     if (a.kind === "undo" || a.kind === "expo-undo" || a.kind === "recall") {
@@ -159,17 +160,17 @@ export function KitchenScreen({ station }: { station: string | null }) {
   };
 
   // Offline: the replayable actions wait here (the latest per ticket) until the connection is back.
-  const waiting = useRef(new Map<number, Act>());
+  const waiting = useRef(new Map<number, { act: Act; at: string | null }>());
   const [waitingCount, setWaitingCount] = useState(0);
   const latestSend = useRef({ send, landed });
   latestSend.current = { send, landed };
 
   const act = useMutation({
-    mutationFn: send,
+    mutationFn: (a: Act) => send(a),
     onError: (err, a) => {
       if (isNetworkFailure(err)) {
         if (replayable(a)) {
-          waiting.current.set(a.ticket.id, a);
+          waiting.current.set(a.ticket.id, { act: a, at: station });
           setWaitingCount(waiting.current.size);
         }
         setError(a.ticket.id, { message: tr(replayable(a) ? "error.offline" : "error.offlineNoRetry"), offline: true });
@@ -184,16 +185,16 @@ export function KitchenScreen({ station }: { station: string | null }) {
     if (flushing.current || waiting.current.size === 0) return;
     flushing.current = true;
     try {
-      for (const [id, a] of [...waiting.current]) {
+      for (const [id, { act: a, at }] of [...waiting.current]) {
         try {
-          await latestSend.current.send(a);
+          await latestSend.current.send(a, at);
           waiting.current.delete(id);
-          latestSend.current.landed(a);
+          latestSend.current.landed(a, undefined, at);
         } catch (err) {
           if (isNetworkFailure(err)) break; // still offline: keep them all for the next try
           waiting.current.delete(id);
           // 409: it had already landed (the answer was lost) or someone else did it: nothing to say.
-          if (err instanceof ApiError && err.status === 409) latestSend.current.landed(a);
+          if (err instanceof ApiError && err.status === 409) latestSend.current.landed(a, undefined, at);
           else setError(id, { message: (err as Error).message, offline: false });
         }
       }

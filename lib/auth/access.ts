@@ -68,7 +68,11 @@ export type Action =
    */
   | "users:manage"
   /** Device tokens and pairing a screen by code (lib/auth/devices.ts, lib/auth/pairing.ts). */
-  | "devices:manage";
+  | "devices:manage"
+  /** A partner's webhooks: add, list, remove, read the delivery log (they carry its events out). */
+  | "webhooks:manage"
+  /** The failed background jobs (GET /api/jobs/failed). */
+  | "jobs:read";
 
 /** Everything staff at the counter may do: admins (every partner) and operators (their own). */
 const STAFF_ACTIONS: readonly Action[] = [
@@ -93,7 +97,8 @@ const STAFF_ACTIONS: readonly Action[] = [
 ];
 
 const ACTIONS: Record<UserRole | TokenRole, readonly Action[]> = {
-  admin: [...STAFF_ACTIONS, "demo:run"],
+  // Integrations, the failed jobs and the demo service are the admin's: an operator runs the counter.
+  admin: [...STAFF_ACTIONS, "demo:run", "webhooks:manage", "jobs:read"],
   operator: STAFF_ACTIONS,
   kitchen: ["orders:read", "orders:status", "menu:86", "orders:allergy-ack", "printers:read"],
   /** The print station's device: its console, never orders or the menu. */

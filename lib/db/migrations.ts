@@ -670,6 +670,103 @@ const migrations: Record<string, PortableMigration> = {
         .execute();
     },
   }),
+  "0017_jobs": (dialect) => ({
+    async up(db: Kysely<any>) {
+      // Background jobs and notifications (issue "Jobs and notifications", docs/architecture.md
+      // "Jobs" and "Outbox"). `jobs` is the embedded (SQLite) job queue; on PostgreSQL
+      // graphile-worker keeps its own schema (lib/jobs/graphile.ts), so the table is not created there.
+      if (dialect === "sqlite") {
+        await db.schema
+          .createTable("jobs")
+          .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+          .addColumn("task", "text", (c) => c.notNull())
+          .addColumn("payload", "text", (c) => c.notNull())
+          .addColumn("runAt", "text", (c) => c.notNull())
+          .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("maxAttempts", "integer", (c) => c.notNull())
+          .addColumn("lastError", "text")
+          .addColumn("lockedBy", "text")
+          .addColumn("lockedAt", "text")
+          // A second enqueue with the same key while the first waits is a no-op (graphile's job_key).
+          .addColumn("jobKey", "text", (c) => c.unique())
+          .addColumn("failedAt", "text")
+          .addColumn("createdAt", "text", (c) => c.notNull())
+          .addColumn("updatedAt", "text", (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("jobs_due").on("jobs").columns(["failedAt", "runAt"]).execute();
+      }
+      if (dialect === "postgres") {
+        // Nodes running graphile-worker, with their worker ids: a live node frees the jobs of a node
+        // that stopped beating (SIGKILL, power cut) instead of graphile's 4-hour lock timeout.
+        await db.schema
+          .createTable("jobNodes")
+          .addColumn("nodeId", "text", (c) => c.primaryKey())
+          .addColumn("workerIds", "text", (c) => c.notNull())
+          .addColumn("seenAt", "timestamptz", (c) => c.notNull())
+          .execute();
+      }
+      // Where a partner wants its events POSTed; the secret is sealed with SESSION_SECRET (it must
+      // be readable to sign with, unlike a password), shown once when the webhook is created.
+      await db.schema
+        .createTable("webhooks")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("partnerId", "text", (c) => c.notNull().references("partners.id"))
+        .addColumn("url", "text", (c) => c.notNull())
+        .addColumn("secretSealed", "text", (c) => c.notNull())
+        .addColumn("events", "text", (c) => c.notNull()) // JSON string[]
+        .addColumn("createdAt", "text", (c) => c.notNull())
+        .addColumn("removedAt", "text")
+        .execute();
+      await db.schema.createIndex("webhooks_partner").on("webhooks").columns(["partnerId", "removedAt"]).execute();
+      // A guest's "tell me when it is ready": a Web Push subscription or a phone number, per order.
+      await db.schema
+        .createTable("notificationSubscriptions")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("orderId", "integer", (c) => c.notNull().references("orders.id"))
+        .addColumn("channel", "text", (c) => c.notNull()) // push | sms
+        .addColumn("target", "text", (c) => c.notNull()) // the push endpoint, or the E.164 phone
+        .addColumn("detail", "text", (c) => c.notNull()) // JSON: the push keys; {} for sms
+        .addColumn("createdAt", "text", (c) => c.notNull())
+        .addUniqueConstraint("notificationSubscriptions_unique", ["orderId", "channel", "target"])
+        .execute();
+      // The outbox: one row per (event, channel, recipient), written in the event's transaction and
+      // delivered by the notification:send job; `status` moves pending → sent | failed by
+      // conditional updates, so a row is delivered by one sender at a time.
+      await db.schema
+        .createTable("outbox")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("partnerId", "text", (c) => c.notNull())
+        .addColumn("eventId", "integer", (c) => c.notNull())
+        .addColumn("orderId", "integer")
+        .addColumn("channel", "text", (c) => c.notNull()) // webhook | push | sms
+        .addColumn("recipient", "text", (c) => c.notNull()) // webhook id or subscription id
+        .addColumn("body", "text", (c) => c.notNull()) // JSON
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("claimedBy", "text")
+        .addColumn("claimedAt", "text")
+        .addColumn("lastError", "text")
+        .addColumn("sentAt", "text")
+        .addColumn("createdAt", "text", (c) => c.notNull())
+        .addUniqueConstraint("outbox_once", ["eventId", "channel", "recipient"])
+        .execute();
+      await db.schema.createIndex("outbox_recipient").on("outbox").columns(["recipient", "createdAt"]).execute();
+      // Every delivery attempt of a webhook, for its delivery log.
+      await db.schema
+        .createTable("webhookDeliveries")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("webhookId", "text", (c) => c.notNull())
+        .addColumn("outboxId", "text", (c) => c.notNull())
+        .addColumn("eventType", "text", (c) => c.notNull())
+        .addColumn("attempt", "integer", (c) => c.notNull())
+        .addColumn("httpStatus", "integer")
+        .addColumn("error", "text")
+        .addColumn("durationMs", "integer", (c) => c.notNull())
+        .addColumn("at", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("webhookDeliveries_webhook").on("webhookDeliveries").columns(["webhookId", "at"]).execute();
+    },
+  }),
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -35,6 +35,11 @@ export type Database = {
   pairings: PairingsTable;
   carts: CartsTable;
   cartMembers: CartMembersTable;
+  jobs: JobsTable;
+  webhooks: WebhooksTable;
+  notificationSubscriptions: NotificationSubscriptionsTable;
+  outbox: OutboxTable;
+  webhookDeliveries: WebhookDeliveriesTable;
 };
 
 export type PartnersTable = {
@@ -431,4 +436,71 @@ export type CartMembersTable = {
   name: string;
   number: number;
   joinedAt: string;
+};
+
+/** The embedded job queue (migration 0017, SQLite only; PostgreSQL uses graphile-worker's schema). */
+export type JobsTable = {
+  id: Generated<number>;
+  task: string;
+  payload: string; // JSON
+  runAt: string;
+  attempts: Generated<number>;
+  maxAttempts: number;
+  lastError: string | null;
+  lockedBy: string | null;
+  lockedAt: string | null;
+  jobKey: string | null;
+  /** Set when the last attempt failed: the job stays, in the failed list. */
+  failedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type WebhooksTable = {
+  id: string;
+  partnerId: string;
+  url: string;
+  /** AES-256-GCM with a key derived from SESSION_SECRET (lib/notifications/webhooks.ts). */
+  secretSealed: string;
+  events: string; // JSON string[]
+  createdAt: string;
+  removedAt: string | null;
+};
+
+export type NotificationSubscriptionsTable = {
+  id: string;
+  orderId: number;
+  channel: string;
+  target: string;
+  detail: string; // JSON
+  createdAt: string;
+};
+
+export type OutboxTable = {
+  id: string;
+  partnerId: string;
+  eventId: number;
+  orderId: number | null;
+  channel: string;
+  recipient: string;
+  body: string; // JSON
+  status: string; // pending | sent | failed
+  attempts: Generated<number>;
+  claimedBy: string | null;
+  claimedAt: string | null;
+  lastError: string | null;
+  sentAt: string | null;
+  createdAt: string;
+};
+
+export type WebhookDeliveriesTable = {
+  id: string;
+  webhookId: string;
+  outboxId: string;
+  eventType: string;
+  attempt: number;
+  httpStatus: number | null;
+  error: string | null;
+  durationMs: number;
+  at: string;
 };

@@ -3,6 +3,7 @@ import type { Transaction } from "kysely";
 import type { Database, Db } from "../db";
 import { appendEvent, type EventType, type LoggedEvent } from "./log";
 import { announceCommitted } from "./notify";
+import { writeOutbox } from "./outbox";
 
 export type Trx = Transaction<Database>;
 export type Emit = (e: { partnerId: string; type: EventType; orderId: number | null; version: number; payload: unknown }) => Promise<void>;
@@ -14,11 +15,14 @@ export type Emit = (e: { partnerId: string; type: EventType; orderId: number | n
  */
 export async function mutate<T>(db: Db, work: (trx: Trx, emit: Emit) => Promise<T>): Promise<T> {
   const events: LoggedEvent[] = [];
-  const result = await db.transaction().execute((trx) =>
-    work(trx, async (e) => {
+  const result = await db.transaction().execute(async (trx) => {
+    const out = await work(trx, async (e) => {
       events.push(await appendEvent({ trx, ...e }));
-    }),
-  );
+    });
+    // Notifications of these events commit with them (lib/events/outbox.ts).
+    if (events.length > 0) await writeOutbox(trx, events);
+    return out;
+  });
   announceCommitted(events, db);
   return result;
 }

@@ -124,6 +124,7 @@ export const en = {
   "order.total": "Total",
   "order.sending": "Sending…",
   "order.place": "Place order",
+  "order.offline": "No connection — check your network, then place the order again",
   "order.bar": "Your order · {count, plural, one {# item} other {# items}}",
   "order.contains": "Contains",
   "order.containsList": "Contains {list}",

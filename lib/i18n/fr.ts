@@ -114,6 +114,7 @@ export const fr: Catalogue = {
   "order.total": "Total",
   "order.sending": "Envoi…",
   "order.place": "Commander",
+  "order.offline": "Pas de connexion — vérifiez votre réseau, puis commandez à nouveau",
   "order.bar": "Votre commande · {count, plural, one {# article} other {# articles}}",
   "order.contains": "Contient",
   "order.containsList": "Contient {list}",

@@ -24,3 +24,4 @@ export {
 } from "./carts";
 export { toCartDto, type CartDto, type CartRecord, type CartItemRecord, type CartMemberRecord } from "./cart-dto";
 export { CART_STATUSES, isCartStatus } from "./status";
+export { autoConfirmOrder, cancelOverdue, AUTO_CANCEL_REASON } from "./automation";

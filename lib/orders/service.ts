@@ -17,6 +17,7 @@ import { resolvePartnerScope } from "../auth/scope";
 import { hashSecret, matchesTrackingToken, newSecret } from "../auth/secrets";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
 import { type Emit, logPosition, mutate, type Trx } from "../events";
+import { enqueueJob, JOB_TASKS } from "../events/jobs";
 import { businessDay, displayCode } from "./business-day";
 import type { OrderItemRecord, OrderRecord } from "./dto";
 import { INT4_MAX, assertTotalsFit, lineTotal, orderTotals, parseMoney } from "./money";
@@ -425,6 +426,15 @@ export async function writePlacement(
     orderId: id,
     payload: cart ? { order, submitted: cart.submitted } : { order },
   });
+  // A trusted source's order is confirmed by the job after the partner's delay (lib/orders/automation.ts).
+  if (autoConfirms(partner, p.source)) {
+    await enqueueJob(trx, {
+      task: JOB_TASKS.autoConfirm,
+      payload: { orderId: id, partnerId: partner.id },
+      runAt: new Date(Date.parse(createdAt) + Number(partner.autoConfirmSeconds ?? 0) * 1000),
+      jobKey: `auto_confirm:${id}`,
+    });
+  }
   return order;
 }
 
@@ -528,48 +538,64 @@ export async function confirmOrder({
   assertCan(principal, "orders:confirm");
   return mutate(db, async (trx, emit) => {
     const order = await visibleOrder(trx, principal, id);
-    // Discount, payments, tendered: a 400 naming the field (a bad request whatever the order's state).
-    const bill = settle(order, input);
-    if (order.status !== "PENDING") throw illegal(order, "CONFIRMED");
-    const ticketNumber = await nextDayCounter(trx, { partnerId: order.partnerId, businessDay: order.businessDay, kind: "ticket" });
-    const at = now.toISOString();
-    const updated = await trx
-      .updateTable("orders")
-      .set({
-        status: "CONFIRMED",
-        ticketNumber,
-        paymentMethod: bill.paymentMethod,
-        discount: bill.discount,
-        total: bill.total,
-        cashRegisterId: input.cashRegisterId ?? null,
-        userId: principal.kind === "user" ? principal.userId : null,
-        confirmedAt: at,
-        statusChangedAt: at,
-      })
-      .where("id", "=", id)
-      .where("status", "=", "PENDING")
-      .executeTakeFirst();
-    // Someone else confirmed or cancelled it between our read and our write.
-    if (Number(updated.numUpdatedRows) !== 1) throw illegal((await loadOrder(trx, id))!, "CONFIRMED");
-    await trx
-      .insertInto("payments")
-      .values(bill.payments.map((p, position) => ({ orderId: id, position, ...p, createdAt: at })))
-      .execute();
-    // Course 1 fires at confirmation; a scheduled order waits for its fire time (lib/orders/stations.ts fireDue).
-    if (!order.fireAt || Date.parse(order.fireAt) <= now.getTime()) {
-      await writeParts(trx, fireCourse(order.parts, "all", at));
-      if (order.fireAt) await trx.updateTable("orders").set({ fireAt: null }).where("id", "=", id).execute();
-    }
-    const confirmed = (await loadOrder(trx, id))!;
-    await emit({
-      version: EVENT_PAYLOAD_VERSION,
-      partnerId: order.partnerId,
-      type: "order.confirmed",
-      orderId: id,
-      payload: { order: confirmed },
-    });
-    return confirmed;
+    return confirmInTrx(trx, emit, order, { input, userId: principal.kind === "user" ? principal.userId : null, now });
   });
+}
+
+/**
+ * The one confirm: the cashier's (above) and the auto-confirm job's (lib/orders/automation.ts).
+ * The status moves by a conditional update, so of two confirms (a person and the job, two nodes)
+ * exactly one wins; the other throws a ConflictError and its transaction, ticket number included,
+ * rolls back.
+ */
+export async function confirmInTrx(
+  trx: Trx,
+  emit: Emit,
+  order: OrderRecord,
+  { input, userId, now }: { input: ConfirmInput; userId: string | null; now: Date },
+): Promise<OrderRecord> {
+  const id = order.id;
+  // Discount, payments, tendered: a 400 naming the field (a bad request whatever the order's state).
+  const bill = settle(order, input);
+  if (order.status !== "PENDING") throw illegal(order, "CONFIRMED");
+  const ticketNumber = await nextDayCounter(trx, { partnerId: order.partnerId, businessDay: order.businessDay, kind: "ticket" });
+  const at = now.toISOString();
+  const updated = await trx
+    .updateTable("orders")
+    .set({
+      status: "CONFIRMED",
+      ticketNumber,
+      paymentMethod: bill.paymentMethod,
+      discount: bill.discount,
+      total: bill.total,
+      cashRegisterId: input.cashRegisterId ?? null,
+      userId,
+      confirmedAt: at,
+      statusChangedAt: at,
+    })
+    .where("id", "=", id)
+    .where("status", "=", "PENDING")
+    .executeTakeFirst();
+  // Someone else confirmed or cancelled it between our read and our write.
+  if (Number(updated.numUpdatedRows) !== 1) throw illegal((await loadOrder(trx, id))!, "CONFIRMED");
+  await trx
+    .insertInto("payments")
+    .values(bill.payments.map((p, position) => ({ orderId: id, position, ...p, createdAt: at })))
+    .execute();
+  // Course 1 fires at confirmation; a scheduled order waits for its fire time (lib/orders/stations.ts fireDue).
+  if (!order.fireAt || Date.parse(order.fireAt) <= now.getTime()) {
+    await writeParts(trx, fireCourse(order.parts, "all", at));
+    if (order.fireAt) await trx.updateTable("orders").set({ fireAt: null }).where("id", "=", id).execute();
+  }
+  const confirmed = (await loadOrder(trx, id))!;
+  await emit({
+    version: EVENT_PAYLOAD_VERSION,
+    partnerId: order.partnerId,
+    type: "order.confirmed",
+    orderId: id,
+    payload: { order: confirmed },
+  });
+  return confirmed;
 }
 
 export async function changeStatus({
@@ -596,58 +622,71 @@ export async function changeStatus({
 
   return mutate(db, async (trx, emit) => {
     const order = await visibleOrder(trx, principal, id);
-    if (!canTransition({ from: order.status, to: status, source: order.source })) throw illegal(order, status);
-    // An allergy ticket is bumped only after someone in the kitchen tapped "allergy seen".
-    if (status === "READY" && order.allergyAlert && !order.allergyAckAt) {
-      throw new ConflictError("acknowledge the allergy before bumping this order", {
-        status: order.status,
-        requested: status,
-        allergy: true,
-      });
-    }
-    const updated = await trx
-      .updateTable("orders")
-      .set({
-        status,
-        statusChangedAt: now.toISOString(),
-        ...(status === "CANCELLED" ? { cancelReason } : {}),
-      })
-      .where("id", "=", id)
-      .where("status", "=", order.status)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) throw illegal((await loadOrder(trx, id))!, status);
-    // Whole-order moves (expo's force, the pre-station screens) carry the lines along.
-    const at = now.toISOString();
-    if (status === "READY") {
-      const who = principal.kind === "user" ? principal.username : principal.name;
-      const open = order.parts.filter((p) => p.state !== "DONE");
-      await writeParts(trx, {
-        parts: open.map((p) => ({ ...p, state: "DONE" as const, firedAt: p.firedAt ?? at, doneAt: at, doneBy: who })),
-        changed: open.map((p) => p.id),
-      });
-    } else if (status === "PREPARING" && order.status === "CONFIRMED") {
-      const who = principal.kind === "user" ? principal.username : principal.name;
-      const queued = order.parts.filter((p) => p.state === "QUEUED");
-      await writeParts(trx, {
-        parts: queued.map((p) => ({ ...p, state: "STARTED" as const, startedAt: at, startedBy: who })),
-        changed: queued.map((p) => p.id),
-      });
-    } else if (status === "PREPARING" && order.status === "READY") {
-      await writeParts(trx, {
-        parts: order.parts.map((p) => ({ ...p, state: "STARTED" as const, doneAt: null, doneBy: null })),
-        changed: order.parts.map((p) => p.id),
-      });
-    }
-    const changed = (await loadOrder(trx, id))!;
-    await emit({
-      version: EVENT_PAYLOAD_VERSION,
-      partnerId: order.partnerId,
-      type: "order.status",
-      orderId: id,
-      payload: { order: changed, from: order.status, to: status, reason: cancelReason },
-    });
-    return changed;
+    const who = principal.kind === "user" ? principal.username : principal.name;
+    return transitionInTrx(trx, emit, order, { status, cancelReason, who, now });
   });
+}
+
+/**
+ * Every status change but the confirm: a person's (above) and the auto-cancel job's
+ * (lib/orders/automation.ts). A conditional update on the status it read: of two changes, one wins.
+ */
+export async function transitionInTrx(
+  trx: Trx,
+  emit: Emit,
+  order: OrderRecord,
+  { status, cancelReason, who, now }: { status: OrderStatus; cancelReason: string | null; who: string; now: Date },
+): Promise<OrderRecord> {
+  const id = order.id;
+  if (!canTransition({ from: order.status, to: status, source: order.source })) throw illegal(order, status);
+  // An allergy ticket is bumped only after someone in the kitchen tapped "allergy seen".
+  if (status === "READY" && order.allergyAlert && !order.allergyAckAt) {
+    throw new ConflictError("acknowledge the allergy before bumping this order", {
+      status: order.status,
+      requested: status,
+      allergy: true,
+    });
+  }
+  const updated = await trx
+    .updateTable("orders")
+    .set({
+      status,
+      statusChangedAt: now.toISOString(),
+      ...(status === "CANCELLED" ? { cancelReason } : {}),
+    })
+    .where("id", "=", id)
+    .where("status", "=", order.status)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) throw illegal((await loadOrder(trx, id))!, status);
+  // Whole-order moves (expo's force, the pre-station screens) carry the lines along.
+  const at = now.toISOString();
+  if (status === "READY") {
+    const open = order.parts.filter((p) => p.state !== "DONE");
+    await writeParts(trx, {
+      parts: open.map((p) => ({ ...p, state: "DONE" as const, firedAt: p.firedAt ?? at, doneAt: at, doneBy: who })),
+      changed: open.map((p) => p.id),
+    });
+  } else if (status === "PREPARING" && order.status === "CONFIRMED") {
+    const queued = order.parts.filter((p) => p.state === "QUEUED");
+    await writeParts(trx, {
+      parts: queued.map((p) => ({ ...p, state: "STARTED" as const, startedAt: at, startedBy: who })),
+      changed: queued.map((p) => p.id),
+    });
+  } else if (status === "PREPARING" && order.status === "READY") {
+    await writeParts(trx, {
+      parts: order.parts.map((p) => ({ ...p, state: "STARTED" as const, doneAt: null, doneBy: null })),
+      changed: order.parts.map((p) => p.id),
+    });
+  }
+  const changed = (await loadOrder(trx, id))!;
+  await emit({
+    version: EVENT_PAYLOAD_VERSION,
+    partnerId: order.partnerId,
+    type: "order.status",
+    orderId: id,
+    payload: { order: changed, from: order.status, to: status, reason: cancelReason },
+  });
+  return changed;
 }
 
 export async function reprintOrder({
@@ -833,7 +872,17 @@ export async function visibleOrder(trx: Trx, principal: Principal, id: number): 
   return order;
 }
 
-function illegal(order: OrderRecord, to: string): ConflictError {
+/** Whether the partner trusts this source's orders to be confirmed without the cashier. */
+export function autoConfirms(partner: { autoConfirmSources: string }, source: string): boolean {
+  try {
+    const sources = JSON.parse(partner.autoConfirmSources) as unknown;
+    return Array.isArray(sources) && sources.includes(source);
+  } catch {
+    return false;
+  }
+}
+
+export function illegal(order: OrderRecord, to: string): ConflictError {
   return new ConflictError(`cannot change a ${order.status} order to ${to}`, { status: order.status, requested: to });
 }
 

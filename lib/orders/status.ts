@@ -70,3 +70,6 @@ export type StatusContract = keyof typeof STATUS_NAMES;
 export function statusFor<C extends StatusContract>(contract: C, status: OrderStatus): string {
   return STATUS_NAMES[contract][status];
 }
+
+/** The reason order:auto_cancel gives (lib/orders/automation.ts); the cashier's toast looks for it. */
+export const AUTO_CANCEL_REASON = "not confirmed in time";

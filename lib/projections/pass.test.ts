@@ -46,8 +46,13 @@ describe("menu events on Pass's own staff channels", () => {
     const types = CHANNEL_EVENT_TYPES[channel];
     expect(types.slice(-4)).toEqual(MENU_TYPES);
     const plain = channel.slice("pass:".length) as StreamChannel;
-    // The print station also prints what fires later (a held course, a scheduled order).
-    const own = [...(channel === "pass:printer" ? ["order.fired"] : []), "partner.updated"];
+    // The print station also prints what fires later (a held course, a scheduled order); the
+    // cashier follows courier assignments (issue "Cashier and back office").
+    const own = [
+      ...(channel === "pass:printer" ? ["order.fired"] : []),
+      ...(channel === "pass:cashier" ? ["order.courier"] : []),
+      "partner.updated",
+    ];
     expect(types.slice(0, -4)).toEqual([...CHANNEL_EVENT_TYPES[plain], ...own]);
   });
 

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import crypto from "node:crypto";
 import pg from "pg";
-import { setConfig, type Config } from "../config";
+import { generateVapidKeys, setConfig, type Config } from "../config";
 import { createLimits, scaledRules, setLimits } from "../limits";
 import { openDatabase, migrateToLatest, setDbHandle, type DbHandle, type Dialect } from "../db";
 import { processSlot } from "../process";
@@ -81,6 +81,12 @@ export async function openTestDb(dialect: Dialect): Promise<TestDb> {
     headersTimeoutMs: 10_000,
     requestTimeoutMs: 30_000,
     healthToken: null,
+    vapid: generateVapidKeys(),
+    vapidSubject: "mailto:test@pass.test",
+    smsGatewayUrl: null,
+    smsGatewayToken: null,
+    webhookAllowPrivate: true,
+    jobsConcurrency: 4,
   };
   setConfig(config);
   // Tests reconnect and place orders far faster than any restaurant: limits ×1000 unless a test
@@ -98,6 +104,8 @@ export async function openTestDb(dialect: Dialect): Promise<TestDb> {
         const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
         await admin.connect();
         await admin.query(`drop schema ${schema} cascade`);
+        // graphile-worker's queue for this schema, when a test started a job runner (lib/events/jobs.ts).
+        await admin.query(`drop schema if exists ${schema}_jobs cascade`);
         await admin.end();
       }
       fs.rmSync(dataDir, { recursive: true, force: true });

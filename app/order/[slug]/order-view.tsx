@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { create } from "zustand";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { useLocale, useT } from "@/components/i18n";
-import { postJson } from "@/lib/client/api";
+import { ApiError, postJson } from "@/lib/client/api";
 import { useLiveMenu } from "@/lib/client/use-live-menu";
 import { useTableCart } from "@/lib/client/table-cart";
 import { TableAddedBy, TableCartStatus } from "./table-cart";
@@ -105,8 +105,16 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
   const localCart = useCart();
   const { lines, add, update, clear } = tableCart ?? localCart;
   const [customer, setCustomer] = useState("");
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ message: string; offline: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
+  // An offline banner is stale once the page's live menu is connected again, or the browser is back online.
+  const live = state.status === "live";
+  useEffect(() => {
+    const clear = () => setError((e) => (e?.offline ? null : e));
+    if (live) clear();
+    window.addEventListener("online", clear);
+    return () => window.removeEventListener("online", clear);
+  }, [live]);
   const [choosing, setChoosing] = useState<Food | null>(null);
   const [allergyOpen, setAllergyOpen] = useState(false);
   const [declared, setDeclared] = useState<{ codes: string[]; note: string }>({ codes: [], note: "" });
@@ -189,7 +197,8 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
       clear();
       router.push(`/track/${order.id}?token=${encodeURIComponent(order.trackingToken)}`);
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      // No answer at all: the order may not have been sent; placing it again is the guest's choice, never automatic.
+      setError(err instanceof ApiError ? { message: err.message, offline: false } : { message: t("order.offline"), offline: true });
       setBusy(false);
     }
   }
@@ -344,8 +353,8 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
             </span>
           </div>
           {error && (
-            <p role="alert" className="rounded-xl bg-red-950 px-3 py-2 text-lg">
-              {error}
+            <p role="alert" data-testid="order-error" className="rounded-xl bg-red-950 px-3 py-2 text-lg">
+              {error.message}
             </p>
           )}
           <button

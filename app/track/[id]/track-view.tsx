@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { useLocale, useT } from "@/components/i18n";
+import { PushNotifyButton } from "@/components/push-notify-button";
 import { LiveStream, type ConnectionState } from "@/lib/client/live-stream";
 import { allergenLabel, type MessageKey } from "@/lib/i18n";
 import { DEFAULT_MONEY_STYLE, displayMoney, type MoneyStyle } from "@/lib/money-format";
@@ -144,6 +145,7 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
           ))}
         </ol>
       )}
+      <PushNotifyButton orderId={orderId} token={token} status={status} />
       {courier.name && (
         <p data-testid="track-courier" className="rounded-2xl bg-white/5 p-4 text-xl">
           {t("track.courier")} <strong>{courier.name}</strong>
