@@ -27,7 +27,7 @@ async function main() {
   const dev = process.argv.includes("--dev");
   const withSecurityHeaders = securityHeadersSetter(dev);
   // Config, database, bus, hub and kitchen watch: built once, shared with Next's bundles.
-  const { config, handle, realtime, watch, demo, jobs } = await startProcessRuntime();
+  const { config, handle, realtime, watch, printing, demo, jobs } = await startProcessRuntime();
 
   // `npm run bench:fanout` only: `?via=next` sends a channel through app/api/events/[channel]/route.ts.
   const benchRoutes = process.env.PASS_BENCH_ROUTES === "1";
@@ -136,9 +136,12 @@ async function main() {
     void demo.stopAll().catch(() => undefined);
     websockets.close();
     for (const socket of upgraded) socket.destroy();
+    // The job in hand finishes (or its lease runs out on another node); leases are released.
+    const printed = printing.stop().catch(() => undefined);
     // Jobs in hand finish (their effects commit) before the database closes.
     const jobsStopped = jobs?.stop().catch((err) => console.error(`pass: jobs did not stop cleanly: ${(err as Error).message}`));
     server.close(async () => {
+      await printed;
       await jobsStopped;
       await handle.destroy().catch(() => undefined);
       process.exit(0);

@@ -51,6 +51,10 @@ export type Config = {
   requestTimeoutMs: number;
   /** A bearer token that sees /api/health's details without a session (monitoring); null = staff only. */
   healthToken: string | null;
+  /** A print job its printer has not printed within this long goes to the printer's backup (lib/printing). */
+  printFailoverMs?: number;
+  /** A print job that waited longer than this prints stamped "LATE — queued 19:42". */
+  printLateMs?: number;
   /**
    * Web Push's VAPID key pair (base64url, P-256): VAPID_PUBLIC_KEY + VAPID_PRIVATE_KEY, else
    * generated into DATA_DIR/vapid-keys.json at first start (like the session secret).
@@ -136,6 +140,8 @@ const envSchema = z.object({
   KITCHEN_ACK_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(5).max(3600).default(60)),
   HEADERS_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(600_000).default(10_000)),
   REQUEST_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(3_600_000).default(30_000)),
+  PRINT_FAILOVER_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3600).default(10)),
+  PRINT_LATE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(86_400).default(120)),
   HEALTH_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
   VAPID_PUBLIC_KEY: z.preprocess(
     emptyAsUndefined,
@@ -231,6 +237,8 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
     headersTimeoutMs: Math.min(e.HEADERS_TIMEOUT_MS, e.REQUEST_TIMEOUT_MS),
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     healthToken: e.HEALTH_TOKEN ?? null,
+    printFailoverMs: e.PRINT_FAILOVER_SECONDS * 1000,
+    printLateMs: e.PRINT_LATE_SECONDS * 1000,
     vapid: vapidKeys(e.VAPID_PUBLIC_KEY, e.VAPID_PRIVATE_KEY, dataDir),
     vapidSubject: e.VAPID_SUBJECT ?? (e.PUBLIC_URL?.startsWith("https://") ? e.PUBLIC_URL : "mailto:pass@localhost"),
     smsGatewayUrl: e.SMS_GATEWAY_URL ?? null,

@@ -11,6 +11,7 @@ import { expireCarts } from "./orders/carts";
 import { Redis } from "ioredis";
 import { createLimits, scaledRules, setLimits } from "./limits";
 import { processSlot } from "./process";
+import { PrintDispatcher } from "./printing/dispatcher";
 import { defaultRedisPrefix } from "./realtime/bus";
 import { DemoRunner, ownBaseUrl, setDemoRunner } from "./demo/runner";
 import { createJobRunner, type JobRunner } from "./jobs";
@@ -29,6 +30,8 @@ export type ProcessRuntime = {
   realtime: Realtime;
   /** Tickets no kitchen screen showed in time: alarm and fallback print. */
   watch: NodeJS.Timeout;
+  /** Network printers: follows the log and prints (lib/printing/dispatcher.ts). */
+  printing: PrintDispatcher;
   /** The demo service's runs (POST /api/demo): ordering over HTTP to this server's own port. */
   demo: DemoRunner;
   /** Background jobs (lib/jobs): auto-confirm, auto-cancel, notifications; null with JOBS_CONCURRENCY=0. */
@@ -79,6 +82,13 @@ async function build(log: (line: string) => void): Promise<ProcessRuntime> {
     expireCarts({ db: handle.db }).catch((err) => console.error(`pass: cart expiry failed: ${(err as Error).message}`));
   }, 5_000);
   watch.unref();
+  // Every node runs one; printer leases and job claims keep each job on one node (lib/printing).
+  const printing = new PrintDispatcher(handle.db, {
+    failoverMs: config.printFailoverMs,
+    lateMs: config.printLateMs,
+    publicUrl: config.publicUrl,
+    log,
+  }).start();
   const demo = new DemoRunner({ db: handle.db, baseUrl: ownBaseUrl(config), log });
   setDemoRunner(demo);
 
@@ -89,5 +99,5 @@ async function build(log: (line: string) => void): Promise<ProcessRuntime> {
     await jobs.start();
     log(`pass: jobs on ${jobs.engine}, ${config.jobsConcurrency} at a time`);
   }
-  return { config, handle, realtime, watch, demo, jobs };
+  return { config, handle, realtime, watch, printing, demo, jobs };
 }

@@ -16,13 +16,15 @@ import {
   setUserRole,
   type StreamFormat,
   type TokenRole,
+  type Principal,
   type UserRole,
 } from "../lib/auth";
 import { ConfigError, getConfig } from "../lib/config";
 import type { Db } from "../lib/db";
 import { AppError } from "../lib/errors";
-import { BOUNDS, key, parseField, partnerName, password as passwordSchema, text, tokenName, username } from "../lib/fields";
+import { BOUNDS, key, name, parseField, partnerName, password as passwordSchema, text, tokenName, username } from "../lib/fields";
 import { createPartner, exportMenu, findPartnerBySlug, importMenu, MenuFileInvalid } from "../lib/menu";
+import { createPrinter, deletePrinter, findPrinterByName, listPrinters, type PrinterDto } from "../lib/printing";
 import { DEMO_MINUTES, DEMO_PARTNER, ownBaseUrl } from "../lib/demo/runner";
 import { httpDemoApi, runDemo } from "../lib/demo/service";
 import { updatePartnerProfile } from "../lib/orders/partner-profile";
@@ -39,6 +41,9 @@ export const USAGE = `usage: npm run pass -- <command>
   user role --username u --role operator|kitchen|admin
   token add --partner s --role operator|kitchen|printer|display|integration [--channels printer,display] [--name n] [--expires-in-days d] [--format named|message]
   token revoke --id i
+  printer add --partner s --name grill --host h [--port 9100] --stations grill,fryer [--receipt] [--backup NAME] [--paper-width 58|80] [--code-page auto|cp858] [--buzzer]
+  printer list --partner s
+  printer remove --partner s --name grill
   menu export --partner s                  (the menu as JSON on stdout; docs/contracts.md "Menu file")
   menu import FILE.json --partner s        (replaces the partner's menu; every error with its JSON path, nothing written on any)
   demo [--minutes 10] [--url http://127.0.0.1:3000]   (lunch-rush orders on the demo restaurant through the running server's API)
@@ -47,7 +52,7 @@ export const USAGE = `usage: npm run pass -- <command>
   webhook remove --partner s --id i
   migrate`;
 
-type Options = Record<string, string | undefined>;
+type Options = Record<string, string | boolean | undefined>;
 
 export type CliIo = {
   /** Standard output: what a script reads (the new token alone on the last line). */
@@ -91,6 +96,12 @@ const OPTION_SCHEMAS: Record<string, z.ZodType> = {
   "expires-in-days": wholeNumber(1, 36_500),
   id: key(BOUNDS.key),
   format: key(32),
+  host: key(253),
+  port: wholeNumber(1, 65_535),
+  stations: text(500),
+  backup: name(64),
+  "paper-width": wholeNumber(58, 80),
+  "code-page": key(32),
   minutes: wholeNumber(DEMO_MINUTES.min, DEMO_MINUTES.max),
   url: origin,
   // partner set (lib/orders/partner-profile.ts checks the values themselves, as for the API)
@@ -106,7 +117,18 @@ const OPTION_SCHEMAS: Record<string, z.ZodType> = {
   tables: text(5000),
   events: text(500),
 };
-const NAME_SCHEMAS: Record<string, z.ZodType> = { "partner add": partnerName, "partner set": partnerName, "token add": tokenName };
+/** Options that take no value. */
+const FLAGS = ["receipt", "buzzer"] as const;
+const NAME_SCHEMAS: Record<string, z.ZodType> = {
+  "partner add": partnerName,
+  "partner set": partnerName,
+  "token add": tokenName,
+  "printer add": name(64),
+  "printer remove": name(64),
+};
+
+/** The CLI acts as the machine's owner: the admin of every partner. */
+const CLI_PRINCIPAL: Principal = { kind: "user", userId: "cli", username: "cli", role: "admin", partnerId: null };
 
 /** `--auto-cancel-minutes 15` → 15, `none` → null (cleared); anything else is refused naming the option. */
 function numberOrNone(o: Record<string, unknown>, option: string): number | null | undefined {
@@ -149,6 +171,10 @@ function checkOptions(command: string, given: Options): Record<string, unknown> 
   const checked: Record<string, unknown> = {};
   for (const [option, value] of Object.entries(given)) {
     if (value === undefined) continue;
+    if (typeof value === "boolean") {
+      checked[option] = value;
+      continue;
+    }
     const schema =
       option === "name"
         ? (NAME_SCHEMAS[command] ?? tokenName)
@@ -299,6 +325,42 @@ const COMMANDS: Record<string, Command> = {
     if (!(await revokeDeviceToken({ db, id }))) throw new AppError(404, "NOT_FOUND", `no active token ${id}`);
     io.out(`token ${id} revoked`);
   },
+  "printer add": async (db, o, io) => {
+    const slug = required<string>(o, "partner");
+    const p = await createPrinter({
+      db,
+      principal: CLI_PRINCIPAL,
+      input: {
+        partner: slug,
+        name: required(o, "name"),
+        host: required(o, "host"),
+        port: o.port as number | undefined,
+        stations: ((o.stations as string | undefined) ?? "")
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+        receipt: o.receipt === true,
+        buzzer: o.buzzer === true,
+        backup: (o.backup as string | undefined) ?? null,
+        paperWidth: o["paper-width"] as number | undefined,
+        codePage: o["code-page"] as string | undefined,
+      },
+    });
+    io.out(`printer ${p.name} (${p.host}:${p.port}, ${p.paperWidth} mm) added for ${slug}, id ${p.id}: ${describePrinter(p)}`);
+  },
+  "printer list": async (db, o, io) => {
+    const printers = await listPrinters({ db, principal: CLI_PRINCIPAL, partner: required(o, "partner") });
+    if (!printers.length) io.out("no printers");
+    for (const p of printers) io.out(`${p.name}\t${p.host}:${p.port}\t${describePrinter(p)}\t${p.status.label}`);
+  },
+  "printer remove": async (db, o, io) => {
+    const partner = await partnerId(db, o.partner);
+    const name = required<string>(o, "name");
+    const row = await findPrinterByName({ db, partnerId: partner, name });
+    if (!row) throw new AppError(404, "NOT_FOUND", `no printer '${name}'`);
+    await deletePrinter({ db, principal: CLI_PRINCIPAL, id: row.id });
+    io.out(`printer ${name} removed`);
+  },
   "menu export": async (db, o, io) => {
     const menu = await exportMenu(db, await partnerId(db, o.partner));
     io.out(JSON.stringify(menu, null, 2));
@@ -389,6 +451,13 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
+function describePrinter(p: PrinterDto): string {
+  const what =
+    [p.stations.length ? `stations ${p.stations.join(",")}` : null, p.receipt ? "receipt" : null].filter(Boolean).join(" + ") ||
+    "nothing routed";
+  return `${what}${p.backup ? `, backup ${p.backup}` : ""}${p.enabled ? "" : " (disabled)"}`;
+}
+
 function readMenuFile(args: readonly string[]): unknown {
   const file = args[0];
   if (!file || args.length > 1) throw new AppError(400, "USAGE", "menu import takes one FILE.json");
@@ -412,7 +481,10 @@ export async function runCli(argv: readonly string[], { open, io }: { open: Open
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: Object.fromEntries(OPTION_NAMES.map((n) => [n, { type: "string" as const }])),
+      options: {
+        ...Object.fromEntries(OPTION_NAMES.map((n) => [n, { type: "string" as const }])),
+        ...Object.fromEntries(FLAGS.map((n) => [n, { type: "boolean" as const }])),
+      },
     });
     const two = positionals.slice(0, 2).join(" ");
     const command = COMMANDS[two] ? two : (positionals[0] ?? "");

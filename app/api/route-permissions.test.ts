@@ -17,6 +17,7 @@ import { createLimits, scaledRules, setLimits } from "@/lib/limits";
 import { addCartItem, openCart } from "@/lib/orders";
 import { createWebhook } from "@/lib/notifications";
 import { processSlot } from "@/lib/process";
+import { createPrinter, planFromLog } from "@/lib/printing";
 import { DemoRunner, demoRunner, setDemoRunner } from "@/lib/demo/runner";
 import { fromAddress } from "@/lib/testing/db";
 import { describeEachDatabase } from "@/lib/testing/each-database";
@@ -63,6 +64,8 @@ const newFood = async (db: Db, admin: Principal, demo: TestPartner) =>
     input: { partner: "demo", name: `Food ${seq()}`, price: "2", categoryId: demo.food("Fries").categoryId!, station: "fryer" },
   });
 
+const newPrinter = (db: Db, admin: Principal) =>
+  createPrinter({ db, principal: admin, input: { partner: "demo", name: `P ${seq()}`, host: "127.0.0.1", stations: ["oven"] } });
 // A partner keeps at most 10 webhooks: the walk makes one per caller, so it clears them first.
 const newWebhook = async (db: Db, admin: Principal) => {
   await db.deleteFrom("webhooks").execute();
@@ -325,6 +328,38 @@ const RULES: Record<string, Rule> = {
   "PATCH /api/partners/[slug]/kitchen-settings": {
     allows: action("menu:write"),
     call: () => ({ params: { slug: "demo" }, body: { warnPercent: 100 } }),
+  },
+  // --- network printers ---
+  "GET /api/printers": { allows: action("printers:read"), call: () => ({}) },
+  "POST /api/printers": {
+    allows: action("printers:write"),
+    call: () => ({ body: { partner: "demo", name: `walk-${seq()}`, host: "127.0.0.1", port: 9100, stations: ["oven"] } }),
+  },
+  "PATCH /api/printers/[id]": {
+    allows: action("printers:write"),
+    call: async ({ db, admin }) => ({ params: { id: (await newPrinter(db, admin)).id }, body: { port: 9101 } }),
+  },
+  "DELETE /api/printers/[id]": {
+    allows: action("printers:write"),
+    call: async ({ db, admin }) => ({ params: { id: (await newPrinter(db, admin)).id } }),
+  },
+  "GET /api/printers/[id]/jobs": {
+    allows: action("printers:read"),
+    call: async ({ db, admin }) => ({ params: { id: (await newPrinter(db, admin)).id } }),
+  },
+  "POST /api/printers/[id]/test": {
+    allows: action("printers:operate"),
+    call: async ({ db, admin }) => ({ params: { id: (await newPrinter(db, admin)).id } }),
+  },
+  "POST /api/print-jobs/[id]/reprint": {
+    allows: action("printers:operate"),
+    call: async ({ db, demo, admin }) => {
+      const printer = await newPrinter(db, admin);
+      await placeConfirmedOrder(db, demo, admin, { items: [{ food: "Margherita" }] });
+      await planFromLog({ db });
+      const job = await db.selectFrom("printJobs").select("id").where("printerId", "=", printer.id).executeTakeFirstOrThrow();
+      return { params: { id: job.id } };
+    },
   },
   // The demo service: admins only. Its runner here orders into a server that answers 503, so a run ends by itself.
   "GET /api/demo": { allows: action("demo:run"), call: () => ({}) },

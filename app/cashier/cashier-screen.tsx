@@ -7,6 +7,7 @@ import { Elapsed } from "@/components/elapsed";
 import { AutoCancelToast } from "@/components/auto-cancel-toast";
 import { AllergyBand, LineDetails } from "@/components/order-lines";
 import { ScreenShell } from "@/components/screen-shell";
+import { PrinterBanner } from "./printer-banner";
 import { SoldOutPanel } from "@/components/sold-out-panel";
 import { playAlert } from "@/components/sound";
 import { StatusChip } from "@/components/status";
@@ -148,6 +149,7 @@ export function CashierScreen() {
         </>
       }
     >
+      <PrinterBanner />
       <AutoCancelToast />
       {notSeen.length > 0 && (
         <p

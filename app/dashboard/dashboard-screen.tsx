@@ -12,6 +12,7 @@ import { usePartnerStyles } from "@/lib/client/money";
 import { useOrdersStream } from "@/lib/client/use-orders-stream";
 import type { OrderDto } from "@/lib/orders/dto";
 import { revenueText, todaysFigures } from "./figures";
+import { PrintersHealth } from "@/components/printer-status";
 
 const FILTER = {} as const;
 const VIEWS: Record<string, (s: string) => boolean> = {
@@ -129,6 +130,7 @@ export function DashboardScreen() {
           ))}
         </div>
       </section>
+      <PrintersHealth />
       <ScreensHealth />
       <table className="w-full border-separate border-spacing-y-2 text-xl" data-testid="dashboard-orders">
         <thead className="text-left text-base text-gray-400">

@@ -7,7 +7,19 @@ import { applyOrderEvent, orderEventOf, type StreamFrame } from "@/lib/client/or
 import { clockTime } from "@/lib/client/schedule";
 import { useEventStream } from "@/lib/client/use-event-stream";
 import { passStreamUrl } from "@/lib/client/use-orders-stream";
+import { usePrinters } from "@/components/printer-status";
+import type { PrinterView } from "@/lib/printing/status";
 import { jobsFor, slipAllergy, slipFiredAt, slipLines, type PrintJob } from "./jobs";
+import { NetworkPrinters } from "./network-printers";
+
+/**
+ * The network printer(s) a job goes to instead of this browser (lib/printing/queue.ts routeJob):
+ * an enabled printer of the slip's station, or an enabled receipt printer. The browser prints
+ * only what no network printer takes (a USB printer beside this screen).
+ */
+function networkPrintersFor(job: PrintJob, printers: readonly PrinterView[]): string[] {
+  return printers.filter((p) => p.enabled && (job.kind === "receipt" ? p.receipt : p.stations.includes(job.station))).map((p) => p.name);
+}
 
 const clock = (iso: string | null) => (iso ? clockTime(iso) : "");
 
@@ -50,7 +62,7 @@ function loadPrinted(): string[] {
   }
 }
 
-type LogEntry = { job: PrintJob; at: string; result: "printed" | "skipped (already printed)" };
+type LogEntry = { job: PrintJob; at: string; result: "printed" | "skipped (already printed)" | `on network printer ${string}` };
 
 export function PrinterScreen() {
   const printed = useRef<Set<string> | null>(null);
@@ -60,6 +72,9 @@ export function PrinterScreen() {
   const [preview, setPreview] = useState<PrintJob | null>(null);
   const [log, setLog] = useState<LogEntry[]>([]);
   const [auto, setAuto] = useState(true);
+  const printers = usePrinters();
+  const network = useRef<PrinterView[]>([]);
+  network.current = printers.data ?? [];
 
   useEffect(() => {
     printed.current = new Set(loadPrinted());
@@ -81,6 +96,12 @@ export function PrinterScreen() {
     const event = orderEventOf(frame);
     if (!event) return;
     for (const job of jobsFor(next.lastEventId, event)) {
+      const elsewhere = networkPrintersFor(job, network.current);
+      if (elsewhere.length) {
+        const result = `on network printer ${elsewhere.join(", ")}` as const;
+        setLog((l) => [{ job, at: new Date().toLocaleTimeString(), result }, ...l].slice(0, LOG_SIZE));
+        continue;
+      }
       const seen = (printed.current ??= new Set(loadPrinted()));
       if (seen.has(job.key)) {
         setLog((l) =>
@@ -100,7 +121,10 @@ export function PrinterScreen() {
     setCurrent(queue.current.shift()!);
   };
 
-  const state = useEventStream({ url: STREAM_URL, position: () => place().get(), onEvent: handle });
+  // Events wait until the network printers are known, so a slip they print never also prints here.
+  // Without printers:read (an old printer token) the browser prints everything, as before.
+  const known = printers.isSuccess || printers.isError;
+  const state = useEventStream({ url: STREAM_URL, position: known ? () => place().get() : undefined, onEvent: handle });
 
   // One job at a time: render it into the print area, print, record, next.
   useEffect(() => {
@@ -155,10 +179,11 @@ export function PrinterScreen() {
         </label>
       }
     >
+      <NetworkPrinters printers={printers.data ?? []} />
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_auto]">
         <section aria-labelledby="log-heading" className="print:hidden">
           <h2 id="log-heading" className="mb-3 text-2xl font-bold">
-            Print log
+            Browser print log
           </h2>
           {log.length === 0 && (
             <p className="text-xl text-gray-300">Nothing printed yet. Each station's ticket prints here when its lines fire.</p>

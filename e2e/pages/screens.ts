@@ -206,6 +206,14 @@ export class PrinterPage {
   async show(entry: ReturnType<PrinterPage["entries"]>) {
     await entry.getByTestId("print-entry-show").click();
   }
+  /** A network printer's card on the console (its state, Pause, Test page, its jobs). */
+  networkPrinter(name: string) {
+    return this.page.getByTestId("network-printer").and(this.page.locator(`[data-printer="${name}"]`));
+  }
+  networkJobs(name: string, ticket?: number) {
+    const jobs = this.networkPrinter(name).getByTestId("printer-job");
+    return ticket === undefined ? jobs : jobs.and(this.page.locator(`[data-ticket="${ticket}"]`));
+  }
 }
 
 export class DashboardPage {

@@ -52,6 +52,12 @@ export type Action =
   | "orders:allergy-ack"
   /** The dashboard's notice of locked sign-ins (lib/auth/lockouts.ts scopes what each one sees). */
   | "lockouts:read"
+  /** Network printers: add, change, remove (back office). */
+  | "printers:write"
+  /** See the printers, their live status and their jobs (the cashier's banner, the print console). */
+  | "printers:read"
+  /** Run the print console: reprint a job, print a test page, pause a printer. */
+  | "printers:operate"
   /** Start and stop the demo service (lib/demo): invented orders, so admins only. */
   | "demo:run"
   /** The restaurant's profile in the back office (PATCH /api/partners/{slug}). */
@@ -82,6 +88,9 @@ const STAFF_ACTIONS: readonly Action[] = [
   "menu:86",
   "orders:allergy-ack",
   "lockouts:read",
+  "printers:write",
+  "printers:read",
+  "printers:operate",
   "partner:write",
   "users:manage",
   "devices:manage",
@@ -91,8 +100,9 @@ const ACTIONS: Record<UserRole | TokenRole, readonly Action[]> = {
   // Integrations, the failed jobs and the demo service are the admin's: an operator runs the counter.
   admin: [...STAFF_ACTIONS, "demo:run", "webhooks:manage", "jobs:read"],
   operator: STAFF_ACTIONS,
-  kitchen: ["orders:read", "orders:status", "menu:86", "orders:allergy-ack"],
-  printer: [],
+  kitchen: ["orders:read", "orders:status", "menu:86", "orders:allergy-ack", "printers:read"],
+  /** The print station's device: its console, never orders or the menu. */
+  printer: ["printers:read", "printers:operate"],
   display: [],
   integration: ["orders:create", "orders:read", "orders:location"],
 };

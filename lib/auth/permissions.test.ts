@@ -27,6 +27,9 @@ const ACTIONS: Action[] = [
   "orders:location",
   "foods:write",
   "lockouts:read",
+  "printers:write",
+  "printers:read",
+  "printers:operate",
   "partner:write",
   "users:manage",
   "devices:manage",
@@ -61,7 +64,7 @@ const TABLE: Row[] = [
   {
     who: "kitchen user",
     principal: user("kitchen"),
-    actions: ["orders:read", "orders:status"],
+    actions: ["orders:read", "orders:status", "printers:read"],
     channels: ["kitchen", "display"],
     topics: READ_TOPICS,
   },
@@ -70,11 +73,11 @@ const TABLE: Row[] = [
   {
     who: "kitchen token",
     principal: token("kitchen"),
-    actions: ["orders:read", "orders:status"],
+    actions: ["orders:read", "orders:status", "printers:read"],
     channels: ["kitchen", "display"],
     topics: READ_TOPICS,
   },
-  { who: "printer token", principal: token("printer"), actions: [], channels: ["printer"], topics: [] },
+  { who: "printer token", principal: token("printer"), actions: ["printers:read", "printers:operate"], channels: ["printer"], topics: [] },
   { who: "display token", principal: token("display"), actions: [], channels: ["display"], topics: [] },
   {
     who: "integration token",

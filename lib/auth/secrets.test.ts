@@ -35,3 +35,24 @@ describe("hashSecret", () => {
     expect(a).not.toBe(hashSecret("abd"));
   });
 });
+
+/** The receipt's QR code carries a tracking token derived from the order's stored hash (lib/printing). */
+describe("receipt tracking token", () => {
+  const config = { sessionSecret: "receipt-test-secret-0123456789abcdef" };
+  it("opens exactly its order, as the guest's own token does; nothing else does", async () => {
+    const { matchesTrackingToken, receiptTrackingToken } = await import("./secrets");
+    setConfig(loadConfig({ env: { SESSION_SECRET: config.sessionSecret, DATA_DIR: os.tmpdir() } }));
+    const guest = "trk_guest-token-of-order-7";
+    const stored = hashSecret(guest);
+    const printed = receiptTrackingToken(stored);
+    expect(printed).toMatch(/^trk_r\.[\w-]{43}$/);
+    expect(matchesTrackingToken(guest, stored)).toBe(true);
+    expect(matchesTrackingToken(printed, stored)).toBe(true);
+    expect(matchesTrackingToken(printed, hashSecret("trk_another-order"))).toBe(false);
+    expect(matchesTrackingToken(`${printed.slice(0, -1)}x`, stored)).toBe(false);
+    expect(matchesTrackingToken("trk_r.", stored)).toBe(false);
+    expect(matchesTrackingToken(guest, null)).toBe(false);
+    // Another deployment's secret makes another token.
+    expect(receiptTrackingToken(stored, { sessionSecret: "another-secret-0123456789abcdefghij" })).not.toBe(printed);
+  });
+});

@@ -16,3 +16,22 @@ export function newSecret(prefix = ""): string {
 export function hashSecret(secret: string, { sessionSecret }: Pick<Config, "sessionSecret"> = getConfig()): string {
   return crypto.createHmac("sha256", sessionSecret).update(secret).digest("base64url");
 }
+
+/**
+ * The tracking link printed as the receipt's QR code (lib/printing): the guest's own token is
+ * never stored, so the receipt carries one derived from its stored hash — valid exactly as long
+ * as the order's tracking token is, forgeable only with SESSION_SECRET.
+ */
+export function receiptTrackingToken(trackingTokenHash: string, config: Pick<Config, "sessionSecret"> = getConfig()): string {
+  return `trk_r.${hashSecret(`receipt:${trackingTokenHash}`, config)}`;
+}
+
+/** Whether `given` opens the order whose tracking token hashes to `storedHash` (the guest's token or the receipt's). */
+export function matchesTrackingToken(given: string, storedHash: string | null | undefined): boolean {
+  if (!storedHash) return false;
+  const candidate = given.startsWith("trk_r.") ? receiptTrackingToken(storedHash) : hashSecret(given);
+  const compare = given.startsWith("trk_r.") ? given : storedHash;
+  const a = Buffer.from(candidate);
+  const b = Buffer.from(compare);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+}

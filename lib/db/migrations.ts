@@ -504,6 +504,79 @@ const migrations: Record<string, PortableMigration> = {
       await db.schema.alterTable("partners").addColumn("kitchenAckSeconds", "integer").execute();
     },
   }),
+  "0012_printers": () => ({
+    async up(db: Kysely<any>) {
+      // Network ESC/POS printers (issue "Network printers", lib/printing): what each prints
+      // (stations JSON, the receipt), its backup, and its last real status as the dispatcher
+      // read it (DLE EOT), so every node and screen shows the same. One node drives a printer at
+      // a time (leaseOwner/leaseUntil).
+      await db.schema
+        .createTable("printers")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("partnerId", "text", (c) => c.notNull().references("partners.id"))
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("host", "text", (c) => c.notNull())
+        .addColumn("port", "integer", (c) => c.notNull().defaultTo(9100))
+        .addColumn("paperWidth", "integer", (c) => c.notNull().defaultTo(80))
+        .addColumn("stations", "text", (c) => c.notNull().defaultTo("[]"))
+        .addColumn("receipt", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("codePage", "text", (c) => c.notNull().defaultTo("auto"))
+        .addColumn("buzzer", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("backupPrinterId", "text")
+        .addColumn("enabled", "integer", (c) => c.notNull().defaultTo(1))
+        .addColumn("paused", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("status", "text", (c) => c.notNull().defaultTo("unknown"))
+        .addColumn("statusDetail", "text")
+        .addColumn("statusAt", "text")
+        .addColumn("leaseOwner", "text")
+        .addColumn("leaseUntil", "text")
+        .addColumn("createdAt", "text", (c) => c.notNull())
+        .addColumn("updatedAt", "text", (c) => c.notNull())
+        .addUniqueConstraint("printers_partner_name", ["partnerId", "name"])
+        .execute();
+      // One row per (log event, printer): the unique key is what makes a job exist once across
+      // restarts and nodes; state moves only by conditional updates (claim, lease).
+      await db.schema
+        .createTable("printJobs")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("partnerId", "text", (c) => c.notNull())
+        .addColumn("printerId", "text", (c) => c.notNull().references("printers.id").onDelete("cascade"))
+        .addColumn("jobKey", "text", (c) => c.notNull())
+        .addColumn("eventId", "integer", (c) => c.notNull())
+        .addColumn("orderId", "integer")
+        .addColumn("kind", "text", (c) => c.notNull())
+        .addColumn("station", "text")
+        .addColumn("document", "text", (c) => c.notNull())
+        .addColumn("state", "text", (c) => c.notNull())
+        .addColumn("attempts", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("queuedAt", "text", (c) => c.notNull())
+        .addColumn("nextAttemptAt", "text", (c) => c.notNull())
+        .addColumn("lastError", "text")
+        .addColumn("leaseOwner", "text")
+        .addColumn("leaseUntil", "text")
+        .addColumn("sentAt", "text")
+        .addColumn("printedAt", "text")
+        .addColumn("backupFrom", "text")
+        .addColumn("movedTo", "text")
+        .addColumn("late", "integer", (c) => c.notNull().defaultTo(0))
+        .addUniqueConstraint("printJobs_printer_key", ["printerId", "jobKey"])
+        .execute();
+      await db.schema.createIndex("printJobs_due").on("printJobs").columns(["printerId", "state", "nextAttemptAt"]).execute();
+      await db.schema.createIndex("printJobs_event").on("printJobs").columns(["eventId"]).execute();
+      // How far the dispatchers have planned jobs from the log; a new install starts at its end
+      // (history is not printed).
+      await db.schema
+        .createTable("printCursor")
+        .addColumn("id", "integer", (c) => c.primaryKey())
+        .addColumn("throughEventId", "integer", (c) => c.notNull())
+        .execute();
+      const meta = await db.selectFrom("logMeta").select("lastEventId").where("id", "=", 1).executeTakeFirst();
+      await db
+        .insertInto("printCursor")
+        .values({ id: 1, throughEventId: Number(meta?.lastEventId ?? 0) })
+        .execute();
+    },
+  }),
   "0013_back_office": () => ({
     async up(db: Kysely<any>) {
       // The back office (issue "Cashier and back office" item 2): the restaurant's table names

@@ -29,6 +29,9 @@ export type Database = {
   eventRetention: EventRetentionTable;
   screens: ScreensTable;
   loginLockouts: LoginLockoutsTable;
+  printers: PrintersTable;
+  printJobs: PrintJobsTable;
+  printCursor: PrintCursorTable;
   pairings: PairingsTable;
   carts: CartsTable;
   cartMembers: CartMembersTable;
@@ -326,6 +329,65 @@ export type LoginLockoutsTable = {
   failures: number;
   lockedAt: string;
   lockedUntil: string;
+};
+
+/** A network ESC/POS printer (migration 0012, lib/printing). */
+export type PrintersTable = {
+  id: string;
+  partnerId: string;
+  name: string;
+  host: string;
+  port: number;
+  /** 58 or 80 (mm). */
+  paperWidth: number;
+  stations: string; // JSON string[] of station keys
+  receipt: number;
+  /** "auto" (chosen for the restaurant's language) or a code page name ("cp858"). */
+  codePage: string;
+  buzzer: number;
+  backupPrinterId: string | null;
+  enabled: number;
+  paused: number;
+  /** The last real status: unknown, ready, paper-near-end, paper-out, cover-open, offline, refused, timeout, error. */
+  status: string;
+  statusDetail: string | null;
+  statusAt: string | null;
+  leaseOwner: string | null;
+  leaseUntil: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type PrintJobsTable = {
+  id: string;
+  partnerId: string;
+  printerId: string;
+  /** `${eventId}:kitchen:${station}`, `${eventId}:receipt`, `test:…`, `reprint:…`; unique per printer. */
+  jobKey: string;
+  eventId: number;
+  orderId: number | null;
+  kind: string;
+  station: string | null;
+  document: string; // JSON: what to print (lib/printing/jobs.ts PrintDocument)
+  /** queued, printing, printed, moved (to the backup), cancelled. */
+  state: string;
+  attempts: number;
+  queuedAt: string;
+  nextAttemptAt: string;
+  lastError: string | null;
+  leaseOwner: string | null;
+  leaseUntil: string | null;
+  sentAt: string | null;
+  printedAt: string | null;
+  /** Printed on a backup: the name of the printer it was meant for. */
+  backupFrom: string | null;
+  movedTo: string | null;
+  late: number;
+};
+
+export type PrintCursorTable = {
+  id: number;
+  throughEventId: number;
 };
 
 /** A screen being paired by code (migration 0013, lib/auth/pairing.ts). */

@@ -73,6 +73,15 @@ function mayAcknowledge(principal: Principal): boolean {
   return canReadChannel(principal, "kitchen");
 }
 
+/**
+ * A ticket whose fired station slips all came out of network printers that confirmed them
+ * (lib/printing, issue "Network printers" item 5) counts as seen, as if a kitchen screen showed
+ * it: the unseen-ticket alarm does not go off. Allergy tickets still need the tap.
+ */
+export async function acknowledgePrinted({ db, partnerId, id }: { db: Db; partnerId: string; id: number }): Promise<boolean> {
+  return acknowledge({ db, partnerId, id });
+}
+
 /** The first kitchen screen to show a ticket stamps it; later ones change nothing. */
 async function acknowledge({ db, partnerId, id }: { db: Db; partnerId: string | null; id: number }): Promise<boolean> {
   return mutate(db, async (trx, emit) => {

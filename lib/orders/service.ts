@@ -14,7 +14,7 @@ import type { LinePart, PartState } from "./line-state";
 import { newId } from "../db/ids";
 import { assertCan, assertPartnerVisible, canSetStatus, type Principal } from "../auth/access";
 import { resolvePartnerScope } from "../auth/scope";
-import { hashSecret, newSecret } from "../auth/secrets";
+import { hashSecret, matchesTrackingToken, newSecret } from "../auth/secrets";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
 import { type Emit, logPosition, mutate, type Trx } from "../events";
 import { enqueueJob, JOB_TASKS } from "../events/jobs";
@@ -187,7 +187,8 @@ export async function tokenFollowsOrder(db: Db, id: number, token: string): Prom
     return member !== undefined;
   }
   const row = await db.selectFrom("orders").select("trackingTokenHash").where("id", "=", id).executeTakeFirst();
-  return Boolean(row?.trackingTokenHash) && row!.trackingTokenHash === hash;
+  // The guest's own token, or the receipt's (lib/printing prints one derived from the stored hash).
+  return matchesTrackingToken(token, row?.trackingTokenHash);
 }
 
 /**

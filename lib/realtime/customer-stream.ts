@@ -2,7 +2,7 @@ import "server-only";
 import crypto from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { assertCan, partnerScope, resolvePrincipal, type Credential } from "../auth";
-import { hashSecret } from "../auth/secrets";
+import { hashSecret, matchesTrackingToken } from "../auth/secrets";
 import { AppError, NotFoundError, UnauthorizedError } from "../errors";
 import type { LoggedEvent } from "../events/log";
 import { hasControlCharacters, parseIntId } from "../fields";
@@ -202,7 +202,7 @@ async function authorize({
           .where("orderId", "=", filters.orderId)
           .where("tokenHash", "=", hash)
           .executeTakeFirst()) !== undefined
-      : order?.trackingTokenHash === hash;
+      : matchesTrackingToken(guestToken, order?.trackingTokenHash); // the guest's token or the receipt's
     // A wrong token and a missing order look the same.
     if (!order || !follows) throw new NotFoundError("order");
     return { partnerId: order.partnerId };
