@@ -143,6 +143,10 @@ test("options and a peanut allergy on cashier, kitchen and printer; the kitchen 
     expect(await allergy.evaluate((el) => getComputedStyle(el).printColorAdjust)).toBe("exact");
     await printer.page.screenshot({ path: "/tmp/staff-printer-print.png" });
     await printer.page.emulateMedia({ media: "screen" });
+    // The receipt: the restaurant's name on top, amounts in its currency (not "11.5").
+    await printer.show(printer.entries("receipt").and(printer.page.locator(`[data-ticket="${ticket}"]`)));
+    await expect(printer.slip().getByTestId("slip-restaurant")).toHaveText("Demo Diner");
+    await expect(printer.slip().locator(".slip-total")).toHaveText(/^TOTAL\$\d+\.\d\d$/);
 
     // 86 from the kitchen's "Sold out" panel, until the end of the day; the cashier's header follows live.
     const panel = kitchen.soldOut();

@@ -4,7 +4,9 @@ import { useEffect, useRef, useState } from "react";
 import { ScreenShell } from "@/components/screen-shell";
 import { StoredPosition } from "@/lib/client/live-stream";
 import { applyOrderEvent, orderEventOf, type StreamFrame } from "@/lib/client/order-events";
+import { usePartnerStyles } from "@/lib/client/money";
 import { clockTime } from "@/lib/client/schedule";
+import { displayMoney } from "@/lib/money-format";
 import { useEventStream } from "@/lib/client/use-event-stream";
 import { passStreamUrl } from "@/lib/client/use-orders-stream";
 import { usePrinters } from "@/components/printer-status";
@@ -246,11 +248,20 @@ export function PrinterScreen() {
 /** 80 mm thermal layout; only this is visible on paper (see globals.css @media print). */
 function Slip({ job }: { job: PrintJob }) {
   const o = job.order;
+  // The restaurant's currency and locale, as on every screen (lib/money-format.ts).
+  const { styleOf, partnerOf } = usePartnerStyles();
+  const money = (amount: string) => displayMoney(amount, styleOf(o.partnerId));
+  const restaurant = partnerOf(o.partnerId)?.name;
   const allergy = slipAllergy(o);
   return (
     <div className="print-slip" data-testid="print-slip" data-kind={job.kind} data-ticket={o.ticketNumber ?? ""}>
       {job.reprint && <p className="slip-stamp">*** REPRINT ***</p>}
       {job.fallback && <p className="slip-stamp">*** NOT SEEN BY KITCHEN ***</p>}
+      {restaurant && (
+        <p className="slip-head" data-testid="slip-restaurant">
+          {restaurant}
+        </p>
+      )}
       <p className="slip-big">#{o.ticketNumber}</p>
       <p>
         {o.displayCode}
@@ -298,7 +309,7 @@ function Slip({ job }: { job: PrintJob }) {
                 <span>
                   {i.quantity} × {i.food.name}
                 </span>
-                <span>{i.total}</span>
+                <span>{money(i.total)}</span>
               </p>
               {slipLines(i)
                 .filter((l) => l.kind === "option")
@@ -312,23 +323,23 @@ function Slip({ job }: { job: PrintJob }) {
           <hr />
           <p className="slip-row">
             <span>Subtotal</span>
-            <span>{o.subTotal}</span>
+            <span>{money(o.subTotal)}</span>
           </p>
           {o.surcharge !== "0" && (
             <p className="slip-row">
               <span>Surcharge</span>
-              <span>{o.surcharge}</span>
+              <span>{money(o.surcharge)}</span>
             </p>
           )}
           {o.discount !== "0" && (
             <p className="slip-row">
               <span>Discount</span>
-              <span>-{o.discount}</span>
+              <span>−{money(o.discount)}</span>
             </p>
           )}
           <p className="slip-row slip-total">
             <span>TOTAL</span>
-            <span>{o.total}</span>
+            <span>{money(o.total)}</span>
           </p>
           <p>Paid: {o.paymentMethod}</p>
         </>
