@@ -6,14 +6,17 @@ import { DevicesPanel } from "./devices-panel";
 import { RestaurantPanel } from "./restaurant-panel";
 import { TablesPanel } from "./tables-panel";
 import { UsersPanel } from "./users-panel";
+import { WebhooksPanel } from "@/components/webhooks-panel";
 
-export type SettingsTab = "restaurant" | "users" | "devices" | "tables";
+export type SettingsTab = "restaurant" | "users" | "devices" | "tables" | "webhooks";
 
 const TABS: { key: SettingsTab; title: string }[] = [
   { key: "restaurant", title: "Restaurant" },
   { key: "users", title: "Users" },
   { key: "devices", title: "Devices" },
   { key: "tables", title: "Tables" },
+  // Integrations are the admin's (webhooks:manage): their events leave Pass.
+  { key: "webhooks", title: "Webhooks" },
 ];
 
 /** /settings: one restaurant at a time (an admin chooses), four sections as tabs, like /menu. */
@@ -77,7 +80,7 @@ export function SettingsScreen({
           </span>
         )}
         <div aria-label="Settings sections" className="ml-auto flex flex-wrap gap-2" role="tablist">
-          {TABS.map((t) => (
+          {TABS.filter((t) => t.key !== "webhooks" || isAdmin).map((t) => (
             <button
               key={t.key}
               type="button"
@@ -101,6 +104,7 @@ export function SettingsScreen({
         {partner && tab === "users" && <UsersPanel key={partner} partner={partner} isAdmin={isAdmin} me={me} />}
         {partner && tab === "devices" && <DevicesPanel key={partner} partner={partner} pairCode={pairCode} />}
         {partner && tab === "tables" && <TablesPanel key={partner} partner={partner} />}
+        {partner && tab === "webhooks" && isAdmin && <WebhooksPanel key={partner} partner={partner} />}
       </main>
     </div>
   );
