@@ -219,10 +219,10 @@ export const fr: Catalogue = {
   "service.pickup": "Retrait",
 
   "status.PENDING": "En attente",
-  "status.CONFIRMED": "Confirmée",
+  "status.CONFIRMED": "Validée",
   "status.PREPARING": "En préparation",
   "status.READY": "Prête",
-  "status.PICKED_UP": "Remise",
+  "status.PICKED_UP": "Retirée",
   "status.DELIVERED": "Livrée",
   "status.CANCELLED": "Annulée",
 
@@ -249,7 +249,7 @@ export const fr: Catalogue = {
   "cashier.reprint": "Réimprimer",
   "cashier.change": "rendu {amount}",
   "cashier.served": "Servie",
-  "cashier.pickedUp": "Remise",
+  "cashier.pickedUp": "Retirée",
   "cashier.delivered": "Livrée",
   "cashier.courierFor": "Livreur pour {code}",
   "cashier.courier": "Livreur",
