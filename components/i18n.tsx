@@ -6,7 +6,7 @@ import { DEFAULT_LOCALE, languageOf, type Translate, translator } from "@/lib/i1
 /**
  * The partner's locale for the client components of a page: the server page reads it (the
  * signed-in user's restaurant, the order's, the menu's) and wraps the screen in this provider.
- * Outside one (the cashier until it is converted) everything is English.
+ * Outside one everything is English.
  */
 const LocaleContext = createContext<string>(DEFAULT_LOCALE);
 

@@ -1,3 +1,8 @@
+"use client";
+
+import { useT } from "@/components/i18n";
+import type { MessageKey } from "@/lib/i18n";
+
 /** One colour per status, on every screen (README "Screens"). */
 export const STATUS_STYLE: Record<string, { label: string; chip: string; edge: string }> = {
   PENDING: { label: "Pending", chip: "bg-amber-400 text-black", edge: "border-amber-400" },
@@ -10,6 +15,12 @@ export const STATUS_STYLE: Record<string, { label: string; chip: string; edge: s
 };
 
 export function StatusChip({ status }: { status: string }) {
-  const s = STATUS_STYLE[status] ?? STATUS_STYLE.PENDING!;
-  return <span className={`inline-flex items-center rounded-full px-3 py-1 text-base font-bold ${s.chip}`}>{s.label}</span>;
+  const tr = useT();
+  const known = status in STATUS_STYLE ? status : "PENDING";
+  const s = STATUS_STYLE[known]!;
+  return (
+    <span className={`inline-flex items-center rounded-full px-3 py-1 text-base font-bold ${s.chip}`}>
+      {tr(`status.${known}` as MessageKey)}
+    </span>
+  );
 }

@@ -119,12 +119,16 @@ test("six pending orders fit a 1280×800 tablet, the RUSH first with its badge; 
 
   const first = cashier.pending().first();
   await expect(first).toHaveAttribute("data-code", rush.displayCode);
-  await expect(first.getByTestId("rush-badge")).toHaveText("RUSH");
+  await expect(first.getByTestId("rush-badge")).toHaveText("URGENT");
   await expect(first).toHaveAttribute("data-selected", "true");
-  await expect(cashier.pending(normal[1]!.displayCode).getByTestId("service-type")).toHaveText("Takeaway");
-  await expect(cashier.pending(normal[0]!.displayCode).getByTestId("service-type")).toHaveText("Dine-in");
+  await expect(cashier.pending(normal[1]!.displayCode).getByTestId("service-type")).toHaveText("À emporter");
+  await expect(cashier.pending(normal[0]!.displayCode).getByTestId("service-type")).toHaveText("Sur place");
   expect(await cardsInView(page)).toBeGreaterThanOrEqual(6);
-  await expect(page.getByTestId("shortcut-legend")).toContainText("confirm cash");
+  // The restaurant's words (lib/i18n/fr.ts); the shortcut letters stay the same.
+  await expect(page.getByTestId("shortcut-legend")).toContainText("C confirmer espèces");
+  await expect(page.getByRole("heading", { name: /^À confirmer/ })).toBeVisible();
+  await expect(first.getByTestId("confirm-open")).toHaveText("Confirmer");
+  await expect(first.getByTestId("cancel-open")).toHaveText("Annuler");
 
   // Every amount the French way.
   const total = cashier.pending(rush.displayCode).getByTestId("pending-total");
@@ -159,9 +163,9 @@ test("the confirm dialog: 10 % off, a refused discount, cash change, a split bil
 
   // Refused on screen, with a message and no NaN: garbage, above the bill, above 100 %.
   for (const [typed, message] of [
-    ["abc", /type an amount like 2\.50 or a percent like 10%/],
-    [String(bill / 100 + 1), /more than the bill/],
-    ["150%", /at most 100 %/],
+    ["abc", /saisissez un montant comme 2,50 ou un pourcentage comme 10%/],
+    [String(bill / 100 + 1), /plus que l'addition/],
+    ["150%", /ne dépasse pas 100 %/],
   ] as const) {
     await dialog.getByTestId("discount").fill(typed);
     await expect(dialog.getByTestId("confirm-problem")).toContainText(message);
@@ -206,14 +210,14 @@ test("the confirm dialog: 10 % off, a refused discount, cash change, a split bil
   await cashier.pending(b.displayCode).getByTestId("confirm-open").click();
   await dialog.getByTestId("pay-CASH").check({ force: true });
   await dialog.getByTestId("tendered").fill("1");
-  await expect(dialog.getByTestId("confirm-problem")).toContainText(`less than the total ${euros(bill / 100)}`);
+  await expect(dialog.getByTestId("confirm-problem")).toContainText(`inférieur au total ${euros(bill / 100)}`);
   await expect(dialog.getByTestId("confirm-submit")).toBeDisabled();
   await dialog.getByTestId("tendered").fill("50");
   await expect(dialog.getByTestId("change")).toHaveText(euros(50 - bill / 100));
   await page.screenshot({ path: testInfo.outputPath("cashier-change.png") });
   await page.screenshot({ path: "/tmp/cashier-change.png" });
   await dialog.getByTestId("confirm-submit").click();
-  await expect(cashier.today(b.displayCode).getByTestId("today-payments")).toContainText(`change ${euros(50 - bill / 100)}`);
+  await expect(cashier.today(b.displayCode).getByTestId("today-payments")).toContainText(`rendu ${euros(50 - bill / 100)}`);
   expect((await getOrder(api, b.id)).payments).toEqual([
     { method: "CASH", amount: b.total, tendered: "50", change: String((5000 - bill) / 100) },
   ]);
@@ -224,7 +228,7 @@ test("the confirm dialog: 10 % off, a refused discount, cash change, a split bil
   await dialog.getByTestId("split-amount-0").fill("5");
   await expect(dialog.getByTestId("split-amount-1")).toHaveValue(String((bill - 500) / 100));
   await dialog.getByTestId("split-amount-1").fill("1");
-  await expect(dialog.getByTestId("confirm-problem")).toContainText(`add up to ${euros(6)}, the total is ${euros(bill / 100)}`);
+  await expect(dialog.getByTestId("confirm-problem")).toContainText(`les paiements font ${euros(6)}, le total est ${euros(bill / 100)}`);
   await expect(dialog.getByTestId("confirm-submit")).toBeDisabled();
   await dialog.getByTestId("split-amount-1").fill(String((bill - 500) / 100).replace(".", ","));
 
@@ -241,7 +245,7 @@ test("the confirm dialog: 10 % off, a refused discount, cash change, a split bil
 
   await dialog.getByTestId("confirm-submit").click();
   await expect(cashier.today(c.displayCode).getByTestId("today-payments")).toContainText(
-    `cash ${euros(5)} + card ${euros((bill - 500) / 100)}`,
+    `espèces ${euros(5)} + carte ${euros((bill - 500) / 100)}`,
   );
   expect((await getOrder(api, c.id)).payments).toEqual([
     { method: "CASH", amount: "5", tendered: null, change: null },
@@ -316,15 +320,15 @@ test("served, picked up and delivered buttons; a delivery's courier assigned and
     await setStatus(api, o.id, "PREPARING");
     await setStatus(api, o.id, "READY");
   }
-  await expect(cashier.today(dineIn.displayCode).getByTestId("handover")).toHaveText("Served");
-  await expect(row.getByTestId("handover")).toHaveText("Picked up");
+  await expect(cashier.today(dineIn.displayCode).getByTestId("handover")).toHaveText("Servie");
+  await expect(row.getByTestId("handover")).toHaveText("Retirée");
   await page.screenshot({ path: testInfo.outputPath("cashier-today.png") });
   await page.screenshot({ path: "/tmp/cashier-today.png" });
   await cashier.today(dineIn.displayCode).getByTestId("handover").click();
   await expect(cashier.today(dineIn.displayCode)).toHaveAttribute("data-status", "PICKED_UP");
   await expect(cashier.today(dineIn.displayCode).getByTestId("handover")).toHaveCount(0);
   await row.getByTestId("handover").click();
-  await expect(row.getByTestId("handover")).toHaveText("Delivered");
+  await expect(row.getByTestId("handover")).toHaveText("Livrée");
   await row.getByTestId("handover").click();
   await expect(row).toHaveAttribute("data-status", "DELIVERED");
   await expect(row.getByTestId("courier-input")).toHaveCount(0);

@@ -5,6 +5,7 @@ import { useMutation } from "@tanstack/react-query";
 import { create } from "zustand";
 import { Elapsed } from "@/components/elapsed";
 import { AutoCancelToast } from "@/components/auto-cancel-toast";
+import { useT } from "@/components/i18n";
 import { AllergyBand, LineDetails } from "@/components/order-lines";
 import { ScreenShell } from "@/components/screen-shell";
 import { PrinterBanner } from "./printer-banner";
@@ -16,6 +17,7 @@ import { usePartnerStyles } from "@/lib/client/money";
 import { clockTime, scheduledOrders, scheduleOf } from "@/lib/client/schedule";
 import { useOrdersStream } from "@/lib/client/use-orders-stream";
 import { displayMoney, type MoneyStyle } from "@/lib/money-format";
+import type { MessageKey } from "@/lib/i18n";
 import type { OrderDto } from "@/lib/orders/dto";
 import type { PaymentMethod } from "@/lib/orders/payments";
 import {
@@ -43,12 +45,16 @@ const useAcks = create<{ acked: Set<number>; ack(ids: number[]): void }>((set) =
   ack: (ids) => set((s) => ({ acked: new Set([...s.acked, ...ids]) })),
 }));
 
-const SERVICE: Record<string, { label: string; style: string }> = {
-  "dine-in": { label: "Dine-in", style: "bg-slate-200 text-black" },
-  takeaway: { label: "Takeaway", style: "bg-orange-300 text-black" },
-  delivery: { label: "Delivery", style: "bg-cyan-300 text-black" },
-  pickup: { label: "Pickup", style: "bg-lime-300 text-black" },
+const SERVICE: Record<string, { label: MessageKey; style: string }> = {
+  "dine-in": { label: "service.dine-in", style: "bg-slate-200 text-black" },
+  takeaway: { label: "service.takeaway", style: "bg-orange-300 text-black" },
+  delivery: { label: "service.delivery", style: "bg-cyan-300 text-black" },
+  pickup: { label: "service.pickup", style: "bg-lime-300 text-black" },
 };
+
+/** The hand-over button's word (cashier-keys.ts picks the step, the catalogue its word). */
+const handOverLabel = (o: OrderDto, status: string): MessageKey =>
+  status === "DELIVERED" ? "cashier.delivered" : o.serviceType === "dine-in" ? "cashier.served" : "cashier.pickedUp";
 
 type DialogState =
   | { kind: "confirm"; order: OrderDto; method: PaymentMethod }
@@ -65,6 +71,7 @@ export function CashierScreen() {
     },
   });
   const { styleOf, partnerOf } = usePartnerStyles();
+  const tr = useT();
 
   const orders = snapshot.data?.orders ?? [];
   const pending = useMemo(() => orders.filter((o) => o.status === "PENDING").sort(pendingOrder), [orders]);
@@ -128,7 +135,7 @@ export function CashierScreen() {
 
   return (
     <ScreenShell
-      title="Cashier"
+      title={tr("cashier.title")}
       screen="cashier"
       lastEventId={lastEventId}
       state={state}
@@ -141,7 +148,7 @@ export function CashierScreen() {
               data-testid="ack-all"
               className="min-h-11 pulse-ring rounded-full bg-amber-400 px-4 text-lg font-black text-black"
             >
-              {unacked.length} new — acknowledge
+              {tr("cashier.ackAll", { count: unacked.length })}
             </button>
           )}
           <span className="ml-auto" />
@@ -157,19 +164,21 @@ export function CashierScreen() {
           data-testid="kitchen-alert"
           className="mb-3 rounded-2xl border-4 border-red-500 bg-red-950 px-4 py-3 text-2xl font-black"
         >
-          Kitchen has not seen {notSeen.map((o) => `#${o.ticketNumber}`).join(", ")} — printed as a fallback. Check the kitchen screens.
+          {tr("cashier.kitchenNotSeen", { tickets: notSeen.map((o) => `#${o.ticketNumber}`).join(", ") })}
         </p>
       )}
       <div className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_23rem] 2xl:grid-cols-[minmax(0,1fr)_28rem]">
         <section aria-labelledby="incoming">
           <div className="mb-2 flex flex-wrap items-baseline gap-x-4 gap-y-1">
             <h2 id="incoming" className="text-2xl font-bold">
-              Incoming <span className="text-gray-400">({pending.length})</span>
+              {tr("cashier.incoming")} <span className="text-gray-400">({pending.length})</span>
             </h2>
             <ShortcutLegend />
           </div>
           {pending.length === 0 ? (
-            <p className="rounded-2xl border border-dashed border-white/20 p-10 text-center text-2xl text-gray-300">Waiting for orders…</p>
+            <p className="rounded-2xl border border-dashed border-white/20 p-10 text-center text-2xl text-gray-300">
+              {tr("cashier.waiting")}
+            </p>
           ) : (
             <ol className="grid grid-cols-[repeat(auto-fill,minmax(16rem,1fr))] gap-3" data-testid="pending-orders">
               {pending.map((o) => (
@@ -192,7 +201,7 @@ export function CashierScreen() {
           {scheduled.length > 0 && (
             <section aria-labelledby="scheduled" className="mb-4">
               <h2 id="scheduled" className="mb-2 text-2xl font-bold">
-                Scheduled <span className="text-gray-400">({scheduled.length})</span>
+                {tr("cashier.scheduled")} <span className="text-gray-400">({scheduled.length})</span>
               </h2>
               <ol className="flex flex-col gap-2" data-testid="scheduled-orders">
                 {scheduled.map((o) => (
@@ -215,7 +224,7 @@ export function CashierScreen() {
           )}
           <section aria-labelledby="today">
             <h2 id="today" className="mb-2 text-2xl font-bold">
-              Today
+              {tr("cashier.today")}
             </h2>
             {handOver.error && (
               <p role="alert" data-testid="handover-error" className="mb-2 rounded-xl bg-red-950 px-3 py-2 text-lg">
@@ -265,8 +274,9 @@ function useLatest<T>(value: T) {
 }
 
 function ShortcutLegend() {
+  const tr = useT();
   return (
-    <p data-testid="shortcut-legend" title="Keyboard shortcuts" className="flex flex-wrap gap-x-2.5 gap-y-1 text-sm text-gray-300">
+    <p data-testid="shortcut-legend" title={tr("cashier.shortcuts")} className="flex flex-wrap gap-x-2.5 gap-y-1 text-sm text-gray-300">
       {SHORTCUTS.map((s) => (
         <span key={s.action}>
           {s.keys.map((k) => (
@@ -274,7 +284,7 @@ function ShortcutLegend() {
               {KEY_LABEL[k] ?? k.toUpperCase()}
             </kbd>
           ))}{" "}
-          {s.label}
+          {tr(`cashier.key.${s.action}`)}
         </span>
       ))}
     </p>
@@ -310,6 +320,7 @@ function PendingCard({
   onConfirm(): void;
   onCancel(): void;
 }) {
+  const tr = useT();
   const service = SERVICE[o.serviceType] ?? SERVICE["dine-in"]!;
   const rush = o.priority === "HIGH";
   const shown = o.orderItems.slice(0, CARD_LINES);
@@ -333,17 +344,17 @@ function PendingCard({
           <span className="mr-1 text-4xl leading-none font-black">{o.displayCode}</span>
           {rush && (
             <Badge testId="rush-badge" style="bg-red-600 text-white">
-              RUSH
+              {tr("ticket.rush")}
             </Badge>
           )}
           <Badge testId="service-type" style={service.style}>
-            {service.label}
+            {tr(service.label)}
           </Badge>
         </div>
         <div className="flex items-center gap-2 text-lg">
           <span className="min-w-0 flex-1 truncate text-gray-300">
             {o.source}
-            {o.table ? ` · T${o.table}` : ""}
+            {o.table ? ` · ${tr("cashier.table", { table: o.table })}` : ""}
             {o.customer ? ` · ${o.customer}` : ""}
           </span>
           <Elapsed from={o.createdAt} warnAfterMin={2} lateAfterMin={5} className="text-lg" />
@@ -361,7 +372,7 @@ function PendingCard({
               <LineDetails line={i} size="sm" />
             </li>
           ))}
-          {more > 0 && <li className="text-base text-gray-300">+ {more} more in the order</li>}
+          {more > 0 && <li className="text-base text-gray-300">{tr("cashier.moreLines", { count: more })}</li>}
         </ul>
         <div className="mt-auto flex gap-2 pt-2">
           <button
@@ -370,7 +381,7 @@ function PendingCard({
             onClick={(e) => (e.stopPropagation(), onConfirm())}
             className="min-h-11 flex-1 rounded-xl bg-blue-500 text-xl font-black text-white"
           >
-            Confirm
+            {tr("cashier.confirm")}
           </button>
           <button
             type="button"
@@ -378,7 +389,7 @@ function PendingCard({
             onClick={(e) => (e.stopPropagation(), onCancel())}
             className="min-h-11 rounded-xl bg-white/10 px-4 text-lg font-bold"
           >
-            Cancel
+            {tr("cashier.cancel")}
           </button>
         </div>
       </div>
@@ -402,6 +413,7 @@ function TodayRow({
   onHandOver(status: string): void;
   onReprint(): void;
 }) {
+  const tr = useT();
   const step = handOverStep(o);
   const split = o.payments.length > 1;
   const cash = o.payments.find((p) => p.change !== null);
@@ -424,12 +436,12 @@ function TodayRow({
       <StatusChip status={o.status} />
       {o.priority === "HIGH" && (
         <Badge testId="rush-badge" style="bg-red-600 text-white">
-          RUSH
+          {tr("ticket.rush")}
         </Badge>
       )}
       {o.promisedAt && o.status !== "CANCELLED" && (
         <span data-testid="scheduled-mark" className="rounded-lg bg-violet-300 px-2 text-lg font-black text-black">
-          for {clockTime(o.promisedAt)}
+          {tr("cashier.for", { time: clockTime(o.promisedAt) })}
         </span>
       )}
       <span className="ml-auto font-bold tabular-nums" data-testid="today-total">
@@ -440,19 +452,23 @@ function TodayRow({
           type="button"
           data-testid="reprint-open"
           onClick={onReprint}
-          title="Reprint"
+          title={tr("cashier.reprint")}
           className="inline-flex min-h-11 min-w-11 items-center justify-center rounded-lg bg-white/10"
         >
           <svg aria-hidden viewBox="0 0 24 24" className="h-6 w-6" fill="none" stroke="currentColor" strokeWidth="2" strokeLinejoin="round">
             <path d="M7 9V3h10v6M7 17H4v-7h16v7h-3M7 14h10v7H7z" />
           </svg>
-          <span className="sr-only">Reprint</span>
+          <span className="sr-only">{tr("cashier.reprint")}</span>
         </button>
       )}
       {(split || cash) && (
         <span data-testid="today-payments" className="basis-full text-right text-sm text-gray-300 tabular-nums">
-          {split ? o.payments.map((p) => `${p.method.toLowerCase()} ${displayMoney(p.amount, style)}`).join(" + ") : ""}
-          {cash?.change != null && ` · change ${displayMoney(cash.change, style)}`}
+          {split
+            ? o.payments
+                .map((p) => `${tr(`cashier.method.${p.method as PaymentMethod}`).toLowerCase()} ${displayMoney(p.amount, style)}`)
+                .join(" + ")
+            : ""}
+          {cash?.change != null && ` · ${tr("cashier.change", { amount: displayMoney(cash.change, style) })}`}
         </span>
       )}
       {(step || takesCourier(o)) && (
@@ -467,7 +483,7 @@ function TodayRow({
               onClick={() => onHandOver(step.status)}
               className="min-h-11 shrink-0 rounded-lg bg-green-500 px-4 text-lg font-black text-black disabled:opacity-40"
             >
-              {step.label}
+              {tr(handOverLabel(o, step.status))}
             </button>
           )}
         </div>
@@ -478,6 +494,7 @@ function TodayRow({
 
 /** Who takes a delivery: typed once, changed any time until it is delivered (POST /api/orders/{id}/courier). */
 function CourierField({ order }: { order: OrderDto }) {
+  const tr = useT();
   const [name, setName] = useState("");
   const assign = useMutation({
     mutationFn: (courierName: string) => postJson(`/api/orders/${order.id}/courier`, { courierName }),
@@ -495,11 +512,11 @@ function CourierField({ order }: { order: OrderDto }) {
         </span>
       )}
       <input
-        aria-label={`Courier for ${order.displayCode}`}
+        aria-label={tr("cashier.courierFor", { code: order.displayCode })}
         value={name}
         onChange={(e) => setName(e.target.value)}
         maxLength={100}
-        placeholder={order.courierName ? "Change courier" : "Courier"}
+        placeholder={tr(order.courierName ? "cashier.changeCourier" : "cashier.courier")}
         data-testid="courier-input"
         className="min-h-11 w-full min-w-16 flex-1 rounded-lg border border-white/20 bg-black/40 px-2 text-lg"
       />
@@ -509,7 +526,7 @@ function CourierField({ order }: { order: OrderDto }) {
         disabled={!name.trim() || assign.isPending}
         className="min-h-11 shrink-0 rounded-lg bg-cyan-300 px-3 text-lg font-black text-black disabled:opacity-40"
       >
-        {order.courierName ? "Change" : "Assign"}
+        {tr(order.courierName ? "cashier.courierChange" : "cashier.courierAssign")}
       </button>
       {assign.error && (
         <span role="alert" data-testid="courier-error" className="basis-full text-base text-red-300">
@@ -525,11 +542,12 @@ function CourierField({ order }: { order: OrderDto }) {
  * held, "For 19:30 · fired 19:05" once they are in the kitchen (lib/client/schedule.ts).
  */
 function ScheduledBadge({ order, className = "" }: { order: OrderDto; className?: string }) {
+  const tr = useT();
   const schedule = scheduleOf(order);
   if (!schedule) return null;
   const kitchen = schedule.held
-    ? schedule.fireAt && `fires ${clockTime(schedule.fireAt)}`
-    : schedule.firedAt && `fired ${clockTime(schedule.firedAt)}`;
+    ? schedule.fireAt && tr("cashier.fires", { time: clockTime(schedule.fireAt) })
+    : schedule.firedAt && tr("cashier.fired", { time: clockTime(schedule.firedAt) });
   return (
     <span
       data-testid="scheduled-badge"
@@ -537,23 +555,24 @@ function ScheduledBadge({ order, className = "" }: { order: OrderDto; className?
       data-held={schedule.held}
       className={`mt-2 inline-flex flex-wrap items-baseline gap-x-2 rounded-lg bg-violet-300 px-3 py-1 text-xl font-black text-black ${className}`}
     >
-      <span>For {clockTime(schedule.promisedAt)}</span>
+      <span>{tr("cashier.scheduledFor", { time: clockTime(schedule.promisedAt) })}</span>
       {kitchen && <span className="text-lg font-bold">· {kitchen}</span>}
     </span>
   );
 }
 
 function CancelDialog({ order, onClose }: { order: OrderDto; onClose(): void }) {
+  const tr = useT();
   const [reason, setReason] = useState("");
   const cancel = useOrderAction<{ status: string; reason: string }>(`/api/orders/${order.id}/status`, onClose);
   return (
-    <Dialog title={`Cancel ${order.displayCode}`} onClose={onClose} testId="cancel-dialog">
+    <Dialog title={tr("cashier.cancelTitle", { code: order.displayCode })} onClose={onClose} testId="cancel-dialog">
       <form
         onSubmit={(e) => (e.preventDefault(), cancel.mutate({ status: "CANCELLED", reason: reason.trim() }))}
         className="flex flex-col gap-4 text-xl"
       >
         <label className="flex flex-col gap-1 font-bold">
-          Reason
+          {tr("cashier.reason")}
           <input
             value={reason}
             onChange={(e) => setReason(e.target.value)}
@@ -570,7 +589,7 @@ function CancelDialog({ order, onClose }: { order: OrderDto; onClose(): void }) 
         )}
         <div className="flex gap-3">
           <button type="button" onClick={onClose} className="min-h-14 flex-1 rounded-xl bg-white/10 font-bold">
-            Back
+            {tr("cashier.back")}
           </button>
           <button
             type="submit"
@@ -578,7 +597,7 @@ function CancelDialog({ order, onClose }: { order: OrderDto; onClose(): void }) 
             data-testid="cancel-submit"
             className="min-h-14 flex-1 rounded-xl bg-red-600 font-black disabled:opacity-40"
           >
-            Cancel order
+            {tr("cashier.cancelOrder")}
           </button>
         </div>
       </form>
@@ -587,13 +606,18 @@ function CancelDialog({ order, onClose }: { order: OrderDto; onClose(): void }) 
 }
 
 function ReprintDialog({ order, onClose }: { order: OrderDto; onClose(): void }) {
+  const tr = useT();
   const [items, setItems] = useState<Set<string>>(new Set());
   const [receipt, setReceipt] = useState(false);
   const reprint = useOrderAction<{ orderItemIds: string[]; receipt: boolean }>(`/api/orders/${order.id}/reprint`, onClose);
   const toggle = (id: string) => setItems((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
   return (
     <Dialog
-      title={`Reprint ${order.displayCode}${order.ticketNumber ? ` · #${order.ticketNumber}` : ""}`}
+      title={
+        order.ticketNumber
+          ? tr("cashier.reprintTitleTicket", { code: order.displayCode, ticket: String(order.ticketNumber) })
+          : tr("cashier.reprintTitle", { code: order.displayCode })
+      }
       onClose={onClose}
       testId="reprint-dialog"
     >
@@ -615,7 +639,7 @@ function ReprintDialog({ order, onClose }: { order: OrderDto; onClose(): void })
             className="h-6 w-6"
             data-testid="reprint-receipt"
           />
-          Receipt
+          {tr("cashier.receipt")}
         </label>
         {reprint.error && (
           <p role="alert" className="rounded-xl bg-red-950 px-3 py-2">
@@ -624,7 +648,7 @@ function ReprintDialog({ order, onClose }: { order: OrderDto; onClose(): void })
         )}
         <div className="flex gap-3">
           <button type="button" onClick={onClose} className="min-h-14 flex-1 rounded-xl bg-white/10 font-bold">
-            Back
+            {tr("cashier.back")}
           </button>
           <button
             type="submit"
@@ -632,7 +656,7 @@ function ReprintDialog({ order, onClose }: { order: OrderDto; onClose(): void })
             data-testid="reprint-submit"
             className="min-h-14 flex-1 rounded-xl bg-sky-500 font-black text-black disabled:opacity-40"
           >
-            Reprint
+            {tr("cashier.reprint")}
           </button>
         </div>
       </form>

@@ -2,9 +2,10 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
+import { useT } from "@/components/i18n";
 import { postJson } from "@/lib/client/api";
 import { menuKeys, staffMenuQuery } from "@/lib/client/menu-query";
-import { parseAmountInput, wireAmount } from "@/lib/client/money";
+import { type AmountInput, parseAmountInput, wireAmount } from "@/lib/client/money";
 import { displayMinor, type MoneyStyle } from "@/lib/money-format";
 import type { OrderDto } from "@/lib/orders/dto";
 import { type PaymentMethod, PAYMENT_METHODS, percentOf } from "@/lib/orders/payments";
@@ -12,7 +13,6 @@ import { tenderedSuggestions } from "./cashier-keys";
 import { Dialog } from "./dialog";
 
 const QUICK_PERCENTS = [5, 10, 15, 20] as const;
-const METHOD_LABEL: Record<PaymentMethod, string> = { CASH: "Cash", CARD: "Card", OTHER: "Other" };
 const cents = (v: string) => Math.round(Number(v) * 100);
 
 type SplitRow = { method: PaymentMethod; text: string };
@@ -37,7 +37,9 @@ export function ConfirmDialog({
   partnerSlug: string | null;
   onClose(): void;
 }) {
+  const tr = useT();
   const money = (minor: number) => displayMinor(minor, style);
+  const why = (a: AmountInput & { kind: "invalid" }) => tr(`cashier.amount.${a.code}`);
   const [method, setMethod] = useState<PaymentMethod>(initialMethod);
   const [discountText, setDiscountText] = useState("");
   const [tenderedText, setTenderedText] = useState("");
@@ -60,18 +62,19 @@ export function ConfirmDialog({
   const discount = parseAmountInput(discountText, { percent: true });
   const problems: string[] = [];
   let discountMinor = 0;
-  if (discount.kind === "invalid") problems.push(`Discount: ${discount.reason}.`);
+  if (discount.kind === "invalid") problems.push(tr("cashier.problem.discount", { reason: why(discount) }));
   else if (discount.kind === "percent") discountMinor = percentOf(gross, discount.percent);
   else if (discount.kind === "amount") discountMinor = discount.minor;
-  if (discountMinor > gross) problems.push(`Discount: more than the bill (${money(gross)}).`);
+  if (discountMinor > gross) problems.push(tr("cashier.problem.discountOver", { amount: money(gross) }));
   const total = problems.length === 0 ? gross - discountMinor : null;
 
   const tendered = parseAmountInput(tenderedText);
   let change: number | null = null;
   if (!split && method === "CASH" && total !== null) {
-    if (tendered.kind === "invalid") problems.push(`Tendered: ${tendered.reason}.`);
+    if (tendered.kind === "invalid") problems.push(tr("cashier.problem.tendered", { reason: why(tendered) }));
     else if (tendered.kind === "amount") {
-      if (tendered.minor < total) problems.push(`Tendered: ${money(tendered.minor)} is less than the total ${money(total)}.`);
+      if (tendered.minor < total)
+        problems.push(tr("cashier.problem.tenderedLess", { tendered: money(tendered.minor), total: money(total) }));
       else change = tendered.minor - total;
     }
   }
@@ -79,12 +82,12 @@ export function ConfirmDialog({
   const splitAmounts = rows.map((r) => parseAmountInput(r.text));
   if (split && total !== null) {
     splitAmounts.forEach((a, i) => {
-      if (a.kind === "invalid") problems.push(`Payment ${i + 1}: ${a.reason}.`);
-      if (a.kind === "empty" || (a.kind === "amount" && a.minor === 0)) problems.push(`Payment ${i + 1}: type its amount.`);
+      if (a.kind === "invalid") problems.push(tr("cashier.problem.payment", { n: i + 1, reason: why(a) }));
+      if (a.kind === "empty" || (a.kind === "amount" && a.minor === 0)) problems.push(tr("cashier.problem.paymentEmpty", { n: i + 1 }));
     });
     const sum = splitAmounts.reduce((s, a) => s + (a.kind === "amount" ? a.minor : 0), 0);
     if (splitAmounts.every((a) => a.kind === "amount" && a.minor > 0) && sum !== total) {
-      problems.push(`Split: the payments add up to ${money(sum)}, the total is ${money(total)}.`);
+      problems.push(tr("cashier.problem.split", { sum: money(sum), total: money(total) }));
     }
   }
   const ready = problems.length === 0 && total !== null;
@@ -124,7 +127,7 @@ export function ConfirmDialog({
   };
 
   return (
-    <Dialog title={`Confirm ${order.displayCode}`} onClose={onClose} testId="confirm-dialog" wide>
+    <Dialog title={tr("cashier.confirmTitle", { code: order.displayCode })} onClose={onClose} testId="confirm-dialog" wide>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -134,7 +137,7 @@ export function ConfirmDialog({
       >
         <div className="flex min-w-0 flex-col gap-3">
           <fieldset className="flex min-w-0 flex-wrap gap-2">
-            <legend className="mb-1 font-bold">Payment</legend>
+            <legend className="mb-1 font-bold">{tr("cashier.payment")}</legend>
             {PAYMENT_METHODS.map((m) => (
               <label
                 key={m}
@@ -149,7 +152,7 @@ export function ConfirmDialog({
                   className="sr-only"
                   data-testid={`pay-${m}`}
                 />
-                {METHOD_LABEL[m]}
+                {tr(`cashier.method.${m}`)}
               </label>
             ))}
             <button
@@ -159,14 +162,14 @@ export function ConfirmDialog({
               onClick={() => setSplit(!split)}
               className={`min-h-14 flex-1 rounded-xl border-2 font-bold ${split ? "border-sky-400 bg-sky-400/20" : "border-white/20"}`}
             >
-              Split
+              {tr("cashier.split")}
             </button>
           </fieldset>
 
           {!split && method === "CASH" && (
             <div className="flex flex-col gap-2">
               <label className="flex flex-col gap-1 font-bold">
-                Tendered
+                {tr("cashier.tendered")}
                 <input
                   ref={tenderedRef}
                   inputMode="decimal"
@@ -187,7 +190,7 @@ export function ConfirmDialog({
                       onClick={() => setTenderedText(wireAmount(v))}
                       className="min-h-11 rounded-lg bg-white/10 px-3 text-lg font-bold tabular-nums"
                     >
-                      {v === total ? "Exact" : money(v)}
+                      {v === total ? tr("cashier.exact") : money(v)}
                     </button>
                   ))}
                 </div>
@@ -197,11 +200,11 @@ export function ConfirmDialog({
 
           {split && (
             <fieldset className="flex min-w-0 flex-col gap-2" data-testid="split">
-              <legend className="mb-1 font-bold">Split the bill</legend>
+              <legend className="mb-1 font-bold">{tr("cashier.splitBill")}</legend>
               {([0, 1] as const).map((i) => (
                 <div key={i} className="flex gap-2">
                   <select
-                    aria-label={`Payment ${i + 1} method`}
+                    aria-label={tr("cashier.paymentMethod", { n: i + 1 })}
                     className="min-h-14 shrink-0 rounded-xl border border-white/20 bg-black/40 px-3"
                     value={rows[i].method}
                     onChange={(e) => setRow(i, { method: e.target.value as PaymentMethod })}
@@ -209,12 +212,12 @@ export function ConfirmDialog({
                   >
                     {PAYMENT_METHODS.map((m) => (
                       <option key={m} value={m}>
-                        {METHOD_LABEL[m]}
+                        {tr(`cashier.method.${m}`)}
                       </option>
                     ))}
                   </select>
                   <input
-                    aria-label={`Payment ${i + 1} amount`}
+                    aria-label={tr("cashier.paymentAmount", { n: i + 1 })}
                     inputMode="decimal"
                     value={rows[i].text}
                     onChange={(e) => setRow(i, { text: e.target.value })}
@@ -230,7 +233,7 @@ export function ConfirmDialog({
         <div className="flex flex-col gap-3">
           <div className="flex flex-col gap-2">
             <label className="flex flex-col gap-1 font-bold">
-              Discount <span className="text-base font-normal text-gray-300">an amount, or a percent like 10%</span>
+              {tr("cashier.discount")} <span className="text-base font-normal text-gray-300">{tr("cashier.discountHint")}</span>
               <input
                 inputMode="decimal"
                 value={discountText}
@@ -256,25 +259,25 @@ export function ConfirmDialog({
             </div>
           </div>
           <dl className="grid grid-cols-2 gap-x-2 gap-y-0.5 text-lg">
-            <dt>Subtotal</dt>
+            <dt>{tr("cashier.subtotal")}</dt>
             <dd className="text-right tabular-nums">{money(cents(order.subTotal))}</dd>
             {cents(order.surcharge) > 0 && (
               <>
-                <dt>Surcharge</dt>
+                <dt>{tr("cashier.surcharge")}</dt>
                 <dd className="text-right tabular-nums">{money(cents(order.surcharge))}</dd>
               </>
             )}
-            <dt>Discount{discount.kind === "percent" ? ` (${discount.percent} %)` : ""}</dt>
+            <dt>{discount.kind === "percent" ? tr("cashier.discountPercent", { percent: discount.percent }) : tr("cashier.discount")}</dt>
             <dd className="text-right tabular-nums" data-testid="confirm-discount">
               {discountMinor > 0 && discountMinor <= gross ? `−${money(discountMinor)}` : money(0)}
             </dd>
-            <dt className="text-2xl font-black">Total</dt>
+            <dt className="text-2xl font-black">{tr("cashier.total")}</dt>
             <dd className="text-right text-3xl font-black tabular-nums" data-testid="confirm-total">
               {total === null ? "—" : money(total)}
             </dd>
             {change !== null && (
               <>
-                <dt className="text-2xl font-black text-green-300">Change</dt>
+                <dt className="text-2xl font-black text-green-300">{tr("cashier.changeDue")}</dt>
                 <dd className="text-right text-3xl font-black text-green-300 tabular-nums" data-testid="change">
                   {money(change)}
                 </dd>
@@ -303,7 +306,7 @@ export function ConfirmDialog({
           <QuickSoldOut order={order} partnerSlug={partnerSlug} />
           <div className="flex gap-3">
             <button type="button" onClick={onClose} className="min-h-14 flex-1 rounded-xl bg-white/10 font-bold">
-              Back <kbd className="text-base text-gray-400">Esc</kbd>
+              {tr("cashier.back")} <kbd className="text-base text-gray-400">Esc</kbd>
             </button>
             <button
               ref={submitRef}
@@ -312,7 +315,8 @@ export function ConfirmDialog({
               data-testid="confirm-submit"
               className="min-h-14 flex-[2] rounded-xl bg-blue-500 font-black text-white disabled:opacity-40"
             >
-              Confirm {ready && total !== null ? money(total) : ""} <kbd className="text-base text-blue-100">Enter</kbd>
+              {ready && total !== null ? tr("cashier.confirmAmount", { amount: money(total) }) : tr("cashier.confirm")}{" "}
+              <kbd className="text-base text-blue-100">Enter</kbd>
             </button>
           </div>
         </div>
@@ -327,6 +331,7 @@ export function ConfirmDialog({
  * "Sold out" panel has the whole menu and "until I turn it back".
  */
 function QuickSoldOut({ order, partnerSlug }: { order: OrderDto; partnerSlug: string | null }) {
+  const tr = useT();
   const queryClient = useQueryClient();
   const menu = useQuery(staffMenuQuery(partnerSlug));
   const dishes = useMemo(() => [...new Map(order.orderItems.map((i) => [i.foodId, i.name])).entries()], [order.orderItems]);
@@ -338,7 +343,7 @@ function QuickSoldOut({ order, partnerSlug }: { order: OrderDto; partnerSlug: st
   if (!partnerSlug) return null;
   return (
     <div className="flex flex-wrap items-center gap-2 text-lg" data-testid="quick-86">
-      <span className="text-gray-300">Out of something? 86 it:</span>
+      <span className="text-gray-300">{tr("cashier.quick86")}</span>
       {dishes.map(([foodId, name]) => {
         const food = menu.data?.foods.find((f) => f.id === foodId);
         const out = food ? !food.available : false;
@@ -353,7 +358,7 @@ function QuickSoldOut({ order, partnerSlug }: { order: OrderDto; partnerSlug: st
             onClick={() => toggle.mutate({ foodId, available: out })}
             className={`min-h-11 rounded-full px-4 font-bold disabled:opacity-40 ${out ? "bg-orange-500 text-black line-through" : "bg-white/10"}`}
           >
-            {out ? `86'd · ${name} — back on` : `86 ${name}`}
+            {out ? tr("cashier.quick86Back", { name }) : tr("cashier.quick86Dish", { name })}
           </button>
         );
       })}

@@ -3,6 +3,7 @@
 import { useMemo, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { FailedJobsPanel } from "@/components/failed-jobs-panel";
+import { useT } from "@/components/i18n";
 import { ScreenShell } from "@/components/screen-shell";
 import { playAlert } from "@/components/sound";
 import { StatusChip } from "@/components/status";
@@ -10,6 +11,7 @@ import { useNow } from "@/components/use-now";
 import { partnersQuery } from "@/lib/client/menu-query";
 import { usePartnerStyles } from "@/lib/client/money";
 import { useOrdersStream } from "@/lib/client/use-orders-stream";
+import type { MessageKey } from "@/lib/i18n";
 import type { OrderDto } from "@/lib/orders/dto";
 import { revenueText, todaysFigures } from "./figures";
 import { PrintersHealth } from "@/components/printer-status";
@@ -27,6 +29,7 @@ export function DashboardScreen() {
   // The same query as the "Sold out" panel's (one key, one shape): names, images, currencies.
   const partners = useQuery({ ...partnersQuery, select: (d) => d.partners });
   const { styleOf } = usePartnerStyles();
+  const tr = useT();
   const [toast, setToast] = useState<string | null>(null);
   const [view, setView] = useState("All");
   const [partnerFilter, setPartnerFilter] = useState<string>("");
@@ -39,7 +42,11 @@ export function DashboardScreen() {
       if (type !== "order.created") return;
       const partnerName = partners.data?.find((p) => p.id === order.partnerId)?.name;
       playAlert("new-order");
-      setToast(`New order ${order.displayCode}${partnerName ? ` · ${partnerName}` : ""}`);
+      setToast(
+        partnerName
+          ? tr("dashboard.newOrderAt", { code: order.displayCode, restaurant: partnerName })
+          : tr("dashboard.newOrder", { code: order.displayCode }),
+      );
       setTimeout(() => setToast(null), 5_000);
     },
   });
@@ -58,12 +65,12 @@ export function DashboardScreen() {
 
   return (
     <ScreenShell
-      title="Dashboard"
+      title={tr("dashboard.title")}
       screen="dashboard"
       lastEventId={lastEventId}
       state={state}
       tools={
-        <div className="flex flex-wrap gap-2" role="group" aria-label="Filter orders">
+        <div className="flex flex-wrap gap-2" role="group" aria-label={tr("dashboard.filter")}>
           {Object.keys(VIEWS).map((v) => (
             <button
               key={v}
@@ -72,17 +79,17 @@ export function DashboardScreen() {
               aria-pressed={view === v}
               className={`min-h-11 rounded-full px-4 text-lg font-bold ${view === v ? "bg-sky-400 text-black" : "bg-white/10"}`}
             >
-              {v}
+              {tr(`dashboard.view.${v}` as MessageKey)}
             </button>
           ))}
           {(partners.data?.length ?? 0) > 1 && (
             <select
-              aria-label="Restaurant"
+              aria-label={tr("dashboard.restaurant")}
               value={partnerFilter}
               onChange={(e) => setPartnerFilter(e.target.value)}
               className="min-h-11 rounded-full bg-white/10 px-4 text-lg"
             >
-              <option value="">All restaurants</option>
+              <option value="">{tr("dashboard.allRestaurants")}</option>
               {partners.data!.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.name}
@@ -104,11 +111,15 @@ export function DashboardScreen() {
       )}
       <LockoutNotices />
       <FailedJobsPanel />
-      <section aria-label="Today" className="mb-6 grid gap-4 sm:grid-cols-3">
-        <Figure label="Orders today" value={String(figures.orders)} testId="fig-orders" />
-        <Figure label="Revenue" value={revenueText(figures.revenueByPartner, styleOf, partners.data?.[0]?.id)} testId="fig-revenue" />
+      <section aria-label={tr("dashboard.today")} className="mb-6 grid gap-4 sm:grid-cols-3">
+        <Figure label={tr("dashboard.ordersToday")} value={String(figures.orders)} testId="fig-orders" />
         <Figure
-          label="Median prep time"
+          label={tr("dashboard.revenue")}
+          value={revenueText(figures.revenueByPartner, styleOf, partners.data?.[0]?.id)}
+          testId="fig-revenue"
+        />
+        <Figure
+          label={tr("dashboard.medianPrep")}
           value={
             figures.medianPrepS === null
               ? "—"
@@ -119,11 +130,15 @@ export function DashboardScreen() {
       </section>
       <section aria-labelledby="per-hour" className="mb-6 rounded-2xl border border-white/10 bg-white/5 p-4">
         <h2 id="per-hour" className="mb-3 text-xl font-bold">
-          Orders per hour
+          {tr("dashboard.perHour")}
         </h2>
         <div className="flex h-32 items-end gap-1" data-testid="per-hour">
           {figures.perHour.map((n, h) => (
-            <div key={h} className="flex h-full flex-1 flex-col items-center justify-end gap-1" title={`${h}:00 — ${n} orders`}>
+            <div
+              key={h}
+              className="flex h-full flex-1 flex-col items-center justify-end gap-1"
+              title={tr("dashboard.hourBar", { hour: String(h), count: String(n) })}
+            >
               <div className="w-full rounded-t bg-sky-400" style={{ height: `${(n / maxPerHour) * 100}%`, minHeight: n ? 4 : 0 }} />
               <span className="text-xs text-gray-400">{h}</span>
             </div>
@@ -135,12 +150,12 @@ export function DashboardScreen() {
       <table className="w-full border-separate border-spacing-y-2 text-xl" data-testid="dashboard-orders">
         <thead className="text-left text-base text-gray-400">
           <tr>
-            <th className="px-3">Restaurant</th>
-            <th className="px-3">Order</th>
-            <th className="px-3">Status</th>
-            <th className="px-3">Priority</th>
-            <th className="px-3">Time</th>
-            <th className="px-3">Courier</th>
+            <th className="px-3">{tr("dashboard.restaurant")}</th>
+            <th className="px-3">{tr("dashboard.col.order")}</th>
+            <th className="px-3">{tr("dashboard.col.status")}</th>
+            <th className="px-3">{tr("dashboard.col.priority")}</th>
+            <th className="px-3">{tr("dashboard.col.time")}</th>
+            <th className="px-3">{tr("dashboard.col.courier")}</th>
           </tr>
         </thead>
         <tbody>
@@ -179,7 +194,11 @@ export function DashboardScreen() {
                   )}
                 </td>
                 <td className="px-3 py-2">
-                  {o.priority === "HIGH" ? <span className="rounded bg-red-600 px-2 font-black">RUSH</span> : "Normal"}
+                  {o.priority === "HIGH" ? (
+                    <span className="rounded bg-red-600 px-2 font-black">{tr("ticket.rush")}</span>
+                  ) : (
+                    tr("dashboard.normal")
+                  )}
                 </td>
                 <td className="px-3 py-2">
                   <Timer order={o} />
@@ -235,18 +254,19 @@ function ScreensHealth() {
     queryFn: async () => ((await (await fetch("/api/screens", { cache: "no-store" })).json()) as { screens: ScreenHealth[] }).screens,
     refetchInterval: 10_000,
   });
+  const tr = useT();
   const now = useNow();
   const list = screens.data ?? [];
-  const yes = (ok: boolean, label: string) => (
-    <span className={ok ? "text-green-400" : "font-bold text-amber-300"}>{ok ? label : `not ${label}`}</span>
+  const yes = (ok: boolean, on: MessageKey, off: MessageKey) => (
+    <span className={ok ? "text-green-400" : "font-bold text-amber-300"}>{tr(ok ? on : off)}</span>
   );
   return (
     <section aria-labelledby="screens-heading" className="mb-6 rounded-2xl border border-white/10 bg-white/5 p-4">
       <h2 id="screens-heading" className="mb-3 text-xl font-bold">
-        Screens <span className="text-gray-400">({list.length})</span>
+        {tr("dashboard.screens")} <span className="text-gray-400">({list.length})</span>
       </h2>
       <ul className="grid gap-2 sm:grid-cols-2 xl:grid-cols-3" data-testid="screens-health">
-        {list.length === 0 && <li className="text-gray-400">No screen has reported in the last 10 minutes.</li>}
+        {list.length === 0 && <li className="text-gray-400">{tr("dashboard.noScreens")}</li>}
         {list.map((s) => {
           const ago = Math.max(0, Math.round((now - Date.parse(s.lastSeenAt)) / 1000));
           const stale = ago > 30;
@@ -259,13 +279,19 @@ function ScreensHealth() {
             >
               <div className="flex justify-between gap-2">
                 <strong className="capitalize">{s.screen}</strong>
-                <span className={stale ? "font-bold text-red-300" : "text-gray-300"}>{ago} s ago</span>
+                <span className={stale ? "font-bold text-red-300" : "text-gray-300"}>{tr("dashboard.ago", { seconds: String(ago) })}</span>
               </div>
               <div className="flex flex-wrap gap-x-3 text-base text-gray-300">
                 <span>{s.who}</span>
-                <span>{s.behind === null ? "not reading yet" : s.behind === 0 ? "up to date" : `${s.behind} events behind`}</span>
-                {s.screen !== "printer" && yes(s.soundUnlocked, "sound on")}
-                {yes(s.awake, "kept awake")}
+                <span>
+                  {s.behind === null
+                    ? tr("dashboard.notReading")
+                    : s.behind === 0
+                      ? tr("dashboard.upToDate")
+                      : tr("dashboard.behind", { count: String(s.behind) })}
+                </span>
+                {s.screen !== "printer" && yes(s.soundUnlocked, "dashboard.soundOn", "dashboard.notSoundOn")}
+                {yes(s.awake, "dashboard.awake", "dashboard.notAwake")}
               </div>
             </li>
           );
@@ -301,6 +327,7 @@ function LockoutNotices() {
     },
     refetchInterval: 10_000,
   });
+  const tr = useT();
   const list = lockouts.data ?? [];
   if (list.length === 0) return null;
   return (
@@ -310,7 +337,7 @@ function LockoutNotices() {
       data-testid="lockout-notices"
     >
       <h2 id="lockouts-heading" className="mb-3 text-xl font-bold text-amber-200">
-        Sign-in lockouts <span className="text-amber-100">({list.length})</span>
+        {tr("dashboard.lockouts")} <span className="text-amber-100">({list.length})</span>
       </h2>
       <ul className="grid gap-2">
         {list.map((l) => (
@@ -324,15 +351,17 @@ function LockoutNotices() {
           >
             {l.kind === "account" ? (
               <>
-                Account <strong>{l.username}</strong>
-                {!l.knownUser && " (no such user)"}: {l.failures} failed sign-ins, the last from <strong>{l.address}</strong>
+                {tr("dashboard.lockAccount")} <strong>{l.username}</strong>
+                {!l.knownUser && tr("dashboard.noSuchUser")}
+                {tr("dashboard.lockAccountFailures", { failures: String(l.failures) })} <strong>{l.address}</strong>
               </>
             ) : (
               <>
-                Address <strong>{l.address}</strong>: {l.failures} failed sign-ins, the last as <strong>{l.username}</strong>
+                {tr("dashboard.lockAddress")} <strong>{l.address}</strong>
+                {tr("dashboard.lockAddressFailures", { failures: String(l.failures) })} <strong>{l.username}</strong>
               </>
             )}
-            , locked at {clock(l.lockedAt)} {l.active ? "until" : "— unlocked since"} {clock(l.lockedUntil)}
+            {tr(l.active ? "dashboard.lockedUntil" : "dashboard.unlockedSince", { at: clock(l.lockedAt), until: clock(l.lockedUntil) })}
           </li>
         ))}
       </ul>

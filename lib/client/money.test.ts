@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { t } from "@/lib/i18n";
 import { parseAmountInput, wireAmount } from "./money";
 
 describe("what a cashier types as an amount", () => {
@@ -13,6 +14,23 @@ describe("what a cashier types as an amount", () => {
     expect(parseAmountInput("10%")).toMatchObject({ kind: "invalid" });
     for (const bad of ["abc", "1.234", "-1", "1e3", "1,2,3", "%", "NaN"])
       expect(parseAmountInput(bad, { percent: true }).kind).toBe("invalid");
+  });
+
+  it("says why in the restaurant's language: each refusal has a code the catalogue words", () => {
+    const refused = [
+      ["150%", { percent: true }, "percentOver"],
+      ["10%", {}, "notPercent"],
+      ["abc", { percent: true }, "formatPercent"],
+      ["abc", {}, "format"],
+    ] as const;
+    for (const [typed, options, code] of refused) {
+      const result = parseAmountInput(typed, options);
+      expect(result).toMatchObject({ kind: "invalid", code });
+      if (result.kind !== "invalid") continue;
+      // The English catalogue says exactly the reason the parser gives; French says it differently.
+      expect(t("en-US", `cashier.amount.${result.code}`)).toBe(result.reason);
+      expect(t("fr-FR", `cashier.amount.${result.code}`)).not.toBe(result.reason);
+    }
   });
 
   it("back to the wire's decimal string", () => {

@@ -27,7 +27,10 @@ export type AmountInput =
   | { kind: "empty" }
   | { kind: "amount"; minor: number }
   | { kind: "percent"; percent: number }
-  | { kind: "invalid"; reason: string };
+  | { kind: "invalid"; reason: string; code: AmountProblem };
+
+/** Why an amount was refused: the screens say it in the partner's language (lib/i18n `cashier.amount.*`). */
+export type AmountProblem = "notPercent" | "percentOver" | "formatPercent" | "format";
 
 /**
  * What a cashier typed as an amount: "2", "2.5", "2,50" (either decimal mark, whatever the
@@ -39,14 +42,16 @@ export function parseAmountInput(text: string, { percent = false } = {}): Amount
   if (t === "") return { kind: "empty" };
   const pct = /^(\d{1,3}(?:[.,]\d{1,2})?)%$/.exec(t);
   if (pct) {
-    if (!percent) return { kind: "invalid", reason: "type an amount, not a percent" };
+    if (!percent) return { kind: "invalid", code: "notPercent", reason: "type an amount, not a percent" };
     const value = Number(pct[1]!.replace(",", "."));
-    if (value > 100) return { kind: "invalid", reason: "a percent is at most 100 %" };
+    if (value > 100) return { kind: "invalid", code: "percentOver", reason: "a percent is at most 100 %" };
     return { kind: "percent", percent: value };
   }
   const m = /^(\d{1,7})(?:[.,](\d{1,2}))?$/.exec(t);
   if (!m)
-    return { kind: "invalid", reason: percent ? "type an amount like 2.50 or a percent like 10%" : "type an amount like 20 or 12.50" };
+    return percent
+      ? { kind: "invalid", code: "formatPercent", reason: "type an amount like 2.50 or a percent like 10%" }
+      : { kind: "invalid", code: "format", reason: "type an amount like 20 or 12.50" };
   return { kind: "amount", minor: Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0")) };
 }
 
