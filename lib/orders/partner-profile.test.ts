@@ -122,7 +122,8 @@ describeEachDatabase("the restaurant's profile (PATCH /api/partners/{slug})", (t
   });
 
   it("the kitchen watch uses the partner's kitchenAckSeconds when set", async () => {
-    await update({ kitchenAckSeconds: 10 });
+    // The watch alone: no auto-confirm from the tests above (its queue is the job runner's, not started here).
+    await update({ kitchenAckSeconds: 10, autoConfirmSources: [] });
     const order = await placeConfirmedOrder(t.db, demo, operator, { items: [{ food: "Fries" }] });
     const confirmedAt = Date.parse(order.confirmedAt!);
     // 20 s later: past the partner's 10 s, well inside the process default of 60 s.
