@@ -35,7 +35,8 @@ export function PushNotifyButton({ orderId, token, status }: { orderId: number; 
     }
     if (Notification.permission === "denied") setState("denied");
     navigator.serviceWorker
-      .register("/push-sw.js", { scope: "/" })
+      // The one worker of the site (public/sw.js: offline pages + these notifications, public/push-sw.js).
+      .register("/sw.js", { scope: "/" })
       .then(async (reg) => {
         setRegistration(reg);
         // Already subscribed on this phone (a reload): say so.

@@ -28,7 +28,7 @@ test("the /track page registers its service worker, which shows a pushed notific
   await expect(button).toHaveAttribute("data-registered", "true");
   await expect(button).toHaveText(/Notify me when it's ready/);
   const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL);
-  expect(scope).toBe(`${origin}/push-sw.js`);
+  expect(scope).toBe(`${origin}/sw.js`);
   await page.screenshot({ path: testInfo.outputPath("track-notify.png"), fullPage: true });
 
   // Deliver a push message to the worker, as the push service would (Chromium's DevTools protocol).
@@ -90,7 +90,7 @@ test("an order the auto-cancel job cancels: a toast on the cashier, the reason o
   await expect(cashier.pending(order.displayCode)).toHaveCount(0);
   await adminPage.screenshot({ path: testInfo.outputPath("cashier-auto-cancel.png") });
   await expect(track.getByTestId("track-status")).toHaveAttribute("data-status", "CANCELLED");
-  await expect(track.getByTestId("track-status")).toHaveText("Cancelled: not confirmed in time");
+  await expect(track.getByTestId("track-cancelled")).toHaveText("Cancelled: not confirmed in time");
   await track.screenshot({ path: testInfo.outputPath("track-auto-cancel.png"), fullPage: true });
   await phone.close();
 

@@ -1,11 +1,9 @@
 /*
- * Pass's service worker for the guest's /track page: shows the Web Push notification Pass sends
+ * The push half of Pass's service worker (imported by public/sw.js, which is the one registered):
+ * on the guest's /track page it shows the Web Push notification Pass sends
  * when the order is ready or cancelled (lib/notifications/push.ts; payload
  * { title, body, url, orderId, status, tag }), and opens the tracking page when it is tapped.
  */
-self.addEventListener("install", () => self.skipWaiting());
-self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
-
 self.addEventListener("push", (event) => {
   let data = {};
   try {

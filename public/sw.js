@@ -11,6 +11,10 @@
  *   one browser was given for itself; signing out deletes it all (app/logout-button.tsx).
  * - A page never kept gets a small offline page that retries by itself.
  */
+// One worker per scope: the guest's Web Push notifications (public/push-sw.js) are part of this one,
+// so registering either never replaces the other's handlers.
+importScripts("/push-sw.js");
+
 const PAGES = "pass-pages-v1";
 const ASSETS = "pass-assets-v1";
 const OFFLINE = "/offline.html";

@@ -61,7 +61,15 @@ describe("access page", () => {
   it("the list follows the permission table: a display token the board, an operator every screen", () => {
     expect(screensFor(display).map((s) => s.href)).toEqual(["/board"]);
     expect(screensFor(kitchen).map((s) => s.href)).toEqual(["/kitchen", "/board"]);
-    expect(screensFor(operator).map((s) => s.href)).toEqual(["/cashier", "/kitchen", "/board", "/printer", "/dashboard", "/menu", "/settings"]);
+    expect(screensFor(operator).map((s) => s.href)).toEqual([
+      "/cashier",
+      "/kitchen",
+      "/board",
+      "/printer",
+      "/dashboard",
+      "/menu",
+      "/settings",
+    ]);
   });
 
   it("in the restaurant's language; an unknown screen is named as asked, never rendered as markup", async () => {

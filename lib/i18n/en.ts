@@ -100,6 +100,7 @@ export const en = {
   "track.step.ready": "Ready to collect",
   "track.step.pickedUp": "Picked up",
   "track.cancelled": "Sorry — the restaurant could not take this order.",
+  "track.cancelledTimedOut": "Cancelled: not confirmed in time",
   "track.cancelledHelp": "Please ask at the counter if you have a question.",
   "track.courier": "Your courier:",
   "track.lastSeen": "Last seen at {lat}, {lng} ({time})",

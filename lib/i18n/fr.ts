@@ -91,6 +91,7 @@ export const fr: Catalogue = {
   "track.step.ready": "Prête à retirer",
   "track.step.pickedUp": "Retirée",
   "track.cancelled": "Désolés — le restaurant n'a pas pu prendre cette commande.",
+  "track.cancelledTimedOut": "Annulée : pas validée à temps",
   "track.cancelledHelp": "Adressez-vous au comptoir pour toute question.",
   "track.courier": "Votre livreur :",
   "track.lastSeen": "Vu pour la dernière fois à {lat}, {lng} ({time})",

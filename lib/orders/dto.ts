@@ -1,7 +1,7 @@
 import type { Selectable } from "kysely";
 import type { PartnersTable } from "../db/schema";
 import { formatMoney } from "./money";
-import { statusFor, type OrderStatus } from "./status";
+import { AUTO_CANCEL_REASON, statusFor, type OrderStatus } from "./status";
 import type { AllergenCode, DeclaredAllergies } from "../menu/allergens";
 import { type LinePart, partDeadlines, waitingOn } from "./line-state";
 import type { PaymentRecord } from "./payments";
@@ -240,7 +240,8 @@ export function formatTimer(seconds: number): string {
  * restaurant could not take the order instead (app/track).
  */
 export function toGuestOrderDto(o: OrderRecord) {
-  return { ...toOrderDto(o), cancelReason: null };
+  // The staff's reason is theirs; Pass's own auto-cancel reason ("not confirmed in time") is the guest's to read.
+  return { ...toOrderDto(o), cancelReason: o.cancelReason === AUTO_CANCEL_REASON ? o.cancelReason : null };
 }
 
 /** The full order of the REST API: the seeds/003 shape plus what screens need besides. */

@@ -8,6 +8,7 @@ import { LiveStream, type ConnectionState } from "@/lib/client/live-stream";
 import { allergenLabel, type MessageKey } from "@/lib/i18n";
 import { DEFAULT_MONEY_STYLE, displayMoney, type MoneyStyle } from "@/lib/money-format";
 import type { OrderDto } from "@/lib/orders/dto";
+import { AUTO_CANCEL_REASON } from "@/lib/orders/status";
 
 /** GET /api/orders/{id} with the tracking token: the order and how its restaurant writes amounts. */
 type TrackedOrder = OrderDto & { money?: MoneyStyle | null };
@@ -42,6 +43,8 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
     location: null,
   });
   const [error, setError] = useState<{ key: MessageKey; status?: number } | null>(null);
+  // Cancelled by Pass's own auto-cancel (not a person's reason): the guest may read why.
+  const [timedOut, setTimedOut] = useState(false);
   const [state, setState] = useState<ConnectionState>({ status: "connecting", since: Date.now() });
 
   useEffect(() => {
@@ -56,6 +59,7 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
       setOrder(current);
       setStatus(FROM_PASS[current.status] ?? current.status);
       setTicket(current.ticketNumber);
+      setTimedOut(current.cancelReason === AUTO_CANCEL_REASON);
       setCourier({ name: current.courierName, location: current.courierLocation });
       // Everything since the order was created, then live: nothing between the fetch and the stream is missed.
       const since = new Date(Date.parse(current.createdAt) - 1).toISOString();
@@ -64,9 +68,11 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
         headers: { authorization: `Bearer ${token}` },
         handlers: {
           onEvent: (e) => {
-            // `order-cancelled` carries the staff's reason (seeds/002): never shown to the guest.
+            // `order-cancelled` carries the staff's reason (seeds/002): never shown to the guest,
+            // except Pass's own auto-cancel reason.
             const data = e.data as {
               status?: string;
+              reason?: string | null;
               ticketNumber?: number;
               courierName?: string | null;
               courierLocation?: { lat: number; lng: number; at: string } | null;
@@ -75,6 +81,7 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
               setCourier((c) => ({ name: data.courierName ?? c.name, location: data.courierLocation ?? c.location }));
             }
             if (e.event.startsWith("order-") && data.status) setStatus(data.status);
+            if (e.event === "order-cancelled") setTimedOut(data.reason === AUTO_CANCEL_REASON);
             if (typeof data.ticketNumber === "number") setTicket(data.ticketNumber);
             // Confirmation may bring a discount: the lines and total are read again.
             if (data.status === "CONFIRMED") {
@@ -125,7 +132,7 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
           className="rounded-2xl border-4 border-red-500 bg-red-950 p-6 text-center"
         >
           <p className="text-3xl font-black" data-testid="track-cancelled">
-            {t("track.cancelled")}
+            {t(timedOut ? "track.cancelledTimedOut" : "track.cancelled")}
           </p>
           <p className="mt-2 text-xl text-gray-200">{t("track.cancelledHelp")}</p>
         </div>
