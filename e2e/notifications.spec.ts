@@ -85,19 +85,22 @@ test("an order the auto-cancel job cancels: a toast on the cashier, the reason o
   } finally {
     db.close();
   }
-  const toast = adminPage.getByTestId("auto-cancel-toast").and(adminPage.locator(`[data-order-id="${order.id}"]`));
-  await expect(toast).toHaveText(`${order.displayCode} was cancelled: not confirmed in time`);
-  await expect(cashier.pending(order.displayCode)).toHaveCount(0);
-  await adminPage.screenshot({ path: testInfo.outputPath("cashier-auto-cancel.png") });
-  await expect(track.getByTestId("track-status")).toHaveAttribute("data-status", "CANCELLED");
-  await expect(track.getByTestId("track-cancelled")).toHaveText("Cancelled: not confirmed in time");
-  await track.screenshot({ path: testInfo.outputPath("track-auto-cancel.png"), fullPage: true });
-  await phone.close();
-
-  // Put the partner back for the specs after this one.
-  const reset = new Database(dbFile);
-  reset.prepare(`update partners set "autoCancelMinutes" = null where slug = 'demo'`).run();
-  reset.close();
+  try {
+    const toast = adminPage.getByTestId("auto-cancel-toast").and(adminPage.locator(`[data-order-id="${order.id}"]`));
+    await expect(toast).toHaveText(`${order.displayCode} was cancelled: not confirmed in time`);
+    await expect(cashier.pending(order.displayCode)).toHaveCount(0);
+    await adminPage.screenshot({ path: testInfo.outputPath("cashier-auto-cancel.png") });
+    await expect(track.getByTestId("track-status")).toHaveAttribute("data-status", "CANCELLED");
+    await expect(track.getByTestId("track-cancelled")).toHaveText("Cancelled: not confirmed in time");
+    await track.screenshot({ path: testInfo.outputPath("track-auto-cancel.png"), fullPage: true });
+    await phone.close();
+  } finally {
+    // Put the partner back for the specs after this one, whatever happened here (an auto-cancel
+    // left on would cancel their pending orders).
+    const reset = new Database(dbFile);
+    reset.prepare(`update partners set "autoCancelMinutes" = null where slug = 'demo'`).run();
+    reset.close();
+  }
 
   // Nothing failed, so the dashboard shows no failed-jobs panel; a job that gave up is listed with its error.
   const dashboard = new DashboardPage(adminPage);
