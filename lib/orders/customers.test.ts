@@ -12,6 +12,7 @@ import { ValidationError } from "../errors";
 import { describeEachDatabase } from "../testing/each-database";
 import { makePartner, makeUser, placeOrder, type TestPartner } from "../testing/fixtures";
 import { startTestNode, type TestNode } from "../testing/node";
+import * as orderRoute from "@/app/api/orders/[id]/route";
 
 type Msg = Record<string, any>;
 
@@ -164,7 +165,7 @@ describeEachDatabase("customers", (ctx) => {
     expect((await customers(demo.partner.id)).filter((c) => c.phone === "+441614960000")).toHaveLength(1);
   });
 
-  describe("/ws customer_changes (seeds/001)", () => {
+  describe("/ws customer_changes (seeds/001) and the staff's order view", () => {
     let node: TestNode;
     let wsUrl: string;
     let cookie: string;
@@ -251,6 +252,40 @@ describeEachDatabase("customers", (ctx) => {
       await resumed.waitFor((m) => m.filter((x) => x.event).length >= 2);
       expect(resumed.messages.filter((x) => x.event).slice(0, 2)).toEqual([events[0], events[2]]);
       for (const s of [c, stranger, kitchen, resumed]) s.ws.close();
+    });
+
+    it("GET /api/orders/{id}: the cashier's staff see the customer; the kitchen, the guest and another partner do not", async () => {
+      const placed = await placeOrder(ctx.db, demo, {
+        customer: "Dorothy Vaughan",
+        customerPhone: "+1 757 864 1000",
+        customerEmail: "dv@example.com",
+      });
+      const plain = await placeOrder(ctx.db, demo, { customer: "Walk-in" });
+      const get = async (id: number, headers: Record<string, string>) => {
+        const res = await orderRoute.GET(new Request(`http://pass.test/api/orders/${id}`, { headers: { host: "pass.test", ...headers } }), {
+          params: Promise.resolve({ id: String(id) }),
+        });
+        return { status: res.status, json: (await res.json()) as Record<string, any> };
+      };
+      const staff = await get(placed.order.id, { cookie });
+      expect(staff.json.customerDetails).toEqual({
+        id: placed.order.customerId,
+        name: "Dorothy Vaughan",
+        phone: "+17578641000",
+        email: "dv@example.com",
+        marketingConsent: false,
+      });
+      expect((await get(plain.order.id, { cookie })).json.customerDetails).toBeNull();
+      const kitchenView = await get(placed.order.id, { cookie: kitchenCookie });
+      expect(kitchenView.status).toBe(200);
+      expect(kitchenView.json).not.toHaveProperty("customerDetails");
+      const guest = await get(placed.order.id, { "x-tracking-token": placed.trackingToken });
+      expect(guest.status).toBe(200);
+      expect(guest.json).not.toHaveProperty("customerDetails");
+      expect(JSON.stringify(guest.json)).not.toContain("7578641000");
+      // Another order's token does not open this one.
+      expect((await get(placed.order.id, { "x-tracking-token": plain.trackingToken })).status).toBe(404);
+      expect((await get(placed.order.id, { cookie: otherCookie })).status).toBe(404);
     });
   });
 });

@@ -1,7 +1,8 @@
 import "server-only";
 import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js";
 import type { Selectable } from "kysely";
-import type { CustomersTable } from "../db";
+import { canReadChannel, type Principal } from "../auth/access";
+import type { CustomersTable, Db } from "../db";
 import { ValidationError } from "../errors";
 import type { Emit, Trx } from "../events";
 import type { CustomerRecord } from "./dto";
@@ -154,4 +155,35 @@ export async function matchOrCreateCustomer(
 
 async function emitChange(emit: Emit, type: "customer.created" | "customer.updated", payload: CustomerChange) {
   await emit({ version: EVENT_PAYLOAD_VERSION, partnerId: payload.customer.partnerId, type, orderId: null, payload });
+}
+
+/** What staff see of an order's customer (GET /api/orders/{id}). */
+export type StaffCustomerDto = Pick<CustomerRecord, "id" | "name" | "phone" | "email" | "marketingConsent">;
+
+/**
+ * An order's customer for the staff who read the cashier channel — those `/ws` customer_changes
+ * is for (admins, operators, tokens given `cashier`): null when the order has none. undefined for
+ * everyone else (the kitchen, the board's screens, integrations): they are not told, not even
+ * that there is one. Guests read their order through toGuestOrderDto, which has no customer.
+ */
+export async function staffCustomerOf({
+  db,
+  principal,
+  order,
+}: {
+  db: Db;
+  principal: Principal;
+  order: { partnerId: string; customerId?: number | null };
+}): Promise<StaffCustomerDto | null | undefined> {
+  if (!canReadChannel(principal, "cashier")) return undefined;
+  if (!order.customerId) return null;
+  const row = await db
+    .selectFrom("customers")
+    .selectAll()
+    .where("id", "=", order.customerId)
+    .where("partnerId", "=", order.partnerId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const { id, name, phone, email, marketingConsent } = toCustomerRecord(row);
+  return { id, name, phone, email, marketingConsent };
 }
