@@ -167,6 +167,13 @@ const ROUTES: Route[] = [
       { label: "allergies.codes: 15 codes", field: "allergies.codes", value: Array.from({ length: 15 }, () => "milk") },
       ...textCases("allergies.note", 200),
       { label: "allergies: a list", field: "allergies", value: ["peanuts"] },
+      // The guest's contact (issue "Jobs and notifications" item 4, lib/orders/customers.ts).
+      ...textCases("customerPhone", 32),
+      ...typeCases("customerPhone", ["not a phone", "+1 555", "12", 5551234]),
+      ...textCases("customerEmail", 254),
+      ...typeCases("customerEmail", ["nope", "a@b", "a b@example.com", "@example.com", 1]),
+      ...typeCases("marketingConsent", ["yes", 1, null]),
+      { label: "marketingConsent: true without a phone or an email", field: "marketingConsent", value: true },
     ],
   },
   {

@@ -767,6 +767,33 @@ const migrations: Record<string, PortableMigration> = {
       await db.schema.createIndex("webhookDeliveries_webhook").on("webhookDeliveries").columns(["webhookId", "at"]).execute();
     },
   }),
+  "0018_customers": (dialect) => ({
+    async up(db: Kysely<any>) {
+      // The guests who gave a phone or an email with an order (issue "Jobs and notifications" item 4,
+      // lib/orders/customers.ts). An integer id on both databases: seeds/001 `customer_id` is a number.
+      // One customer per phone and per email within a partner (NULLs are distinct on both
+      // databases), so two orders racing to create the same guest end with one row.
+      await db.schema
+        .createTable("customers")
+        .addColumn("id", "integer", (c) =>
+          dialect === "postgres" ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn("partnerId", "text", (c) => c.notNull().references("partners.id"))
+        .addColumn("name", "text")
+        .addColumn("phone", "text") // E.164
+        .addColumn("email", "text") // lower-cased
+        .addColumn("marketingConsent", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("createdAt", "text", (c) => c.notNull())
+        .addColumn("updatedAt", "text", (c) => c.notNull())
+        .addUniqueConstraint("customers_partner_phone", ["partnerId", "phone"])
+        .addUniqueConstraint("customers_partner_email", ["partnerId", "email"])
+        .execute();
+      await db.schema
+        .alterTable("orders")
+        .addColumn("customerId", "integer", (c) => c.references("customers.id"))
+        .execute();
+    },
+  }),
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

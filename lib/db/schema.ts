@@ -40,6 +40,7 @@ export type Database = {
   notificationSubscriptions: NotificationSubscriptionsTable;
   outbox: OutboxTable;
   webhookDeliveries: WebhookDeliveriesTable;
+  customers: CustomersTable;
 };
 
 export type PartnersTable = {
@@ -221,6 +222,8 @@ export type OrdersTable = {
   /** The partner's colour thresholds when the order was placed (% of each part's target). */
   warnPercent: Generated<number>;
   latePercent: Generated<number>;
+  /** Migration 0018: the guest who gave a phone or an email (lib/orders/customers.ts). */
+  customerId: Generated<number | null>;
 };
 
 /** Migration 0014: how an order was paid, one row per payment (a split bill has several). */
@@ -503,4 +506,18 @@ export type WebhookDeliveriesTable = {
   error: string | null;
   durationMs: number;
   at: string;
+};
+
+/** Migration 0018: a partner's guest, created or matched at order time (lib/orders/customers.ts). */
+export type CustomersTable = {
+  id: Generated<number>;
+  partnerId: string;
+  name: string | null;
+  /** E.164. */
+  phone: string | null;
+  /** Lower-cased. */
+  email: string | null;
+  marketingConsent: Generated<number>;
+  createdAt: string;
+  updatedAt: string;
 };

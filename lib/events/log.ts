@@ -45,7 +45,15 @@ export type EventType =
   | "cart.item-added"
   | "cart.item-removed"
   | "cart.updated"
-  | "cart.expired";
+  | "cart.expired"
+  /**
+   * A guest who gave a phone or an email with an order became a customer of the partner, or an
+   * order of theirs changed their name, contact or marketing consent (lib/orders/customers.ts).
+   * Logged in the order's transaction, before its `order.created`; `orderId` is null (the guest's
+   * own streams never carry them).
+   */
+  | "customer.created"
+  | "customer.updated";
 
 /**
  * One entry of the log. `version` is the shape of `payload` as it was written; readers that

@@ -83,6 +83,25 @@ export type OrderRecord = {
   parts: LinePart[];
   /** How it was paid (migration 0014): one row, or several for a split bill; empty until confirmed. */
   payments: PaymentRecord[];
+  /**
+   * The partner's customer the guest's phone or email matched (migration 0018, lib/orders/customers.ts);
+   * null when they gave neither. Absent in orders logged before 0018, which reads as null.
+   */
+  customerId?: number | null;
+};
+
+/** A partner's guest (migration 0018): staff-only, never on the board or another order's token. */
+export type CustomerRecord = {
+  id: number;
+  partnerId: string;
+  name: string | null;
+  /** E.164. */
+  phone: string | null;
+  /** Lower-cased. */
+  email: string | null;
+  marketingConsent: boolean;
+  createdAt: string;
+  updatedAt: string;
 };
 
 /** A partner as the projections show it: the columns of its row that reach a screen. */

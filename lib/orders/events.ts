@@ -3,6 +3,7 @@ import type { OrderRecord } from "./dto";
 import type { OrderStatus } from "./status";
 import type { PartState } from "./line-state";
 import type { CartChange, CartItemRecord, CartMemberRecord, CartRecord } from "./cart-dto";
+import type { CustomerRecord } from "./dto";
 
 /**
  * The payloads the domain writes to the event log, and how older shapes are read today
@@ -27,6 +28,8 @@ import type { CartChange, CartItemRecord, CartMemberRecord, CartRecord } from ".
  *   From migration 0016 (carts) on, version 4 also has the `cart.*` events and the optional
  *   `submitted` of an `order.created` that came from a cart. Both are additions no earlier event
  *   lacks in a way a reader must repair, so they need no upgrade.
+ *   Migration 0018 (customers) adds `customer.created` / `customer.updated` and the order's
+ *   optional `customerId`; an order logged before it has none, which reads as null.
  */
 export const EVENT_PAYLOAD_VERSION = 5;
 
@@ -85,7 +88,19 @@ export type CartEventPayload = {
   change?: CartChange;
 };
 
-export type OrderEventType = Exclude<EventType, FoodEventType | "menu.changed" | "auth.revoked" | "partner.updated" | CartEventType>;
+export const CUSTOMER_EVENT_TYPES = ["customer.created", "customer.updated"] as const;
+export type CustomerEventType = (typeof CUSTOMER_EVENT_TYPES)[number];
+
+/**
+ * `customer.created` / `customer.updated`: the customer after the change and what changed
+ * (every field of a created one; on an update the fields with their new values).
+ */
+export type CustomerChange = { customer: CustomerRecord; changed: Partial<Omit<CustomerRecord, "id" | "partnerId">> };
+
+export type OrderEventType = Exclude<
+  EventType,
+  FoodEventType | "menu.changed" | "auth.revoked" | "partner.updated" | CartEventType | CustomerEventType
+>;
 
 /** `partner.updated`: the restaurant's profile as GET /api/partners/{slug} answers it, and which fields changed. */
 export type PartnerChange = { partner: Record<string, unknown> & { slug: string }; changed: string[] };
@@ -104,7 +119,8 @@ export type DomainEvent =
   | (Omit<LoggedEvent, "type" | "payload"> & { type: "menu.changed"; payload: MenuChange })
   | (Omit<LoggedEvent, "type" | "payload"> & { type: "auth.revoked"; payload: RevocationPayload })
   | (Omit<LoggedEvent, "type" | "payload"> & { type: "partner.updated"; payload: PartnerChange })
-  | (Omit<LoggedEvent, "type" | "payload"> & { type: CartEventType; payload: CartEventPayload });
+  | (Omit<LoggedEvent, "type" | "payload"> & { type: CartEventType; payload: CartEventPayload })
+  | (Omit<LoggedEvent, "type" | "payload"> & { type: CustomerEventType; payload: CustomerChange });
 
 export type CartDomainEvent = Extract<DomainEvent, { type: CartEventType }>;
 export const isCartEvent = (event: DomainEvent): event is CartDomainEvent => event.type.startsWith("cart.");

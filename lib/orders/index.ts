@@ -25,3 +25,4 @@ export {
 export { toCartDto, type CartDto, type CartRecord, type CartItemRecord, type CartMemberRecord } from "./cart-dto";
 export { CART_STATUSES, isCartStatus } from "./status";
 export { autoConfirmOrder, cancelOverdue, AUTO_CANCEL_REASON } from "./automation";
+export { staffCustomerOf, type StaffCustomerDto } from "./customers";

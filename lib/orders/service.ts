@@ -27,6 +27,7 @@ import type { ServiceType } from "./dto";
 import { type DeclaredAllergies, isAllergen, needsAllergyAck, readAllergens, sortAllergens } from "../menu/allergens";
 import { type LineInput, type PricedLine, priceLines } from "../menu/pricing";
 import { fireCourse } from "./line-state";
+import { type CustomerContact, customerContact, matchOrCreateCustomer } from "./customers";
 
 /** A line's prep target when neither its food nor its station sets one. */
 export const DEFAULT_PREP_MINUTES = 10;
@@ -44,6 +45,11 @@ export type CreateOrderInput = {
   promisedAt?: string | null;
   /** What the guest declared: EU allergen codes and their own words. */
   allergies?: { codes?: string[]; note?: string | null } | null;
+  /** The guest's contact: either makes them the partner's customer (lib/orders/customers.ts). */
+  customerPhone?: string | null;
+  customerEmail?: string | null;
+  /** May the partner write to them about offers; only with a phone or an email. */
+  marketingConsent?: boolean;
 };
 
 /** Where an order may come from; anonymous callers (kiosk, QR) may only say kiosk or qr. */
@@ -134,6 +140,7 @@ function toRecord(
     latePercent: Number(row.latePercent ?? 150),
     parts: parts.map(toPart),
     payments: payments.map(toPayment),
+    customerId: row.customerId === null || row.customerId === undefined ? null : Number(row.customerId),
     orderItems: items.map(
       (i): OrderItemRecord => ({
         id: i.id,
@@ -294,6 +301,8 @@ export type Placement = {
   totals: ReturnType<typeof orderTotals>;
   day: string;
   createdAt: string;
+  /** Who the guest is, when they gave a phone or an email (matched or created when it is written). */
+  customer: CustomerContact | null;
 };
 
 export async function planPlacement({
@@ -332,7 +341,9 @@ export async function planPlacement({
   const totals = orderTotals({ items: lines, discount: 0 });
   assertTotalsFit(totals);
   const day = businessDay({ at: now, timezone: partner.timezone, cutoverHour: partner.cutoverHour });
-  return { partner, input, source, lines, allergies, serviceType, promisedAt, totals, day, createdAt: now.toISOString() };
+  // A national phone number is read in the restaurant's country (its locale's region).
+  const customer = customerContact(input, { locale: partner.locale });
+  return { partner, input, source, lines, allergies, serviceType, promisedAt, totals, day, createdAt: now.toISOString(), customer };
 }
 
 /**
@@ -354,6 +365,10 @@ export async function writePlacement(
 ): Promise<OrderRecord> {
   const { partner, input, lines, allergies, promisedAt, createdAt } = p;
   const ordinal = await nextDayCounter(trx, { partnerId: partner.id, businessDay: p.day, kind: "display" });
+  // Before the order row (it points at the customer): its customer.* event precedes order.created.
+  const customerId = p.customer
+    ? await matchOrCreateCustomer(trx, emit, { partnerId: partner.id, contact: p.customer, at: createdAt })
+    : null;
   const values = {
     partnerId: partner.id,
     businessDay: p.day,
@@ -383,6 +398,7 @@ export async function writePlacement(
     warnPercent: Number(partner.warnPercent ?? 100),
     latePercent: Number(partner.latePercent ?? 150),
     fireAt: promisedAt ? await fireTimeFor(trx, partner.id, lines, promisedAt) : null,
+    customerId,
   };
   let id: number;
   if (cart) {

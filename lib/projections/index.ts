@@ -133,6 +133,8 @@ export const PROJECTIONS: Record<StreamChannel, ChannelProjection> = {
       "food.created",
       "food.updated",
       "food.archived",
+      "customer.created",
+      "customer.updated",
     ],
     render: (event, ctx) => renderWsLines(upgradeEvent(event), { currency: ctx.partner.currency }),
   },

@@ -23,7 +23,8 @@ function orderData(o: OrderRecord, currency: string) {
     status: statusFor("websocket", o.status),
     payment_status: o.paymentMethod ? (o.status === "CANCELLED" ? "refunded" : "paid") : "pending",
     total: amount(o.total),
-    customer_id: o.customer,
+    // The partner's customer (migration 0018), never the guest's free-text name; null when none.
+    customer_id: o.customerId ?? null,
     currency,
   };
 }
@@ -47,6 +48,38 @@ function transactions(order: OrderRecord, type: "payment" | "refund"): Message[]
       gateway: p.method.toLowerCase(),
     },
   }));
+}
+
+/** "Ada King Lovelace" → Ada / King Lovelace; a one-word name has no last name. */
+function splitName(name: string | null): { first_name: string | null; last_name: string | null } {
+  if (!name) return { first_name: null, last_name: null };
+  const [first, ...rest] = name.trim().split(/\s+/);
+  return { first_name: first ?? null, last_name: rest.length > 0 ? rest.join(" ") : null };
+}
+
+/**
+ * seeds/001 `customer:created` / `customer:updated`: id, email, first_name, last_name, and on
+ * updates `changed_fields` with the seed's names; a phone or consent change (fields the seed's
+ * data has none of) is named `phone` / `marketing_consent` there.
+ */
+function customerMessage(event: Extract<DomainEvent, { type: "customer.created" | "customer.updated" }>): Message {
+  const { customer, changed } = event.payload;
+  const changedFields: Record<string, unknown> = {};
+  if ("email" in changed) changedFields.email = changed.email;
+  if ("name" in changed) Object.assign(changedFields, splitName(changed.name ?? null));
+  if ("phone" in changed) changedFields.phone = changed.phone;
+  if ("marketingConsent" in changed) changedFields.marketing_consent = changed.marketingConsent;
+  return {
+    topic: "customer_changes",
+    event: event.type === "customer.created" ? "customer:created" : "customer:updated",
+    data: {
+      id: customer.id,
+      email: customer.email,
+      ...splitName(customer.name),
+      // seeds/001 shows changed_fields on updates only.
+      ...(event.type === "customer.updated" ? { changed_fields: changedFields } : {}),
+    },
+  };
 }
 
 /** `currency`: the partner's (seeds/001 `data.currency` of order messages); USD when unknown. */
@@ -78,6 +111,7 @@ export function wsMessages(event: DomainEvent, { currency = DEFAULT_MONEY_STYLE.
       },
     ];
   }
+  if (event.type === "customer.created" || event.type === "customer.updated") return [customerMessage(event)];
   if (!isOrderEvent(event)) return [];
   const { order } = event.payload;
   const data = orderData(order, currency);

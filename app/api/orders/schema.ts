@@ -43,6 +43,10 @@ export const createOrderBody = z.strictObject({
       note: text(200).nullish(),
     })
     .nullish(),
+  /** Either makes the guest the partner's customer; parsed (E.164) and checked in lib/orders/customers.ts. */
+  customerPhone: text(32).nullish(),
+  customerEmail: text(254).nullish(),
+  marketingConsent: z.boolean("must be true or false").optional(),
 });
 
 export const listOrdersQuery = z.strictObject({

@@ -1,7 +1,15 @@
 import { getDb } from "@/lib/db";
 import { apiRoute, authenticate, json, orderIdParam } from "@/lib/http";
 import { getMoneyStyle } from "@/lib/menu";
-import { getOrder, getOrderByTrackingToken, toGuestOrderDto, toOrderDto, toOrderListDto, type OrderRecord } from "@/lib/orders";
+import {
+  getOrder,
+  getOrderByTrackingToken,
+  staffCustomerOf,
+  toGuestOrderDto,
+  toOrderDto,
+  toOrderListDto,
+  type OrderRecord,
+} from "@/lib/orders";
 import { UnauthorizedError } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
@@ -28,7 +36,10 @@ export const GET = apiRoute<{ id: string }>(async (req, { id }) => {
         .executeTakeFirstOrThrow();
       return json(toOrderListDto(order, partner));
     }
-    return json(await withMoney(order));
+    // The cashier's staff also see who the guest is (lib/orders/customers.ts); the key is absent for the rest.
+    // `customerDetails`, beside seeds/003's `customer` (the name the order was placed under).
+    const customerDetails = await staffCustomerOf({ db, principal, order });
+    return json({ ...(await withMoney(order)), ...(customerDetails !== undefined ? { customerDetails } : {}) });
   }
   // The guest's view: no staff cancel reason (docs/contracts.md "GET /api/orders/{id}").
   if (trackingToken) return json(await withMoney(await getOrderByTrackingToken({ db, id: orderId, trackingToken }), toGuestOrderDto));
