@@ -77,7 +77,7 @@ test("take away reaches the order; the track page says to pay at the counter", a
   await expect(guest.page.getByTestId("track-pay-counter")).toContainText(order.displayCode);
   await guest.page.screenshot({ path: testInfo.outputPath("track-pay-counter-390.png"), fullPage: true });
   // Paid: the guidance goes.
-  await confirmOrder(staff, orderId, { paymentMethod: "CASH" });
+  await confirmOrder(staff, orderId, { paymentMethod: "CARD" });
   await expect(guest.page.getByTestId("track-status")).toHaveAttribute("data-status", "CONFIRMED");
   await expect(guest.page.getByTestId("track-pay-counter")).toBeHidden();
   await phone.close();
