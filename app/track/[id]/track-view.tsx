@@ -35,20 +35,24 @@ const FROM_PASS: Record<string, string> = {
 /** Sources whose guests pay at the counter: a QR or kiosk order waits there for the cashier (PENDING). */
 const PAY_AT_COUNTER_SOURCES = new Set(["qr", "kiosk"]);
 
+const PAST_READY = new Set(["READY", "PICKED_UP", "SHIPPED", "CANCELLED"]);
+
 /** Served at the table: eaten in, with a table to bring it to. */
 const servedAtTable = (o: TrackedOrder | null): o is TrackedOrder & { table: string } => !!o?.table && o.serviceType === "dine-in";
 
 /**
  * The order just became ready while the guest watches: a buzz and a short chime, where the
  * browser allows (vibration needs a phone that has it; sound needs a tap on the page first,
- * which useSoundUnlock listens for). Not on a page opened on an order that was ready already.
+ * which useSoundUnlock listens for). Not on a page opened on an order that was ready already:
+ * the stream's replay from the order's creation walks through READY again.
  */
-function useReadyAlert(status: string | null) {
+function useReadyAlert(status: string | null, loadedStatus: string | null) {
   useSoundUnlock();
   const previous = useRef<string | null>(null);
   useEffect(() => {
     const was = previous.current;
     previous.current = status;
+    if (loadedStatus === null || PAST_READY.has(loadedStatus)) return;
     if (status !== "READY" || was === null || was === "READY") return;
     try {
       navigator.vibrate?.([200, 100, 200, 100, 400]);
@@ -56,7 +60,7 @@ function useReadyAlert(status: string | null) {
       // Some browsers throw instead of refusing: the screen still says it.
     }
     playAlert("ready");
-  }, [status]);
+  }, [status, loadedStatus]);
 }
 
 export function TrackView({ orderId, token }: { orderId: number; token: string }) {
@@ -71,7 +75,9 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
   });
   const [error, setError] = useState<{ key: MessageKey; status?: number } | null>(null);
   const [state, setState] = useState<ConnectionState>({ status: "connecting", since: Date.now() });
-  useReadyAlert(status);
+  // The status the page was opened on (GET /api/orders/{id}), before the stream replays anything.
+  const [loadedStatus, setLoadedStatus] = useState<string | null>(null);
+  useReadyAlert(status, loadedStatus);
 
   useEffect(() => {
     let stream: LiveStream | null = null;
@@ -84,6 +90,7 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
       const current = (await res.json()) as TrackedOrder;
       setOrder(current);
       setStatus(FROM_PASS[current.status] ?? current.status);
+      setLoadedStatus(FROM_PASS[current.status] ?? current.status);
       setTicket(current.ticketNumber);
       setCourier({ name: current.courierName, location: current.courierLocation });
       // Everything since the order was created, then live: nothing between the fetch and the stream is missed.
