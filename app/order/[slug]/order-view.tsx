@@ -548,7 +548,7 @@ function DishImage({ name, url }: { name: string; url: string | null }) {
         <div
           aria-hidden
           data-testid="menu-image-placeholder"
-          className="absolute inset-0 grid place-items-center bg-gradient-to-br from-white/15 to-white/5 text-4xl font-black text-white/40"
+          className="absolute inset-0 grid place-items-center bg-gradient-to-br from-white/15 to-white/5 text-4xl font-black text-white/50"
         >
           {name.trim().charAt(0).toUpperCase() || "·"}
         </div>
