@@ -112,7 +112,7 @@ test("a table order: eaten in by default, and READY says it will be brought to t
   expect(await page.evaluate(() => (window as unknown as { __vibrations: unknown[] }).__vibrations.length)).toBe(0);
   await post(`/api/orders/${orderId}/status`, { status: "READY" });
   await expect(page.getByTestId("track-status")).toHaveAttribute("data-status", "READY");
-  await expect(page.getByTestId("track-ready")).toHaveText("Ready — we'll bring it to table 17");
+  await expect(page.getByTestId("track-ready")).toContainText("Ready — we'll bring it to table 17");
   await expect(page.getByTestId("track-ready")).toHaveAttribute("aria-current", "step");
   await expect.poll(() => page.evaluate(() => (window as unknown as { __vibrations: unknown[] }).__vibrations.length)).toBe(1);
   await page.screenshot({ path: testInfo.outputPath("track-ready-table-390.png"), fullPage: true });
