@@ -533,7 +533,7 @@ function DishImage({ name, url }: { name: string; url: string | null }) {
   const [failed, setFailed] = useState(false);
   useEffect(() => setFailed(false), [url]);
   return (
-    <div className="relative aspect-square w-24 shrink-0 overflow-hidden rounded-xl bg-white/10 sm:w-28">
+    <div className="relative h-24 w-24 shrink-0 self-start overflow-hidden rounded-xl bg-white/10 sm:h-28 sm:w-28">
       {url && !failed ? (
         <img
           src={url}

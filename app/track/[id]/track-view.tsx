@@ -183,7 +183,7 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
               data-testid={s.status === "READY" ? "track-ready" : undefined}
               className={`flex items-center gap-4 rounded-2xl px-5 py-4 text-2xl font-bold ${i < reached ? "bg-white/5 text-gray-400" : i === reached ? (s.status === "READY" ? "bg-green-500 text-black" : "bg-sky-500 text-black") : "bg-white/5 text-gray-500"}`}
             >
-              <span aria-hidden className="grid h-9 w-9 place-items-center rounded-full border-2 border-current text-lg">
+              <span aria-hidden className="grid h-9 w-9 shrink-0 place-items-center rounded-full border-2 border-current text-lg">
                 {i < reached ? "✓" : i + 1}
               </span>
               {s.status === "READY" && atTable ? t("track.step.readyTable", { table: order.table }) : t(s.label)}
