@@ -6,6 +6,9 @@ import { Providers } from "@/components/providers";
 export const metadata: Metadata = {
   title: "Pass",
   description: "The live order system for restaurants",
+  // Installable (app/manifest.ts): the home-screen icon and a full-screen launch on iOS too.
+  icons: { icon: "/icon.svg", apple: "/apple-icon.png" },
+  appleWebApp: { capable: true, title: "Pass", statusBarStyle: "black-translucent" },
 };
 
 export const viewport: Viewport = { themeColor: "#0b0d10", width: "device-width", initialScale: 1 };

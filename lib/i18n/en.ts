@@ -99,6 +99,9 @@ export const en = {
   "track.step.preparing": "Preparing",
   "track.step.ready": "Ready to collect",
   "track.step.pickedUp": "Picked up",
+  "track.step.readyTable": "Ready — we'll bring it to table {table}",
+  "track.payCounter": "Please pay at the counter",
+  "track.payCounterHelp": "Show order {code} to the cashier: the kitchen starts as soon as it is paid.",
   "track.cancelled": "Sorry — the restaurant could not take this order.",
   "track.cancelledTimedOut": "Cancelled: not confirmed in time",
   "track.cancelledHelp": "Please ask at the counter if you have a question.",
@@ -156,6 +159,10 @@ export const en = {
   "order.allergyElse": "Anything else (optional)",
   "order.allergyPlaceholder": "e.g. no raw onion, coeliac",
   "order.allergyDone": "Done",
+  "order.categories": "Menu categories",
+  "order.service.label": "How would you like it?",
+  "order.service.dineIn": "Eat here",
+  "order.service.takeaway": "Take away",
 
   // The kitchen (app/kitchen).
   "kitchen.titleStation": "Kitchen · {station}",

@@ -8,6 +8,8 @@ import { useLocale, useT } from "@/components/i18n";
 import { ApiError, postJson } from "@/lib/client/api";
 import { useLiveMenu } from "@/lib/client/use-live-menu";
 import { useTableCart } from "@/lib/client/table-cart";
+import { CategoryBar, sectionId } from "./category-bar";
+import { type GuestServiceType, ServiceTypeChoice } from "./service-type";
 import { TableAddedBy, TableCartStatus } from "./table-cart";
 import { allergenLabel, type Translate } from "@/lib/i18n";
 import { ALLERGENS } from "@/lib/menu/allergens";
@@ -105,6 +107,8 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
   const localCart = useCart();
   const { lines, add, update, clear } = tableCart ?? localCart;
   const [customer, setCustomer] = useState("");
+  // Eat here unless the guest says otherwise (at a table that is nearly always right).
+  const [serviceType, setServiceType] = useState<GuestServiceType>("dine-in");
   const [error, setError] = useState<{ message: string; offline: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
   // An offline banner is stale once the page's live menu is connected again, or the browser is back online.
@@ -133,6 +137,7 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
     }
     return [...byCategory].filter(([, s]) => s.foods.length > 0);
   }, [menu]);
+  const barSections = useMemo(() => sections.map(([id, s]) => ({ id, name: s.name })), [sections]);
 
   /** Unit price in cents (food price + surcharge + option deltas), or null when a part is gone or sold out. */
   const unitOf = (l: Pick<Line, "foodId" | "choices">): { cents: number; available: boolean; options: Option[] } | null => {
@@ -169,6 +174,7 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
     try {
       if (tableCart) {
         const sent = await tableCart.submit({
+          serviceType,
           ...(customer.trim() ? { customer: customer.trim() } : {}),
           ...(declared.codes.length > 0 || note ? { allergies: { codes: declared.codes, ...(note ? { note } : {}) } } : {}),
         });
@@ -179,6 +185,7 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
         partner: menu.partner.slug,
         source: table ? "qr" : "kiosk",
         ...(table ? { table } : {}),
+        serviceType,
         ...(customer.trim() ? { customer: customer.trim() } : {}),
         ...(declared.codes.length > 0 || note ? { allergies: { codes: declared.codes, ...(note ? { note } : {}) } } : {}),
         items: lines.map((l) => ({
@@ -239,8 +246,16 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
               })}
             </p>
           )}
+          <CategoryBar sections={barSections} />
           {sections.map(([id, section]) => (
-            <section key={id} aria-labelledby={`cat-${id}`} className="mb-6" data-testid="menu-category" data-name={section.name}>
+            <section
+              key={id}
+              id={sectionId(id)}
+              aria-labelledby={`cat-${id}`}
+              className="mb-6 scroll-mt-20"
+              data-testid="menu-category"
+              data-name={section.name}
+            >
               <h2 id={`cat-${id}`} className="mb-2 text-2xl font-bold">
                 {section.name}
               </h2>
@@ -336,6 +351,7 @@ export function OrderView({ initial, table }: { initial: PublicMenu; table: stri
               );
             })}
           </ul>
+          <ServiceTypeChoice value={serviceType} onChange={setServiceType} />
           <label className="text-base text-gray-300">
             {t("order.yourName")}
             <input
@@ -452,15 +468,13 @@ function MenuCard({
         <div className="min-w-0 flex-1">
           <div className="text-xl font-bold">{f.name}</div>
           {f.description && (
-            <p className="text-base text-gray-300" data-testid="menu-description">
+            <p className="line-clamp-3 text-base text-gray-300" data-testid="menu-description">
               {f.description}
             </p>
           )}
           <AllergenBadges codes={f.allergens} declared={warning} />
         </div>
-        {f.imageUrl && (
-          <img src={f.imageUrl} alt="" loading="lazy" className="h-20 w-20 shrink-0 rounded-xl object-cover" data-testid="menu-image" />
-        )}
+        <DishImage name={f.name} url={f.imageUrl} />
       </div>
       {warning.length > 0 && (
         <p data-testid="allergy-warning" className="rounded-lg bg-amber-400 px-2 py-1 text-base font-bold text-black">
@@ -508,6 +522,38 @@ function MenuCard({
         )}
       </div>
     </li>
+  );
+}
+
+/**
+ * The dish's photo in a fixed square frame (nothing moves when it loads), or a neutral plate with
+ * the dish's initial when the menu has none — or when its image fails to load.
+ */
+function DishImage({ name, url }: { name: string; url: string | null }) {
+  const [failed, setFailed] = useState(false);
+  useEffect(() => setFailed(false), [url]);
+  return (
+    <div className="relative h-24 w-24 shrink-0 self-start overflow-hidden rounded-xl bg-white/10 sm:h-28 sm:w-28">
+      {url && !failed ? (
+        <img
+          src={url}
+          alt=""
+          loading="lazy"
+          decoding="async"
+          onError={() => setFailed(true)}
+          className="absolute inset-0 h-full w-full object-cover"
+          data-testid="menu-image"
+        />
+      ) : (
+        <div
+          aria-hidden
+          data-testid="menu-image-placeholder"
+          className="absolute inset-0 grid place-items-center bg-gradient-to-br from-white/15 to-white/5 text-4xl font-black text-white/50"
+        >
+          {name.trim().charAt(0).toUpperCase() || "·"}
+        </div>
+      )}
+    </div>
   );
 }
 

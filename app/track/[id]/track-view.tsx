@@ -1,9 +1,10 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ConnectionBadge } from "@/components/connection-badge";
 import { useLocale, useT } from "@/components/i18n";
 import { PushNotifyButton } from "@/components/push-notify-button";
+import { playAlert, useSoundUnlock } from "@/components/sound";
 import { LiveStream, type ConnectionState } from "@/lib/client/live-stream";
 import { allergenLabel, type MessageKey } from "@/lib/i18n";
 import { DEFAULT_MONEY_STYLE, displayMoney, type MoneyStyle } from "@/lib/money-format";
@@ -32,6 +33,37 @@ const FROM_PASS: Record<string, string> = {
   CANCELLED: "CANCELLED",
 };
 
+/** Sources whose guests pay at the counter: a QR or kiosk order waits there for the cashier (PENDING). */
+const PAY_AT_COUNTER_SOURCES = new Set(["qr", "kiosk"]);
+
+const PAST_READY = new Set(["READY", "PICKED_UP", "SHIPPED", "CANCELLED"]);
+
+/** Served at the table: eaten in, with a table to bring it to. */
+const servedAtTable = (o: TrackedOrder | null): o is TrackedOrder & { table: string } => !!o?.table && o.serviceType === "dine-in";
+
+/**
+ * The order just became ready while the guest watches: a buzz and a short chime, where the
+ * browser allows (vibration needs a phone that has it; sound needs a tap on the page first,
+ * which useSoundUnlock listens for). Not on a page opened on an order that was ready already:
+ * the stream's replay from the order's creation walks through READY again.
+ */
+function useReadyAlert(status: string | null, loadedStatus: string | null) {
+  useSoundUnlock();
+  const previous = useRef<string | null>(null);
+  useEffect(() => {
+    const was = previous.current;
+    previous.current = status;
+    if (loadedStatus === null || PAST_READY.has(loadedStatus)) return;
+    if (status !== "READY" || was === null || was === "READY") return;
+    try {
+      navigator.vibrate?.([200, 100, 200, 100, 400]);
+    } catch {
+      // Some browsers throw instead of refusing: the screen still says it.
+    }
+    playAlert("ready");
+  }, [status, loadedStatus]);
+}
+
 export function TrackView({ orderId, token }: { orderId: number; token: string }) {
   const t = useT();
   const locale = useLocale();
@@ -46,6 +78,9 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
   // Cancelled by Pass's own auto-cancel (not a person's reason): the guest may read why.
   const [timedOut, setTimedOut] = useState(false);
   const [state, setState] = useState<ConnectionState>({ status: "connecting", since: Date.now() });
+  // The status the page was opened on (GET /api/orders/{id}), before the stream replays anything.
+  const [loadedStatus, setLoadedStatus] = useState<string | null>(null);
+  useReadyAlert(status, loadedStatus);
 
   useEffect(() => {
     let stream: LiveStream | null = null;
@@ -58,6 +93,7 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
       const current = (await res.json()) as TrackedOrder;
       setOrder(current);
       setStatus(FROM_PASS[current.status] ?? current.status);
+      setLoadedStatus(FROM_PASS[current.status] ?? current.status);
       setTicket(current.ticketNumber);
       setTimedOut(current.cancelReason === AUTO_CANCEL_REASON);
       setCourier({ name: current.courierName, location: current.courierLocation });
@@ -110,6 +146,9 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
     );
   }
   const reached = STEPS.findIndex((s) => s.status === status);
+  const atTable = servedAtTable(order);
+  const payAtCounter =
+    status === "PENDING" && !!order && PAY_AT_COUNTER_SOURCES.has(order.source) && !order.paymentMethod && order.payments.length === 0;
   const style = order?.money ?? DEFAULT_MONEY_STYLE;
   return (
     <main className="mx-auto flex min-h-dvh max-w-xl flex-col gap-6 p-6">
@@ -124,6 +163,12 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
         </p>
         {order && ticket && <p className="text-xl text-gray-300">{order.displayCode}</p>}
       </section>
+      {payAtCounter && (
+        <div role="status" data-testid="track-pay-counter" className="rounded-2xl border-4 border-amber-400 bg-amber-950 p-5 text-center">
+          <p className="text-3xl font-black">{t("track.payCounter")}</p>
+          <p className="mt-1 text-xl text-amber-100">{t("track.payCounterHelp", { code: order.displayCode })}</p>
+        </div>
+      )}
       {status === "CANCELLED" ? (
         <div
           role="status"
@@ -142,12 +187,13 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
             <li
               key={s.status}
               aria-current={i === reached ? "step" : undefined}
+              data-testid={s.status === "READY" ? "track-ready" : undefined}
               className={`flex items-center gap-4 rounded-2xl px-5 py-4 text-2xl font-bold ${i < reached ? "bg-white/5 text-gray-400" : i === reached ? (s.status === "READY" ? "bg-green-500 text-black" : "bg-sky-500 text-black") : "bg-white/5 text-gray-500"}`}
             >
-              <span aria-hidden className="grid h-9 w-9 place-items-center rounded-full border-2 border-current text-lg">
+              <span aria-hidden className="grid h-9 w-9 shrink-0 place-items-center rounded-full border-2 border-current text-lg">
                 {i < reached ? "✓" : i + 1}
               </span>
-              {t(s.label)}
+              {s.status === "READY" && atTable ? t("track.step.readyTable", { table: order.table }) : t(s.label)}
             </li>
           ))}
         </ol>
