@@ -1,5 +1,6 @@
 "use client";
 
+import { useT } from "@/components/i18n";
 import { ALLERGENS } from "@/lib/menu/allergens";
 
 /** Form pieces of the back office: big type, ≥ 44 px targets, the message under its own input. */
@@ -119,6 +120,7 @@ export function Toggle({
   label: string;
   testId?: string;
 }) {
+  const t = useT();
   return (
     <button
       type="button"
@@ -129,7 +131,7 @@ export function Toggle({
       className={`inline-flex min-h-12 items-center gap-3 rounded-xl px-4 text-lg font-bold ${checked ? "bg-green-800 text-white" : "bg-red-900 text-white"}`}
     >
       <span aria-hidden className={`h-5 w-5 rounded-full ${checked ? "bg-green-300" : "bg-red-300"}`} />
-      {label}: {checked ? "yes" : "no"}
+      {label}: {checked ? t("toggle.yes") : t("toggle.no")}
     </button>
   );
 }
