@@ -279,4 +279,29 @@ export const enBackOffice = {
   "menu.check.stationKey": "A short key, e.g. grill",
   "menu.check.stationName": "Give the station a name",
   "menu.check.categoryName": "Give the category a name",
+
+  // Background jobs that gave up (components/failed-jobs-panel.tsx, on the dashboard).
+  "jobs.failed": "Failed background jobs",
+  "jobs.task.autoConfirm": "Auto-confirm",
+  "jobs.task.autoCancel": "Auto-cancel",
+  "jobs.task.notification": "Notification",
+  "jobs.forOrder": " for order {order}",
+  "jobs.gaveUp": ": tried {attempts}×, gave up {when} —",
+  "jobs.noError": "no error recorded",
+
+  // A partner's webhooks (components/webhooks-panel.tsx, the Webhooks tab of /settings).
+  "webhooks.title": "Webhooks",
+  "webhooks.deliveries": "Deliveries",
+  "webhooks.remove": "Remove",
+  "webhooks.secret": "Signing secret (shown only now):",
+  "webhooks.none": "No webhooks yet.",
+  "webhooks.url": "URL",
+  "webhooks.events": "Events",
+  "webhooks.add": "Add webhook",
+  "webhooks.pending": "{count} waiting",
+  "webhooks.col.when": "When",
+  "webhooks.col.event": "Event",
+  "webhooks.col.attempt": "Attempt",
+  "webhooks.col.answer": "Answer",
+  "webhooks.answered": "{status} in {ms} ms",
 } as const;
