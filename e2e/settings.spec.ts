@@ -76,7 +76,7 @@ test("an operator changes the currency to EUR and the locale to fr-FR; a bad cur
   // Reloaded, the back office speaks the restaurant's language (lib/i18n).
   await expect(settings.tab("users")).toHaveText("Utilisateurs");
   await expect(page.getByTestId("profile-save")).toHaveText("Enregistrer");
-  await expect(page.getByTestId("profile-expo")).toContainText("La passe confirme PRÊT");
+  await expect(page.getByTestId("profile-expo")).toContainText("La passe confirme PRÊT : non");
   await page.screenshot({ path: "/tmp/settings-restaurant-fr.png", fullPage: true });
 
   // The later tests read the English words: the restaurant speaks English again.

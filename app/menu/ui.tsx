@@ -132,7 +132,7 @@ export function Toggle({
       className={`inline-flex min-h-12 items-center gap-3 rounded-xl px-4 text-lg font-bold ${checked ? "bg-green-800 text-white" : "bg-red-900 text-white"}`}
     >
       <span aria-hidden className={`h-5 w-5 rounded-full ${checked ? "bg-green-300" : "bg-red-300"}`} />
-      {label}: {checked ? t("toggle.yes") : t("toggle.no")}
+      {t("toggle.state", { label, value: checked ? t("toggle.yes") : t("toggle.no") })}
     </button>
   );
 }

@@ -55,6 +55,7 @@ export const enBackOffice = {
   "profile.expoConfirms": "Expo confirms READY",
   "profile.undo": "Undo changes",
   "profile.saved": "Saved. Open screens pick it up now.",
+  "toggle.state": "{label}: {value}",
   "toggle.yes": "yes",
   "toggle.no": "no",
 

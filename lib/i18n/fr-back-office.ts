@@ -51,6 +51,7 @@ export const frBackOffice: Record<keyof typeof enBackOffice, string> = {
   "profile.expoConfirms": "La passe confirme PRÊT",
   "profile.undo": "Annuler les modifications",
   "profile.saved": "Enregistré. Les écrans ouverts le prennent en compte.",
+  "toggle.state": "{label} : {value}",
   "toggle.yes": "oui",
   "toggle.no": "non",
 
