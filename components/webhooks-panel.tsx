@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ApiError, sendJson } from "@/lib/client/api";
 import { WEBHOOK_EVENT_TYPES } from "@/lib/events/webhook-events";
+import { useLocale, useT } from "./i18n";
 
 /**
  * A partner's webhooks for the back office (/settings mounts it: `<WebhooksPanel partner="demo" />`):
@@ -26,6 +27,7 @@ type Delivery = {
 };
 
 export function WebhooksPanel({ partner }: { partner: string }) {
+  const t = useT();
   const client = useQueryClient();
   const base = `/api/partners/${encodeURIComponent(partner)}/webhooks`;
   const list = useQuery({
@@ -64,7 +66,7 @@ export function WebhooksPanel({ partner }: { partner: string }) {
       data-testid="webhooks-panel"
     >
       <h2 id="webhooks-heading" className="text-2xl font-black">
-        Webhooks
+        {t("webhooks.title")}
       </h2>
       {list.error && (
         <p role="alert" className="text-lg text-red-300">
@@ -84,7 +86,7 @@ export function WebhooksPanel({ partner }: { partner: string }) {
                 onClick={() => setOpen(open === h.id ? null : h.id)}
                 aria-expanded={open === h.id}
               >
-                Deliveries
+                {t("webhooks.deliveries")}
               </button>
               <button
                 type="button"
@@ -92,18 +94,18 @@ export function WebhooksPanel({ partner }: { partner: string }) {
                 className="min-h-11 rounded-xl bg-red-700 px-4 text-lg font-bold"
                 onClick={() => remove.mutate(h.id)}
               >
-                Remove
+                {t("webhooks.remove")}
               </button>
             </div>
             {secret?.id === h.id && (
               <p data-testid="webhook-secret" className="rounded-lg border-2 border-amber-400 bg-amber-950 p-3 text-lg">
-                Signing secret (shown only now): <code className="break-all font-mono">{secret.secret}</code>
+                {t("webhooks.secret")} <code className="break-all font-mono">{secret.secret}</code>
               </p>
             )}
             {open === h.id && <DeliveryLog url={`${base}/${encodeURIComponent(h.id)}/deliveries`} />}
           </li>
         ))}
-        {list.data?.length === 0 && <li className="text-lg text-gray-300">No webhooks yet.</li>}
+        {list.data?.length === 0 && <li className="text-lg text-gray-300">{t("webhooks.none")}</li>}
       </ul>
       <form
         className="grid gap-3"
@@ -113,7 +115,7 @@ export function WebhooksPanel({ partner }: { partner: string }) {
         }}
       >
         <label className="grid gap-1 text-lg">
-          URL
+          {t("webhooks.url")}
           <input
             value={url}
             onChange={(e) => setUrl(e.target.value)}
@@ -125,7 +127,7 @@ export function WebhooksPanel({ partner }: { partner: string }) {
           />
         </label>
         <fieldset className="flex flex-wrap gap-3">
-          <legend className="mb-1 text-lg">Events</legend>
+          <legend className="mb-1 text-lg">{t("webhooks.events")}</legend>
           {EVENTS.map((ev) => (
             <label key={ev} className="flex min-h-11 items-center gap-2 rounded-xl bg-black/30 px-3 text-lg">
               <input
@@ -149,7 +151,7 @@ export function WebhooksPanel({ partner }: { partner: string }) {
           data-testid="webhook-add"
           className="min-h-12 rounded-xl bg-sky-500 px-5 text-xl font-black text-black"
         >
-          Add webhook
+          {t("webhooks.add")}
         </button>
       </form>
     </section>
@@ -157,6 +159,8 @@ export function WebhooksPanel({ partner }: { partner: string }) {
 }
 
 function DeliveryLog({ url }: { url: string }) {
+  const t = useT();
+  const locale = useLocale();
   const log = useQuery({
     queryKey: ["webhook-deliveries", url],
     queryFn: async () => (await (await fetch(url, { cache: "no-store" })).json()) as { pending: number; deliveries: Delivery[] },
@@ -166,23 +170,25 @@ function DeliveryLog({ url }: { url: string }) {
   if (!data) return null;
   return (
     <div className="grid gap-1 text-base" data-testid="webhook-deliveries">
-      <p className="text-gray-300">{data.pending} waiting</p>
+      <p className="text-gray-300">{t("webhooks.pending", { count: data.pending })}</p>
       <table className="w-full text-left">
         <thead>
           <tr className="text-gray-400">
-            <th>When</th>
-            <th>Event</th>
-            <th>Attempt</th>
-            <th>Answer</th>
+            <th>{t("webhooks.col.when")}</th>
+            <th>{t("webhooks.col.event")}</th>
+            <th>{t("webhooks.col.attempt")}</th>
+            <th>{t("webhooks.col.answer")}</th>
           </tr>
         </thead>
         <tbody>
           {data.deliveries.map((d) => (
             <tr key={d.id} data-testid="webhook-delivery">
-              <td>{new Date(d.at).toLocaleTimeString()}</td>
+              <td>{new Date(d.at).toLocaleTimeString(locale)}</td>
               <td className="font-mono">{d.event}</td>
               <td>{d.attempt}</td>
-              <td className={d.error ? "text-red-300" : "text-green-300"}>{d.error ?? `${d.status} in ${d.durationMs} ms`}</td>
+              <td className={d.error ? "text-red-300" : "text-green-300"}>
+                {d.error ?? t("webhooks.answered", { status: String(d.status), ms: d.durationMs })}
+              </td>
             </tr>
           ))}
         </tbody>

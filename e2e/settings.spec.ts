@@ -73,6 +73,15 @@ test("an operator changes the currency to EUR and the locale to fr-FR; a bad cur
   await expect(page.getByTestId("profile-locale")).toHaveValue("fr-FR");
   const profile = await (await context.request.get(`/api/partners/${SLUG}`)).json();
   expect(profile).toMatchObject({ currency: "EUR", locale: "fr-FR", defaultPaymentMethod: "CARD", autoConfirmSources: ["kiosk"] });
+  // Reloaded, the back office speaks the restaurant's language (lib/i18n).
+  await expect(settings.tab("users")).toHaveText("Utilisateurs");
+  await expect(page.getByTestId("profile-save")).toHaveText("Enregistrer");
+  await expect(page.getByTestId("profile-expo")).toContainText("La passe confirme PRÊT : non");
+  await page.screenshot({ path: "/tmp/settings-restaurant-fr.png", fullPage: true });
+
+  // The later tests read the English words: the restaurant speaks English again.
+  const back = await context.request.patch(`/api/partners/${SLUG}`, { data: { locale: "en-US" }, headers: { origin: configuredOrigin() } });
+  expect(back.status(), await back.text()).toBe(200);
   await context.close();
 });
 

@@ -1,4 +1,6 @@
+import { useLocale, useT } from "@/components/i18n";
 import { signedDelta } from "@/lib/client/menu";
+import { allergenLabel, type Translate } from "@/lib/i18n";
 import { DEFAULT_MONEY_STYLE, displayMinor, type MoneyStyle } from "@/lib/money-format";
 
 export type PreviewGroup = {
@@ -21,13 +23,12 @@ export type PreviewDish = {
 };
 
 const cents = (v: string) => (/^\d+(\.\d+)?$/.test(v.trim()) ? Math.round(Number(v) * 100) : null);
-const label = (code: string) => code.charAt(0).toUpperCase() + code.slice(1);
 
 /** What a group asks of the guest, as the order page words it. */
-export function choiceRule(min: number, max: number): string {
-  if (min > 0 && min === max) return `Choose ${min}`;
-  if (min > 0) return `Choose ${min}–${max}`;
-  return max === 1 ? "Optional, up to 1" : `Optional, up to ${max}`;
+export function choiceRule(t: Translate, min: number, max: number): string {
+  if (min > 0 && min === max) return t("menu.rule.exact", { min });
+  if (min > 0) return t("menu.rule.range", { min, max });
+  return t("menu.rule.optional", { max });
 }
 
 /**
@@ -36,13 +37,15 @@ export function choiceRule(min: number, max: number): string {
  * guest will see before saving.
  */
 export function DishPreview({ dish, style = DEFAULT_MONEY_STYLE }: { dish: PreviewDish; style?: MoneyStyle }) {
+  const t = useT();
+  const locale = useLocale();
   const price = cents(dish.price);
   const surcharge = cents(dish.surcharge || "0") ?? 0;
   const image = /^(https?:\/\/|\/)\S+$/.test(dish.imageUrl.trim()) ? dish.imageUrl.trim() : null;
   return (
     <article
       data-testid="dish-preview"
-      aria-label="Customer card preview"
+      aria-label={t("menu.preview")}
       className={`flex flex-col gap-3 rounded-2xl border border-white/10 bg-white/5 p-3 ${dish.available ? "" : "opacity-60"}`}
     >
       {image && (
@@ -52,7 +55,7 @@ export function DishPreview({ dish, style = DEFAULT_MONEY_STYLE }: { dish: Previ
       <div className="flex items-start gap-3">
         <div className="min-w-0 flex-1">
           <div className="text-xl font-bold" data-testid="preview-name">
-            {dish.name.trim() || <span className="text-gray-500">Dish name</span>}
+            {dish.name.trim() || <span className="text-gray-500">{t("menu.preview.name")}</span>}
           </div>
           {dish.description.trim() && (
             <p className="mt-1 whitespace-pre-line text-base text-gray-300" data-testid="preview-description">
@@ -64,15 +67,15 @@ export function DishPreview({ dish, style = DEFAULT_MONEY_STYLE }: { dish: Previ
           {price === null ? "—" : displayMinor(price + surcharge, style)}
         </div>
       </div>
-      {!dish.available && <span className="self-start rounded-full bg-red-700 px-3 py-1 text-base font-bold">Sold out</span>}
+      {!dish.available && <span className="self-start rounded-full bg-red-700 px-3 py-1 text-base font-bold">{t("menu.soldOut")}</span>}
       {dish.allergens.length > 0 && (
-        <ul className="flex flex-wrap gap-1" aria-label="Allergens" data-testid="preview-allergens">
+        <ul className="flex flex-wrap gap-1" aria-label={t("menu.allergens")} data-testid="preview-allergens">
           {dish.allergens.map((a) => (
             <li
               key={a}
               className="rounded-full border border-amber-400/60 bg-amber-400/10 px-2 py-0.5 text-sm font-semibold text-amber-200"
             >
-              {label(a)}
+              {allergenLabel(locale, a)}
             </li>
           ))}
         </ul>
@@ -83,10 +86,10 @@ export function DishPreview({ dish, style = DEFAULT_MONEY_STYLE }: { dish: Previ
             {g.name}
             {g.min > 0 ? (
               <span className="rounded-full bg-red-700 px-2 py-0.5 text-sm font-black text-white" data-testid="preview-required">
-                Required
+                {t("menu.required")}
               </span>
             ) : null}
-            <span className="text-sm font-normal text-gray-400">{choiceRule(g.min, g.max)}</span>
+            <span className="text-sm font-normal text-gray-400">{choiceRule(t, g.min, g.max)}</span>
           </h4>
           <ul className="mt-1 flex flex-col gap-1 text-base">
             {g.options.map((o) => (

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { createPortal } from "react-dom";
+import { useT } from "@/components/i18n";
 import { checkFood, type FieldErrors, type FoodInput, fieldErrors, menuApi, menuMoneyStyle, reorderedFoodsTo } from "@/lib/client/menu";
 import { displayMoney } from "@/lib/money-format";
 import type { FoodDto } from "@/lib/menu/model";
@@ -57,6 +58,7 @@ function inputOf(d: Draft): FoodInput {
 }
 
 export function DishesPanel({ ctx, goTo }: { ctx: MenuCtx; goTo: (tab: "categories" | "stations") => void }) {
+  const t = useT();
   const { menu, partner, write, optimistic } = ctx;
   // "new", a food id, or nothing chosen.
   const [selected, setSelected] = useState<string | null>(menu.foods[0]?.id ?? (menu.categories.length ? "new" : null));
@@ -69,17 +71,17 @@ export function DishesPanel({ ctx, goTo }: { ctx: MenuCtx; goTo: (tab: "categori
   if (menu.stations.length === 0 || menu.categories.length === 0) {
     return (
       <div className="flex max-w-2xl flex-col gap-4 rounded-2xl border border-white/10 bg-white/5 p-6" data-testid="dishes-setup">
-        <h2 className="text-2xl font-bold">Before the first dish</h2>
-        <p className="text-lg text-gray-300">A dish belongs to a category and is cooked at a station. Add at least one of each.</p>
+        <h2 className="text-2xl font-bold">{t("menu.setup.title")}</h2>
+        <p className="text-lg text-gray-300">{t("menu.setup.what")}</p>
         <div className="flex flex-wrap gap-3">
           {menu.stations.length === 0 && (
             <button type="button" className={buttonClass.secondary} onClick={() => goTo("stations")}>
-              Add a station
+              {t("menu.station.addTitle")}
             </button>
           )}
           {menu.categories.length === 0 && (
             <button type="button" className={buttonClass.secondary} onClick={() => goTo("categories")}>
-              Add a category
+              {t("menu.category.addTitle")}
             </button>
           )}
         </div>
@@ -103,7 +105,7 @@ export function DishesPanel({ ctx, goTo }: { ctx: MenuCtx; goTo: (tab: "categori
         <div ref={setPreviewSlot} />
         <div className="flex items-center gap-3">
           <h2 id="dishes-heading" className="text-2xl font-bold">
-            Dishes
+            {t("menu.tab.dishes")}
           </h2>
           <button
             type="button"
@@ -111,7 +113,7 @@ export function DishesPanel({ ctx, goTo }: { ctx: MenuCtx; goTo: (tab: "categori
             data-testid="new-dish"
             onClick={() => (setSelected("new"), setStatus(null))}
           >
-            + New dish
+            {t("menu.dish.new")}
           </button>
         </div>
         {listError && (
@@ -126,7 +128,7 @@ export function DishesPanel({ ctx, goTo }: { ctx: MenuCtx; goTo: (tab: "categori
               <h3 id={`dishes-${c.id}`} className="mb-2 text-xl font-bold text-gray-200">
                 {c.name}
               </h3>
-              {foods.length === 0 && <p className="text-base text-gray-400">No dishes yet.</p>}
+              {foods.length === 0 && <p className="text-base text-gray-400">{t("menu.dish.none")}</p>}
               <SortableList
                 items={foods}
                 getId={(f) => f.id}
@@ -149,8 +151,8 @@ export function DishesPanel({ ctx, goTo }: { ctx: MenuCtx; goTo: (tab: "categori
                       <span className="truncate text-lg font-bold">{f.name}</span>
                       <span className="text-base text-gray-300">
                         {displayMoney(f.price, menuMoneyStyle(menu))}
-                        {f.available ? "" : " · sold out"}
-                        {f.modifierGroupIds.length ? ` · ${f.modifierGroupIds.length} group(s)` : ""}
+                        {f.available ? "" : t("menu.dish.rowSoldOut")}
+                        {f.modifierGroupIds.length ? t("menu.dish.rowGroups", { count: f.modifierGroupIds.length }) : ""}
                       </span>
                     </button>
                     {controls.moveButtons}
@@ -171,7 +173,7 @@ export function DishesPanel({ ctx, goTo }: { ctx: MenuCtx; goTo: (tab: "categori
           setStatus={setStatus}
           previewSlot={previewSlot}
           onSaved={(saved) => setSelected(saved.id)}
-          onArchived={() => (setSelected(null), setStatus("Dish archived"))}
+          onArchived={() => (setSelected(null), setStatus(t("menu.dish.archived")))}
         />
       )}
     </div>
@@ -195,6 +197,7 @@ function DishEditor({
   onSaved: (f: FoodDto) => void;
   onArchived: () => void;
 }) {
+  const t = useT();
   const { menu, partner, write } = ctx;
   const [draft, setDraft] = useState<Draft>(() =>
     food
@@ -226,7 +229,7 @@ function DishEditor({
     try {
       const input = inputOf(draft);
       const saved = await write(() => (food ? menuApi.updateFood(food.id, input) : menuApi.createFood(partner, input)));
-      setStatus(food ? "Saved" : "Dish added");
+      setStatus(food ? t("menu.saved") : t("menu.dish.added"));
       onSaved(saved);
     } catch (err) {
       setErrors(fieldErrors(err));
@@ -254,7 +257,7 @@ function DishEditor({
 
   const preview = (
     <div className="rounded-2xl border border-sky-400/40 bg-black/20 p-3">
-      <h2 className="mb-2 text-lg font-bold text-sky-200">Customer card preview</h2>
+      <h2 className="mb-2 text-lg font-bold text-sky-200">{t("menu.preview")}</h2>
       <DishPreview
         style={menuMoneyStyle(menu)}
         dish={{
@@ -278,9 +281,9 @@ function DishEditor({
         data-testid="dish-form"
       >
         <h2 id="dish-editor-heading" className="text-2xl font-bold">
-          {food ? `Edit ${food.name}` : "New dish"}
+          {food ? t("menu.edit", { name: food.name }) : t("menu.dish.newTitle")}
         </h2>
-        <Field label="Name" field="name" errors={errors}>
+        <Field label={t("menu.name")} field="name" errors={errors}>
           <input
             value={draft.name}
             onChange={(e) => set({ name: e.target.value })}
@@ -289,7 +292,7 @@ function DishEditor({
             {...invalid("name", errors)}
           />
         </Field>
-        <Field label="Description" field="description" errors={errors}>
+        <Field label={t("menu.dish.description")} field="description" errors={errors}>
           <textarea
             value={draft.description}
             onChange={(e) => set({ description: e.target.value })}
@@ -299,7 +302,7 @@ function DishEditor({
             {...invalid("description", errors)}
           />
         </Field>
-        <Field label="Image URL" field="imageUrl" errors={errors}>
+        <Field label={t("menu.dish.image")} field="imageUrl" errors={errors}>
           <input
             value={draft.imageUrl}
             onChange={(e) => set({ imageUrl: e.target.value })}
@@ -311,7 +314,7 @@ function DishEditor({
           />
         </Field>
         <div className="grid grid-cols-3 gap-3">
-          <Field label="Price" field="price" errors={errors}>
+          <Field label={t("menu.dish.price")} field="price" errors={errors}>
             <input
               value={draft.price}
               onChange={(e) => set({ price: e.target.value })}
@@ -322,7 +325,7 @@ function DishEditor({
               {...invalid("price", errors)}
             />
           </Field>
-          <Field label="Surcharge" field="surcharge" errors={errors}>
+          <Field label={t("menu.dish.surcharge")} field="surcharge" errors={errors}>
             <input
               value={draft.surcharge}
               onChange={(e) => set({ surcharge: e.target.value })}
@@ -333,7 +336,7 @@ function DishEditor({
               {...invalid("surcharge", errors)}
             />
           </Field>
-          <Field label="Prep target (min)" field="prepMinutes" errors={errors}>
+          <Field label={t("menu.dish.prep")} field="prepMinutes" errors={errors}>
             <input
               value={draft.prepMinutes}
               onChange={(e) => set({ prepMinutes: e.target.value })}
@@ -346,7 +349,7 @@ function DishEditor({
           </Field>
         </div>
         <div className="grid grid-cols-2 gap-3">
-          <Field label="Category" field="categoryId" errors={errors}>
+          <Field label={t("menu.dish.category")} field="categoryId" errors={errors}>
             <select
               value={draft.categoryId}
               onChange={(e) => set({ categoryId: e.target.value })}
@@ -361,7 +364,7 @@ function DishEditor({
               ))}
             </select>
           </Field>
-          <Field label="Station" field="station" errors={errors}>
+          <Field label={t("menu.dish.station")} field="station" errors={errors}>
             <select
               value={draft.station}
               onChange={(e) => set({ station: e.target.value })}
@@ -378,11 +381,16 @@ function DishEditor({
           </Field>
         </div>
         <AllergenChips value={draft.allergens} onChange={(allergens) => set({ allergens })} field="allergens" errors={errors} />
-        <Toggle checked={draft.available} onChange={(available) => set({ available })} label="Available" testId="dish-available" />
+        <Toggle
+          checked={draft.available}
+          onChange={(available) => set({ available })}
+          label={t("menu.available")}
+          testId="dish-available"
+        />
 
         <fieldset className="flex flex-col gap-2" data-testid="dish-groups">
-          <legend className="text-base font-semibold text-gray-300">Modifier groups (in the order the guest sees them)</legend>
-          {draft.modifierGroupIds.length === 0 && <p className="text-base text-gray-400">None linked.</p>}
+          <legend className="text-base font-semibold text-gray-300">{t("menu.dish.groups")}</legend>
+          {draft.modifierGroupIds.length === 0 && <p className="text-base text-gray-400">{t("menu.dish.noGroups")}</p>}
           <ol className="flex flex-col gap-2">
             {draft.modifierGroupIds.map((id, i) => {
               const g = groupsById.get(id);
@@ -391,14 +399,14 @@ function DishEditor({
                 <li key={id} data-testid="dish-group" data-name={g?.name ?? id} className="rounded-xl bg-black/30 p-2">
                   <div className="flex items-center gap-2">
                     <span className="flex-1 text-lg font-bold">
-                      {g?.name ?? "Unknown group"}
+                      {g?.name ?? t("menu.dish.unknownGroup")}
                       {g?.required && (
-                        <span className="ml-2 rounded-full bg-red-700 px-2 py-0.5 text-sm font-black text-white">Required</span>
+                        <span className="ml-2 rounded-full bg-red-700 px-2 py-0.5 text-sm font-black text-white">{t("menu.required")}</span>
                       )}
                     </span>
                     <button
                       type="button"
-                      aria-label={`Move ${g?.name} up`}
+                      aria-label={t("menu.sort.up", { name: g?.name ?? "" })}
                       disabled={i === 0}
                       onClick={() => moveGroup(id, -1)}
                       className="h-11 min-w-11 rounded-lg bg-white/10 text-xl font-bold disabled:opacity-30"
@@ -407,7 +415,7 @@ function DishEditor({
                     </button>
                     <button
                       type="button"
-                      aria-label={`Move ${g?.name} down`}
+                      aria-label={t("menu.sort.down", { name: g?.name ?? "" })}
                       disabled={i === draft.modifierGroupIds.length - 1}
                       onClick={() => moveGroup(id, 1)}
                       className="h-11 min-w-11 rounded-lg bg-white/10 text-xl font-bold disabled:opacity-30"
@@ -418,9 +426,9 @@ function DishEditor({
                       type="button"
                       onClick={() => set({ modifierGroupIds: draft.modifierGroupIds.filter((x) => x !== id) })}
                       className={buttonClass.secondary}
-                      aria-label={`Unlink ${g?.name}`}
+                      aria-label={t("menu.dish.unlinkNamed", { name: g?.name ?? "" })}
                     >
-                      Unlink
+                      {t("menu.dish.unlink")}
                     </button>
                   </div>
                   <FieldError field={field} errors={errors} />
@@ -430,18 +438,18 @@ function DishEditor({
           </ol>
           {unlinked.length > 0 && (
             <label className="flex items-center gap-2 text-base text-gray-300">
-              Link a group
+              {t("menu.dish.link")}
               <select
                 value=""
                 onChange={(e) => e.target.value && set({ modifierGroupIds: [...draft.modifierGroupIds, e.target.value] })}
                 data-testid="dish-link-group"
                 className={`${inputClass} mt-0 flex-1`}
               >
-                <option value="">Choose…</option>
+                <option value="">{t("menu.choose")}</option>
                 {unlinked.map((g) => (
                   <option key={g.id} value={g.id}>
                     {g.name}
-                    {g.required ? " (required)" : ""}
+                    {g.required ? t("menu.dish.requiredSuffix") : ""}
                   </option>
                 ))}
               </select>
@@ -454,11 +462,11 @@ function DishEditor({
         {errors.id && <FieldError field="id" errors={errors} />}
         <div className="flex flex-wrap items-center gap-3">
           <button type="submit" className={buttonClass.primary} data-testid="dish-save" disabled={ctx.busy}>
-            {food ? "Save dish" : "Add dish"}
+            {food ? t("menu.dish.save") : t("menu.dish.add")}
           </button>
           {food && (
             <button type="button" className={buttonClass.danger} onClick={archive} data-testid="dish-archive">
-              Archive
+              {t("menu.archive")}
             </button>
           )}
           <span role="status" className="text-lg font-bold text-green-300" data-testid="dish-status">

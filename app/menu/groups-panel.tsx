@@ -1,14 +1,20 @@
 "use client";
 
 import { useState } from "react";
+import { useT } from "@/components/i18n";
 import { checkGroup, checkOption, type FieldErrors, fieldErrors, menuApi, type OptionInput } from "@/lib/client/menu";
+import type { MessageKey } from "@/lib/i18n";
 import type { GroupDto } from "@/lib/menu/model";
 import { choiceRule } from "./dish-preview";
 import type { MenuCtx } from "./menu-ctx";
 import { SortableList } from "./sortable-list";
 import { AllergenChips, Field, FieldError, FormError, Toggle, buttonClass, errorId, inputClass, invalid } from "./ui";
 
-const OPTION_LABELS = { name: "Name", priceDelta: "Price change", station: "Station" } as const;
+const OPTION_LABELS: Record<"name" | "priceDelta" | "station", MessageKey> = {
+  name: "menu.name",
+  priceDelta: "menu.option.priceChange",
+  station: "menu.dish.station",
+};
 
 type OptionDraft = {
   key: string;
@@ -52,6 +58,7 @@ function optionErrors(err: unknown, index: number): FieldErrors {
 }
 
 export function GroupsPanel({ ctx }: { ctx: MenuCtx }) {
+  const t = useT();
   const { menu, partner, write, optimistic } = ctx;
   const [selected, setSelected] = useState<string | null>(menu.modifierGroups[0]?.id ?? "new");
   const [status, setStatus] = useState<string | null>(null);
@@ -72,7 +79,7 @@ export function GroupsPanel({ ctx }: { ctx: MenuCtx }) {
       >
         <div className="flex items-center gap-3">
           <h2 id="groups-heading" className="text-2xl font-bold">
-            Modifier groups
+            {t("menu.tab.groups")}
           </h2>
           <button
             type="button"
@@ -80,7 +87,7 @@ export function GroupsPanel({ ctx }: { ctx: MenuCtx }) {
             data-testid="new-group"
             onClick={() => (setSelected("new"), setStatus(null))}
           >
-            + New group
+            {t("menu.group.new")}
           </button>
         </div>
         {listError && (
@@ -88,7 +95,7 @@ export function GroupsPanel({ ctx }: { ctx: MenuCtx }) {
             {listError}
           </p>
         )}
-        {menu.modifierGroups.length === 0 && <p className="text-lg text-gray-300">No groups yet: doneness, sides, extras…</p>}
+        {menu.modifierGroups.length === 0 && <p className="text-lg text-gray-300">{t("menu.group.none")}</p>}
         <SortableList
           items={menu.modifierGroups}
           getId={(g) => g.id}
@@ -111,11 +118,16 @@ export function GroupsPanel({ ctx }: { ctx: MenuCtx }) {
               >
                 <span className="flex items-center gap-2 text-lg font-bold">
                   {g.name}
-                  {g.required && <span className="rounded-full bg-red-700 px-2 py-0.5 text-sm font-black text-white">Required</span>}
+                  {g.required && (
+                    <span className="rounded-full bg-red-700 px-2 py-0.5 text-sm font-black text-white">{t("menu.required")}</span>
+                  )}
                 </span>
                 <span className="text-base text-gray-300">
-                  {choiceRule(g.min, g.max)} · {g.options.length} option(s) ·{" "}
-                  {menu.foods.filter((f) => f.modifierGroupIds.includes(g.id)).length} dish(es)
+                  {t("menu.group.summary", {
+                    rule: choiceRule(t, g.min, g.max),
+                    options: g.options.length,
+                    dishes: menu.foods.filter((f) => f.modifierGroupIds.includes(g.id)).length,
+                  })}
                 </span>
               </button>
               {controls.moveButtons}
@@ -130,7 +142,7 @@ export function GroupsPanel({ ctx }: { ctx: MenuCtx }) {
         status={status}
         setStatus={setStatus}
         onSaved={(g) => setSelected(g.id)}
-        onArchived={() => (setSelected("new"), setStatus("Group archived"))}
+        onArchived={() => (setSelected("new"), setStatus(t("menu.group.archived")))}
       />
     </div>
   );
@@ -151,6 +163,7 @@ function GroupEditor({
   onSaved: (g: GroupDto) => void;
   onArchived: () => void;
 }) {
+  const t = useT();
   const { menu, partner, write } = ctx;
   const [draft, setDraft] = useState<GroupDraft>(() =>
     group
@@ -175,12 +188,12 @@ function GroupEditor({
     try {
       if (!group) {
         const created = await write(() => menuApi.createGroup(partner, { ...bounds, options: draft.options.map(optionInput) }));
-        setStatus("Group added");
+        setStatus(t("menu.group.added"));
         onSaved(created);
         return;
       }
       await write(() => saveExisting(group, bounds));
-      setStatus("Saved");
+      setStatus(t("menu.saved"));
     } catch (err) {
       if (!(err instanceof OptionSaveError)) setErrors(fieldErrors(err));
     }
@@ -243,25 +256,25 @@ function GroupEditor({
       data-testid="group-form"
     >
       <h2 className="flex flex-wrap items-center gap-2 text-2xl font-bold">
-        {group ? `Edit ${group.name}` : "New modifier group"}
+        {group ? t("menu.edit", { name: group.name }) : t("menu.group.newTitle")}
         {required && (
           <span className="rounded-full bg-red-700 px-3 py-0.5 text-base font-black text-white" data-testid="group-required">
-            Required
+            {t("menu.required")}
           </span>
         )}
       </h2>
-      <Field label="Name" field="name" errors={errors}>
+      <Field label={t("menu.name")} field="name" errors={errors}>
         <input
           value={draft.name}
           onChange={(e) => set({ name: e.target.value })}
           data-testid="group-name"
-          placeholder="Doneness"
+          placeholder={t("menu.group.namePlaceholder")}
           className={inputClass}
           {...invalid("name", errors)}
         />
       </Field>
       <div className="grid grid-cols-2 gap-3">
-        <Field label="Choose at least (0 = optional)" field="min" errors={errors}>
+        <Field label={t("menu.group.min")} field="min" errors={errors}>
           <input
             value={draft.min}
             onChange={(e) => set({ min: e.target.value })}
@@ -271,7 +284,7 @@ function GroupEditor({
             {...invalid("min", errors)}
           />
         </Field>
-        <Field label="Choose at most" field="max" errors={errors}>
+        <Field label={t("menu.group.max")} field="max" errors={errors}>
           <input
             value={draft.max}
             onChange={(e) => set({ max: e.target.value })}
@@ -284,12 +297,12 @@ function GroupEditor({
       </div>
 
       <fieldset className="flex flex-col gap-2">
-        <legend className="mb-1 text-lg font-bold">Options</legend>
-        {draft.options.length === 0 && <p className="text-base text-gray-400">No options yet.</p>}
+        <legend className="mb-1 text-lg font-bold">{t("menu.group.options")}</legend>
+        {draft.options.length === 0 && <p className="text-base text-gray-400">{t("menu.group.noOptions")}</p>}
         <SortableList
           items={draft.options}
           getId={(o) => o.key}
-          label={(o) => o.name || "new option"}
+          label={(o) => o.name || t("menu.option.new")}
           testId="option-list"
           onReorder={(keys) => set({ options: keys.map((k) => draft.options.find((o) => o.key === k)!) })}
           render={(o, controls) => {
@@ -301,18 +314,18 @@ function GroupEditor({
                   {controls.handle}
                   <div className="min-w-36 flex-1">
                     <input
-                      aria-label={`Option ${i + 1} name`}
+                      aria-label={t("menu.option.nameOf", { n: i + 1 })}
                       value={o.name}
                       onChange={(e) => setOption(o.key, { name: e.target.value })}
                       data-testid="option-name"
-                      placeholder="Medium rare"
+                      placeholder={t("menu.option.namePlaceholder")}
                       className={inputClass.replace("mt-1 ", "")}
                       {...invalid(f("name"), errors)}
                     />
                   </div>
                   <div className="w-28">
                     <input
-                      aria-label={`Option ${i + 1} price change`}
+                      aria-label={t("menu.option.deltaOf", { n: i + 1 })}
                       value={o.priceDelta}
                       onChange={(e) => setOption(o.key, { priceDelta: e.target.value })}
                       data-testid="option-delta"
@@ -324,14 +337,14 @@ function GroupEditor({
                   </div>
                   <div className="w-40">
                     <select
-                      aria-label={`Option ${i + 1} station`}
+                      aria-label={t("menu.option.stationOf", { n: i + 1 })}
                       value={o.station}
                       onChange={(e) => setOption(o.key, { station: e.target.value })}
                       data-testid="option-station"
                       className={inputClass.replace("mt-1 ", "")}
                       {...invalid(f("station"), errors)}
                     >
-                      <option value="">Dish station</option>
+                      <option value="">{t("menu.option.dishStation")}</option>
                       {menu.stations.map((s) => (
                         <option key={s.id} value={s.key}>
                           {s.name}
@@ -351,12 +364,12 @@ function GroupEditor({
                       data-field={f(k)}
                       className="text-base font-semibold text-red-300"
                     >
-                      {OPTION_LABELS[k]}: {errors[f(k)]}
+                      {t(OPTION_LABELS[k])}: {errors[f(k)]}
                     </p>
                   ) : null,
                 )}
                 <div className="flex flex-wrap items-center gap-2">
-                  <Toggle checked={o.available} onChange={(available) => setOption(o.key, { available })} label="Available" />
+                  <Toggle checked={o.available} onChange={(available) => setOption(o.key, { available })} label={t("menu.available")} />
                   <button
                     type="button"
                     aria-expanded={openAllergens === o.key}
@@ -364,15 +377,16 @@ function GroupEditor({
                     onClick={() => setOpenAllergens(openAllergens === o.key ? null : o.key)}
                     className={buttonClass.secondary}
                   >
-                    Allergens{o.allergens.length ? ` (${o.allergens.length})` : ""}
+                    {t("menu.allergens")}
+                    {o.allergens.length ? ` (${o.allergens.length})` : ""}
                   </button>
                   <button
                     type="button"
                     onClick={() => set({ options: draft.options.filter((x) => x.key !== o.key) })}
                     className={buttonClass.secondary}
-                    aria-label={`Remove option ${o.name || i + 1}`}
+                    aria-label={t("menu.option.remove", { name: o.name || String(i + 1) })}
                   >
-                    Remove
+                    {t("menu.option.removeShort")}
                   </button>
                 </div>
                 {openAllergens === o.key && (
@@ -404,7 +418,7 @@ function GroupEditor({
             })
           }
         >
-          + Add option
+          {t("menu.option.add")}
         </button>
       </fieldset>
 
@@ -412,11 +426,11 @@ function GroupEditor({
       <FieldError field="id" errors={errors} />
       <div className="flex flex-wrap items-center gap-3">
         <button type="submit" className={buttonClass.primary} data-testid="group-save" disabled={ctx.busy}>
-          {group ? "Save group" : "Add group"}
+          {group ? t("menu.group.save") : t("menu.group.add")}
         </button>
         {group && (
           <button type="button" className={buttonClass.danger} onClick={archive} data-testid="group-archive">
-            Archive
+            {t("menu.archive")}
           </button>
         )}
         <span role="status" className="text-lg font-bold text-green-300" data-testid="group-status">

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { useT } from "@/components/i18n";
 import { moveItem } from "@/lib/client/menu";
 
 export type SortControls = {
@@ -34,6 +35,7 @@ export function SortableList<T>({
   testId?: string;
   className?: string;
 }) {
+  const t = useT();
   const ids = items.map(getId);
   const listRef = useRef<HTMLUListElement>(null);
   const [drag, setDrag] = useState<{ id: string; over: number } | null>(null);
@@ -85,8 +87,8 @@ export function SortableList<T>({
             type="button"
             data-sort-handle={id}
             data-testid="drag-handle"
-            aria-label={`Reorder ${name} (drag, or Alt+Arrow keys)`}
-            title="Drag to reorder, or Alt+↑ / Alt+↓"
+            aria-label={t("menu.sort.reorder", { name })}
+            title={t("menu.sort.hint")}
             className="inline-flex h-11 min-h-11 w-11 min-w-11 shrink-0 cursor-grab touch-none items-center justify-center rounded-lg bg-white/10 text-2xl text-gray-200 active:cursor-grabbing"
             onPointerDown={(e) => {
               e.currentTarget.setPointerCapture(e.pointerId);
@@ -106,7 +108,7 @@ export function SortableList<T>({
             <button
               type="button"
               data-testid="move-up"
-              aria-label={`Move ${name} up`}
+              aria-label={t("menu.sort.up", { name })}
               disabled={index === 0}
               onClick={() => move(id, -1)}
               className="h-11 min-w-11 rounded-lg bg-white/10 px-2 text-xl font-bold disabled:opacity-30"
@@ -116,7 +118,7 @@ export function SortableList<T>({
             <button
               type="button"
               data-testid="move-down"
-              aria-label={`Move ${name} down`}
+              aria-label={t("menu.sort.down", { name })}
               disabled={index === items.length - 1}
               onClick={() => move(id, 1)}
               className="h-11 min-w-11 rounded-lg bg-white/10 px-2 text-xl font-bold disabled:opacity-30"

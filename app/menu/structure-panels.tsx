@@ -1,7 +1,9 @@
 "use client";
 
 import { useState } from "react";
+import { useT } from "@/components/i18n";
 import { type FieldErrors, fieldErrors, menuApi } from "@/lib/client/menu";
+import type { Translate } from "@/lib/i18n";
 import type { CategoryDto, StationDto } from "@/lib/menu/model";
 import type { MenuCtx } from "./menu-ctx";
 import { SortableList } from "./sortable-list";
@@ -17,14 +19,15 @@ function minutesValue(v: string): number | null | string {
   return /^\d+$/.test(t) ? Number(t) : t;
 }
 
-function checkMinutes(v: string, field: string): FieldErrors {
+function checkMinutes(t: Translate, v: string, field: string): FieldErrors {
   const m = minutesValue(v);
-  return typeof m === "string" ? { [field]: "Whole minutes, e.g. 12 (or leave empty)" } : {};
+  return typeof m === "string" ? { [field]: t("menu.check.minutes") } : {};
 }
 
 // --- stations ---------------------------------------------------------------------------------
 
 export function StationsPanel({ ctx }: { ctx: MenuCtx }) {
+  const t = useT();
   const { menu, partner, write, optimistic } = ctx;
   const [draft, setDraft] = useState({ key: "", name: "", prep: "" });
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -32,9 +35,9 @@ export function StationsPanel({ ctx }: { ctx: MenuCtx }) {
   async function add(e: React.FormEvent) {
     e.preventDefault();
     const local: FieldErrors = {
-      ...(draft.key.trim() ? {} : { key: "A short key, e.g. grill" }),
-      ...(draft.name.trim() ? {} : { name: "Give the station a name" }),
-      ...checkMinutes(draft.prep, "prepMinutes"),
+      ...(draft.key.trim() ? {} : { key: t("menu.check.stationKey") }),
+      ...(draft.name.trim() ? {} : { name: t("menu.check.stationName") }),
+      ...checkMinutes(t, draft.prep, "prepMinutes"),
     };
     setErrors(local);
     if (Object.keys(local).length) return;
@@ -61,9 +64,9 @@ export function StationsPanel({ ctx }: { ctx: MenuCtx }) {
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1.4fr)_minmax(0,1fr)]">
       <section aria-labelledby="stations-heading">
         <h2 id="stations-heading" className="mb-3 text-2xl font-bold">
-          Stations
+          {t("menu.tab.stations")}
         </h2>
-        {menu.stations.length === 0 && <p className="text-lg text-gray-300">No stations yet: add the grill, the fryer, the bar…</p>}
+        {menu.stations.length === 0 && <p className="text-lg text-gray-300">{t("menu.station.none")}</p>}
         <SortableList
           items={menu.stations}
           getId={(s) => s.id}
@@ -78,8 +81,8 @@ export function StationsPanel({ ctx }: { ctx: MenuCtx }) {
         className="flex flex-col gap-3 self-start rounded-2xl border border-white/10 bg-white/5 p-4"
         data-testid="station-form"
       >
-        <h2 className="text-2xl font-bold">Add a station</h2>
-        <Field label="Key (used by tickets and screens)" field="key" errors={errors}>
+        <h2 className="text-2xl font-bold">{t("menu.station.addTitle")}</h2>
+        <Field label={t("menu.station.key")} field="key" errors={errors}>
           <input
             value={draft.key}
             onChange={(e) => setDraft({ ...draft, key: e.target.value.toLowerCase() })}
@@ -90,17 +93,17 @@ export function StationsPanel({ ctx }: { ctx: MenuCtx }) {
             {...invalid("key", errors)}
           />
         </Field>
-        <Field label="Name" field="name" errors={errors}>
+        <Field label={t("menu.name")} field="name" errors={errors}>
           <input
             value={draft.name}
             onChange={(e) => setDraft({ ...draft, name: e.target.value })}
             data-testid="station-name"
-            placeholder="Grill"
+            placeholder={t("menu.station.namePlaceholder")}
             className={inputClass}
             {...invalid("name", errors)}
           />
         </Field>
-        <Field label="Default prep time (minutes)" field="prepMinutes" errors={errors}>
+        <Field label={t("menu.station.prep")} field="prepMinutes" errors={errors}>
           <input
             value={draft.prep}
             onChange={(e) => setDraft({ ...draft, prep: e.target.value })}
@@ -112,7 +115,7 @@ export function StationsPanel({ ctx }: { ctx: MenuCtx }) {
         </Field>
         <FormError errors={errors} />
         <button type="submit" className={buttonClass.primary} data-testid="station-add">
-          Add station
+          {t("menu.station.add")}
         </button>
       </form>
     </div>
@@ -128,6 +131,7 @@ function StationRow({
   ctx: MenuCtx;
   controls: { handle: React.ReactNode; moveButtons: React.ReactNode };
 }) {
+  const t = useT();
   const [name, setName] = useState(station.name);
   const [prep, setPrep] = useState(station.prepMinutes === null ? "" : String(station.prepMinutes));
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -135,7 +139,7 @@ function StationRow({
   const dirty = name !== station.name || prep !== (station.prepMinutes === null ? "" : String(station.prepMinutes));
 
   async function save() {
-    const local = { ...(name.trim() ? {} : { name: "Give the station a name" }), ...checkMinutes(prep, "prepMinutes") };
+    const local = { ...(name.trim() ? {} : { name: t("menu.check.stationName") }), ...checkMinutes(t, prep, "prepMinutes") };
     setErrors(local);
     if (Object.keys(local).length) return;
     try {
@@ -158,7 +162,7 @@ function StationRow({
       </code>
       <div className="min-w-40 flex-1">
         <input
-          aria-label={`Name of station ${station.key}`}
+          aria-label={t("menu.station.nameOf", { key: station.key })}
           value={name}
           onChange={(e) => (setName(e.target.value), setSaved(false))}
           className={inputClass.replace("mt-1 ", "")}
@@ -167,12 +171,12 @@ function StationRow({
         <FieldError field="name" errors={errors} />
       </div>
       <div className="w-32">
-        <span className="sr-only">Default prep time</span>
+        <span className="sr-only">{t("menu.station.prepShort")}</span>
         <input
-          aria-label={`Default prep minutes of ${station.key}`}
+          aria-label={t("menu.station.prepOf", { key: station.key })}
           value={prep}
-          placeholder="prep min"
-          title="Default prep time (minutes)"
+          placeholder={t("menu.station.prepPlaceholder")}
+          title={t("menu.station.prep")}
           inputMode="numeric"
           onChange={(e) => (setPrep(e.target.value), setSaved(false))}
           className={inputClass.replace("mt-1 ", "")}
@@ -181,7 +185,7 @@ function StationRow({
         <FieldError field="prepMinutes" errors={errors} />
       </div>
       <button type="button" onClick={save} disabled={!dirty} className={buttonClass.secondary}>
-        {saved && !dirty ? "Saved" : "Save"}
+        {saved && !dirty ? t("menu.saved") : t("settings.save")}
       </button>
       {controls.moveButtons}
       {errors.form && <p className="w-full text-base text-red-300">{errors.form}</p>}
@@ -192,13 +196,14 @@ function StationRow({
 // --- categories -------------------------------------------------------------------------------
 
 export function CategoriesPanel({ ctx }: { ctx: MenuCtx }) {
+  const t = useT();
   const { menu, partner, write, optimistic } = ctx;
   const [name, setName] = useState("");
   const [errors, setErrors] = useState<FieldErrors>({});
 
   async function add(e: React.FormEvent) {
     e.preventDefault();
-    if (!name.trim()) return setErrors({ name: "Give the category a name" });
+    if (!name.trim()) return setErrors({ name: t("menu.check.categoryName") });
     setErrors({});
     try {
       await write(() => menuApi.createCategory(partner, name.trim()));
@@ -217,9 +222,9 @@ export function CategoriesPanel({ ctx }: { ctx: MenuCtx }) {
     <div className="grid gap-6 lg:grid-cols-[minmax(0,1.4fr)_minmax(0,1fr)]">
       <section aria-labelledby="categories-heading">
         <h2 id="categories-heading" className="mb-3 text-2xl font-bold">
-          Categories
+          {t("menu.tab.categories")}
         </h2>
-        {menu.categories.length === 0 && <p className="text-lg text-gray-300">No categories yet: Starters, Mains, Drinks…</p>}
+        {menu.categories.length === 0 && <p className="text-lg text-gray-300">{t("menu.category.none")}</p>}
         <SortableList
           items={menu.categories}
           getId={(c) => c.id}
@@ -242,20 +247,20 @@ export function CategoriesPanel({ ctx }: { ctx: MenuCtx }) {
         className="flex flex-col gap-3 self-start rounded-2xl border border-white/10 bg-white/5 p-4"
         data-testid="category-form"
       >
-        <h2 className="text-2xl font-bold">Add a category</h2>
-        <Field label="Name" field="name" errors={errors}>
+        <h2 className="text-2xl font-bold">{t("menu.category.addTitle")}</h2>
+        <Field label={t("menu.name")} field="name" errors={errors}>
           <input
             value={name}
             onChange={(e) => setName(e.target.value)}
             data-testid="category-name"
-            placeholder="Mains"
+            placeholder={t("menu.category.namePlaceholder")}
             className={inputClass}
             {...invalid("name", errors)}
           />
         </Field>
         <FormError errors={errors} />
         <button type="submit" className={buttonClass.primary} data-testid="category-add">
-          Add category
+          {t("menu.category.add")}
         </button>
       </form>
     </div>
@@ -273,11 +278,12 @@ function CategoryRow({
   controls: { handle: React.ReactNode; moveButtons: React.ReactNode };
   dishes: number;
 }) {
+  const t = useT();
   const [name, setName] = useState(category.name);
   const [errors, setErrors] = useState<FieldErrors>({});
 
   async function rename() {
-    if (!name.trim()) return setErrors({ name: "Give the category a name" });
+    if (!name.trim()) return setErrors({ name: t("menu.check.categoryName") });
     setErrors({});
     try {
       await ctx.write(() => menuApi.renameCategory(category.id, name.trim()));
@@ -304,7 +310,7 @@ function CategoryRow({
       {controls.handle}
       <div className="min-w-40 flex-1">
         <input
-          aria-label={`Name of category ${category.name}`}
+          aria-label={t("menu.category.nameOf", { name: category.name })}
           value={name}
           onChange={(e) => setName(e.target.value)}
           onKeyDown={(e) => e.key === "Enter" && void rename()}
@@ -313,7 +319,7 @@ function CategoryRow({
           {...invalid("name", errors)}
         />
         <FieldError field="name" errors={errors} />
-        <p className="mt-1 text-base text-gray-400">{dishes === 1 ? "1 dish" : `${dishes} dishes`}</p>
+        <p className="mt-1 text-base text-gray-400">{t("menu.category.dishes", { count: dishes })}</p>
       </div>
       <button
         type="button"
@@ -322,10 +328,10 @@ function CategoryRow({
         className={buttonClass.secondary}
         data-testid="category-save"
       >
-        Rename
+        {t("menu.category.rename")}
       </button>
       <button type="button" onClick={archive} className={buttonClass.danger} data-testid="category-archive">
-        Archive
+        {t("menu.archive")}
       </button>
       {controls.moveButtons}
       {(errors.form || errors.id) && (

@@ -1,5 +1,7 @@
 "use client";
 
+import { useLocale, useT } from "@/components/i18n";
+import { allergenLabel } from "@/lib/i18n";
 import { ALLERGENS } from "@/lib/menu/allergens";
 
 /** Form pieces of the back office: big type, ≥ 44 px targets, the message under its own input. */
@@ -64,8 +66,6 @@ export function FormError({ errors }: { errors: Record<string, string> }) {
   );
 }
 
-const allergenLabel = (code: string) => code.charAt(0).toUpperCase() + code.slice(1);
-
 /** The EU 14 as toggle chips. */
 export function AllergenChips({
   value,
@@ -80,12 +80,14 @@ export function AllergenChips({
   errors: Record<string, string>;
   testId?: string;
 }) {
+  const t = useT();
+  const locale = useLocale();
   const on = new Set(value);
   // A message about one code (`allergens.2`) is shown under the chips too.
   const shown = Object.keys(errors).find((k) => k === field || k.startsWith(`${field}.`));
   return (
     <fieldset data-testid={testId}>
-      <legend className="text-base font-semibold text-gray-300">Allergens</legend>
+      <legend className="text-base font-semibold text-gray-300">{t("menu.allergens")}</legend>
       <div className="mt-1 flex flex-wrap gap-2">
         {ALLERGENS.map((code) => (
           <button
@@ -99,7 +101,7 @@ export function AllergenChips({
               on.has(code) ? "border-amber-300 bg-amber-400 text-black" : "border-white/20 bg-white/5 text-gray-200"
             }`}
           >
-            {allergenLabel(code)}
+            {allergenLabel(locale, code)}
           </button>
         ))}
       </div>
@@ -119,6 +121,7 @@ export function Toggle({
   label: string;
   testId?: string;
 }) {
+  const t = useT();
   return (
     <button
       type="button"
@@ -129,7 +132,7 @@ export function Toggle({
       className={`inline-flex min-h-12 items-center gap-3 rounded-xl px-4 text-lg font-bold ${checked ? "bg-green-800 text-white" : "bg-red-900 text-white"}`}
     >
       <span aria-hidden className={`h-5 w-5 rounded-full ${checked ? "bg-green-300" : "bg-red-300"}`} />
-      {label}: {checked ? "yes" : "no"}
+      {t("toggle.state", { label, value: checked ? t("toggle.yes") : t("toggle.no") })}
     </button>
   );
 }

@@ -1,3 +1,6 @@
+import { I18nProvider } from "@/components/i18n";
+import { DEFAULT_LOCALE } from "@/lib/i18n";
+import { localeOfPartner } from "../locale";
 import { PairScreen } from "./pair-screen";
 
 export const dynamic = "force-dynamic";
@@ -8,5 +11,12 @@ export const dynamic = "force-dynamic";
  */
 export default async function PairPage({ searchParams }: { searchParams: Promise<{ partner?: string }> }) {
   const { partner } = await searchParams;
-  return <PairScreen partner={typeof partner === "string" && partner.length <= 64 ? partner : null} />;
+  const slug = typeof partner === "string" && partner.length <= 64 ? partner : null;
+  // Without `?partner=` the screen belongs to no restaurant yet: English.
+  const locale = slug ? await localeOfPartner({ slug }) : DEFAULT_LOCALE;
+  return (
+    <I18nProvider locale={locale}>
+      <PairScreen partner={slug} />
+    </I18nProvider>
+  );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
+import { useT } from "@/components/i18n";
 import { QrCode } from "@/components/qr-code";
 
 type Started = { code: string; display: string; expiresAt: string };
@@ -18,6 +19,7 @@ const POLL_MS = 2_000;
  * answer). An expired code is replaced by a new one by itself; a lost connection keeps polling.
  */
 export function PairScreen({ partner }: { partner: string | null }) {
+  const t = useT();
   const [state, setState] = useState<State>({ kind: "starting" });
   const [now, setNow] = useState(() => Date.now());
   const [offline, setOffline] = useState(false);
@@ -40,11 +42,11 @@ export function PairScreen({ partner }: { partner: string | null }) {
       }
       setState({ kind: "waiting", pairing: json as Started });
     } catch {
-      setState({ kind: "error", message: "No connection — retrying" });
+      setState({ kind: "error", message: t("pair.offlineRetrying") });
     } finally {
       starting.current = false;
     }
-  }, [partner]);
+  }, [partner, t]);
 
   useEffect(() => {
     void start();
@@ -87,8 +89,8 @@ export function PairScreen({ partner }: { partner: string | null }) {
       data-testid="pair-screen"
       data-state={state.kind}
     >
-      <h1 className="text-5xl font-black tracking-tight">Pair this screen</h1>
-      {state.kind === "starting" && <p className="text-3xl text-gray-300">Getting a code…</p>}
+      <h1 className="text-5xl font-black tracking-tight">{t("pair.title")}</h1>
+      {state.kind === "starting" && <p className="text-3xl text-gray-300">{t("pair.starting")}</p>}
       {state.kind === "error" && (
         <p role="alert" className="rounded-xl bg-red-950 px-6 py-4 text-3xl">
           {state.message}
@@ -98,17 +100,17 @@ export function PairScreen({ partner }: { partner: string | null }) {
         <div className="flex flex-wrap items-center justify-center gap-12">
           <QrCode text={link} size={320} testId="pair-qr" />
           <div className="flex flex-col items-center gap-4">
-            <p className="text-2xl text-gray-300">On the back office, open Settings → Devices and enter</p>
+            <p className="text-2xl text-gray-300">{t("pair.howBefore")}</p>
             <p className="font-mono text-8xl font-black tracking-widest text-amber-300" data-testid="pair-code">
               {state.pairing.display}
             </p>
-            <p className="text-2xl text-gray-300">or scan the code with a signed-in phone.</p>
+            <p className="text-2xl text-gray-300">{t("pair.howAfter")}</p>
             <p className="text-xl text-gray-400" data-testid="pair-expires">
-              New code in {Math.floor(left / 60)}:{String(left % 60).padStart(2, "0")}
+              {t("pair.newCodeIn", { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}` })}
             </p>
             {offline && (
               <p role="status" className="rounded-lg bg-amber-900 px-4 py-2 text-xl">
-                No connection — will retry
+                {t("pair.offline")}
               </p>
             )}
           </div>
@@ -116,7 +118,7 @@ export function PairScreen({ partner }: { partner: string | null }) {
       )}
       {state.kind === "paired" && (
         <p className="text-4xl font-bold text-green-400" data-testid="pair-done">
-          Paired as {state.name} — opening {state.path}
+          {t("pair.done", { name: state.name, path: state.path })}
         </p>
       )}
     </main>

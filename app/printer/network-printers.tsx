@@ -1,9 +1,11 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { PrinterStateChip } from "@/components/printer-status";
+import { useT } from "@/components/i18n";
+import { PrinterStateChip, routedText } from "@/components/printer-status";
 import { postJson, sendJson } from "@/lib/client/api";
 import { clockTime } from "@/lib/client/schedule";
+import type { MessageKey } from "@/lib/i18n";
 import type { PrinterView } from "@/lib/printing/status";
 
 /**
@@ -37,6 +39,14 @@ const STATE_STYLE: Record<string, string> = {
   unconfirmed: "font-black text-red-300",
 };
 
+const STATE_KEY: Record<string, MessageKey> = {
+  printed: "printer.state.printed",
+  queued: "printer.state.queued",
+  printing: "printer.state.printing",
+  moved: "printer.state.moved",
+  unconfirmed: "printer.state.unconfirmed",
+};
+
 async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url, { cache: "no-store", credentials: "same-origin" });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
@@ -44,11 +54,12 @@ async function getJson<T>(url: string): Promise<T> {
 }
 
 export function NetworkPrinters({ printers }: { printers: PrinterView[] }) {
+  const t = useT();
   if (printers.length === 0) return null;
   return (
     <section aria-labelledby="network-heading" className="mb-6 print:hidden">
       <h2 id="network-heading" className="mb-3 text-2xl font-bold">
-        Network printers
+        {t("printer.network")}
       </h2>
       <div className="grid gap-4 xl:grid-cols-2" data-testid="network-printers">
         {printers.map((p) => (
@@ -60,6 +71,7 @@ export function NetworkPrinters({ printers }: { printers: PrinterView[] }) {
 }
 
 function PrinterCard({ printer }: { printer: PrinterView }) {
+  const t = useT();
   const client = useQueryClient();
   const jobs = useQuery({
     queryKey: ["printer-jobs", printer.id],
@@ -88,8 +100,7 @@ function PrinterCard({ printer }: { printer: PrinterView }) {
         <h3 className="text-2xl font-black">{printer.name}</h3>
         <PrinterStateChip printer={printer} />
         <span className="text-lg text-gray-300">
-          {[...printer.stations, ...(printer.receipt ? ["receipt"] : [])].join(", ") || "nothing routed"} ·{" "}
-          {printer.queued === 0 ? "queue empty" : `${printer.queued} waiting`}
+          {routedText(t, printer)} · {printer.queued === 0 ? t("printer.queueEmpty") : t("printer.waiting", { count: printer.queued })}
         </span>
       </header>
       {printer.status.detail && (
@@ -104,7 +115,7 @@ function PrinterCard({ printer }: { printer: PrinterView }) {
           onClick={() => pause.mutate(!printer.paused)}
           className="min-h-11 rounded-lg bg-white/15 px-4 text-lg font-bold"
         >
-          {printer.paused ? "Resume" : "Pause"}
+          {printer.paused ? t("printer.resume") : t("printer.pause")}
         </button>
         <button
           type="button"
@@ -112,7 +123,7 @@ function PrinterCard({ printer }: { printer: PrinterView }) {
           onClick={() => test.mutate()}
           className="min-h-11 rounded-lg bg-white/15 px-4 text-lg font-bold"
         >
-          Test page
+          {t("printer.testPage")}
         </button>
         {error && (
           <span role="alert" className="self-center text-lg font-bold text-red-300">
@@ -121,7 +132,7 @@ function PrinterCard({ printer }: { printer: PrinterView }) {
         )}
       </div>
       <ol className="flex flex-col gap-1" data-testid="printer-jobs">
-        {(jobs.data ?? []).length === 0 && <li className="text-lg text-gray-400">No jobs yet.</li>}
+        {(jobs.data ?? []).length === 0 && <li className="text-lg text-gray-400">{t("printer.noJobs")}</li>}
         {(jobs.data ?? []).slice(0, 12).map((j) => (
           <li
             key={j.id}
@@ -131,15 +142,17 @@ function PrinterCard({ printer }: { printer: PrinterView }) {
             className="flex flex-wrap items-center gap-2 rounded-lg bg-black/30 px-3 py-1 text-lg"
           >
             <span className="font-mono text-gray-400">{clockTime(j.queuedAt)}</span>
-            <strong>{j.kind === "test" ? "Test page" : `#${j.ticketNumber}`}</strong>
-            {j.kind !== "test" && <span className="capitalize">{j.kind === "kitchen" ? j.station : "receipt"}</span>}
-            {j.reprint && <span className="rounded bg-amber-400 px-2 font-black text-black">REPRINT</span>}
+            <strong>{j.kind === "test" ? t("printer.testPage") : `#${j.ticketNumber}`}</strong>
+            {j.kind !== "test" && <span className="capitalize">{j.kind === "kitchen" ? j.station : t("printer.receipt")}</span>}
+            {j.reprint && <span className="rounded bg-amber-400 px-2 font-black text-black">{t("printer.reprintChip")}</span>}
             {j.backupFrom && (
-              <span className="rounded bg-sky-300 px-2 font-black text-black">BACKUP FROM {j.backupFrom.toUpperCase()}</span>
+              <span className="rounded bg-sky-300 px-2 font-black text-black">
+                {t("printer.backupFrom", { printer: j.backupFrom.toUpperCase() })}
+              </span>
             )}
-            {j.late && <span className="rounded bg-red-600 px-2 font-black text-white">LATE</span>}
+            {j.late && <span className="rounded bg-red-600 px-2 font-black text-white">{t("printer.late")}</span>}
             <span className={`ml-auto ${STATE_STYLE[j.state] ?? ""}`} title={j.lastError ?? undefined}>
-              {j.state === "moved" ? "moved to backup" : j.state}
+              {t(STATE_KEY[j.state] ?? "printer.state.other", { state: j.state })}
               {j.state === "queued" && j.lastError ? ` — ${j.lastError}` : ""}
             </span>
             {j.kind !== "test" && (
@@ -149,7 +162,7 @@ function PrinterCard({ printer }: { printer: PrinterView }) {
                 onClick={() => reprint.mutate(j.id)}
                 className="min-h-11 rounded-lg bg-white/10 px-3 text-lg font-bold"
               >
-                Reprint
+                {t("printer.reprint")}
               </button>
             )}
           </li>

@@ -1,7 +1,9 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { useT } from "@/components/i18n";
 import { ScreenShell } from "@/components/screen-shell";
+import type { Translate } from "@/lib/i18n";
 import { StoredPosition } from "@/lib/client/live-stream";
 import { applyOrderEvent, orderEventOf, type StreamFrame } from "@/lib/client/order-events";
 import { usePartnerStyles } from "@/lib/client/money";
@@ -66,7 +68,15 @@ function loadPrinted(): string[] {
 
 type LogEntry = { job: PrintJob; at: string; result: "printed" | "skipped (already printed)" | `on network printer ${string}` };
 
+/** `result` stays the same words in `data-result` (tests, logs); the screen shows them in the partner's language. */
+function resultLabel(t: Translate, result: LogEntry["result"]): string {
+  if (result === "printed") return t("printer.result.printed");
+  if (result === "skipped (already printed)") return t("printer.result.skipped");
+  return t("printer.result.network", { printers: result.slice("on network printer ".length) });
+}
+
 export function PrinterScreen() {
+  const t = useT();
   const printed = useRef<Set<string> | null>(null);
   const queue = useRef<PrintJob[]>([]);
   const [current, setCurrent] = useState<PrintJob | null>(null);
@@ -151,16 +161,16 @@ export function PrinterScreen() {
     });
     setLog((l) => [{ job: current, at: new Date().toLocaleTimeString(), result: "printed" as const }, ...l].slice(0, LOG_SIZE));
     setPreview(current);
-    const t = setTimeout(() => {
+    const done = setTimeout(() => {
       printing.current = false;
       setCurrent(null);
     }, 50);
-    return () => clearTimeout(t);
+    return () => clearTimeout(done);
   }, [current]); // eslint-disable-line react-hooks/exhaustive-deps
 
   return (
     <ScreenShell
-      title="Printer"
+      title={t("printer.title")}
       screen="printer"
       lastEventId={position.current?.get().lastEventId ?? null}
       state={state}
@@ -177,7 +187,7 @@ export function PrinterScreen() {
             }}
             className="h-5 w-5"
           />
-          Print automatically
+          {t("printer.auto")}
         </label>
       }
     >
@@ -185,11 +195,9 @@ export function PrinterScreen() {
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_auto]">
         <section aria-labelledby="log-heading" className="print:hidden">
           <h2 id="log-heading" className="mb-3 text-2xl font-bold">
-            Browser print log
+            {t("printer.log")}
           </h2>
-          {log.length === 0 && (
-            <p className="text-xl text-gray-300">Nothing printed yet. Each station's ticket prints here when its lines fire.</p>
-          )}
+          {log.length === 0 && <p className="text-xl text-gray-300">{t("printer.empty")}</p>}
           <ol className="flex flex-col gap-2" data-testid="print-log">
             {log.map((e, i) => (
               <li
@@ -209,22 +217,28 @@ export function PrinterScreen() {
                 <span className="font-mono text-gray-400">{e.at}</span>
                 <strong>#{e.job.order.ticketNumber}</strong>
                 <span>{e.job.order.displayCode}</span>
-                <span className="capitalize">{e.job.kind === "kitchen" ? `${e.job.station} ticket` : "receipt"}</span>
+                <span className="capitalize">
+                  {e.job.kind === "kitchen" ? t("printer.stationTicket", { station: e.job.station }) : t("printer.receipt")}
+                </span>
                 {e.job.kind === "kitchen" && e.job.courses.length > 0 && (
-                  <span className="rounded bg-white/15 px-2 font-bold">Course {e.job.courses.join(", ")}</span>
+                  <span className="rounded bg-white/15 px-2 font-bold">{t("printer.course", { courses: e.job.courses.join(", ") })}</span>
                 )}
-                {e.job.kind === "kitchen" && e.job.fired && <span className="rounded bg-sky-300 px-2 font-black text-black">FIRED</span>}
-                {e.job.reprint && <span className="rounded bg-amber-400 px-2 font-black text-black">REPRINT</span>}
-                {e.job.fallback && <span className="rounded bg-red-600 px-2 font-black text-white">NOT SEEN BY KITCHEN</span>}
-                {e.job.order.allergyAlert && <span className="rounded bg-black px-2 font-black text-white ring-2 ring-white">ALLERGY</span>}
-                <span className={`ml-auto ${e.result === "printed" ? "text-green-400" : "text-gray-400"}`}>{e.result}</span>
+                {e.job.kind === "kitchen" && e.job.fired && (
+                  <span className="rounded bg-sky-300 px-2 font-black text-black">{t("printer.fired")}</span>
+                )}
+                {e.job.reprint && <span className="rounded bg-amber-400 px-2 font-black text-black">{t("printer.reprintChip")}</span>}
+                {e.job.fallback && <span className="rounded bg-red-600 px-2 font-black text-white">{t("printer.notSeen")}</span>}
+                {e.job.order.allergyAlert && (
+                  <span className="rounded bg-black px-2 font-black text-white ring-2 ring-white">{t("printer.allergy")}</span>
+                )}
+                <span className={`ml-auto ${e.result === "printed" ? "text-green-400" : "text-gray-400"}`}>{resultLabel(t, e.result)}</span>
                 <button
                   type="button"
                   onClick={() => !current && setPreview(e.job)}
                   data-testid="print-entry-show"
                   className="min-h-11 rounded-lg bg-white/10 px-3 text-lg font-bold"
                 >
-                  Show
+                  {t("printer.show")}
                 </button>
               </li>
             ))}
@@ -232,12 +246,12 @@ export function PrinterScreen() {
         </section>
         <section aria-labelledby="slip-heading" className="slip-preview">
           <h2 id="slip-heading" className="mb-3 text-2xl font-bold">
-            {current ? "Printing" : "Last slip"}
+            {current ? t("printer.printing") : t("printer.lastSlip")}
           </h2>
           {current || preview ? (
             <Slip job={(current ?? preview)!} />
           ) : (
-            <p className="w-[80mm] max-w-full text-xl text-gray-300">The slip shows here as it prints.</p>
+            <p className="w-[80mm] max-w-full text-xl text-gray-300">{t("printer.slipHere")}</p>
           )}
         </section>
       </div>

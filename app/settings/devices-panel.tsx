@@ -2,30 +2,29 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { useLocale, useT } from "@/components/i18n";
+import type { MessageKey, Translate } from "@/lib/i18n";
 import { type FieldErrors, fieldErrors, staffMenuQuery } from "@/lib/client/menu";
 import { type DeviceRow, devicesQuery, type IssuedDevice, settingsApi, settingsKeys } from "@/lib/client/settings";
 import { Field, FormError, buttonClass, inputClass, invalid } from "../menu/ui";
 
-const SCREEN_ROLES = [
-  ["kitchen", "Kitchen screen"],
-  ["display", "Guest board"],
-  ["printer", "Print station"],
-  ["operator", "Cashier tablet"],
-] as const;
-const TOKEN_ROLES = [...SCREEN_ROLES, ["integration", "Integration (API)"]] as const;
-const ROLE_NAMES = Object.fromEntries(TOKEN_ROLES) as Record<string, string>;
+const SCREEN_ROLES = ["kitchen", "display", "printer", "operator"] as const;
+const TOKEN_ROLES = [...SCREEN_ROLES, "integration"] as const;
+const roleName = (t: Translate, role: string): string =>
+  (TOKEN_ROLES as readonly string[]).includes(role) ? t(`devices.role.${role}` as MessageKey) : role;
 
-function ago(iso: string | null): string {
-  if (!iso) return "never";
+function ago(t: Translate, locale: string, iso: string | null): string {
+  if (!iso) return t("devices.never");
   const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
-  if (s < 90) return "just now";
-  if (s < 5400) return `${Math.round(s / 60)} min ago`;
-  if (s < 172_800) return `${Math.round(s / 3600)} h ago`;
-  return new Date(iso).toLocaleDateString();
+  if (s < 90) return t("devices.justNow");
+  if (s < 5400) return t("devices.minutesAgo", { minutes: Math.round(s / 60) });
+  if (s < 172_800) return t("devices.hoursAgo", { hours: Math.round(s / 3600) });
+  return new Date(iso).toLocaleDateString(locale);
 }
 
 /** Devices: pair a screen by its code (or the QR's link), issue a token by hand, revoke. */
 export function DevicesPanel({ partner, pairCode }: { partner: string; pairCode: string }) {
+  const t = useT();
   const qc = useQueryClient();
   // Right after a pairing the screen has yet to collect its token (its next poll, within ~2 s):
   // follow the list closely for a little while so the new device shows up, then relax.
@@ -55,12 +54,12 @@ export function DevicesPanel({ partner, pairCode }: { partner: string; pairCode:
         </p>
       )}
       <section className="grid gap-3">
-        <h2 className="text-2xl font-black">Devices</h2>
+        <h2 className="text-2xl font-black">{t("devices.title")}</h2>
         <ul className="grid gap-3" data-testid="device-list">
           {devices.data?.map((d) => (
             <DeviceItem key={d.id} device={d} onRevoked={refresh} />
           ))}
-          {devices.data?.length === 0 && <li className="text-lg text-gray-400">No devices yet.</li>}
+          {devices.data?.length === 0 && <li className="text-lg text-gray-400">{t("devices.none")}</li>}
         </ul>
       </section>
     </div>
@@ -68,13 +67,15 @@ export function DevicesPanel({ partner, pairCode }: { partner: string; pairCode:
 }
 
 function PairForm({ partner, initialCode, onPaired }: { partner: string; initialCode: string; onPaired: () => void }) {
+  const t = useT();
   const menu = useQuery(staffMenuQuery(partner));
   const [draft, setDraft] = useState({ code: initialCode, role: "kitchen", station: "", name: "" });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [paired, setPaired] = useState<string | null>(null);
   const stations = menu.data?.stations ?? [];
   const stationName = stations.find((s) => s.key === draft.station)?.name;
-  const defaultName = draft.role === "kitchen" ? `Kitchen ${stationName ?? "expo"}` : (ROLE_NAMES[draft.role] ?? draft.role);
+  const defaultName =
+    draft.role === "kitchen" ? t("devices.kitchenName", { station: stationName ?? t("devices.expo") }) : roleName(t, draft.role);
   const claim = useMutation({
     mutationFn: () =>
       settingsApi.claimPairing(partner, {
@@ -85,7 +86,7 @@ function PairForm({ partner, initialCode, onPaired }: { partner: string; initial
       }),
     onSuccess: (r) => {
       setErrors({});
-      setPaired(`Paired “${r.name}”: the screen opens ${r.path} within a few seconds.`);
+      setPaired(t("devices.paired", { name: r.name, path: r.path }));
       setDraft({ code: "", role: draft.role, station: draft.station, name: "" });
       onPaired();
     },
@@ -104,19 +105,20 @@ function PairForm({ partner, initialCode, onPaired }: { partner: string; initial
       }}
     >
       <div className="sm:col-span-2 lg:col-span-4">
-        <h2 className="text-2xl font-black">Pair a screen</h2>
+        <h2 className="text-2xl font-black">{t("devices.pairTitle")}</h2>
         <p className="text-lg text-gray-300">
-          On the new screen open <span className="font-mono text-amber-300">/pair</span>, then type its code here or scan its QR with this
-          device.
+          {t("devices.pairHowBefore")}
+          <span className="font-mono text-amber-300">/pair</span>
+          {t("devices.pairHowAfter")}
         </p>
         {initialCode && (
           <p className="mt-2 text-lg font-bold text-amber-200" data-testid="pair-warning">
-            Pair only a screen you can see in front of you showing this code: it will see this restaurant's orders.
+            {t("devices.pairWarning")}
           </p>
         )}
       </div>
       <FormError errors={errors} />
-      <Field label="Code on the screen" field="code" errors={errors}>
+      <Field label={t("devices.code")} field="code" errors={errors}>
         <input
           className={`${inputClass} font-mono uppercase tracking-widest`}
           autoComplete="off"
@@ -127,21 +129,21 @@ function PairForm({ partner, initialCode, onPaired }: { partner: string; initial
           {...invalid("code", errors)}
         />
       </Field>
-      <Field label="It is a" field="role" errors={errors}>
+      <Field label={t("devices.itIs")} field="role" errors={errors}>
         <select
           className={inputClass}
           value={draft.role}
           onChange={(e) => setDraft({ ...draft, role: e.target.value })}
           data-testid="pair-role"
         >
-          {SCREEN_ROLES.map(([v, label]) => (
+          {SCREEN_ROLES.map((v) => (
             <option key={v} value={v}>
-              {label}
+              {roleName(t, v)}
             </option>
           ))}
         </select>
       </Field>
-      <Field label="Station" field="station" errors={errors}>
+      <Field label={t("devices.station")} field="station" errors={errors}>
         <select
           className={inputClass}
           value={draft.station}
@@ -149,7 +151,7 @@ function PairForm({ partner, initialCode, onPaired }: { partner: string; initial
           onChange={(e) => setDraft({ ...draft, station: e.target.value })}
           data-testid="pair-station"
         >
-          <option value="">All stations (expo)</option>
+          <option value="">{t("devices.allStations")}</option>
           {stations.map((s) => (
             <option key={s.id} value={s.key}>
               {s.name}
@@ -157,7 +159,7 @@ function PairForm({ partner, initialCode, onPaired }: { partner: string; initial
           ))}
         </select>
       </Field>
-      <Field label="Name" field="name" errors={errors}>
+      <Field label={t("devices.name")} field="name" errors={errors}>
         <input
           className={inputClass}
           placeholder={defaultName}
@@ -169,7 +171,7 @@ function PairForm({ partner, initialCode, onPaired }: { partner: string; initial
       </Field>
       <div className="flex flex-wrap items-center gap-4 sm:col-span-2 lg:col-span-4">
         <button type="submit" className={buttonClass.primary} disabled={claim.isPending || !draft.code.trim()} data-testid="pair-submit">
-          Pair
+          {t("devices.pair")}
         </button>
         {paired && (
           <span role="status" className="text-xl font-bold text-green-300" data-testid="pair-result">
@@ -182,6 +184,7 @@ function PairForm({ partner, initialCode, onPaired }: { partner: string; initial
 }
 
 function IssueForm({ partner, onIssued }: { partner: string; onIssued: () => void }) {
+  const t = useT();
   const [draft, setDraft] = useState({ name: "", role: "printer" });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [issued, setIssued] = useState<IssuedDevice | null>(null);
@@ -205,13 +208,11 @@ function IssueForm({ partner, onIssued }: { partner: string; onIssued: () => voi
       }}
     >
       <div className="md:col-span-3">
-        <h2 className="text-2xl font-black">Issue a device token</h2>
-        <p className="text-lg text-gray-300">
-          For a device that cannot show /pair (a printer bridge, an integration): the token is shown once.
-        </p>
+        <h2 className="text-2xl font-black">{t("devices.issueTitle")}</h2>
+        <p className="text-lg text-gray-300">{t("devices.issueHow")}</p>
       </div>
       <FormError errors={errors} />
-      <Field label="Name" field="name" errors={errors}>
+      <Field label={t("devices.name")} field="name" errors={errors}>
         <input
           className={inputClass}
           value={draft.name}
@@ -220,33 +221,33 @@ function IssueForm({ partner, onIssued }: { partner: string; onIssued: () => voi
           {...invalid("name", errors)}
         />
       </Field>
-      <Field label="Role" field="role" errors={errors}>
+      <Field label={t("devices.role")} field="role" errors={errors}>
         <select
           className={inputClass}
           value={draft.role}
           onChange={(e) => setDraft({ ...draft, role: e.target.value })}
           data-testid="device-role"
         >
-          {TOKEN_ROLES.map(([v, label]) => (
+          {TOKEN_ROLES.map((v) => (
             <option key={v} value={v}>
-              {label}
+              {roleName(t, v)}
             </option>
           ))}
         </select>
       </Field>
       <div className="content-end">
         <button type="submit" className={buttonClass.primary} disabled={issue.isPending} data-testid="device-issue-submit">
-          Issue token
+          {t("devices.issue")}
         </button>
       </div>
       {issued && (
         <div className="grid gap-2 rounded-xl bg-amber-950 p-4 md:col-span-3" role="status">
-          <p className="text-lg font-bold">Token for “{issued.name}” — copy it now, it is not shown again:</p>
+          <p className="text-lg font-bold">{t("devices.tokenFor", { name: issued.name })}</p>
           <code className="break-all rounded bg-black px-3 py-2 font-mono text-lg text-amber-200 select-all" data-testid="device-token">
             {issued.token}
           </code>
           <button type="button" className={`${buttonClass.secondary} justify-self-start`} onClick={() => setIssued(null)}>
-            Done, hide it
+            {t("devices.hideToken")}
           </button>
         </div>
       )}
@@ -255,6 +256,8 @@ function IssueForm({ partner, onIssued }: { partner: string; onIssued: () => voi
 }
 
 function DeviceItem({ device, onRevoked }: { device: DeviceRow; onRevoked: () => void }) {
+  const t = useT();
+  const locale = useLocale();
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState("");
   const revoke = useMutation({
@@ -273,12 +276,12 @@ function DeviceItem({ device, onRevoked }: { device: DeviceRow; onRevoked: () =>
       data-revoked={device.revokedAt ? "true" : "false"}
     >
       <span className="min-w-48 text-2xl font-black">{device.name}</span>
-      <span className="text-lg">{ROLE_NAMES[device.role] ?? device.role}</span>
+      <span className="text-lg">{roleName(t, device.role)}</span>
       <span className="text-lg text-gray-300" data-testid="device-last-seen">
-        last seen {ago(device.lastSeenAt)}
+        {t("devices.lastSeen", { when: ago(t, locale, device.lastSeenAt) })}
       </span>
       {device.revokedAt ? (
-        <span className="rounded-full bg-red-900 px-3 py-1 text-base font-bold text-white">revoked</span>
+        <span className="rounded-full bg-red-900 px-3 py-1 text-base font-bold text-white">{t("devices.revoked")}</span>
       ) : confirming ? (
         <span className="ml-auto flex gap-2">
           <button
@@ -288,10 +291,10 @@ function DeviceItem({ device, onRevoked }: { device: DeviceRow; onRevoked: () =>
             disabled={revoke.isPending}
             data-testid="device-revoke-confirm"
           >
-            Revoke now
+            {t("devices.revokeNow")}
           </button>
           <button type="button" className={buttonClass.secondary} onClick={() => setConfirming(false)}>
-            Keep
+            {t("devices.keep")}
           </button>
         </span>
       ) : (
@@ -301,7 +304,7 @@ function DeviceItem({ device, onRevoked }: { device: DeviceRow; onRevoked: () =>
           onClick={() => setConfirming(true)}
           data-testid="device-revoke"
         >
-          Revoke
+          {t("devices.revoke")}
         </button>
       )}
       {error && (

@@ -2,24 +2,14 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
+import { useT } from "@/components/i18n";
 import { type FieldErrors, fieldErrors } from "@/lib/client/menu";
 import { type PartnerProfile, profileQuery, settingsApi, settingsKeys } from "@/lib/client/settings";
 import { displayMoney, isKnownCurrency, isKnownLocale } from "@/lib/money-format";
 import { Field, FormError, Toggle, buttonClass, inputClass, invalid } from "../menu/ui";
 
 const SOURCES = ["counter", "kiosk", "qr", "delivery", "api"] as const;
-const SOURCE_NAMES: Record<string, string> = {
-  counter: "Counter",
-  kiosk: "Kiosk",
-  qr: "QR at the table",
-  delivery: "Delivery",
-  api: "API",
-};
-const PAYMENTS = [
-  ["CASH", "Cash"],
-  ["CARD", "Card"],
-  ["OTHER", "Other"],
-] as const;
+const PAYMENTS = ["CASH", "CARD", "OTHER"] as const;
 const LOCALES = ["en-US", "en-GB", "fr-FR", "de-DE", "es-ES", "it-IT", "nl-NL", "pt-PT", "de-CH", "fr-CA"];
 const CURRENCIES = ["USD", "EUR", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK", "NOK", "DKK", "PLN"];
 
@@ -88,18 +78,20 @@ function patchOf(d: Draft, saved: PartnerProfile): Record<string, unknown> {
 }
 
 export function RestaurantPanel({ partner }: { partner: string }) {
+  const t = useT();
   const query = useQuery(profileQuery(partner));
   if (query.isError)
     return (
       <p role="alert" className="rounded-xl bg-red-950 px-4 py-3 text-xl">
-        The restaurant could not be loaded: {query.error.message}
+        {t("profile.loadFailed", { error: query.error.message })}
       </p>
     );
-  if (!query.data) return <p className="text-xl text-gray-300">Loading…</p>;
+  if (!query.data) return <p className="text-xl text-gray-300">{t("settings.loading")}</p>;
   return <RestaurantForm partner={partner} saved={query.data} />;
 }
 
 function RestaurantForm({ partner, saved }: { partner: string; saved: PartnerProfile }) {
+  const t = useT();
   const qc = useQueryClient();
   const [draft, setDraft] = useState<Draft>(() => draftOf(saved));
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -137,8 +129,8 @@ function RestaurantForm({ partner, saved }: { partner: string; saved: PartnerPro
     >
       <FormError errors={errors} />
       <section className="grid gap-4 rounded-2xl bg-white/5 p-4 md:grid-cols-2">
-        <h2 className="text-2xl font-black md:col-span-2">The restaurant</h2>
-        <Field label="Name" field="name" errors={errors}>
+        <h2 className="text-2xl font-black md:col-span-2">{t("profile.section.restaurant")}</h2>
+        <Field label={t("profile.name")} field="name" errors={errors}>
           <input
             className={inputClass}
             value={draft.name}
@@ -147,16 +139,16 @@ function RestaurantForm({ partner, saved }: { partner: string; saved: PartnerPro
             {...invalid("name", errors)}
           />
         </Field>
-        <Field label="Image URL (logo)" field="imageUrl" errors={errors}>
+        <Field label={t("profile.imageUrl")} field="imageUrl" errors={errors}>
           <input
             className={inputClass}
             value={draft.imageUrl}
-            placeholder="https://… or /logo.png"
+            placeholder={t("profile.imagePlaceholder")}
             onChange={(e) => set("imageUrl", e.target.value)}
             {...invalid("imageUrl", errors)}
           />
         </Field>
-        <Field label="Time zone" field="timezone" errors={errors}>
+        <Field label={t("profile.timezone")} field="timezone" errors={errors}>
           <input
             className={inputClass}
             list="timezones"
@@ -171,7 +163,7 @@ function RestaurantForm({ partner, saved }: { partner: string; saved: PartnerPro
             ))}
           </datalist>
         </Field>
-        <Field label="Business day starts at (hour, 0–23)" field="cutoverHour" errors={errors}>
+        <Field label={t("profile.cutoverHour")} field="cutoverHour" errors={errors}>
           <input
             className={inputClass}
             inputMode="numeric"
@@ -183,8 +175,8 @@ function RestaurantForm({ partner, saved }: { partner: string; saved: PartnerPro
       </section>
 
       <section className="grid gap-4 rounded-2xl bg-white/5 p-4 md:grid-cols-3">
-        <h2 className="text-2xl font-black md:col-span-3">Money and language</h2>
-        <Field label="Currency (ISO code)" field="currency" errors={errors}>
+        <h2 className="text-2xl font-black md:col-span-3">{t("profile.section.money")}</h2>
+        <Field label={t("profile.currency")} field="currency" errors={errors}>
           <input
             className={inputClass}
             list="currencies"
@@ -200,7 +192,7 @@ function RestaurantForm({ partner, saved }: { partner: string; saved: PartnerPro
             ))}
           </datalist>
         </Field>
-        <Field label="Locale" field="locale" errors={errors}>
+        <Field label={t("profile.locale")} field="locale" errors={errors}>
           <input
             className={inputClass}
             list="locales"
@@ -216,7 +208,7 @@ function RestaurantForm({ partner, saved }: { partner: string; saved: PartnerPro
           </datalist>
         </Field>
         <div>
-          <p className="text-base font-semibold text-gray-300">Prices look like</p>
+          <p className="text-base font-semibold text-gray-300">{t("profile.preview")}</p>
           <p className="mt-1 min-h-12 content-center text-3xl font-black" data-testid="profile-money-preview">
             {preview}
           </p>
@@ -224,22 +216,22 @@ function RestaurantForm({ partner, saved }: { partner: string; saved: PartnerPro
       </section>
 
       <section className="grid gap-4 rounded-2xl bg-white/5 p-4 md:grid-cols-2">
-        <h2 className="text-2xl font-black md:col-span-2">Cashier and kitchen</h2>
-        <Field label="Default payment" field="defaultPaymentMethod" errors={errors}>
+        <h2 className="text-2xl font-black md:col-span-2">{t("profile.section.service")}</h2>
+        <Field label={t("profile.defaultPayment")} field="defaultPaymentMethod" errors={errors}>
           <select
             className={inputClass}
             value={draft.defaultPaymentMethod}
             onChange={(e) => set("defaultPaymentMethod", e.target.value)}
             data-testid="profile-payment"
           >
-            {PAYMENTS.map(([v, label]) => (
+            {PAYMENTS.map((v) => (
               <option key={v} value={v}>
-                {label}
+                {t(`profile.payment.${v}`)}
               </option>
             ))}
           </select>
         </Field>
-        <Field label="Kitchen must see a ticket within (seconds; empty = server default)" field="kitchenAckSeconds" errors={errors}>
+        <Field label={t("profile.ackSeconds")} field="kitchenAckSeconds" errors={errors}>
           <input
             className={inputClass}
             inputMode="numeric"
@@ -250,7 +242,7 @@ function RestaurantForm({ partner, saved }: { partner: string; saved: PartnerPro
           />
         </Field>
         <fieldset className="md:col-span-2">
-          <legend className="text-base font-semibold text-gray-300">Confirm by themselves (no cashier tap) orders from</legend>
+          <legend className="text-base font-semibold text-gray-300">{t("profile.autoSources")}</legend>
           <div className="mt-1 flex flex-wrap gap-2">
             {SOURCES.map((s) => {
               const on = draft.autoConfirmSources.includes(s);
@@ -266,13 +258,13 @@ function RestaurantForm({ partner, saved }: { partner: string; saved: PartnerPro
                   }
                   className={`min-h-11 rounded-full border px-4 text-lg font-bold ${on ? "border-green-300 bg-green-500 text-black" : "border-white/20 bg-white/5"}`}
                 >
-                  {SOURCE_NAMES[s]}
+                  {t(`profile.source.${s}`)}
                 </button>
               );
             })}
           </div>
         </fieldset>
-        <Field label="…after (seconds; empty = at once)" field="autoConfirmSeconds" errors={errors}>
+        <Field label={t("profile.autoSeconds")} field="autoConfirmSeconds" errors={errors}>
           <input
             className={inputClass}
             inputMode="numeric"
@@ -281,7 +273,7 @@ function RestaurantForm({ partner, saved }: { partner: string; saved: PartnerPro
             {...invalid("autoConfirmSeconds", errors)}
           />
         </Field>
-        <Field label="Cancel unconfirmed orders after (minutes; empty = never)" field="autoCancelMinutes" errors={errors}>
+        <Field label={t("profile.autoCancel")} field="autoCancelMinutes" errors={errors}>
           <input
             className={inputClass}
             inputMode="numeric"
@@ -290,7 +282,7 @@ function RestaurantForm({ partner, saved }: { partner: string; saved: PartnerPro
             {...invalid("autoCancelMinutes", errors)}
           />
         </Field>
-        <Field label="Ticket turns amber at (% of its prep target)" field="warnPercent" errors={errors}>
+        <Field label={t("profile.warnPercent")} field="warnPercent" errors={errors}>
           <input
             className={inputClass}
             inputMode="numeric"
@@ -299,7 +291,7 @@ function RestaurantForm({ partner, saved }: { partner: string; saved: PartnerPro
             {...invalid("warnPercent", errors)}
           />
         </Field>
-        <Field label="…and red at (%)" field="latePercent" errors={errors}>
+        <Field label={t("profile.latePercent")} field="latePercent" errors={errors}>
           <input
             className={inputClass}
             inputMode="numeric"
@@ -309,13 +301,18 @@ function RestaurantForm({ partner, saved }: { partner: string; saved: PartnerPro
           />
         </Field>
         <div className="md:col-span-2">
-          <Toggle checked={draft.expoConfirms} onChange={(v) => set("expoConfirms", v)} label="Expo confirms READY" testId="profile-expo" />
+          <Toggle
+            checked={draft.expoConfirms}
+            onChange={(v) => set("expoConfirms", v)}
+            label={t("profile.expoConfirms")}
+            testId="profile-expo"
+          />
         </div>
       </section>
 
       <div className="flex items-center gap-4">
         <button type="submit" className={buttonClass.primary} disabled={!changed || save.isPending} data-testid="profile-save">
-          {save.isPending ? "Saving…" : "Save"}
+          {save.isPending ? t("settings.saving") : t("settings.save")}
         </button>
         <button
           type="button"
@@ -323,10 +320,10 @@ function RestaurantForm({ partner, saved }: { partner: string; saved: PartnerPro
           disabled={!changed || save.isPending}
           onClick={() => setDraft(draftOf(saved))}
         >
-          Undo changes
+          {t("profile.undo")}
         </button>
         <span role="status" aria-live="polite" data-testid="profile-saved" className="text-lg text-green-300">
-          {done && !changed ? "Saved. Open screens pick it up now." : ""}
+          {done && !changed ? t("profile.saved") : ""}
         </span>
       </div>
     </form>

@@ -2,6 +2,8 @@
 
 import Link from "next/link";
 import { useState } from "react";
+import { useT } from "@/components/i18n";
+import type { MessageKey } from "@/lib/i18n";
 import { DevicesPanel } from "./devices-panel";
 import { RestaurantPanel } from "./restaurant-panel";
 import { TablesPanel } from "./tables-panel";
@@ -10,13 +12,13 @@ import { WebhooksPanel } from "@/components/webhooks-panel";
 
 export type SettingsTab = "restaurant" | "users" | "devices" | "tables" | "webhooks";
 
-const TABS: { key: SettingsTab; title: string }[] = [
-  { key: "restaurant", title: "Restaurant" },
-  { key: "users", title: "Users" },
-  { key: "devices", title: "Devices" },
-  { key: "tables", title: "Tables" },
+const TABS: { key: SettingsTab; title: MessageKey }[] = [
+  { key: "restaurant", title: "settings.tab.restaurant" },
+  { key: "users", title: "settings.tab.users" },
+  { key: "devices", title: "settings.tab.devices" },
+  { key: "tables", title: "settings.tab.tables" },
   // Integrations are the admin's (webhooks:manage): their events leave Pass.
-  { key: "webhooks", title: "Webhooks" },
+  { key: "webhooks", title: "settings.tab.webhooks" },
 ];
 
 /** /settings: one restaurant at a time (an admin chooses), four sections as tabs, like /menu. */
@@ -35,13 +37,14 @@ export function SettingsScreen({
   isAdmin: boolean;
   me: string;
 }) {
+  const t = useT();
   const [partner, setPartner] = useState(initialPartner);
   const [tab, setTab] = useState<SettingsTab>(initialTab);
 
-  const remember = (slug: string, t: SettingsTab) => {
+  const remember = (slug: string, next: SettingsTab) => {
     const url = new URL(window.location.href);
     url.searchParams.set("partner", slug);
-    if (url.pathname === "/settings") url.searchParams.set("tab", t);
+    if (url.pathname === "/settings") url.searchParams.set("tab", next);
     window.history.replaceState(null, "", url);
   };
 
@@ -49,15 +52,15 @@ export function SettingsScreen({
     <div className="flex min-h-dvh flex-col">
       <header className="sticky top-0 z-20 flex flex-wrap items-center gap-3 border-b border-white/10 bg-[#0b0d10]/95 px-4 py-3 backdrop-blur">
         <Link href="/" className="min-h-11 content-center rounded-lg px-2 text-lg text-sky-300 underline-offset-4 hover:underline">
-          Pass
+          {t("settings.pass")}
         </Link>
-        <h1 className="text-3xl font-black tracking-tight">Settings</h1>
+        <h1 className="text-3xl font-black tracking-tight">{t("settings.title")}</h1>
         <Link href="/menu" className="min-h-11 content-center rounded-lg px-2 text-lg text-sky-300 underline-offset-4 hover:underline">
-          Menu
+          {t("settings.menu")}
         </Link>
         {partners.length > 1 ? (
           <label className="flex items-center gap-2 text-lg">
-            <span className="text-gray-300">Restaurant</span>
+            <span className="text-gray-300">{t("settings.restaurant")}</span>
             <select
               value={partner}
               onChange={(e) => {
@@ -79,27 +82,27 @@ export function SettingsScreen({
             {partners[0]?.name}
           </span>
         )}
-        <div aria-label="Settings sections" className="ml-auto flex flex-wrap gap-2" role="tablist">
-          {TABS.filter((t) => t.key !== "webhooks" || isAdmin).map((t) => (
+        <div aria-label={t("settings.sections")} className="ml-auto flex flex-wrap gap-2" role="tablist">
+          {TABS.filter((s) => s.key !== "webhooks" || isAdmin).map((s) => (
             <button
-              key={t.key}
+              key={s.key}
               type="button"
               role="tab"
-              aria-selected={tab === t.key}
-              data-testid={`settings-tab-${t.key}`}
+              aria-selected={tab === s.key}
+              data-testid={`settings-tab-${s.key}`}
               onClick={() => {
-                setTab(t.key);
-                remember(partner, t.key);
+                setTab(s.key);
+                remember(partner, s.key);
               }}
-              className={`min-h-11 rounded-full px-4 text-lg font-bold ${tab === t.key ? "bg-sky-400 text-black" : "bg-white/10"}`}
+              className={`min-h-11 rounded-full px-4 text-lg font-bold ${tab === s.key ? "bg-sky-400 text-black" : "bg-white/10"}`}
             >
-              {t.title}
+              {t(s.title)}
             </button>
           ))}
         </div>
       </header>
       <main className="flex-1 p-4" data-testid="settings-screen" data-partner={partner}>
-        {!partner && <p className="text-xl">No restaurant to set up.</p>}
+        {!partner && <p className="text-xl">{t("settings.none")}</p>}
         {partner && tab === "restaurant" && <RestaurantPanel key={partner} partner={partner} />}
         {partner && tab === "users" && <UsersPanel key={partner} partner={partner} isAdmin={isAdmin} me={me} />}
         {partner && tab === "devices" && <DevicesPanel key={partner} partner={partner} pairCode={pairCode} />}

@@ -2,18 +2,16 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { useT } from "@/components/i18n";
 import { type FieldErrors, fieldErrors } from "@/lib/client/menu";
 import { settingsApi, settingsKeys, type UserRow, usersQuery } from "@/lib/client/settings";
 import { Field, FieldError, FormError, buttonClass, inputClass, invalid } from "../menu/ui";
 
-const ROLE_NAMES: Record<string, string> = {
-  admin: "Admin (every restaurant)",
-  operator: "Operator (cashier, back office)",
-  kitchen: "Kitchen",
-};
+const roleKey = (role: string) => `users.role.${role as "admin" | "operator" | "kitchen"}` as const;
 
 /** Users of the restaurant: add, change role, reset a password, disable. Operators never see or make admins' accounts. */
 export function UsersPanel({ partner, isAdmin, me }: { partner: string; isAdmin: boolean; me: string }) {
+  const t = useT();
   const qc = useQueryClient();
   const query = useQuery(usersQuery(partner));
   const [draft, setDraft] = useState({ username: "", role: "kitchen", password: "" });
@@ -40,9 +38,9 @@ export function UsersPanel({ partner, isAdmin, me }: { partner: string; isAdmin:
           add.mutate();
         }}
       >
-        <h2 className="text-2xl font-black md:col-span-4">Add a user</h2>
+        <h2 className="text-2xl font-black md:col-span-4">{t("users.add")}</h2>
         <FormError errors={errors} />
-        <Field label="Username" field="username" errors={errors}>
+        <Field label={t("users.username")} field="username" errors={errors}>
           <input
             className={inputClass}
             autoComplete="off"
@@ -52,7 +50,7 @@ export function UsersPanel({ partner, isAdmin, me }: { partner: string; isAdmin:
             {...invalid("username", errors)}
           />
         </Field>
-        <Field label="Role" field="role" errors={errors}>
+        <Field label={t("users.roleLabel")} field="role" errors={errors}>
           <select
             className={inputClass}
             value={draft.role}
@@ -61,12 +59,12 @@ export function UsersPanel({ partner, isAdmin, me }: { partner: string; isAdmin:
           >
             {roles.map((r) => (
               <option key={r} value={r}>
-                {ROLE_NAMES[r]}
+                {t(roleKey(r))}
               </option>
             ))}
           </select>
         </Field>
-        <Field label="Password (10+ characters)" field="password" errors={errors}>
+        <Field label={t("users.password")} field="password" errors={errors}>
           <input
             className={inputClass}
             type="password"
@@ -79,7 +77,7 @@ export function UsersPanel({ partner, isAdmin, me }: { partner: string; isAdmin:
         </Field>
         <div className="content-end">
           <button type="submit" className={buttonClass.primary} disabled={add.isPending} data-testid="user-add-submit">
-            Add user
+            {t("users.addSubmit")}
           </button>
         </div>
       </form>
@@ -111,6 +109,7 @@ function UserItem({
   isAdmin: boolean;
   onChanged: () => void;
 }) {
+  const t = useT();
   const [errors, setErrors] = useState<FieldErrors>({});
   const [password, setPassword] = useState<string | null>(null);
   const [note, setNote] = useState("");
@@ -120,7 +119,7 @@ function UserItem({
       setErrors({});
       if (patch.password) {
         setPassword(null);
-        setNote("Password changed; their sessions ended.");
+        setNote(t("users.passwordChanged"));
       } else setNote("");
       onChanged();
     },
@@ -137,13 +136,13 @@ function UserItem({
       data-disabled={user.disabled ? "true" : "false"}
     >
       <span className="min-w-40 text-2xl font-black">{user.username}</span>
-      {user.disabled && <span className="rounded-full bg-red-900 px-3 py-1 text-base font-bold text-white">disabled</span>}
-      {self && <span className="rounded-full bg-sky-900 px-3 py-1 text-base font-bold text-white">you</span>}
+      {user.disabled && <span className="rounded-full bg-red-900 px-3 py-1 text-base font-bold text-white">{t("users.disabled")}</span>}
+      {self && <span className="rounded-full bg-sky-900 px-3 py-1 text-base font-bold text-white">{t("users.you")}</span>}
       {user.role === "admin" ? (
-        <span className="text-lg">{ROLE_NAMES.admin}</span>
+        <span className="text-lg">{t("users.role.admin")}</span>
       ) : (
         <label className="flex items-center gap-2 text-lg">
-          <span className="sr-only">Role of {user.username}</span>
+          <span className="sr-only">{t("users.roleOf", { username: user.username })}</span>
           <select
             className="min-h-11 rounded-lg border border-white/20 bg-black/40 px-3 text-lg"
             value={user.role}
@@ -155,7 +154,7 @@ function UserItem({
               .filter((r) => r !== "admin")
               .map((r) => (
                 <option key={r} value={r}>
-                  {ROLE_NAMES[r]}
+                  {t(roleKey(r))}
                 </option>
               ))}
           </select>
@@ -163,7 +162,7 @@ function UserItem({
       )}
       {editable && !self && password === null && (
         <button type="button" className={buttonClass.secondary} onClick={() => setPassword("")} data-testid="user-reset">
-          Reset password
+          {t("users.reset")}
         </button>
       )}
       {editable && password !== null && (
@@ -175,12 +174,12 @@ function UserItem({
           }}
         >
           <label className="text-lg">
-            <span className="sr-only">New password for {user.username}</span>
+            <span className="sr-only">{t("users.newPasswordFor", { username: user.username })}</span>
             <input
               className="min-h-11 rounded-lg border border-white/20 bg-black/40 px-3 text-lg"
               type="password"
               autoComplete="new-password"
-              placeholder="New password"
+              placeholder={t("users.newPassword")}
               value={password}
               onChange={(e) => setPassword(e.target.value)}
               data-testid="user-new-password"
@@ -188,10 +187,10 @@ function UserItem({
             />
           </label>
           <button type="submit" className={buttonClass.primary} disabled={change.isPending}>
-            Set
+            {t("users.set")}
           </button>
           <button type="button" className={buttonClass.secondary} onClick={() => setPassword(null)}>
-            Cancel
+            {t("settings.cancel")}
           </button>
         </form>
       )}
@@ -203,7 +202,7 @@ function UserItem({
           onClick={() => change.mutate({ disabled: !user.disabled })}
           data-testid="user-disable"
         >
-          {user.disabled ? "Enable" : "Disable"}
+          {user.disabled ? t("users.enable") : t("users.disable")}
         </button>
       )}
       <FieldError field="password" errors={errors} />

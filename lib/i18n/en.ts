@@ -3,6 +3,8 @@
  * `screen.what`; placeholders and plurals are ICU-light (./format.ts). A key added here must be
  * added to every other catalogue (./fr.ts), or the type check fails.
  */
+import { enBackOffice } from "./en-back-office";
+
 export const en = {
   // The frame every staff screen shares (components/screen-shell.tsx, connection badge, sound).
   "shell.home": "Home",
@@ -378,6 +380,9 @@ export const en = {
   "allergen.sulphites": "Sulphites",
   "allergen.lupin": "Lupin",
   "allergen.molluscs": "Molluscs",
+
+  // The back office: settings, pairing, printer, menu (./en-back-office.ts).
+  ...enBackOffice,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,5 @@
 import type { Catalogue } from "./en";
+import { frBackOffice } from "./fr-back-office";
 
 /** The screens' words in French: every key of ./en.ts (a missing one fails the type check). */
 export const fr: Catalogue = {
@@ -364,4 +365,6 @@ export const fr: Catalogue = {
   "allergen.sulphites": "Sulfites",
   "allergen.lupin": "Lupin",
   "allergen.molluscs": "Mollusques",
+
+  ...frBackOffice,
 };
