@@ -99,10 +99,17 @@ const TONES: Record<string, number[]> = {
   ready: [1047, 1319, 1568],
 };
 
+/** A tone lasts ~0.4 s: the same alert asked again meanwhile (a burst of replayed arrivals) plays once. */
+const ALERT_GAP_S = 0.4;
+const lastPlayed: Partial<Record<string, number>> = {};
+
 export function playAlert(kind: keyof typeof TONES): void {
   const { muted, unlocked } = useSound.getState();
   if (muted || !unlocked || !context) return;
   const start = context.currentTime;
+  const last = lastPlayed[kind];
+  if (last !== undefined && start - last < ALERT_GAP_S && start >= last) return;
+  lastPlayed[kind] = start;
   TONES[kind]!.forEach((freq, i) => {
     const osc = context!.createOscillator();
     const gain = context!.createGain();

