@@ -13,6 +13,7 @@ import { usePartnerStyles } from "@/lib/client/money";
 import { useOrdersStream } from "@/lib/client/use-orders-stream";
 import type { MessageKey } from "@/lib/i18n";
 import type { OrderDto } from "@/lib/orders/dto";
+import { formatDuration, secondsBetween } from "@/lib/duration-format";
 import { revenueText, todaysFigures } from "./figures";
 import { PrintersHealth } from "@/components/printer-status";
 
@@ -120,11 +121,7 @@ export function DashboardScreen() {
         />
         <Figure
           label={tr("dashboard.medianPrep")}
-          value={
-            figures.medianPrepS === null
-              ? "—"
-              : `${Math.floor(figures.medianPrepS / 60)}:${String(Math.round(figures.medianPrepS % 60)).padStart(2, "0")}`
-          }
+          value={figures.medianPrepS === null ? "—" : formatDuration(figures.medianPrepS)}
           testId="fig-prep"
         />
       </section>
@@ -229,10 +226,9 @@ function Timer({ order }: { order: OrderDto }) {
   const now = useNow();
   const closed = ["PICKED_UP", "DELIVERED", "CANCELLED"].includes(order.status);
   const end = closed ? Date.parse(order.statusChangedAt) : now;
-  const s = Math.max(0, Math.floor((end - Date.parse(order.createdAt)) / 1000));
   return (
     <span className="font-mono tabular-nums">
-      {String(Math.floor(s / 60)).padStart(2, "0")}:{String(s % 60).padStart(2, "0")}
+      {formatDuration(secondsBetween(order.createdAt, end), { rounding: "down", padMinutes: true })}
     </span>
   );
 }
