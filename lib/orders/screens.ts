@@ -245,7 +245,7 @@ export async function listScreens({ db, principal, now = new Date() }: { db: Db;
   // An admin's rows of no partner: the last 24 hours.
   const fallback = new Date(nowMs - 86_400_000).toISOString();
   const dayOf = (partnerId: string | null) => (partnerId && startOf.get(partnerId)) || fallback;
-  const earliest = [fallback, ...startOf.values()].reduce((a, b) => (a < b ? a : b));
+  const earliest = [fallback, ...startOf.values()].sort()[0]!;
   // Tabs on line may have reported just before a cut-over.
   const oldestTab = new Date(Math.min(Date.parse(earliest), nowMs - PRESENCE.hiddenTtlMs)).toISOString();
   let tabs = db.selectFrom("screens").selectAll().where("lastSeenAt", ">=", oldestTab);
