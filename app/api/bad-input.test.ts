@@ -494,6 +494,7 @@ const ROUTES: Route[] = [
       ...typeCases("deviceId", ["short", "bad id with spaces", "x".repeat(65), 1, null]),
       ...typeCases("visible", ["yes", 1, null]),
       ...typeCases("closing", ["yes", 1, null]),
+      ...typeCases("pageId", ["short", "bad id with spaces", 1, null]),
     ],
   },
   // --- the back office (issue "Cashier and back office" item 2) ---

@@ -808,6 +808,10 @@ const migrations: Record<string, PortableMigration> = {
         .addColumn("visible", "integer", (c) => c.notNull().defaultTo(1))
         .execute();
       await db.schema.alterTable("screens").addColumn("closedAt", "text").execute();
+      // The page load that closed it: a heartbeat that page still had in flight (a tab says
+      // "hidden" and then "closing" as it goes, and the two may arrive in either order) does not
+      // reopen it; the same tab reloaded (another page load) does.
+      await db.schema.alterTable("screens").addColumn("closedPage", "text").execute();
       await db.schema.createIndex("screens_partner_seen").on("screens").columns(["partnerId", "lastSeenAt"]).execute();
       await db.schema.createIndex("screens_device").on("screens").column("deviceKey").execute();
       // A device that went offline and came back: one row per gap, its id `deviceKey@wentAt`, so

@@ -323,6 +323,8 @@ export type ScreensTable = {
   visible: Generated<number>;
   /** When the tab closed (its pagehide beacon); null while open. */
   closedAt: string | null;
+  /** The page load that sent the close: its late heartbeats do not reopen the tab. */
+  closedPage: string | null;
 };
 
 /** A device that went offline and came back (migration 0022_presence). */

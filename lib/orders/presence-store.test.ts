@@ -154,6 +154,17 @@ describeEachDatabase("presence: the health panel's devices and disconnects", (t)
     expect(p.disconnects.filter((d) => d.key.includes("chef-browser-2"))).toEqual([]);
   });
 
+  it("a heartbeat the closing page still had in flight does not reopen its tab; the reloaded page does", async () => {
+    const b = (over: Partial<Heartbeat>) => beat("late-tab-0001", "late-browser", "cashier", over);
+    await recordHeartbeat({ db: t.db, principal: chef, beat: b({ pageId: "page-one-0001" }), now: at(600) });
+    await recordHeartbeat({ db: t.db, principal: chef, beat: b({ pageId: "page-one-0001", closing: true }), now: at(605) });
+    // "hidden", sent just before "closing", arrives after it.
+    await recordHeartbeat({ db: t.db, principal: chef, beat: b({ pageId: "page-one-0001", visible: false }), now: at(605) });
+    expect((await panel(606)).devices.filter((d) => d.key.includes("late-browser"))).toEqual([]);
+    await recordHeartbeat({ db: t.db, principal: chef, beat: b({ pageId: "page-two-0001" }), now: at(607) });
+    expect((await panel(608)).devices.filter((d) => d.key.includes("late-browser"))).toHaveLength(1);
+  });
+
   it("the day's history starts at the partner's cut-over: yesterday's disconnects are not listed", async () => {
     // 02:00 UTC = 03:00 in Paris: still the previous business day (cut-over 04:00 local).
     const night = Date.parse("2026-01-15T02:00:00.000Z");

@@ -61,6 +61,7 @@ export type TabRow = {
   awake: number;
   visible: number;
   closedAt: string | null;
+  closedPage?: string | null;
 };
 
 const keyOf = (tab: TabRow) => tab.deviceKey ?? `tab:${tab.id}`;

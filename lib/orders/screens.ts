@@ -1,6 +1,6 @@
 import "server-only";
 import { EVENT_PAYLOAD_VERSION } from "./events";
-import type { ExpressionBuilder } from "kysely";
+import { type ExpressionBuilder, sql } from "kysely";
 import type { Db } from "../db";
 import type { Database } from "../db/schema";
 import { nowIso } from "../db/ids";
@@ -40,6 +40,8 @@ export type Heartbeat = {
   visible?: boolean;
   /** The tab is closing (its pagehide): it leaves the health panel now, not when its heartbeats are missed. */
   closing?: boolean;
+  /** This page load's id: a heartbeat it still had in flight when it closed does not reopen the tab. */
+  pageId?: string;
   shownOrderIds?: number[];
 };
 
@@ -62,7 +64,12 @@ export async function recordHeartbeat({
     partnerId === null ? eb("screens.partnerId", "is", null) : eb("screens.partnerId", "=", partnerId);
   if (beat.closing) {
     // Only the tab's own partner closes it; a tab never seen is nothing to close.
-    await db.updateTable("screens").set({ closedAt: at, lastSeenAt: at }).where("id", "=", beat.screenId).where(ownedBy).execute();
+    await db
+      .updateTable("screens")
+      .set({ closedAt: at, lastSeenAt: at, closedPage: beat.pageId ?? null })
+      .where("id", "=", beat.screenId)
+      .where(ownedBy)
+      .execute();
     await pruneScreens({ db, now });
     return { acknowledged: [] };
   }
@@ -100,14 +107,26 @@ export async function recordHeartbeat({
     deviceKey,
     tokenId: principal.kind === "token" ? principal.tokenId : null,
     visible: beat.visible === false ? 0 : 1,
-    closedAt: null,
+  };
+  // Reopened by any page load but the one that closed it (a reload reopens; the closing page's
+  // own late heartbeat does not).
+  const reopen = {
+    closedAt:
+      beat.pageId === undefined
+        ? null
+        : sql<string | null>`case when ${sql.ref("screens.closedPage")} = ${beat.pageId} then ${sql.ref("screens.closedAt")} else null end`,
   };
   // A screen id belongs to the partner that first reported it: another partner's heartbeat does
   // not move it (and learns nothing: the same 404 as for any other partner's data).
   const result = await db
     .insertInto("screens")
-    .values({ id: beat.screenId, ...row })
-    .onConflict((oc) => oc.column("id").doUpdateSet(row).where(ownedBy))
+    .values({ id: beat.screenId, ...row, closedAt: null, closedPage: null })
+    .onConflict((oc) =>
+      oc
+        .column("id")
+        .doUpdateSet({ ...row, ...reopen })
+        .where(ownedBy),
+    )
     .executeTakeFirst();
   if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) throw new NotFoundError("screen", { field: "screenId" });
   const acknowledged: number[] = [];

@@ -22,6 +22,10 @@ const heartbeatBody = z.strictObject({
   visible: z.boolean().optional(),
   // The tab's last word, sent on pagehide: it leaves the health panel now.
   closing: z.boolean().optional(),
+  pageId: z
+    .string()
+    .regex(/^[\w-]{8,64}$/, "8–64 letters, digits, '-' or '_'")
+    .optional(),
   shownOrderIds: z.array(intId).max(500).optional(),
 });
 
