@@ -50,13 +50,13 @@ export function deviceLabel(tr: Translate, d: { name: string | null; who: string
 /**
  * The health panel: every device on line, once, by name — its tabs, how far behind the log,
  * sound, awake — and the business day's disconnects (when each went, when it came back, why).
- * Refetched every 5 s: a closed tab leaves at once (it says so), a silent one within 30 s.
+ * Refetched every 3 s: a closed tab leaves at once (it says so), a silent one within 28 s (25 s + 3 s).
  */
 export function ScreensHealth() {
   const presence = useQuery({
     queryKey: ["screens"],
     queryFn: async () => (await (await fetch("/api/screens", { cache: "no-store" })).json()) as Presence,
-    refetchInterval: 5_000,
+    refetchInterval: 3_000,
   });
   const tr = useT();
   const locale = useLocale();

@@ -29,7 +29,7 @@ async function deviceContext(browser: Browser, token: string): Promise<BrowserCo
 test("a device is listed once by name with two tabs; a closed screen leaves the panel within 30 s and shows in the day's disconnects", async ({
   browser,
 }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const admin = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
   await signIn(admin.request);
   const grillName = `Grill TV ${TAG}`;
@@ -97,6 +97,17 @@ test("a device is listed once by name with two tabs; a closed screen leaves the 
     await expect(disconnect(barName)).toHaveAttribute("data-reason", "closed");
     await expect(disconnect(barName)).toContainText("back");
     await dashboard.locator('section[aria-labelledby="screens-heading"]').screenshot({ path: path.join(SHOTS, "health-panel-back.png") });
+
+    // A screen that stops without a word (its network gone: every heartbeat fails) is dropped
+    // within 30 s, and its disconnect says the heartbeat was lost.
+    await tab1.route("**/api/screens/heartbeat", (route) => route.abort());
+    const silentFrom = Date.now();
+    await expect(device(`Grill wall TV ${TAG}`)).toHaveCount(0, { timeout: 40_000 });
+    const silentMs = Date.now() - silentFrom;
+    console.log(`presence: the silent TV left the health panel ${silentMs} ms after its heartbeats stopped`);
+    expect(silentMs).toBeLessThan(30_000);
+    await expect(disconnect(`Grill wall TV ${TAG}`)).toHaveAttribute("data-reason", "lost");
+    await expect(disconnect(`Grill wall TV ${TAG}`)).toHaveAttribute("data-back", "false");
   } finally {
     await tv.close();
     await board.close();

@@ -56,8 +56,19 @@ describeEachDatabase("presence: the health panel's devices and disconnects", (t)
     expect(mine[0]).toMatchObject({ kind: "token", name: "Grill TV", screen: "kitchen:grill", tabs: 2 });
     await renameDevice({ db: t.db, principal: operator, id: tvId, name: "Grill wall TV" });
     expect((await panel(3)).devices.find((d) => d.key === mine[0]!.key)?.name).toBe("Grill wall TV");
-    // Another partner sees none of it.
+    // Another partner sees none of it, and cannot rename it (the same 404 as for a token that does not exist).
     expect((await panel(3, otherOperator)).devices).toEqual([]);
+    await expect(renameDevice({ db: t.db, principal: otherOperator, id: tvId, name: "Mine now" })).rejects.toMatchObject({
+      status: 404,
+      details: { field: "id" },
+    });
+    await expect(renameDevice({ db: t.db, principal: operator, id: tvId, name: " \n " })).rejects.toMatchObject({
+      status: 400,
+      details: { field: "name" },
+    });
+    // Nor may a kitchen user rename devices.
+    await expect(renameDevice({ db: t.db, principal: chef, id: tvId, name: "Chef's TV" })).rejects.toMatchObject({ status: 403 });
+    expect((await panel(3)).devices.find((d) => d.key === mine[0]!.key)?.name).toBe("Grill wall TV");
   });
 
   it("a closed tab leaves at once; the device stays while another tab is open, and goes with its last", async () => {
