@@ -6,6 +6,7 @@
 import { beforeAll, expect, it } from "vitest";
 import type { Principal } from "../auth";
 import { renameDevice } from "../auth/devices";
+import { openDatabase } from "../db";
 import { describeEachDatabase } from "../testing/each-database";
 import { makePartner, makeToken, makeUser, type TestPartner } from "../testing/fixtures";
 import { PRESENCE } from "./presence";
@@ -174,6 +175,34 @@ describeEachDatabase("presence: the health panel's devices and disconnects", (t)
     expect((await panel(606)).devices.filter((d) => d.key.includes("late-browser"))).toEqual([]);
     await recordHeartbeat({ db: t.db, principal: chef, beat: b({ pageId: "page-two-0001" }), now: at(607) });
     expect((await panel(608)).devices.filter((d) => d.key.includes("late-browser"))).toHaveLength(1);
+  });
+
+  it("across nodes: a beat on one, the close on the other, the panel the same on both; a return both notice is stored once", async () => {
+    // A second node: its own connection pool (or SQLite connection) to the same database.
+    const other = openDatabase({ databaseUrl: t.t.config.databaseUrl, dataDir: t.t.config.dataDir });
+    try {
+      const b = (screenId: string, over: Partial<Heartbeat> = {}) => beat(screenId, "nodes-browser", "kitchen:grill", over);
+      await recordHeartbeat({ db: t.db, principal: tv, beat: b("nodes-tab-0001"), now: at(700) });
+      await recordHeartbeat({ db: other.db, principal: tv, beat: b("nodes-tab-0001", { closing: true }), now: at(701) });
+      const key = `token:${tvId}:nodes-browser`;
+      for (const db of [t.db, other.db]) {
+        const p = await listScreens({ db, principal: operator, now: at(702) });
+        expect(p.devices.find((d) => d.key === key)).toBeUndefined();
+        expect(p.disconnects.find((d) => d.key === key)).toMatchObject({ backAt: null, reason: "closed" });
+      }
+      // Back: six tabs report at the same instant, three through each node.
+      await Promise.all(
+        [1, 2, 3, 4, 5, 6].map((i) =>
+          recordHeartbeat({ db: i % 2 ? t.db : other.db, principal: tv, beat: b(`nodes-tab-000${i + 1}`), now: at(760) }),
+        ),
+      );
+      const stored = await t.db.selectFrom("screenDisconnects").selectAll().where("deviceKey", "=", key).execute();
+      expect(stored.map((g) => [g.wentAt, g.backAt, g.reason])).toEqual([[at(701).toISOString(), at(760).toISOString(), "closed"]]);
+      const onB = await listScreens({ db: other.db, principal: operator, now: at(761) });
+      expect(onB.devices.find((d) => d.key === key)).toMatchObject({ tabs: 6 });
+    } finally {
+      await other.destroy();
+    }
   });
 
   it("the day's history starts at the partner's cut-over: yesterday's disconnects are not listed", async () => {
