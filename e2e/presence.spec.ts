@@ -83,6 +83,7 @@ test("a device is listed once by name with two tabs; a closed screen leaves the 
     const row = settings.locator(`[data-testid="device-row"][data-name="${grillName}"]`);
     await row.getByTestId("device-rename").click();
     await row.getByTestId("device-rename-input").fill(`Grill wall TV ${TAG}`);
+    await row.screenshot({ path: path.join(SHOTS, "device-rename.png") });
     await row.getByTestId("device-rename-save").click();
     await expect(settings.locator(`[data-testid="device-row"][data-name="Grill wall TV ${TAG}"]`)).toHaveCount(1);
     await settings.close();
@@ -108,6 +109,7 @@ test("a device is listed once by name with two tabs; a closed screen leaves the 
     expect(silentMs).toBeLessThan(30_000);
     await expect(disconnect(`Grill wall TV ${TAG}`)).toHaveAttribute("data-reason", "lost");
     await expect(disconnect(`Grill wall TV ${TAG}`)).toHaveAttribute("data-back", "false");
+    await dashboard.locator('section[aria-labelledby="screens-heading"]').screenshot({ path: path.join(SHOTS, "health-panel-lost.png") });
   } finally {
     await tv.close();
     await board.close();
