@@ -1,5 +1,6 @@
 "use client";
 
+import { formatDuration } from "@/lib/duration-format";
 import { useNow } from "./use-now";
 
 /** Running mm:ss since `from`, coloured by age thresholds (minutes). */
@@ -22,11 +23,9 @@ export function Elapsed({
       : seconds >= warnAfterMin * 60
         ? "bg-amber-400 text-black"
         : "bg-green-700 text-white";
-  const m = Math.floor(seconds / 60);
-  const s = seconds % 60;
   return (
     <span data-testid="elapsed" className={`rounded-lg px-2 py-0.5 font-mono font-bold tabular-nums ${colour} ${className}`}>
-      {String(m).padStart(2, "0")}:{String(s).padStart(2, "0")}
+      {formatDuration(seconds, { rounding: "down", padMinutes: true })}
     </span>
   );
 }

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { logPosition } from "@/lib/events/log";
 import { describeEachDatabase } from "@/lib/testing/each-database";
-import { makePartner, makeUser, type TestPartner } from "@/lib/testing/fixtures";
+import { makePartner, makeToken, makeUser, type TestPartner } from "@/lib/testing/fixtures";
 import { startTestNode, type TestNode } from "@/lib/testing/node";
 import * as loginRoute from "./auth/login/route";
 import * as foodRoute from "./foods/[id]/route";
@@ -38,6 +38,7 @@ import * as optionAvailabilityRoute from "./modifier-groups/[id]/options/[option
 import * as optionsReorderRoute from "./modifier-groups/[id]/options/reorder/route";
 import { createGroup } from "@/lib/menu";
 import * as heartbeatRoute from "./screens/heartbeat/route";
+import * as deviceRoute from "./devices/[id]/route";
 import * as partnerRoute from "./partners/[slug]/route";
 import * as partnerUsersRoute from "./partners/[slug]/users/route";
 import * as partnerDevicesRoute from "./partners/[slug]/devices/route";
@@ -102,7 +103,7 @@ type Route = {
   /** Bad values per query parameter. */
   queryCases?: { label: string; field: string; value: string }[];
 };
-type Ctx = { demo: TestPartner; orderId: number; stationId: string; groupId: string; optionId: string; userId: string };
+type Ctx = { demo: TestPartner; orderId: number; stationId: string; groupId: string; optionId: string; userId: string; deviceId: string };
 
 const orderBody = ({ demo }: Ctx) => ({
   partner: "demo",
@@ -490,6 +491,10 @@ const ROUTES: Route[] = [
       { label: "lastEventId: past int4", field: "lastEventId", value: 2147483648 },
       { label: "shownOrderIds.0: past int4", field: "shownOrderIds.0", value: 2147483648 },
       { label: "shownOrderIds.0: 0", field: "shownOrderIds.0", value: 0 },
+      ...typeCases("deviceId", ["short", "bad id with spaces", "x".repeat(65), 1, null]),
+      ...typeCases("visible", ["yes", 1, null]),
+      ...typeCases("closing", ["yes", 1, null]),
+      ...typeCases("pageId", ["short", "bad id with spaces", 1, null]),
     ],
   },
   // --- the back office (issue "Cashier and back office" item 2) ---
@@ -549,6 +554,15 @@ const ROUTES: Route[] = [
       ...typeCases("role", ["root", 1]),
       ...typeCases("disabled", ["yes", 1]),
     ],
+  },
+  {
+    name: "PATCH /api/devices/[id]",
+    handler: deviceRoute.PATCH as Handler,
+    method: "PATCH",
+    auth: "operator",
+    param: { name: "id", valid: ({ deviceId }) => deviceId },
+    body: () => ({ name: "Grill TV" }),
+    fields: [...textCases("name", 80, { blank: true })],
   },
   {
     name: "POST /api/partners/[slug]/devices",
@@ -650,6 +664,7 @@ describeEachDatabase("bad-input corpus", (t) => {
     });
     ctx.groupId = group.id;
     ctx.userId = principal.kind === "user" ? principal.userId : "";
+    ctx.deviceId = (await makeToken(t.db, { partnerId: ctx.demo.partner.id, role: "kitchen" })).id;
     // The corpus sends dozens of claims as one operator; the claim limit itself is tested in back-office.test.ts.
     setLimits(createLimits({ rules: scaledRules(1000) }));
     ctx.optionId = group.options[0]!.id;

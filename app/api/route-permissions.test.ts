@@ -401,6 +401,13 @@ const RULES: Record<string, Rule> = {
     allows: action("devices:manage"),
     call: () => ({ params: { slug: "demo" }, body: { name: `Walk ${seq()}`, role: "printer" } }),
   },
+  "PATCH /api/devices/[id]": {
+    allows: action("devices:manage"),
+    call: async ({ db, demo }) => ({
+      params: { id: (await makeToken(db, { partnerId: demo.partner.id, role: "kitchen" })).id },
+      body: { name: `Renamed ${seq()}` },
+    }),
+  },
   "DELETE /api/devices/[id]": {
     allows: action("devices:manage"),
     call: async ({ db, demo }) => ({ params: { id: (await makeToken(db, { partnerId: demo.partner.id, role: "printer" })).id } }),

@@ -13,8 +13,10 @@ import { usePartnerStyles } from "@/lib/client/money";
 import { useOrdersStream } from "@/lib/client/use-orders-stream";
 import type { MessageKey } from "@/lib/i18n";
 import type { OrderDto } from "@/lib/orders/dto";
+import { formatDuration, secondsBetween } from "@/lib/duration-format";
 import { revenueText, todaysFigures } from "./figures";
 import { PrintersHealth } from "@/components/printer-status";
+import { ScreensHealth } from "@/components/screens-health";
 
 const FILTER = {} as const;
 const VIEWS: Record<string, (s: string) => boolean> = {
@@ -120,11 +122,7 @@ export function DashboardScreen() {
         />
         <Figure
           label={tr("dashboard.medianPrep")}
-          value={
-            figures.medianPrepS === null
-              ? "—"
-              : `${Math.floor(figures.medianPrepS / 60)}:${String(Math.round(figures.medianPrepS % 60)).padStart(2, "0")}`
-          }
+          value={figures.medianPrepS === null ? "—" : formatDuration(figures.medianPrepS)}
           testId="fig-prep"
         />
       </section>
@@ -229,75 +227,10 @@ function Timer({ order }: { order: OrderDto }) {
   const now = useNow();
   const closed = ["PICKED_UP", "DELIVERED", "CANCELLED"].includes(order.status);
   const end = closed ? Date.parse(order.statusChangedAt) : now;
-  const s = Math.max(0, Math.floor((end - Date.parse(order.createdAt)) / 1000));
   return (
     <span className="font-mono tabular-nums">
-      {String(Math.floor(s / 60)).padStart(2, "0")}:{String(s % 60).padStart(2, "0")}
+      {formatDuration(secondsBetween(order.createdAt, end), { rounding: "down", padMinutes: true })}
     </span>
-  );
-}
-
-type ScreenHealth = {
-  id: string;
-  screen: string;
-  who: string;
-  lastSeenAt: string;
-  behind: number | null;
-  soundUnlocked: boolean;
-  awake: boolean;
-};
-
-/** Every screen and printer that reported in: last heartbeat, how far behind the log, sound, awake. */
-function ScreensHealth() {
-  const screens = useQuery({
-    queryKey: ["screens"],
-    queryFn: async () => ((await (await fetch("/api/screens", { cache: "no-store" })).json()) as { screens: ScreenHealth[] }).screens,
-    refetchInterval: 10_000,
-  });
-  const tr = useT();
-  const now = useNow();
-  const list = screens.data ?? [];
-  const yes = (ok: boolean, on: MessageKey, off: MessageKey) => (
-    <span className={ok ? "text-green-400" : "font-bold text-amber-300"}>{tr(ok ? on : off)}</span>
-  );
-  return (
-    <section aria-labelledby="screens-heading" className="mb-6 rounded-2xl border border-white/10 bg-white/5 p-4">
-      <h2 id="screens-heading" className="mb-3 text-xl font-bold">
-        {tr("dashboard.screens")} <span className="text-gray-400">({list.length})</span>
-      </h2>
-      <ul className="grid gap-2 sm:grid-cols-2 xl:grid-cols-3" data-testid="screens-health">
-        {list.length === 0 && <li className="text-gray-400">{tr("dashboard.noScreens")}</li>}
-        {list.map((s) => {
-          const ago = Math.max(0, Math.round((now - Date.parse(s.lastSeenAt)) / 1000));
-          const stale = ago > 30;
-          return (
-            <li
-              key={s.id}
-              data-testid="screen-health"
-              data-screen={s.screen}
-              className={`rounded-xl px-3 py-2 text-lg ${stale ? "bg-red-950" : "bg-black/30"}`}
-            >
-              <div className="flex justify-between gap-2">
-                <strong className="capitalize">{s.screen}</strong>
-                <span className={stale ? "font-bold text-red-300" : "text-gray-300"}>{tr("dashboard.ago", { seconds: String(ago) })}</span>
-              </div>
-              <div className="flex flex-wrap gap-x-3 text-base text-gray-300">
-                <span>{s.who}</span>
-                <span>
-                  {s.behind === null
-                    ? tr("dashboard.notReading")
-                    : s.behind === 0
-                      ? tr("dashboard.upToDate")
-                      : tr("dashboard.behind", { count: String(s.behind) })}
-                </span>
-                {s.screen !== "printer" && yes(s.soundUnlocked, "dashboard.soundOn", "dashboard.notSoundOn")}
-                {yes(s.awake, "dashboard.awake", "dashboard.notAwake")}
-              </div>
-            </li>
-          );
-        })}
-      </ul>
-    </section>
   );
 }
 

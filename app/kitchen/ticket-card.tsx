@@ -4,6 +4,7 @@ import { memo } from "react";
 import { AllergyBand, LineDetails } from "@/components/order-lines";
 import { useLocale, useT } from "@/components/i18n";
 import { useClockValue } from "@/components/use-now";
+import { formatDuration } from "@/lib/duration-format";
 import type { MessageKey } from "@/lib/i18n";
 import { type Ticket, type TicketLine, urgencyAt } from "@/lib/client/kitchen-tickets";
 
@@ -394,11 +395,9 @@ function Line({
 
 function Clock({ since, className }: { since: string; className: string }) {
   const seconds = useClockValue((now) => Math.max(0, Math.floor((now - Date.parse(since)) / 1000)));
-  const m = Math.floor(seconds / 60);
-  const s = seconds % 60;
   return (
     <span data-testid="elapsed" className={`rounded-lg bg-black/40 px-2 font-mono font-bold tabular-nums ${className}`}>
-      {String(m).padStart(2, "0")}:{String(s).padStart(2, "0")}
+      {formatDuration(seconds, { rounding: "down", padMinutes: true })}
     </span>
   );
 }

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useT } from "@/components/i18n";
 import { QrCode } from "@/components/qr-code";
+import { formatDuration } from "@/lib/duration-format";
 
 type Started = { code: string; display: string; expiresAt: string };
 type State =
@@ -81,7 +82,7 @@ export function PairScreen({ partner }: { partner: string | null }) {
   }, [state, start]);
 
   const link = state.kind === "waiting" ? `${window.location.origin}/settings/devices?pair=${state.pairing.code}` : "";
-  const left = state.kind === "waiting" ? Math.max(0, Math.round((Date.parse(state.pairing.expiresAt) - now) / 1000)) : 0;
+  const left = state.kind === "waiting" ? Math.max(0, (Date.parse(state.pairing.expiresAt) - now) / 1000) : 0;
 
   return (
     <main
@@ -106,7 +107,7 @@ export function PairScreen({ partner }: { partner: string | null }) {
             </p>
             <p className="text-2xl text-gray-300">{t("pair.howAfter")}</p>
             <p className="text-xl text-gray-400" data-testid="pair-expires">
-              {t("pair.newCodeIn", { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}` })}
+              {t("pair.newCodeIn", { time: formatDuration(left, { rounding: "up" }) })}
             </p>
             {offline && (
               <p role="status" className="rounded-lg bg-amber-900 px-4 py-2 text-xl">

@@ -259,7 +259,18 @@ function DeviceItem({ device, onRevoked }: { device: DeviceRow; onRevoked: () =>
   const t = useT();
   const locale = useLocale();
   const [confirming, setConfirming] = useState(false);
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const [renameErrors, setRenameErrors] = useState<FieldErrors>({});
   const [error, setError] = useState("");
+  const rename = useMutation({
+    mutationFn: (name: string) => settingsApi.renameDevice(device.id, name),
+    onSuccess: () => {
+      setRenaming(null);
+      setRenameErrors({});
+      onRevoked();
+    },
+    onError: (err) => setRenameErrors(fieldErrors(err)),
+  });
   const revoke = useMutation({
     mutationFn: () => settingsApi.revokeDevice(device.id),
     onSuccess: () => {
@@ -275,7 +286,34 @@ function DeviceItem({ device, onRevoked }: { device: DeviceRow; onRevoked: () =>
       data-name={device.name}
       data-revoked={device.revokedAt ? "true" : "false"}
     >
-      <span className="min-w-48 text-2xl font-black">{device.name}</span>
+      {renaming === null ? (
+        <span className="min-w-48 text-2xl font-black">{device.name}</span>
+      ) : (
+        <form
+          className="flex flex-wrap items-end gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            rename.mutate(renaming.trim());
+          }}
+        >
+          <Field label={t("presence.renameLabel")} field="name" errors={renameErrors}>
+            <input
+              className={inputClass}
+              value={renaming}
+              autoFocus
+              onChange={(e) => setRenaming(e.target.value)}
+              data-testid="device-rename-input"
+              {...invalid("name", renameErrors)}
+            />
+          </Field>
+          <button type="submit" className={buttonClass.primary} disabled={rename.isPending} data-testid="device-rename-save">
+            {t("presence.renameSave")}
+          </button>
+          <button type="button" className={buttonClass.secondary} onClick={() => (setRenaming(null), setRenameErrors({}))}>
+            {t("presence.renameCancel")}
+          </button>
+        </form>
+      )}
       <span className="text-lg">{roleName(t, device.role)}</span>
       <span className="text-lg text-gray-300" data-testid="device-last-seen">
         {t("devices.lastSeen", { when: ago(t, locale, device.lastSeenAt) })}
@@ -298,14 +336,16 @@ function DeviceItem({ device, onRevoked }: { device: DeviceRow; onRevoked: () =>
           </button>
         </span>
       ) : (
-        <button
-          type="button"
-          className={`${buttonClass.secondary} ml-auto`}
-          onClick={() => setConfirming(true)}
-          data-testid="device-revoke"
-        >
-          {t("devices.revoke")}
-        </button>
+        <span className="ml-auto flex gap-2">
+          {renaming === null && (
+            <button type="button" className={buttonClass.secondary} onClick={() => setRenaming(device.name)} data-testid="device-rename">
+              {t("presence.rename")}
+            </button>
+          )}
+          <button type="button" className={buttonClass.secondary} onClick={() => setConfirming(true)} data-testid="device-revoke">
+            {t("devices.revoke")}
+          </button>
+        </span>
       )}
       {error && (
         <p role="alert" className="w-full text-lg text-red-300">

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "../db";
 import { NotFoundError, ValidationError } from "../errors";
+import { parseField, tokenName } from "../fields";
 import { assertCan, partnerScope, type Principal, type TokenRole } from "./access";
 import { revokeDeviceToken } from "./revocation";
 import { createDeviceToken, TOKEN_ROLES } from "./service";
@@ -85,4 +86,19 @@ export async function revokeDevice({ db, principal, id }: { db: Db; principal: P
   if (row.revokedAt) return { id, revoked: true };
   await revokeDeviceToken({ db, id });
   return { id, revoked: true };
+}
+
+/**
+ * Renames a token of the caller's partner (the health panel and the devices list show the new
+ * name at once: they read it from the token, not from what its screens last reported).
+ */
+export async function renameDevice({ db, principal, id, name }: { db: Db; principal: Principal; id: string; name: string }) {
+  assertCan(principal, "devices:manage");
+  const clean = parseField(tokenName, "name", name);
+  const scope = partnerScope(principal);
+  let q = db.updateTable("deviceTokens").set({ name: clean }).where("id", "=", id);
+  if (scope !== null) q = q.where("partnerId", "=", scope);
+  const result = await q.executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw new NotFoundError("device", { field: "id" });
+  return { id, name: clean };
 }

@@ -61,6 +61,7 @@ export const settingsApi = {
   issueDevice: (partner: string, input: { name: string; role: string }) =>
     postJson<IssuedDevice>(`/api/partners/${seg(partner)}/devices`, input),
   revokeDevice: (id: string) => sendJson<{ id: string; revoked: boolean }>("DELETE", `/api/devices/${seg(id)}`),
+  renameDevice: (id: string, name: string) => sendJson<{ id: string; name: string }>("PATCH", `/api/devices/${seg(id)}`, { name }),
   claimPairing: (partner: string, input: { code: string; role: string; station: string | null; name: string }) =>
     postJson<{ role: string; station: string | null; name: string; path: string }>(`/api/partners/${seg(partner)}/pairings`, input),
 };

@@ -794,6 +794,44 @@ const migrations: Record<string, PortableMigration> = {
         .execute();
     },
   }),
+  "0022_presence": () => ({
+    async up(db: Kysely<any>) {
+      // The health panel lists devices, not tabs (issue 17 item 3, lib/orders/presence.ts): each
+      // tab row says which device it belongs to (a device token in one browser, or a person's
+      // screen in one browser), whether its page is visible (a hidden tab's timers are throttled:
+      // it gets longer before it counts as gone) and when it closed (the beacon a closing tab
+      // sends, so it leaves the panel at once instead of after 10 minutes).
+      await db.schema.alterTable("screens").addColumn("deviceKey", "text").execute();
+      await db.schema.alterTable("screens").addColumn("tokenId", "text").execute();
+      await db.schema
+        .alterTable("screens")
+        .addColumn("visible", "integer", (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema.alterTable("screens").addColumn("closedAt", "text").execute();
+      // The page load that closed it: a heartbeat that page still had in flight (a tab says
+      // "hidden" and then "closing" as it goes, and the two may arrive in either order) does not
+      // reopen it; the same tab reloaded (another page load) does.
+      await db.schema.alterTable("screens").addColumn("closedPage", "text").execute();
+      await db.schema.createIndex("screens_partner_seen").on("screens").columns(["partnerId", "lastSeenAt"]).execute();
+      await db.schema.createIndex("screens_device").on("screens").column("deviceKey").execute();
+      // A device that went offline and came back: one row per gap, its id `deviceKey@wentAt`, so
+      // two tabs (or two nodes) noticing the same return write it once. A gap still open is not
+      // stored: it is the device's tabs all being gone.
+      await db.schema
+        .createTable("screenDisconnects")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("partnerId", "text")
+        .addColumn("deviceKey", "text", (c) => c.notNull())
+        .addColumn("tokenId", "text")
+        .addColumn("who", "text", (c) => c.notNull())
+        .addColumn("screen", "text", (c) => c.notNull())
+        .addColumn("wentAt", "text", (c) => c.notNull())
+        .addColumn("backAt", "text", (c) => c.notNull())
+        .addColumn("reason", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("screenDisconnects_partner_went").on("screenDisconnects").columns(["partnerId", "wentAt"]).execute();
+    },
+  }),
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -28,6 +28,7 @@ export type Database = {
   logMeta: LogMetaTable;
   eventRetention: EventRetentionTable;
   screens: ScreensTable;
+  screenDisconnects: ScreenDisconnectsTable;
   loginLockouts: LoginLockoutsTable;
   printers: PrintersTable;
   printJobs: PrintJobsTable;
@@ -314,6 +315,31 @@ export type ScreensTable = {
   lastEventId: number | null;
   soundUnlocked: number;
   awake: number;
+  /** The device this tab belongs to (lib/orders/presence.ts deviceKeyOf); null on rows written before 0022. */
+  deviceKey: string | null;
+  /** The device token the tab reports as, for its current name. */
+  tokenId: string | null;
+  /** 1 while the page is visible: a hidden tab's heartbeats are throttled, so it has longer. */
+  visible: Generated<number>;
+  /** When the tab closed (its pagehide beacon); null while open. */
+  closedAt: string | null;
+  /** The page load that sent the close: its late heartbeats do not reopen the tab. */
+  closedPage: string | null;
+};
+
+/** A device that went offline and came back (migration 0022_presence). */
+export type ScreenDisconnectsTable = {
+  /** `${deviceKey}@${wentAt}`: the same gap noticed twice is one row. */
+  id: string;
+  partnerId: string | null;
+  deviceKey: string;
+  tokenId: string | null;
+  who: string;
+  screen: string;
+  wentAt: string;
+  backAt: string;
+  /** "closed" (its last tab said so) | "lost" (its heartbeats stopped). */
+  reason: string;
 };
 
 /** A sign-in lockout (migration 0010): one row per locked account or address. */

@@ -4,6 +4,7 @@
  * added to every other catalogue (./fr.ts), or the type check fails.
  */
 import { enBackOffice } from "./en-back-office";
+import { enPresence } from "./en-presence";
 
 export const en = {
   // The frame every staff screen shares (components/screen-shell.tsx, connection badge, sound).
@@ -347,7 +348,7 @@ export const en = {
   "dashboard.col.courier": "Courier",
   "dashboard.normal": "Normal",
   "dashboard.screens": "Screens",
-  "dashboard.noScreens": "No screen has reported in the last 10 minutes.",
+  "dashboard.noScreens": "No screen is on line.",
   "dashboard.ago": "{seconds} s ago",
   "dashboard.notReading": "not reading yet",
   "dashboard.upToDate": "up to date",
@@ -383,6 +384,7 @@ export const en = {
 
   // The back office: settings, pairing, printer, menu (./en-back-office.ts).
   ...enBackOffice,
+  ...enPresence,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,6 @@
 import type { Catalogue } from "./en";
 import { frBackOffice } from "./fr-back-office";
+import { frPresence } from "./fr-presence";
 
 /** The screens' words in French: every key of ./en.ts (a missing one fails the type check). */
 export const fr: Catalogue = {
@@ -333,7 +334,7 @@ export const fr: Catalogue = {
   "dashboard.col.courier": "Livreur",
   "dashboard.normal": "Normale",
   "dashboard.screens": "Écrans",
-  "dashboard.noScreens": "Aucun écran ne s'est signalé ces 10 dernières minutes.",
+  "dashboard.noScreens": "Aucun écran en ligne.",
   "dashboard.ago": "il y a {seconds} s",
   "dashboard.notReading": "pas encore connecté",
   "dashboard.upToDate": "à jour",
@@ -367,4 +368,5 @@ export const fr: Catalogue = {
   "allergen.molluscs": "Mollusques",
 
   ...frBackOffice,
+  ...frPresence,
 };

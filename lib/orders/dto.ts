@@ -1,5 +1,6 @@
 import type { Selectable } from "kysely";
 import type { PartnersTable } from "../db/schema";
+import { formatDuration } from "../duration-format";
 import { formatMoney } from "./money";
 import { AUTO_CANCEL_REASON, statusFor, type OrderStatus } from "./status";
 import type { AllergenCode, DeclaredAllergies } from "../menu/allergens";
@@ -243,12 +244,9 @@ export function activeSeconds(o: OrderRecord, now: Date): number {
   return Math.max(0, Math.floor((end - Date.parse(o.createdAt)) / 1000));
 }
 
+/** The dashboard's `activeTimer` ("01:05", "1:12:00"): Pass's one duration formatter (lib/duration-format.ts). */
 export function formatTimer(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  const mmss = `${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}`;
-  return h > 0 ? `${h}:${mmss}` : mmss;
+  return formatDuration(seconds, { rounding: "down", padMinutes: true });
 }
 
 // --- REST -----------------------------------------------------------------------------------

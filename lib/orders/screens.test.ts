@@ -116,7 +116,7 @@ describeEachDatabase("screens, acknowledgements and the kitchen watch", (t) => {
       status: 404,
       details: { field: "screenId" },
     });
-    const screens = await listScreens({ db: t.db, principal: operator });
+    const screens = (await listScreens({ db: t.db, principal: operator })).devices;
     expect(screens.find((s) => s.screen === "kitchen:pass")).toMatchObject({ who: "chef" });
     expect(screens.map((s) => s.screen)).not.toContain("kitchen:hijacked");
     // The owner keeps reporting.
@@ -179,10 +179,10 @@ describeEachDatabase("screens, acknowledgements and the kitchen watch", (t) => {
 
   it("the health panel lists this partner's screens and how far behind each is", async () => {
     await recordHeartbeat({ db: t.db, principal: chef, beat: { ...beat("kitchen:grill"), lastEventId: 1, soundUnlocked: false } });
-    const screens = await listScreens({ db: t.db, principal: operator });
+    const screens = (await listScreens({ db: t.db, principal: operator })).devices;
     const grill = screens.find((s) => s.screen === "kitchen:grill")!;
     expect(grill).toMatchObject({ who: "chef", soundUnlocked: false, awake: true });
     expect(grill.behind).toBe((await logPosition({ db: t.db })).lastEventId - 1);
-    expect((await listScreens({ db: t.db, principal: otherChef })).map((s) => s.screen)).not.toContain("kitchen:grill");
+    expect((await listScreens({ db: t.db, principal: otherChef })).devices.map((s) => s.screen)).not.toContain("kitchen:grill");
   });
 });

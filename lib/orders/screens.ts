@@ -1,6 +1,8 @@
 import "server-only";
 import { EVENT_PAYLOAD_VERSION } from "./events";
+import { type ExpressionBuilder, sql } from "kysely";
 import type { Db } from "../db";
+import type { Database } from "../db/schema";
 import { nowIso } from "../db/ids";
 import { canReadChannel, partnerScope, type Principal } from "../auth/access";
 import { NotFoundError, ValidationError } from "../errors";
@@ -8,6 +10,17 @@ import { logPosition } from "../events";
 import { mutate } from "../events";
 import { loadOrder } from "./service";
 import { CART_STATUSES } from "./status";
+import {
+  businessDayStart,
+  type DeviceKind,
+  deviceKeyOf,
+  disconnectId,
+  gapEndedBy,
+  groupDevices,
+  kindOfKey,
+  PRESENCE,
+  type Reason,
+} from "./presence";
 
 /**
  * Every screen reports in: what it is, how far it has read the log, whether its sound is
@@ -17,10 +30,18 @@ import { CART_STATUSES } from "./status";
  */
 export type Heartbeat = {
   screenId: string;
+  /** The browser's id (localStorage), shared by its tabs: a device with two tabs is listed once. */
+  deviceId?: string;
   screen: string;
   lastEventId: number | null;
   soundUnlocked: boolean;
   awake: boolean;
+  /** The page is visible (a hidden one's heartbeats are throttled by the browser); default true. */
+  visible?: boolean;
+  /** The tab is closing (its pagehide): it leaves the health panel now, not when its heartbeats are missed. */
+  closing?: boolean;
+  /** This page load's id: a heartbeat it still had in flight when it closed does not reopen the tab. */
+  pageId?: string;
   shownOrderIds?: number[];
 };
 
@@ -28,33 +49,83 @@ export async function recordHeartbeat({
   db,
   principal,
   beat,
+  now = new Date(),
 }: {
   db: Db;
   principal: Principal;
   beat: Heartbeat;
+  now?: Date;
 }): Promise<{ acknowledged: number[] }> {
   const partnerId = partnerScope(principal);
   const name = beat.screen.trim();
   if (!name) throw new ValidationError("screen", "must not be blank");
+  const at = now.toISOString();
+  const ownedBy = (eb: ExpressionBuilder<Database, "screens">) =>
+    partnerId === null ? eb("screens.partnerId", "is", null) : eb("screens.partnerId", "=", partnerId);
+  if (beat.closing) {
+    // Only the tab's own partner closes it; a tab never seen is nothing to close.
+    await db
+      .updateTable("screens")
+      .set({ closedAt: at, lastSeenAt: at, closedPage: beat.pageId ?? null })
+      .where("id", "=", beat.screenId)
+      .where(ownedBy)
+      .execute();
+    await pruneScreens({ db, now });
+    return { acknowledged: [] };
+  }
+  const deviceKey = deviceKeyOf(principal, { deviceId: beat.deviceId, screenId: beat.screenId, screen: name });
+  // Back after a gap: the device's tabs were all gone (closed, or silent too long). Stored once,
+  // however many tabs or nodes notice (the id is the device and when it went).
+  const before = await db.selectFrom("screens").selectAll().where("deviceKey", "=", deviceKey).where(ownedBy).execute();
+  const gap = gapEndedBy(before, now.getTime());
+  if (gap) {
+    await db
+      .insertInto("screenDisconnects")
+      .values({
+        id: disconnectId(deviceKey, gap.wentAt),
+        partnerId,
+        deviceKey,
+        tokenId: principal.kind === "token" ? principal.tokenId : null,
+        who: gap.last.who,
+        screen: gap.last.name,
+        wentAt: gap.wentAt,
+        backAt: at,
+        reason: gap.reason,
+      })
+      .onConflict((oc) => oc.column("id").doNothing())
+      .execute();
+    await pruneScreens({ db, now });
+  }
   const row = {
     partnerId,
     name,
     who: principal.kind === "user" ? principal.username : principal.name,
-    lastSeenAt: nowIso(),
+    lastSeenAt: at,
     lastEventId: beat.lastEventId,
     soundUnlocked: beat.soundUnlocked ? 1 : 0,
     awake: beat.awake ? 1 : 0,
+    deviceKey,
+    tokenId: principal.kind === "token" ? principal.tokenId : null,
+    visible: beat.visible === false ? 0 : 1,
+  };
+  // Reopened by any page load but the one that closed it (a reload reopens; the closing page's
+  // own late heartbeat does not).
+  const reopen = {
+    closedAt:
+      beat.pageId === undefined
+        ? null
+        : sql<string | null>`case when ${sql.ref("screens.closedPage")} = ${beat.pageId} then ${sql.ref("screens.closedAt")} else null end`,
   };
   // A screen id belongs to the partner that first reported it: another partner's heartbeat does
   // not move it (and learns nothing: the same 404 as for any other partner's data).
   const result = await db
     .insertInto("screens")
-    .values({ id: beat.screenId, ...row })
+    .values({ id: beat.screenId, ...row, closedAt: null, closedPage: null })
     .onConflict((oc) =>
       oc
         .column("id")
-        .doUpdateSet(row)
-        .where((eb) => (partnerId === null ? eb("screens.partnerId", "is", null) : eb("screens.partnerId", "=", partnerId))),
+        .doUpdateSet({ ...row, ...reopen })
+        .where(ownedBy),
     )
     .executeTakeFirst();
   if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) throw new NotFoundError("screen", { field: "screenId" });
@@ -65,6 +136,13 @@ export async function recordHeartbeat({
     for (const id of beat.shownOrderIds ?? []) if (await acknowledge({ db, partnerId, id })) acknowledged.push(id);
   }
   return { acknowledged };
+}
+
+/** Tabs and disconnects older than a few days: the panel shows today's. */
+async function pruneScreens({ db, now }: { db: Db; now: Date }) {
+  const before = new Date(now.getTime() - PRESENCE.keepMs).toISOString();
+  await db.deleteFrom("screens").where("lastSeenAt", "<", before).execute();
+  await db.deleteFrom("screenDisconnects").where("wentAt", "<", before).execute();
 }
 
 /** Kitchen and operator tokens and users who read the kitchen channel; never a printer, display or integration token. */
@@ -158,23 +236,70 @@ export async function flagUnacknowledged({ db, afterMs, now = new Date() }: { db
   return flagged;
 }
 
-/** Screens seen in the last `withinMs`, with how far behind the log each one is. */
-export async function listScreens({ db, principal, withinMs = 10 * 60_000 }: { db: Db; principal: Principal; withinMs?: number }) {
+export type ScreenDisconnect = {
+  key: string;
+  kind: DeviceKind;
+  name: string | null;
+  who: string;
+  screen: string;
+  wentAt: string;
+  /** null: still gone. */
+  backAt: string | null;
+  reason: Reason;
+};
+
+/**
+ * The health panel (GET /api/screens): the devices on line now, each once, and the day's
+ * disconnects — those that came back and those still gone — since the business day began.
+ */
+export async function listScreens({ db, principal, now = new Date() }: { db: Db; principal: Principal; now?: Date }) {
   const scope = partnerScope(principal);
-  let q = db
-    .selectFrom("screens")
-    .selectAll()
-    .where("lastSeenAt", ">=", new Date(Date.now() - withinMs).toISOString())
-    .orderBy("name");
-  if (scope) q = q.where("partnerId", "=", scope);
-  const [rows, position] = await Promise.all([q.execute(), logPosition({ db })]);
-  return rows.map((r) => ({
-    id: r.id,
-    screen: r.name,
-    who: r.who,
-    lastSeenAt: r.lastSeenAt,
-    behind: r.lastEventId === null ? null : Math.max(0, position.lastEventId - Number(r.lastEventId)),
-    soundUnlocked: Boolean(r.soundUnlocked),
-    awake: Boolean(r.awake),
-  }));
+  const nowMs = now.getTime();
+  const partners = await (scope ? db.selectFrom("partners").where("id", "=", scope) : db.selectFrom("partners"))
+    .select(["id", "timezone", "cutoverHour"])
+    .execute();
+  const startOf = new Map(
+    partners.map((p) => [p.id, businessDayStart({ nowMs, timezone: p.timezone, cutoverHour: Number(p.cutoverHour) }).toISOString()]),
+  );
+  // An admin's rows of no partner: the last 24 hours.
+  const fallback = new Date(nowMs - 86_400_000).toISOString();
+  const dayOf = (partnerId: string | null) => (partnerId && startOf.get(partnerId)) || fallback;
+  const earliest = [fallback, ...startOf.values()].sort()[0]!;
+  // Tabs on line may have reported just before a cut-over.
+  const oldestTab = new Date(Math.min(Date.parse(earliest), nowMs - PRESENCE.hiddenTtlMs)).toISOString();
+  let tabs = db.selectFrom("screens").selectAll().where("lastSeenAt", ">=", oldestTab);
+  let gaps = db.selectFrom("screenDisconnects").selectAll().where("wentAt", ">=", earliest).orderBy("wentAt", "desc").limit(500);
+  if (scope) {
+    tabs = tabs.where("partnerId", "=", scope);
+    gaps = gaps.where("partnerId", "=", scope);
+  }
+  const [tabRows, gapRows, position] = await Promise.all([tabs.execute(), gaps.execute(), logPosition({ db })]);
+  const tokenIds = [
+    ...new Set([...tabRows.map((t) => t.tokenId), ...gapRows.map((g) => g.tokenId)].filter((id): id is string => id !== null)),
+  ];
+  const tokenNames = new Map(
+    tokenIds.length === 0
+      ? []
+      : (await db.selectFrom("deviceTokens").select(["id", "name"]).where("id", "in", tokenIds).execute()).map(
+          (r) => [r.id, r.name] as const,
+        ),
+  );
+  const { online, offline } = groupDevices(tabRows, { nowMs, logPosition: position.lastEventId, tokenNames });
+  const tabPartner = new Map(tabRows.map((t) => [t.deviceKey ?? `tab:${t.id}`, t.partnerId]));
+  const disconnects: ScreenDisconnect[] = [
+    ...offline.filter((d) => d.wentAt >= dayOf(tabPartner.get(d.key) ?? null)).map((d) => ({ ...d, backAt: null })),
+    ...gapRows
+      .filter((g) => g.wentAt >= dayOf(g.partnerId))
+      .map((g) => ({
+        key: g.deviceKey,
+        kind: kindOfKey(g.deviceKey),
+        name: g.tokenId ? (tokenNames.get(g.tokenId) ?? g.who) : null,
+        who: g.who,
+        screen: g.screen,
+        wentAt: g.wentAt,
+        backAt: g.backAt,
+        reason: g.reason as Reason,
+      })),
+  ].sort((a, b) => b.wentAt.localeCompare(a.wentAt));
+  return { devices: online, disconnects, since: scope ? dayOf(scope) : earliest };
 }

@@ -1,6 +1,7 @@
-import { revokeDevice } from "@/lib/auth/devices";
+import { renameDevice, revokeDevice } from "@/lib/auth/devices";
 import { getDb } from "@/lib/db";
-import { apiRoute, json, requirePrincipal, textIdParam } from "@/lib/http";
+import { apiRoute, json, readJson, requirePrincipal, textIdParam } from "@/lib/http";
+import { renameBody } from "./schema";
 
 export const dynamic = "force-dynamic";
 
@@ -8,4 +9,11 @@ export const dynamic = "force-dynamic";
 export const DELETE = apiRoute<{ id: string }>(async (req, { id }) => {
   const principal = await requirePrincipal(req);
   return json(await revokeDevice({ db: getDb(), principal, id: textIdParam(id) }));
+});
+
+/** Renames a device token (the devices list and the dashboard's health panel show it at once). */
+export const PATCH = apiRoute<{ id: string }>(async (req, { id }) => {
+  const principal = await requirePrincipal(req);
+  const { name } = await readJson(req, renameBody);
+  return json(await renameDevice({ db: getDb(), principal, id: textIdParam(id), name }));
 });

@@ -9,11 +9,23 @@ export const dynamic = "force-dynamic";
 
 const heartbeatBody = z.strictObject({
   screenId: z.string().regex(/^[\w-]{8,64}$/, "8–64 letters, digits, '-' or '_'"),
+  // The browser's id, shared by its tabs (lib/orders/presence.ts): a device is listed once.
+  deviceId: z
+    .string()
+    .regex(/^[\w-]{8,64}$/, "8–64 letters, digits, '-' or '_'")
+    .optional(),
   // Stored in `screens` (text and integer columns): what PostgreSQL refuses is a 400 here, as on SQLite.
   screen: name(40),
   lastEventId: z.number().int().nonnegative().max(INT4_MAX, `must be at most ${INT4_MAX}`).nullable(),
   soundUnlocked: z.boolean(),
   awake: z.boolean(),
+  visible: z.boolean().optional(),
+  // The tab's last word, sent on pagehide: it leaves the health panel now.
+  closing: z.boolean().optional(),
+  pageId: z
+    .string()
+    .regex(/^[\w-]{8,64}$/, "8–64 letters, digits, '-' or '_'")
+    .optional(),
   shownOrderIds: z.array(intId).max(500).optional(),
 });
 
