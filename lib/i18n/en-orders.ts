@@ -62,9 +62,11 @@ export const enOrders = {
   "orderView.event.other": "{type}",
 
   // The back office's Restaurant form: the invoice's header and tax lines.
-  "restaurant.address": "Address (on invoices)",
-  "restaurant.taxId": "Tax number (on invoices)",
-  "restaurant.taxRates": "Tax rates included in prices",
-  "restaurant.taxRatesHint": "One per line, name = percent: TVA = 10",
-  "restaurant.taxRatesBad": "Line {line}: write name = percent, e.g. TVA = 10",
+  "profile.section.invoices": "Invoices",
+  "profile.address": "Address",
+  "profile.taxId": "Tax number",
+  "profile.taxRates": "Tax rates included in prices",
+  "profile.taxRatesHint": "TVA = 10",
+  "profile.taxRatesHelp":
+    "One rate per line, name = percent. Each invoice shows how much of its total each tax is; no rates, no tax lines.",
 } as const;

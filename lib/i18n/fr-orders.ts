@@ -57,9 +57,11 @@ export const frOrders: Record<keyof typeof enOrders, string> = {
   "orderView.event.line.done": "Terminé",
   "orderView.event.other": "{type}",
 
-  "restaurant.address": "Adresse (sur les factures)",
-  "restaurant.taxId": "N° de TVA (sur les factures)",
-  "restaurant.taxRates": "Taux de taxe inclus dans les prix",
-  "restaurant.taxRatesHint": "Un par ligne, nom = taux : TVA = 10",
-  "restaurant.taxRatesBad": "Ligne {line} : écrivez nom = taux, par ex. TVA = 10",
+  "profile.section.invoices": "Factures",
+  "profile.address": "Adresse",
+  "profile.taxId": "N° de TVA",
+  "profile.taxRates": "Taux de taxe inclus dans les prix",
+  "profile.taxRatesHint": "TVA = 10",
+  "profile.taxRatesHelp":
+    "Un taux par ligne, nom = pourcentage. Chaque facture indique la part de chaque taxe dans son total ; sans taux, pas de ligne de taxe.",
 };
