@@ -5,6 +5,7 @@
  */
 import fs from "node:fs";
 import { DashboardPage } from "./pages/screens";
+import { SettingsPage } from "./pages/settings-page";
 import { cancelOrder, confirmOrder, expect, placeOrder, stationAction, test } from "./support/fixtures";
 import { pdfText } from "../lib/testing/pdf-text";
 
@@ -39,9 +40,24 @@ test("a dashboard row opens the order: its lines and its timeline, each change w
   await expect(view).toHaveCount(0);
 });
 
-test("the guest downloads the invoice from /track once paid", async ({ browser, staff, origin, menu }, testInfo) => {
+test("the guest downloads the invoice from /track once paid; the cashier's list has it too", async ({
+  adminPage,
+  browser,
+  staff,
+  origin,
+  menu,
+}, testInfo) => {
   const patch = (data: unknown) => staff.patch("/api/partners/demo", { data, headers: { origin } });
-  expect((await patch({ address: "1 Test Street, Springfield", taxRates: [{ name: "VAT", percent: 20 }] })).status()).toBe(200);
+  // The invoice's header and tax rate, set in the back office (Settings → Restaurant → Invoices).
+  const settings = new SettingsPage(adminPage);
+  await settings.goto();
+  await adminPage.getByTestId("profile-address").fill("1 Test Street, Springfield");
+  await adminPage.getByTestId("profile-tax-rates").fill("VAT = 0");
+  await adminPage.getByTestId("profile-save").click();
+  await expect(settings.fieldError("taxRates")).toHaveText("Line 1: must be a number above 0 and at most 100");
+  await adminPage.getByTestId("profile-tax-rates").fill("VAT = 20");
+  await settings.saveProfile();
+  await adminPage.getByTestId("profile-invoices").screenshot({ path: testInfo.outputPath("settings-invoices.png") });
   try {
     const food = menu.foods[0]!;
     const order = await placeOrder(staff, { as: "guest", menu, items: [{ food: food.name, quantity: 1 }] });
@@ -71,6 +87,16 @@ test("the guest downloads the invoice from /track once paid", async ({ browser, 
     expect(text).toContain(`incl. VAT 20 % ${usd(vat)}`);
     expect(text).toContain("Paid: Card");
     await phone.close();
+
+    // The cashier's list of today's orders: the paid order's invoice, for staff.
+    await adminPage.goto("/cashier");
+    const row = adminPage.getByTestId("today-order").and(adminPage.locator(`[data-code="${order.displayCode}"]`));
+    const link = row.getByTestId("invoice-download");
+    await expect(link).toHaveAttribute("href", `/api/orders/${order.id}/invoice.pdf`);
+    const res = await staff.get(`/api/orders/${order.id}/invoice.pdf`);
+    expect(res.status()).toBe(200);
+    expect(res.headers()["content-type"]).toBe("application/pdf");
+    expect((await pdfText(await res.body()))[0]).toContain(`Order ${order.displayCode}`);
     await cancelOrder(staff, order.id).catch(() => {});
   } finally {
     expect((await patch({ address: null, taxRates: [] })).status()).toBe(200);

@@ -129,7 +129,16 @@ function RestaurantForm({ partner, saved }: { partner: string; saved: PartnerPro
       setErrors({});
       setDone(true);
     },
-    onError: (err) => setErrors(fieldErrors(err)),
+    // A refused rate (`taxRates.1.percent`) shows under the rates' box, naming its line.
+    onError: (err) =>
+      setErrors(
+        Object.fromEntries(
+          Object.entries(fieldErrors(err)).map(([field, message]) => {
+            const line = /^taxRates\.(\d+)/.exec(field);
+            return line ? ["taxRates", t("profile.taxRatesLine", { line: String(Number(line[1]) + 1), message })] : [field, message];
+          }),
+        ),
+      ),
   });
   const timezones = useMemo(() => (typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : []), []);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {

@@ -67,6 +67,7 @@ export const enOrders = {
   "profile.taxId": "Tax number",
   "profile.taxRates": "Tax rates included in prices",
   "profile.taxRatesHint": "TVA = 10",
+  "profile.taxRatesLine": "Line {line}: {message}",
   "profile.taxRatesHelp":
     "One rate per line, name = percent. Each invoice shows how much of its total each tax is; no rates, no tax lines.",
 } as const;

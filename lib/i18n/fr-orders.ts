@@ -62,6 +62,7 @@ export const frOrders: Record<keyof typeof enOrders, string> = {
   "profile.taxId": "N° de TVA",
   "profile.taxRates": "Taux de taxe inclus dans les prix",
   "profile.taxRatesHint": "TVA = 10",
+  "profile.taxRatesLine": "Ligne {line} : {message}",
   "profile.taxRatesHelp":
     "Un taux par ligne, nom = pourcentage. Chaque facture indique la part de chaque taxe dans son total ; sans taux, pas de ligne de taxe.",
 };
