@@ -4,6 +4,7 @@
  * order is paid, a PDF whose text names the restaurant, the lines and the tax its total includes.
  */
 import fs from "node:fs";
+import AxeBuilder from "@axe-core/playwright";
 import { DashboardPage } from "./pages/screens";
 import { SettingsPage } from "./pages/settings-page";
 import { cancelOrder, confirmOrder, expect, placeOrder, stationAction, test } from "./support/fixtures";
@@ -32,6 +33,12 @@ test("a dashboard row opens the order: its lines and its timeline, each change w
   await expect(entries.and(adminPage.locator('[data-type="order.station"]'))).toContainText("by admin");
   await expect(entries.first()).toHaveAttribute("data-source", "audit");
   await adminPage.screenshot({ path: testInfo.outputPath("order-view.png") });
+  const axe = await new AxeBuilder({ page: adminPage }).include('[data-testid="order-view"]').analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+  const small = await view
+    .locator("button:visible, a[href]:visible")
+    .evaluateAll((els) => els.filter((e) => e.getBoundingClientRect().height < 44).map((e) => e.textContent));
+  expect(small).toEqual([]);
 
   // Live: a change made elsewhere shows in the open view, with its actor.
   await stationAction(staff, order.id, food.station, "bump");

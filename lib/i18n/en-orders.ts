@@ -15,6 +15,7 @@ export const enOrders = {
   "invoice.item": "Item",
   "invoice.unit": "Unit price",
   "invoice.amount": "Amount",
+  "invoice.options": "{group}: {options}",
   "invoice.subtotal": "Subtotal",
   "invoice.discount": "Discount",
   "invoice.total": "Total",

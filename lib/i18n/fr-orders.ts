@@ -12,6 +12,7 @@ export const frOrders: Record<keyof typeof enOrders, string> = {
   "invoice.item": "Article",
   "invoice.unit": "Prix unitaire",
   "invoice.amount": "Montant",
+  "invoice.options": "{group} : {options}",
   "invoice.subtotal": "Sous-total",
   "invoice.discount": "Remise",
   "invoice.total": "Total",

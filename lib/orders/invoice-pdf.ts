@@ -122,7 +122,7 @@ export async function renderInvoicePdf(invoice: Invoice): Promise<Buffer> {
       const options = group.options
         .map((o) => (o.priceDelta !== 0 ? `${o.name} (${o.priceDelta > 0 ? "+" : "−"}${amount(Math.abs(o.priceDelta))})` : o.name))
         .join(", ");
-      row({ item: `  ${group.groupName}: ${options}` });
+      row({ item: `  ${t(locale, "invoice.options", { group: group.groupName, options })}` });
     }
     if (line.notes) row({ item: `  “${line.notes}”` });
   }

@@ -114,7 +114,7 @@ describeEachDatabase("the invoice PDF", (ctx) => {
       `Commande ${order.displayCode}`,
       "Table 7",
       "2× Margherita 13,50 € 27,00 €",
-      "Cuisson: Bien cuit (+0,50 €)",
+      "Cuisson : Bien cuit (+0,50 €)",
       "“bien chaude”",
       "1× Fries 4,50 € 4,50 €",
       "Sous-total 31,50 €",
