@@ -52,6 +52,10 @@ const EVENT_LABELS = new Set([
   "line.done",
 ]);
 
+const STATION_ACTIONS = new Set(["start", "bump", "recall", "undo"]);
+const actionText = (tr: Translate, action: string | undefined) =>
+  action && STATION_ACTIONS.has(action) ? tr(`orderView.action.${action}` as MessageKey) : (action ?? "");
+
 function eventText(tr: Translate, e: TimelineEntry): string {
   const label = EVENT_LABELS.has(e.type)
     ? tr(`orderView.event.${e.type}` as MessageKey)
@@ -64,7 +68,7 @@ function eventText(tr: Translate, e: TimelineEntry): string {
   const extra = [
     to ? `→ ${tr(`status.${to}` as MessageKey)}` : null,
     typeof d.reason === "string" && d.reason ? `“${d.reason}”` : null,
-    typeof station === "object" && station ? `${station.station ?? ""} · ${station.action ?? ""}` : null,
+    typeof station === "object" && station ? `${station.station ?? ""} · ${actionText(tr, station.action)}` : null,
     typeof station === "string" ? station : null,
     typeof d.item === "string" ? d.item : null,
   ].filter(Boolean);

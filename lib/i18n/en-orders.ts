@@ -61,6 +61,10 @@ export const enOrders = {
   "orderView.event.line.started": "Started",
   "orderView.event.line.done": "Done",
   "orderView.event.other": "{type}",
+  "orderView.action.start": "started",
+  "orderView.action.bump": "bumped",
+  "orderView.action.recall": "recalled",
+  "orderView.action.undo": "undone",
 
   // The back office's Restaurant form: the invoice's header and tax lines.
   "profile.section.invoices": "Invoices",

@@ -57,6 +57,10 @@ export const frOrders: Record<keyof typeof enOrders, string> = {
   "orderView.event.line.started": "Commencé",
   "orderView.event.line.done": "Terminé",
   "orderView.event.other": "{type}",
+  "orderView.action.start": "commencé",
+  "orderView.action.bump": "terminé",
+  "orderView.action.recall": "rappelé",
+  "orderView.action.undo": "annulé",
 
   "profile.section.invoices": "Factures",
   "profile.address": "Adresse",
