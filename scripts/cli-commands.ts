@@ -35,6 +35,7 @@ export const USAGE = `usage: npm run pass -- <command>
   partner set --slug s [--name n] [--timezone Area/City] [--cutover-hour 4] [--currency EUR] [--locale fr-FR] [--image-url u]
               [--kitchen-ack-seconds 60] [--default-payment CASH|CARD|OTHER] [--auto-confirm-sources kiosk,qr]
               [--auto-confirm-seconds 30] [--auto-cancel-minutes 15] [--expo-confirms yes|no] [--tables "1,2,Terrace 3"]
+              [--address "1 rue de la Paix, Paris"] [--tax-id FR123] [--tax-rates "TVA=10"] (invoices; "TVA=10,Service=5.5": several)
               (a number option set to "none" clears it: the process default / never)
   user add --partner s --role operator|kitchen|admin --username u   (password from stdin; --password p also works but is visible to other users)
   user disable --username u
@@ -115,6 +116,9 @@ const OPTION_SCHEMAS: Record<string, z.ZodType> = {
   "auto-cancel-minutes": key(8),
   "expo-confirms": key(3),
   tables: text(5000),
+  address: text(500),
+  "tax-id": text(100),
+  "tax-rates": text(500),
   events: text(500),
 };
 /** Options that take no value. */
@@ -162,7 +166,23 @@ const PROFILE_OPTIONS: Record<string, string> = {
   autoCancelMinutes: "auto-cancel-minutes",
   expoConfirms: "expo-confirms",
   tables: "tables",
+  address: "address",
+  taxId: "tax-id",
+  taxRates: "tax-rates",
 };
+
+/** `--tax-rates "TVA=10,Service=5.5"` → [{ name, percent }]; `none` → [] (no tax lines). */
+function taxRatesOption(v: unknown): { name: string; percent: number }[] | undefined {
+  if (v === undefined) return undefined;
+  if (v === "none") return [];
+  return String(v)
+    .split(",")
+    .map((pair) => {
+      const m = /^\s*([^=]+?)\s*=\s*(\d{1,3}(?:\.\d+)?)\s*%?\s*$/.exec(pair);
+      if (!m) throw new AppError(400, "USAGE", `--tax-rates: '${pair.trim()}' is not NAME=PERCENT (e.g. TVA=10)`);
+      return { name: m[1]!, percent: Number(m[2]) };
+    });
+}
 
 /** Options whose meaning depends on the command: `demo --url` is a server's origin, a webhook's any http(s) URL. */
 const COMMAND_OPTION_SCHEMAS: Record<string, Record<string, z.ZodType>> = { "webhook add": { url: text(2000) } };
@@ -260,6 +280,9 @@ const COMMANDS: Record<string, Command> = {
       autoCancelMinutes: numberOrNone(o, "auto-cancel-minutes"),
       expoConfirms: expo === undefined ? undefined : expo === "yes",
       tables: o.tables === "none" ? [] : list(o.tables),
+      address: o.address === "none" ? null : o.address,
+      taxId: o["tax-id"] === "none" ? null : o["tax-id"],
+      taxRates: taxRatesOption(o["tax-rates"]),
     };
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
     if (Object.keys(defined).length === 0) throw new AppError(400, "USAGE", "partner set: give at least one setting to change");

@@ -70,7 +70,39 @@ describeEachDatabase("CLI partner set", (ctx) => {
     expect(await row()).toMatchObject({ autoCancelMinutes: null, autoConfirmSources: "[]" });
   });
 
+  it("the invoice's address, tax number and tax rates; 'none' clears them", async () => {
+    const res = await run(
+      "partner",
+      "set",
+      "--slug",
+      "s",
+      "--address",
+      "1 rue X, Lyon",
+      "--tax-id",
+      "FR99",
+      "--tax-rates",
+      "TVA=10, Service = 5.5%",
+    );
+    expect(res.err).toEqual([]);
+    expect(await row()).toMatchObject({
+      address: "1 rue X, Lyon",
+      taxId: "FR99",
+      taxRates: JSON.stringify([
+        { name: "TVA", percent: 10 },
+        { name: "Service", percent: 5.5 },
+      ]),
+    });
+    expect((await run("partner", "set", "--slug", "s", "--address", "none", "--tax-id", "none", "--tax-rates", "none")).code).toBe(0);
+    expect(await row()).toMatchObject({ address: null, taxId: null, taxRates: "[]" });
+  });
+
   it.each([
+    [["--tax-rates", "TVA"], "--tax-rates"],
+    [["--tax-rates", "TVA=0"], "--tax-rates"],
+    [["--tax-rates", "TVA=101"], "--tax-rates"],
+    [["--tax-rates", "TVA=10,tva=5"], "--tax-rates"],
+    [["--address", "a\u0000b"], "--address"],
+    [["--tax-id", "x".repeat(41)], "--tax-id"],
     [["--currency", "EURO"], "--currency"],
     [["--currency", "QQQ"], "--currency"],
     [["--locale", "not_a_locale!"], "--locale"],

@@ -160,6 +160,15 @@ const RULES: Record<string, Rule> = {
     allows: action("orders:read"),
     call: async ({ db, demo }) => ({ params: { id: String((await placeOrder(db, demo)).order.id) } }),
   },
+  // The order view and the invoice (issue 17): staff who read orders; the guest's invoice by token is tested in lib/orders/invoice.test.ts.
+  "GET /api/orders/[id]/history": {
+    allows: action("orders:read"),
+    call: async ({ db, demo }) => ({ params: { id: String((await placeOrder(db, demo)).order.id) } }),
+  },
+  "GET /api/orders/[id]/invoice.pdf": {
+    allows: action("orders:read"),
+    call: async ({ db, demo, admin }) => ({ params: { id: String((await placeConfirmedOrder(db, demo, admin)).id) } }),
+  },
   "POST /api/orders/[id]/confirm": {
     allows: action("orders:confirm"),
     call: async ({ db, demo }) => ({ params: { id: String((await placeOrder(db, demo)).order.id) }, body: { paymentMethod: "CASH" } }),

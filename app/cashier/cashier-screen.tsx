@@ -482,6 +482,20 @@ function TodayRow({
           <span className="sr-only">{tr("cashier.reprint")}</span>
         </button>
       )}
+      {o.status !== "CANCELLED" && o.payments.length > 0 && (
+        <a
+          href={`/api/orders/${o.id}/invoice.pdf`}
+          download
+          data-testid="invoice-download"
+          title={tr("invoice.downloadFor", { code: o.displayCode })}
+          className="inline-flex min-h-11 min-w-11 items-center justify-center rounded-lg bg-white/10"
+        >
+          <svg aria-hidden viewBox="0 0 24 24" className="h-6 w-6" fill="none" stroke="currentColor" strokeWidth="2" strokeLinejoin="round">
+            <path d="M6 2h9l4 4v16H6zM14 2v5h5M9 13h7M9 17h7" />
+          </svg>
+          <span className="sr-only">{tr("invoice.downloadFor", { code: o.displayCode })}</span>
+        </a>
+      )}
       {(split || cash) && (
         <span data-testid="today-payments" className="basis-full text-right text-sm text-gray-300 tabular-nums">
           {split

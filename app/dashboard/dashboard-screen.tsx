@@ -17,6 +17,7 @@ import { formatDuration, secondsBetween } from "@/lib/duration-format";
 import { revenueText, todaysFigures } from "./figures";
 import { PrintersHealth } from "@/components/printer-status";
 import { ScreensHealth } from "@/components/screens-health";
+import { OrderView } from "./order-view";
 
 const FILTER = {} as const;
 const VIEWS: Record<string, (s: string) => boolean> = {
@@ -35,6 +36,8 @@ export function DashboardScreen() {
   const [toast, setToast] = useState<string | null>(null);
   const [view, setView] = useState("All");
   const [partnerFilter, setPartnerFilter] = useState<string>("");
+  // The order a row opened (its lines, options and timeline with who did each change).
+  const [openId, setOpenId] = useState<number | null>(null);
 
   // Rows, totals and preparation times move live: every event carries the whole order (Pass's statuses).
   const { snapshot, state, lastEventId } = useOrdersStream({
@@ -166,7 +169,8 @@ export function DashboardScreen() {
                 data-code={o.displayCode}
                 data-partner={partner?.slug}
                 data-status={o.status}
-                className="bg-white/5"
+                className="cursor-pointer bg-white/5 hover:bg-white/10"
+                onClick={() => setOpenId(o.id)}
               >
                 <td className="rounded-l-xl px-3 py-2">
                   <span className="flex items-center gap-2">
@@ -181,7 +185,20 @@ export function DashboardScreen() {
                     {partner?.name ?? "—"}
                   </span>
                 </td>
-                <td className="px-3 py-2 text-3xl font-black">{o.displayCode}</td>
+                <td className="px-3 py-2 text-3xl font-black">
+                  <button
+                    type="button"
+                    className="min-h-11 min-w-11 rounded-lg px-1 underline decoration-2 underline-offset-4"
+                    aria-label={tr("orderView.open", { code: o.displayCode })}
+                    data-testid="open-order"
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      setOpenId(o.id);
+                    }}
+                  >
+                    {o.displayCode}
+                  </button>
+                </td>
                 <td className="px-3 py-2">
                   <StatusChip status={o.status} />
                   {/* The staff's reason (the guest's tracking page shows an apology instead). */}
@@ -207,6 +224,9 @@ export function DashboardScreen() {
           })}
         </tbody>
       </table>
+      {openId !== null && orders?.some((o) => o.id === openId) && (
+        <OrderView order={orders.find((o) => o.id === openId)!} onClose={() => setOpenId(null)} />
+      )}
     </ScreenShell>
   );
 }

@@ -28,6 +28,10 @@ type Draft = {
   expoConfirms: boolean;
   warnPercent: string;
   latePercent: string;
+  address: string;
+  taxId: string;
+  /** One rate a line, "TVA = 10". */
+  taxRates: string;
 };
 
 const draftOf = (p: PartnerProfile): Draft => ({
@@ -45,7 +49,25 @@ const draftOf = (p: PartnerProfile): Draft => ({
   expoConfirms: p.expoConfirms,
   warnPercent: String(p.warnPercent),
   latePercent: String(p.latePercent),
+  address: p.address ?? "",
+  taxId: p.taxId ?? "",
+  taxRates: p.taxRates.map((r) => `${r.name} = ${r.percent}`).join("\n"),
 });
+
+/**
+ * "TVA = 10" lines → [{ name, percent }]. A line that is not "name = number" goes as it is, with no
+ * percent, for the server to refuse naming the line (`taxRates.1.percent`).
+ */
+function taxRatesOf(text: string): { name: string; percent: number | null }[] {
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const m = /^(.+?)\s*[=:]\s*(\d+(?:[.,]\d+)?)\s*%?$/.exec(l);
+      return m ? { name: m[1]!.trim(), percent: Number(m[2]!.replace(",", ".")) } : { name: l, percent: null };
+    });
+}
 
 /** "" → null, "12" → 12; anything else stays text for the server to refuse by name. */
 function wholeOrNull(v: string): number | null | string {
@@ -71,6 +93,9 @@ function patchOf(d: Draft, saved: PartnerProfile): Record<string, unknown> {
     expoConfirms: d.expoConfirms,
     warnPercent: wholeOrNull(d.warnPercent),
     latePercent: wholeOrNull(d.latePercent),
+    address: d.address.trim() || null,
+    taxId: d.taxId.trim() || null,
+    taxRates: taxRatesOf(d.taxRates),
   };
   return Object.fromEntries(
     Object.entries(next).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify((saved as unknown as Record<string, unknown>)[k])),
@@ -104,7 +129,16 @@ function RestaurantForm({ partner, saved }: { partner: string; saved: PartnerPro
       setErrors({});
       setDone(true);
     },
-    onError: (err) => setErrors(fieldErrors(err)),
+    // A refused rate (`taxRates.1.percent`) shows under the rates' box, naming its line.
+    onError: (err) =>
+      setErrors(
+        Object.fromEntries(
+          Object.entries(fieldErrors(err)).map(([field, message]) => {
+            const line = /^taxRates\.(\d+)/.exec(field);
+            return line ? ["taxRates", t("profile.taxRatesLine", { line: String(Number(line[1]) + 1), message })] : [field, message];
+          }),
+        ),
+      ),
   });
   const timezones = useMemo(() => (typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : []), []);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
@@ -308,6 +342,39 @@ function RestaurantForm({ partner, saved }: { partner: string; saved: PartnerPro
             testId="profile-expo"
           />
         </div>
+      </section>
+
+      <section className="grid gap-4 rounded-2xl bg-white/5 p-4 md:grid-cols-2" data-testid="profile-invoices">
+        <h2 className="text-2xl font-black md:col-span-2">{t("profile.section.invoices")}</h2>
+        <Field label={t("profile.address")} field="address" errors={errors}>
+          <input
+            className={inputClass}
+            value={draft.address}
+            onChange={(e) => set("address", e.target.value)}
+            data-testid="profile-address"
+            {...invalid("address", errors)}
+          />
+        </Field>
+        <Field label={t("profile.taxId")} field="taxId" errors={errors}>
+          <input
+            className={inputClass}
+            value={draft.taxId}
+            onChange={(e) => set("taxId", e.target.value)}
+            data-testid="profile-tax-id"
+            {...invalid("taxId", errors)}
+          />
+        </Field>
+        <Field label={t("profile.taxRates")} field="taxRates" errors={errors}>
+          <textarea
+            className={`${inputClass} min-h-28`}
+            value={draft.taxRates}
+            placeholder={t("profile.taxRatesHint")}
+            onChange={(e) => set("taxRates", e.target.value)}
+            data-testid="profile-tax-rates"
+            {...invalid("taxRates", errors)}
+          />
+        </Field>
+        <p className="self-end text-lg text-gray-300">{t("profile.taxRatesHelp")}</p>
       </section>
 
       <div className="flex items-center gap-4">

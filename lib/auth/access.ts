@@ -1,4 +1,5 @@
 import { type ErrorDetails, ForbiddenError, NotFoundError } from "../errors";
+import type { Actor } from "../events/history";
 
 /**
  * Who is asking, and what they may do: the one place for role, action, channel and partner checks.
@@ -186,4 +187,15 @@ export function assertPartnerVisible(principal: Principal, partnerId: string, wh
 
 function describe(principal: Principal): string {
   return principal.kind === "user" ? `role ${principal.role}` : `a ${principal.role} token`;
+}
+
+/**
+ * Who a request's principal is in the order's history (lib/events/history.ts): a user by id and
+ * username, a device token or paired screen by id and name; no principal is a guest.
+ */
+export function actorOf(principal: Principal | null): Actor {
+  if (!principal) return { kind: "guest", id: null, name: null };
+  return principal.kind === "user"
+    ? { kind: "user", id: principal.userId, name: principal.username }
+    : { kind: "device", id: principal.tokenId, name: principal.name };
 }

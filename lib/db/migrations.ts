@@ -794,6 +794,39 @@ const migrations: Record<string, PortableMigration> = {
         .execute();
     },
   }),
+  "0021_order_history": (dialect) => ({
+    async up(db: Kysely<any>) {
+      // The audit trail (issue 17 item 4, lib/events/history.ts): one row per event about an order,
+      // written by mutate in the event's transaction, with who did it. The event log is pruned
+      // (lib/events/log.ts pruneEvents); these rows are kept as long as the order.
+      await db.schema
+        .createTable("orderHistory")
+        .addColumn("id", "integer", (c) =>
+          dialect === "postgres" ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement(),
+        )
+        .addColumn("orderId", "integer", (c) => c.notNull())
+        .addColumn("partnerId", "text", (c) => c.notNull())
+        .addColumn("eventId", "integer", (c) => c.notNull().unique())
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("actorKind", "text", (c) => c.notNull()) // user | device | guest | system
+        .addColumn("actorId", "text")
+        .addColumn("actorName", "text")
+        .addColumn("detail", "text") // JSON: the event's payload beside its order/cart snapshot
+        .addColumn("createdAt", "text", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("orderHistory_order").on("orderHistory").columns(["orderId", "id"]).execute();
+      // The order view reads an order's events while the log still has them.
+      await db.schema.createIndex("events_order").on("events").columns(["orderId", "id"]).execute();
+      // The invoice's header and tax lines (issue 17 item 2): where the restaurant is, its tax number,
+      // and the rates its prices include (JSON [{ name, percent }], lib/orders/partner-profile.ts).
+      await db.schema.alterTable("partners").addColumn("address", "text").execute();
+      await db.schema.alterTable("partners").addColumn("taxId", "text").execute();
+      await db.schema
+        .alterTable("partners")
+        .addColumn("taxRates", "text", (c) => c.notNull().defaultTo("[]"))
+        .execute();
+    },
+  }),
   "0022_presence": () => ({
     async up(db: Kysely<any>) {
       // The health panel lists devices, not tabs (issue 17 item 3, lib/orders/presence.ts): each

@@ -42,6 +42,7 @@ export type Database = {
   outbox: OutboxTable;
   webhookDeliveries: WebhookDeliveriesTable;
   customers: CustomersTable;
+  orderHistory: OrderHistoryTable;
 };
 
 export type PartnersTable = {
@@ -69,6 +70,12 @@ export type PartnersTable = {
   kitchenAckSeconds: number | null;
   /** Table names (JSON string[], migration 0013): the back office's printable QR sheet. */
   tables: Generated<string>;
+  /** One line, printed under the name on invoices (migration 0021); null: none. */
+  address: string | null;
+  /** The restaurant's tax (VAT) number on invoices; null: none. */
+  taxId: string | null;
+  /** JSON [{ name, percent }]: the taxes its prices include, shown on invoices; "[]": none. */
+  taxRates: Generated<string>;
 };
 
 export type Role = "admin" | "operator" | "kitchen";
@@ -546,4 +553,20 @@ export type CustomersTable = {
   marketingConsent: Generated<number>;
   createdAt: string;
   updatedAt: string;
+};
+
+/** The audit trail (migration 0021, lib/events/history.ts): each order event and who caused it. */
+export type OrderHistoryTable = {
+  id: Generated<number>;
+  orderId: number;
+  partnerId: string;
+  eventId: number;
+  type: string;
+  /** user | device | guest | system */
+  actorKind: string;
+  actorId: string | null;
+  actorName: string | null;
+  /** JSON, or null when there is nothing beside the snapshot (or it was too long to keep). */
+  detail: string | null;
+  createdAt: string;
 };

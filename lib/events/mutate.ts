@@ -1,23 +1,34 @@
 import "server-only";
 import type { Transaction } from "kysely";
 import type { Database, Db } from "../db";
+import { type Actor, recordHistory, UNNAMED_ACTOR } from "./history";
 import { appendEvent, type EventType, type LoggedEvent } from "./log";
 import { announceCommitted } from "./notify";
 import { writeOutbox } from "./outbox";
 
 export type Trx = Transaction<Database>;
+type Work<T> = (trx: Trx, emit: Emit) => Promise<T>;
 export type Emit = (e: { partnerId: string; type: EventType; orderId: number | null; version: number; payload: unknown }) => Promise<void>;
 
 /**
  * Runs `work` in a transaction, then announces the events it appended once they are committed.
  * Every state change goes through here: the change and its events commit together or not at all
  * (docs/architecture.md, "Never lose an order").
+ *
+ * `actor` is who asked (lib/auth actorOf for a request's principal, systemActor for a job): every
+ * event about an order is also written to the order's history with it (lib/events/history.ts),
+ * here and nowhere else, so the audit trail cannot miss a change that reached the log.
  */
-export async function mutate<T>(db: Db, work: (trx: Trx, emit: Emit) => Promise<T>): Promise<T> {
+export async function mutate<T>(db: Db, actor: Actor, work: Work<T>): Promise<T>;
+export async function mutate<T>(db: Db, work: Work<T>): Promise<T>;
+export async function mutate<T>(db: Db, actorOrWork: Actor | Work<T>, maybeWork?: Work<T>): Promise<T> {
+  const [actor, work] = typeof actorOrWork === "function" ? [UNNAMED_ACTOR, actorOrWork] : [actorOrWork, maybeWork!];
   const events: LoggedEvent[] = [];
   const result = await db.transaction().execute(async (trx) => {
     const out = await work(trx, async (e) => {
-      events.push(await appendEvent({ trx, ...e }));
+      const event = await appendEvent({ trx, ...e });
+      events.push(event);
+      await recordHistory(trx, event, actor);
     });
     // Notifications of these events commit with them (lib/events/outbox.ts).
     if (events.length > 0) await writeOutbox(trx, events);

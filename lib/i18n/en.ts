@@ -5,6 +5,7 @@
  */
 import { enBackOffice } from "./en-back-office";
 import { enPresence } from "./en-presence";
+import { enOrders } from "./en-orders";
 
 export const en = {
   // The frame every staff screen shares (components/screen-shell.tsx, connection badge, sound).
@@ -385,6 +386,8 @@ export const en = {
   // The back office: settings, pairing, printer, menu (./en-back-office.ts).
   ...enBackOffice,
   ...enPresence,
+  // The invoice and the dashboard's order view (./en-orders.ts).
+  ...enOrders,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,6 +1,7 @@
 import type { Catalogue } from "./en";
 import { frBackOffice } from "./fr-back-office";
 import { frPresence } from "./fr-presence";
+import { frOrders } from "./fr-orders";
 
 /** The screens' words in French: every key of ./en.ts (a missing one fails the type check). */
 export const fr: Catalogue = {
@@ -369,4 +370,5 @@ export const fr: Catalogue = {
 
   ...frBackOffice,
   ...frPresence,
+  ...frOrders,
 };

@@ -1,7 +1,8 @@
 import "server-only";
 import type { Db } from "../db";
 import { ConflictError } from "../errors";
-import { mutate } from "../events";
+import { mutate, systemActor } from "../events";
+import { JOB_TASKS } from "../events/jobs";
 import { confirmInTrx, loadOrder, transitionInTrx } from "./service";
 import { AUTO_CANCEL_REASON } from "./status";
 
@@ -18,7 +19,7 @@ export async function autoConfirmOrder({ db, orderId, now = new Date() }: { db: 
   const order = await loadOrder(db, orderId);
   if (order?.status !== "PENDING") return false;
   try {
-    await mutate(db, async (trx, emit) => {
+    await mutate(db, systemActor(JOB_TASKS.autoConfirm), async (trx, emit) => {
       const current = (await loadOrder(trx, orderId))!;
       return confirmInTrx(trx, emit, current, { input: { paymentMethod: "OTHER" }, userId: null, now });
     });
@@ -65,7 +66,7 @@ export async function cancelOverdue({ db, now = new Date(), batch = 500 }: { db:
 
 async function cancelOne(db: Db, orderId: number, now: Date): Promise<boolean> {
   try {
-    await mutate(db, async (trx, emit) => {
+    await mutate(db, systemActor(JOB_TASKS.autoCancel), async (trx, emit) => {
       const order = (await loadOrder(trx, orderId))!;
       if (order.status !== "PENDING") throw new ConflictError("no longer pending");
       return transitionInTrx(trx, emit, order, { status: "CANCELLED", cancelReason: AUTO_CANCEL_REASON, who: "auto-cancel", now });

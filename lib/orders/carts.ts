@@ -3,7 +3,7 @@ import type { Db } from "../db";
 import { newId } from "../db/ids";
 import { hashSecret, newSecret } from "../auth/secrets";
 import { ConflictError, NotFoundError, ValidationError, isAppError } from "../errors";
-import { type Emit, mutate, type Trx } from "../events";
+import { type Actor, type Emit, guestActor, mutate, systemActor, type Trx } from "../events";
 import { readAllergens } from "../menu/allergens";
 import { type LineInput, priceLines } from "../menu/pricing";
 import type { CartChange, CartItemRecord, CartMemberRecord, CartRecord, CartState } from "./cart-dto";
@@ -112,6 +112,9 @@ export async function getCart({
   return { cart: (await loadCart(db, id))!, me };
 }
 
+/** A phone at the table, in the order's history: a guest, by its cart member id and name. */
+const memberActor = (me: CartMemberRecord): Actor => ({ kind: "guest", id: me.id, name: me.name });
+
 async function memberOf(db: Db, id: number, token: string): Promise<CartMemberRecord> {
   if (!Number.isSafeInteger(id) || id <= 0 || !token.startsWith("cart_") || token.length > 200) throw new NotFoundError("cart");
   const row = await db
@@ -166,11 +169,11 @@ export async function openCart({
   if (input.cart !== undefined) {
     const row = await db.selectFrom("carts").select(["partnerId", "table", "state"]).where("orderId", "=", input.cart).executeTakeFirst();
     if (!row || row.partnerId !== partner.id || row.table !== table) throw new NotFoundError("cart", { field: "cart" });
-    return mutate(db, (trx, emit) => join(trx, emit, input.cart!, name, now));
+    return mutate(db, guestActor(name), (trx, emit) => join(trx, emit, input.cart!, name, now));
   }
   for (let attempt = 0; ; attempt++) {
     try {
-      return await mutate(db, async (trx, emit) => {
+      return await mutate(db, guestActor(name), async (trx, emit) => {
         const open = await trx
           .selectFrom("carts")
           .select("orderId")
@@ -286,7 +289,7 @@ export async function renameCartMember({
   const me = await memberOf(db, id, token);
   const trimmed = name.trim();
   if (!trimmed) throw new ValidationError("name", "must not be blank");
-  return mutate(db, async (trx, emit) => {
+  return mutate(db, memberActor(me), async (trx, emit) => {
     await lockOpenCart(trx, id);
     await trx.updateTable("cartMembers").set({ name: trimmed }).where("id", "=", me.id).execute();
     const renamed = { ...me, name: trimmed };
@@ -313,7 +316,7 @@ export async function addCartItem({
   now?: Date;
 }): Promise<{ cart: CartRecord; item: CartItemRecord }> {
   const me = await memberOf(db, id, token);
-  return mutate(db, async (trx, emit) => {
+  return mutate(db, memberActor(me), async (trx, emit) => {
     const { partnerId } = await lockOpenCart(trx, id);
     const [line] = await priceOne(trx, partnerId, input);
     const existing = await trx
@@ -370,7 +373,7 @@ export async function changeCartItem({
   if (patch.quantity === undefined && patch.notes === undefined && patch.modifiers === undefined) {
     throw new ValidationError("body", "change at least one of quantity, notes, modifiers");
   }
-  return mutate(db, async (trx, emit) => {
+  return mutate(db, memberActor(me), async (trx, emit) => {
     const { partnerId } = await lockOpenCart(trx, id);
     const before = (await loadCart(trx, id))!.items.find((i) => i.id === itemId);
     if (!before) throw new NotFoundError("item", { field: "itemId" });
@@ -417,7 +420,7 @@ export async function removeCartItem({
   now?: Date;
 }): Promise<{ cart: CartRecord }> {
   const me = await memberOf(db, id, token);
-  return mutate(db, async (trx, emit) => {
+  return mutate(db, memberActor(me), async (trx, emit) => {
     await lockOpenCart(trx, id);
     const row = await trx.selectFrom("orderItems").select("name").where("id", "=", itemId).where("orderId", "=", id).executeTakeFirst();
     if (!row) throw new NotFoundError("item", { field: "itemId" });
@@ -501,7 +504,7 @@ export async function submitCart({
   now?: Date;
 }): Promise<{ order: OrderRecord; trackingToken: string; cart: CartRecord }> {
   const me = await memberOf(db, id, token);
-  return mutate(db, async (trx, emit) => {
+  return mutate(db, memberActor(me), async (trx, emit) => {
     const { partnerId, table } = await lockOpenCart(trx, id);
     const before = (await loadCart(trx, id))!;
     if (before.items.length === 0) throw new ValidationError("items", "the cart is empty: add something first");
@@ -572,7 +575,7 @@ export async function expireCarts({
   const expired: number[] = [];
   for (const { orderId, touchedAt } of due) {
     const id = Number(orderId);
-    const won = await mutate(db, async (trx, emit) => {
+    const won = await mutate(db, systemActor("cart-expiry"), async (trx, emit) => {
       const at = now.toISOString();
       const result = await trx
         .updateTable("carts")

@@ -26,3 +26,5 @@ export { toCartDto, type CartDto, type CartRecord, type CartItemRecord, type Car
 export { CART_STATUSES, isCartStatus } from "./status";
 export { autoConfirmOrder, cancelOverdue, AUTO_CANCEL_REASON } from "./automation";
 export { staffCustomerOf, type StaffCustomerDto } from "./customers";
+export { getOrderHistory, orderTimeline, type TimelineEntry, type TimelineActor } from "./history";
+export { orderInvoicePdf, buildInvoice, includedTaxes, invoiceNumber, type Invoice } from "./invoice";

@@ -37,7 +37,19 @@ export type PartnerProfile = KitchenSettings & {
   autoCancelMinutes: number | null;
   /** The dining room's tables, for the printable QR sheet (`/order/{slug}?table=…`). */
   tables: string[];
+  /** One line under the name on invoices (migration 0021); null: none. */
+  address: string | null;
+  /** The restaurant's tax (VAT) number on invoices; null: none. */
+  taxId: string | null;
+  /**
+   * The taxes its prices include (lib/orders/invoice.ts): each applies to the whole bill, and the
+   * invoice shows what part of the total each one is. Empty: no tax lines.
+   */
+  taxRates: TaxRate[];
 };
+
+/** A tax the prices include: "TVA" at 10 %, "GST" at 5 %, "QST" at 9.975 %. */
+export type TaxRate = { name: string; percent: number };
 
 export type PartnerPatch = Partial<Omit<PartnerProfile, "slug">>;
 
@@ -49,6 +61,11 @@ export const PROFILE_BOUNDS = {
   imageUrl: 500,
   tableName: 20,
   tables: 200,
+  address: 200,
+  taxId: 40,
+  taxName: 30,
+  /** At most this many rates, each above 0 and at most 100 %, to three decimals. */
+  taxRates: 5,
 } as const;
 
 type PartnerRow = Awaited<ReturnType<typeof loadRow>>;
@@ -85,7 +102,23 @@ export function toProfile(row: NonNullable<PartnerRow>): PartnerProfile {
     warnPercent: Number(row.warnPercent),
     latePercent: Number(row.latePercent),
     tables: parseList(row.tables),
+    address: row.address ?? null,
+    taxId: row.taxId ?? null,
+    taxRates: parseTaxRates(row.taxRates),
   };
+}
+
+/** The stored rates (JSON), skipping anything that is not a rate (a hand-edited row never breaks an invoice). */
+export function parseTaxRates(json: string | null | undefined): TaxRate[] {
+  try {
+    const v = JSON.parse(json ?? "[]") as unknown;
+    if (!Array.isArray(v)) return [];
+    return v.filter(
+      (r): r is TaxRate => !!r && typeof r.name === "string" && typeof r.percent === "number" && r.percent > 0 && r.percent <= 100,
+    );
+  } catch {
+    return [];
+  }
 }
 
 /** null principal: the command line (whoever runs it owns the machine and its database). */
@@ -138,6 +171,9 @@ function checkPatch(row: NonNullable<PartnerRow>, patch: Record<string, unknown>
     "warnPercent",
     "latePercent",
     "tables",
+    "address",
+    "taxId",
+    "taxRates",
   ]);
   for (const k of Object.keys(patch)) if (!known.has(k)) throw new ValidationError(k, "unknown field");
   if (Object.values(patch).every((v) => v === undefined)) throw new ValidationError("body", "nothing to change");
@@ -200,12 +236,39 @@ function checkPatch(row: NonNullable<PartnerRow>, patch: Record<string, unknown>
     });
     set.tables = JSON.stringify(names);
   }
+  for (const k of ["address", "taxId"] as const) {
+    if (!has(k)) continue;
+    const v = patch[k] === null ? "" : oneLine(k, patch[k], PROFILE_BOUNDS[k], { blank: true });
+    set[k] = v || null;
+  }
+  if (has("taxRates")) set.taxRates = JSON.stringify(checkTaxRates(patch.taxRates));
   if (has("expoConfirms") || has("warnPercent") || has("latePercent")) {
     const kitchen: Partial<KitchenSettings> = {};
     for (const k of ["expoConfirms", "warnPercent", "latePercent"] as const) if (has(k)) (kitchen as Record<string, unknown>)[k] = patch[k];
     Object.assign(set, kitchenSettingsColumns(mergeKitchenSettings(row, kitchen)));
   }
   return set;
+}
+
+/** A list of `{ name, percent }`: names unique and non-blank, percent above 0, at most 100, three decimals. */
+function checkTaxRates(value: unknown): TaxRate[] {
+  if (!Array.isArray(value)) throw new ValidationError("taxRates", "must be a list of { name, percent }");
+  if (value.length > PROFILE_BOUNDS.taxRates) throw new ValidationError("taxRates", `at most ${PROFILE_BOUNDS.taxRates} tax rates`);
+  const seen = new Set<string>();
+  return value.map((r, i) => {
+    if (!r || typeof r !== "object" || Array.isArray(r)) throw new ValidationError(`taxRates.${i}`, "must be { name, percent }");
+    const extra = Object.keys(r).find((k) => k !== "name" && k !== "percent");
+    if (extra) throw new ValidationError(`taxRates.${i}.${extra}`, "unknown field");
+    const name = oneLine(`taxRates.${i}.name`, (r as { name?: unknown }).name, PROFILE_BOUNDS.taxName);
+    if (seen.has(name.toLowerCase())) throw new ValidationError(`taxRates.${i}.name`, `'${name}' is listed twice`);
+    seen.add(name.toLowerCase());
+    const percent = (r as { percent?: unknown }).percent;
+    if (typeof percent !== "number" || !Number.isFinite(percent) || percent <= 0 || percent > 100)
+      throw new ValidationError(`taxRates.${i}.percent`, "must be a number above 0 and at most 100");
+    if (Math.abs(Math.round(percent * 1000) - percent * 1000) > 1e-6)
+      throw new ValidationError(`taxRates.${i}.percent`, "at most three decimals");
+    return { name, percent };
+  });
 }
 
 /**

@@ -4,10 +4,10 @@ import { type ExpressionBuilder, sql } from "kysely";
 import type { Db } from "../db";
 import type { Database } from "../db/schema";
 import { nowIso } from "../db/ids";
-import { canReadChannel, partnerScope, type Principal } from "../auth/access";
+import { actorOf, canReadChannel, partnerScope, type Principal } from "../auth/access";
 import { NotFoundError, ValidationError } from "../errors";
 import { logPosition } from "../events";
-import { mutate } from "../events";
+import { type Actor, mutate, systemActor } from "../events";
 import { loadOrder } from "./service";
 import { CART_STATUSES } from "./status";
 import {
@@ -133,7 +133,8 @@ export async function recordHeartbeat({
   // Only a principal that reads the kitchen channel acknowledges tickets: a printer, display or
   // integration token calling itself "kitchen" does not.
   if (name.startsWith("kitchen") && mayAcknowledge(principal)) {
-    for (const id of beat.shownOrderIds ?? []) if (await acknowledge({ db, partnerId, id })) acknowledged.push(id);
+    for (const id of beat.shownOrderIds ?? [])
+      if (await acknowledge({ db, partnerId, id, actor: actorOf(principal) })) acknowledged.push(id);
   }
   return { acknowledged };
 }
@@ -157,12 +158,12 @@ function mayAcknowledge(principal: Principal): boolean {
  * it: the unseen-ticket alarm does not go off. Allergy tickets still need the tap.
  */
 export async function acknowledgePrinted({ db, partnerId, id }: { db: Db; partnerId: string; id: number }): Promise<boolean> {
-  return acknowledge({ db, partnerId, id });
+  return acknowledge({ db, partnerId, id, actor: systemActor("network-printer") });
 }
 
 /** The first kitchen screen to show a ticket stamps it; later ones change nothing. */
-async function acknowledge({ db, partnerId, id }: { db: Db; partnerId: string | null; id: number }): Promise<boolean> {
-  return mutate(db, async (trx, emit) => {
+async function acknowledge({ db, partnerId, id, actor }: { db: Db; partnerId: string | null; id: number; actor: Actor }): Promise<boolean> {
+  return mutate(db, actor, async (trx, emit) => {
     // An allergy ticket is seen only by the tap (acknowledgeAllergy), never by being on a screen.
     let q = trx
       .updateTable("orders")
@@ -212,7 +213,7 @@ export async function flagUnacknowledged({ db, afterMs, now = new Date() }: { db
     .execute();
   const flagged: number[] = [];
   for (const { id } of candidates) {
-    const won = await mutate(db, async (trx, emit) => {
+    const won = await mutate(db, systemActor("kitchen-ack-alarm"), async (trx, emit) => {
       const result = await trx
         .updateTable("orders")
         .set({ kitchenAlertAt: now.toISOString() })

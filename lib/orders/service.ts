@@ -12,11 +12,11 @@ import {
 } from "../db";
 import type { LinePart, PartState } from "./line-state";
 import { newId } from "../db/ids";
-import { assertCan, assertPartnerVisible, canSetStatus, type Principal } from "../auth/access";
+import { actorOf, assertCan, assertPartnerVisible, canSetStatus, type Principal } from "../auth/access";
 import { resolvePartnerScope } from "../auth/scope";
 import { hashSecret, matchesTrackingToken, newSecret } from "../auth/secrets";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
-import { type Emit, logPosition, mutate, type Trx } from "../events";
+import { type Emit, guestActor, logPosition, mutate, type Trx } from "../events";
 import { enqueueJob, JOB_TASKS } from "../events/jobs";
 import { businessDay, displayCode } from "./business-day";
 import type { OrderItemRecord, OrderRecord } from "./dto";
@@ -63,7 +63,8 @@ const ANONYMOUS_SOURCES = new Set(["kiosk", "qr"]);
  * order yet: it is "not found" here, and so on every staff path that reads through this.
  */
 export async function loadOrder(db: Db, id: number): Promise<OrderRecord | undefined> {
-  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  // Order ids are int4 on PostgreSQL: a larger one is no order (not a database error).
+  if (!Number.isSafeInteger(id) || id <= 0 || id > INT4_MAX) return undefined;
   const row = await db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirst();
   if (!row || isCartStatus(row.status)) return undefined;
   const items = await db.selectFrom("orderItems").selectAll().where("orderId", "=", id).orderBy("position").execute();
@@ -280,7 +281,8 @@ export async function createOrder({
   if (principal) assertCan(principal, "orders:create");
   const placement = await planPlacement({ db, principal, input, now });
   const trackingToken = newSecret("trk_");
-  const created = await mutate(db, (trx, emit) => writePlacement(trx, emit, placement, { trackingToken }));
+  const actor = principal ? actorOf(principal) : guestActor(input.customer?.trim() || null);
+  const created = await mutate(db, actor, (trx, emit) => writePlacement(trx, emit, placement, { trackingToken }));
   return { order: created, trackingToken };
 }
 
@@ -552,7 +554,7 @@ export async function confirmOrder({
   now?: Date;
 }): Promise<OrderRecord> {
   assertCan(principal, "orders:confirm");
-  return mutate(db, async (trx, emit) => {
+  return mutate(db, actorOf(principal), async (trx, emit) => {
     const order = await visibleOrder(trx, principal, id);
     return confirmInTrx(trx, emit, order, { input, userId: principal.kind === "user" ? principal.userId : null, now });
   });
@@ -636,7 +638,7 @@ export async function changeStatus({
   const cancelReason = reason?.trim() || null;
   if (status === "CANCELLED" && !cancelReason) throw new ValidationError("reason", "a cancellation needs a reason");
 
-  return mutate(db, async (trx, emit) => {
+  return mutate(db, actorOf(principal), async (trx, emit) => {
     const order = await visibleOrder(trx, principal, id);
     const who = principal.kind === "user" ? principal.username : principal.name;
     return transitionInTrx(trx, emit, order, { status, cancelReason, who, now });
@@ -722,7 +724,7 @@ export async function reprintOrder({
   if (orderItemIds.length === 0 && !receipt) {
     throw new ValidationError("orderItemIds", "choose at least one item or the receipt");
   }
-  return mutate(db, async (trx, emit) => {
+  return mutate(db, actorOf(principal), async (trx, emit) => {
     const order = await visibleOrder(trx, principal, id);
     if (order.status === "PENDING" || order.status === "CANCELLED") {
       throw new ConflictError(`a ${order.status} order cannot be reprinted`, { status: order.status });
@@ -760,7 +762,7 @@ export async function acknowledgeAllergy({
   now?: Date;
 }): Promise<OrderRecord> {
   assertCan(principal, "orders:allergy-ack");
-  return mutate(db, async (trx, emit) => {
+  return mutate(db, actorOf(principal), async (trx, emit) => {
     const order = await visibleOrder(trx, principal, id);
     if (!order.allergyAlert) throw new ConflictError("this order declares no allergy", { status: order.status, allergy: false });
     if (order.allergyAckAt) return order;
@@ -801,7 +803,7 @@ export async function assignCourier({
   assertCan(principal, "orders:confirm");
   const name = courierName.trim();
   if (!name) throw new ValidationError("courierName", "must not be empty");
-  return mutate(db, async (trx, emit) => {
+  return mutate(db, actorOf(principal), async (trx, emit) => {
     const order = await visibleOrder(trx, principal, id);
     if (order.source !== "delivery")
       throw new ConflictError("only delivery orders have a courier", { status: order.status, source: order.source });
@@ -844,7 +846,7 @@ export async function recordCourierLocation({
   assertCan(principal, "orders:location");
   if (!Number.isFinite(lat) || lat < -90 || lat > 90) throw new ValidationError("lat", "must be a latitude, -90 to 90");
   if (!Number.isFinite(lng) || lng < -180 || lng > 180) throw new ValidationError("lng", "must be a longitude, -180 to 180");
-  return mutate(db, async (trx, emit) => {
+  return mutate(db, actorOf(principal), async (trx, emit) => {
     const order = await visibleOrder(trx, principal, id);
     if (order.source !== "delivery" || !order.courierName)
       throw new ConflictError("only a delivery with a courier has a location", { status: order.status });

@@ -1,8 +1,8 @@
 import "server-only";
-import { assertCan, assertPartnerVisible, type Principal } from "../auth/access";
+import { actorOf, assertCan, assertPartnerVisible, type Principal } from "../auth/access";
 import type { Db } from "../db";
 import { ConflictError, NotFoundError, ValidationError } from "../errors";
-import { mutate, type Emit, type Trx } from "../events";
+import { mutate, systemActor, type Emit, type Trx } from "../events";
 import type { OrderRecord } from "./dto";
 import { EVENT_PAYLOAD_VERSION } from "./events";
 import { deriveStatus, fireCourse, plan, type StationAction, UNDO_WINDOW_MS } from "./line-state";
@@ -65,7 +65,7 @@ export async function stationAction({
   now?: Date;
 }): Promise<OrderRecord> {
   assertCan(principal, "orders:status");
-  return mutate(db, async (trx, emit) => {
+  return mutate(db, actorOf(principal), async (trx, emit) => {
     const order = await lockedOrder(trx, principal, id);
     (itemIds ?? []).forEach((itemId, i) => {
       if (!order.orderItems.some((it) => it.id === itemId)) throw new ValidationError(`itemIds.${i}`, "not an item of this order");
@@ -125,7 +125,7 @@ export async function expoBump({
   now?: Date;
 }): Promise<OrderRecord> {
   assertCan(principal, "orders:status");
-  return mutate(db, async (trx, emit) => {
+  return mutate(db, actorOf(principal), async (trx, emit) => {
     const order = await lockedOrder(trx, principal, id);
     if (order.status !== "CONFIRMED" && order.status !== "PREPARING") {
       throw new ConflictError(`a ${order.status} order cannot be bumped by expo`, { status: order.status });
@@ -172,7 +172,7 @@ export async function expoUndo({
   now?: Date;
 }): Promise<OrderRecord> {
   assertCan(principal, "orders:status");
-  return mutate(db, async (trx, emit) => {
+  return mutate(db, actorOf(principal), async (trx, emit) => {
     const order = await lockedOrder(trx, principal, id);
     const bumpedAt = order.expoBumpedAt;
     if (order.status !== "READY" || !bumpedAt || now.getTime() - Date.parse(bumpedAt) > UNDO_WINDOW_MS) {
@@ -215,7 +215,7 @@ export async function fireCourseNow({
   now?: Date;
 }): Promise<OrderRecord> {
   assertCan(principal, "orders:status");
-  return mutate(db, async (trx, emit) => {
+  return mutate(db, actorOf(principal), async (trx, emit) => {
     const order = await lockedOrder(trx, principal, id);
     if (order.status !== "CONFIRMED" && order.status !== "PREPARING" && order.status !== "READY") {
       throw new ConflictError(`a ${order.status} order has nothing to fire`, { status: order.status });
@@ -258,7 +258,7 @@ export async function fireDue({ db, now = new Date() }: { db: Db; now?: Date }):
     .execute();
   const fired: number[] = [];
   for (const { id, fireAt } of due) {
-    const won = await mutate(db, async (trx, emit) => {
+    const won = await mutate(db, systemActor("fire-due"), async (trx, emit) => {
       const result = await trx
         .updateTable("orders")
         .set({ fireAt: null })

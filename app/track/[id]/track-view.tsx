@@ -246,6 +246,17 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
           </li>
         </ul>
       )}
+      {/* Once paid, the guest's invoice (lib/orders/invoice.ts), by the same token as this page. */}
+      {order && order.payments.length > 0 && status !== "CANCELLED" && (
+        <a
+          href={`/api/orders/${orderId}/invoice.pdf?token=${encodeURIComponent(token)}`}
+          download
+          data-testid="track-invoice"
+          className="flex min-h-14 items-center justify-center rounded-2xl bg-white/10 px-5 text-2xl font-bold"
+        >
+          {t("invoice.download")}
+        </a>
+      )}
       {order?.allergies && (order.allergies.codes.length > 0 || order.allergies.note) && (
         <p data-testid="track-allergies" className="rounded-2xl border-2 border-amber-400 bg-amber-950 p-4 text-lg font-semibold">
           {t("track.allergies")}{" "}

@@ -24,6 +24,13 @@ export const partnerPatch = z.strictObject({
   warnPercent: z.number("must be a number").int("must be a whole number").optional(),
   latePercent: z.number("must be a number").int("must be a whole number").optional(),
   tables: z.array(text(20), "must be a list of table names").max(200, "at most 200 tables").optional(),
+  // The invoice's header and tax lines (lib/orders/partner-profile.ts checks names, ranges, decimals).
+  address: text(200).nullable().optional(),
+  taxId: text(40).nullable().optional(),
+  taxRates: z
+    .array(z.strictObject({ name: text(30), percent: z.number("must be a number") }), "must be a list of { name, percent }")
+    .max(5, "at most 5 tax rates")
+    .optional(),
 });
 
 const role = z.enum(["admin", "operator", "kitchen"], "must be one of admin, operator, kitchen");
