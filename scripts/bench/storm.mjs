@@ -22,6 +22,10 @@ const TOKENS = Number(args.tokens ?? 10);
 const BEFORE = 10; // orders every client has before the restart
 const AFTER = Number(args.after ?? 20); // orders written the moment the node is healthy again
 const WITHIN_MS = Number(args.within ?? 30_000);
+// The stated bounds (docs/deploy.md#reconnect-storms): all live and complete, node RSS, event-loop delay.
+const TARGET_MS = Number(args.target ?? 5_000);
+const MAX_RSS_MIB = Number(args["max-rss-mib"] ?? 300);
+const MAX_LOOP_MS = Number(args["max-loop-ms"] ?? 1_000);
 const HARD_STOP_MS = 10 * 60_000;
 const ADMIN_PASSWORD = "bench-admin-password";
 const VARIANTS = [
@@ -264,6 +268,18 @@ async function main() {
   console.log(
     `node CPU s: the node's CPU from healthy until every client was live and complete. Client and server share the cores; load average now ${os.loadavg()[0].toFixed(1)}.`,
   );
+  console.log(
+    `\nBounds: all live and complete within ${TARGET_MS} ms of healthy, node RSS ≤ ${MAX_RSS_MIB} MiB, event-loop delay ≤ ${MAX_LOOP_MS} ms.`,
+  );
+  for (const r of rows) {
+    const checks = [
+      [`all live and complete within ${TARGET_MS} ms`, r.done && r.complete.max <= TARGET_MS && r.live.max <= TARGET_MS],
+      ["nothing lost or doubled", r.lost === 0 && r.dup === 0],
+      [`RSS ≤ ${MAX_RSS_MIB} MiB`, r.rssPeakMiB <= MAX_RSS_MIB],
+      [`loop delay ≤ ${MAX_LOOP_MS} ms`, r.loopMax <= MAX_LOOP_MS],
+    ];
+    console.log(`  ${r.label}: ${checks.map(([what, ok]) => `${ok ? "ok" : "MISSED"} ${what}`).join("; ")}`);
+  }
   process.exit(0);
 }
 
