@@ -141,7 +141,7 @@ const envSchema = z.object({
   KEEPALIVE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(300_000).default(15_000)),
   STREAM_MAX_LIFE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1_000).max(86_400_000).default(600_000)),
   STREAM_ADMISSION_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(100_000).default(256)),
-  STREAM_RETRY_JITTER: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(0.9).default(0.5)),
+  STREAM_RETRY_JITTER: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(0.9).default(0.25)),
   KITCHEN_ACK_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(5).max(3600).default(60)),
   HEADERS_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(600_000).default(10_000)),
   REQUEST_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(3_600_000).default(30_000)),

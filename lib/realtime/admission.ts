@@ -3,7 +3,7 @@ import { AppError } from "../errors";
 /**
  * Reconnect-storm pacing (docs/deploy.md#reconnect-storms). Thousands of clients told the same
  * thing at the same instant come back in the same millisecond: every `retry:` a node sends is
- * spread by `jitter` (±50 % by default), and at most `limit` stream requests are admitted at once
+ * spread by `jitter` (±25 % by default), and at most `limit` stream requests are admitted at once
  * (credentials, scope, the join and its replay); past it a request is answered `503` with a
  * jittered `Retry-After` at once, before any database work: behind nginx the next node takes it
  * (deploy/nginx.conf), Pass's own screens wait as told, and the node never queues without bound.
@@ -15,7 +15,7 @@ export type PacingOptions = {
   jitter: number;
 };
 
-export const DEFAULT_PACING: PacingOptions = { limit: 256, jitter: 0.5 };
+export const DEFAULT_PACING: PacingOptions = { limit: 256, jitter: 0.25 };
 
 /** `ms` spread over ±`jitter` of itself, at least 1 ms less than nothing. */
 export function jittered(ms: number, jitter: number, random: () => number = Math.random): number {
@@ -56,7 +56,7 @@ export class Admission {
     const { limit } = this.options;
     if (limit > 0 && this.#admitting >= limit) {
       this.refused++;
-      // 1–3 s at the default jitter: the refused spread out instead of coming back together.
+      // 2–3 s at the default jitter (1–3 s at 0.5): the refused spread out instead of coming back together.
       throw new ServerBusyError(Math.max(1, Math.round(this.retry(2_000) / 1_000)));
     }
     this.#admitting++;

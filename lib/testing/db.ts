@@ -71,7 +71,7 @@ export async function openTestDb(dialect: Dialect): Promise<TestDb> {
     keepaliveMs: 15_000,
     streamMaxLifeMs: 600_000,
     streamAdmissionLimit: 256,
-    streamRetryJitter: 0.5,
+    streamRetryJitter: 0.25,
     kitchenAckSeconds: 60,
     adminPassword: null,
     redisPrefix: null,

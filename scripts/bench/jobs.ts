@@ -45,7 +45,7 @@ function configFor(dataDir: string, databaseUrl: string | null): Config {
     keepaliveMs: 15_000,
     streamMaxLifeMs: 600_000,
     streamAdmissionLimit: 256,
-    streamRetryJitter: 0.5,
+    streamRetryJitter: 0.25,
     kitchenAckSeconds: 60,
     adminPassword: null,
     redisPrefix: null,
