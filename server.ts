@@ -6,6 +6,7 @@
 import http from "node:http";
 import type { Socket } from "node:net";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import next from "next";
 import { ConfigError } from "./lib/config";
 import crypto from "node:crypto";
@@ -31,6 +32,8 @@ async function main() {
 
   // `npm run bench:fanout` only: `?via=next` sends a channel through app/api/events/[channel]/route.ts.
   const benchRoutes = process.env.PASS_BENCH_ROUTES === "1";
+  // `npm run bench:storm` only: this process's own event-loop delay and memory, every N ms.
+  if (process.env.PASS_BENCH_LOOP_REPORT_MS) reportLoop(Number(process.env.PASS_BENCH_LOOP_REPORT_MS));
   // Only this process knows it; a client sending its own address header cannot match it.
   const addressProof = crypto.randomBytes(24).toString("base64url");
   processSlot().clientAddressProof = addressProof;
@@ -119,8 +122,11 @@ async function main() {
     const where = config.host ? (config.host.includes(":") ? `[${config.host}]` : config.host) : "localhost";
     console.log(`pass: ready on http://${where}:${port} (${dev ? "development" : "production"})`);
   };
-  if (config.host) server.listen(config.port, config.host, listening);
-  else server.listen(config.port, listening);
+  // A deep accept queue (the kernel caps it at net.core.somaxconn): thousands of clients coming
+  // back at once after a restart wait in it instead of having their connections dropped.
+  const backlog = 4096;
+  if (config.host) server.listen({ port: config.port, host: config.host, backlog }, listening);
+  else server.listen({ port: config.port, backlog }, listening);
 
   const stop = (signal: string) => {
     if (stopping) return;
@@ -157,6 +163,17 @@ async function main() {
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+}
+
+/** One stdout line per `everyMs`: event-loop delay (p99, max, in ms) and RSS since the previous line. */
+function reportLoop(everyMs: number) {
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  setInterval(() => {
+    const ms = (ns: number) => (ns / 1e6).toFixed(1);
+    console.log(`pass-bench: loop p99=${ms(loop.percentile(99))} max=${ms(loop.max)} rss=${process.memoryUsage.rss()}`);
+    loop.reset();
+  }, everyMs).unref();
 }
 
 /**

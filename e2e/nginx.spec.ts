@@ -1,5 +1,5 @@
 /**
- * Pass behind Debian's nginx, configured with the README's "Behind nginx" snippet, with real
+ * Pass behind Debian's nginx, configured with deploy/nginx.conf (the compose setup's), with real
  * third-party clients on /events/cashier: the `eventsource` package (bearer token, in this
  * process) and Chromium's own EventSource (session cookie, in a page on nginx's origin). A
  * rolling restart of two nodes — and a restart of a single node — leaves both live again with
@@ -10,7 +10,7 @@ import type { APIRequestContext, Browser, Page } from "@playwright/test";
 import { EventSource } from "eventsource";
 import pg from "pg";
 import { expect, fetchMenu, placeOrder, test, type Menu } from "./support/fixtures";
-import { nginxAvailable, readmeNginxSnippet, siteConfig, startNginx, type Nginx } from "./support/nginx";
+import { deployNginxConfig, nginxAvailable, siteConfig, startNginx, type Nginx } from "./support/nginx";
 import { cli, startServer, type Started } from "./support/processes";
 
 const DATABASE_URL = process.env.DATABASE_URL;
@@ -38,7 +38,7 @@ type Seen = { type: string; id: string; at: number; data: string };
 /** `upstreams`: for each stream response, the node nginx took it from (the test's X-Pass-Upstream header). */
 type Client = { name: string; seen: () => Promise<Seen[]>; upstreams: string[]; close: () => Promise<void> };
 
-/** Test-only, beside the README's site: which node answered, on every proxied response. */
+/** Test-only, beside deploy/nginx.conf: which node answered, on every proxied response. */
 const UPSTREAM_HEADER = "add_header X-Pass-Upstream $upstream_addr always;";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -125,7 +125,7 @@ async function until(what: string, check: () => Promise<boolean>, ms: number, de
   }
 }
 
-test.describe("behind nginx (the README's snippet)", () => {
+test.describe("behind nginx (deploy/nginx.conf)", () => {
   test.skip(!required && (!DATABASE_URL || !REDIS_URL), "set DATABASE_URL and REDIS_URL to run the nginx test");
   // With REQUIRE_SERVICES (CI) a missing nginx fails the test instead of skipping it.
   test.skip(!required && !nginxAvailable(), "Debian's nginx is not installed (apt-get install nginx; .ci/run installs it)");
@@ -310,8 +310,10 @@ test.describe("behind nginx (the README's snippet)", () => {
     browser,
     request,
   }) => {
-    const snippet = readmeNginxSnippet();
-    proxy = await startNginx((port) => `${siteConfig(snippet, { port, nodes: [nodes.A!.port, nodes.B!.port] })}\n${UPSTREAM_HEADER}`);
+    const snippet = deployNginxConfig();
+    proxy = await startNginx(
+      (listen) => `${siteConfig(snippet, { ...listen, nodes: [nodes.A!.port, nodes.B!.port] })}\n${UPSTREAM_HEADER}`,
+    );
     menu = await fetchMenu(request, { base: proxy.origin });
     clients.push(packageClient(`${proxy.origin}/events/cashier`, screenToken), await browserClient(browser, proxy.origin));
     await until(
@@ -369,8 +371,8 @@ test.describe("behind nginx (the README's snippet)", () => {
   });
 
   test("one node: the @stream_retry fallback keeps a plain EventSource retrying until the node is back", async ({ browser, request }) => {
-    const snippet = readmeNginxSnippet();
-    proxy = await startNginx((port) => siteConfig(snippet, { port, nodes: [nodes.A!.port] }));
+    const snippet = deployNginxConfig();
+    proxy = await startNginx((listen) => siteConfig(snippet, { ...listen, nodes: [nodes.A!.port] }));
     menu ??= await fetchMenu(request, { base: proxy.origin });
     clients.push(packageClient(`${proxy.origin}/events/cashier`, screenToken), await browserClient(browser, proxy.origin));
     await until(
@@ -399,10 +401,10 @@ test.describe("behind nginx (the README's snippet)", () => {
     expect(proxy.logs()).toMatch(/"GET \/events\/cashier HTTP\/1\.1" 200 upstream=\S*\/50[23]/);
   });
   test("one node without the fallback: the reconnect meets a 502 and a plain EventSource closes for good", async ({ browser }) => {
-    const snippet = readmeNginxSnippet();
+    const snippet = deployNginxConfig();
     const withoutFallback = snippet.replace(/^\s*error_page .* @stream_retry;\n/m, "");
     expect(withoutFallback).not.toBe(snippet);
-    proxy = await startNginx((port) => siteConfig(withoutFallback, { port, nodes: [nodes.A!.port] }));
+    proxy = await startNginx((listen) => siteConfig(withoutFallback, { ...listen, nodes: [nodes.A!.port] }));
     clients.push(packageClient(`${proxy.origin}/events/cashier`, screenToken), await browserClient(browser, proxy.origin));
     await until(
       "both clients to connect",

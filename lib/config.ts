@@ -25,6 +25,9 @@ export type Config = {
   keepaliveMs: number;
   /** Live streams end after this long and clients resume by id (docs/contracts.md#recovery: 10 min). */
   streamMaxLifeMs: number;
+  /** Reconnect-storm pacing (lib/realtime/admission.ts): streams opening at once (0 = no limit), `retry:` jitter. */
+  streamAdmissionLimit: number;
+  streamRetryJitter: number;
   /** A confirmed ticket no kitchen screen showed within this long alarms the cashier and prints. */
   kitchenAckSeconds: number;
   adminPassword: string | null;
@@ -137,6 +140,8 @@ const envSchema = z.object({
   POS_UPSTREAM_TOKEN: z.preprocess(emptyAsUndefined, z.string().optional()),
   KEEPALIVE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(300_000).default(15_000)),
   STREAM_MAX_LIFE_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1_000).max(86_400_000).default(600_000)),
+  STREAM_ADMISSION_LIMIT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(100_000).default(256)),
+  STREAM_RETRY_JITTER: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(0.9).default(0.25)),
   KITCHEN_ACK_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(5).max(3600).default(60)),
   HEADERS_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(600_000).default(10_000)),
   REQUEST_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(3_600_000).default(30_000)),
@@ -226,6 +231,8 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
     posUpstreamToken: e.POS_UPSTREAM_TOKEN ?? null,
     keepaliveMs: e.KEEPALIVE_MS,
     streamMaxLifeMs: e.STREAM_MAX_LIFE_MS,
+    streamAdmissionLimit: e.STREAM_ADMISSION_LIMIT,
+    streamRetryJitter: e.STREAM_RETRY_JITTER,
     kitchenAckSeconds: e.KITCHEN_ACK_SECONDS,
     adminPassword: e.PASS_ADMIN_PASSWORD ?? null,
     replayMaxEvents: e.REPLAY_MAX_EVENTS,

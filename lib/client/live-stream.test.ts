@@ -26,3 +26,41 @@ describe("StoredPosition (readers without a snapshot)", () => {
     expect(p.get()).toEqual({ lastEventId: 3, epoch: "new" });
   });
 });
+
+describe("LiveStream against a busy node", () => {
+  it("waits out a 503's Retry-After (jittered) instead of its 0.5–1 s first backoff", async () => {
+    const http = await import("node:http");
+    const { LiveStream } = await import("./live-stream");
+    const attempts: number[] = [];
+    const server = http.createServer((req, res) => {
+      attempts.push(Date.now());
+      if (attempts.length === 1) {
+        res.writeHead(503, { "content-type": "application/json", "retry-after": "3" });
+        res.end(JSON.stringify({ error: { code: "SERVER_BUSY", message: "busy" } }));
+        return;
+      }
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write(`event: connected\nid: 1\ndata: {"epoch":"e","lastEventId":1}\n\n`);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as import("node:net").AddressInfo;
+    const states: string[] = [];
+    const stream = new LiveStream({
+      url: `http://127.0.0.1:${port}/api/events/cashier`,
+      handlers: { onEvent: () => undefined, onState: (s) => states.push(s.status), onReset: () => undefined },
+    });
+    try {
+      stream.start();
+      const deadline = Date.now() + 10_000;
+      while (!states.includes("live") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(states).toContain("live");
+      const waited = attempts[1]! - attempts[0]!;
+      expect(waited).toBeGreaterThanOrEqual(2_400);
+      expect(waited).toBeLessThanOrEqual(4_500);
+    } finally {
+      stream.stop();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});

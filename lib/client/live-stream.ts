@@ -187,6 +187,9 @@ export class LiveStream {
         this.#downSince ??= Date.now();
         // Not signed in or not allowed: retrying fast will not help.
         if (res.status === 401 || res.status === 403) retryAfterMs = 30_000;
+        // A node that is stopping or busy (lib/realtime/admission.ts) says when to come back.
+        const after = Number(res.headers.get("retry-after"));
+        if (res.status === 503 && after > 0) retryAfterMs = after * 1000 * (0.8 + Math.random() * 0.4);
       } else {
         await this.#read(res.body, (ms) => (retryAfterMs = ms));
       }

@@ -1,5 +1,4 @@
 import "server-only";
-import crypto from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { assertCan, partnerScope, resolvePrincipal, type Credential } from "../auth";
 import { hashSecret, matchesTrackingToken } from "../auth/secrets";
@@ -13,7 +12,7 @@ import { budgetKeyOf, sseControl } from "./handler";
 import type { Hub } from "./hub";
 import { join } from "./join";
 import { OPENING, SSE_HEADERS, readPosition } from "./sse";
-import { SseStream, jitteredLife } from "./stream";
+import { SseStream, jitteredLife, nextStreamId } from "./stream";
 import { NodeTransport, type StreamRequest, type StreamTransport } from "./transport";
 
 /**
@@ -68,7 +67,7 @@ export async function serveCustomerStream(
 
   const channel = filters.view === "cart" ? "cart" : "customer";
   const accepts = (event: LoggedEvent) => matches(event, filters);
-  const streamId = `live-${crypto.randomBytes(6).toString("hex")}`;
+  const streamId = nextStreamId();
   const openedAt = Date.now();
   const sink = transport.open({ ...SSE_HEADERS, "x-stream-id": streamId });
   const stream = new SseStream(sink, hub, {

@@ -1,5 +1,4 @@
 import "server-only";
-import crypto from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   CHANNELS,
@@ -21,7 +20,7 @@ import type { Hub } from "./hub";
 import { limits } from "../limits";
 import { join, type JoinControl } from "./join";
 import { OPENING, SSE_HEADERS, readPosition } from "./sse";
-import { SseStream, jitteredLife } from "./stream";
+import { SseStream, jitteredLife, nextStreamId } from "./stream";
 import { NodeTransport, type StreamRequest, type StreamTransport } from "./transport";
 import { proxyUpstream } from "./upstream";
 
@@ -58,15 +57,20 @@ export function handleSse(req: IncomingMessage, res: ServerResponse, options: Ss
 
 export async function serveChannel(transport: StreamTransport, options: SseOptions): Promise<void> {
   let admitted: Admitted;
+  // Past the node's limit of streams opening at once: 503 + Retry-After before any work (admission.ts).
+  let release = () => {};
   try {
+    release = options.hub.admission.enter();
     admitted = await admit(transport.request, options.hub, options.trustProxy ?? 0);
   } catch (err) {
+    release();
     transport.fail(err);
     return;
   }
   try {
     // The menu is this node's own, also in upstream mode.
     if (options.upstream && admitted.channel !== "menu") {
+      release();
       await proxyUpstream({
         transport,
         channel: admitted.channel as Channel,
@@ -79,6 +83,9 @@ export async function serveChannel(transport: StreamTransport, options: SseOptio
     await serveStream(transport, options, admitted);
   } catch (err) {
     transport.fail(err);
+  } finally {
+    // Admitted once joined: the replay is sent and the stream is live (or it failed).
+    release();
   }
 }
 
@@ -194,7 +201,7 @@ async function serveStream(
   stream.write(OPENING);
   if (transport.request.method === "HEAD") return stream.close();
 
-  const streamId = `live-${crypto.randomBytes(6).toString("hex")}`;
+  const streamId = nextStreamId();
   hub.subscribe(stream);
   await join({
     hub,
@@ -214,7 +221,7 @@ async function serveStream(
         lastEventId: top,
         ...extra,
       }),
-      { retry: 1000 },
+      { retry: hub.admission.retry(1000) },
     ),
     replay: (afterId, uptoId) => hub.replay({ channel: streamChannel, partnerId, afterId, uptoId }),
   });

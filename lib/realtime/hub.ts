@@ -1,4 +1,5 @@
 import "server-only";
+import { Admission, DEFAULT_PACING, type PacingOptions } from "./admission";
 import { processSlot } from "../process";
 import type { Db } from "../db";
 import type { Credential } from "../auth";
@@ -53,6 +54,8 @@ export type HubOptions = {
   replayBudgetPerMinute?: number;
   /** Replays served at the same time on this node; more wait their turn. */
   maxConcurrentReplays?: number;
+  /** Reconnect-storm pacing: `retry:` jitter and the admission limit (admission.ts). */
+  pacing?: PacingOptions;
 };
 
 const KEEPALIVE_BUF = Buffer.from(KEEPALIVE);
@@ -83,12 +86,15 @@ export class Hub {
   #started = false;
   /** Counters for health, tests and the benchmark. */
   readonly stats = { delivered: 0, repaired: 0, framesRendered: 0 };
+  /** This node's stream admission: jittered `retry:` values and the limit on streams opening at once. */
+  readonly admission: Admission;
 
   constructor(options: HubOptions) {
     this.#options = options;
     this.db = options.db;
     this.bus = options.bus;
     this.#recentCapacity = options.recentCapacity ?? 4096;
+    this.admission = new Admission(options.pacing ?? DEFAULT_PACING);
   }
 
   get epoch(): string {
@@ -308,8 +314,18 @@ export class Hub {
 
   /** A resume from below this id has a hole: pruned events are gone. */
   async prunedThrough(partnerId: string | null): Promise<number> {
-    return prunedThrough({ db: this.db, partnerId });
+    // Joins at the same moment (a reconnect storm) share one read: an answer at most one query
+    // old, and pruning only ever drops events far older than any reconnecting client's position.
+    const key = partnerId ?? "";
+    let pending = this.#prunedReads.get(key);
+    if (!pending) {
+      pending = prunedThrough({ db: this.db, partnerId }).finally(() => this.#prunedReads.delete(key));
+      this.#prunedReads.set(key, pending);
+    }
+    return pending;
   }
+
+  #prunedReads = new Map<string, Promise<number>>();
 
   /** The database's newest id; may be ahead of `lastId` by events still on their way here. */
   async logTop(): Promise<number> {

@@ -126,7 +126,10 @@ export async function join({
   const release = plan.kind === "replay" && plan.upto > plan.after ? await hub.replaySlot() : () => undefined;
   try {
     let replayed: Awaited<ReturnType<Replay>> | null = null;
-    if (plan.kind === "replay") {
+    if (plan.kind === "replay" && plan.upto === plan.after) {
+      // Nothing was missed (a client back at the top, as after most restarts): no read at all.
+      replayed = { count: 0, frames: nothing() };
+    } else if (plan.kind === "replay") {
       replayed = await replay(plan.after, plan.upto);
       plan = limitReplay(plan, replayed.count, hub.maxReplayEvents, prunedThrough);
       if (plan.kind === "replay" && budgetKey !== null && replayed.count > 0 && !hub.chargeReplay(budgetKey, replayed.count)) {
@@ -173,3 +176,5 @@ export async function join({
   if (!target.closed) target.goLive();
   return plan;
 }
+
+async function* nothing(): AsyncIterable<{ id: number; frame: Buffer }> {}

@@ -6,6 +6,7 @@ import { MemoryBus, RedisBus, type EventBus } from "./bus";
 import { serveChannel } from "./handler";
 import { serveCustomerStream } from "./customer-stream";
 import { Hub } from "./hub";
+import { DEFAULT_PACING } from "./admission";
 import { NodeTransport, type StreamTransport, WebTransport } from "./transport";
 import type { LoggedEvent } from "../events/log";
 import { logPosition } from "../events/log";
@@ -46,7 +47,7 @@ export async function startRealtime({
 }: {
   db: Db;
   config: Pick<Config, "redisUrl" | "keepaliveMs" | "posUpstreamUrl" | "posUpstreamToken" | "streamMaxLifeMs"> &
-    Partial<Pick<Config, "redisPrefix" | "replayMaxEvents" | "trustProxy">>;
+    Partial<Pick<Config, "redisPrefix" | "replayMaxEvents" | "trustProxy" | "streamAdmissionLimit" | "streamRetryJitter">>;
   bus?: EventBus;
   publishLocalCommits?: boolean;
   maxLifeMs?: number;
@@ -68,6 +69,10 @@ export async function startRealtime({
     recentCapacity,
     maxReplayEvents: config.replayMaxEvents,
     replayBudgetPerMinute,
+    pacing: {
+      limit: config.streamAdmissionLimit ?? DEFAULT_PACING.limit,
+      jitter: config.streamRetryJitter ?? DEFAULT_PACING.jitter,
+    },
   });
   await hub.start();
   // This node's own log only: another database in this process is another deployment.

@@ -1,4 +1,5 @@
 import "server-only";
+import crypto from "node:crypto";
 import type { Credential } from "../auth";
 import type { LoggedEvent } from "../events/log";
 import type { StreamChannel } from "../projections";
@@ -108,9 +109,12 @@ export class SseStream implements Subscriber, JoinTarget {
     else this.write(frame);
   }
 
-  /** `retry:` matches `reconnectAfter`, so a plain EventSource waits as long as it is told. */
+  /**
+   * `retry:` is `reconnectAfter`, jittered per stream (admission.ts): a plain EventSource waits
+   * about as long as it is told, and thousands of them do not come back in the same instant.
+   */
   shutdown(notice: ShutdownNotice): void {
-    this.writeControl("disconnecting", notice, { retry: notice.reconnectAfter * 1000 });
+    this.writeControl("disconnecting", notice, { retry: this.hub.admission.retry(notice.reconnectAfter * 1000) });
     this.close();
   }
 
@@ -152,6 +156,16 @@ export class SseStream implements Subscriber, JoinTarget {
     if (abort) this.sink.destroy();
     else this.sink.end();
   }
+}
+
+/**
+ * A stream's id for its `connected` frame: unique per node process (a random prefix, then a
+ * counter), without asking the system for randomness on every one of thousands of opens.
+ */
+const STREAM_ID_PREFIX = `live-${crypto.randomBytes(4).toString("hex")}-`;
+let streamCount = 0;
+export function nextStreamId(): string {
+  return `${STREAM_ID_PREFIX}${(++streamCount).toString(36)}`;
 }
 
 /** A replay waits for the client once this much is unsent. */

@@ -70,6 +70,8 @@ export async function openTestDb(dialect: Dialect): Promise<TestDb> {
     posUpstreamToken: null,
     keepaliveMs: 15_000,
     streamMaxLifeMs: 600_000,
+    streamAdmissionLimit: 256,
+    streamRetryJitter: 0.25,
     kitchenAckSeconds: 60,
     adminPassword: null,
     redisPrefix: null,

@@ -30,6 +30,7 @@ export async function startTestNode({
   wsPingMs,
   proxy,
   routes = [],
+  pacing,
 }: {
   db: Db;
   bus?: EventBus;
@@ -54,6 +55,8 @@ export async function startTestNode({
   proxy?: ProxySettings;
   /** Next route handlers to serve too (GET only), for clients that mix REST and streams. */
   routes?: { pattern: RegExp; GET: (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> }[];
+  /** STREAM_ADMISSION_LIMIT and STREAM_RETRY_JITTER (lib/realtime/admission.ts); default theirs. */
+  pacing?: { limit?: number; jitter?: number };
 }): Promise<TestNode> {
   const realtime = await startRealtime({
     db,
@@ -72,6 +75,8 @@ export async function startTestNode({
       posUpstreamUrl: upstream?.url ?? null,
       posUpstreamToken: upstream?.token ?? null,
       trustProxy: proxy?.trustProxy ?? 0,
+      streamAdmissionLimit: pacing?.limit,
+      streamRetryJitter: pacing?.jitter,
     },
   });
   const server = http.createServer((req, res) => {

@@ -19,6 +19,8 @@ export type SseConnection = {
   cut(): void;
   waitFor(predicate: (events: ReceivedEvent[]) => boolean, timeoutMs?: number): Promise<ReceivedEvent[]>;
   body: string;
+  /** Every `retry:` the server sent, in order. */
+  retries: number[];
 };
 
 export function openSse(
@@ -39,6 +41,7 @@ export function openSse(
         comments: [],
         ended,
         body: "",
+        retries: [],
         isEnded: () => endedFlag,
         cut: () => {
           req.destroy();
@@ -76,6 +79,7 @@ export function openSse(
           onEvent?.(e, conn);
         },
         onComment: (c) => conn.comments.push(c),
+        onRetry: (ms) => conn.retries.push(ms),
       });
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => {

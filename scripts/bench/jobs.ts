@@ -44,6 +44,8 @@ function configFor(dataDir: string, databaseUrl: string | null): Config {
     posUpstreamToken: null,
     keepaliveMs: 15_000,
     streamMaxLifeMs: 600_000,
+    streamAdmissionLimit: 256,
+    streamRetryJitter: 0.25,
     kitchenAckSeconds: 60,
     adminPassword: null,
     redisPrefix: null,
