@@ -41,6 +41,7 @@ export type Database = {
   outbox: OutboxTable;
   webhookDeliveries: WebhookDeliveriesTable;
   customers: CustomersTable;
+  couriers: CouriersTable;
 };
 
 export type PartnersTable = {
@@ -68,6 +69,9 @@ export type PartnersTable = {
   kitchenAckSeconds: number | null;
   /** Table names (JSON string[], migration 0013): the back office's printable QR sheet. */
   tables: Generated<string>;
+  /** Migration 0019: where the restaurant is (rider:auto_assign's nearest courier); null = unknown. */
+  latitude: Generated<number | null>;
+  longitude: Generated<number | null>;
 };
 
 export type Role = "admin" | "operator" | "kitchen";
@@ -224,6 +228,9 @@ export type OrdersTable = {
   latePercent: Generated<number>;
   /** Migration 0018: the guest who gave a phone or an email (lib/orders/customers.ts). */
   customerId: Generated<number | null>;
+  /** Migration 0019: the courier row carrying it (lib/orders/couriers.ts), and "manual" or "job". */
+  courierId: Generated<string | null>;
+  courierAssignedBy: Generated<string | null>;
 };
 
 /** Migration 0014: how an order was paid, one row per payment (a split bill has several). */
@@ -518,6 +525,25 @@ export type CustomersTable = {
   /** Lower-cased. */
   email: string | null;
   marketingConsent: Generated<number>;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/** Migration 0019: a partner's courier (lib/orders/couriers.ts). */
+export type CouriersTable = {
+  id: string;
+  partnerId: string;
+  name: string;
+  /** E.164. */
+  phone: string;
+  active: Generated<number>;
+  available: Generated<number>;
+  lastLat: number | null;
+  lastLng: number | null;
+  lastLocationAt: string | null;
+  lastAssignedAt: string | null;
+  /** The device token (role "courier") their phone signs in with; null until one is issued. */
+  tokenId: string | null;
   createdAt: string;
   updatedAt: string;
 };

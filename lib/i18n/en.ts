@@ -3,6 +3,7 @@
  * `screen.what`; placeholders and plurals are ICU-light (./format.ts). A key added here must be
  * added to every other catalogue (./fr.ts), or the type check fails.
  */
+import { enCouriers } from "./en-couriers";
 import { enBackOffice } from "./en-back-office";
 
 export const en = {
@@ -383,6 +384,8 @@ export const en = {
 
   // The back office: settings, pairing, printer, menu (./en-back-office.ts).
   ...enBackOffice,
+  // The couriers' roster and phone (./en-couriers.ts).
+  ...enCouriers,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,3 +1,4 @@
+import { frCouriers } from "./fr-couriers";
 import type { Catalogue } from "./en";
 import { frBackOffice } from "./fr-back-office";
 
@@ -367,4 +368,6 @@ export const fr: Catalogue = {
   "allergen.molluscs": "Mollusques",
 
   ...frBackOffice,
+  // The couriers' roster and phone (./fr-couriers.ts).
+  ...frCouriers,
 };

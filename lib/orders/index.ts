@@ -26,3 +26,18 @@ export { toCartDto, type CartDto, type CartRecord, type CartItemRecord, type Car
 export { CART_STATUSES, isCartStatus } from "./status";
 export { autoConfirmOrder, cancelOverdue, AUTO_CANCEL_REASON } from "./automation";
 export { staffCustomerOf, type StaffCustomerDto } from "./customers";
+export {
+  assignCourier,
+  autoAssignCourier,
+  createCourier,
+  issueCourierToken,
+  listCouriers,
+  markDelivery,
+  myDeliveries,
+  recordCourierLocation,
+  recordCourierPosition,
+  setMyAvailability,
+  updateCourier,
+  type CourierDelivery,
+  type CourierRecord,
+} from "./couriers";

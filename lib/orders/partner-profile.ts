@@ -37,6 +37,9 @@ export type PartnerProfile = KitchenSettings & {
   autoCancelMinutes: number | null;
   /** The dining room's tables, for the printable QR sheet (`/order/{slug}?table=…`). */
   tables: string[];
+  /** Where the restaurant is (migration 0019): rider:auto_assign picks the courier nearest to it; null = unknown (round-robin). */
+  latitude: number | null;
+  longitude: number | null;
 };
 
 export type PartnerPatch = Partial<Omit<PartnerProfile, "slug">>;
@@ -85,6 +88,8 @@ export function toProfile(row: NonNullable<PartnerRow>): PartnerProfile {
     warnPercent: Number(row.warnPercent),
     latePercent: Number(row.latePercent),
     tables: parseList(row.tables),
+    latitude: row.latitude === null ? null : Number(row.latitude),
+    longitude: row.longitude === null ? null : Number(row.longitude),
   };
 }
 
@@ -138,6 +143,8 @@ function checkPatch(row: NonNullable<PartnerRow>, patch: Record<string, unknown>
     "warnPercent",
     "latePercent",
     "tables",
+    "latitude",
+    "longitude",
   ]);
   for (const k of Object.keys(patch)) if (!known.has(k)) throw new ValidationError(k, "unknown field");
   if (Object.values(patch).every((v) => v === undefined)) throw new ValidationError("body", "nothing to change");
@@ -168,6 +175,16 @@ function checkPatch(row: NonNullable<PartnerRow>, patch: Record<string, unknown>
     const v = oneLine("locale", patch.locale, 35);
     if (!isKnownLocale(v)) throw new ValidationError("locale", `unknown locale '${v}' (a language tag such as fr-FR)`);
     set.locale = Intl.getCanonicalLocales(v)[0]!;
+  }
+  for (const [field, limit] of [
+    ["latitude", 90],
+    ["longitude", 180],
+  ] as const) {
+    if (!has(field)) continue;
+    const v = patch[field];
+    if (v !== null && (typeof v !== "number" || !Number.isFinite(v) || Math.abs(v) > limit))
+      throw new ValidationError(field, `must be a number from -${limit} to ${limit} (or null)`);
+    set[field] = v;
   }
   if (has("kitchenAckSeconds")) set.kitchenAckSeconds = wholeOrNull("kitchenAckSeconds", patch.kitchenAckSeconds);
   if (has("autoConfirmSeconds")) set.autoConfirmSeconds = wholeOrNull("autoConfirmSeconds", patch.autoConfirmSeconds);

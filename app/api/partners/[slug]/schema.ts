@@ -24,6 +24,8 @@ export const partnerPatch = z.strictObject({
   warnPercent: z.number("must be a number").int("must be a whole number").optional(),
   latePercent: z.number("must be a number").int("must be a whole number").optional(),
   tables: z.array(text(20), "must be a list of table names").max(200, "at most 200 tables").optional(),
+  latitude: z.number("must be a number or null").nullable().optional(),
+  longitude: z.number("must be a number or null").nullable().optional(),
 });
 
 const role = z.enum(["admin", "operator", "kitchen"], "must be one of admin, operator, kitchen");
@@ -49,4 +51,12 @@ export const pairingClaim = z.strictObject({
   role: key(16),
   station: key(32).nullable().optional(),
   name: tokenName,
+});
+
+/** lib/orders/couriers.ts checks the phone (libphonenumber-js, E.164) and the name's bounds. */
+export const courierBody = z.strictObject({
+  name: name(BOUNDS.courierName),
+  phone: text(32),
+  active: z.boolean("must be true or false").optional(),
+  available: z.boolean("must be true or false").optional(),
 });
