@@ -3,6 +3,7 @@
  * courier's phone (/courier). ./en.ts spreads them; ./fr-couriers.ts must have every one.
  */
 export const enCouriers = {
+  "dashboard.courierAuto": "assigned by Pass",
   "settings.tab.couriers": "Couriers",
   "couriers.title": "Couriers",
   "couriers.none": "No couriers yet.",

@@ -2,6 +2,7 @@ import type { enCouriers } from "./en-couriers";
 
 /** ./en-couriers.ts in French. */
 export const frCouriers: Record<keyof typeof enCouriers, string> = {
+  "dashboard.courierAuto": "attribué par Pass",
   "settings.tab.couriers": "Livreurs",
   "couriers.title": "Livreurs",
   "couriers.none": "Aucun livreur pour l’instant.",
