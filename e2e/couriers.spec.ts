@@ -30,6 +30,12 @@ test("/track of a delivery order shows the courier assigned by the job; the cour
     available: true,
   });
   try {
+    // The back office's couriers tab lists them, available.
+    await adminPage.goto("/settings?partner=demo&tab=couriers");
+    const listed = adminPage.locator(`[data-testid="courier-row"][data-name="${name}"]`);
+    await expect(listed).toHaveAttribute("data-state", "available");
+    await adminPage.screenshot({ path: testInfo.outputPath("settings-couriers.png"), fullPage: true });
+
     const order = await placeOrder(staff, { as: "staff", source: "delivery", customer: "Grace Hopper" });
     await confirmOrder(staff, order.id);
     await call(staff, origin, "post", `/api/orders/${order.id}/status`, { status: "PREPARING" });

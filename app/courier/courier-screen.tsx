@@ -142,9 +142,9 @@ export function CourierScreen({ initial }: { initial: CourierMe }) {
   const sharing = useLocationReports(data.deliveries, data.courier.available);
   return (
     <main className="mx-auto flex min-h-dvh max-w-md flex-col gap-4 p-4" data-testid="courier-screen" data-courier={data.courier.name}>
-      <header className="flex items-baseline justify-between gap-3">
+      <header className="grid gap-1">
         <h1 className="text-3xl font-black">{t("courier.title")}</h1>
-        <span className="truncate text-xl font-bold text-gray-300" data-testid="courier-me">
+        <span className="break-words text-xl font-bold text-gray-300" data-testid="courier-me">
           {data.courier.name}
         </span>
       </header>
