@@ -90,8 +90,7 @@ describeEachDatabase("jobs exactly once across nodes", (ctx) => {
       .set({ autoConfirmSources: JSON.stringify(["kiosk"]), autoConfirmSeconds: null, autoCancelMinutes: 10 })
       .where("id", "=", partnerId)
       .execute();
-    // Deliveries at a restaurant of their own (no webhook): each READY transition enqueues its rider:auto_assign,
-    // first, so the SIGKILL below lands while assignments run.
+    // Deliveries at a restaurant of their own (no webhook): each READY transition enqueues its rider:auto_assign.
     const riders = await makePartner(ctx.db, "nodes-riders");
     deliveryPartnerId = riders.partner.id;
     for (let i = 0; i < COURIERS; i++)
@@ -102,7 +101,11 @@ describeEachDatabase("jobs exactly once across nodes", (ctx) => {
         input: { name: `Rider ${i}`, phone: `+4420794611${String(i).padStart(2, "0")}`, available: true },
       });
     const fries = [{ foodId: riders.food("Fries").id, quantity: 1 }];
-    for (let i = 0; i < DELIVERIES; i++) {
+    const items = [{ foodId: demo.food("Fries").id, quantity: 1 }];
+    // Kiosk orders (auto-confirmed at once) and READY deliveries in turn, so both kinds of job are in flight at the SIGKILL.
+    for (let i = 0; i < Math.max(CONFIRMS, DELIVERIES); i++) {
+      if (i < CONFIRMS) await createOrder({ db: ctx.db, principal: null, input: { partner: "nodes", source: "kiosk", items } });
+      if (i >= DELIVERIES) continue;
       const { order } = await createOrder({
         db: ctx.db,
         principal: admin,
@@ -113,9 +116,6 @@ describeEachDatabase("jobs exactly once across nodes", (ctx) => {
       await changeStatus({ db: ctx.db, principal: admin, id: order.id, status: "READY" });
     }
     const old = new Date(Date.now() - 11 * 60_000);
-    const items = [{ foodId: demo.food("Fries").id, quantity: 1 }];
-    for (let i = 0; i < CONFIRMS; i++)
-      await createOrder({ db: ctx.db, principal: null, input: { partner: "nodes", source: "kiosk", items } });
     for (let i = 0; i < CANCELS; i++) {
       const { order, trackingToken } = await createOrder({
         db: ctx.db,
@@ -198,7 +198,26 @@ describeEachDatabase("jobs exactly once across nodes", (ctx) => {
           .select((eb) => eb.fn.countAll<number>().as("n"))
           .executeTakeFirstOrThrow();
         const assigned = await assignedCount();
-        progress = JSON.stringify({ ...c, assigned, outbox: Number(rows.n), unsent: Number(pending.n) });
+        const activity =
+          ctx.dialect === "postgres"
+            ? (
+                await sql<{ s: string }>`select concat_ws(' | ', state, wait_event_type, wait_event, left(query, 160)) as s
+                  from pg_stat_activity where datname = current_database() and state <> 'idle' and pid <> pg_backend_pid()`.execute(ctx.db)
+              ).rows.map((r) => r.s)
+            : [];
+        progress = JSON.stringify({
+          ...c,
+          assigned,
+          outbox: Number(rows.n),
+          unsent: Number(pending.n),
+          activity,
+          survivor: nodes
+            .at(-1)
+            ?.output()
+            .split("\n")
+            .filter((l) => !/^(done \d+)?$/.test(l))
+            .slice(-20),
+        });
         return (
           c.CONFIRMED === CONFIRMS &&
           c.CANCELLED === CANCELS &&
