@@ -15,7 +15,6 @@ import { createCategory, createFood, createGroup, createStation } from "@/lib/me
 import { startPairing } from "@/lib/auth/pairing";
 import { createLimits, scaledRules, setLimits } from "@/lib/limits";
 import { addCartItem, assignCourier, changeStatus, createCourier, issueCourierToken, openCart } from "@/lib/orders";
-import { installJobQueue } from "@/lib/jobs/graphile";
 import { createWebhook } from "@/lib/notifications";
 import { processSlot } from "@/lib/process";
 import { createPrinter, planFromLog } from "@/lib/printing";
@@ -444,10 +443,11 @@ const RULES: Record<string, Rule> = {
   "POST /api/courier/deliveries/[id]": {
     allows: action("courier:deliver"),
     call: async ({ db, demo, admin, courierId }) => {
+      // Given its courier before READY, so the READY transition enqueues no rider:auto_assign (no job queue in this test).
       const order = await placeConfirmedOrder(db, demo, admin, { source: "delivery", principal: admin });
+      await assignCourier({ db, principal: admin, id: order.id, courierId });
       await changeStatus({ db, principal: admin, id: order.id, status: "PREPARING" });
       await changeStatus({ db, principal: admin, id: order.id, status: "READY" });
-      await assignCourier({ db, principal: admin, id: order.id, courierId });
       return { params: { id: String(order.id) }, body: { status: "PICKED_UP" } };
     },
   },
@@ -525,8 +525,6 @@ describeEachDatabase("every REST route file against the permission table", (ctx)
         if (typeof mod[method] === "function") handlers.set(`${method} ${routePath(file)}`, mod[method] as Handler);
     }
     // The stream routes under plain `next start` await the process runtime: this test's node.
-    // PostgreSQL: a delivery turning READY at a partner with couriers enqueues rider:auto_assign (graphile's add_job).
-    if (ctx.dialect === "postgres") await installJobQueue({ db: ctx.db, databaseUrl: ctx.t.config.databaseUrl! });
     node = await startTestNode({ db: ctx.db });
     processSlot().runtime = Promise.resolve({ realtime: node.realtime });
     setDemoRunner(
