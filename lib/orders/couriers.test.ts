@@ -243,6 +243,26 @@ describeEachDatabase("couriers", (ctx) => {
     expect(await loadOrder(ctx.db, jobFirst)).toMatchObject({ courierId: manual.courier.id, courierAssignedBy: "manual" });
   });
 
+  it("a person and the job at the same moment: the person's courier is the one that stays, every time", async () => {
+    await benchEveryone();
+    const a = await courier("Lee");
+    const b = await courier("Mo");
+    for (let i = 0; i < 8; i++) {
+      const order = await delivery(demo, "READY");
+      const manual = i % 2 === 0 ? a : b;
+      const [job] = await Promise.all([
+        autoAssignCourier({ db: ctx.db, orderId: order }),
+        assignCourier({ db: ctx.db, principal: operator, id: order, courierId: manual.courier.id }),
+      ]);
+      expect(await loadOrder(ctx.db, order)).toMatchObject({ courierId: manual.courier.id, courierAssignedBy: "manual" });
+      // Whichever committed first, at most one job assignment and one manual one were logged.
+      const events = (await readEvents({ db: ctx.db, afterId: 0, limit: 10_000 })).filter(
+        (e) => e.orderId === order && e.type === "order.courier",
+      );
+      expect(events.length).toBe(job ? 2 : 1);
+    }
+  });
+
   it("picked up / delivered from the courier's phone; bad input refused and nothing changed", async () => {
     await benchEveryone();
     const mine = await courier("Gus");
