@@ -5,6 +5,7 @@
  * with the link the back office issued) lists it with big "picked up" / "delivered" buttons.
  * The spec's courier is taken off the roster at the end, so later specs' deliveries get no job.
  */
+import AxeBuilder from "@axe-core/playwright";
 import type { APIRequestContext } from "@playwright/test";
 import { DashboardPage } from "./pages/screens";
 import { confirmOrder, expect, placeOrder, test } from "./support/fixtures";
@@ -75,6 +76,8 @@ test("/track of a delivery order shows the courier assigned by the job; the cour
     const fontSize = await delivery.getByTestId("courier-picked-up").evaluate((el) => Number.parseFloat(getComputedStyle(el).fontSize));
     expect(fontSize).toBeGreaterThanOrEqual(20);
     await app.screenshot({ path: testInfo.outputPath("courier-phone.png"), fullPage: true });
+    const axe = await new AxeBuilder({ page: app }).analyze();
+    expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
 
     await delivery.getByTestId("courier-picked-up").click();
     await expect(delivery).toHaveAttribute("data-status", "PICKED_UP");
