@@ -35,6 +35,15 @@ test("/track of a delivery order shows the courier assigned by the job; the cour
     await adminPage.goto("/settings?partner=demo&tab=couriers");
     const listed = adminPage.locator(`[data-testid="courier-row"][data-name="${name}"]`);
     await expect(listed).toHaveAttribute("data-state", "available");
+    // Where the restaurant is (the nearest courier is measured from here); a latitude past 90 is refused under its field.
+    await adminPage.getByTestId("courier-base-lat").fill("95");
+    await adminPage.getByTestId("courier-base-lng").fill("2.3522");
+    await adminPage.getByTestId("courier-base-save").click();
+    await expect(adminPage.locator('[data-testid="field-error"][data-field="latitude"]')).toContainText(/-90 to 90/);
+    await adminPage.getByTestId("courier-base-lat").fill("48.8566");
+    await adminPage.getByTestId("courier-base-save").click();
+    await expect(adminPage.getByTestId("courier-base").getByRole("status")).toBeVisible();
+    expect((await (await staff.get("/api/partners/demo")).json()).latitude).toBe(48.8566);
     await adminPage.screenshot({ path: testInfo.outputPath("settings-couriers.png"), fullPage: true });
 
     const order = await placeOrder(staff, { as: "staff", source: "delivery", customer: "Grace Hopper" });
@@ -89,6 +98,7 @@ test("/track of a delivery order shows the courier assigned by the job; the cour
     await phone.close();
   } finally {
     await call(staff, origin, "patch", `/api/couriers/${courier.id}`, { active: false });
+    await call(staff, origin, "patch", "/api/partners/demo", { latitude: null, longitude: null });
   }
 });
 

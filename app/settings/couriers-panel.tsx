@@ -5,6 +5,7 @@ import { useState } from "react";
 import { useLocale, useT } from "@/components/i18n";
 import { type FieldErrors, fieldErrors } from "@/lib/client/menu";
 import { type CourierRecord, couriersApi, couriersKey, couriersQuery, type IssuedCourierToken } from "@/lib/client/couriers";
+import { profileQuery, settingsApi, settingsKeys } from "@/lib/client/settings";
 import { Field, FormError, buttonClass, inputClass, invalid } from "../menu/ui";
 
 /** Couriers (lib/orders/couriers.ts): add one, make them available or not, sign their phone in with a link, take them off. */
@@ -17,6 +18,7 @@ export function CouriersPanel({ partner }: { partner: string }) {
   return (
     <div className="mx-auto grid max-w-5xl gap-6">
       <AddForm partner={partner} onAdded={refresh} />
+      <LocationForm partner={partner} />
       {issued && (
         <div className="grid gap-2 rounded-xl bg-amber-950 p-4" role="status" data-testid="courier-link">
           <p className="text-lg font-bold">{t("couriers.linkFor", { name: issued.name })}</p>
@@ -97,6 +99,82 @@ function AddForm({ partner, onAdded }: { partner: string; onAdded: () => void })
         <button type="submit" className={buttonClass.primary} disabled={add.isPending} data-testid="courier-add-submit">
           {t("couriers.add")}
         </button>
+      </div>
+    </form>
+  );
+}
+
+/** Where the restaurant is: rider:auto_assign sends the available courier nearest to it (PATCH /api/partners/{slug}). */
+function LocationForm({ partner }: { partner: string }) {
+  const t = useT();
+  const qc = useQueryClient();
+  const profile = useQuery(profileQuery(partner));
+  const [draft, setDraft] = useState<{ latitude: string; longitude: string } | null>(null);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [saved, setSaved] = useState(false);
+  const shown = draft ?? {
+    latitude: profile.data?.latitude === null || profile.data?.latitude === undefined ? "" : String(profile.data.latitude),
+    longitude: profile.data?.longitude === null || profile.data?.longitude === undefined ? "" : String(profile.data.longitude),
+  };
+  const number = (v: string) => (v.trim() === "" ? null : Number(v.replace(",", ".")));
+  const save = useMutation({
+    mutationFn: () => settingsApi.updateProfile(partner, { latitude: number(shown.latitude), longitude: number(shown.longitude) }),
+    onSuccess: (next) => {
+      setErrors({});
+      setDraft(null);
+      setSaved(true);
+      qc.setQueryData(settingsKeys.profile(partner), next);
+    },
+    onError: (err) => {
+      setSaved(false);
+      setErrors(fieldErrors(err));
+    },
+  });
+  return (
+    <form
+      className="grid gap-4 rounded-2xl bg-white/5 p-4 md:grid-cols-3"
+      data-testid="courier-base"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate();
+      }}
+    >
+      <div className="md:col-span-3">
+        <h2 className="text-2xl font-black">{t("couriers.baseTitle")}</h2>
+        <p className="text-lg text-gray-300">{t("couriers.baseHow")}</p>
+      </div>
+      <FormError errors={errors} />
+      <Field label={t("couriers.latitude")} field="latitude" errors={errors}>
+        <input
+          className={inputClass}
+          inputMode="decimal"
+          placeholder="48.8566"
+          value={shown.latitude}
+          onChange={(e) => setDraft({ ...shown, latitude: e.target.value })}
+          data-testid="courier-base-lat"
+          {...invalid("latitude", errors)}
+        />
+      </Field>
+      <Field label={t("couriers.longitude")} field="longitude" errors={errors}>
+        <input
+          className={inputClass}
+          inputMode="decimal"
+          placeholder="2.3522"
+          value={shown.longitude}
+          onChange={(e) => setDraft({ ...shown, longitude: e.target.value })}
+          data-testid="courier-base-lng"
+          {...invalid("longitude", errors)}
+        />
+      </Field>
+      <div className="flex flex-wrap items-center gap-3 content-end">
+        <button type="submit" className={buttonClass.primary} disabled={save.isPending || draft === null} data-testid="courier-base-save">
+          {t("couriers.baseSave")}
+        </button>
+        {saved && (
+          <span role="status" className="text-lg font-bold text-green-300">
+            {t("couriers.baseSaved")}
+          </span>
+        )}
       </div>
     </form>
   );

@@ -26,6 +26,13 @@ export const enCouriers = {
   "couriers.link": "Sign-in link for the phone",
   "couriers.linkFor": "Open this link on {name}'s phone — it is shown once:",
   "couriers.hideLink": "Done, hide it",
+  "couriers.baseTitle": "Where the restaurant is",
+  "couriers.baseHow":
+    "Latitude and longitude of the kitchen door: a ready delivery goes to the available courier nearest to it. Leave empty to take turns.",
+  "couriers.latitude": "Latitude",
+  "couriers.longitude": "Longitude",
+  "couriers.baseSave": "Save location",
+  "couriers.baseSaved": "Saved",
   "courier.title": "My deliveries",
   "courier.signInTitle": "Courier sign-in",
   "courier.signInHow": "Open the sign-in link the restaurant gave you on this phone, or paste it here.",

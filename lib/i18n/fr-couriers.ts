@@ -25,6 +25,13 @@ export const frCouriers: Record<keyof typeof enCouriers, string> = {
   "couriers.link": "Lien de connexion du téléphone",
   "couriers.linkFor": "Ouvrez ce lien sur le téléphone de {name} — il n’est montré qu’une fois :",
   "couriers.hideLink": "C’est fait, masquer",
+  "couriers.baseTitle": "Où est le restaurant",
+  "couriers.baseHow":
+    "Latitude et longitude de la porte de la cuisine : une livraison prête part au livreur disponible le plus proche. Laissez vide pour chacun son tour.",
+  "couriers.latitude": "Latitude",
+  "couriers.longitude": "Longitude",
+  "couriers.baseSave": "Enregistrer la position",
+  "couriers.baseSaved": "Enregistré",
   "courier.title": "Mes livraisons",
   "courier.signInTitle": "Connexion livreur",
   "courier.signInHow": "Ouvrez sur ce téléphone le lien de connexion donné par le restaurant, ou collez-le ici.",
