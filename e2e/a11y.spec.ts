@@ -18,6 +18,8 @@ const SCREENS = [
   "/settings?tab=users",
   "/settings/devices",
   "/settings?tab=tables",
+  "/settings?tab=couriers",
+  "/courier",
   "/pair",
   "/live/cashier",
   "/order/demo?table=3",

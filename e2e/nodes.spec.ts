@@ -146,6 +146,51 @@ test.describe("two nodes over PostgreSQL and Redis", () => {
     }
   });
 
+  test("READY deliveries get their courier once from the two nodes' job runners; /track on either node names them", async ({ request }) => {
+    test.setTimeout(60_000);
+    const added = cli(
+      a.dataDir,
+      ["courier", "add", "--partner", "demo", "--name", "Two-node Rider", "--phone", "+44 20 7946 0777", "--available", "yes"],
+      env,
+    );
+    expect(added.status, added.stderr).toBe(0);
+    const courierId = /^courier (\S+) /.exec(added.stdout.trim().split("\n").at(-1)!)![1]!;
+    try {
+      const orders: { id: number; trackingToken: string }[] = [];
+      for (let i = 0; i < 6; i++) {
+        const node = i % 2 === 0 ? a : b;
+        const base = `http://127.0.0.1:${node.port}`;
+        const order = await placeOrder(request, { base, as: { token: kioskToken }, items: [{ food: "Fries" }], source: "delivery" });
+        expect((await post(request, node, `/api/orders/${order.id}/confirm`, { paymentMethod: "CARD" })).status()).toBe(200);
+        for (const status of ["PREPARING", "READY"])
+          expect((await post(request, node, `/api/orders/${order.id}/status`, { status })).status()).toBe(200);
+        orders.push(order);
+      }
+      for (const [i, order] of orders.entries()) {
+        const other = `http://127.0.0.1:${(i % 2 === 0 ? b : a).port}`;
+        await expect
+          .poll(
+            async () => (await (await request.get(`${other}/api/orders/${order.id}?token=${order.trackingToken}`)).json()).courierName,
+            {
+              timeout: 20_000,
+            },
+          )
+          .toBe("Two-node Rider");
+      }
+      // Both runners have had more turns since: still one assignment each, by the job.
+      await new Promise((r) => setTimeout(r, 3_000));
+      for (const order of orders) {
+        const log = await logOf(order.id);
+        const assigned = log.filter((e) => e.type === "order.courier");
+        expect(assigned).toHaveLength(1);
+        expect(assigned[0]!.payload.courier).toEqual({ by: "job", previous: null });
+        expect(assigned[0]!.payload.order.courierId).toBe(courierId);
+      }
+    } finally {
+      expect(cli(a.dataDir, ["courier", "set", "--id", courierId, "--active", "no"], env).status).toBe(0);
+    }
+  });
+
   test("a stream on B delivers what A writes, and a client survives A dying", async ({ request }) => {
     const onB = await stream(b);
     expect(onB.status).toBe(200);

@@ -29,6 +29,7 @@ import { DEMO_MINUTES, DEMO_PARTNER, ownBaseUrl } from "../lib/demo/runner";
 import { httpDemoApi, runDemo } from "../lib/demo/service";
 import { updatePartnerProfile } from "../lib/orders/partner-profile";
 import { createWebhook, listWebhooks, removeWebhook } from "../lib/notifications";
+import { createCourier, issueCourierToken, listCouriers, updateCourier } from "../lib/orders/couriers";
 
 export const USAGE = `usage: npm run pass -- <command>
   partner add --slug s --name n [--timezone Area/City] [--cutover-hour 4]
@@ -51,6 +52,10 @@ export const USAGE = `usage: npm run pass -- <command>
   webhook add --partner s --url https://… [--events order.created,order.status]   (the signing secret is shown once)
   webhook list --partner s
   webhook remove --partner s --id i
+  courier add --partner s --name n --phone "+44 20 7946 0958" [--available yes|no]
+  courier list --partner s
+  courier set --id i [--name n] [--phone p] [--available yes|no] [--active yes|no]   (--active no also signs their phone out)
+  courier link --id i   (a new /courier sign-in link for their phone, shown once; the previous one stops working)
   migrate`;
 
 type Options = Record<string, string | boolean | undefined>;
@@ -120,6 +125,9 @@ const OPTION_SCHEMAS: Record<string, z.ZodType> = {
   "tax-id": text(100),
   "tax-rates": text(500),
   events: text(500),
+  phone: text(32),
+  available: key(3),
+  active: key(3),
 };
 /** Options that take no value. */
 const FLAGS = ["receipt", "buzzer"] as const;
@@ -129,6 +137,8 @@ const NAME_SCHEMAS: Record<string, z.ZodType> = {
   "token add": tokenName,
   "printer add": name(64),
   "printer remove": name(64),
+  "courier add": name(BOUNDS.courierName),
+  "courier set": name(BOUNDS.courierName),
 };
 
 /** The CLI acts as the machine's owner: the admin of every partner. */
@@ -202,6 +212,14 @@ function checkOptions(command: string, given: Options): Record<string, unknown> 
     checked[option] = schema ? parseField(schema, `--${option}`, value) : value;
   }
   return checked;
+}
+
+/** `--available yes|no` → boolean; absent → undefined. */
+function yesNo(o: Record<string, unknown>, option: string): boolean | undefined {
+  const v = o[option];
+  if (v === undefined) return undefined;
+  if (v !== "yes" && v !== "no") throw new AppError(400, "USAGE", `--${option}: must be yes or no`);
+  return v === "yes";
 }
 
 function required<T = string>(o: Record<string, unknown>, name: string): T {
@@ -468,6 +486,42 @@ const COMMANDS: Record<string, Command> = {
     const id = required(o, "id");
     await removeWebhook({ db, principal: null, partner: required(o, "partner"), id });
     io.out(`webhook ${id} removed`);
+  },
+  "courier add": async (db, o, io) => {
+    const c = await createCourier({
+      db,
+      principal: CLI_PRINCIPAL,
+      partner: required(o, "partner"),
+      input: { name: required(o, "name"), phone: required(o, "phone"), available: yesNo(o, "available") },
+    });
+    io.out(`courier ${c.id} ${c.name} ${c.phone} added${c.available ? ", available" : ""}`);
+  },
+  "courier list": async (db, o, io) => {
+    const couriers = await listCouriers({ db, principal: CLI_PRINCIPAL, partner: required(o, "partner") });
+    if (couriers.length === 0) io.out("no couriers");
+    for (const c of couriers)
+      io.out(
+        `${c.id}  ${c.name}  ${c.phone}  ${c.active ? (c.available ? "available" : "not available") : "inactive"}  ${c.signedIn ? "signed in" : "no phone"}`,
+      );
+  },
+  "courier set": async (db, o, io) => {
+    const c = await updateCourier({
+      db,
+      principal: CLI_PRINCIPAL,
+      id: required(o, "id"),
+      input: {
+        name: o.name as string | undefined,
+        phone: o.phone as string | undefined,
+        available: yesNo(o, "available"),
+        active: yesNo(o, "active"),
+      },
+    });
+    io.out(`courier ${c.id} ${c.name} ${c.phone} ${c.active ? (c.available ? "available" : "not available") : "inactive"}`);
+  },
+  "courier link": async (db, o, io) => {
+    const link = await issueCourierToken({ db, principal: CLI_PRINCIPAL, id: required(o, "id") });
+    io.out("open this on the courier's phone (after the server's address); it is shown only once:");
+    io.out(link.path);
   },
   migrate: async (_db, _o, io) => {
     io.out("migrations applied");

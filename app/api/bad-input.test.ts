@@ -42,6 +42,7 @@ import * as deviceRoute from "./devices/[id]/route";
 import * as partnerRoute from "./partners/[slug]/route";
 import * as partnerUsersRoute from "./partners/[slug]/users/route";
 import * as partnerDevicesRoute from "./partners/[slug]/devices/route";
+import * as partnerCouriersRoute from "./partners/[slug]/couriers/route";
 import * as pairingsRoute from "./partners/[slug]/pairings/route";
 import * as userRoute from "./users/[id]/route";
 import { createLimits, scaledRules, setLimits } from "@/lib/limits";
@@ -572,6 +573,20 @@ const ROUTES: Route[] = [
     param: { name: "slug", valid: () => "demo" },
     body: () => ({ name: "Bar printer", role: "printer" }),
     fields: [...textCases("name", 80, { blank: true }), ...typeCases("role", ["root", 1, null]), ...countCases("expiresInDays")],
+  },
+  {
+    name: "POST /api/partners/[slug]/couriers",
+    handler: partnerCouriersRoute.POST as Handler,
+    method: "POST",
+    auth: "operator",
+    param: { name: "slug", valid: () => "demo" },
+    body: () => ({ name: "Sam", phone: "+44 20 7946 0958" }),
+    fields: [
+      ...textCases("name", 80, { blank: true }),
+      ...textCases("phone", 32, { blank: true }),
+      ...["123", "not a phone", "+1", "+44 20 7946 0958 0958"].map((value) => ({ label: `phone: ${value}`, field: "phone", value })),
+      ...typeCases("available", ["yes", 1, null]),
+    ],
   },
   {
     name: "POST /api/partners/[slug]/pairings",

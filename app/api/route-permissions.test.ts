@@ -14,7 +14,7 @@ import type { Db } from "@/lib/db";
 import { createCategory, createFood, createGroup, createStation } from "@/lib/menu";
 import { startPairing } from "@/lib/auth/pairing";
 import { createLimits, scaledRules, setLimits } from "@/lib/limits";
-import { addCartItem, openCart } from "@/lib/orders";
+import { addCartItem, assignCourier, changeStatus, createCourier, issueCourierToken, openCart } from "@/lib/orders";
 import { createWebhook } from "@/lib/notifications";
 import { processSlot } from "@/lib/process";
 import { createPrinter, planFromLog } from "@/lib/printing";
@@ -40,7 +40,15 @@ function routeFiles(dir = API_DIR): string[] {
 const routePath = (file: string) => `/api/${path.relative(API_DIR, path.dirname(file)).split(path.sep).join("/")}`;
 
 type Caller = { who: string; principal: Principal | null; headers: Record<string, string> };
-type Fixtures = { db: Db; demo: TestPartner; admin: Principal; signIn: (username: string) => Promise<string>; stationIds: string[] };
+type Fixtures = {
+  db: Db;
+  demo: TestPartner;
+  admin: Principal;
+  signIn: (username: string) => Promise<string>;
+  stationIds: string[];
+  /** The walk's courier (lib/orders/couriers.ts): a caller too, signed in with its token. */
+  courierId: string;
+};
 type Call = { path?: string; params?: Record<string, string>; body?: unknown; headers?: Record<string, string> };
 type Rule = {
   /** What the permission table says about this caller. */
@@ -77,6 +85,10 @@ const newWebhook = async (db: Db, admin: Principal) => {
     allowPrivate: false,
   });
 };
+
+/** A courier of demo (a UK drama-range number per call, all different). */
+const newCourier = (db: Db, admin: Principal) =>
+  createCourier({ db, principal: admin, partner: "demo", input: { name: `Rider ${seq()}`, phone: `+44207946${String(5000 + seq())}` } });
 
 const anyone = () => true;
 const signedIn = (p: Principal | null) => p !== null;
@@ -421,6 +433,40 @@ const RULES: Record<string, Rule> = {
     allows: action("devices:manage"),
     call: async ({ db, demo }) => ({ params: { id: (await makeToken(db, { partnerId: demo.partner.id, role: "printer" })).id } }),
   },
+  "GET /api/partners/[slug]/couriers": { allows: action("couriers:manage"), call: () => ({ params: { slug: "demo" } }) },
+  "POST /api/partners/[slug]/couriers": {
+    allows: action("couriers:manage"),
+    call: () => ({ params: { slug: "demo" }, body: { name: `Walk ${seq()}`, phone: `+44207946${String(6000 + seq())}` } }),
+  },
+  "PATCH /api/couriers/[id]": {
+    allows: action("couriers:manage"),
+    call: async ({ db, admin }) => ({ params: { id: (await newCourier(db, admin)).id }, body: { name: `Renamed ${seq()}` } }),
+  },
+  "POST /api/couriers/[id]/token": {
+    allows: action("couriers:manage"),
+    call: async ({ db, admin }) => ({ params: { id: (await newCourier(db, admin)).id } }),
+  },
+  // The courier's phone signs in with its link's token: whoever sends a live one.
+  "POST /api/courier/session": {
+    allows: anyone,
+    call: async ({ db, admin }) => ({
+      headers: { origin: ORIGIN },
+      body: { token: (await issueCourierToken({ db, principal: admin, id: (await newCourier(db, admin)).id })).token },
+    }),
+  },
+  "GET /api/courier/me": { allows: action("courier:deliver"), call: () => ({}) },
+  "PATCH /api/courier/me": { allows: action("courier:deliver"), call: () => ({ body: { available: false } }) },
+  "POST /api/courier/deliveries/[id]": {
+    allows: action("courier:deliver"),
+    call: async ({ db, demo, admin, courierId }) => {
+      // Given its courier before READY, so the READY transition enqueues no rider:auto_assign (no job queue in this test).
+      const order = await placeConfirmedOrder(db, demo, admin, { source: "delivery", principal: admin });
+      await assignCourier({ db, principal: admin, id: order.id, courierId });
+      await changeStatus({ db, principal: admin, id: order.id, status: "PREPARING" });
+      await changeStatus({ db, principal: admin, id: order.id, status: "READY" });
+      return { params: { id: String(order.id) }, body: { status: "PICKED_UP" } };
+    },
+  },
   "POST /api/partners/[slug]/pairings": {
     allows: action("devices:manage"),
     call: async ({ db }) => ({
@@ -534,10 +580,26 @@ describeEachDatabase("every REST route file against the permission table", (ctx)
       const principal: Principal = { kind: "token", tokenId: t.id, name: t.name, role, partnerId: demo.partner.id, channels: t.channels };
       callers.push({ who: `${role} token`, principal, headers: { authorization: `Bearer ${t.token}` } });
     }
+    // A courier's phone: its token belongs to a courier row (lib/orders/couriers.ts).
+    const admin = callers.find((c) => c.who === "admin user")!.principal!;
+    const walker = await newCourier(ctx.db, admin);
+    const courierToken = await issueCourierToken({ db: ctx.db, principal: admin, id: walker.id });
+    callers.push({
+      who: "courier token",
+      principal: {
+        kind: "token",
+        tokenId: courierToken.tokenId,
+        name: "courier",
+        role: "courier",
+        partnerId: demo.partner.id,
+        channels: [],
+      },
+      headers: { authorization: `Bearer ${courierToken.token}` },
+    });
     const stationIds = (await ctx.db.selectFrom("stations").select("id").where("partnerId", "=", demo.partner.id).execute()).map(
       (r) => r.id,
     );
-    fx = { db: ctx.db, demo, admin: callers.find((c) => c.who === "admin user")!.principal!, signIn, stationIds };
+    fx = { db: ctx.db, demo, admin, signIn, stationIds, courierId: walker.id };
   });
 
   afterAll(async () => {

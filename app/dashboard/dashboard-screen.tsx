@@ -218,7 +218,14 @@ export function DashboardScreen() {
                 <td className="px-3 py-2">
                   <Timer order={o} />
                 </td>
-                <td className="rounded-r-xl px-3 py-2">{o.courierName ?? "—"}</td>
+                <td className="rounded-r-xl px-3 py-2" data-testid="dashboard-courier">
+                  {o.courierName ?? "—"}
+                  {o.courierName && o.courierAssignedBy === "job" && (
+                    <span className="ml-2 rounded bg-cyan-300 px-2 text-base font-bold text-black" data-testid="dashboard-courier-auto">
+                      {tr("dashboard.courierAuto")}
+                    </span>
+                  )}
+                </td>
               </tr>
             );
           })}

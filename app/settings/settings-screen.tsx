@@ -4,18 +4,20 @@ import Link from "next/link";
 import { useState } from "react";
 import { useT } from "@/components/i18n";
 import type { MessageKey } from "@/lib/i18n";
+import { CouriersPanel } from "./couriers-panel";
 import { DevicesPanel } from "./devices-panel";
 import { RestaurantPanel } from "./restaurant-panel";
 import { TablesPanel } from "./tables-panel";
 import { UsersPanel } from "./users-panel";
 import { WebhooksPanel } from "@/components/webhooks-panel";
 
-export type SettingsTab = "restaurant" | "users" | "devices" | "tables" | "webhooks";
+export type SettingsTab = "restaurant" | "users" | "devices" | "couriers" | "tables" | "webhooks";
 
 const TABS: { key: SettingsTab; title: MessageKey }[] = [
   { key: "restaurant", title: "settings.tab.restaurant" },
   { key: "users", title: "settings.tab.users" },
   { key: "devices", title: "settings.tab.devices" },
+  { key: "couriers", title: "settings.tab.couriers" },
   { key: "tables", title: "settings.tab.tables" },
   // Integrations are the admin's (webhooks:manage): their events leave Pass.
   { key: "webhooks", title: "settings.tab.webhooks" },
@@ -106,6 +108,7 @@ export function SettingsScreen({
         {partner && tab === "restaurant" && <RestaurantPanel key={partner} partner={partner} />}
         {partner && tab === "users" && <UsersPanel key={partner} partner={partner} isAdmin={isAdmin} me={me} />}
         {partner && tab === "devices" && <DevicesPanel key={partner} partner={partner} pairCode={pairCode} />}
+        {partner && tab === "couriers" && <CouriersPanel key={partner} partner={partner} />}
         {partner && tab === "tables" && <TablesPanel key={partner} partner={partner} />}
         {partner && tab === "webhooks" && isAdmin && <WebhooksPanel key={partner} partner={partner} />}
       </main>

@@ -5,7 +5,8 @@ import type { Actor } from "../events/history";
  * Who is asking, and what they may do: the one place for role, action, channel and partner checks.
  */
 export type UserRole = "admin" | "operator" | "kitchen";
-export type TokenRole = "operator" | "kitchen" | "printer" | "display" | "integration";
+/** "courier": a courier's phone (lib/orders/couriers.ts), issued from the couriers back office, never paired or listed as a device role. */
+export type TokenRole = "operator" | "kitchen" | "printer" | "display" | "integration" | "courier";
 
 export type Principal =
   | { kind: "user"; userId: string; username: string; role: UserRole; partnerId: string | null }
@@ -73,7 +74,11 @@ export type Action =
   /** A partner's webhooks: add, list, remove, read the delivery log (they carry its events out). */
   | "webhooks:manage"
   /** The failed background jobs (GET /api/jobs/failed). */
-  | "jobs:read";
+  | "jobs:read"
+  /** The partner's couriers: add, change, sign a phone in (lib/orders/couriers.ts). */
+  | "couriers:manage"
+  /** A courier's own deliveries: list them, mark them picked up / delivered, be available or not. */
+  | "courier:deliver";
 
 /** Everything staff at the counter may do: admins (every partner) and operators (their own). */
 const STAFF_ACTIONS: readonly Action[] = [
@@ -95,6 +100,7 @@ const STAFF_ACTIONS: readonly Action[] = [
   "partner:write",
   "users:manage",
   "devices:manage",
+  "couriers:manage",
 ];
 
 const ACTIONS: Record<UserRole | TokenRole, readonly Action[]> = {
@@ -106,6 +112,8 @@ const ACTIONS: Record<UserRole | TokenRole, readonly Action[]> = {
   printer: ["printers:read", "printers:operate"],
   display: [],
   integration: ["orders:create", "orders:read", "orders:location"],
+  /** Only the deliveries assigned to them (lib/orders/couriers.ts checks the order's courier). */
+  courier: ["courier:deliver", "orders:location"],
 };
 
 /** Channels a user role reads; a token reads the channels it was given (defaulting per role). */
@@ -121,6 +129,7 @@ export const DEFAULT_TOKEN_CHANNELS: Record<TokenRole, readonly Channel[]> = {
   printer: ["printer"],
   display: ["display"],
   integration: ["partner"],
+  courier: [],
 };
 
 /** The kitchen moves tickets along; it does not cancel or deliver. */
@@ -130,7 +139,7 @@ const KITCHEN_STATUSES = new Set(["PREPARING", "READY", "PICKED_UP"]);
  * The back office's own actions are people's, never a device's: an operator token (a cashier
  * tablet) confirms orders like an operator but does not make users, tokens or change the profile.
  */
-const USER_ONLY_ACTIONS: ReadonlySet<Action> = new Set(["partner:write", "users:manage", "devices:manage"]);
+const USER_ONLY_ACTIONS: ReadonlySet<Action> = new Set(["partner:write", "users:manage", "devices:manage", "couriers:manage"]);
 
 export function can(principal: Principal, action: Action): boolean {
   if (principal.kind === "token" && USER_ONLY_ACTIONS.has(action)) return false;

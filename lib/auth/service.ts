@@ -212,7 +212,8 @@ export async function createDeviceToken({
   streamFormat?: StreamFormat;
 }) {
   if (!STREAM_FORMATS.includes(streamFormat)) throw new ValidationError("streamFormat", `must be one of ${STREAM_FORMATS.join(", ")}`);
-  if (!TOKEN_ROLES.includes(role)) throw new ValidationError("role", `must be one of ${TOKEN_ROLES.join(", ")}`);
+  // A courier's token is made only by lib/orders/couriers.ts (one per courier row), never as a plain device.
+  if (!TOKEN_ROLES.includes(role) && role !== "courier") throw new ValidationError("role", `must be one of ${TOKEN_ROLES.join(", ")}`);
   const list = channels && channels.length > 0 ? [...new Set(channels)] : [...DEFAULT_TOKEN_CHANNELS[role]];
   const unknown = list.find((c) => !(CHANNELS as readonly string[]).includes(c));
   if (unknown) throw new ValidationError("channels", `unknown channel '${unknown}' (one of ${CHANNELS.join(", ")})`);

@@ -794,6 +794,43 @@ const migrations: Record<string, PortableMigration> = {
         .execute();
     },
   }),
+  "0019_couriers": (dialect) => ({
+    async up(db: Kysely<any>) {
+      // A partner's couriers (issue "Jobs and notifications" item 3, lib/orders/couriers.ts): managed by
+      // operators, signed in on their phone with a device token of role "courier" (tokenId), available
+      // or not, with the last position they reported. lastAssignedAt orders the round-robin of
+      // rider:auto_assign when no position is known.
+      const real = dialect === "postgres" ? ("double precision" as const) : ("real" as const);
+      await db.schema
+        .createTable("couriers")
+        .addColumn("id", "text", (c) => c.primaryKey())
+        .addColumn("partnerId", "text", (c) => c.notNull().references("partners.id"))
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("phone", "text", (c) => c.notNull()) // E.164
+        .addColumn("active", "integer", (c) => c.notNull().defaultTo(1))
+        .addColumn("available", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("lastLat", real)
+        .addColumn("lastLng", real)
+        .addColumn("lastLocationAt", "text")
+        .addColumn("lastAssignedAt", "text")
+        .addColumn("tokenId", "text", (c) => c.references("deviceTokens.id"))
+        .addColumn("createdAt", "text", (c) => c.notNull())
+        .addColumn("updatedAt", "text", (c) => c.notNull())
+        .addUniqueConstraint("couriers_partner_phone", ["partnerId", "phone"])
+        .execute();
+      await db.schema.createIndex("couriers_partner").on("couriers").columns(["partnerId", "active", "available"]).execute();
+      // The order's courier row (null: none, or a free-text name typed at the cashier) and who chose it:
+      // "manual" (POST /api/orders/{id}/courier) or "job" (rider:auto_assign); the job only ever fills an empty one.
+      await db.schema
+        .alterTable("orders")
+        .addColumn("courierId", "text", (c) => c.references("couriers.id"))
+        .execute();
+      await db.schema.alterTable("orders").addColumn("courierAssignedBy", "text").execute();
+      // Where the restaurant is: rider:auto_assign measures couriers' distance from here (null: round-robin).
+      await db.schema.alterTable("partners").addColumn("latitude", real).execute();
+      await db.schema.alterTable("partners").addColumn("longitude", real).execute();
+    },
+  }),
   "0021_order_history": (dialect) => ({
     async up(db: Kysely<any>) {
       // The audit trail (issue 17 item 4, lib/events/history.ts): one row per event about an order,

@@ -43,6 +43,7 @@ export type Database = {
   webhookDeliveries: WebhookDeliveriesTable;
   customers: CustomersTable;
   orderHistory: OrderHistoryTable;
+  couriers: CouriersTable;
 };
 
 export type PartnersTable = {
@@ -76,6 +77,9 @@ export type PartnersTable = {
   taxId: string | null;
   /** JSON [{ name, percent }]: the taxes its prices include, shown on invoices; "[]": none. */
   taxRates: Generated<string>;
+  /** Migration 0019: where the restaurant is (rider:auto_assign's nearest courier); null = unknown. */
+  latitude: Generated<number | null>;
+  longitude: Generated<number | null>;
 };
 
 export type Role = "admin" | "operator" | "kitchen";
@@ -232,6 +236,9 @@ export type OrdersTable = {
   latePercent: Generated<number>;
   /** Migration 0018: the guest who gave a phone or an email (lib/orders/customers.ts). */
   customerId: Generated<number | null>;
+  /** Migration 0019: the courier row carrying it (lib/orders/couriers.ts), and "manual" or "job". */
+  courierId: Generated<string | null>;
+  courierAssignedBy: Generated<string | null>;
 };
 
 /** Migration 0014: how an order was paid, one row per payment (a split bill has several). */
@@ -569,4 +576,23 @@ export type OrderHistoryTable = {
   /** JSON, or null when there is nothing beside the snapshot (or it was too long to keep). */
   detail: string | null;
   createdAt: string;
+};
+
+/** Migration 0019: a partner's courier (lib/orders/couriers.ts). */
+export type CouriersTable = {
+  id: string;
+  partnerId: string;
+  name: string;
+  /** E.164. */
+  phone: string;
+  active: Generated<number>;
+  available: Generated<number>;
+  lastLat: number | null;
+  lastLng: number | null;
+  lastLocationAt: string | null;
+  lastAssignedAt: string | null;
+  /** The device token (role "courier") their phone signs in with; null until one is issued. */
+  tokenId: string | null;
+  createdAt: string;
+  updatedAt: string;
 };

@@ -13,6 +13,8 @@ import { nowIso } from "../db/ids";
 export const JOB_TASKS = {
   autoConfirm: "order:auto_confirm",
   autoCancel: "order:auto_cancel",
+  /** A delivery turned READY with no courier: the nearest available one (lib/orders/couriers.ts). */
+  autoAssign: "rider:auto_assign",
   notify: "notification:send",
 } as const;
 export type JobTask = (typeof JOB_TASKS)[keyof typeof JOB_TASKS];

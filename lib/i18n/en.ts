@@ -3,6 +3,7 @@
  * `screen.what`; placeholders and plurals are ICU-light (./format.ts). A key added here must be
  * added to every other catalogue (./fr.ts), or the type check fails.
  */
+import { enCouriers } from "./en-couriers";
 import { enBackOffice } from "./en-back-office";
 import { enPresence } from "./en-presence";
 import { enOrders } from "./en-orders";
@@ -388,6 +389,8 @@ export const en = {
   ...enPresence,
   // The invoice and the dashboard's order view (./en-orders.ts).
   ...enOrders,
+  // The couriers' roster and phone (./en-couriers.ts).
+  ...enCouriers,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,3 +1,4 @@
+import { frCouriers } from "./fr-couriers";
 import type { Catalogue } from "./en";
 import { frBackOffice } from "./fr-back-office";
 import { frPresence } from "./fr-presence";
@@ -371,4 +372,6 @@ export const fr: Catalogue = {
   ...frBackOffice,
   ...frPresence,
   ...frOrders,
+  // The couriers' roster and phone (./fr-couriers.ts).
+  ...frCouriers,
 };

@@ -2,7 +2,8 @@
  * Exactly once across nodes (issue "Jobs and notifications" item 6). On PostgreSQL two job
  * nodes — separate processes on one database, graphile-worker each — share 200 due
  * auto-confirms, 200 auto-cancels and a webhook notification for every one of those 400 changes
- * plus a text message for 50 of the cancellations; one node is SIGKILLed mid-run and the other
+ * plus a text message for 50 of the cancellations, and 200 READY deliveries of another restaurant
+ * for rider:auto_assign (one courier each, one order.courier event each); one node is SIGKILLed mid-run and the other
  * finishes, freeing the dead node's jobs by its missing heartbeat. On SQLite (one node) the node
  * is SIGKILLed mid-run and restarted: nothing is lost and nothing repeats. Counted from the data
  * (one order.confirmed / one CANCELLED per order, unique ticket numbers, every outbox row sent)
@@ -14,7 +15,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sql } from "kysely";
 import { JOB_TASKS, enqueueJob } from "../events/jobs";
-import { AUTO_CANCEL_REASON, createOrder } from "../orders";
+import { AUTO_CANCEL_REASON, changeStatus, confirmOrder, createCourier, createOrder } from "../orders";
 import { TEST_SESSION_SECRET } from "../testing/db";
 import { describeEachDatabase } from "../testing/each-database";
 import { startFakeSmsGateway, startFakeWebhookReceiver, type FakeServer, type FakeWebhookReceiver } from "../testing/fake-receivers";
@@ -27,6 +28,8 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 const CONFIRMS = 200;
 const CANCELS = 200;
 const TEXTS = 50;
+const DELIVERIES = 200;
+const COURIERS = 5;
 
 type JobNode = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
 
@@ -48,10 +51,13 @@ async function startNode(env: Record<string, string>): Promise<JobNode> {
   return { child, output: () => out, exited };
 }
 
+/** Where the work stood at the last probe, for a timeout's message. */
+let progress = "";
+
 async function until(what: string, probe: () => Promise<boolean>, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${progress})`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -61,6 +67,7 @@ describeEachDatabase("jobs exactly once across nodes", (ctx) => {
   let sms: FakeServer;
   const nodes: JobNode[] = [];
   let partnerId = "";
+  let deliveryPartnerId = "";
 
   beforeAll(async () => {
     receiver = await startFakeWebhookReceiver();
@@ -83,10 +90,32 @@ describeEachDatabase("jobs exactly once across nodes", (ctx) => {
       .set({ autoConfirmSources: JSON.stringify(["kiosk"]), autoConfirmSeconds: null, autoCancelMinutes: 10 })
       .where("id", "=", partnerId)
       .execute();
-    const old = new Date(Date.now() - 11 * 60_000);
+    // Deliveries at a restaurant of their own (no webhook): each READY transition enqueues its rider:auto_assign.
+    const riders = await makePartner(ctx.db, "nodes-riders");
+    deliveryPartnerId = riders.partner.id;
+    for (let i = 0; i < COURIERS; i++)
+      await createCourier({
+        db: ctx.db,
+        principal: admin,
+        partner: "nodes-riders",
+        input: { name: `Rider ${i}`, phone: `+4420794611${String(i).padStart(2, "0")}`, available: true },
+      });
+    const fries = [{ foodId: riders.food("Fries").id, quantity: 1 }];
     const items = [{ foodId: demo.food("Fries").id, quantity: 1 }];
-    for (let i = 0; i < CONFIRMS; i++)
-      await createOrder({ db: ctx.db, principal: null, input: { partner: "nodes", source: "kiosk", items } });
+    // Kiosk orders (auto-confirmed at once) and READY deliveries in turn, so both kinds of job are in flight at the SIGKILL.
+    for (let i = 0; i < Math.max(CONFIRMS, DELIVERIES); i++) {
+      if (i < CONFIRMS) await createOrder({ db: ctx.db, principal: null, input: { partner: "nodes", source: "kiosk", items } });
+      if (i >= DELIVERIES) continue;
+      const { order } = await createOrder({
+        db: ctx.db,
+        principal: admin,
+        input: { partner: "nodes-riders", source: "delivery", items: fries },
+      });
+      await confirmOrder({ db: ctx.db, principal: admin, id: order.id, input: { paymentMethod: "CARD" } });
+      await changeStatus({ db: ctx.db, principal: admin, id: order.id, status: "PREPARING" });
+      await changeStatus({ db: ctx.db, principal: admin, id: order.id, status: "READY" });
+    }
+    const old = new Date(Date.now() - 11 * 60_000);
     for (let i = 0; i < CANCELS; i++) {
       const { order, trackingToken } = await createOrder({
         db: ctx.db,
@@ -128,7 +157,19 @@ describeEachDatabase("jobs exactly once across nodes", (ctx) => {
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   };
 
-  it("does every auto-confirm, auto-cancel and notification once, though a node is SIGKILLed mid-run", async () => {
+  const assignedCount = async () =>
+    Number(
+      (
+        await ctx.db
+          .selectFrom("orders")
+          .select((eb) => eb.fn.countAll<number>().as("n"))
+          .where("partnerId", "=", deliveryPartnerId)
+          .where("courierId", "is not", null)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it("does every auto-confirm, auto-cancel, assignment and notification once, though a node is SIGKILLed mid-run", async () => {
     const started = Date.now();
     const first = await startNode(nodeEnv());
     nodes.push(first);
@@ -136,12 +177,12 @@ describeEachDatabase("jobs exactly once across nodes", (ctx) => {
     if (ctx.dialect === "postgres") nodes.push(await startNode(nodeEnv()));
     await until(
       "work under way",
-      async () => ((await statusCounts()).CONFIRMED ?? 0) + ((await statusCounts()).CANCELLED ?? 0) >= 60,
+      async () => ((await statusCounts()).CONFIRMED ?? 0) + ((await statusCounts()).CANCELLED ?? 0) + (await assignedCount()) >= 90,
       60_000,
     );
     first.child.kill("SIGKILL");
     await first.exited;
-    const atKill = await statusCounts();
+    const atKill = { ...(await statusCounts()), assigned: await assignedCount() };
     if (ctx.dialect === "sqlite") nodes.push(await startNode(nodeEnv()));
     await until(
       "every order and notification",
@@ -156,8 +197,33 @@ describeEachDatabase("jobs exactly once across nodes", (ctx) => {
           .selectFrom("outbox")
           .select((eb) => eb.fn.countAll<number>().as("n"))
           .executeTakeFirstOrThrow();
+        const assigned = await assignedCount();
+        const activity =
+          ctx.dialect === "postgres"
+            ? (
+                await sql<{ s: string }>`select concat_ws(' | ', state, wait_event_type, wait_event, left(query, 160)) as s
+                  from pg_stat_activity where datname = current_database() and state <> 'idle' and pid <> pg_backend_pid()`.execute(ctx.db)
+              ).rows.map((r) => r.s)
+            : [];
+        progress = JSON.stringify({
+          ...c,
+          assigned,
+          outbox: Number(rows.n),
+          unsent: Number(pending.n),
+          activity,
+          survivor: nodes
+            .at(-1)
+            ?.output()
+            .split("\n")
+            .filter((l) => !/^(done \d+)?$/.test(l))
+            .slice(-20),
+        });
         return (
-          c.CONFIRMED === CONFIRMS && c.CANCELLED === CANCELS && Number(rows.n) === CONFIRMS + CANCELS + TEXTS && Number(pending.n) === 0
+          c.CONFIRMED === CONFIRMS &&
+          c.CANCELLED === CANCELS &&
+          Number(rows.n) === CONFIRMS + CANCELS + TEXTS &&
+          Number(pending.n) === 0 &&
+          assigned === DELIVERIES
         );
       },
       90_000,
@@ -190,6 +256,25 @@ describeEachDatabase("jobs exactly once across nodes", (ctx) => {
       .where("status", "=", "CANCELLED")
       .execute();
     expect(reasons.every((r) => r.cancelReason === AUTO_CANCEL_REASON)).toBe(true);
+
+    // Assignments: one courier per delivery, chosen by the job, with one order.courier event each.
+    const deliveries = await ctx.db
+      .selectFrom("orders")
+      .select(["id", "courierId", "courierName", "courierAssignedBy", "status"])
+      .where("partnerId", "=", deliveryPartnerId)
+      .execute();
+    expect(deliveries).toHaveLength(DELIVERIES);
+    expect(deliveries.every((o) => o.courierId !== null && o.courierAssignedBy === "job" && o.status === "READY")).toBe(true);
+    const courierEvents = await ctx.db
+      .selectFrom("events")
+      .select(["orderId"])
+      .where("partnerId", "=", deliveryPartnerId)
+      .where("type", "=", "order.courier")
+      .execute();
+    expect(courierEvents).toHaveLength(DELIVERIES);
+    expect(new Set(courierEvents.map((e) => Number(e.orderId))).size).toBe(DELIVERIES);
+    // Round-robin (no positions known): every courier got some.
+    expect(new Set(deliveries.map((o) => o.courierId)).size).toBe(COURIERS);
 
     // Notifications: every outbox row sent, every delivery id received, signatures valid.
     await until(
@@ -232,7 +317,7 @@ describeEachDatabase("jobs exactly once across nodes", (ctx) => {
     // PostgreSQL: the survivor freed what the SIGKILLed node held, by its missing heartbeat.
     if (ctx.dialect === "postgres") expect(nodes[1]!.output()).toMatch(/freed the jobs of 1 stopped job node/);
     console.log(
-      `exactly-once ${ctx.dialect}: ${CONFIRMS} confirms + ${CANCELS} cancels + ${CONFIRMS + CANCELS + TEXTS} notifications in ${elapsed} ms; at the SIGKILL ${JSON.stringify(atKill)}; repeated deliveries ${repeats}`,
+      `exactly-once ${ctx.dialect}: ${CONFIRMS} confirms + ${CANCELS} cancels + ${DELIVERIES} assignments + ${CONFIRMS + CANCELS + TEXTS} notifications in ${elapsed} ms; at the SIGKILL ${JSON.stringify(atKill)}; repeated deliveries ${repeats}`,
     );
   }, 180_000);
 });

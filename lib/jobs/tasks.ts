@@ -3,6 +3,7 @@ import type { Db } from "../db";
 import { JOB_TASKS } from "../events/jobs";
 import { deliverOutbox, type NotificationChannels } from "../notifications/sender";
 import { autoConfirmOrder, cancelOverdue } from "../orders/automation";
+import { autoAssignCourier } from "../orders/couriers";
 import type { RecurringJob, TaskList } from "./types";
 
 /**
@@ -16,6 +17,9 @@ export function passTasks({ db, channels }: { db: Db; channels: NotificationChan
     },
     [JOB_TASKS.autoCancel]: async () => {
       await cancelOverdue({ db });
+    },
+    [JOB_TASKS.autoAssign]: async (payload) => {
+      await autoAssignCourier({ db, orderId: Number(payload.orderId) });
     },
     [JOB_TASKS.notify]: async (payload, ctx) => {
       await deliverOutbox({ db, outboxId: String(payload.outboxId), attempt: ctx.attempt, maxAttempts: ctx.maxAttempts, channels });

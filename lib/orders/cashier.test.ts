@@ -12,7 +12,8 @@ import { describeEachDatabase } from "../testing/each-database";
 import { makePartner, makeUser, placeOrder, type TestPartner } from "../testing/fixtures";
 import { toOrderDto } from "./dto";
 import type { OrderEventPayload } from "./events";
-import { assignCourier, changeStatus, confirmOrder, loadOrder } from "./service";
+import { assignCourier } from "./couriers";
+import { changeStatus, confirmOrder, loadOrder } from "./service";
 
 describeEachDatabase("cashier rules", (t) => {
   let demo: TestPartner;

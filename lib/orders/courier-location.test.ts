@@ -9,7 +9,8 @@ import { resolvePrincipal, type Principal, type TokenRole } from "../auth";
 import { logPosition } from "../events/log";
 import { openTestDb, testTargets, type TestDb } from "../testing/db";
 import { makePartner, makeToken, makeUser } from "../testing/fixtures";
-import { assignCourier, changeStatus, confirmOrder, createOrder, loadOrder, recordCourierLocation } from "./service";
+import { assignCourier, recordCourierLocation } from "./couriers";
+import { changeStatus, confirmOrder, createOrder, loadOrder } from "./service";
 
 describe.each(testTargets())("courier location permission on $label", ({ dialect, skipReason }) => {
   let t: TestDb;

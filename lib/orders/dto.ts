@@ -61,6 +61,10 @@ export type OrderRecord = {
   userId: string | null;
   cashRegisterId: string | null;
   courierName: string | null;
+  /** The courier row carrying it (migration 0019, lib/orders/couriers.ts); null with no courier or a typed name. */
+  courierId?: string | null;
+  /** Who chose the courier: a person ("manual") or rider:auto_assign ("job"). */
+  courierAssignedBy?: "manual" | "job" | null;
   cancelReason: string | null;
   kitchenAckAt: string | null;
   kitchenAlertAt: string | null;
@@ -271,6 +275,9 @@ export function toOrderDto(o: OrderRecord) {
     priority: o.priority,
     statusChangedAt: o.statusChangedAt,
     courierName: o.courierName,
+    /** The roster's courier (lib/orders/couriers.ts) and who chose them: "manual" or "job" (rider:auto_assign). */
+    courierId: o.courierId ?? null,
+    courierAssignedBy: o.courierAssignedBy ?? null,
     cancelReason: o.cancelReason,
     kitchenAckAt: o.kitchenAckAt,
     kitchenAlertAt: o.kitchenAlertAt,

@@ -30,6 +30,9 @@ import type { CustomerRecord } from "./dto";
  *   lacks in a way a reader must repair, so they need no upgrade.
  *   Migration 0018 (customers) adds `customer.created` / `customer.updated` and the order's
  *   optional `customerId`; an order logged before it has none, which reads as null.
+ *   Migration 0019 (couriers) adds the order's optional `courierId` / `courierAssignedBy` and the
+ *   optional `courier` ({by, previous}) of `order.courier`; one without it reads as a first
+ *   assignment (seeds/001 `shipment:created`), as it was rendered before.
  */
 export const EVENT_PAYLOAD_VERSION = 5;
 
@@ -64,6 +67,8 @@ export type OrderEventPayload = {
   fired?: { courses: number[]; by: string };
   /** order.created of a table's cart: when it was submitted, and by which phone (lib/orders/carts.ts). */
   submitted?: { at: string; by: CartMemberRecord | null };
+  /** order.courier (migration 0019): who chose the courier, and the courier it had before (null: a first assignment). */
+  courier?: { by: "manual" | "job"; previous: string | null };
 };
 
 export const CART_EVENT_TYPES = [

@@ -28,3 +28,18 @@ export { autoConfirmOrder, cancelOverdue, AUTO_CANCEL_REASON } from "./automatio
 export { staffCustomerOf, type StaffCustomerDto } from "./customers";
 export { getOrderHistory, orderTimeline, type TimelineEntry, type TimelineActor } from "./history";
 export { orderInvoicePdf, buildInvoice, includedTaxes, invoiceNumber, type Invoice } from "./invoice";
+export {
+  assignCourier,
+  autoAssignCourier,
+  createCourier,
+  issueCourierToken,
+  listCouriers,
+  markDelivery,
+  myDeliveries,
+  recordCourierLocation,
+  recordCourierPosition,
+  setMyAvailability,
+  updateCourier,
+  type CourierDelivery,
+  type CourierRecord,
+} from "./couriers";

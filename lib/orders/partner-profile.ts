@@ -46,6 +46,9 @@ export type PartnerProfile = KitchenSettings & {
    * invoice shows what part of the total each one is. Empty: no tax lines.
    */
   taxRates: TaxRate[];
+  /** Where the restaurant is (migration 0019): rider:auto_assign picks the courier nearest to it; null = unknown (round-robin). */
+  latitude: number | null;
+  longitude: number | null;
 };
 
 /** A tax the prices include: "TVA" at 10 %, "GST" at 5 %, "QST" at 9.975 %. */
@@ -105,6 +108,8 @@ export function toProfile(row: NonNullable<PartnerRow>): PartnerProfile {
     address: row.address ?? null,
     taxId: row.taxId ?? null,
     taxRates: parseTaxRates(row.taxRates),
+    latitude: row.latitude === null ? null : Number(row.latitude),
+    longitude: row.longitude === null ? null : Number(row.longitude),
   };
 }
 
@@ -174,6 +179,8 @@ function checkPatch(row: NonNullable<PartnerRow>, patch: Record<string, unknown>
     "address",
     "taxId",
     "taxRates",
+    "latitude",
+    "longitude",
   ]);
   for (const k of Object.keys(patch)) if (!known.has(k)) throw new ValidationError(k, "unknown field");
   if (Object.values(patch).every((v) => v === undefined)) throw new ValidationError("body", "nothing to change");
@@ -204,6 +211,16 @@ function checkPatch(row: NonNullable<PartnerRow>, patch: Record<string, unknown>
     const v = oneLine("locale", patch.locale, 35);
     if (!isKnownLocale(v)) throw new ValidationError("locale", `unknown locale '${v}' (a language tag such as fr-FR)`);
     set.locale = Intl.getCanonicalLocales(v)[0]!;
+  }
+  for (const [field, limit] of [
+    ["latitude", 90],
+    ["longitude", 180],
+  ] as const) {
+    if (!has(field)) continue;
+    const v = patch[field];
+    if (v !== null && (typeof v !== "number" || !Number.isFinite(v) || Math.abs(v) > limit))
+      throw new ValidationError(field, `must be a number from -${limit} to ${limit} (or null)`);
+    set[field] = v;
   }
   if (has("kitchenAckSeconds")) set.kitchenAckSeconds = wholeOrNull("kitchenAckSeconds", patch.kitchenAckSeconds);
   if (has("autoConfirmSeconds")) set.autoConfirmSeconds = wholeOrNull("autoConfirmSeconds", patch.autoConfirmSeconds);

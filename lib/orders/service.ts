@@ -20,7 +20,7 @@ import { type Emit, guestActor, logPosition, mutate, type Trx } from "../events"
 import { enqueueJob, JOB_TASKS } from "../events/jobs";
 import { businessDay, displayCode } from "./business-day";
 import type { OrderItemRecord, OrderRecord } from "./dto";
-import { INT4_MAX, assertTotalsFit, lineTotal, orderTotals, parseMoney } from "./money";
+import { INT4_MAX, assertTotalsFit, lineTotal, orderTotals } from "./money";
 import { type PaymentRecord, type SettleInput, settle } from "./payments";
 import { CART_STATUSES, canTransition, isCartStatus, type OrderStatus } from "./status";
 import type { ServiceType } from "./dto";
@@ -124,6 +124,8 @@ function toRecord(
     userId: row.userId,
     cashRegisterId: row.cashRegisterId,
     courierName: row.courierName,
+    courierId: row.courierId ?? null,
+    courierAssignedBy: (row.courierAssignedBy ?? null) as OrderRecord["courierAssignedBy"],
     cancelReason: row.cancelReason,
     kitchenAckAt: row.kitchenAckAt ?? null,
     kitchenAlertAt: row.kitchenAlertAt ?? null,
@@ -696,6 +698,7 @@ export async function transitionInTrx(
       changed: order.parts.map((p) => p.id),
     });
   }
+  if (status === "READY") await enqueueAutoAssign(trx, order);
   const changed = (await loadOrder(trx, id))!;
   await emit({
     version: EVENT_PAYLOAD_VERSION,
@@ -788,86 +791,21 @@ export async function acknowledgeAllergy({
   });
 }
 
-/** Delivery orders: hand the order to a courier (shown on the dashboard, the WS shipment topic and the customer's stream). */
-export async function assignCourier({
-  db,
-  principal,
-  id,
-  courierName,
-}: {
-  db: Db;
-  principal: Principal;
-  id: number;
-  courierName: string;
-}): Promise<OrderRecord> {
-  assertCan(principal, "orders:confirm");
-  const name = courierName.trim();
-  if (!name) throw new ValidationError("courierName", "must not be empty");
-  return mutate(db, actorOf(principal), async (trx, emit) => {
-    const order = await visibleOrder(trx, principal, id);
-    if (order.source !== "delivery")
-      throw new ConflictError("only delivery orders have a courier", { status: order.status, source: order.source });
-    if (order.status === "CANCELLED" || order.status === "DELIVERED")
-      throw new ConflictError(`a ${order.status} order cannot get a courier`, { status: order.status });
-    await trx.updateTable("orders").set({ courierName: name }).where("id", "=", id).execute();
-    const updated = (await loadOrder(trx, id))!;
-    await emit({
-      version: EVENT_PAYLOAD_VERSION,
-      partnerId: order.partnerId,
-      type: "order.courier",
-      orderId: id,
-      payload: { order: updated },
-    });
-    return updated;
-  });
-}
-
 /**
- * A courier's position for a delivery they carry (docs/contracts.md#seeds-004). Kept as the order's latest location
- * and logged, so every node's WebSocket and the customer's stream get it, resumable like the rest.
- * Staff (operator, admin) and integration tokens may report it, screens and the kitchen may not;
- * another partner's order is 404, an order that is not a delivery with a courier on its way 409.
+ * In the READY transition's transaction (lib/orders/service.ts transitionInTrx): a delivery with
+ * no courier at a partner with active couriers gets its rider:auto_assign job, one per order.
  */
-export async function recordCourierLocation({
-  db,
-  principal,
-  id,
-  lat,
-  lng,
-  now = new Date(),
-}: {
-  db: Db;
-  principal: Principal;
-  id: number;
-  lat: number;
-  lng: number;
-  now?: Date;
-}): Promise<OrderRecord> {
-  assertCan(principal, "orders:location");
-  if (!Number.isFinite(lat) || lat < -90 || lat > 90) throw new ValidationError("lat", "must be a latitude, -90 to 90");
-  if (!Number.isFinite(lng) || lng < -180 || lng > 180) throw new ValidationError("lng", "must be a longitude, -180 to 180");
-  return mutate(db, actorOf(principal), async (trx, emit) => {
-    const order = await visibleOrder(trx, principal, id);
-    if (order.source !== "delivery" || !order.courierName)
-      throw new ConflictError("only a delivery with a courier has a location", { status: order.status });
-    if (order.status === "DELIVERED" || order.status === "CANCELLED")
-      throw new ConflictError(`a ${order.status} order is no longer on its way`, { status: order.status });
-    const location = { lat, lng, at: now.toISOString() };
-    await trx
-      .updateTable("orders")
-      .set({ courierLocation: JSON.stringify(location) })
-      .where("id", "=", id)
-      .execute();
-    const updated = (await loadOrder(trx, id))!;
-    await emit({
-      version: EVENT_PAYLOAD_VERSION,
-      partnerId: order.partnerId,
-      type: "order.location",
-      orderId: id,
-      payload: { order: updated },
-    });
-    return updated;
-  });
+export async function enqueueAutoAssign(trx: Trx, order: OrderRecord): Promise<void> {
+  if (order.source !== "delivery" || order.courierId || order.courierName) return;
+  const any = await trx
+    .selectFrom("couriers")
+    .select("id")
+    .where("partnerId", "=", order.partnerId)
+    .where("active", "=", 1)
+    .limit(1)
+    .executeTakeFirst();
+  if (!any) return;
+  await enqueueJob(trx, { task: JOB_TASKS.autoAssign, payload: { orderId: order.id }, jobKey: `rider:auto_assign:${order.id}` });
 }
 
 /** Writes the parts a plan changed (lib/orders/line-state.ts). */

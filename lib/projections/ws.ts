@@ -82,6 +82,14 @@ function customerMessage(event: Extract<DomainEvent, { type: "customer.created" 
   };
 }
 
+/** A shipment's status in seeds/001's words: assigned until picked up, then shipped, then delivered. */
+function shipmentStatus(status: OrderRecord["status"]): string {
+  if (status === "PICKED_UP") return "shipped";
+  if (status === "DELIVERED") return "delivered";
+  if (status === "CANCELLED") return "cancelled";
+  return "assigned";
+}
+
 /** `currency`: the partner's (seeds/001 `data.currency` of order messages); USD when unknown. */
 export function wsMessages(event: DomainEvent, { currency = DEFAULT_MONEY_STYLE.currency }: { currency?: string } = {}): Message[] {
   if (event.type === "food.created" || event.type === "food.updated" || event.type === "food.archived") {
@@ -127,15 +135,23 @@ export function wsMessages(event: DomainEvent, { currency = DEFAULT_MONEY_STYLE.
         },
         ...transactions(order, "payment"),
       ];
-    case "order.courier":
+    case "order.courier": {
+      // A first courier is the shipment's creation; a reassignment (by a person, lib/orders/couriers.ts) updates its carrier.
+      const first = !event.payload.courier?.previous;
+      const shipment = {
+        id: order.id,
+        order_id: order.id,
+        tracking_number: order.displayCode,
+        status: shipmentStatus(order.status),
+        carrier: order.courierName,
+      };
       return [
         { topic: "order_changes", event: "order:updated", data: { ...data, changed_fields: { courier_name: order.courierName } } },
-        {
-          topic: "shipment_changes",
-          event: "shipment:created",
-          data: { id: order.id, order_id: order.id, tracking_number: order.displayCode, status: "assigned", carrier: order.courierName },
-        },
+        first
+          ? { topic: "shipment_changes", event: "shipment:created", data: shipment }
+          : { topic: "shipment_changes", event: "shipment:updated", data: { ...shipment, changed_fields: { carrier: order.courierName } } },
       ];
+    }
     case "order.location":
       return [
         {

@@ -17,7 +17,7 @@ import {
 } from "../auth";
 import { AppError, ERROR_HEADERS, ForbiddenError, errorBody, errorHeaders } from "../errors";
 import { INT4_MAX } from "../fields";
-import { recordCourierLocation } from "../orders/service";
+import { recordCourierLocation, recordCourierPosition } from "../orders/couriers";
 import { WS_TOPICS, type WsTopic } from "../projections";
 import type { Hub, Subscriber } from "./hub";
 import { limits } from "../limits";
@@ -66,11 +66,18 @@ function refuseUpgrade(socket: Duplex, err: unknown): void {
 
 /**
  * Who may use /ws: any user session; a device token that reads the full order data — the
- * `partner` or `cashier` channel (integrations, a courier app, operator devices). Screens'
+ * `partner` or `cashier` channel (integrations, operator devices), and a courier's phone (its
+ * position only). Screens'
  * tokens (kitchen, display, printer) stay on their SSE channels.
  */
 function mayUseWs(principal: Principal): boolean {
-  return principal.kind === "user" || canReadChannel(principal, "partner") || canReadChannel(principal, "cashier");
+  return (
+    principal.kind === "user" ||
+    canReadChannel(principal, "partner") ||
+    canReadChannel(principal, "cashier") ||
+    // A courier's phone (lib/orders/couriers.ts) sends its position; it may subscribe to no topic.
+    principal.role === "courier"
+  );
 }
 
 const header = (req: IncomingMessage, name: string): string | null => {
@@ -349,6 +356,19 @@ class WsConnection implements Subscriber {
 
   /** docs/contracts.md#seeds-004: a courier's app reports where the delivery is. */
   async #location({ orderId, lat, lng }: { orderId?: unknown; lat?: unknown; lng?: unknown }): Promise<void> {
+    // A courier's phone between deliveries: where they are, for rider:auto_assign (no order, not logged).
+    if (orderId === undefined && this.principal.kind === "token" && this.principal.role === "courier") {
+      if (typeof lat !== "number" || typeof lng !== "number")
+        return this.send({ type: "error", message: "location needs numeric lat and lng" });
+      try {
+        await limits().consume("location", `token:${this.principal.tokenId}`);
+        await recordCourierPosition({ db: this.hub.db, principal: this.principal, lat, lng });
+        return this.send({ type: "location-recorded", orderId: null });
+      } catch (err) {
+        const { body } = errorBody(err);
+        return this.send({ type: "error", message: body.error.message, code: body.error.code });
+      }
+    }
     if (typeof orderId !== "number" || typeof lat !== "number" || typeof lng !== "number") {
       return this.send({ type: "error", message: "location needs numeric orderId, lat and lng" });
     }

@@ -26,6 +26,8 @@ export const reprintBody = z.strictObject({
   receipt: z.boolean(),
 });
 
+/** Either a courier of the roster (`courierId`) or a typed name (lib/orders/couriers.ts assignCourier). */
 export const courierBody = z.strictObject({
-  courierName: name(BOUNDS.courierName),
+  courierName: name(BOUNDS.courierName).optional(),
+  courierId: key(64).optional(),
 });

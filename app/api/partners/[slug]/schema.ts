@@ -31,6 +31,8 @@ export const partnerPatch = z.strictObject({
     .array(z.strictObject({ name: text(30), percent: z.number("must be a number") }), "must be a list of { name, percent }")
     .max(5, "at most 5 tax rates")
     .optional(),
+  latitude: z.number("must be a number or null").nullable().optional(),
+  longitude: z.number("must be a number or null").nullable().optional(),
 });
 
 const role = z.enum(["admin", "operator", "kitchen"], "must be one of admin, operator, kitchen");
@@ -56,4 +58,12 @@ export const pairingClaim = z.strictObject({
   role: key(16),
   station: key(32).nullable().optional(),
   name: tokenName,
+});
+
+/** lib/orders/couriers.ts checks the phone (libphonenumber-js, E.164) and the name's bounds. */
+export const courierBody = z.strictObject({
+  name: name(BOUNDS.courierName),
+  phone: text(32),
+  active: z.boolean("must be true or false").optional(),
+  available: z.boolean("must be true or false").optional(),
 });

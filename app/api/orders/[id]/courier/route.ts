@@ -7,6 +7,6 @@ export const dynamic = "force-dynamic";
 
 export const POST = apiRoute<{ id: string }>(async (req, { id }) => {
   const principal = await requirePrincipal(req);
-  const { courierName } = await readJson(req, courierBody);
-  return json(toOrderDto(await assignCourier({ db: getDb(), principal, id: orderIdParam(id), courierName })));
+  const { courierName, courierId } = await readJson(req, courierBody);
+  return json(toOrderDto(await assignCourier({ db: getDb(), principal, id: orderIdParam(id), courierName, courierId })));
 });
