@@ -15,6 +15,7 @@ import { PrintDispatcher } from "./printing/dispatcher";
 import { defaultRedisPrefix } from "./realtime/bus";
 import { DemoRunner, ownBaseUrl, setDemoRunner } from "./demo/runner";
 import { createJobRunner, type JobRunner } from "./jobs";
+import { markServerRunning } from "./backup";
 
 /**
  * One Pass node's runtime, built once per process: configuration, the database (migrated, and
@@ -56,6 +57,8 @@ async function build(log: (line: string) => void): Promise<ProcessRuntime> {
   const handle = await openAndPrepare({ config, log });
   setDbHandle(handle);
   log(`pass: database ${handle.dialect} at ${handle.location}`);
+  // `npm run pass -- restore` refuses while this mark names a live process (lib/backup).
+  markServerRunning(config.dataDir);
 
   const realtime = await startRealtime({ db: handle.db, config });
   setHub(realtime.hub);

@@ -1,4 +1,14 @@
 import "server-only";
-export { appendEvent, readEvents, logPosition, countEvents, prunedThrough, pruneEvents, type LoggedEvent, type EventType } from "./log";
+export {
+  appendEvent,
+  readEvents,
+  logPosition,
+  countEvents,
+  newEpoch,
+  prunedThrough,
+  pruneEvents,
+  type LoggedEvent,
+  type EventType,
+} from "./log";
 export { committedEvents, announceCommitted } from "./notify";
 export { mutate, type Emit, type Trx } from "./mutate";
