@@ -4,7 +4,7 @@ import { securityHeaders } from "./security-headers.mjs";
 const nextConfig = {
   poweredByHeader: false,
   // Native and connection-holding modules stay in node_modules; server.ts loads the same copies.
-  serverExternalPackages: ["better-sqlite3", "pg", "ioredis", "kysely"],
+  serverExternalPackages: ["better-sqlite3", "pg", "ioredis", "kysely", "pino", "prom-client"],
   typedRoutes: false,
   // Every answer of Next's (security-headers.mjs): pages get proxy.ts's nonce'd CSP over this one;
   // server.ts sets the same on the answers it writes.
