@@ -66,12 +66,15 @@ test("/metrics: 401 without the token, Prometheus text with it; logs are JSON wi
     expect(text).toMatch(/^pass_http_request_duration_seconds_count\{route="\/api\/orders\/\[id\]",method="GET",status="200"\} 1$/m);
     expect(text).not.toContain(`/api/orders/${order.id}`);
 
-    // One JSON object per line; the request's lines carry its id; the old wording is kept.
+    // Pass's lines are one JSON object each (Next's own banner lines are not Pass's); the request's carry its id.
     const lines = s
       .output()
       .split("\n")
       .filter((l) => l.trim());
-    const entries = lines.map((l) => JSON.parse(l) as { level: string; msg: string; reqId?: string; route?: string });
+    expect(lines.filter((l) => !l.startsWith("{") && l.includes("pass: "))).toEqual([]);
+    const entries = lines
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as { level: string; msg: string; reqId?: string; route?: string });
     expect(entries.find((e) => e.msg.startsWith("pass: ready on"))?.level).toBe("info");
     expect(entries.find((e) => e.reqId === "e2e-ops-42" && e.msg === "pass: request")?.route).toBe("/api/orders/[id]");
     stream.cut();

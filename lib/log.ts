@@ -5,8 +5,8 @@ import type { LogLevel } from "./config";
 import { processSlot } from "./process";
 
 /**
- * The process's structured log (docs/operations.md#logs): one JSON object per line on stdout
- * (pino), `{"level":"info","time":"…","pid":…,"msg":"pass: ready on …"}`, with `reqId` on the
+ * The process's structured log (docs/operations.md#logs): one JSON object per line (pino) —
+ * warnings and errors on stderr, the rest on stdout, as before — `{"level":"info","time":"…","pid":…,"msg":"pass: ready on …"}`, with `reqId` on the
  * lines of a request (`x-request-id`, see server.ts). Built once in the runtime
  * (lib/process-runtime.ts) and kept in the process slot, so server.ts and every route bundle
  * write through the same one; messages keep their `pass: …` wording.
@@ -24,7 +24,14 @@ export function createLogger({ level = "info", destination }: { level?: LogLevel
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination ?? pino.destination({ fd: 1, sync: true }),
+    destination ??
+      pino.multistream(
+        [
+          { level: "trace", stream: pino.destination({ fd: 1, sync: true }) },
+          { level: "warn", stream: pino.destination({ fd: 2, sync: true }) },
+        ],
+        { dedupe: true },
+      ),
   );
 }
 
