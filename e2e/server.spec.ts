@@ -218,7 +218,10 @@ test("invalid configuration fails at start with one clear line", () => {
   const lines = res.stderr.trim().split("\n");
   expect(lines).toHaveLength(1);
   // One JSON log line (docs/operations.md#logs).
-  expect(JSON.parse(lines[0]!)).toMatchObject({ level: "error", msg: expect.stringMatching(/^pass: invalid configuration: KEEPALIVE_MS /) });
+  expect(JSON.parse(lines[0]!)).toMatchObject({
+    level: "error",
+    msg: expect.stringMatching(/^pass: invalid configuration: KEEPALIVE_MS /),
+  });
 });
 
 test("streams through the built server are neither compressed nor buffered", async () => {

@@ -120,7 +120,8 @@ export async function backup(target: BackupTarget, file: string): Promise<Backup
 async function backupSqlite(dataDir: string, dest: string): Promise<BackupResult> {
   const source = path.resolve(dataDir, SQLITE_FILE);
   if (!fs.existsSync(source)) throw new AppError(404, "NOT_FOUND", `no database at ${source}`);
-  if (dest.startsWith(`${source}`)) throw new AppError(400, "USAGE", "the backup file must not be the database itself");
+  if ([source, `${source}-wal`, `${source}-shm`, `${source}.restoring`].includes(dest))
+    throw new AppError(400, "USAGE", "the backup file must not be the database itself");
   const partial = `${dest}.partial-${process.pid}`;
   const db = new SqliteDatabase(source, { fileMustExist: true });
   try {
