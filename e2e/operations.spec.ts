@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openSse } from "../lib/testing/sse-client";
-import { expect, fetchMenu, placeOrder, test } from "./support/fixtures";
+import { expect, fetchMenu, placeOrder, signIn as signInBrowser, test } from "./support/fixtures";
 import { CLI, ROOT, cli, startServer, type Started } from "./support/processes";
 
 const TOKEN = "metrics-token-0123456789";
@@ -91,13 +91,22 @@ test("/metrics: 401 without the token, Prometheus text with it; logs are JSON wi
   }
 });
 
-test("backup under write load, restore: every acknowledged order is back and an open stream resets", async ({ request }) => {
+test("backup under write load, restore: every acknowledged order is back, an open screen and stream reset", async ({
+  request,
+  page,
+  context,
+}) => {
   test.setTimeout(120_000);
   const s = await startServer({ PASS_ADMIN_PASSWORD: PASSWORD });
   const base = `http://127.0.0.1:${s.port}`;
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pass-backup-e2e-")), "pass.backup");
   let restarted: Started | undefined;
   try {
+    // A cashier screen open the whole time (signed in before the backup: its session is in it).
+    await signInBrowser(context.request, { base, password: PASSWORD });
+    await page.goto(`${base}/cashier`);
+    const badge = page.getByTestId("connection-badge");
+    await expect(badge).toHaveAttribute("data-status", "live");
     const menu = await fetchMenu(request, { base, partner: "demo" });
     const acknowledged: number[] = [];
     let writing = true;
@@ -124,6 +133,7 @@ test("backup under write load, restore: every acknowledged order is back and an 
     await Promise.all(writers);
     expect(during).toBeGreaterThan(before.length); // orders kept being acknowledged while the backup ran
     expect(backupOut).toMatch(/backup of the sqlite database written to .*pass\.backup/);
+    await expect(page.getByTestId("pending-order")).toHaveCount(acknowledged.length, { timeout: 30_000 });
 
     // A screen follows the live log: its position and epoch.
     const cookie = await signIn(base);
@@ -140,6 +150,8 @@ test("backup under write load, restore: every acknowledged order is back and an 
     );
     const junk = path.join(path.dirname(file), "junk.txt");
     fs.writeFileSync(junk, "hello\n");
+    // The screen stays away until the restored log has grown past the position it holds.
+    await page.route("**/api/events/**", (route) => route.abort());
     await stop(s);
     const notBackup = cli(s.dataDir, ["restore", junk]);
     expect(notBackup.status).toBe(1);
@@ -157,6 +169,18 @@ test("backup under write load, restore: every acknowledged order is back and an 
     const ids = new Set((Array.isArray(body) ? body : (body.orders ?? [])).map((o) => o.id));
     expect(before.filter((id) => !ids.has(id))).toEqual([]);
     expect(acknowledged.slice(during).filter((id) => ids.has(id))).toEqual([]);
+    // New orders on the restored log: its ids now pass the ones the screen and the stream saw
+    // from the newer log, so only the epoch tells them apart.
+    const extra = acknowledged.length - ids.size + 3;
+    for (let i = 0; i < extra; i++) await placeOrder(request, { base, menu });
+    const top = (await (await fetch(`${base}/api/orders?partner=demo`, { headers: { cookie: cookie2 } })).json()) as {
+      lastEventId: number;
+    };
+    expect(top.lastEventId).toBeGreaterThan(lastEventId);
+    // The screen comes back: told EPOCH_CHANGED, it reloaded its list — exactly the restored log's orders.
+    await page.unroute("**/api/events/**");
+    await expect(badge).toHaveAttribute("data-status", "live", { timeout: 30_000 });
+    await expect(page.getByTestId("pending-order")).toHaveCount(ids.size + extra, { timeout: 30_000 });
 
     // The screen resumes from the newer log: told to reload, with the restored log's epoch.
     const resumed = await openSse(`${base}/api/events/cashier?lastEventId=${lastEventId}&epoch=${encodeURIComponent(epoch)}`, {
