@@ -5,7 +5,7 @@ const nextConfig = {
   poweredByHeader: false,
   // Native and connection-holding modules stay in node_modules; server.ts loads the same copies.
   // pdfkit reads its font metrics from its own folder (lib/orders/invoice-pdf.ts).
-  serverExternalPackages: ["better-sqlite3", "pg", "ioredis", "kysely", "pdfkit"],
+  serverExternalPackages: ["better-sqlite3", "pg", "ioredis", "kysely", "pdfkit", "pino", "prom-client"],
   typedRoutes: false,
   // Every answer of Next's (security-headers.mjs): pages get proxy.ts's nonce'd CSP over this one;
   // server.ts sets the same on the answers it writes.

@@ -18,6 +18,10 @@ import { startProcessRuntime } from "./lib/process-runtime";
 import { isSsePath } from "./lib/realtime";
 import { isCustomerStreamPath } from "./lib/realtime/customer-stream";
 import { createWsServer, isWsPath } from "./lib/realtime/ws";
+import { routeMatcher, type RouteMatcher } from "./lib/http/route-patterns";
+import { errorFields, log as logger, requestIdOf, withRequestId } from "./lib/log";
+import type { PassMetrics } from "./lib/metrics";
+import fs from "node:fs";
 import { securityHeaders } from "./security-headers.mjs";
 
 const SHUTDOWN_DEADLINE_MS = 4_500;
@@ -28,7 +32,9 @@ async function main() {
   const dev = process.argv.includes("--dev");
   const withSecurityHeaders = securityHeadersSetter(dev);
   // Config, database, bus, hub and kitchen watch: built once, shared with Next's bundles.
-  const { config, handle, realtime, watch, printing, demo, jobs } = await startProcessRuntime();
+  const { config, handle, realtime, watch, printing, demo, jobs, metrics } = await startProcessRuntime();
+  const routeOf = appRoutes();
+  const metricsToken = config.metricsToken ? crypto.createHash("sha256").update(config.metricsToken).digest() : null;
 
   // `npm run bench:fanout` only: `?via=next` sends a channel through app/api/events/[channel]/route.ts.
   const benchRoutes = process.env.PASS_BENCH_ROUTES === "1";
@@ -45,13 +51,24 @@ async function main() {
   let stopping = false;
   const server = http.createServer(serverOptions(config), (req, res) => {
     withSecurityHeaders(res);
+    // A proxy's (or client's) request id, else a new one: in the answer, to Next, on every log line of the request.
+    const reqId = requestIdOf(req.headers["x-request-id"]);
+    req.headers["x-request-id"] = reqId;
+    res.setHeader("x-request-id", reqId);
     // Streams are answered here on Node's req/res, never through Next (docs/architecture.md#transports).
     const [pathname, query = ""] = (req.url ?? "/").split("?", 2) as [string, string?];
+    const stream = isSsePath(pathname) || isCustomerStreamPath(pathname);
+    // Latency per route pattern (never the raw URL); a stream's life is not a latency: counted in pass_streams_open.
+    if (!stream) timeRequest(metrics, routeOf, pathname, req, res, reqId);
+    if (pathname === "/metrics") {
+      void serveMetrics(metrics, metricsToken, req, res);
+      return;
+    }
     if (stopping) {
       // From SIGTERM on: every answer closes its connection, and a new stream is sent elsewhere
       // (a proxy's next upstream) or told when to come back, instead of opening on a dying node.
       res.shouldKeepAlive = false;
-      if (isSsePath(pathname) || isCustomerStreamPath(pathname)) {
+      if (stream) {
         const { status, body } = errorBody(new AppError(503, "SHUTTING_DOWN", "Pass is restarting; retry shortly"));
         res.writeHead(status, { ...ERROR_HEADERS, "retry-after": String(RECONNECT_AFTER_S), connection: "close" });
         res.end(JSON.stringify(body));
@@ -81,11 +98,13 @@ async function main() {
       trustProxy: config.trustProxy,
     });
     req.headers[CLIENT_ADDRESS_PROOF_HEADER] = addressProof;
-    nextHandler(req, res).catch((err) => {
-      console.error("pass: request failed", err);
-      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-      res.end("internal error");
-    });
+    withRequestId(reqId, () =>
+      nextHandler(req, res).catch((err) => {
+        logger().error(errorFields(err), "pass: request failed");
+        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+        res.end("internal error");
+      }),
+    );
   });
 
   // Upgraded sockets (Next's dev HMR, later /ws) are not closed by server.close(): track them.
@@ -111,7 +130,7 @@ async function main() {
         : err.code === "EADDRNOTAVAIL" || err.code === "ENOTFOUND"
           ? `HOST ${config.host} is not an address of this machine`
           : err.message;
-    console.error(`pass: cannot listen: ${reason}`);
+    logger().error(`pass: cannot listen: ${reason}`);
     process.exit(1);
   });
 
@@ -120,7 +139,7 @@ async function main() {
     const address = server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     const where = config.host ? (config.host.includes(":") ? `[${config.host}]` : config.host) : "localhost";
-    console.log(`pass: ready on http://${where}:${port} (${dev ? "development" : "production"})`);
+    logger().info(`pass: ready on http://${where}:${port} (${dev ? "development" : "production"})`);
   };
   // A deep accept queue (the kernel caps it at net.core.somaxconn): thousands of clients coming
   // back at once after a restart wait in it instead of having their connections dropped.
@@ -131,9 +150,9 @@ async function main() {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`pass: ${signal} received, stopping`);
+    logger().info(`pass: ${signal} received, stopping`);
     const force = setTimeout(() => {
-      console.error("pass: shutdown deadline reached, exiting");
+      logger().warn("pass: shutdown deadline reached, exiting");
       process.exit(0);
     }, SHUTDOWN_DEADLINE_MS);
     force.unref();
@@ -145,7 +164,7 @@ async function main() {
     // The job in hand finishes (or its lease runs out on another node); leases are released.
     const printed = printing.stop().catch(() => undefined);
     // Jobs in hand finish (their effects commit) before the database closes.
-    const jobsStopped = jobs?.stop().catch((err) => console.error(`pass: jobs did not stop cleanly: ${(err as Error).message}`));
+    const jobsStopped = jobs?.stop().catch((err) => logger().error(`pass: jobs did not stop cleanly: ${(err as Error).message}`));
     server.close(async () => {
       await printed;
       await jobsStopped;
@@ -174,6 +193,64 @@ function reportLoop(everyMs: number) {
     console.log(`pass-bench: loop p99=${ms(loop.percentile(99))} max=${ms(loop.max)} rss=${process.memoryUsage.rss()}`);
     loop.reset();
   }, everyMs).unref();
+}
+
+/** Route patterns of the built app (Next's manifest); without a build (`--dev` before its first compile) only server.ts's own. */
+function appRoutes(): RouteMatcher {
+  const own = ["/api/events/[channel]/route", "/events/[channel]/route", "/v1/orders/live/route", "/metrics/route"];
+  let keys: string[] = [];
+  try {
+    const manifest = path.resolve(import.meta.dirname, "..", ".next", "server", "app-paths-manifest.json");
+    keys = Object.keys(JSON.parse(fs.readFileSync(manifest, "utf8")));
+  } catch {}
+  return routeMatcher([...own, ...keys]);
+}
+
+function timeRequest(
+  metrics: PassMetrics,
+  routeOf: RouteMatcher,
+  pathname: string,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  reqId: string,
+) {
+  const started = performance.now();
+  res.once("finish", () => {
+    const seconds = (performance.now() - started) / 1000;
+    const route = routeOf(pathname);
+    metrics.http(route, req.method ?? "GET", res.statusCode, seconds);
+    // The access log, at LOG_LEVEL=debug (one line per request is too many for info).
+    logger().debug({ reqId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 }, "pass: request");
+  });
+}
+
+/**
+ * GET /metrics: the Prometheus exposition (docs/operations.md#metrics), for a bearer METRICS_TOKEN
+ * only (401 without it); 404 when no METRICS_TOKEN is set.
+ */
+async function serveMetrics(metrics: PassMetrics, token: Buffer | null, req: http.IncomingMessage, res: http.ServerResponse) {
+  const refuse = (err: AppError, headers: Record<string, string> = {}) => {
+    const { status, body } = errorBody(err);
+    res.writeHead(status, { ...ERROR_HEADERS, ...headers });
+    res.end(JSON.stringify(body));
+  };
+  if (!token) return refuse(new AppError(404, "NOT_FOUND", "not found"));
+  const authorization = req.headers.authorization ?? "";
+  const given = authorization.startsWith("Bearer ") ? crypto.createHash("sha256").update(authorization.slice(7).trim()).digest() : null;
+  if (!given || !crypto.timingSafeEqual(given, token))
+    return refuse(new AppError(401, "UNAUTHORIZED", "a bearer METRICS_TOKEN is required"), {
+      "www-authenticate": 'Bearer realm="metrics"',
+    });
+  if (req.method !== "GET" && req.method !== "HEAD")
+    return refuse(new AppError(405, "METHOD_NOT_ALLOWED", "GET only"), { allow: "GET, HEAD" });
+  try {
+    const { contentType, body } = await metrics.render();
+    res.writeHead(200, { "content-type": contentType, "cache-control": "no-store" });
+    res.end(req.method === "HEAD" ? undefined : body);
+  } catch (err) {
+    refuse(err instanceof AppError ? err : new AppError(500, "INTERNAL", "metrics failed"));
+    logger().error(errorFields(err), "pass: metrics failed");
+  }
 }
 
 /**
@@ -213,7 +290,7 @@ function onClientError(err: NodeJS.ErrnoException, socket: import("node:stream")
   const timedOut = code === "ERR_HTTP_REQUEST_TIMEOUT";
   if (code !== "ECONNRESET" && code !== "EPIPE") {
     const from = (socket as Socket).remoteAddress ?? "?";
-    console.error(`pass: dropped a client connection from ${from}: ${timedOut ? "request not received in time" : code}`);
+    logger().warn(`pass: dropped a client connection from ${from}: ${timedOut ? "request not received in time" : code}`);
   }
   if (socket.writable && (socket as Socket).bytesWritten === 0) {
     socket.write(`HTTP/1.1 ${timedOut ? "408 Request Timeout" : "400 Bad Request"}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -222,7 +299,7 @@ function onClientError(err: NodeJS.ErrnoException, socket: import("node:stream")
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError) console.error(`pass: ${err.message}`);
-  else console.error("pass: failed to start:", err instanceof Error ? err.message : err);
+  if (err instanceof ConfigError) logger().error(`pass: ${err.message}`);
+  else logger().error(errorFields(err), `pass: failed to start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

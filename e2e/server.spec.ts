@@ -217,7 +217,11 @@ test("invalid configuration fails at start with one clear line", () => {
   expect(res.status).toBe(1);
   const lines = res.stderr.trim().split("\n");
   expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^pass: invalid configuration: KEEPALIVE_MS /);
+  // One JSON log line (docs/operations.md#logs).
+  expect(JSON.parse(lines[0]!)).toMatchObject({
+    level: "error",
+    msg: expect.stringMatching(/^pass: invalid configuration: KEEPALIVE_MS /),
+  });
 });
 
 test("streams through the built server are neither compressed nor buffered", async () => {

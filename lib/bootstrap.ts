@@ -8,6 +8,7 @@ import { createUser } from "./auth";
 import { createPartner, importMenu, type FoodSeed, type MenuFile } from "./menu";
 import demoMenu from "./menu/demo-menu.json";
 import { installJobQueue } from "./jobs/graphile";
+import { log as logger } from "./log";
 
 /**
  * The demo restaurant's menu (lib/menu/demo-menu.json, in the menu file shape of lib/menu/transfer.ts):
@@ -28,7 +29,13 @@ export const DEMO_MENU: readonly FoodSeed[] = DEMO_MENU_FILE.foods.map((f) => ({
  * Opens the configured database, applies the committed migrations and, on an empty database,
  * seeds the demo restaurant and the admin user (README "Command line"). Used by server.ts and the CLI.
  */
-export async function openAndPrepare({ config, log = console.log }: { config: Config; log?: (line: string) => void }): Promise<DbHandle> {
+export async function openAndPrepare({
+  config,
+  log = (line: string) => logger().info(line),
+}: {
+  config: Config;
+  log?: (line: string) => void;
+}): Promise<DbHandle> {
   tightenDataDir({ dataDir: config.dataDir, log });
   const handle = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
@@ -88,7 +95,13 @@ async function seedFirstStart({ handle, config, log }: { handle: DbHandle; confi
  * has signed in with it once; then it is deleted so it does not sit on disk. Returns whether a
  * file was removed.
  */
-export function forgetFirstStartPassword({ dataDir, log = console.log }: { dataDir: string; log?: (line: string) => void }): boolean {
+export function forgetFirstStartPassword({
+  dataDir,
+  log = (line: string) => logger().info(line),
+}: {
+  dataDir: string;
+  log?: (line: string) => void;
+}): boolean {
   const file = path.join(dataDir, "admin-password");
   try {
     fs.unlinkSync(file);
@@ -108,7 +121,13 @@ export function forgetFirstStartPassword({ dataDir, log = console.log }: { dataD
  * 0600 — with one line saying what changed. Symbolic links and subfolders are left alone. Returns
  * the paths it changed.
  */
-export function tightenDataDir({ dataDir, log = console.log }: { dataDir: string; log?: (line: string) => void }): string[] {
+export function tightenDataDir({
+  dataDir,
+  log = (line: string) => logger().info(line),
+}: {
+  dataDir: string;
+  log?: (line: string) => void;
+}): string[] {
   let dir: fs.Stats;
   try {
     dir = fs.lstatSync(dataDir);

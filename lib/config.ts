@@ -10,6 +10,9 @@ import { processSlot } from "./process";
  * The whole runtime configuration, read once from the environment (README "Configuration").
  * Invalid configuration throws a ConfigError whose message is one line that names the variable.
  */
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 export type Config = {
   port: number;
   /** Listen address; null = every interface (tablets on the LAN reach the node directly). */
@@ -54,6 +57,10 @@ export type Config = {
   requestTimeoutMs: number;
   /** A bearer token that sees /api/health's details without a session (monitoring); null = staff only. */
   healthToken: string | null;
+  /** Bearer token (≥ 16 chars) for GET /metrics (Prometheus); null/unset = /metrics answers 404. */
+  metricsToken?: string | null;
+  /** Structured log level (pino): fatal, error, warn, info, debug, trace, silent. */
+  logLevel?: LogLevel;
   /** A print job its printer has not printed within this long goes to the printer's backup (lib/printing). */
   printFailoverMs?: number;
   /** A print job that waited longer than this prints stamped "LATE — queued 19:42". */
@@ -148,6 +155,8 @@ const envSchema = z.object({
   PRINT_FAILOVER_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(3600).default(10)),
   PRINT_LATE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(86_400).default(120)),
   HEALTH_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+  METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default("info")),
   VAPID_PUBLIC_KEY: z.preprocess(
     emptyAsUndefined,
     z
@@ -244,6 +253,8 @@ export function loadConfig({ env = process.env }: { env?: Record<string, string 
     headersTimeoutMs: Math.min(e.HEADERS_TIMEOUT_MS, e.REQUEST_TIMEOUT_MS),
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     healthToken: e.HEALTH_TOKEN ?? null,
+    metricsToken: e.METRICS_TOKEN ?? null,
+    logLevel: e.LOG_LEVEL,
     printFailoverMs: e.PRINT_FAILOVER_SECONDS * 1000,
     printLateMs: e.PRINT_LATE_SECONDS * 1000,
     vapid: vapidKeys(e.VAPID_PUBLIC_KEY, e.VAPID_PRIVATE_KEY, dataDir),

@@ -1,22 +1,33 @@
 /** The error renderer: an aborted request body is a 400 and one log line, not a 500 with a stack. */
-import { expect, it, vi } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import { errorBody, errorHeaders, isAbortedRequest } from "./errors";
+import { createLogger, setLogger } from "./log";
+
+/** The process logger (lib/log.ts) writing into a list: one entry per JSON line. */
+function captureLog(): string[] {
+  const lines: string[] = [];
+  setLogger(createLogger({ destination: { write: (chunk: string) => void lines.push(chunk) } }));
+  return lines;
+}
+afterEach(() => setLogger(undefined));
 
 it("an aborted request body is one line in the log and a 400", () => {
   const aborted = Object.assign(new Error("aborted"), { code: "ECONNRESET" });
   expect(isAbortedRequest(aborted)).toBe(true);
   expect(isAbortedRequest(new TypeError("fetch failed", { cause: aborted }))).toBe(true);
   expect(isAbortedRequest(new Error("boom"))).toBe(false);
-  const log = vi.spyOn(console, "error").mockImplementation(() => {});
-  try {
-    expect(errorBody(aborted)).toMatchObject({ status: 400, body: { error: { code: "REQUEST_ABORTED" } } });
-    expect(log).toHaveBeenCalledTimes(1);
-    expect(log.mock.calls[0]).toHaveLength(1);
-    expect(String(log.mock.calls[0]![0])).not.toContain("\n");
-    expect(errorBody(new Error("boom")).status).toBe(500);
-  } finally {
-    log.mockRestore();
-  }
+  const lines = captureLog();
+  expect(errorBody(aborted)).toMatchObject({ status: 400, body: { error: { code: "REQUEST_ABORTED" } } });
+  expect(lines).toHaveLength(1);
+  expect(lines[0]!.trimEnd()).not.toContain("\n");
+  const entry = JSON.parse(lines[0]!);
+  expect(entry).toMatchObject({ level: "error", msg: "pass: request body aborted by the client (aborted)" });
+  expect(entry.err).toBeUndefined();
+  expect(errorBody(new Error("boom")).status).toBe(500);
+  // The unexpected error's stack is a field of its one line.
+  expect(lines).toHaveLength(2);
+  expect(lines[1]!.trimEnd().split("\n")).toHaveLength(1);
+  expect(JSON.parse(lines[1]!)).toMatchObject({ msg: "pass: unexpected error", err: { message: "boom" } });
 });
 
 it("an AppError made by another copy of lib/ (server.ts's limits inside a route bundle) keeps its status, not a 500", async () => {
@@ -34,10 +45,6 @@ it("an AppError made by another copy of lib/ (server.ts's limits inside a route 
   expect(errorHeaders(spent)).toEqual({ "retry-after": "40" });
   expect(errorBody(new other.ValidationError("path", "malformed percent-encoding")).status).toBe(400);
   // A look-alike without the mark is still an unexpected error.
-  const log = vi.spyOn(console, "error").mockImplementation(() => {});
-  try {
-    expect(errorBody(Object.assign(new Error("x"), { status: 400, code: "VALIDATION_FAILED" })).status).toBe(500);
-  } finally {
-    log.mockRestore();
-  }
+  captureLog();
+  expect(errorBody(Object.assign(new Error("x"), { status: 400, code: "VALIDATION_FAILED" })).status).toBe(500);
 });

@@ -3,6 +3,8 @@
  * (lib/http), every stream transport (lib/realtime/transport.ts), /ws and upstream mode.
  * The body is always `{ error: { code, message, details? } }`.
  */
+import { processSlot } from "./process";
+
 export type ErrorDetails = Record<string, unknown>;
 
 /** Marks an AppError whichever copy of this module made it (see isAppError). */
@@ -79,11 +81,29 @@ export function errorBody(err: unknown): { status: number; body: ErrorBody } {
   }
   if (isAbortedRequest(err)) {
     // The client went away (or was too slow) while sending its body: one line, no stack.
-    console.error(`pass: request body aborted by the client (${(err as Error).message})`);
+    logError(`pass: request body aborted by the client (${(err as Error).message})`);
     return { status: 400, body: { error: { code: "REQUEST_ABORTED", message: "the request body did not arrive" } } };
   }
-  console.error("pass: unexpected error", err);
+  logError("pass: unexpected error", err);
   return { status: 500, body: { error: { code: "INTERNAL", message: "internal error" } } };
+}
+
+/**
+ * Through the runtime's logger (lib/log.ts, found in the process slot: browser bundles load this
+ * module too and must not pull pino in); the error is a field of its one JSON line.
+ */
+function logError(message: string, err?: unknown): void {
+  const log = processSlot().log?.();
+  if (!log) {
+    console.error(message, ...(err === undefined ? [] : [err]));
+    return;
+  }
+  if (err === undefined) log.error(message);
+  else {
+    const e = err instanceof Error ? err : new Error(String(err));
+    const code = (e as NodeJS.ErrnoException).code;
+    log.error({ err: { message: e.message, ...(code ? { code } : {}), ...(e.stack ? { stack: e.stack } : {}) } }, message);
+  }
 }
 
 /** A request body that stopped arriving: Node's "aborted" (ECONNRESET), a web stream's AbortError, undici's "terminated". */

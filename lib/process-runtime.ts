@@ -15,6 +15,10 @@ import { PrintDispatcher } from "./printing/dispatcher";
 import { defaultRedisPrefix } from "./realtime/bus";
 import { DemoRunner, ownBaseUrl, setDemoRunner } from "./demo/runner";
 import { createJobRunner, type JobRunner } from "./jobs";
+import { markServerRunning } from "./backup";
+import { createLogger, log as logger, setLogger, type Logger } from "./log";
+import { setMetrics, type PassMetrics } from "./metrics";
+import { createMetrics } from "./metrics/registry";
 
 /**
  * One Pass node's runtime, built once per process: configuration, the database (migrated, and
@@ -36,9 +40,17 @@ export type ProcessRuntime = {
   demo: DemoRunner;
   /** Background jobs (lib/jobs): auto-confirm, auto-cancel, notifications; null with JOBS_CONCURRENCY=0. */
   jobs: JobRunner | null;
+  /** The process's one structured logger (lib/log.ts, pino): every module logs through it. */
+  logger: Logger;
+  /** Prometheus metrics (lib/metrics), served by server.ts at /metrics. */
+  metrics: PassMetrics;
 };
 
-export function startProcessRuntime({ log = console.log }: { log?: (line: string) => void } = {}): Promise<ProcessRuntime> {
+export function startProcessRuntime({
+  log = (line: string) => logger().info(line),
+}: {
+  log?: (line: string) => void;
+} = {}): Promise<ProcessRuntime> {
   const slot = processSlot();
   slot.runtime ??= build(log);
   return slot.runtime as Promise<ProcessRuntime>;
@@ -52,13 +64,20 @@ export function processRuntime(): Promise<ProcessRuntime> | undefined {
 async function build(log: (line: string) => void): Promise<ProcessRuntime> {
   const config = loadConfig();
   setConfig(config);
+  const log_ = createLogger({ level: config.logLevel });
+  setLogger(log_);
 
   const handle = await openAndPrepare({ config, log });
   setDbHandle(handle);
   log(`pass: database ${handle.dialect} at ${handle.location}`);
+  // `npm run pass -- restore` refuses while this mark names a live process (lib/backup).
+  markServerRunning(config.dataDir);
 
   const realtime = await startRealtime({ db: handle.db, config });
   setHub(realtime.hub);
+  const hub = realtime.hub;
+  const metrics = createMetrics({ hub: () => hub.readings() });
+  setMetrics(metrics);
   // Rate limits: shared by every node through Redis when there is one.
   setLimits(
     createLimits({
@@ -72,14 +91,14 @@ async function build(log: (line: string) => void): Promise<ProcessRuntime> {
   // Once, whichever node wins.
   const watch = setInterval(() => {
     flagUnacknowledged({ db: handle.db, afterMs: config.kitchenAckSeconds * 1000 }).catch((err) =>
-      console.error(`pass: kitchen watch failed: ${(err as Error).message}`),
+      logger().error(`pass: kitchen watch failed: ${(err as Error).message}`),
     );
     // "86 until the end of the day" comes back at the partner's cut-over (lib/menu/availability.ts).
-    restoreDue86({ db: handle.db }).catch((err) => console.error(`pass: menu restore failed: ${(err as Error).message}`));
+    restoreDue86({ db: handle.db }).catch((err) => logger().error(`pass: menu restore failed: ${(err as Error).message}`));
     // Scheduled orders fire promisedAt − their longest prep target (lib/orders/stations.ts).
-    fireDue({ db: handle.db }).catch((err) => console.error(`pass: scheduled firing failed: ${(err as Error).message}`));
+    fireDue({ db: handle.db }).catch((err) => logger().error(`pass: scheduled firing failed: ${(err as Error).message}`));
     // Table carts nobody touched for 2 h are abandoned, each exactly once (lib/orders/carts.ts).
-    expireCarts({ db: handle.db }).catch((err) => console.error(`pass: cart expiry failed: ${(err as Error).message}`));
+    expireCarts({ db: handle.db }).catch((err) => logger().error(`pass: cart expiry failed: ${(err as Error).message}`));
   }, 5_000);
   watch.unref();
   // Every node runs one; printer leases and job claims keep each job on one node (lib/printing).
@@ -99,5 +118,5 @@ async function build(log: (line: string) => void): Promise<ProcessRuntime> {
     await jobs.start();
     log(`pass: jobs on ${jobs.engine}, ${config.jobsConcurrency} at a time`);
   }
-  return { config, handle, realtime, watch, printing, demo, jobs };
+  return { config, handle, realtime, watch, printing, demo, jobs, logger: log_, metrics };
 }

@@ -16,6 +16,12 @@ export type ProcessSlot = {
   limits?: unknown;
   /** The demo service's runs (lib/demo/runner.ts). */
   demo?: unknown;
+  /** Prometheus metrics (lib/metrics). */
+  metrics?: unknown;
+  /** The process's structured logger (lib/log.ts). */
+  logger?: unknown;
+  /** lib/log.ts `log()` (the logger, scoped to the request being handled), for modules that browser bundles also load (lib/errors.ts). */
+  log?: () => { error(fields: object, message: string): void; error(message: string): void };
   /**
    * Set by server.ts only: the secret it sends with the client address it hands route handlers
    * (lib/http clientAddressOf), so an address header a client sends itself is never believed.

@@ -30,6 +30,7 @@ import { httpDemoApi, runDemo } from "../lib/demo/service";
 import { updatePartnerProfile } from "../lib/orders/partner-profile";
 import { createWebhook, listWebhooks, removeWebhook } from "../lib/notifications";
 import { createCourier, issueCourierToken, listCouriers, updateCourier } from "../lib/orders/couriers";
+import { backup, restore, type BackupTarget } from "../lib/backup";
 
 export const USAGE = `usage: npm run pass -- <command>
   partner add --slug s --name n [--timezone Area/City] [--cutover-hour 4]
@@ -56,6 +57,8 @@ export const USAGE = `usage: npm run pass -- <command>
   courier list --partner s
   courier set --id i [--name n] [--phone p] [--available yes|no] [--active yes|no]   (--active no also signs their phone out)
   courier link --id i   (a new /courier sign-in link for their phone, shown once; the previous one stops working)
+  backup FILE                              (SQLite: an online copy while the server serves; PostgreSQL: pg_dump --format=custom)
+  restore FILE                             (the server must be stopped; the log gets a new epoch; docs/operations.md#backups)
   migrate`;
 
 type Options = Record<string, string | boolean | undefined>;
@@ -545,13 +548,36 @@ function readMenuFile(args: readonly string[]): unknown {
   }
 }
 
+/**
+ * Commands that work on the database's files themselves, not through an open connection:
+ * `backup FILE` (while the server serves) and `restore FILE` (refused while one does).
+ */
+const FILE_COMMANDS: Record<string, (target: BackupTarget, file: string, io: CliIo) => Promise<void>> = {
+  backup: async (target, file, io) => {
+    const done = await backup(target, file);
+    io.out(
+      `backup of the ${done.dialect} database written to ${done.file} (${done.bytes} bytes, log position ${done.lastEventId}, epoch ${done.epoch})`,
+    );
+  },
+  restore: async (target, file, io) => {
+    const done = await restore(target, file);
+    if (done.previous) io.out(`the database before the restore is kept at ${done.previous}`);
+    io.out(
+      `restored ${file} (log position ${done.lastEventId}); new epoch ${done.epoch}: open screens reload their lists when the server is back`,
+    );
+  },
+};
+
 /** Commands that take positionals after their words; any other extra word is refused. */
-const TAKES_ARGS = new Set(["menu import"]);
+const TAKES_ARGS = new Set(["menu import", ...Object.keys(FILE_COMMANDS)]);
 
 const OPTION_NAMES = ["name", ...Object.keys(OPTION_SCHEMAS)];
 
 /** Runs one command line; returns the exit code (0 done, 1 refused or failed, 2 no such command). */
-export async function runCli(argv: readonly string[], { open, io }: { open: OpenDb; io: CliIo }): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  { open, io, target }: { open: OpenDb; io: CliIo; target?: () => BackupTarget },
+): Promise<number> {
   let handle: Awaited<ReturnType<OpenDb>> | undefined;
   try {
     const { positionals, values } = parseArgs({
@@ -566,6 +592,16 @@ export async function runCli(argv: readonly string[], { open, io }: { open: Open
     const two = positionals.slice(0, 2).join(" ");
     const command = COMMANDS[two] ? two : (positionals[0] ?? "");
     const run = COMMANDS[command];
+    const fileCommand = FILE_COMMANDS[command];
+    if (fileCommand) {
+      const args = positionals.slice(1);
+      if (args.length !== 1) throw new AppError(400, "USAGE", `${command} takes one FILE`);
+      checkOptions(command, values as Options);
+      if (Object.values(values).some((v) => v !== undefined)) throw new AppError(400, "USAGE", `${command} takes no options`);
+      const where = target ? target() : (({ dataDir, databaseUrl }) => ({ dataDir, databaseUrl }))(getConfig());
+      await fileCommand(where, args[0]!, io);
+      return 0;
+    }
     if (!run) {
       io.err(USAGE);
       return 2;

@@ -13,5 +13,11 @@ process.exitCode = await runCli(process.argv.slice(2), {
     setConfig(config);
     return openAndPrepare({ config, log: (line) => console.error(line) });
   },
+  // backup / restore work on the files, without opening (or migrating) the database.
+  target: () => {
+    const config = loadConfig();
+    setConfig(config);
+    return { dataDir: config.dataDir, databaseUrl: config.databaseUrl };
+  },
   io: { out: (line) => console.log(line), err: (line) => console.error(line), stdin: process.stdin },
 });

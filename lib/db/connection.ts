@@ -9,6 +9,7 @@ import { processSlot } from "../process";
 import type { Database, Dialect } from "./schema";
 export type { Dialect } from "./schema";
 import { migrationProvider } from "./migrations";
+import { log as logger } from "../log";
 
 export type Db = Kysely<Database>;
 
@@ -46,7 +47,7 @@ export function openDatabase({ databaseUrl, dataDir }: { databaseUrl: string | n
   if (databaseUrl) {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
     // An idle client losing its server must not crash the process; the pool replaces it.
-    pool.on("error", (err) => console.error(`pass: postgres pool error: ${err.message}`));
+    pool.on("error", (err) => logger().error(`pass: postgres pool error: ${err.message}`));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: "postgres", location: redactUrl(databaseUrl), destroy: () => db.destroy() };
   }

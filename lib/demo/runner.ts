@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError, ValidationError } from "../errors";
 import { findPartnerBySlug } from "../menu";
 import { processSlot } from "../process";
 import { type DemoApi, type DemoRun, type DemoStatus, httpDemoApi, runDemo } from "./service";
+import { log as logger } from "../log";
 
 /** The restaurant first start seeds (lib/bootstrap.ts): the only one invented orders may land on. */
 export const DEMO_PARTNER = "demo";
@@ -30,7 +31,7 @@ export class DemoRunner {
     db,
     baseUrl,
     fetch,
-    log = console.log,
+    log = (line: string) => logger().info(line),
     meanGapMs,
     confirmDelayMs,
     minuteMs = 60_000,

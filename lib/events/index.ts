@@ -1,5 +1,15 @@
 import "server-only";
-export { appendEvent, readEvents, logPosition, countEvents, prunedThrough, pruneEvents, type LoggedEvent, type EventType } from "./log";
+export {
+  appendEvent,
+  readEvents,
+  logPosition,
+  countEvents,
+  newEpoch,
+  prunedThrough,
+  pruneEvents,
+  type LoggedEvent,
+  type EventType,
+} from "./log";
 export { committedEvents, announceCommitted } from "./notify";
 export { mutate, type Emit, type Trx } from "./mutate";
 export { type Actor, type ActorKind, type HistoryRow, guestActor, systemActor, readHistory } from "./history";

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "../db";
+import crypto from "node:crypto";
 import { nowIso } from "../db/ids";
 
 /**
@@ -145,6 +146,15 @@ export async function readEvents(filter: EventFilter & { limit: number }): Promi
 export async function logPosition({ db }: { db: Db }): Promise<{ lastEventId: number; epoch: string }> {
   const row = await db.selectFrom("logMeta").select(["lastEventId", "epoch"]).where("id", "=", 1).executeTakeFirstOrThrow();
   return { lastEventId: Number(row.lastEventId), epoch: row.epoch };
+}
+
+/**
+ * A fresh epoch (docs/contracts.md#conventions: date, a dash, 8 hex digits). A restored backup
+ * gets one (lib/backup): its ids may repeat ids the screens already saw from the newer log, so a
+ * client naming the old epoch is told `replay-failed` / `EPOCH_CHANGED` and reloads its snapshot.
+ */
+export function newEpoch(now = new Date()): string {
+  return `${now.toISOString().slice(0, 10)}-${crypto.randomBytes(4).toString("hex")}`;
 }
 
 export async function countEvents(filter: EventFilter): Promise<number> {

@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import type { Db } from "../db";
 import { enqueueJob, type JobSpec } from "../events/jobs";
 import { backoffMs, type JobRunner, type RecurringJob, type TaskList } from "./types";
+import { log as logger } from "../log";
 
 /**
  * The embedded job queue for the SQLite default: a `jobs` table in the same database, so a job
@@ -56,7 +57,7 @@ export class EmbeddedJobRunner implements JobRunner {
     for (const r of this.#recurring) {
       const tick = () =>
         this.enqueue({ task: r.task, payload: {}, jobKey: `recurring:${r.task}` }).catch((err) =>
-          console.error(`pass: ${r.task} not scheduled: ${(err as Error).message}`),
+          logger().error(`pass: ${r.task} not scheduled: ${(err as Error).message}`),
         );
       tick();
       const t = setInterval(tick, r.everyMinutes * 60_000);
@@ -103,7 +104,7 @@ export class EmbeddedJobRunner implements JobRunner {
       let claimed = false;
       while (this.#running && this.#active.size < this.#concurrency) {
         const job = await this.#claim().catch((err) => {
-          console.error(`pass: job claim failed: ${(err as Error).message}`);
+          logger().error(`pass: job claim failed: ${(err as Error).message}`);
           return undefined;
         });
         if (!job) break;
@@ -177,9 +178,9 @@ export class EmbeddedJobRunner implements JobRunner {
         .where("id", "=", job.id)
         .where("lockedBy", "=", this.#id)
         .execute()
-        .catch((e) => console.error(`pass: job ${job.id} failure not recorded: ${(e as Error).message}`));
+        .catch((e) => logger().error(`pass: job ${job.id} failure not recorded: ${(e as Error).message}`));
       if (last)
-        console.error(`pass: job ${job.task} #${job.id} failed for good after ${job.attempts} attempts: ${(err as Error)?.message}`);
+        logger().error(`pass: job ${job.task} #${job.id} failed for good after ${job.attempts} attempts: ${(err as Error)?.message}`);
     }
   }
 }

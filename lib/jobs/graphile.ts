@@ -17,6 +17,7 @@ import {
 import type { Db } from "../db";
 import { currentJobsSchema, enqueueJob, type JobSpec } from "../events/jobs";
 import type { JobRunner, RecurringJob, TaskList } from "./types";
+import { log as passLog } from "../log";
 
 /**
  * The PostgreSQL job runner: graphile-worker 0.17 (docs/architecture.md, "Jobs"). Jobs are added
@@ -129,7 +130,7 @@ export class GraphileJobRunner implements JobRunner {
     this.#runner = runner;
     await this.#heartbeat();
     this.#beat = setInterval(() => {
-      this.#heartbeat().catch((err) => console.error(`pass: job heartbeat failed: ${(err as Error).message}`));
+      this.#heartbeat().catch((err) => passLog().error(`pass: job heartbeat failed: ${(err as Error).message}`));
     }, this.#beatMs);
     this.#beat.unref();
   }
@@ -145,7 +146,7 @@ export class GraphileJobRunner implements JobRunner {
     const dead = rows.flatMap((r) => JSON.parse(r.workerIds) as string[]);
     if (dead.length > 0 && this.#utils) {
       await this.#utils.forceUnlockWorkers(dead);
-      console.log(`pass: freed the jobs of ${rows.length} stopped job node(s): ${rows.map((r) => r.nodeId).join(", ")}`);
+      passLog().info(`pass: freed the jobs of ${rows.length} stopped job node(s): ${rows.map((r) => r.nodeId).join(", ")}`);
     }
   }
 
@@ -215,15 +216,15 @@ export async function installJobsSchema({
 
 /** A lost connection (idle or checked out) is logged, never an uncaught error; graphile checks both handlers are there. */
 function onPoolErrors(pool: pg.Pool, what: string) {
-  pool.on("error", (err) => console.error(`pass: ${what} pool error: ${err.message}`));
+  pool.on("error", (err) => passLog().error(`pass: ${what} pool error: ${err.message}`));
   pool.on("connect", (client) => {
-    client.on("error", (err) => console.error(`pass: ${what} connection error: ${err.message}`));
+    client.on("error", (err) => passLog().error(`pass: ${what} connection error: ${err.message}`));
   });
 }
 
 /** graphile's info lines ("Worker connected…") stay out of the node's log; warnings and errors go in. */
 function quietLogger(): Logger {
   return new Logger(() => (level, message) => {
-    if (level === "error" || level === "warning") console.error(`pass: job queue ${level}: ${message}`);
+    if (level === "error" || level === "warning") passLog().error(`pass: job queue ${level}: ${message}`);
   });
 }

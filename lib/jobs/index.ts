@@ -6,6 +6,7 @@ import type { DbHandle } from "../db";
 import { currentJobsSchema, isPostgres } from "../events/jobs";
 import { HttpSmsGateway } from "../notifications/sms";
 import type { NotificationChannels } from "../notifications/sender";
+import { metrics } from "../metrics";
 import { EmbeddedJobRunner } from "./embedded";
 import { GraphileJobRunner } from "./graphile";
 import { passTasks, RECURRING_JOBS } from "./tasks";
@@ -22,6 +23,24 @@ export function notificationChannels(config: Config): NotificationChannels {
     sms: config.smsGatewayUrl ? new HttpSmsGateway(config.smsGatewayUrl, config.smsGatewayToken) : null,
     allowPrivate: config.webhookAllowPrivate,
   };
+}
+
+/** Each attempt's outcome counted for `/metrics` (lib/metrics), whichever engine runs it. */
+function counted(tasks: TaskList): TaskList {
+  return Object.fromEntries(
+    Object.entries(tasks).map(([task, run]) => [
+      task,
+      async (...args: Parameters<typeof run>) => {
+        try {
+          await run(...args);
+          metrics()?.job(task, "done");
+        } catch (err) {
+          metrics()?.job(task, "error");
+          throw err;
+        }
+      },
+    ]),
+  ) as TaskList;
 }
 
 /**
@@ -43,7 +62,7 @@ export function createJobRunner({
   pollMs?: number;
   concurrency?: number;
 }): JobRunner {
-  const list = tasks ?? passTasks({ db: handle.db, channels: notificationChannels(config) });
+  const list = counted(tasks ?? passTasks({ db: handle.db, channels: notificationChannels(config) }));
   if (handle.dialect === "postgres") {
     if (!config.databaseUrl) throw new Error("PostgreSQL job runner needs DATABASE_URL");
     return new GraphileJobRunner({ db: handle.db, connectionString: config.databaseUrl, tasks: list, recurring, concurrency, pollMs });

@@ -11,6 +11,7 @@ import { postOutbound } from "./outbound";
 import { PushGoneError, sendPush, type PushMessage } from "./push";
 import type { SmsAdapter } from "./sms";
 import { signWebhook, unsealSecret } from "./webhooks";
+import { metrics } from "../metrics";
 
 /**
  * notification:send (docs/architecture.md, "Outbox"): delivers one outbox row on its channel.
@@ -84,8 +85,10 @@ export async function deliverOutbox({
       lastError: dropped ? "recipient gone (webhook removed or subscription expired)" : null,
       sentAt: dropped ? null : nowIso(),
     });
+    metrics()?.notification(row.channel, dropped ? "dropped" : "sent");
     return outcome;
   } catch (err) {
+    metrics()?.notification(row.channel, "error");
     const message = String((err as Error)?.message ?? err).slice(0, 2000);
     await release({ status: attempt >= maxAttempts ? "failed" : "pending", lastError: message, sentAt: null });
     throw err;

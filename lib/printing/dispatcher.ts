@@ -10,6 +10,8 @@ import { planFromLog, type JobRow, type PrintDocument } from "./queue";
 import type { PrinterRow } from "./printers";
 import { isWorking, type PrinterState } from "./status";
 import { PrinterLink, PrinterLinkError, type StatusAnswer } from "./transport";
+import { metrics } from "../metrics";
+import { log as logger } from "../log";
 
 /**
  * The server-side print dispatcher (issue "Network printers" item 2–3): one per Pass process,
@@ -104,7 +106,7 @@ export class PrintDispatcher {
       ...DISPATCHER_DEFAULTS,
       trackUrl: undefined,
       publicUrl: null,
-      log: console.log,
+      log: (line: string) => logger().info(line),
       ...definedOnly(options),
       nodeId: this.nodeId,
     } as Resolved;
@@ -367,6 +369,7 @@ export class PrintDispatcher {
         .where("state", "=", "printing")
         .where("attempts", "=", job.attempts)
         .execute();
+      metrics()?.print("unconfirmed");
       return;
     }
     let link: PrinterLink | null = null;
@@ -402,7 +405,10 @@ export class PrintDispatcher {
         .where("id", "=", job.id)
         .where("leaseOwner", "=", this.nodeId)
         .executeTakeFirst();
-      if (Number(r.numUpdatedRows) === 1) await this.#accountFor(job);
+      if (Number(r.numUpdatedRows) === 1) {
+        metrics()?.print("printed");
+        await this.#accountFor(job);
+      }
       return;
     }
     // Not ready before (nothing sent), or no ready answer after: back in the queue with the reason.
@@ -426,6 +432,7 @@ export class PrintDispatcher {
       .where("id", "=", job.id);
     q = claimed ? q.where("leaseOwner", "=", this.nodeId) : q.where("state", "=", job.state).where("attempts", "=", job.attempts);
     await q.execute();
+    metrics()?.print("retry");
     await this.#failOver({ ...printer, status: outcome.state });
   }
 
@@ -454,6 +461,7 @@ export class PrintDispatcher {
           .where("state", "=", "queued")
           .executeTakeFirst();
         if (Number(r.numUpdatedRows) !== 1) return;
+        metrics()?.print("moved");
         // Same key on the backup: if the backup already prints this slip itself, it prints once.
         await trx
           .insertInto("printJobs")

@@ -2,6 +2,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { Redis } from "ioredis";
 import type { LoggedEvent } from "../events/log";
+import { log as logger } from "../log";
 
 /**
  * How committed events travel between nodes. The log stays the truth: a bus only has to be
@@ -90,7 +91,7 @@ export class RedisBus implements EventBus {
     this.#epoch = epoch;
     this.#dropIncoming = dropIncoming;
     for (const client of [this.#pub, this.#sub]) {
-      client.on("error", (err) => console.error(`pass: redis: ${err.message}`));
+      client.on("error", (err) => logger().error(`pass: redis: ${err.message}`));
     }
   }
 
@@ -108,7 +109,7 @@ export class RedisBus implements EventBus {
       const hint: Hint = { epoch: this.#epoch, node: this.#node, id: event.id, partnerId: event.partnerId };
       this.#pub.publish(tenantChannel(this.#prefix, event.partnerId), JSON.stringify(hint)).catch((err: Error) => {
         // The other nodes will find this event in the log at their next gap check.
-        console.error(`pass: redis publish failed: ${err.message}`);
+        logger().error(`pass: redis publish failed: ${err.message}`);
       });
     }
   }

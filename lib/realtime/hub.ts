@@ -9,6 +9,9 @@ import { CHANNEL_EVENT_TYPES, renderFrame, type StreamChannel } from "../project
 import type { EventBus } from "./bus";
 import { countEvents, logPosition, prunedThrough, pruneEvents, readEvents, type LoggedEvent } from "../events/log";
 import { KEEPALIVE } from "./sse";
+import { metrics } from "../metrics";
+import type { HubReadings } from "../metrics/registry";
+import { log as logger } from "../log";
 
 /**
  * One hub per process: it takes committed events from the bus, puts them in id order (reading
@@ -88,6 +91,8 @@ export class Hub {
   readonly stats = { delivered: 0, repaired: 0, framesRendered: 0 };
   /** This node's stream admission: jittered `retry:` values and the limit on streams opening at once. */
   readonly admission: Admission;
+  /** Frames written per channel since start (`/metrics`): one addition per channel per event. */
+  readonly #deliveries = new Map<StreamChannel, number>();
 
   constructor(options: HubOptions) {
     this.#options = options;
@@ -169,6 +174,15 @@ export class Hub {
     return this.#lastId;
   }
 
+  /** What `/metrics` reads at scrape time (lib/metrics/registry.ts); nothing is recorded per delivery. */
+  readings(): HubReadings {
+    return {
+      streamsOpen: () => [...this.#subscribers].map(([channel, set]) => [channel, set.size] as [string, number]),
+      deliveries: () => this.#deliveries,
+      stats: () => this.stats,
+    };
+  }
+
   get connectionCount(): number {
     let n = 0;
     for (const set of this.#subscribers.values()) n += set.size;
@@ -198,7 +212,7 @@ export class Hub {
     this.#every(this.#options.keepaliveMs, () => this.#broadcastKeepalive());
     const pruneEveryMs = this.#options.pruneEveryMs ?? 3_600_000;
     this.#every(pruneEveryMs, () => {
-      pruneEvents({ db: this.db, ...this.#options.retention }).catch((err) => console.error(`pass: pruning failed: ${err.message}`));
+      pruneEvents({ db: this.db, ...this.#options.retention }).catch((err) => logger().error(`pass: pruning failed: ${err.message}`));
     });
   }
 
@@ -300,15 +314,18 @@ export class Hub {
           if (i % REPLAY_PAGE === REPLAY_PAGE - 1) await new Promise((r) => setImmediate(r));
         }
       }
+      metrics()?.replay(channel, entries.length);
       return { count: entries.length, frames: fromMemory() };
     }
     if (accepts) {
       // Filters the log cannot apply: count by reading the range once, then stream it page by page.
       let count = 0;
       for await (const page of logPages()) for (const event of page) if (wanted(event)) count++;
+      metrics()?.replay(channel, count);
       return { count, frames: rendered(logPages()) };
     }
     const count = await countEvents({ db: this.db, partnerId, afterId, uptoId, types, orderId });
+    metrics()?.replay(channel, count);
     return { count, frames: rendered(logPages()) };
   }
 
@@ -355,7 +372,7 @@ export class Hub {
     const pass: Promise<void> = this.#drain().then(
       () => this.#afterPass(pass, 0),
       (err: Error) => {
-        console.error(`pass: event delivery failed, retrying from the log: ${err.message}`);
+        logger().error(`pass: event delivery failed, retrying from the log: ${err.message}`);
         this.#resyncWanted = true;
         this.#afterPass(pass, 500);
       },
@@ -419,7 +436,14 @@ export class Hub {
       // Rendered once per channel; every subscriber gets the same bytes.
       const frame = await this.#frameOf(entry, channel);
       if (!frame) continue;
-      for (const s of subscribers) if (inScope(event, s.partnerId) && (!s.accepts || s.accepts(event))) s.deliver(event.id, frame);
+      let written = 0;
+      for (const s of subscribers) {
+        if (inScope(event, s.partnerId) && (!s.accepts || s.accepts(event))) {
+          s.deliver(event.id, frame);
+          written++;
+        }
+      }
+      if (written) this.#deliveries.set(channel, (this.#deliveries.get(channel) ?? 0) + written);
     }
   }
 

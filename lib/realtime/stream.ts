@@ -6,6 +6,7 @@ import type { StreamChannel } from "../projections";
 import type { Hub, ShutdownNotice, Subscriber } from "./hub";
 import type { JoinTarget } from "./join";
 import { formatFrame } from "./sse";
+import { metrics } from "../metrics";
 import type { Sink } from "./transport";
 
 /**
@@ -66,7 +67,13 @@ export class SseStream implements Subscriber, JoinTarget {
     // Live frames wait while the replay runs; they too are bounded.
     this.#joining.push({ id, frame });
     this.#joiningBytes += frame.length;
-    if (this.#joiningBytes > this.init.maxQueueBytes) this.close(true);
+    if (this.#joiningBytes > this.init.maxQueueBytes) this.#dropSlow();
+  }
+
+  /** The client does not read: its queue passed the bound. Dropped; it resumes by id. */
+  #dropSlow(): void {
+    metrics()?.slowConsumer("sse");
+    this.close(true);
   }
 
   writeEvent(id: number, frame: Buffer): void {
@@ -128,7 +135,7 @@ export class SseStream implements Subscriber, JoinTarget {
     }
     // Bytes the client has not taken yet: past the bound, drop the stream; it resumes by id.
     // (During the join the replay is paced by writeReplayed instead.)
-    if (!this.#joining && this.sink.bufferedBytes > this.init.maxQueueBytes) this.close(true);
+    if (!this.#joining && this.sink.bufferedBytes > this.init.maxQueueBytes) this.#dropSlow();
   }
 
   /** Ends the stream at its maximum life, or earlier when its credential expires. */

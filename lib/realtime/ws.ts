@@ -23,6 +23,7 @@ import type { Hub, Subscriber } from "./hub";
 import { limits } from "../limits";
 import { budgetKeyOf } from "./handler";
 import { join, type JoinTarget } from "./join";
+import { metrics } from "../metrics";
 
 /**
  * WebSocket /ws (docs/contracts.md, "seeds/001"), served by the Node process that hosts Next.
@@ -275,6 +276,7 @@ class WsConnection implements Subscriber {
     if (this.ws.readyState !== this.ws.OPEN) return;
     // A client that does not read is dropped; it reconnects and resumes with an offset.
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      metrics()?.slowConsumer("ws");
       this.ws.terminate();
       return;
     }

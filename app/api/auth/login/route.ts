@@ -5,6 +5,7 @@ import { getDb } from "@/lib/db";
 import { UnauthorizedError } from "@/lib/errors";
 import { apiRoute, assertSameOrigin, clientAddressOf, isSecureRequest, json, readJson } from "@/lib/http";
 import { failureDelayMs, limits, type LimitState } from "@/lib/limits";
+import { log as logger } from "@/lib/log";
 import { loginBody } from "./schema";
 
 export const dynamic = "force-dynamic";
@@ -52,11 +53,11 @@ async function noteLockout(kind: LockoutKind, counted: PromiseSettledResult<Limi
   if (counted.status !== "fulfilled" || counted.value.used !== counted.value.limit) return;
   const { used, msBeforeNext } = counted.value;
   const lockedUntil = new Date(Date.now() + msBeforeNext);
-  console.error(
+  logger().warn(
     `pass: sign-in locked for ${kind === "account" ? `account '${username}'` : `address ${address}`} after ${used} failures` +
       ` (last from ${address}${kind === "address" ? ` as '${username}'` : ""}) until ${lockedUntil.toISOString()}`,
   );
   await recordLockout({ db: getDb(), kind, username, address, failures: used, lockedUntil }).catch((err) =>
-    console.error(`pass: could not record the lockout: ${(err as Error).message}`),
+    logger().error(`pass: could not record the lockout: ${(err as Error).message}`),
   );
 }
