@@ -32,7 +32,7 @@ describe("LiveStream against a busy node", () => {
     const http = await import("node:http");
     const { LiveStream } = await import("./live-stream");
     const attempts: number[] = [];
-    const server = http.createServer((req, res) => {
+    const server = http.createServer((_req, res) => {
       attempts.push(Date.now());
       if (attempts.length === 1) {
         res.writeHead(503, { "content-type": "application/json", "retry-after": "3" });
