@@ -48,6 +48,8 @@ export class GraphileJobRunner implements JobRunner {
   #beat: NodeJS.Timeout | null = null;
   #schema = "graphile_worker";
   #completed = 0;
+  /** The queue schema's revision this node installed or found (its own graphile's latest). */
+  #revision: number | null = null;
 
   constructor(opts: {
     db: Db;
@@ -83,8 +85,10 @@ export class GraphileJobRunner implements JobRunner {
     const pool = new pg.Pool({ connectionString: this.#connectionString, max: this.#concurrency + 2 });
     onPoolErrors(pool, "job queue");
     this.#pool = pool;
+    this.#filterMigrationNotices(pool);
     const logger = quietLogger();
     await installJobsSchema({ pool, schema: this.#schema, logger });
+    this.#revision = await queueRevision(pool, this.#schema);
     const taskList: GraphileTaskList = {};
     for (const [name, handler] of Object.entries(this.#tasks)) {
       taskList[name] = async (payload, helpers) => {
@@ -133,6 +137,40 @@ export class GraphileJobRunner implements JobRunner {
       this.#heartbeat().catch((err) => passLog().error(`pass: job heartbeat failed: ${(err as Error).message}`));
     }, this.#beatMs);
     this.#beat.unref();
+  }
+
+  /**
+   * graphile-worker stops every worker on the database when any queue schema is installed or
+   * migrated (`NOTIFY worker:migrate` names no schema): one Pass deployment installing its queue
+   * would stop another's workers on the same PostgreSQL (and one test file another's). Its
+   * notices are taken out here and checked against this node's own schema: only a newer revision
+   * of it (a newer Pass migrated the queue under this one) stops this node's runner, as graphile
+   * would; a foreign schema's install changes nothing.
+   */
+  #filterMigrationNotices(pool: pg.Pool): void {
+    pool.on("connect", (client) => {
+      const emit = client.emit.bind(client) as (event: string | symbol, ...args: unknown[]) => boolean;
+      client.emit = ((event: string | symbol, ...args: unknown[]) => {
+        const message = args[0] as { channel?: string } | undefined;
+        if (event === "notification" && message?.channel === "worker:migrate") {
+          void this.#checkRevision();
+          return true;
+        }
+        return emit(event, ...args);
+      }) as typeof client.emit;
+    });
+  }
+
+  async #checkRevision(): Promise<void> {
+    const pool = this.#pool;
+    if (!pool || this.#revision === null) return;
+    const now = await queueRevision(pool, this.#schema).catch(() => null);
+    if (now === null || now <= this.#revision) return;
+    passLog().error(
+      `pass: the job queue's schema ${this.#schema} was migrated to revision ${now} by a newer Pass (this node knows ${this.#revision}): its job runner stops`,
+    );
+    await this.#runner?.stop().catch(() => undefined);
+    this.#runner = null;
   }
 
   /** Beat, and free the jobs of nodes that stopped beating. */
@@ -212,6 +250,13 @@ export async function installJobsSchema({
   logger?: Logger;
 }): Promise<void> {
   await runMigrations({ pgPool: pool, schema, logger });
+}
+
+/** The latest migration applied to a queue schema (graphile's own `migrations` table). */
+async function queueRevision(pool: pg.Pool, schema: string): Promise<number> {
+  const table = `"${schema.replace(/"/g, '""')}".migrations`;
+  const { rows } = await pool.query<{ id: number | null }>(`select max(id)::int as id from ${table}`);
+  return rows[0]?.id ?? 0;
 }
 
 /** A lost connection (idle or checked out) is logged, never an uncaught error; graphile checks both handlers are there. */

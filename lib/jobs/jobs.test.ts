@@ -4,6 +4,7 @@
  * and land in the failed list with their error; auto-confirm and auto-cancel do their work once
  * and leave alone an order a person got to first.
  */
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mutate } from "../events";
 import { enqueueJob, JOB_TASKS } from "../events/jobs";
@@ -12,6 +13,7 @@ import { describeEachDatabase } from "../testing/each-database";
 import { makePartner, makeUser, placeOrder, type TestPartner } from "../testing/fixtures";
 import { createJobRunner, listFailedJobs, passTasks, notificationChannels, type JobRunner, type TaskList } from ".";
 import type { Principal } from "../auth";
+import { installJobsSchema } from "./graphile";
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -95,6 +97,23 @@ describeEachDatabase("job runner", (ctx) => {
     expect(await listFailedJobs({ handle: ctx.t, partnerId: "someone-else" })).toEqual([]);
     expect(await runner.pendingCount()).toBe(0);
   }, 30_000);
+
+  it("keeps running when another queue schema is installed on the same database (PostgreSQL)", async () => {
+    if (ctx.dialect !== "postgres") return;
+    // graphile-worker's NOTIFY worker:migrate names no schema: without Pass's filter
+    // (lib/jobs/graphile.ts) this install would stop the runner above.
+    const foreign = `other_queue_${process.pid}_${Date.now()}`;
+    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+    try {
+      await installJobsSchema({ pool, schema: foreign });
+      await new Promise((r) => setTimeout(r, 500));
+      await runner.enqueue({ task: JOB_TASKS.autoCancel, payload: { probe: 5 } });
+      await until("a job after the foreign install", async () => seen.includes(5));
+    } finally {
+      await pool.query(`drop schema if exists "${foreign}" cascade`);
+      await pool.end();
+    }
+  });
 
   it("auto-confirms a trusted source's order after the delay, payment OTHER, with a ticket number", async () => {
     await ctx.db
