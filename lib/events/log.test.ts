@@ -1,7 +1,18 @@
 import { beforeAll, expect, it } from "vitest";
 import { describeEachDatabase } from "../testing/each-database";
 import { makePartner } from "../testing/fixtures";
-import { appendEvent, logPosition, prunedThrough, pruneEvents, readEvents, sequenceEvents, sequencePending } from "./log";
+import { snapshotTransaction } from "../db";
+import {
+  appendEvent,
+  logPosition,
+  prunedThrough,
+  pruneEvents,
+  readEvents,
+  sequenceEvents,
+  sequencePending,
+  settleSnapshotPosition,
+  snapshotPosition,
+} from "./log";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -185,6 +196,28 @@ describeEachDatabase("event log", (t) => {
       [next.id, { n: "next" }],
     ]);
     expect(next.id).toBe(start + 2);
+  });
+
+  it("a snapshot that holds a committed, not yet stamped event: its position is that event's, once stamped", async () => {
+    const start = (await logPosition({ db: t.db })).lastEventId;
+    // Committed, its writer's sequencer step not run yet (PostgreSQL; SQLite stamps in the transaction).
+    const appended = await t.db
+      .transaction()
+      .execute((trx) => appendEvent({ trx, partnerId, type: "order.status", orderId: null, version: 1, payload: { n: "snap" } }));
+    const position = await snapshotTransaction(t.db, (trx) => snapshotPosition({ db: trx, partnerId }));
+    const adminPosition = await snapshotTransaction(t.db, (trx) => snapshotPosition({ db: trx, partnerId: null }));
+    if (t.dialect === "postgres") {
+      expect(position).toMatchObject({ lastEventId: start, waiting: appended.seq });
+      // All partners: taken again (the step ran meanwhile).
+      expect(await settleSnapshotPosition({ db: t.db, position: adminPosition, partnerId: null, attempt: 0 })).toBeNull();
+    } else {
+      expect(position).toMatchObject({ lastEventId: start + 1, waiting: null });
+    }
+    const settled = await settleSnapshotPosition({ db: t.db, position, partnerId, attempt: 0 });
+    expect(settled?.lastEventId).toBe(start + 1);
+    expect((await readEvents({ db: t.db, afterId: start, limit: 10 })).map((e) => e.payload)).toEqual([{ n: "snap" }]);
+    const again = await snapshotTransaction(t.db, (trx) => snapshotPosition({ db: trx, partnerId: null }));
+    expect(again).toMatchObject({ lastEventId: start + 1, waiting: null });
   });
 
   it("many concurrent writers: a tailing reader only ever sees the next id", async () => {
