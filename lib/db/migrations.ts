@@ -902,6 +902,70 @@ const migrations: Record<string, PortableMigration> = {
       await db.schema.createIndex("screenDisconnects_partner_went").on("screenDisconnects").columns(["partnerId", "wentAt"]).execute();
     },
   }),
+  "0023_event_sequencer": (dialect) => ({
+    async up(db: Kysely<any>) {
+      // Issue 18 item 1 (docs/architecture.md "Positions in commit order"): on PostgreSQL a writer no
+      // longer takes the one logMeta row lock for its whole transaction. It writes its events with
+      // a write key (`seq`) and no position (`id` NULL), holding only its own partner's row of
+      // eventStreams; right after commit a short sequencer step (pass_sequence_events) stamps
+      // the committed, unstamped events with the next positions under the logMeta lock. SQLite
+      // (one writer at a time) keeps stamping inside the transaction; `seq` is the id there.
+      if (dialect === "sqlite") {
+        await db.schema.alterTable("events").addColumn("seq", "integer").execute();
+        await sql`update events set seq = id`.execute(db);
+        await db.schema
+          .createTable("eventStreams")
+          .addColumn("partnerId", "text", (c) => c.primaryKey())
+          .addColumn("appended", "integer", (c) => c.notNull())
+          .execute();
+        return;
+      }
+      await sql`create sequence events_seq as bigint`.execute(db);
+      await sql`alter table events add column seq bigint`.execute(db);
+      await sql`update events set seq = id`.execute(db);
+      await sql`select setval('events_seq', coalesce((select max(id) from events), 0) + 1, false)`.execute(db);
+      await sql`alter table events alter column seq set default nextval('events_seq')`.execute(db);
+      await sql`alter table events alter column seq set not null`.execute(db);
+      await sql`alter sequence events_seq owned by events.seq`.execute(db);
+      await sql`alter table events drop constraint events_pkey`.execute(db);
+      await sql`alter table events add constraint events_pkey primary key (seq)`.execute(db);
+      await sql`alter table events alter column id drop not null`.execute(db);
+      await sql`create unique index events_id on events (id)`.execute(db);
+      await sql`create index events_unstamped on events (seq) where id is null`.execute(db);
+      await db.schema
+        .createTable("eventStreams")
+        .addColumn("partnerId", "text", (c) => c.primaryKey())
+        .addColumn("appended", "bigint", (c) => c.notNull())
+        .execute();
+      // One round trip after a commit. Called outside any transaction (its own statement is one):
+      // after the logMeta lock is taken, each statement of a VOLATILE plpgsql function reads a
+      // fresh READ COMMITTED snapshot, so it sees every writer that committed before it and every
+      // earlier sequencer step. Positions are handed out in `seq` order, which is commit order
+      // within a partner (its eventStreams row is held from the append to the commit).
+      await sql`
+        create function pass_sequence_events(wanted bigint[])
+        returns table("eventSeq" bigint, "eventId" integer)
+        language plpgsql volatile as $fn$
+        declare
+          base integer;
+          stamped integer;
+        begin
+          if exists (select 1 from events e where e.id is null) then
+            select m."lastEventId" into base from "logMeta" m where m.id = 1 for update;
+            with pending as (
+              select e.seq as s, row_number() over (order by e.seq) as rn from events e where e.id is null
+            )
+            update events e set id = base + pending.rn from pending where e.seq = pending.s;
+            get diagnostics stamped = row_count;
+            if stamped > 0 then
+              update "logMeta" m set "lastEventId" = base + stamped where m.id = 1;
+            end if;
+          end if;
+          return query select e.seq, e.id from events e where e.seq = any(wanted);
+        end
+        $fn$`.execute(db);
+    },
+  }),
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

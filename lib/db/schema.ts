@@ -1,4 +1,4 @@
-import type { Generated } from "kysely";
+import type { ColumnType, Generated } from "kysely";
 
 /**
  * Table types of the one schema shared by SQLite and PostgreSQL.
@@ -26,6 +26,7 @@ export type Database = {
   dayCounters: DayCountersTable;
   events: EventsTable;
   logMeta: LogMetaTable;
+  eventStreams: EventStreamsTable;
   eventRetention: EventRetentionTable;
   screens: ScreensTable;
   screenDisconnects: ScreenDisconnectsTable;
@@ -299,7 +300,14 @@ export type DayCountersTable = {
 };
 
 export type EventsTable = {
-  id: number;
+  /**
+   * The event's position in the log (Last-Event-ID): dense, in commit order. NULL on PostgreSQL
+   * between the writer's commit and the sequencer step that stamps it (lib/events/log.ts);
+   * every reader filters on it, so an unstamped event is not yet in the log for anyone.
+   */
+  id: ColumnType<number, number | undefined, number>;
+  /** The write key: taken at append, unique, never changes (the outbox refers to it). */
+  seq: Generated<number>;
   partnerId: string;
   type: string;
   orderId: number | null;
@@ -307,6 +315,12 @@ export type EventsTable = {
   /** Shape of `payload`; rows from before versioning are 1 (lib/orders/events.ts upgrades them). */
   payloadVersion: Generated<number>;
   createdAt: string;
+};
+
+/** One row per partner that appended: a writer holds its partner's row from the append to its commit. */
+export type EventStreamsTable = {
+  partnerId: string;
+  appended: number;
 };
 
 export type LogMetaTable = {

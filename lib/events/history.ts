@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "../db";
-import type { LoggedEvent } from "./log";
+import type { AppendedEvent } from "./log";
 
 /**
  * The audit trail (issue 17 item 4): who caused each event about an order. `mutate` writes one row
@@ -37,14 +37,19 @@ export function historyDetail(payload: unknown): string | null {
   return text.length > MAX_DETAIL_CHARS ? null : text;
 }
 
-export async function recordHistory(trx: Db, event: LoggedEvent, actor: Actor): Promise<void> {
+/**
+ * `eventId` is the event's write key (`seq`, lib/events/log.ts): inside the transaction an event
+ * has no log position yet on PostgreSQL (it is stamped after the commit); on SQLite the two are
+ * equal. The timeline maps it to the position while the log still has the event.
+ */
+export async function recordHistory(trx: Db, event: AppendedEvent, actor: Actor): Promise<void> {
   if (event.orderId === null) return;
   await trx
     .insertInto("orderHistory")
     .values({
       orderId: event.orderId,
       partnerId: event.partnerId,
-      eventId: event.id,
+      eventId: event.seq,
       type: event.type,
       actorKind: actor.kind,
       actorId: actor.id,

@@ -7,6 +7,12 @@ export {
   newEpoch,
   prunedThrough,
   pruneEvents,
+  sequenceEvents,
+  sequencePending,
+  positionOf,
+  snapshotPosition,
+  settleSnapshotPosition,
+  type AppendedEvent,
   type LoggedEvent,
   type EventType,
 } from "./log";

@@ -1,7 +1,18 @@
 import { beforeAll, expect, it } from "vitest";
 import { describeEachDatabase } from "../testing/each-database";
 import { makePartner } from "../testing/fixtures";
-import { appendEvent, logPosition, prunedThrough, pruneEvents, readEvents } from "./log";
+import { snapshotTransaction } from "../db";
+import {
+  appendEvent,
+  logPosition,
+  prunedThrough,
+  pruneEvents,
+  readEvents,
+  sequenceEvents,
+  sequencePending,
+  settleSnapshotPosition,
+  snapshotPosition,
+} from "./log";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -14,10 +25,14 @@ describeEachDatabase("event log", (t) => {
     otherId = (await makePartner(t.db, "other")).partner.id;
   });
 
-  const append = (p = partnerId, n = 0) =>
-    t.db
+  // A committed append, as mutate does it: the transaction, then the sequencer step (PostgreSQL).
+  const append = async (p = partnerId, n: unknown = 0) => {
+    const appended = await t.db
       .transaction()
       .execute((trx) => appendEvent({ trx, partnerId: p, type: "order.status", orderId: null, version: 1, payload: { n } }));
+    const [event] = await sequenceEvents({ db: t.db, events: [appended] });
+    return event!;
+  };
 
   it("reads after an id, in order, filtered by partner, limited", async () => {
     const start = (await logPosition({ db: t.db })).lastEventId;
@@ -64,27 +79,27 @@ describeEachDatabase("event log", (t) => {
     expect((await readEvents({ db: t.db, partnerId: p, afterId: 0, limit: 100 })).map((e) => e.id)).toEqual(ids.slice(6));
   });
 
-  it("the transaction that took its id first commits last: no reader sees the later id first", async () => {
+  it("one partner's transaction that appended first commits first: no reader sees the later id first", async () => {
     const start = (await logPosition({ db: t.db })).lastEventId;
     let releaseA!: () => void;
     const aMayCommit = new Promise<void>((r) => (releaseA = r));
-    let aTookId!: (id: number) => void;
-    const aIdTaken = new Promise<number>((r) => (aTookId = r));
+    let aAppended!: () => void;
+    const aHasAppended = new Promise<void>((r) => (aAppended = r));
     const commits: string[] = [];
 
-    // A takes an id, then holds its transaction open.
+    // A appends, then holds its transaction open.
     const a = t.db
       .transaction()
       .execute(async (trx) => {
         const e = await appendEvent({ trx, partnerId, type: "order.status", orderId: null, version: 1, payload: { who: "A" } });
-        aTookId(e.id);
+        aAppended();
         await aMayCommit;
-        return e.id;
+        return e;
       })
-      .then((id) => (commits.push("A"), id));
-    const aId = await aIdTaken;
+      .then(async (e) => (commits.push("A"), (await sequenceEvents({ db: t.db, events: [e] }))[0]!.id));
+    await aHasAppended;
 
-    // B starts after A took its id and tries to append and commit at once.
+    // B, of the same partner, starts after A appended and tries to append and commit at once.
     const b = append(partnerId, 2).then((e) => (commits.push("B"), e.id));
 
     // A reader polls the whole time; everything it sees must be a gap-free prefix.
@@ -98,20 +113,111 @@ describeEachDatabase("event log", (t) => {
     })();
 
     await sleep(300);
-    expect(commits).toEqual([]); // B is waiting for A, not committing around it
+    expect(commits).toEqual([]); // B waits for A (same partner), not committing around it
     releaseA();
-    const [aFinal, bId] = await Promise.all([a, b]);
+    const [aId, bId] = await Promise.all([a, b]);
     await sleep(30);
     reading = false;
     await reader;
 
-    expect(aFinal).toBe(aId);
     expect(commits).toEqual(["A", "B"]);
+    expect(aId).toBe(start + 1);
     expect(bId).toBe(aId + 1);
     for (const ids of observed) {
       expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => start + 1 + i));
     }
     expect(observed.at(-1)).toEqual([aId, bId]);
+  });
+
+  it("another partner's open transaction delays nobody (PostgreSQL); its event comes after, with a higher id", async () => {
+    const start = (await logPosition({ db: t.db })).lastEventId;
+    let releaseA!: () => void;
+    const aMayCommit = new Promise<void>((r) => (releaseA = r));
+    let aAppended!: () => void;
+    const aHasAppended = new Promise<void>((r) => (aAppended = r));
+    const a = t.db
+      .transaction()
+      .execute(async (trx) => {
+        const e = await appendEvent({ trx, partnerId, type: "order.status", orderId: null, version: 1, payload: { who: "A" } });
+        aAppended();
+        await aMayCommit;
+        return e;
+      })
+      .then(async (e) => (await sequenceEvents({ db: t.db, events: [e] }))[0]!);
+    await aHasAppended;
+
+    // A tailing reader (what the hub does): each id it sees must be the next one.
+    let last = start;
+    const seen: { id: number; who: unknown }[] = [];
+    const tail = async () => {
+      for (const e of await readEvents({ db: t.db, afterId: last, limit: 50 })) {
+        expect(e.id).toBe(last + 1);
+        last = e.id;
+        seen.push({ id: e.id, who: (e.payload as { n?: unknown; who?: unknown }).who ?? (e.payload as { n?: unknown }).n });
+      }
+    };
+
+    let bDone = false;
+    const b = append(otherId, "B").then((e) => ((bDone = true), e));
+    if (t.dialect === "postgres") {
+      // B commits, is stamped and is readable while A still holds its transaction open.
+      const bEvent = await b;
+      expect(bEvent.id).toBe(start + 1);
+      await tail();
+      expect(seen).toEqual([{ id: start + 1, who: "B" }]);
+      releaseA();
+      const aEvent = await a;
+      expect(aEvent.id).toBe(start + 2);
+    } else {
+      // SQLite has one writer at a time: B waits for A's commit, then comes after it.
+      await sleep(200);
+      expect(bDone).toBe(false);
+      releaseA();
+      const [aEvent, bEvent] = await Promise.all([a, b]);
+      expect([aEvent.id, bEvent.id]).toEqual([start + 1, start + 2]);
+    }
+    await tail();
+    expect(seen.map((e) => e.id)).toEqual([start + 1, start + 2]);
+    expect(seen.map((e) => e.who)).toEqual(t.dialect === "postgres" ? ["B", "A"] : ["A", "B"]);
+  });
+
+  it("an event whose writer never ran its sequencer step is stamped by the next one", async () => {
+    const start = (await logPosition({ db: t.db })).lastEventId;
+    // The writer committed and died before sequencing (PostgreSQL; SQLite stamps in the transaction).
+    await t.db
+      .transaction()
+      .execute((trx) => appendEvent({ trx, partnerId, type: "order.status", orderId: null, version: 1, payload: { n: "orphan" } }));
+    const visible = (await readEvents({ db: t.db, afterId: start, limit: 10 })).map((e) => e.payload);
+    expect(visible).toEqual(t.dialect === "postgres" ? [] : [{ n: "orphan" }]);
+    await sequencePending({ db: t.db });
+    const next = await append(otherId, "next");
+    expect((await readEvents({ db: t.db, afterId: start, limit: 10 })).map((e) => [e.id, e.payload])).toEqual([
+      [start + 1, { n: "orphan" }],
+      [next.id, { n: "next" }],
+    ]);
+    expect(next.id).toBe(start + 2);
+  });
+
+  it("a snapshot that holds a committed, not yet stamped event: its position is that event's, once stamped", async () => {
+    const start = (await logPosition({ db: t.db })).lastEventId;
+    // Committed, its writer's sequencer step not run yet (PostgreSQL; SQLite stamps in the transaction).
+    const appended = await t.db
+      .transaction()
+      .execute((trx) => appendEvent({ trx, partnerId, type: "order.status", orderId: null, version: 1, payload: { n: "snap" } }));
+    const position = await snapshotTransaction(t.db, (trx) => snapshotPosition({ db: trx, partnerId }));
+    const adminPosition = await snapshotTransaction(t.db, (trx) => snapshotPosition({ db: trx, partnerId: null }));
+    if (t.dialect === "postgres") {
+      expect(position).toMatchObject({ lastEventId: start, waiting: appended.seq });
+      // All partners: taken again (the step ran meanwhile).
+      expect(await settleSnapshotPosition({ db: t.db, position: adminPosition, partnerId: null, attempt: 0 })).toBeNull();
+    } else {
+      expect(position).toMatchObject({ lastEventId: start + 1, waiting: null });
+    }
+    const settled = await settleSnapshotPosition({ db: t.db, position, partnerId, attempt: 0 });
+    expect(settled?.lastEventId).toBe(start + 1);
+    expect((await readEvents({ db: t.db, afterId: start, limit: 10 })).map((e) => e.payload)).toEqual([{ n: "snap" }]);
+    const again = await snapshotTransaction(t.db, (trx) => snapshotPosition({ db: trx, partnerId: null }));
+    expect(again).toMatchObject({ lastEventId: start + 1, waiting: null });
   });
 
   it("many concurrent writers: a tailing reader only ever sees the next id", async () => {

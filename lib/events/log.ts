@@ -1,15 +1,33 @@
 import "server-only";
+import { PostgresAdapter, sql } from "kysely";
 import type { Db } from "../db";
 import crypto from "node:crypto";
 import { nowIso } from "../db/ids";
 
+const isPostgres = (db: Db): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
+
 /**
- * The event log: the single source of truth for every live view (docs/architecture.md).
+ * The event log: the single source of truth for every live view (docs/architecture.md,
+ * "Positions in commit order").
  *
- * Ids come from logMeta.lastEventId, incremented inside the writing transaction. That row is
- * locked until commit, so a second writer cannot take an id before the first commits: ids
- * become visible in exactly the order they were taken, and no reader ever sees a lower id
- * appear after a higher one (a plain sequence would hand out ids that commit out of order).
+ * An event's `id` is its position: dense, and visible in exactly the order it was handed out,
+ * so no reader ever sees a lower id appear after a higher one (lib/realtime's hub fills any gap
+ * from the log and trusts that a gap below a visible id is already visible or gone for good).
+ *
+ * - SQLite (one writer at a time anyway) takes the position inside the writing transaction from
+ *   logMeta.lastEventId, as it always did.
+ * - PostgreSQL: a writer holds no lock shared with other partners. It takes its partner's row of
+ *   eventStreams (so one partner's events are written in commit order) and inserts its events
+ *   with a write key (`seq`) and no position. Right after the commit, `sequenceEvents` runs the
+ *   sequencer step (pass_sequence_events, migration 0023): under the logMeta lock, held for that
+ *   one short statement only, it stamps every committed unstamped event with the next positions
+ *   in `seq` order. Stamps commit in lock order, so positions still become visible in order;
+ *   two partners' transactions never wait for each other, and one held open delays nobody.
+ *   An event is in the log for readers once stamped: every reader filters on `id`.
+ *
+ * PASS_EVENT_ORDER=global-lock puts PostgreSQL back on the old path (the position taken inside
+ * the transaction under the logMeta lock): the same-run baseline of `npm run bench:writes`. The
+ * two paths may run side by side on one database (both stamp under the same lock).
  */
 export type EventType =
   | "order.created"
@@ -71,6 +89,14 @@ export type LoggedEvent<P = unknown> = {
   createdAt: string;
 };
 
+/** An appended event before its commit: on PostgreSQL its position (`id`) is null until sequenced. */
+export type AppendedEvent<P = unknown> = Omit<LoggedEvent<P>, "id"> & { id: number | null; seq: number };
+
+/** Which path appends take on this database (see the comment at the top). */
+export function stampsInTransaction(db: Db): boolean {
+  return !isPostgres(db) || process.env.PASS_EVENT_ORDER === "global-lock";
+}
+
 export async function appendEvent<P>({
   trx,
   partnerId,
@@ -86,27 +112,71 @@ export async function appendEvent<P>({
   /** The payload's schema version (the writer's current one). */
   version: number;
   payload: P;
-}): Promise<LoggedEvent<P>> {
-  const { lastEventId: id } = await trx
+}): Promise<AppendedEvent<P>> {
+  const createdAt = nowIso();
+  const body = JSON.stringify(payload);
+  if (!stampsInTransaction(trx)) {
+    // One round trip: take (or wait for) this partner's row, then insert the event unstamped.
+    const { rows } = await sql<{ seq: string }>`
+      with stream as (
+        insert into "eventStreams" ("partnerId", "appended") values (${partnerId}, 1)
+        on conflict ("partnerId") do update set "appended" = "eventStreams"."appended" + 1
+        returning "partnerId"
+      )
+      insert into events ("partnerId", "type", "orderId", "payloadVersion", "payload", "createdAt")
+      select stream."partnerId", ${type}::text, ${orderId}::integer, ${version}::integer, ${body}::text, ${createdAt}::text from stream
+      returning seq`.execute(trx);
+    return { id: null, seq: Number(rows[0]!.seq), partnerId, type, orderId, version, payload, createdAt };
+  }
+  const { lastEventId } = await trx
     .updateTable("logMeta")
     .set((eb) => ({ lastEventId: eb("lastEventId", "+", 1) }))
     .where("id", "=", 1)
     .returning("lastEventId")
     .executeTakeFirstOrThrow();
-  const event = { id: Number(id), partnerId, type, orderId, version, payload, createdAt: nowIso() };
-  await trx
+  const id = Number(lastEventId);
+  const sqlite = !isPostgres(trx);
+  const inserted = await trx
     .insertInto("events")
-    .values({
-      id: event.id,
-      partnerId,
-      type,
-      orderId,
-      payloadVersion: version,
-      payload: JSON.stringify(payload),
-      createdAt: event.createdAt,
-    })
-    .execute();
-  return event;
+    .values({ id, ...(sqlite ? { seq: id } : {}), partnerId, type, orderId, payloadVersion: version, payload: body, createdAt })
+    .returning("seq")
+    .executeTakeFirstOrThrow();
+  return { id, seq: Number(inserted.seq), partnerId, type, orderId, version, payload, createdAt };
+}
+
+/**
+ * After the commit of `events`: their positions. Stamps every committed unstamped event on the
+ * way (anyone's: a writer that died between its commit and this step is stamped by the next
+ * one, or by the hub's gap check). Must run outside a transaction. Nothing to do on SQLite.
+ */
+export async function sequenceEvents<P>({ db, events }: { db: Db; events: readonly AppendedEvent<P>[] }): Promise<LoggedEvent<P>[]> {
+  if (events.every((e) => e.id !== null)) return events.map(({ seq: _seq, ...e }) => ({ ...e, id: e.id! }));
+  const { rows } = await sql<{ eventSeq: string; eventId: number | null }>`select * from pass_sequence_events(${events.map(
+    (e) => e.seq,
+  )}::bigint[])`.execute(db);
+  const ids = new Map(rows.map((r) => [Number(r.eventSeq), r.eventId === null ? null : Number(r.eventId)]));
+  return events.map(({ seq, ...e }) => {
+    const id = e.id ?? ids.get(seq);
+    if (id == null) throw new Error(`event ${seq} has no position after sequencing (not committed?)`);
+    return { ...e, id };
+  });
+}
+
+/** Stamps whatever committed events still wait for a position (the hub's gap check). */
+export async function sequencePending({ db }: { db: Db }): Promise<void> {
+  if (!isPostgres(db)) return;
+  await sql`select * from pass_sequence_events(${[]}::bigint[])`.execute(db);
+}
+
+/** The position of the event written with `seq` (stamping it first if it still waits); null once pruned. */
+export async function positionOf({ db, seq }: { db: Db; seq: number }): Promise<number | null> {
+  const row = await db.selectFrom("events").select("id").where("seq", "=", seq).executeTakeFirst();
+  if (!row) return null;
+  if (row.id !== null) return Number(row.id);
+  const [stamped] = await sql<{ eventId: number | null }>`select * from pass_sequence_events(${[seq]}::bigint[])`
+    .execute(db)
+    .then((r) => r.rows);
+  return stamped?.eventId == null ? null : Number(stamped.eventId);
 }
 
 type EventFilter = {
@@ -157,6 +227,56 @@ export function newEpoch(now = new Date()): string {
   return `${now.toISOString().slice(0, 10)}-${crypto.randomBytes(4).toString("hex")}`;
 }
 
+/**
+ * Inside a snapshot transaction (lib/db snapshotTransaction): the log position the snapshot's
+ * data reflects, in two steps because on PostgreSQL the snapshot may hold committed changes whose
+ * events are not stamped yet. `waiting` is the newest such event's write key, for the partner in
+ * scope (null = all partners); `settleSnapshotPosition` turns it into a position after the
+ * snapshot's transaction ends.
+ */
+export async function snapshotPosition({
+  db,
+  partnerId,
+}: {
+  db: Db;
+  partnerId: string | null;
+}): Promise<{ lastEventId: number; epoch: string; waiting: number | null }> {
+  if (stampsInTransaction(db)) return { ...(await logPosition({ db })), waiting: null };
+  const { rows } = await sql<{ lastEventId: number; epoch: string; waiting: string | null }>`
+    select m."lastEventId", m.epoch,
+      (select max(e.seq) from events e where e.id is null ${partnerId ? sql`and e."partnerId" = ${partnerId}` : sql``}) as waiting
+    from "logMeta" m where m.id = 1`.execute(db);
+  const row = rows[0]!;
+  return { lastEventId: Number(row.lastEventId), epoch: row.epoch, waiting: row.waiting === null ? null : Number(row.waiting) };
+}
+
+/**
+ * The position a snapshot taken with `snapshotPosition` reflects, or null: take the snapshot again.
+ * One partner's events are stamped in commit order (its eventStreams row), so its snapshot is
+ * exactly at the position of its newest waiting event: everything of the partner up to there is
+ * in the snapshot and everything after it is not. Across partners that does not hold (another
+ * partner's later commit may be stamped below it), so an all-partner snapshot with waiting events
+ * is retried; after a few tries it settles for the stamped top, where a screen may see a change
+ * it already shows once more (an order event replaces the order whole: it never loses one).
+ */
+export async function settleSnapshotPosition({
+  db,
+  position,
+  partnerId,
+  attempt,
+}: {
+  db: Db;
+  position: { lastEventId: number; epoch: string; waiting: number | null };
+  partnerId: string | null;
+  attempt: number;
+}): Promise<{ lastEventId: number; epoch: string } | null> {
+  const { lastEventId, epoch, waiting } = position;
+  if (waiting === null) return { lastEventId, epoch };
+  if (partnerId) return { lastEventId: (await positionOf({ db, seq: waiting })) ?? lastEventId, epoch };
+  await sequencePending({ db });
+  return attempt >= 2 ? { lastEventId, epoch } : null;
+}
+
 export async function countEvents(filter: EventFilter): Promise<number> {
   const row = await filtered(filter)
     .select((eb) => eb.fn.countAll().as("n"))
@@ -202,6 +322,7 @@ export async function pruneEvents({
       .selectFrom("events")
       .select("id")
       .where("partnerId", "=", partnerId)
+      .where("id", "is not", null)
       .orderBy("id", "desc")
       .offset(minPerPartner - 1)
       .limit(1)

@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "../db";
 import { newId, nowIso } from "../db/ids";
 import { enqueueJob, JOB_TASKS } from "./jobs";
-import type { EventType, LoggedEvent } from "./log";
+import type { AppendedEvent, EventType, LoggedEvent } from "./log";
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./webhook-events";
 
 /**
@@ -21,12 +21,17 @@ export const GUEST_NOTIFIED_STATUSES = ["READY", "CANCELLED"] as const;
 
 export type OutboxChannel = "webhook" | "push" | "sms";
 
-/** What an outbox row carries: the event as logged (the sender renders it per channel). */
-export type OutboxBody = Pick<LoggedEvent, "id" | "type" | "orderId" | "version" | "payload" | "createdAt">;
+/**
+ * What an outbox row carries: the event as logged (the sender renders it per channel). `id` (the
+ * log position) is null when written on PostgreSQL, where positions are stamped after the commit;
+ * the sender reads it by `seq` (lib/events/log.ts positionOf). Rows written before `seq` have `id`.
+ */
+export type OutboxBody = Pick<LoggedEvent, "type" | "orderId" | "version" | "payload" | "createdAt"> & { id: number | null; seq?: number };
 
 const isWebhookEvent = (type: EventType): type is WebhookEventType => (WEBHOOK_EVENT_TYPES as readonly string[]).includes(type);
 
-export async function writeOutbox(trx: Db, events: readonly LoggedEvent[]): Promise<number> {
+/** `eventId` of an outbox row is the event's write key (`seq`): unique, and known before the commit. */
+export async function writeOutbox(trx: Db, events: readonly AppendedEvent[]): Promise<number> {
   const rows: { partnerId: string; eventId: number; orderId: number | null; channel: OutboxChannel; recipient: string; body: string }[] =
     [];
   const hooked = events.filter((e) => isWebhookEvent(e.type));
@@ -41,7 +46,7 @@ export async function writeOutbox(trx: Db, events: readonly LoggedEvent[]): Prom
     for (const e of hooked) {
       for (const h of hooks) {
         if (h.partnerId !== e.partnerId || !(JSON.parse(h.events) as string[]).includes(e.type)) continue;
-        rows.push({ partnerId: e.partnerId, eventId: e.id, orderId: e.orderId, channel: "webhook", recipient: h.id, body: bodyOf(e) });
+        rows.push({ partnerId: e.partnerId, eventId: e.seq, orderId: e.orderId, channel: "webhook", recipient: h.id, body: bodyOf(e) });
       }
     }
   }
@@ -66,7 +71,7 @@ export async function writeOutbox(trx: Db, events: readonly LoggedEvent[]): Prom
         if (Number(s.orderId) !== e.orderId) continue;
         rows.push({
           partnerId: e.partnerId,
-          eventId: e.id,
+          eventId: e.seq,
           orderId: e.orderId,
           channel: s.channel as OutboxChannel,
           recipient: s.id,
@@ -99,7 +104,15 @@ export async function writeOutbox(trx: Db, events: readonly LoggedEvent[]): Prom
   return withIds.length;
 }
 
-function bodyOf(e: LoggedEvent): string {
-  const body: OutboxBody = { id: e.id, type: e.type, orderId: e.orderId, version: e.version, payload: e.payload, createdAt: e.createdAt };
+function bodyOf(e: AppendedEvent): string {
+  const body: OutboxBody = {
+    id: e.id,
+    seq: e.seq,
+    type: e.type,
+    orderId: e.orderId,
+    version: e.version,
+    payload: e.payload,
+    createdAt: e.createdAt,
+  };
   return JSON.stringify(body);
 }

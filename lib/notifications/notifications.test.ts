@@ -23,6 +23,7 @@ import { POST as pushRoute } from "@/app/api/orders/[id]/push-subscription/route
 import { POST as smsRoute } from "@/app/api/orders/[id]/sms-subscription/route";
 import { POST as webhookRoute } from "@/app/api/partners/[slug]/webhooks/route";
 import { setConfig } from "../config";
+import { readEvents } from "../events/log";
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -115,6 +116,12 @@ describeEachDatabase("notifications", (ctx) => {
       .map((r) => JSON.parse(r.body.toString("utf8")) as Record<string, unknown>)
       .sort((a, b) => Number(a.eventId) - Number(b.eventId));
     expect(bodies.map((b) => b.type)).toEqual(["order.created", "order.confirmed"]);
+    // `eventId` is the event's position in the log (its SSE `id:`), on PostgreSQL too, where the
+    // outbox row was written before the position was stamped.
+    const logged = await readEvents({ db: ctx.db, partnerId: demo.partner.id, afterId: 0, orderId: order.id, limit: 10 });
+    expect(bodies.map((b) => b.eventId)).toEqual(
+      ["order.created", "order.confirmed"].map((type) => logged.find((e) => e.type === type)!.id),
+    );
     expect(bodies[1]).toMatchObject({ partner: "notify", order: { id: order.id, status: "CONFIRMED", paymentMethod: "CASH" } });
     const first = receiver.received.find((r) => r.headers["x-pass-event"] === "order.created")!;
     expect(first.headers).toMatchObject({ "content-type": "application/json", "user-agent": "Pass-Webhooks/1" });

@@ -4,7 +4,7 @@ import type { VapidKeys } from "../config";
 import type { Db } from "../db";
 import { newId, nowIso } from "../db/ids";
 import type { OutboxBody } from "../events/outbox";
-import type { LoggedEvent } from "../events/log";
+import { type LoggedEvent, positionOf } from "../events/log";
 import { upgradeEvent } from "../orders/events";
 import { toOrderDto } from "../orders/dto";
 import { postOutbound } from "./outbound";
@@ -185,6 +185,8 @@ async function sendWebhook(
   // Removed since the event: the partner no longer wants it.
   if (!hook || hook.removedAt) return "dropped";
   const partner = await db.selectFrom("partners").select("slug").where("id", "=", hook.partnerId).executeTakeFirstOrThrow();
+  // Written on PostgreSQL before its position existed: read it now (stamped right after the commit).
+  if (event.id === null && event.seq !== undefined) event.id = await positionOf({ db, seq: event.seq });
   const body = webhookBody(event, row.id, partner.slug);
   const timestamp = Math.floor(Date.now() / 1000);
   const signature = signWebhook({ secret: unsealSecret(hook.secretSealed), timestamp, body });

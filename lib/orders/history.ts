@@ -52,13 +52,39 @@ export async function getOrderHistory({ db, principal, id }: { db: Db; principal
 
 export async function orderTimeline(db: Db, order: OrderRecord): Promise<TimelineEntry[]> {
   const audit = await readHistory(db, order.id);
+  // An entry's `eventId` is the event's write key (lib/events/history.ts): the one audit rows
+  // carry, stable after the log is pruned (equal to the log id on SQLite, docs/contracts.md).
+  const keys = await db
+    .selectFrom("events")
+    .select(["id", "seq"])
+    .where("orderId", "=", order.id)
+    .where("id", "is not", null)
+    .limit(MAX_LOG_EVENTS)
+    .execute();
+  const keyOfPosition = new Map(keys.map((k) => [Number(k.id), Number(k.seq)]));
   const audited = new Set(audit.map((r) => r.eventId));
-  const logged = (await readEvents({ db, afterId: 0, orderId: order.id, limit: MAX_LOG_EVENTS })).filter((e) => !audited.has(e.id));
+  const logged = (await readEvents({ db, afterId: 0, orderId: order.id, limit: MAX_LOG_EVENTS })).filter(
+    (e) => !audited.has(keyOfPosition.get(e.id) ?? e.id),
+  );
   const entries: TimelineEntry[] = [
-    ...audit.map((r) => ({ at: r.at, type: r.type, source: "audit" as const, eventId: r.eventId, actor: r.actor, detail: r.detail })),
+    ...audit.map((r) => ({
+      at: r.at,
+      type: r.type,
+      source: "audit" as const,
+      eventId: r.eventId,
+      actor: r.actor,
+      detail: r.detail,
+    })),
     ...logged.map((e) => {
       const detail = beside(e.payload);
-      return { at: e.createdAt, type: e.type, source: "log" as const, eventId: e.id, actor: namedIn(detail), detail };
+      return {
+        at: e.createdAt,
+        type: e.type,
+        source: "log" as const,
+        eventId: keyOfPosition.get(e.id) ?? e.id,
+        actor: namedIn(detail),
+        detail,
+      };
     }),
   ];
   const seen = new Set(entries.map((e) => e.type));

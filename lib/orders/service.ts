@@ -16,7 +16,7 @@ import { actorOf, assertCan, assertPartnerVisible, canSetStatus, type Principal 
 import { resolvePartnerScope } from "../auth/scope";
 import { hashSecret, matchesTrackingToken, newSecret } from "../auth/secrets";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
-import { type Emit, guestActor, logPosition, mutate, type Trx } from "../events";
+import { type Emit, guestActor, logPosition, mutate, settleSnapshotPosition, snapshotPosition, type Trx } from "../events";
 import { enqueueJob, JOB_TASKS } from "../events/jobs";
 import { businessDay, displayCode } from "./business-day";
 import type { OrderItemRecord, OrderRecord } from "./dto";
@@ -222,6 +222,24 @@ export async function listOrders({
 }): Promise<{ orders: OrderRecord[]; lastEventId: number; epoch: string }> {
   assertCan(principal, "orders:read");
   const scope = await resolvePartnerScope({ db, principal, partnerSlug });
+  for (let attempt = 0; ; attempt++) {
+    const { orders, position } = await listSnapshot({ db, scope, statuses, since });
+    const settled = await settleSnapshotPosition({ db, position, partnerId: scope, attempt });
+    if (settled) return { orders, ...settled };
+  }
+}
+
+async function listSnapshot({
+  db,
+  scope,
+  statuses,
+  since,
+}: {
+  db: Db;
+  scope: string | null;
+  statuses?: readonly OrderStatus[];
+  since?: string;
+}): Promise<{ orders: OrderRecord[]; position: Awaited<ReturnType<typeof snapshotPosition>> }> {
   return snapshotTransaction(db, async (trx) => {
     // Carts being built (or abandoned) are not orders yet.
     let q = trx.selectFrom("orders").selectAll().where("status", "not in", CART_STATUSES);
@@ -249,10 +267,10 @@ export async function listOrders({
     const byOrder = groupBy(items, (i) => Number(i.orderId));
     const partsOf = groupBy(parts, (p) => Number(p.orderId));
     const paymentsOf = groupBy(payments, (p) => Number(p.orderId));
-    const position = await logPosition({ db: trx });
+    const position = await snapshotPosition({ db: trx, partnerId: scope });
     const record = (r: Selectable<OrdersTable>) =>
       toRecord(r, byOrder.get(Number(r.id)) ?? [], partsOf.get(Number(r.id)) ?? [], paymentsOf.get(Number(r.id)) ?? []);
-    return { orders: rows.map(record), ...position };
+    return { orders: rows.map(record), position };
   });
 }
 

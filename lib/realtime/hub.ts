@@ -7,7 +7,7 @@ import type { PartnerInfo } from "../orders/dto";
 import type { RevocationPayload } from "../orders/events";
 import { CHANNEL_EVENT_TYPES, renderFrame, type StreamChannel } from "../projections";
 import type { EventBus } from "./bus";
-import { countEvents, logPosition, prunedThrough, pruneEvents, readEvents, type LoggedEvent } from "../events/log";
+import { countEvents, logPosition, prunedThrough, pruneEvents, readEvents, sequencePending, type LoggedEvent } from "../events/log";
 import { KEEPALIVE } from "./sse";
 import { metrics } from "../metrics";
 import type { HubReadings } from "../metrics/registry";
@@ -393,6 +393,9 @@ export class Hub {
     while (this.#inbox.length > 0 || this.#resyncWanted || this.#hintedUpTo > this.#lastId) {
       if (this.#resyncWanted) {
         this.#resyncWanted = false;
+        // Events whose writer committed but never ran its sequencer step (it died in between)
+        // get their positions here (lib/events/log.ts).
+        await sequencePending({ db: this.db });
         await this.#repairUpTo(Infinity);
       }
       if (this.#hintedUpTo > this.#lastId) {

@@ -27,6 +27,8 @@ import {
 import { RedisBus } from "./bus";
 import { CHANNEL_EVENT_TYPES } from "../projections";
 import { logPosition, pruneEvents, readEvents } from "../events/log";
+import { mutate } from "../events";
+import { login } from "../auth";
 
 type Adapter = { label: string; dialect: "sqlite" | "postgres"; bus: "memory" | "redis"; skip: string | null };
 
@@ -429,6 +431,89 @@ describeEachDatabase(
       expect(new Set(streamIds).size).toBe(streamIds.length);
       conn.cut();
     });
+
+    it.skipIf(!!skip)(
+      "one partner's open transaction holds back no other partner's delivery; its event comes after, ids only go up",
+      async () => {
+        await makeUser(t.db, { partnerId: null, role: "admin", username: "admin-order" });
+        const cookie = `pass_session=${(await login({ db: t.db, username: "admin-order", password: "fixture-pass-4821" })).sessionToken}`;
+        const onAdmin = await openSse(`${node.url}/api/events/cashier`, { headers: { cookie } });
+        const onOther = await openSse(`${node.url}/api/events/cashier`, { headers: bearer(otherToken) });
+        const onDemo = await openSse(`${node.url}/api/events/cashier`, { headers: bearer(operatorToken) });
+        for (const c of [onAdmin, onOther, onDemo]) await c.waitFor((e) => e.some((x) => x.event === "connected"));
+        const template = (await place()).id;
+        const [created] = await readEvents({ db: t.db, partnerId: demo.partner.id, afterId: 0, orderId: template, limit: 1 });
+        const newOrder = (c: typeof onAdmin, id: number) => c.events.some((x) => x.event === "new-order" && x.json.id === id);
+        await onAdmin.waitFor(() => newOrder(onAdmin, template));
+
+        // A: demo's transaction appends an order event, then stays open.
+        let release!: () => void;
+        const held = new Promise<void>((r) => (release = r));
+        let appended!: () => void;
+        const hasAppended = new Promise<void>((r) => (appended = r));
+        const a = mutate(t.db, async (_trx, emit) => {
+          await emit({
+            partnerId: created!.partnerId,
+            type: created!.type,
+            orderId: created!.orderId,
+            version: created!.version,
+            payload: created!.payload,
+          });
+          appended();
+          await held;
+        });
+        await hasAppended;
+        const mark = logEvents(onAdmin.events).length;
+
+        // B: another partner's order, placed while A is open.
+        let bDone = false;
+        const b = place(t.db, null, "other").then((o) => ((bDone = true), o));
+        if (ctx.dialect === "postgres") {
+          const bOrder = await b;
+          // Committed and delivered, on its own partner's stream and the admin's, with A still open.
+          await onOther.waitFor(() => newOrder(onOther, bOrder.id), 10_000);
+          await onAdmin.waitFor(() => newOrder(onAdmin, bOrder.id), 10_000);
+          expect(logEvents(onAdmin.events).length).toBeGreaterThan(mark);
+        } else {
+          // SQLite: one writer at a time, B waits for A's commit.
+          await sleep(200);
+          expect(bDone).toBe(false);
+        }
+        release();
+        await a;
+        const bOrder = await b;
+        await onAdmin.waitFor(
+          () =>
+            newOrder(onAdmin, bOrder.id) &&
+            logEvents(onAdmin.events).filter((x) => x.event === "new-order" && x.json.id === template).length === 2,
+          10_000,
+        );
+        await onDemo.waitFor(() => onDemo.events.filter((x) => x.event === "new-order" && x.json.id === template).length === 2, 10_000);
+
+        const adminIds = logEvents(onAdmin.events).map((e) => Number(e.id));
+        expect(adminIds).toEqual([...new Set(adminIds)].sort((x, y) => x - y)); // strictly increasing, no repeat
+        const aId = Number(
+          logEvents(onAdmin.events)
+            .filter((x) => x.event === "new-order" && x.json.id === template)
+            .at(-1)!.id,
+        );
+        const bId = Number(logEvents(onAdmin.events).find((x) => x.event === "new-order" && x.json.id === bOrder.id)!.id);
+        // A's event is positioned at its commit: after B's on PostgreSQL; before it on SQLite (A committed first there).
+        if (ctx.dialect === "postgres") expect(aId).toBeGreaterThan(bId);
+        else expect(aId).toBeLessThan(bId);
+        for (const c of [onDemo, onOther]) {
+          const ids = logEvents(c.events).map((e) => Number(e.id));
+          expect(ids).toEqual([...new Set(ids)].sort((x, y) => x - y));
+        }
+        // And the log agrees with what the admin stream saw.
+        expect(adminIds.filter((id) => id > adminIds[0]!)).toEqual(
+          (
+            await readEvents({ db: t.db, afterId: adminIds[0]!, uptoId: adminIds.at(-1)!, types: CHANNEL_EVENT_TYPES.cashier, limit: 1000 })
+          ).map((e) => e.id),
+        );
+        for (const c of [onAdmin, onOther, onDemo]) c.cut();
+      },
+    );
 
     /** Follows the cashier channel from `from`, cutting the connection at random, until `done()`. */
     async function chaosFollow({ urls, from, done }: { urls: () => string; from: number; done: (received: ReceivedEvent[]) => boolean }) {

@@ -1,0 +1,198 @@
+// `npm run bench:orders`: server CPU per request of the write path against a trivial route on the
+// same server, same run (issue 18 item 2). A fresh built server (dist/server.mjs) on SQLite, and
+// on PostgreSQL when DATABASE_URL is set (a schema of its own, dropped after); for each route a
+// warm-up, then N requests over keep-alive connections (CONCURRENCY at a time), and the server
+// process's CPU time (/proc/PID/stat, user + system) divided by N:
+//   - GET /api/health          the trivial route (one query, a small JSON answer)
+//   - POST /api/orders         a ~1 KB order of five lines, operator token
+//   - POST /api/orders/:id/confirm   {paymentMethod: "CASH"} on the orders just placed
+//   - POST /api/orders/:id/status    {status: "PREPARING"} on the orders just confirmed
+// Options: --requests=300 --concurrency=4 --only=sqlite|postgres
+import { spawn, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=")));
+const N = Number(args.requests ?? 300);
+const CONCURRENCY = Number(args.concurrency ?? 4);
+const WARMUP = 40;
+setTimeout(() => {
+  console.error("bench: hard stop reached");
+  process.exit(2);
+}, 15 * 60_000).unref();
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+function request(url, { method = "GET", headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, agent }, (res) => {
+      let text = "";
+      res.on("data", (c) => (text += c));
+      res.on("end", () => resolve({ status: res.statusCode, text }));
+    });
+    req.on("error", reject);
+    req.setTimeout(30_000, () => req.destroy(new Error("timeout")));
+    if (body) req.write(body);
+    req.end();
+  });
+}
+
+function cpuSeconds(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100 on Linux)
+}
+
+async function waitFor(url, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await request(url)).status === 200) return;
+    } catch {
+      // not up yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+async function startPass(databaseUrl) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pass-bench-orders-"));
+  const port = 41000 + Math.floor(Math.random() * 1000);
+  const env = {
+    ...process.env,
+    NODE_ENV: "production",
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl ?? "",
+    REDIS_URL: "",
+    PASS_ADMIN_PASSWORD: "bench-admin-password",
+    RATE_LIMIT_SCALE: "1000",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  const cli = (...a) => spawnSync(process.execPath, [path.join(root, "dist/pass.mjs"), ...a], { cwd: root, env, encoding: "utf8" });
+  const tok = cli("token", "add", "--partner", "demo", "--role", "operator", "--name", "bench orders");
+  if (tok.status !== 0) throw new Error(`token add failed: ${tok.stderr}`);
+  const token = tok.stdout.trim().split("\n").at(-1);
+  const child = spawn(process.execPath, [path.join(root, "dist/server.mjs")], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(`${base}/api/health`);
+  const menu = JSON.parse((await request(`${base}/api/menu?partner=demo`)).text);
+  // Dishes without a required modifier group (the demo's burgers need a "Doneness").
+  const required = new Set((menu.modifierGroups ?? []).filter((g) => g.min > 0).map((g) => g.id));
+  const foods = menu.foods.filter((f) => !(f.modifierGroupIds ?? []).some((id) => required.has(id)));
+  const orderBody = JSON.stringify({
+    partner: "demo",
+    table: "12",
+    customer: "Bench Customer",
+    items: foods
+      .slice(0, 5)
+      .map((f, i) => ({ foodId: f.id, quantity: 1 + (i % 3), notes: `note ${i}: no onions, extra sauce on the side` })),
+  });
+  return {
+    pid: child.pid,
+    base,
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    orderBody,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs `count` calls of `one(i)`, CONCURRENCY at a time; the server's CPU per call in ms. */
+async function measure(pass, count, one) {
+  let next = 0;
+  const before = cpuSeconds(pass.pid);
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) await one(next++);
+    }),
+  );
+  await sleep(200); // what the requests left behind (the hub's delivery) is theirs too
+  return ((cpuSeconds(pass.pid) - before) * 1000) / count;
+}
+
+async function benchOne(label, databaseUrl) {
+  const pass = await startPass(databaseUrl);
+  try {
+    const expect = (res, status, what) => {
+      if (res.status !== status) throw new Error(`${what}: ${res.status} ${res.text.slice(0, 300)}`);
+      return JSON.parse(res.text);
+    };
+    const health = () => request(`${pass.base}/api/health`).then((r) => expect(r, 200, "health"));
+    const create = () =>
+      request(`${pass.base}/api/orders`, { method: "POST", headers: pass.headers, body: pass.orderBody }).then(
+        (r) => expect(r, 201, "create").id,
+      );
+    const confirm = (id) =>
+      request(`${pass.base}/api/orders/${id}/confirm`, { method: "POST", headers: pass.headers, body: '{"paymentMethod":"CASH"}' }).then(
+        (r) => expect(r, 200, "confirm"),
+      );
+    const status = (id) =>
+      request(`${pass.base}/api/orders/${id}/status`, { method: "POST", headers: pass.headers, body: '{"status":"PREPARING"}' }).then((r) =>
+        expect(r, 200, "status"),
+      );
+    // Warm-up: every route compiled and its plans cached.
+    const warm = [];
+    for (let i = 0; i < WARMUP; i++) {
+      await health();
+      warm.push(await create());
+    }
+    for (const id of warm) await confirm(id);
+    for (const id of warm) await status(id);
+    const ids = [];
+    const row = {};
+    row["trivial GET /api/health"] = await measure(pass, N, () => health());
+    row["POST /api/orders"] = await measure(pass, N, async () => ids.push(await create()));
+    row["POST …/confirm"] = await measure(pass, N, (i) => confirm(ids[i]));
+    row["POST …/status"] = await measure(pass, N, (i) => status(ids[i]));
+    row["trivial again"] = await measure(pass, N, () => health());
+    const trivial = (row["trivial GET /api/health"] + row["trivial again"]) / 2;
+    const out = {};
+    for (const [k, v] of Object.entries(row))
+      out[k] = `${v.toFixed(2)} ms${k.startsWith("trivial") ? "" : ` (${(v / trivial).toFixed(2)}×)`}`;
+    return { [label]: out };
+  } finally {
+    await pass.stop();
+  }
+}
+
+async function main() {
+  if (!fs.existsSync(path.join(root, "dist/server.mjs")) || !fs.existsSync(path.join(root, ".next/BUILD_ID"))) {
+    console.error("bench: building first");
+    if (spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" }).status !== 0) process.exit(1);
+  }
+  console.log(`bench:orders — server CPU per request, ${N} requests a route, ${CONCURRENCY} at a time, loopback`);
+  const table = {};
+  if (args.only !== "postgres") Object.assign(table, await benchOne("SQLite", null));
+  const base = process.env.DATABASE_URL;
+  if (args.only !== "sqlite" && base) {
+    const schema = `bench_${crypto.randomBytes(4).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    const u = new URL(base);
+    u.searchParams.set("options", `-c search_path=${schema}`);
+    try {
+      Object.assign(table, await benchOne("PostgreSQL", u.toString()));
+    } finally {
+      await admin.query(`drop schema ${schema} cascade`);
+      await admin.query(`drop schema if exists ${schema}_jobs cascade`);
+      await admin.end();
+    }
+  } else if (!base) console.log("bench: DATABASE_URL not set, PostgreSQL skipped");
+  console.table(table);
+  process.exit(0);
+}
+
+await main();
