@@ -72,7 +72,9 @@ export type Action =
   /** A partner's webhooks: add, list, remove, read the delivery log (they carry its events out). */
   | "webhooks:manage"
   /** The failed background jobs (GET /api/jobs/failed). */
-  | "jobs:read";
+  | "jobs:read"
+  /** Reports and the end-of-day Z reports (lib/reports): the owner's, a person's never a device's. */
+  | "reports:read";
 
 /** Everything staff at the counter may do: admins (every partner) and operators (their own). */
 const STAFF_ACTIONS: readonly Action[] = [
@@ -94,6 +96,7 @@ const STAFF_ACTIONS: readonly Action[] = [
   "partner:write",
   "users:manage",
   "devices:manage",
+  "reports:read",
 ];
 
 const ACTIONS: Record<UserRole | TokenRole, readonly Action[]> = {
@@ -129,7 +132,7 @@ const KITCHEN_STATUSES = new Set(["PREPARING", "READY", "PICKED_UP"]);
  * The back office's own actions are people's, never a device's: an operator token (a cashier
  * tablet) confirms orders like an operator but does not make users, tokens or change the profile.
  */
-const USER_ONLY_ACTIONS: ReadonlySet<Action> = new Set(["partner:write", "users:manage", "devices:manage"]);
+const USER_ONLY_ACTIONS: ReadonlySet<Action> = new Set(["partner:write", "users:manage", "devices:manage", "reports:read"]);
 
 export function can(principal: Principal, action: Action): boolean {
   if (principal.kind === "token" && USER_ONLY_ACTIONS.has(action)) return false;

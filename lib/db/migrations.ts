@@ -794,6 +794,48 @@ const migrations: Record<string, PortableMigration> = {
         .execute();
     },
   }),
+  "0020_reports": () => ({
+    async up(db: Kysely<any>) {
+      // Reports and the end-of-day Z report (issue "Reports and end of day", lib/reports). Reports
+      // read a partner's orders by business day: covering indexes so a year of a busy restaurant
+      // answers from the index (docs/architecture.md "Reports").
+      await db.schema
+        .createIndex("orders_partner_day")
+        .on("orders")
+        .columns(["partnerId", "businessDay", "status", "total", "subTotal", "discount", "surcharge", "confirmedAt", "createdAt"])
+        .execute();
+      await db.schema
+        .createIndex("order_items_report")
+        .on("orderItems")
+        .columns(["orderId", "foodId", "quantity", "total", "station"])
+        .execute();
+      // How many times a station took its bumped part back (the kitchen's recall), for speed of service.
+      await db.schema
+        .alterTable("lineParts")
+        .addColumn("recalls", "integer", (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createIndex("line_parts_report")
+        .on("lineParts")
+        .columns(["orderId", "station", "orderItemId", "firedAt", "doneAt", "targetMinutes", "recalls"])
+        .execute();
+      await db.schema.createIndex("payments_report").on("payments").columns(["orderId", "method", "amount"]).execute();
+      // 86 time from the sold-out events while the log keeps them.
+      await db.schema.createIndex("events_partner_type_created").on("events").columns(["partnerId", "type", "createdAt"]).execute();
+      // One Z report per partner and business day: the primary key is what makes the end-of-day job
+      // write it once, whichever node gets there first (a conditional insert).
+      await db.schema
+        .createTable("zReports")
+        .addColumn("partnerId", "text", (c) => c.notNull().references("partners.id"))
+        .addColumn("businessDay", "text", (c) => c.notNull())
+        .addColumn("figures", "text", (c) => c.notNull()) // JSON: lib/reports ReportFigures
+        .addColumn("pdf", "text", (c) => c.notNull()) // base64 of the PDF
+        .addColumn("createdAt", "text", (c) => c.notNull())
+        .addColumn("createdBy", "text", (c) => c.notNull()) // the node that won
+        .addPrimaryKeyConstraint("zReports_pk", ["partnerId", "businessDay"])
+        .execute();
+    },
+  }),
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -41,6 +41,7 @@ export type Database = {
   outbox: OutboxTable;
   webhookDeliveries: WebhookDeliveriesTable;
   customers: CustomersTable;
+  zReports: ZReportsTable;
 };
 
 export type PartnersTable = {
@@ -253,6 +254,8 @@ export type LinePartsTable = {
   doneAt: string | null;
   doneBy: string | null;
   targetMinutes: Generated<number>;
+  /** Migration 0020: times a station recalled this part after bumping it (reports' speed of service). */
+  recalls: Generated<number>;
 };
 
 export type OrderItemsTable = {
@@ -520,4 +523,14 @@ export type CustomersTable = {
   marketingConsent: Generated<number>;
   createdAt: string;
   updatedAt: string;
+};
+
+/** Migration 0020: the end-of-day report of one partner's business day, written once (lib/reports/z-report.ts). */
+export type ZReportsTable = {
+  partnerId: string;
+  businessDay: string;
+  figures: string; // JSON ReportFigures
+  pdf: string; // base64
+  createdAt: string;
+  createdBy: string;
 };

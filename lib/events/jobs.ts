@@ -14,6 +14,8 @@ export const JOB_TASKS = {
   autoConfirm: "order:auto_confirm",
   autoCancel: "order:auto_cancel",
   notify: "notification:send",
+  /** The end-of-day Z reports of every partner whose business day ended (lib/reports/z-report.ts). */
+  zReport: "report:z",
 } as const;
 export type JobTask = (typeof JOB_TASKS)[keyof typeof JOB_TASKS];
 

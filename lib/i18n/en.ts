@@ -4,6 +4,7 @@
  * added to every other catalogue (./fr.ts), or the type check fails.
  */
 import { enBackOffice } from "./en-back-office";
+import { enReports } from "./en-reports";
 
 export const en = {
   // The frame every staff screen shares (components/screen-shell.tsx, connection badge, sound).
@@ -383,6 +384,7 @@ export const en = {
 
   // The back office: settings, pairing, printer, menu (./en-back-office.ts).
   ...enBackOffice,
+  ...enReports,
 } as const;
 
 export type MessageKey = keyof typeof en;

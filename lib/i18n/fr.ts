@@ -1,5 +1,6 @@
 import type { Catalogue } from "./en";
 import { frBackOffice } from "./fr-back-office";
+import { frReports } from "./fr-reports";
 
 /** The screens' words in French: every key of ./en.ts (a missing one fails the type check). */
 export const fr: Catalogue = {
@@ -367,4 +368,5 @@ export const fr: Catalogue = {
   "allergen.molluscs": "Mollusques",
 
   ...frBackOffice,
+  ...frReports,
 };
