@@ -42,6 +42,7 @@ export type Database = {
   webhookDeliveries: WebhookDeliveriesTable;
   customers: CustomersTable;
   zReports: ZReportsTable;
+  reportDays: ReportDaysTable;
 };
 
 export type PartnersTable = {
@@ -533,4 +534,13 @@ export type ZReportsTable = {
   pdf: string; // base64
   createdAt: string;
   createdBy: string;
+};
+
+/** Migration 0020: an ended business day's report groups, reused while its orders are unchanged (lib/reports/figures.ts). */
+export type ReportDaysTable = {
+  partnerId: string;
+  businessDay: string;
+  stamp: string;
+  groups: string; // JSON DayGroups
+  computedAt: string;
 };

@@ -2,6 +2,7 @@ import "server-only";
 import { sql } from "kysely";
 import type { Db } from "../db";
 import { isPostgres } from "../events/jobs";
+import { businessDay } from "../orders/business-day";
 import { addDays, type DayClock, localWeekHour, percentileOf, rangeBounds } from "./days";
 
 /**
@@ -88,8 +89,71 @@ function partSeconds(db: Db) {
   return isPostgres(db) ? sql`round(${partMs(db)} / 1000)::int` : sql`cast(round(${partMs(db)} / 1000.0) as integer)`;
 }
 
-export async function totalsByDay(db: Db, partnerId: string, from: string, to: string): Promise<{ totals: Totals; days: DayRow[] }> {
-  const { rows } = await sql<Record<string, unknown>>`
+type Row = Record<string, unknown>;
+type Range = { partnerId: string; from: string; to: string };
+
+/** Counted sums of a day (or a range) of orders; averageTicket is derived when they are merged. */
+type Sums = Omit<Totals, "averageTicket">;
+const SUM_KEYS = [
+  "orders",
+  "revenue",
+  "subTotal",
+  "discounts",
+  "discountedOrders",
+  "surcharges",
+  "cancelled",
+  "cancelledAmount",
+  "refunds",
+  "refundAmount",
+] as const;
+const emptySums = (): Sums => ({
+  orders: 0,
+  revenue: 0,
+  subTotal: 0,
+  discounts: 0,
+  discountedOrders: 0,
+  surcharges: 0,
+  cancelled: 0,
+  cancelledAmount: 0,
+  refunds: 0,
+  refundAmount: 0,
+});
+
+/** A histogram of whole seconds: [seconds, parts][]. */
+type Histogram = [number, number][];
+type SpeedGroup = { h: Histogram; late: number; recalls: number };
+
+/**
+ * One business day's report groups: everything the tables need, in a form two days add up in.
+ * Stored for ended days (table reportDays) so a long range merges days instead of re-reading orders.
+ */
+export type DayGroups = {
+  sums: Sums;
+  payments: Record<string, [orders: number, amount: number]>;
+  cancellations: Record<string, [orders: number, amount: number, refunds: number, refundAmount: number]>;
+  items: Record<string, [name: string, quantity: number, revenue: number]>;
+  stations: Record<string, SpeedGroup>;
+  itemSpeed: Record<string, SpeedGroup & { name: string; station: string }>;
+  /** By UTC hour ("2026-03-28T11"): [orders, revenue]. */
+  heat: Record<string, [orders: number, revenue: number]>;
+};
+
+const emptyGroups = (): DayGroups => ({
+  sums: emptySums(),
+  payments: {},
+  cancellations: {},
+  items: {},
+  stations: {},
+  itemSpeed: {},
+  heat: {},
+});
+
+function inRange(r: Range) {
+  return sql`o."partnerId" = ${r.partnerId} and o."businessDay" >= ${r.from} and o."businessDay" <= ${r.to}`;
+}
+
+async function sumsQuery(db: Db, r: Range): Promise<Row[]> {
+  const { rows } = await sql<Row>`
     select o."businessDay" as day,
       sum(case when ${soldIn("o")} then 1 else 0 end) as orders,
       sum(case when ${soldIn("o")} then o."total" else 0 end) as revenue,
@@ -101,151 +165,293 @@ export async function totalsByDay(db: Db, partnerId: string, from: string, to: s
       sum(case when o."status" = 'CANCELLED' then o."total" else 0 end) as "cancelledAmount",
       sum(case when o."status" = 'CANCELLED' and o."confirmedAt" is not null then 1 else 0 end) as refunds,
       sum(case when o."status" = 'CANCELLED' and o."confirmedAt" is not null then o."total" else 0 end) as "refundAmount"
-    from orders o
-    where o."partnerId" = ${partnerId} and o."businessDay" >= ${from} and o."businessDay" <= ${to}
-    group by o."businessDay" order by o."businessDay"`.execute(db);
-  const totals: Totals = {
-    orders: 0,
-    revenue: 0,
-    averageTicket: 0,
-    subTotal: 0,
-    discounts: 0,
-    discountedOrders: 0,
-    surcharges: 0,
-    cancelled: 0,
-    cancelledAmount: 0,
-    refunds: 0,
-    refundAmount: 0,
+    from orders o where ${inRange(r)}
+    group by o."businessDay"`.execute(db);
+  return rows;
+}
+
+const DONE = sql`lp."firedAt" is not null and lp."doneAt" is not null`;
+
+/**
+ * Every group of the business days in `r`, computed from the orders (kept forever): one grouped
+ * query per table, each also grouped by day. Speed of service is fired → done of every part of the
+ * sold orders, in whole seconds; late when it took longer than its target × the order's late
+ * percent (the kitchen screen's red, lib/orders/line-state.ts isLate). Parts not done count only
+ * their recalls.
+ */
+export async function computeDayGroups(db: Db, r: Range): Promise<Map<string, DayGroups>> {
+  const days = new Map<string, DayGroups>();
+  const of = (day: unknown) => {
+    const key = String(day);
+    let g = days.get(key);
+    if (!g) days.set(key, (g = emptyGroups()));
+    return g;
   };
-  const days: DayRow[] = [];
-  for (const r of rows) {
-    for (const k of Object.keys(totals) as (keyof Totals)[]) if (k !== "averageTicket") totals[k] += num(r[k]);
-    const orders = num(r.orders);
-    const revenue = num(r.revenue);
-    if (orders > 0) days.push({ businessDay: String(r.day), orders, revenue, averageTicket: avg(revenue, orders) });
+  for (const row of await sumsQuery(db, r)) {
+    const g = of(row.day);
+    for (const k of SUM_KEYS) g.sums[k] = num(row[k]);
   }
-  totals.averageTicket = avg(totals.revenue, totals.orders);
-  return { totals, days };
-}
-
-export async function paymentSplit(db: Db, partnerId: string, from: string, to: string): Promise<PaymentRow[]> {
-  const { rows } = await sql<{ method: string; orders: unknown; amount: unknown }>`
-    select p."method" as method, count(distinct p."orderId") as orders, sum(p."amount") as amount
+  const payments = await sql<Row>`
+    select o."businessDay" as day, p."method" as method, count(distinct p."orderId") as orders, sum(p."amount") as amount
     from orders o join payments p on p."orderId" = o."id"
-    where o."partnerId" = ${partnerId} and o."businessDay" >= ${from} and o."businessDay" <= ${to} and ${soldIn("o")}
-    group by p."method" order by sum(p."amount") desc, p."method"`.execute(db);
-  return rows.map((r) => ({ method: r.method, orders: num(r.orders), amount: num(r.amount) }));
-}
-
-export async function cancellations(db: Db, partnerId: string, from: string, to: string): Promise<CancellationRow[]> {
-  const { rows } = await sql<Record<string, unknown>>`
-    select coalesce(o."cancelReason", '') as reason, count(*) as orders, sum(o."total") as amount,
+    where ${inRange(r)} and ${soldIn("o")}
+    group by o."businessDay", p."method"`.execute(db);
+  for (const row of payments.rows) of(row.day).payments[String(row.method)] = [num(row.orders), num(row.amount)];
+  const cancelled = await sql<Row>`
+    select o."businessDay" as day, coalesce(o."cancelReason", '') as reason, count(*) as orders, sum(o."total") as amount,
       sum(case when o."confirmedAt" is not null then 1 else 0 end) as refunds,
       sum(case when o."confirmedAt" is not null then o."total" else 0 end) as "refundAmount"
     from orders o
-    where o."partnerId" = ${partnerId} and o."businessDay" >= ${from} and o."businessDay" <= ${to} and o."status" = 'CANCELLED'
-    group by coalesce(o."cancelReason", '') order by count(*) desc, coalesce(o."cancelReason", '')`.execute(db);
-  return rows.map((r) => ({
-    reason: String(r.reason),
-    orders: num(r.orders),
-    amount: num(r.amount),
-    refunds: num(r.refunds),
-    refundAmount: num(r.refundAmount),
-  }));
-}
-
-export async function itemSales(db: Db, partnerId: string, from: string, to: string): Promise<Omit<ItemRow, "soldOutMinutes">[]> {
-  const { rows } = await sql<{ foodId: string; name: string; quantity: unknown; revenue: unknown }>`
-    select i."foodId" as "foodId", max(i."name") as name, sum(i."quantity") as quantity, sum(i."total") as revenue
+    where ${inRange(r)} and o."status" = 'CANCELLED'
+    group by o."businessDay", coalesce(o."cancelReason", '')`.execute(db);
+  for (const row of cancelled.rows)
+    of(row.day).cancellations[String(row.reason)] = [num(row.orders), num(row.amount), num(row.refunds), num(row.refundAmount)];
+  const items = await sql<Row>`
+    select o."businessDay" as day, i."foodId" as "foodId", max(i."name") as name, sum(i."quantity") as quantity, sum(i."total") as revenue
     from orders o join "orderItems" i on i."orderId" = o."id"
-    where o."partnerId" = ${partnerId} and o."businessDay" >= ${from} and o."businessDay" <= ${to} and ${soldIn("o")}
-    group by i."foodId" order by sum(i."quantity") desc, max(i."name")`.execute(db);
-  return rows.map((r) => ({ foodId: r.foodId, name: r.name, quantity: num(r.quantity), revenue: num(r.revenue) }));
+    where ${inRange(r)} and ${soldIn("o")}
+    group by o."businessDay", i."foodId"`.execute(db);
+  for (const row of items.rows) of(row.day).items[String(row.foodId)] = [String(row.name), num(row.quantity), num(row.revenue)];
+  const addSpeed = (group: SpeedGroup, row: Row) => {
+    group.recalls += num(row.recalls);
+    if (row.seconds !== null && row.seconds !== undefined) {
+      group.h.push([Number(row.seconds), num(row.parts)]);
+      group.late += num(row.late);
+    }
+  };
+  const stations = await sql<Row>`
+    select o."businessDay" as day, lp."station" as key, case when ${DONE} then ${partSeconds(db)} end as seconds, count(*) as parts,
+      sum(case when ${DONE} and ${partMs(db)} * 100 > lp."targetMinutes" * 60000.0 * o."latePercent" then 1 else 0 end) as late,
+      sum(lp."recalls") as recalls
+    from orders o join "lineParts" lp on lp."orderId" = o."id"
+    where ${inRange(r)} and ${soldIn("o")}
+    group by o."businessDay", lp."station", case when ${DONE} then ${partSeconds(db)} end`.execute(db);
+  for (const row of stations.rows) {
+    const g = of(row.day);
+    const key = String(row.key);
+    addSpeed((g.stations[key] ??= { h: [], late: 0, recalls: 0 }), row);
+  }
+  // Per item: each line's part at its food's own station.
+  const perItem = await sql<Row>`
+    select o."businessDay" as day, i."foodId" as key, max(i."name") as name, max(i."station") as station,
+      case when ${DONE} then ${partSeconds(db)} end as seconds, count(*) as parts,
+      sum(case when ${DONE} and ${partMs(db)} * 100 > lp."targetMinutes" * 60000.0 * o."latePercent" then 1 else 0 end) as late,
+      sum(lp."recalls") as recalls
+    from orders o join "orderItems" i on i."orderId" = o."id"
+      join "lineParts" lp on lp."orderId" = o."id" and lp."orderItemId" = i."id" and lp."station" = i."station"
+    where ${inRange(r)} and ${soldIn("o")}
+    group by o."businessDay", i."foodId", case when ${DONE} then ${partSeconds(db)} end`.execute(db);
+  for (const row of perItem.rows) {
+    const g = of(row.day);
+    const key = String(row.key);
+    addSpeed((g.itemSpeed[key] ??= { h: [], late: 0, recalls: 0, name: String(row.name), station: String(row.station) }), row);
+  }
+  // The heat map: by UTC hour here (createdAt is ISO text); placed in the partner's zone when merged.
+  const heat = await sql<Row>`
+    select o."businessDay" as day, substr(o."createdAt", 1, 13) as hour, count(*) as orders, sum(o."total") as revenue
+    from orders o
+    where ${inRange(r)} and ${soldIn("o")}
+    group by o."businessDay", substr(o."createdAt", 1, 13)`.execute(db);
+  for (const row of heat.rows) of(row.day).heat[String(row.hour)] = [num(row.orders), num(row.revenue)];
+  return days;
 }
 
-type SpeedGroup = { key: string; seconds: number | null; parts: unknown; late: unknown; recalls: unknown };
-
-function foldSpeed(rows: readonly SpeedGroup[]): Map<string, SpeedRow> {
-  const hist = new Map<string, Map<number, number>>();
-  const out = new Map<string, SpeedRow>();
-  for (const r of rows) {
-    const row = out.get(r.key) ?? { parts: 0, medianSeconds: null, p90Seconds: null, late: 0, recalls: 0 };
-    row.recalls += num(r.recalls);
-    if (r.seconds !== null) {
-      row.parts += num(r.parts);
-      row.late += num(r.late);
-      const h = hist.get(r.key) ?? new Map<number, number>();
-      h.set(Number(r.seconds), (h.get(Number(r.seconds)) ?? 0) + num(r.parts));
-      hist.set(r.key, h);
-    }
-    out.set(r.key, row);
+/**
+ * What a day's groups were computed from: per status, its orders' count, latest status change and
+ * total. Any status change (a confirm, a cancel, a bump that makes an order READY, a recall) moves it.
+ */
+async function dayStamps(db: Db, r: Range): Promise<Map<string, string>> {
+  const { rows } = await sql<Row>`
+    select o."businessDay" as day, o."status" as status, count(*) as n, max(o."statusChangedAt") as changed, sum(o."total") as total
+    from orders o where ${inRange(r)}
+    group by o."businessDay", o."status"
+    order by o."businessDay", o."status"`.execute(db);
+  const stamps = new Map<string, string>();
+  for (const row of rows) {
+    const day = String(row.day);
+    const part = `${String(row.status)}:${num(row.n)}:${String(row.changed)}:${num(row.total)}`;
+    stamps.set(day, stamps.has(day) ? `${stamps.get(day)}|${part}` : part);
   }
-  for (const [key, row] of out) {
-    const h = hist.get(key);
-    if (h) {
-      row.medianSeconds = percentileOf(h, 0.5);
-      row.p90Seconds = percentileOf(h, 0.9);
-    }
+  return stamps;
+}
+
+/**
+ * The groups of every day in `r`: an ended day's from reportDays while its stamp still matches
+ * (else computed and stored again), the current day's (and any day not yet ended) computed each
+ * time. A day with no orders has no groups. The Z job stores each day as it ends, so a report
+ * over a year reads at most a day or two of orders.
+ */
+export async function dayGroups(db: Db, r: Range & { closedBefore: string }): Promise<Map<string, DayGroups>> {
+  const stamps = await dayStamps(db, r);
+  const stored = await db
+    .selectFrom("reportDays")
+    .select(["businessDay", "stamp", "groups"])
+    .where("partnerId", "=", r.partnerId)
+    .where("businessDay", ">=", r.from)
+    .where("businessDay", "<=", r.to)
+    .execute();
+  const out = new Map<string, DayGroups>();
+  for (const s of stored) {
+    if (stamps.get(s.businessDay) === s.stamp && s.businessDay < r.closedBefore) out.set(s.businessDay, JSON.parse(s.groups) as DayGroups);
+  }
+  const missing = [...stamps.keys()].filter((d) => !out.has(d)).sort();
+  if (missing.length === 0) return out;
+  const computed = await computeDayGroups(db, { partnerId: r.partnerId, from: missing[0]!, to: missing[missing.length - 1]! });
+  const at = new Date().toISOString();
+  for (const day of missing) {
+    const g = computed.get(day) ?? emptyGroups();
+    out.set(day, g);
+    const stamp = stamps.get(day)!;
+    if (day >= r.closedBefore) continue;
+    await db
+      .insertInto("reportDays")
+      .values({ partnerId: r.partnerId, businessDay: day, stamp, groups: JSON.stringify(g), computedAt: at })
+      .onConflict((oc) => oc.columns(["partnerId", "businessDay"]).doUpdateSet({ stamp, groups: JSON.stringify(g), computedAt: at }))
+      .execute();
   }
   return out;
 }
 
-/**
- * Fired → done of every part of the sold orders, grouped by station and whole second; late when it
- * took longer than its target × the order's late percent (the kitchen screen's red), as
- * lib/orders/line-state.ts isLate. Parts not done count only their recalls.
- */
-export async function stationSpeed(db: Db, partnerId: string, from: string, to: string): Promise<StationSpeedRow[]> {
-  const done = sql`lp."firedAt" is not null and lp."doneAt" is not null`;
-  const { rows } = await sql<SpeedGroup>`
-    select lp."station" as key, case when ${done} then ${partSeconds(db)} end as seconds, count(*) as parts,
-      sum(case when ${done} and ${partMs(db)} * 100 > lp."targetMinutes" * 60000.0 * o."latePercent" then 1 else 0 end) as late,
-      sum(lp."recalls") as recalls
-    from orders o join "lineParts" lp on lp."orderId" = o."id"
-    where o."partnerId" = ${partnerId} and o."businessDay" >= ${from} and o."businessDay" <= ${to} and ${soldIn("o")}
-    group by lp."station", case when ${done} then ${partSeconds(db)} end`.execute(db);
-  return [...foldSpeed(rows).entries()].map(([station, r]) => ({ station, ...r })).sort((a, b) => a.station.localeCompare(b.station));
+function percentiles(hist: Map<number, number>): Pick<SpeedRow, "medianSeconds" | "p90Seconds"> {
+  return { medianSeconds: percentileOf(hist, 0.5), p90Seconds: percentileOf(hist, 0.9) };
 }
 
-/** The same per item: each line's part at its food's own station. */
-export async function itemSpeed(db: Db, partnerId: string, from: string, to: string): Promise<ItemSpeedRow[]> {
-  const done = sql`lp."firedAt" is not null and lp."doneAt" is not null`;
-  const { rows } = await sql<SpeedGroup & { name: string; station: string }>`
-    select i."foodId" as key, max(i."name") as name, max(i."station") as station,
-      case when ${done} then ${partSeconds(db)} end as seconds, count(*) as parts,
-      sum(case when ${done} and ${partMs(db)} * 100 > lp."targetMinutes" * 60000.0 * o."latePercent" then 1 else 0 end) as late,
-      sum(lp."recalls") as recalls
-    from orders o join "orderItems" i on i."orderId" = o."id"
-      join "lineParts" lp on lp."orderId" = o."id" and lp."orderItemId" = i."id" and lp."station" = i."station"
-    where o."partnerId" = ${partnerId} and o."businessDay" >= ${from} and o."businessDay" <= ${to} and ${soldIn("o")}
-    group by i."foodId", case when ${done} then ${partSeconds(db)} end`.execute(db);
-  const names = new Map(rows.map((r) => [r.key, { name: r.name, station: r.station }]));
-  return [...foldSpeed(rows).entries()]
-    .map(([foodId, r]) => ({ foodId, ...names.get(foodId)!, ...r }))
-    .sort((a, b) => (b.p90Seconds ?? -1) - (a.p90Seconds ?? -1) || a.name.localeCompare(b.name));
+function mergeSpeed<T extends SpeedGroup>(
+  days: readonly DayGroups[],
+  pick: (g: DayGroups) => Record<string, T>,
+): Map<string, { row: SpeedRow; first: T }> {
+  const acc = new Map<string, { hist: Map<number, number>; late: number; recalls: number; first: T }>();
+  for (const g of days) {
+    for (const [key, s] of Object.entries(pick(g))) {
+      let a = acc.get(key);
+      if (!a) acc.set(key, (a = { hist: new Map(), late: 0, recalls: 0, first: s }));
+      a.late += s.late;
+      a.recalls += s.recalls;
+      for (const [sec, n] of s.h) a.hist.set(sec, (a.hist.get(sec) ?? 0) + n);
+    }
+  }
+  return new Map(
+    [...acc].map(([key, a]) => {
+      const parts = [...a.hist.values()].reduce((x, y) => x + y, 0);
+      const p = parts > 0 ? percentiles(a.hist) : { medianSeconds: null, p90Seconds: null };
+      return [key, { row: { parts, ...p, late: a.late, recalls: a.recalls }, first: a.first }];
+    }),
+  );
+}
+
+const totalsOf = (s: Sums): Totals => ({ ...s, averageTicket: avg(s.revenue, s.orders) });
+
+function mergeSums(days: Iterable<[string, DayGroups]>): { totals: Totals; days: DayRow[] } {
+  const sums = emptySums();
+  const rows: DayRow[] = [];
+  for (const [day, g] of [...days].sort((a, b) => a[0].localeCompare(b[0]))) {
+    for (const k of SUM_KEYS) sums[k] += g.sums[k];
+    if (g.sums.orders > 0)
+      rows.push({ businessDay: day, orders: g.sums.orders, revenue: g.sums.revenue, averageTicket: avg(g.sums.revenue, g.sums.orders) });
+  }
+  return { totals: totalsOf(sums), days: rows };
 }
 
 /**
- * Sold orders by the local weekday and hour they were placed. The database groups by UTC hour
- * (`createdAt` is ISO text); each hour is then placed in the partner's zone with its DST rules. A
- * zone whose offset is not whole hours (India, Nepal) places each UTC hour by its start.
+ * Sold orders by the local weekday and hour they were placed: each UTC hour placed in the
+ * partner's zone with its DST rules (one Intl lookup per distinct hour). A zone whose offset is
+ * not whole hours (India, Nepal) places each UTC hour by its start.
  */
-export async function heatmap(db: Db, partnerId: string, from: string, to: string, timezone: string): Promise<HeatCell[]> {
-  const { rows } = await sql<{ hour: string; orders: unknown; revenue: unknown }>`
-    select substr(o."createdAt", 1, 13) as hour, count(*) as orders, sum(o."total") as revenue
-    from orders o
-    where o."partnerId" = ${partnerId} and o."businessDay" >= ${from} and o."businessDay" <= ${to} and ${soldIn("o")}
-    group by substr(o."createdAt", 1, 13)`.execute(db);
+function mergeHeat(days: readonly DayGroups[], timezone: string): HeatCell[] {
   const cells = new Map<number, HeatCell>();
-  for (const r of rows) {
-    const { weekday, hour } = localWeekHour(new Date(`${r.hour}:00:00.000Z`), timezone);
-    const key = weekday * 24 + hour;
-    const cell = cells.get(key) ?? { weekday, hour, orders: 0, revenue: 0 };
-    cell.orders += num(r.orders);
-    cell.revenue += num(r.revenue);
-    cells.set(key, cell);
+  const place = placer(timezone);
+  for (const g of days) {
+    for (const [hourIso, [orders, revenue]] of Object.entries(g.heat)) {
+      const { weekday, hour } = place(hourIso);
+      const key = weekday * 24 + hour;
+      const cell = cells.get(key) ?? { weekday, hour, orders: 0, revenue: 0 };
+      cell.orders += orders;
+      cell.revenue += revenue;
+      cells.set(key, cell);
+    }
   }
   return [...cells.values()].sort((a, b) => a.weekday - b.weekday || a.hour - b.hour);
+}
+
+/**
+ * Local weekday and hour of UTC hours ("2026-03-28T11"): the zone's offset is looked up (Intl) at
+ * both ends of each UTC date and reused for its hours when they agree; a date with an offset
+ * change (DST) looks each hour up.
+ */
+function placer(timezone: string): (hourIso: string) => { weekday: number; hour: number } {
+  const offsets = new Map<string, number | null>();
+  const offsetAt = (ms: number) => {
+    const { weekday, hour } = localWeekHour(new Date(ms), timezone);
+    // Hours since Monday 00:00 local minus since Monday 00:00 UTC, folded to −12…+14.
+    const utc = new Date(ms);
+    const utcWeekHour = (((utc.getUTCDay() + 6) % 7) * 24 + utc.getUTCHours()) % 168;
+    let d = ((weekday - 1) * 24 + hour - utcWeekHour) % 168;
+    if (d > 84) d -= 168;
+    if (d < -84) d += 168;
+    return d;
+  };
+  return (hourIso) => {
+    const date = hourIso.slice(0, 10);
+    let offset = offsets.get(date);
+    if (offset === undefined) {
+      const first = offsetAt(Date.parse(`${date}T00:00:00.000Z`));
+      const last = offsetAt(Date.parse(`${date}T23:00:00.000Z`));
+      offset = first === last ? first : null;
+      offsets.set(date, offset);
+    }
+    const ms = Date.parse(`${hourIso}:00:00.000Z`);
+    if (offset === null) return localWeekHour(new Date(ms), timezone);
+    const local = new Date(ms + offset * 3_600_000);
+    return { weekday: ((local.getUTCDay() + 6) % 7) + 1, hour: local.getUTCHours() };
+  };
+}
+
+/** The tables of a range from its days' groups (the soldOut minutes joined to the item sales). */
+export function mergeDays(groups: Map<string, DayGroups>, timezone: string, soldOut: Map<string, number>) {
+  const days = [...groups.values()];
+  const { totals, days: dayRows } = mergeSums(groups);
+  const payments = new Map<string, PaymentRow>();
+  const cancelled = new Map<string, CancellationRow>();
+  const items = new Map<string, ItemRow>();
+  for (const g of days) {
+    for (const [method, [orders, amount]] of Object.entries(g.payments)) {
+      const p = payments.get(method) ?? { method, orders: 0, amount: 0 };
+      p.orders += orders;
+      p.amount += amount;
+      payments.set(method, p);
+    }
+    for (const [reason, [orders, amount, refunds, refundAmount]] of Object.entries(g.cancellations)) {
+      const c = cancelled.get(reason) ?? { reason, orders: 0, amount: 0, refunds: 0, refundAmount: 0 };
+      c.orders += orders;
+      c.amount += amount;
+      c.refunds += refunds;
+      c.refundAmount += refundAmount;
+      cancelled.set(reason, c);
+    }
+    for (const [foodId, [name, quantity, revenue]] of Object.entries(g.items)) {
+      const i = items.get(foodId) ?? { foodId, name, quantity: 0, revenue: 0, soldOutMinutes: soldOut.get(foodId) ?? 0 };
+      i.quantity += quantity;
+      i.revenue += revenue;
+      items.set(foodId, i);
+    }
+  }
+  const stations = [...mergeSpeed(days, (g) => g.stations)].map(([station, { row }]) => ({ station, ...row }));
+  const itemSpeed = [...mergeSpeed(days, (g) => g.itemSpeed)].map(([foodId, { row, first }]) => ({
+    foodId,
+    name: first.name,
+    station: first.station,
+    ...row,
+  }));
+  return {
+    totals,
+    days: dayRows,
+    payments: [...payments.values()].sort((a, b) => b.amount - a.amount || a.method.localeCompare(b.method)),
+    cancellations: [...cancelled.values()].sort((a, b) => b.orders - a.orders || a.reason.localeCompare(b.reason)),
+    items: [...items.values()].sort((a, b) => b.quantity - a.quantity || a.name.localeCompare(b.name)),
+    stations: stations.sort((a, b) => a.station.localeCompare(b.station)),
+    itemSpeed: itemSpeed.sort((a, b) => (b.p90Seconds ?? -1) - (a.p90Seconds ?? -1) || a.name.localeCompare(b.name)),
+    heatmap: mergeHeat(days, timezone),
+  };
 }
 
 /**
@@ -308,7 +514,10 @@ export async function soldOutMinutes(
   return { minutes: new Map([...ms].map(([id, v]) => [id, Math.round(v / 60_000)])), complete };
 }
 
-/** Every table of the report for one partner and range (the Z report is one day of it). */
+/**
+ * Every table of the report for one partner and range (the Z report is one day of it), with the
+ * same weekdays one week earlier. Days that have ended come from their stored groups.
+ */
 export async function reportFigures({
   db,
   partner,
@@ -326,32 +535,22 @@ export async function reportFigures({
   const { start, end } = rangeBounds(from, to, clock);
   const cFrom = addDays(from, -7);
   const cTo = addDays(to, -7);
-  const [main, compare, payments, cancelled, items, stations, perItem, heat, soldOut] = await Promise.all([
-    totalsByDay(db, partner.id, from, to),
-    totalsByDay(db, partner.id, cFrom, cTo),
-    paymentSplit(db, partner.id, from, to),
-    cancellations(db, partner.id, from, to),
-    itemSales(db, partner.id, from, to),
-    stationSpeed(db, partner.id, from, to),
-    itemSpeed(db, partner.id, from, to),
-    heatmap(db, partner.id, from, to, partner.timezone),
-    soldOutMinutes(db, partner.id, start, end, now),
-  ]);
+  // A day is stored once it has ended (by the wall clock, not `now`: a report about the past is still live data).
+  const closedBefore = businessDay({ at: new Date(), ...clock });
+  const groups = await dayGroups(db, { partnerId: partner.id, from: cFrom < from ? cFrom : from, to, closedBefore });
+  const main = new Map([...groups].filter(([d]) => d >= from && d <= to));
+  const before = new Map([...groups].filter(([d]) => d >= cFrom && d <= cTo));
+  const soldOut = await soldOutMinutes(db, partner.id, start, end, now);
   const { id: _id, ...info } = partner;
+  const merged = mergeDays(main, partner.timezone, soldOut.minutes);
+  const compare = mergeSums(before);
   return {
     partner: info,
     from,
     to,
     start: start.toISOString(),
     end: end.toISOString(),
-    totals: main.totals,
-    days: main.days,
-    payments,
-    cancellations: cancelled,
-    items: items.map((i) => ({ ...i, soldOutMinutes: soldOut.minutes.get(i.foodId) ?? 0 })),
-    stations,
-    itemSpeed: perItem,
-    heatmap: heat,
+    ...merged,
     compare: { from: cFrom, to: cTo, totals: compare.totals, days: compare.days },
     soldOutComplete: soldOut.complete,
   };
