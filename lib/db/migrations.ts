@@ -802,7 +802,18 @@ const migrations: Record<string, PortableMigration> = {
       await db.schema
         .createIndex("orders_partner_day")
         .on("orders")
-        .columns(["partnerId", "businessDay", "status", "total", "subTotal", "discount", "surcharge", "confirmedAt", "createdAt", "statusChangedAt"])
+        .columns([
+          "partnerId",
+          "businessDay",
+          "status",
+          "total",
+          "subTotal",
+          "discount",
+          "surcharge",
+          "confirmedAt",
+          "createdAt",
+          "statusChangedAt",
+        ])
         .execute();
       await db.schema
         .createIndex("order_items_report")
