@@ -45,7 +45,6 @@ async function insertBatches(
 ) {
   const size = table === "orders" ? 400 : 1000;
   for (let i = 0; i < rows.length; i += size) {
-    // biome-ignore lint/suspicious/noExplicitAny: rows built for the table's columns above
     await db
       .insertInto(table)
       .values(rows.slice(i, i + size) as any)
