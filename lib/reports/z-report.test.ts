@@ -228,6 +228,17 @@ describeEachDatabase("end-of-day Z report", (ctx) => {
       .filter((e) => e.partner.startsWith("node"));
     expect(keyed.length).toBe(expected);
     expect(await listFailedJobs({ handle: ctx.t, partnerId: null })).toEqual([]);
+    // zed's webhook got each of its days' report.z once (a repeat would carry the same delivery id), signed.
+    const zedRows = await ctx.db.selectFrom("zReports").select("businessDay").where("partnerId", "=", zed.partner.id).execute();
+    const bodies = receiver.received.map(
+      (r) => JSON.parse(r.body.toString("utf8")) as { id: string; type: string; report: { businessDay: string; pdf: string } },
+    );
+    expect(new Set(bodies.map((b) => b.report.businessDay))).toEqual(new Set(zedRows.map((r) => r.businessDay)));
+    expect(new Set(bodies.map((b) => b.id)).size).toBe(zedRows.length);
+    expect(bodies.every((b) => b.type === "report.z" && b.report.pdf === `/api/reports/z/${b.report.businessDay}.pdf?partner=zed`)).toBe(
+      true,
+    );
+    expect(receiver.hook.validSignatures).toBe(receiver.received.length);
     console.log(
       `z-report nodes ${ctx.dialect}: ${expected} reports, written by ${JSON.stringify(Object.fromEntries([...new Set(rows.map((r) => r.createdBy))].map((w) => [w, rows.filter((r) => r.createdBy === w).length])))}, jobs done per node ${nodes.map((n) => /done (\d+)\n(?![\s\S]*done)/.exec(n.output())?.[1] ?? 0).join(" + ")}`,
     );
