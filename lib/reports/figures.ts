@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "kysely";
 import type { Db } from "../db";
-import { isPostgres } from "../events/jobs";
+import { elapsedMs, roundToInt } from "../db/elapsed";
 import { businessDay } from "../orders/business-day";
 import { addDays, type DayClock, localWeekHour, percentileOf, rangeBounds } from "./days";
 
@@ -78,16 +78,9 @@ function soldIn(alias: string) {
   return sql.raw(`${alias}."status" in (${SOLD_STATUSES.map((s) => `'${s}'`).join(", ")})`);
 }
 
-/** Milliseconds from a part's fire to its done, in SQL (ISO text on both databases). */
-function partMs(db: Db) {
-  return isPostgres(db)
-    ? sql`(extract(epoch from (lp."doneAt"::timestamptz - lp."firedAt"::timestamptz)) * 1000)`
-    : sql`((julianday(lp."doneAt") - julianday(lp."firedAt")) * 86400000.0)`;
-}
-
-function partSeconds(db: Db) {
-  return isPostgres(db) ? sql`round(${partMs(db)} / 1000)::int` : sql`cast(round(${partMs(db)} / 1000.0) as integer)`;
-}
+/** Milliseconds from a part's fire to its done, and the same in whole seconds (lib/db/elapsed.ts). */
+const partMs = (db: Db) => elapsedMs(db, 'lp."firedAt"', 'lp."doneAt"');
+const partSeconds = (db: Db) => roundToInt(db, sql<number>`${partMs(db)} / 1000.0`);
 
 type Row = Record<string, unknown>;
 type Range = { partnerId: string; from: string; to: string };
