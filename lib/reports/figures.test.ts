@@ -310,6 +310,39 @@ describeEachDatabase("report figures", (ctx) => {
     await bad({ partner: "rep", from: "2025-01-01", to: "2026-03-28" }, "to");
   });
 
+  it("a whole ended month is one stored unit that keeps its days' rows, and the same figures", async () => {
+    const query = { from: "2026-02-20", to: "2026-04-02" };
+    const first = await reportSummary({ db: ctx.db, principal: operator, query });
+    const month = await ctx.db
+      .selectFrom("reportDays")
+      .select("groups")
+      .where("partnerId", "=", rep.partner.id)
+      .where("businessDay", "=", "2026-03")
+      .executeTakeFirst();
+    expect(month).toBeDefined();
+    const again = await reportSummary({ db: ctx.db, principal: operator, query });
+    expect(again).toEqual(first);
+    // 21 March 13.00, 28 March 28.00, 29 March 13.00.
+    expect(first.days.map((d) => [d.businessDay, d.orders, d.revenue])).toEqual([
+      ["2026-03-21", 1, 1300],
+      ["2026-03-28", 3, 2800],
+      ["2026-03-29", 1, 1300],
+    ]);
+    expect(first.totals).toMatchObject({ orders: 5, revenue: 5400, cancelled: 2, refunds: 1 });
+    expect(first.stations.find((x) => x.station === "fryer")).toEqual({
+      station: "fryer",
+      parts: 2,
+      medianSeconds: 240,
+      p90Seconds: 960,
+      late: 1,
+      recalls: 1,
+    });
+    // The same range computed day by day (nothing stored) agrees.
+    await ctx.db.deleteFrom("reportDays").execute();
+    const fresh = await reportSummary({ db: ctx.db, principal: operator, query });
+    expect(fresh).toEqual(first);
+  });
+
   it("an ended day's groups are stored and reused while its orders are unchanged, recomputed after a change", async () => {
     const query = { from: "2026-03-28", to: "2026-03-28" };
     await reportSummary({ db: ctx.db, principal: operator, query });

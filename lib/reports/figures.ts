@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import type { Db } from "../db";
 import { elapsedMs, roundToInt } from "../db/elapsed";
@@ -129,6 +130,8 @@ export type DayGroups = {
   itemSpeed: Record<string, SpeedGroup & { name: string; station: string }>;
   /** By UTC hour ("2026-03-28T11"): [orders, revenue]. */
   heat: Record<string, [orders: number, revenue: number]>;
+  /** A month's groups (key `YYYY-MM`): each of its days' sums, for the per-day rows. */
+  daySums?: Record<string, Sums>;
 };
 
 const emptyGroups = (): DayGroups => ({
@@ -268,40 +271,154 @@ async function dayStamps(db: Db, r: Range): Promise<Map<string, string>> {
   return stamps;
 }
 
+/** Adds `g` into `into` (histograms concatenated; foldHistograms adds equal seconds up). */
+function addGroups(into: DayGroups, g: DayGroups): void {
+  for (const k of SUM_KEYS) into.sums[k] += g.sums[k];
+  for (const [m, [o, a]] of Object.entries(g.payments)) {
+    const p = (into.payments[m] ??= [0, 0]);
+    p[0] += o;
+    p[1] += a;
+  }
+  for (const [r, [o, a, n, ra]] of Object.entries(g.cancellations)) {
+    const c = (into.cancellations[r] ??= [0, 0, 0, 0]);
+    c[0] += o;
+    c[1] += a;
+    c[2] += n;
+    c[3] += ra;
+  }
+  for (const [id, [name, q, rev]] of Object.entries(g.items)) {
+    const i = (into.items[id] ??= [name, 0, 0]);
+    i[1] += q;
+    i[2] += rev;
+  }
+  const speed = <T extends SpeedGroup>(to: Record<string, T>, from: Record<string, T>) => {
+    for (const [key, sg] of Object.entries(from)) {
+      const t = (to[key] ??= { ...sg, h: [], late: 0, recalls: 0 });
+      t.late += sg.late;
+      t.recalls += sg.recalls;
+      for (const pair of sg.h) t.h.push(pair);
+    }
+  };
+  speed(into.stations, g.stations);
+  speed(into.itemSpeed, g.itemSpeed);
+  for (const [h, [o, rev]] of Object.entries(g.heat)) {
+    const x = (into.heat[h] ??= [0, 0]);
+    x[0] += o;
+    x[1] += rev;
+  }
+}
+
+/** One entry per second in each histogram: a month's groups stay about as small as a day's. */
+function foldHistograms(g: DayGroups): DayGroups {
+  const fold = (h: Histogram): Histogram => {
+    const m = new Map<number, number>();
+    for (const [sec, n] of h) m.set(sec, (m.get(sec) ?? 0) + n);
+    return [...m].sort((x, y) => x[0] - y[0]);
+  };
+  for (const sg of Object.values(g.stations)) sg.h = fold(sg.h);
+  for (const sg of Object.values(g.itemSpeed)) sg.h = fold(sg.h);
+  return g;
+}
+
+const monthStamp = (days: readonly string[], stamps: Map<string, string>) =>
+  createHash("sha256")
+    .update(days.map((d) => `${d}=${stamps.get(d) ?? ""}`).join(";"))
+    .digest("base64url");
+
+async function storeGroups(db: Db, partnerId: string, key: string, stamp: string, g: DayGroups, at: string) {
+  const groups = JSON.stringify(g);
+  await db
+    .insertInto("reportDays")
+    .values({ partnerId, businessDay: key, stamp, groups, computedAt: at })
+    .onConflict((oc) => oc.columns(["partnerId", "businessDay"]).doUpdateSet({ stamp, groups, computedAt: at }))
+    .execute();
+}
+
+async function storedRows(db: Db, partnerId: string, keys: readonly string[]): Promise<Map<string, { stamp: string; groups: string }>> {
+  const out = new Map<string, { stamp: string; groups: string }>();
+  for (let i = 0; i < keys.length; i += 400) {
+    const rows = await db
+      .selectFrom("reportDays")
+      .select(["businessDay", "stamp", "groups"])
+      .where("partnerId", "=", partnerId)
+      .where("businessDay", "in", keys.slice(i, i + 400))
+      .execute();
+    for (const row of rows) out.set(row.businessDay, row);
+  }
+  return out;
+}
+
 /**
- * The groups of every day in `r`: an ended day's from reportDays while its stamp still matches
- * (else computed and stored again), the current day's (and any day not yet ended) computed each
- * time. A day with no orders has no groups. The Z job stores each day as it ends, so a report
- * over a year reads at most a day or two of orders.
+ * The groups of the business days in `r`, as units to merge: an ended calendar month wholly inside
+ * the range is one unit (key `YYYY-MM`, its days' sums kept in `daySums`), every other day its own
+ * (key `YYYY-MM-DD`; only days with orders). An ended day or month comes from reportDays while its
+ * stamp still matches — a day's: its orders per status (dayStamps); a month's: a hash of its
+ * days' — else it is computed and stored again; the current day (and any not yet ended) is
+ * computed each time. The Z job stores each day as it ends, so a report over a year reads about
+ * 12 months and 30 days of groups and at most today's orders.
  */
 export async function dayGroups(db: Db, r: Range & { closedBefore: string }): Promise<Map<string, DayGroups>> {
   const stamps = await dayStamps(db, r);
-  const stored = await db
-    .selectFrom("reportDays")
-    .select(["businessDay", "stamp", "groups"])
-    .where("partnerId", "=", r.partnerId)
-    .where("businessDay", ">=", r.from)
-    .where("businessDay", "<=", r.to)
-    .execute();
+  const byMonth = new Map<string, string[]>();
+  for (let d = r.from; d <= r.to; d = addDays(d, 1)) byMonth.set(d.slice(0, 7), [...(byMonth.get(d.slice(0, 7)) ?? []), d]);
+  const whole = new Map(
+    [...byMonth].filter(([m, days]) => {
+      const last = addDays(`${addDays(`${m}-28`, 4).slice(0, 7)}-01`, -1);
+      return days[0] === `${m}-01` && days[days.length - 1] === last && last < r.closedBefore;
+    }),
+  );
   const out = new Map<string, DayGroups>();
-  for (const s of stored) {
-    if (stamps.get(s.businessDay) === s.stamp && s.businessDay < r.closedBefore) out.set(s.businessDay, JSON.parse(s.groups) as DayGroups);
+  const storedMonths = await storedRows(db, r.partnerId, [...whole.keys()]);
+  const toBuild: [string, string[], string][] = [];
+  const wanted: string[] = [];
+  for (const [m, days] of byMonth) {
+    if (!whole.has(m)) {
+      wanted.push(...days);
+      continue;
+    }
+    const stamp = monthStamp(days, stamps);
+    const row = storedMonths.get(m);
+    if (row && row.stamp === stamp) out.set(m, JSON.parse(row.groups) as DayGroups);
+    else {
+      toBuild.push([m, days, stamp]);
+      wanted.push(...days);
+    }
   }
-  const missing = [...stamps.keys()].filter((d) => !out.has(d)).sort();
-  if (missing.length === 0) return out;
-  const computed = await computeDayGroups(db, { partnerId: r.partnerId, from: missing[0]!, to: missing[missing.length - 1]! });
+  const withOrders = wanted.filter((d) => stamps.has(d));
+  const storedDays = await storedRows(
+    db,
+    r.partnerId,
+    withOrders.filter((d) => d < r.closedBefore),
+  );
+  const units = new Map<string, DayGroups>();
+  const missing: string[] = [];
+  for (const d of withOrders) {
+    const row = storedDays.get(d);
+    if (row && row.stamp === stamps.get(d)) units.set(d, JSON.parse(row.groups) as DayGroups);
+    else missing.push(d);
+  }
   const at = new Date().toISOString();
-  for (const day of missing) {
-    const g = computed.get(day) ?? emptyGroups();
-    out.set(day, g);
-    const stamp = stamps.get(day)!;
-    if (day >= r.closedBefore) continue;
-    await db
-      .insertInto("reportDays")
-      .values({ partnerId: r.partnerId, businessDay: day, stamp, groups: JSON.stringify(g), computedAt: at })
-      .onConflict((oc) => oc.columns(["partnerId", "businessDay"]).doUpdateSet({ stamp, groups: JSON.stringify(g), computedAt: at }))
-      .execute();
+  if (missing.length > 0) {
+    const computed = await computeDayGroups(db, { partnerId: r.partnerId, from: missing[0]!, to: missing[missing.length - 1]! });
+    for (const d of missing) {
+      const g = computed.get(d) ?? emptyGroups();
+      units.set(d, g);
+      if (d < r.closedBefore) await storeGroups(db, r.partnerId, d, stamps.get(d)!, g, at);
+    }
   }
+  for (const [m, days, stamp] of toBuild) {
+    const month: DayGroups = { ...emptyGroups(), daySums: {} };
+    for (const d of days) {
+      const g = units.get(d);
+      if (!g) continue;
+      addGroups(month, g);
+      month.daySums![d] = g.sums;
+      units.delete(d);
+    }
+    out.set(m, foldHistograms(month));
+    await storeGroups(db, r.partnerId, m, stamp, month, at);
+  }
+  for (const [d, g] of units) out.set(d, g);
   return out;
 }
 
@@ -337,11 +454,13 @@ const totalsOf = (s: Sums): Totals => ({ ...s, averageTicket: avg(s.revenue, s.o
 function mergeSums(days: Iterable<[string, DayGroups]>): { totals: Totals; days: DayRow[] } {
   const sums = emptySums();
   const rows: DayRow[] = [];
-  for (const [day, g] of [...days].sort((a, b) => a[0].localeCompare(b[0]))) {
+  for (const [key, g] of days) {
     for (const k of SUM_KEYS) sums[k] += g.sums[k];
-    if (g.sums.orders > 0)
-      rows.push({ businessDay: day, orders: g.sums.orders, revenue: g.sums.revenue, averageTicket: avg(g.sums.revenue, g.sums.orders) });
+    for (const [day, d] of Object.entries(g.daySums ?? { [key]: g.sums })) {
+      if (d.orders > 0) rows.push({ businessDay: day, orders: d.orders, revenue: d.revenue, averageTicket: avg(d.revenue, d.orders) });
+    }
   }
+  rows.sort((a, b) => a.businessDay.localeCompare(b.businessDay));
   return { totals: totalsOf(sums), days: rows };
 }
 
@@ -530,9 +649,8 @@ export async function reportFigures({
   const cTo = addDays(to, -7);
   // A day is stored once it has ended (by the wall clock, not `now`: a report about the past is still live data).
   const closedBefore = businessDay({ at: new Date(), ...clock });
-  const groups = await dayGroups(db, { partnerId: partner.id, from: cFrom < from ? cFrom : from, to, closedBefore });
-  const main = new Map([...groups].filter(([d]) => d >= from && d <= to));
-  const before = new Map([...groups].filter(([d]) => d >= cFrom && d <= cTo));
+  const main = await dayGroups(db, { partnerId: partner.id, from, to, closedBefore });
+  const before = await dayGroups(db, { partnerId: partner.id, from: cFrom, to: cTo, closedBefore });
   const soldOut = await soldOutMinutes(db, partner.id, start, end, now);
   const { id: _id, ...info } = partner;
   const merged = mergeDays(main, partner.timezone, soldOut.minutes);
