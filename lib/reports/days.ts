@@ -75,9 +75,19 @@ function formatter(timezone: string): Intl.DateTimeFormat {
   return f;
 }
 
+function isSorted(h: readonly [number, number][]): boolean {
+  for (let i = 1; i < h.length; i++) if (h[i - 1]![0] > h[i]![0]) return false;
+  return true;
+}
+
 /** Nearest-rank percentile of a histogram of whole seconds (`counts` by value): the smallest v with ≥ p·n values ≤ v. */
 export function percentileOf(histogram: ReadonlyMap<number, number> | readonly [number, number][], p: number): number | null {
-  const entries = [...(histogram instanceof Map ? histogram.entries() : histogram)].sort((a, b) => a[0] - b[0]);
+  // Sorted by value (a caller taking several percentiles sorts once and passes the array).
+  let entries: readonly [number, number][];
+  if (Array.isArray(histogram)) {
+    const list = histogram as readonly [number, number][];
+    entries = isSorted(list) ? list : [...list].sort((a, b) => a[0] - b[0]);
+  } else entries = [...(histogram as ReadonlyMap<number, number>).entries()].sort((a, b) => a[0] - b[0]);
   const n = entries.reduce((s, [, c]) => s + c, 0);
   if (n === 0) return null;
   const rank = Math.max(1, Math.ceil(p * n));

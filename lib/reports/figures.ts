@@ -357,8 +357,8 @@ async function storedRows(db: Db, partnerId: string, keys: readonly string[]): P
  * computed each time. The Z job stores each day as it ends, so a report over a year reads about
  * 12 months and 30 days of groups and at most today's orders.
  */
-export async function dayGroups(db: Db, r: Range & { closedBefore: string }): Promise<Map<string, DayGroups>> {
-  const stamps = await dayStamps(db, r);
+export async function dayGroups(db: Db, r: Range & { closedBefore: string }, known?: Map<string, string>): Promise<Map<string, DayGroups>> {
+  const stamps = known ?? (await dayStamps(db, r));
   const byMonth = new Map<string, string[]>();
   for (let d = r.from; d <= r.to; d = addDays(d, 1)) byMonth.set(d.slice(0, 7), [...(byMonth.get(d.slice(0, 7)) ?? []), d]);
   const whole = new Map(
@@ -423,7 +423,8 @@ export async function dayGroups(db: Db, r: Range & { closedBefore: string }): Pr
 }
 
 function percentiles(hist: Map<number, number>): Pick<SpeedRow, "medianSeconds" | "p90Seconds"> {
-  return { medianSeconds: percentileOf(hist, 0.5), p90Seconds: percentileOf(hist, 0.9) };
+  const sorted = [...hist].sort((a, b) => a[0] - b[0]);
+  return { medianSeconds: percentileOf(sorted, 0.5), p90Seconds: percentileOf(sorted, 0.9) };
 }
 
 function mergeSpeed<T extends SpeedGroup>(
@@ -649,8 +650,10 @@ export async function reportFigures({
   const cTo = addDays(to, -7);
   // A day is stored once it has ended (by the wall clock, not `now`: a report about the past is still live data).
   const closedBefore = businessDay({ at: new Date(), ...clock });
-  const main = await dayGroups(db, { partnerId: partner.id, from, to, closedBefore });
-  const before = await dayGroups(db, { partnerId: partner.id, from: cFrom, to: cTo, closedBefore });
+  // One stamps query for both ranges (they overlap from 8 days on).
+  const stamps = await dayStamps(db, { partnerId: partner.id, from: cFrom, to });
+  const main = await dayGroups(db, { partnerId: partner.id, from, to, closedBefore }, stamps);
+  const before = await dayGroups(db, { partnerId: partner.id, from: cFrom, to: cTo, closedBefore }, stamps);
   const soldOut = await soldOutMinutes(db, partner.id, start, end, now);
   const { id: _id, ...info } = partner;
   const merged = mergeDays(main, partner.timezone, soldOut.minutes);
