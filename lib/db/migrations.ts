@@ -854,6 +854,7 @@ const migrations: Record<string, PortableMigration> = {
         .addColumn("businessDay", "text", (c) => c.notNull())
         .addColumn("stamp", "text", (c) => c.notNull())
         .addColumn("groups", "text", (c) => c.notNull()) // JSON DayGroups
+        .addColumn("sums", "text", (c) => c.notNull()) // JSON {sums, daySums?}: what the week before reads
         .addColumn("computedAt", "text", (c) => c.notNull())
         .addPrimaryKeyConstraint("reportDays_pk", ["partnerId", "businessDay"])
         .execute();

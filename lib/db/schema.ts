@@ -542,5 +542,7 @@ export type ReportDaysTable = {
   businessDay: string;
   stamp: string;
   groups: string; // JSON DayGroups
+  /** JSON {sums, daySums?}: the groups' sums alone (the week-before comparison reads only these). */
+  sums: string;
   computedAt: string;
 };

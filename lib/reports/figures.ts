@@ -327,19 +327,26 @@ const monthStamp = (days: readonly string[], stamps: Map<string, string>) =>
 
 async function storeGroups(db: Db, partnerId: string, key: string, stamp: string, g: DayGroups, at: string) {
   const groups = JSON.stringify(g);
+  const sums = JSON.stringify({ sums: g.sums, ...(g.daySums ? { daySums: g.daySums } : {}) });
   await db
     .insertInto("reportDays")
-    .values({ partnerId, businessDay: key, stamp, groups, computedAt: at })
-    .onConflict((oc) => oc.columns(["partnerId", "businessDay"]).doUpdateSet({ stamp, groups, computedAt: at }))
+    .values({ partnerId, businessDay: key, stamp, groups, sums, computedAt: at })
+    .onConflict((oc) => oc.columns(["partnerId", "businessDay"]).doUpdateSet({ stamp, groups, sums, computedAt: at }))
     .execute();
 }
 
-async function storedRows(db: Db, partnerId: string, keys: readonly string[]): Promise<Map<string, { stamp: string; groups: string }>> {
+/** Stored rows by key; `sumsOnly` reads the small `sums` column instead of every group (the week before needs only sums). */
+async function storedRows(
+  db: Db,
+  partnerId: string,
+  keys: readonly string[],
+  sumsOnly: boolean,
+): Promise<Map<string, { stamp: string; groups: string }>> {
   const out = new Map<string, { stamp: string; groups: string }>();
   for (let i = 0; i < keys.length; i += 400) {
     const rows = await db
       .selectFrom("reportDays")
-      .select(["businessDay", "stamp", "groups"])
+      .select(sumsOnly ? ["businessDay", "stamp", "sums as groups"] : ["businessDay", "stamp", "groups"])
       .where("partnerId", "=", partnerId)
       .where("businessDay", "in", keys.slice(i, i + 400))
       .execute();
@@ -357,7 +364,14 @@ async function storedRows(db: Db, partnerId: string, keys: readonly string[]): P
  * computed each time. The Z job stores each day as it ends, so a report over a year reads about
  * 12 months and 30 days of groups and at most today's orders.
  */
-export async function dayGroups(db: Db, r: Range & { closedBefore: string }, known?: Map<string, string>): Promise<Map<string, DayGroups>> {
+export async function dayGroups(
+  db: Db,
+  r: Range & { closedBefore: string },
+  known?: Map<string, string>,
+  { sumsOnly = false }: { sumsOnly?: boolean } = {},
+): Promise<Map<string, DayGroups>> {
+  const parse = (text: string): DayGroups =>
+    sumsOnly ? { ...emptyGroups(), ...(JSON.parse(text) as Partial<DayGroups>) } : (JSON.parse(text) as DayGroups);
   const stamps = known ?? (await dayStamps(db, r));
   const byMonth = new Map<string, string[]>();
   for (let d = r.from; d <= r.to; d = addDays(d, 1)) byMonth.set(d.slice(0, 7), [...(byMonth.get(d.slice(0, 7)) ?? []), d]);
@@ -368,7 +382,7 @@ export async function dayGroups(db: Db, r: Range & { closedBefore: string }, kno
     }),
   );
   const out = new Map<string, DayGroups>();
-  const storedMonths = await storedRows(db, r.partnerId, [...whole.keys()]);
+  const storedMonths = await storedRows(db, r.partnerId, [...whole.keys()], sumsOnly);
   const toBuild: [string, string[], string][] = [];
   const wanted: string[] = [];
   for (const [m, days] of byMonth) {
@@ -378,7 +392,7 @@ export async function dayGroups(db: Db, r: Range & { closedBefore: string }, kno
     }
     const stamp = monthStamp(days, stamps);
     const row = storedMonths.get(m);
-    if (row && row.stamp === stamp) out.set(m, JSON.parse(row.groups) as DayGroups);
+    if (row && row.stamp === stamp) out.set(m, parse(row.groups));
     else {
       toBuild.push([m, days, stamp]);
       wanted.push(...days);
@@ -389,12 +403,13 @@ export async function dayGroups(db: Db, r: Range & { closedBefore: string }, kno
     db,
     r.partnerId,
     withOrders.filter((d) => d < r.closedBefore),
+    sumsOnly,
   );
   const units = new Map<string, DayGroups>();
   const missing: string[] = [];
   for (const d of withOrders) {
     const row = storedDays.get(d);
-    if (row && row.stamp === stamps.get(d)) units.set(d, JSON.parse(row.groups) as DayGroups);
+    if (row && row.stamp === stamps.get(d)) units.set(d, parse(row.groups));
     else missing.push(d);
   }
   const at = new Date().toISOString();
@@ -406,7 +421,8 @@ export async function dayGroups(db: Db, r: Range & { closedBefore: string }, kno
       if (d < r.closedBefore) await storeGroups(db, r.partnerId, d, stamps.get(d)!, g, at);
     }
   }
-  for (const [m, days, stamp] of toBuild) {
+  // Only sums read: the month is built (and stored) by the next full read; its days stand alone here.
+  for (const [m, days, stamp] of sumsOnly ? [] : toBuild) {
     const month: DayGroups = { ...emptyGroups(), daySums: {} };
     for (const d of days) {
       const g = units.get(d);
@@ -653,7 +669,7 @@ export async function reportFigures({
   // One stamps query for both ranges (they overlap from 8 days on).
   const stamps = await dayStamps(db, { partnerId: partner.id, from: cFrom, to });
   const main = await dayGroups(db, { partnerId: partner.id, from, to, closedBefore }, stamps);
-  const before = await dayGroups(db, { partnerId: partner.id, from: cFrom, to: cTo, closedBefore }, stamps);
+  const before = await dayGroups(db, { partnerId: partner.id, from: cFrom, to: cTo, closedBefore }, stamps, { sumsOnly: true });
   const soldOut = await soldOutMinutes(db, partner.id, start, end, now);
   const { id: _id, ...info } = partner;
   const merged = mergeDays(main, partner.timezone, soldOut.minutes);
