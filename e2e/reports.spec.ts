@@ -73,5 +73,11 @@ test("an operator reads today's figures on a tablet and exports a table as CSV",
   const bad = await context.request.get(`/api/reports/summary?partner=${SLUG}&from=2026-13-01&to=2026-01-02`);
   expect(bad.status()).toBe(400);
   expect((await bad.json()).error.details.field).toBe("from");
+  // The Z reports: none yet for a restaurant opened today; a day's PDF path reaches the route (its JSON 404, not a page).
+  const z = await context.request.get(`/api/reports/z?partner=${SLUG}`);
+  expect(await z.json()).toEqual({ partner: SLUG, reports: [] });
+  const pdf = await context.request.get(`/api/reports/z/2026-01-01.pdf?partner=${SLUG}`);
+  expect(pdf.status()).toBe(404);
+  expect((await pdf.json()).error.code).toBe("NOT_FOUND");
   await context.close();
 });
