@@ -25,6 +25,8 @@ export const SCREENS: readonly Screen[] = [
     channel: "settings",
     allowed: (p) => can(p, "partner:write"),
   },
+  // Reports and the end-of-day Z reports: the reports:read permission (operators and admins, people only).
+  { href: "/reports", title: "screen.reports", what: "screen.reportsWhat", channel: "reports", allowed: (p) => can(p, "reports:read") },
 ];
 
 export const screensFor = (principal: Principal): Screen[] =>

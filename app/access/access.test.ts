@@ -69,6 +69,7 @@ describe("access page", () => {
       "/dashboard",
       "/menu",
       "/settings",
+      "/reports",
     ]);
   });
 

@@ -17,6 +17,7 @@ import { createLimits, scaledRules, setLimits } from "@/lib/limits";
 import { addCartItem, assignCourier, changeStatus, createCourier, issueCourierToken, openCart } from "@/lib/orders";
 import { createWebhook } from "@/lib/notifications";
 import { processSlot } from "@/lib/process";
+import { reportPartner, writeZReport } from "@/lib/reports";
 import { createPrinter, planFromLog } from "@/lib/printing";
 import { DemoRunner, demoRunner, setDemoRunner } from "@/lib/demo/runner";
 import { fromAddress } from "@/lib/testing/db";
@@ -521,6 +522,21 @@ const RULES: Record<string, Rule> = {
   "GET /api/partners/[slug]/webhooks/[id]/deliveries": {
     allows: action("webhooks:manage"),
     call: async ({ db, admin }) => ({ params: { slug: "demo", id: (await newWebhook(db, admin)).id } }),
+  },
+  // Reports are people's (operators of the partner, admins), never a device's.
+  "GET /api/reports/summary": {
+    allows: action("reports:read"),
+    call: () => ({ path: "/api/reports/summary?partner=demo&from=2026-01-01&to=2026-01-31" }),
+  },
+  "GET /api/reports/z": { allows: action("reports:read"), call: () => ({ path: "/api/reports/z?partner=demo" }) },
+  "GET /api/reports/z/[file]": {
+    allows: action("reports:read"),
+    call: async ({ db, admin }) => {
+      // No webhook to notify (its delivery job would need this walk's job queue).
+      await db.deleteFrom("webhooks").execute();
+      await writeZReport({ db, partner: await reportPartner({ db, principal: admin, slug: "demo" }), day: "2026-01-05" });
+      return { path: "/api/reports/z/2026-01-05.pdf?partner=demo", params: { file: "2026-01-05.pdf" } };
+    },
   },
   // One request per channel: the channel's readers get the stream, everyone else is refused.
   "GET /api/events/[channel]": { allows: signedIn, call: () => ({}), each: CHANNELS },

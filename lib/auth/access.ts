@@ -78,7 +78,9 @@ export type Action =
   /** The partner's couriers: add, change, sign a phone in (lib/orders/couriers.ts). */
   | "couriers:manage"
   /** A courier's own deliveries: list them, mark them picked up / delivered, be available or not. */
-  | "courier:deliver";
+  | "courier:deliver"
+  /** Reports and the end-of-day Z reports (lib/reports): the owner's, a person's never a device's. */
+  | "reports:read";
 
 /** Everything staff at the counter may do: admins (every partner) and operators (their own). */
 const STAFF_ACTIONS: readonly Action[] = [
@@ -101,6 +103,7 @@ const STAFF_ACTIONS: readonly Action[] = [
   "users:manage",
   "devices:manage",
   "couriers:manage",
+  "reports:read",
 ];
 
 const ACTIONS: Record<UserRole | TokenRole, readonly Action[]> = {
@@ -139,7 +142,13 @@ const KITCHEN_STATUSES = new Set(["PREPARING", "READY", "PICKED_UP"]);
  * The back office's own actions are people's, never a device's: an operator token (a cashier
  * tablet) confirms orders like an operator but does not make users, tokens or change the profile.
  */
-const USER_ONLY_ACTIONS: ReadonlySet<Action> = new Set(["partner:write", "users:manage", "devices:manage", "couriers:manage"]);
+const USER_ONLY_ACTIONS: ReadonlySet<Action> = new Set([
+  "partner:write",
+  "users:manage",
+  "devices:manage",
+  "couriers:manage",
+  "reports:read",
+]);
 
 export function can(principal: Principal, action: Action): boolean {
   if (principal.kind === "token" && USER_ONLY_ACTIONS.has(action)) return false;

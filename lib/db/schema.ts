@@ -45,6 +45,8 @@ export type Database = {
   customers: CustomersTable;
   orderHistory: OrderHistoryTable;
   couriers: CouriersTable;
+  zReports: ZReportsTable;
+  reportDays: ReportDaysTable;
 };
 
 export type PartnersTable = {
@@ -269,6 +271,8 @@ export type LinePartsTable = {
   doneAt: string | null;
   doneBy: string | null;
   targetMinutes: Generated<number>;
+  /** Migration 0020: times a station recalled this part after bumping it (reports' speed of service). */
+  recalls: Generated<number>;
 };
 
 export type OrderItemsTable = {
@@ -609,4 +613,25 @@ export type CouriersTable = {
   tokenId: string | null;
   createdAt: string;
   updatedAt: string;
+};
+
+/** Migration 0020: the end-of-day report of one partner's business day, written once (lib/reports/z-report.ts). */
+export type ZReportsTable = {
+  partnerId: string;
+  businessDay: string;
+  figures: string; // JSON ReportFigures
+  pdf: string; // base64
+  createdAt: string;
+  createdBy: string;
+};
+
+/** Migration 0020: an ended business day's report groups, reused while its orders are unchanged (lib/reports/figures.ts). */
+export type ReportDaysTable = {
+  partnerId: string;
+  businessDay: string;
+  stamp: string;
+  groups: string; // JSON DayGroups
+  /** JSON {sums, daySums?}: the groups' sums alone (the week-before comparison reads only these). */
+  sums: string;
+  computedAt: string;
 };

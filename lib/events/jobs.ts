@@ -16,6 +16,8 @@ export const JOB_TASKS = {
   /** A delivery turned READY with no courier: the nearest available one (lib/orders/couriers.ts). */
   autoAssign: "rider:auto_assign",
   notify: "notification:send",
+  /** The end-of-day Z reports of every partner whose business day ended (lib/reports/z-report.ts). */
+  zReport: "report:z",
 } as const;
 export type JobTask = (typeof JOB_TASKS)[keyof typeof JOB_TASKS];
 

@@ -72,7 +72,12 @@ export type EventType =
    * own streams never carry them).
    */
   | "customer.created"
-  | "customer.updated";
+  | "customer.updated"
+  /**
+   * A business day's end-of-day Z report was written (lib/reports/z-report.ts), once per partner
+   * and day; `orderId` is null. Only webhooks carry it (no stream lists it).
+   */
+  | "report.z";
 
 /**
  * One entry of the log. `version` is the shape of `payload` as it was written; readers that

@@ -10,5 +10,6 @@ export const WEBHOOK_EVENT_TYPES = [
   "order.status",
   "order.courier",
   "order.fired",
+  "report.z",
 ] as const satisfies readonly EventType[];
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

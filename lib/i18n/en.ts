@@ -7,6 +7,7 @@ import { enCouriers } from "./en-couriers";
 import { enBackOffice } from "./en-back-office";
 import { enPresence } from "./en-presence";
 import { enOrders } from "./en-orders";
+import { enReports } from "./en-reports";
 
 export const en = {
   // The frame every staff screen shares (components/screen-shell.tsx, connection badge, sound).
@@ -391,6 +392,7 @@ export const en = {
   ...enOrders,
   // The couriers' roster and phone (./en-couriers.ts).
   ...enCouriers,
+  ...enReports,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -3,6 +3,7 @@ import type { Catalogue } from "./en";
 import { frBackOffice } from "./fr-back-office";
 import { frPresence } from "./fr-presence";
 import { frOrders } from "./fr-orders";
+import { frReports } from "./fr-reports";
 
 /** The screens' words in French: every key of ./en.ts (a missing one fails the type check). */
 export const fr: Catalogue = {
@@ -374,4 +375,5 @@ export const fr: Catalogue = {
   ...frOrders,
   // The couriers' roster and phone (./fr-couriers.ts).
   ...frCouriers,
+  ...frReports,
 };

@@ -4,6 +4,7 @@ import { JOB_TASKS } from "../events/jobs";
 import { deliverOutbox, type NotificationChannels } from "../notifications/sender";
 import { autoConfirmOrder, cancelOverdue } from "../orders/automation";
 import { autoAssignCourier } from "../orders/couriers";
+import { writeDueZReports } from "../reports/z-report";
 import type { RecurringJob, TaskList } from "./types";
 
 /**
@@ -24,8 +25,15 @@ export function passTasks({ db, channels }: { db: Db; channels: NotificationChan
     [JOB_TASKS.notify]: async (payload, ctx) => {
       await deliverOutbox({ db, outboxId: String(payload.outboxId), attempt: ctx.attempt, maxAttempts: ctx.maxAttempts, channels });
     },
+    [JOB_TASKS.zReport]: async () => {
+      await writeDueZReports({ db });
+    },
   };
 }
 
 /** seeds/004 sweeps for auto-cancel every 5 minutes; Pass every minute, so "after N minutes" is at most a minute late. */
-export const RECURRING_JOBS: readonly RecurringJob[] = [{ task: JOB_TASKS.autoCancel, everyMinutes: 1 }];
+/** The Z reports: each minute, so a business day's report is written within a minute of its cut-over. */
+export const RECURRING_JOBS: readonly RecurringJob[] = [
+  { task: JOB_TASKS.autoCancel, everyMinutes: 1 },
+  { task: JOB_TASKS.zReport, everyMinutes: 1 },
+];

@@ -162,6 +162,17 @@ export function guestMessage(event: OutboxBody, publicUrl: string | null): PushM
 
 /** The webhook body (docs/contracts.md#webhooks). */
 export function webhookBody(event: OutboxBody, deliveryId: string, partnerSlug: string): string {
+  if (event.type === "report.z") {
+    // The end-of-day Z report (lib/reports/z-report.ts): the day's totals and where to fetch it, no order.
+    return JSON.stringify({
+      id: deliveryId,
+      type: event.type,
+      eventId: event.id,
+      createdAt: event.createdAt,
+      partner: partnerSlug,
+      report: event.payload,
+    });
+  }
   const { order, from, to, reason } = orderOf(event);
   return JSON.stringify({
     id: deliveryId,

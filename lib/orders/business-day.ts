@@ -5,17 +5,28 @@
 export function businessDay({ at, timezone, cutoverHour }: { at: Date; timezone: string; cutoverHour: number }): string {
   // By the local wall clock: 01:30 local with a 04:00 cut-over belongs to the previous date. (Not
   // "4 hours after local midnight": on a DST night those differ by an hour.)
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone: timezone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(at);
+  const parts = dayFormatter(timezone).formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   const date = new Date(Date.UTC(get("year"), get("month") - 1, get("day") - (get("hour") < cutoverHour ? 1 : 0)));
   return date.toISOString().slice(0, 10);
+}
+
+/** One formatter per zone: building an Intl.DateTimeFormat costs ~50× using one (reports call this per hour of a year). */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function dayFormatter(timezone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timezone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-CA", {
+      timeZone: timezone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      hourCycle: "h23",
+    });
+    formatters.set(timezone, f);
+  }
+  return f;
 }
 
 export function isValidTimezone(timezone: string): boolean {

@@ -81,6 +81,17 @@ export async function stationAction({
     if ("refused" in result) throw new ConflictError(result.refused, { status: order.status, station, states: result.states });
     const at = now.toISOString();
     await writeParts(trx, result);
+    if (action === "recall") {
+      // Counted per part for the reports' speed of service (lib/reports): the log is pruned, the part is kept.
+      const recalled = order.parts.filter((p) => p.state === "DONE" && result.changed.includes(p.id)).map((p) => p.id);
+      if (recalled.length > 0) {
+        await trx
+          .updateTable("lineParts")
+          .set((eb) => ({ recalls: eb("recalls", "+", 1) }))
+          .where("id", "in", recalled)
+          .execute();
+      }
+    }
     // Recall or undo after expo's bump: expo bumps again once the station is done again.
     if ((action === "recall" || action === "undo") && order.expoBumpedAt) {
       await trx.updateTable("orders").set({ expoBumpedAt: null }).where("id", "=", id).execute();
