@@ -5,9 +5,10 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { expect, it, vi } from "vitest";
+import { expect, it } from "vitest";
 import * as loginRoute from "@/app/api/auth/login/route";
 import { newId, nowIso } from "../db/ids";
+import { createLogger, setLogger } from "../log";
 import { describeEachDatabase } from "../testing/each-database";
 import { MIN_PASSWORD_LENGTH, passwordProblem } from "./password-policy";
 import { createUser, disableUser, login } from "./service";
@@ -65,7 +66,9 @@ describeEachDatabase("users and passwords", (ctx) => {
     await createUser({ db: ctx.db, partnerId: null, role: "admin", username: "admin", password: "first-start-secret" });
     const file = path.join(ctx.t.config.dataDir, "admin-password");
     fs.writeFileSync(file, "first-start-secret\n", { mode: 0o600 });
-    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    // The process logger (lib/log.ts) writing into a list: one entry per JSON line.
+    const lines: string[] = [];
+    setLogger(createLogger({ destination: { write: (chunk: string) => void lines.push(chunk) } }));
     try {
       const signIn = (password: string) =>
         loginRoute.POST(
@@ -80,10 +83,10 @@ describeEachDatabase("users and passwords", (ctx) => {
       expect(fs.existsSync(file)).toBe(true);
       expect((await signIn("first-start-secret")).status).toBe(200);
       expect(fs.existsSync(file)).toBe(false);
-      expect(log.mock.calls.flat().join("\n")).toMatch(/deleted the first-start password file/);
+      expect(lines.join("\n")).toMatch(/deleted the first-start password file/);
       expect((await signIn("first-start-secret")).status).toBe(200);
     } finally {
-      log.mockRestore();
+      setLogger(undefined);
     }
   });
 });
