@@ -74,7 +74,7 @@ export function ScreenShell({
   // 1080p, so there the whole header turns red and says SOUND OFF; other screens get the bar.
   const headerOff = sound && fit && soundOff !== null;
   return (
-    <div className={fit ? "flex h-dvh flex-col overflow-hidden" : "flex min-h-dvh flex-col"}>
+    <div className={fit ? "flex h-dvh flex-col overflow-hidden" : "flex min-h-dvh flex-col"} data-last-event-id={lastEventId ?? undefined}>
       <header
         {...(headerOff ? { "data-testid": "sound-off", "data-reason": soundOff, role: "alert" } : {})}
         className={`sticky top-0 z-20 flex flex-wrap items-center gap-3 border-b px-4 py-3 ${headerOff ? "border-red-400 bg-red-800" : "border-white/10 bg-[#0b0d10]/95 backdrop-blur"}`}

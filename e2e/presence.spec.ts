@@ -79,7 +79,7 @@ test("a device is listed once by name with two tabs; a closed screen leaves the 
 
     // The operator renames the TV in Settings → Devices: the panel follows.
     const settings = await admin.newPage();
-    await settings.goto("/settings?tab=devices");
+    await settings.goto("/settings?tab=devices&partner=demo");
     const row = settings.locator(`[data-testid="device-row"][data-name="${grillName}"]`);
     await row.getByTestId("device-rename").click();
     await row.getByTestId("device-rename-input").fill(`Grill wall TV ${TAG}`);

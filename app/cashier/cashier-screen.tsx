@@ -1,6 +1,6 @@
 "use client";
 
-import { memo, useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { create } from "zustand";
 import { Elapsed } from "@/components/elapsed";
@@ -36,13 +36,6 @@ import { Dialog } from "./dialog";
 
 const FILTER = {} as const;
 const ALERT_REPEAT_MS = 4_000;
-/**
- * Fresh cards that breathe (pulse-ring): the ones a screen shows. The ring is a box-shadow
- * animation, main-thread work every frame per card; a tablet back from a long outage may hold
- * thousands of fresh arrivals, and the rest keep their amber border and the "Acknowledge all"
- * button's ring.
- */
-const PULSING_CARDS = 24;
 /** Lines a compact card lists before "+ n more" (the confirm dialog lists them all). */
 const CARD_LINES = 3;
 
@@ -127,17 +120,6 @@ export function CashierScreen() {
     }
   };
   const runRef = useLatest(run);
-  // One stable object for every card, so a card re-renders only when its own order changes
-  // (a resume brings thousands of arrivals at once: the cards already shown stay as they are).
-  const openConfirmRef = useLatest(openConfirm);
-  const cardActions = useMemo<CardActions>(
-    () => ({
-      ack: (o) => (ack([o.id]), setChosen(o.id)),
-      confirm: (o) => openConfirmRef.current(o),
-      cancel: (o) => (ack([o.id]), setDialog({ kind: "cancel", order: o })),
-    }),
-    [ack, openConfirmRef],
-  );
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
@@ -199,16 +181,17 @@ export function CashierScreen() {
             </p>
           ) : (
             <ol className="grid grid-cols-[repeat(auto-fill,minmax(16rem,1fr))] gap-3" data-testid="pending-orders">
-              {pending.map((o, i) => (
+              {pending.map((o) => (
                 <PendingCard
                   key={o.id}
                   order={o}
                   partner={partnerOf(o.partnerId)?.slug}
                   style={styleOf(o.partnerId)}
                   fresh={!acked.has(o.id)}
-                  pulse={i < PULSING_CARDS}
                   selected={selected?.id === o.id}
-                  actions={cardActions}
+                  onAck={() => (ack([o.id]), setChosen(o.id))}
+                  onConfirm={() => openConfirm(o)}
+                  onCancel={() => (ack([o.id]), setDialog({ kind: "cancel", order: o }))}
                 />
               ))}
             </ol>
@@ -316,31 +299,27 @@ function Badge({ children, style, testId }: { children: React.ReactNode; style: 
   );
 }
 
-type CardActions = { ack(o: OrderDto): void; confirm(o: OrderDto): void; cancel(o: OrderDto): void };
-
 /** A pending order, compact: six fit on a 1280×800 tablet, RUSH and how it is served on top. */
-const PendingCard = memo(function PendingCard({
+function PendingCard({
   order: o,
   partner,
   style,
   fresh,
-  pulse,
   selected,
-  actions,
+  onAck,
+  onConfirm,
+  onCancel,
 }: {
   order: OrderDto;
   /** The restaurant's slug: an admin's cashier shows every restaurant's orders (display codes repeat). */
   partner: string | undefined;
   style: MoneyStyle;
   fresh: boolean;
-  /** Breathes while fresh (see PULSING_CARDS). */
-  pulse: boolean;
   selected: boolean;
-  actions: CardActions;
+  onAck(): void;
+  onConfirm(): void;
+  onCancel(): void;
 }) {
-  const onAck = () => actions.ack(o);
-  const onConfirm = () => actions.confirm(o);
-  const onCancel = () => actions.cancel(o);
   const tr = useT();
   const service = SERVICE[o.serviceType] ?? SERVICE["dine-in"]!;
   const rush = o.priority === "HIGH";
@@ -357,7 +336,7 @@ const PendingCard = memo(function PendingCard({
       data-selected={selected}
       aria-current={selected ? "true" : undefined}
       onClick={onAck}
-      className={`flex min-w-0 flex-col overflow-hidden rounded-2xl border-4 bg-[#15181d] [contain-intrinsic-size:auto_14rem] [content-visibility:auto] ${rush ? "border-red-500" : fresh ? "border-amber-400" : "border-amber-400/40"} ${fresh && pulse ? "pulse-ring" : ""} ${selected ? "outline-4 outline-offset-2 outline-sky-400" : ""}`}
+      className={`flex min-w-0 flex-col overflow-hidden rounded-2xl border-4 bg-[#15181d] ${rush ? "border-red-500" : fresh ? "border-amber-400" : "border-amber-400/40"} ${fresh ? "pulse-ring" : ""} ${selected ? "outline-4 outline-offset-2 outline-sky-400" : ""}`}
     >
       <AllergyBand order={o} />
       <div className="flex flex-1 flex-col gap-1 p-3 pt-2">
@@ -416,7 +395,7 @@ const PendingCard = memo(function PendingCard({
       </div>
     </li>
   );
-});
+}
 
 /** A row of today's list: its ticket, status and total; served / picked up / delivered, the courier, reprint. */
 function TodayRow({

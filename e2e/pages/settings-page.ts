@@ -4,9 +4,11 @@ import { expect, type Page } from "@playwright/test";
 export class SettingsPage {
   constructor(readonly page: Page) {}
 
-  async goto(tab: "restaurant" | "users" | "devices" | "tables" = "restaurant") {
-    await this.page.goto(`/settings?tab=${tab}`);
+  /** `partner`: an admin's settings open the first restaurant otherwise (other specs add some). */
+  async goto(tab: "restaurant" | "users" | "devices" | "tables" = "restaurant", partner?: string) {
+    await this.page.goto(`/settings?tab=${tab}${partner ? `&partner=${partner}` : ""}`);
     await expect(this.page.getByTestId("settings-screen")).toBeVisible();
+    if (partner) await expect(this.page.getByTestId("settings-screen")).toHaveAttribute("data-partner", partner);
   }
 
   tab(tab: string) {

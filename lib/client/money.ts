@@ -1,5 +1,4 @@
 import { useQuery } from "@tanstack/react-query";
-import { useMemo } from "react";
 import { DEFAULT_MONEY_STYLE, type MoneyStyle } from "../money-format";
 import { partnersQuery, type StaffPartner } from "./menu-query";
 
@@ -13,24 +12,15 @@ export function usePartnerStyles(): {
   partnerOf(partnerId: string | undefined): StaffPartner | undefined;
 } {
   const partners = useQuery(partnersQuery);
-  const data = partners.data;
-  // Memoised on the partner list: each partner's style is one object for as long as the list
-  // stands, so memoised cards that take it re-render only when their own order changes.
-  return useMemo(() => {
-    const list = data?.partners ?? [];
-    const styles = new Map<string, MoneyStyle>();
-    const partnerOf = (id: string | undefined) => list.find((p) => p.id === id);
-    return {
-      partnerOf,
-      styleOf: (id: string | undefined) => {
-        const p = partnerOf(id);
-        if (!p?.currency || !p.locale) return DEFAULT_MONEY_STYLE;
-        let style = styles.get(p.id);
-        if (!style) styles.set(p.id, (style = { currency: p.currency, locale: p.locale }));
-        return style;
-      },
-    };
-  }, [data]);
+  const list = partners.data?.partners ?? [];
+  const partnerOf = (id: string | undefined) => list.find((p) => p.id === id);
+  return {
+    partnerOf,
+    styleOf: (id) => {
+      const p = partnerOf(id);
+      return p?.currency && p.locale ? { currency: p.currency, locale: p.locale } : DEFAULT_MONEY_STYLE;
+    },
+  };
 }
 
 export type AmountInput =
