@@ -10,6 +10,7 @@ import { displayMinor } from "@/lib/money-format";
 import type { CsvTable } from "@/lib/reports/csv";
 import { addDays } from "@/lib/reports/days";
 import type { ReportFigures } from "@/lib/reports/figures";
+import { formatDuration } from "@/lib/duration-format";
 
 export type ReportsPartner = { slug: string; name: string; timezone: string; cutoverHour: number; today: string };
 type ZList = { partner: string; reports: { businessDay: string; createdAt: string; orders: number; revenue: number }[] };
@@ -28,7 +29,8 @@ async function getJson<T>(url: string): Promise<T> {
   return body as T;
 }
 
-const seconds = (s: number | null) => (s === null ? "–" : `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`);
+/** A speed-of-service figure (seconds) as m:ss — the one formatter (lib/duration-format.ts), "–" when none. */
+const seconds = (s: number | null) => (s === null ? "–" : formatDuration(s));
 
 function CsvButton({ href, label }: { href: string; label: string }) {
   return (

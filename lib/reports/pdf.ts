@@ -3,6 +3,7 @@ import PDFDocument from "pdfkit";
 import { t } from "../i18n";
 import { displayMinor } from "../money-format";
 import type { ReportFigures } from "./figures";
+import { formatDuration } from "../duration-format";
 
 /**
  * The Z report's PDF (pdfkit, its built-in Helvetica): the day's figures in the partner's language
@@ -18,7 +19,8 @@ function localTime(iso: string, locale: string, timeZone: string): string {
   return new Intl.DateTimeFormat(locale, { timeZone, dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
 }
 
-const seconds = (s: number | null) => (s === null ? "–" : `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`);
+/** A speed-of-service figure (seconds) as m:ss — the one formatter (lib/duration-format.ts), "–" when none. */
+const seconds = (s: number | null) => (s === null ? "–" : formatDuration(s));
 
 export async function renderZReportPdf(f: ReportFigures, { writtenAt }: { writtenAt: string }): Promise<Buffer> {
   const { locale, currency, timezone } = f.partner;
