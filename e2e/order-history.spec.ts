@@ -97,7 +97,7 @@ test("the guest downloads the invoice from /track once paid; the cashier's list 
 
     // The cashier's list of today's orders: the paid order's invoice, for staff.
     await adminPage.goto("/cashier");
-    const row = adminPage.getByTestId("today-order").and(adminPage.locator(`[data-code="${order.displayCode}"]`));
+    const row = adminPage.getByTestId("today-order").and(adminPage.locator(`[data-code="${order.displayCode}"][data-partner="demo"]`));
     const link = row.getByTestId("invoice-download");
     await expect(link).toHaveAttribute("href", `/api/orders/${order.id}/invoice.pdf`);
     const res = await staff.get(`/api/orders/${order.id}/invoice.pdf`);

@@ -74,8 +74,10 @@ test("a kiosk order through cashier, kitchen, board, printer and dashboard", asy
   await bar.reveal(ticket);
   await expect(bar.ticket(ticket)).toContainText("1× Lemonade");
   await expect(bar.ticket(ticket)).not.toContainText("Cheeseburger");
-  await bar.page.goto("/kitchen?station=cold");
-  await expect(bar.page.getByTestId("kitchen-empty")).toBeVisible();
+  // The cold station has nothing of this order (the admin's kitchen also shows the other
+  // restaurants other specs created, so "empty" is not the question).
+  await bar.goto("cold");
+  await expect(bar.ticket(ticket).filter({ hasText: /Cheeseburger|Lemonade/ })).toHaveCount(0);
   await bar.page.close();
 
   await expect(board.preparing(ticket)).toBeVisible();
