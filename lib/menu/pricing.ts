@@ -34,6 +34,18 @@ export type PricedLine = {
 };
 
 export async function priceLines(db: Db | Trx, partnerId: string, items: readonly LineInput[]): Promise<PricedLine[]> {
+  return (await priceMenuLines(db, partnerId, items)).lines;
+}
+
+/**
+ * priceLines, with each priced food's own prep target (minutes; null: its station's default), so
+ * placing an order reads the foods once (issue 18 item 2: no re-reads on the write path).
+ */
+export async function priceMenuLines(
+  db: Db | Trx,
+  partnerId: string,
+  items: readonly LineInput[],
+): Promise<{ lines: PricedLine[]; prepMinutes: Map<string, number | null> }> {
   const foodIds = [...new Set(items.map((i) => i.foodId))];
   const foods = await db.selectFrom("foods").selectAll().where("partnerId", "=", partnerId).where("id", "in", foodIds).execute();
   const foodById = new Map(foods.map((f) => [f.id, f]));
@@ -62,7 +74,8 @@ export async function priceLines(db: Db | Trx, partnerId: string, items: readonl
   const groupsOfFood = new Map<string, string[]>();
   for (const l of links) if (groupById.has(l.groupId)) groupsOfFood.set(l.foodId, [...(groupsOfFood.get(l.foodId) ?? []), l.groupId]);
 
-  return items.map((item, index) => {
+  const prepMinutes = new Map(foods.map((f) => [f.id, f.prepMinutes === null ? null : Number(f.prepMinutes)]));
+  const lines = items.map((item, index) => {
     const at = `items.${index}`;
     const food = foodById.get(item.foodId);
     // A food of another partner is reported exactly like an unknown one; an archived one is off the menu.
@@ -124,4 +137,5 @@ export async function priceLines(db: Db | Trx, partnerId: string, items: readonl
       course: item.course ?? 1,
     };
   });
+  return { lines, prepMinutes };
 }

@@ -107,6 +107,59 @@ describeEachDatabase("orders domain", (t) => {
     expect(events.map((e) => e.type)).toEqual(["order.confirmed"]);
   });
 
+  // The write path builds its answer from the rows its statements return instead of reading the
+  // order back (issue 18 item 2): that answer, and the order its event carries, must be exactly
+  // what a fresh read gives, at every step.
+  it("every write answers (and logs) the order exactly as a read of it gives", async () => {
+    const expectAsRead = async (written: Awaited<ReturnType<typeof getOrder>>) => {
+      const read = await getOrder({ db: t.db, principal: operator, id: written.id });
+      expect(written).toEqual(read);
+      const [event] = await readEvents({ db: t.db, afterId: (await logPosition({ db: t.db })).lastEventId - 1, limit: 1 });
+      expect((event!.payload as { order: unknown }).order).toEqual(JSON.parse(JSON.stringify(read)));
+    };
+    const { order } = await placeOrder(t.db, demo, {
+      principal: operator,
+      table: "7",
+      items: [
+        { food: "Margherita", quantity: 2, notes: "well done" },
+        { food: "Fries", quantity: 1 },
+        { food: "Lemonade", quantity: 3, course: 2 },
+      ],
+    });
+    await expectAsRead(order);
+    const confirmed = await confirmOrder({
+      db: t.db,
+      principal: operator,
+      id: order.id,
+      input: {
+        discount: "1.5",
+        payments: [
+          { method: "CASH", amount: "20", tendered: "50" },
+          { method: "CARD", amount: "19.5" },
+        ],
+      },
+    });
+    expect(confirmed.payments).toHaveLength(2);
+    expect(confirmed.parts.filter((p) => p.state === "QUEUED")).toHaveLength(2);
+    await expectAsRead(confirmed);
+    for (const status of ["PREPARING", "READY", "PREPARING", "READY", "PICKED_UP"] as const) {
+      await expectAsRead(await changeStatus({ db: t.db, principal: operator, id: order.id, status }));
+    }
+    // A scheduled order: confirmed, its lines wait for the fire time.
+    const later = await placeOrder(t.db, demo, {
+      principal: operator,
+      promisedAt: new Date(Date.now() + 3 * 3_600_000).toISOString(),
+      items: [{ food: "Fries", quantity: 1 }],
+    });
+    await expectAsRead(later.order);
+    const held = await confirmOrder({ db: t.db, principal: operator, id: later.order.id, input: { paymentMethod: "CARD" } });
+    expect(held.parts.map((p) => p.state)).toEqual(["HELD"]);
+    await expectAsRead(held);
+    await expectAsRead(
+      await changeStatus({ db: t.db, principal: operator, id: later.order.id, status: "CANCELLED", reason: "guest left" }),
+    );
+  });
+
   it("refuses illegal transitions with 409 and the current status, changing nothing", async () => {
     const { order } = await place();
     await confirmOrder({ db: t.db, principal: operator, id: order.id, input: { paymentMethod: "CASH" } });

@@ -25,7 +25,7 @@ import { type PaymentRecord, type SettleInput, settle } from "./payments";
 import { CART_STATUSES, canTransition, isCartStatus, type OrderStatus } from "./status";
 import type { ServiceType } from "./dto";
 import { type DeclaredAllergies, isAllergen, needsAllergyAck, readAllergens, sortAllergens } from "../menu/allergens";
-import { type LineInput, type PricedLine, priceLines } from "../menu/pricing";
+import { type LineInput, type PricedLine, priceMenuLines } from "../menu/pricing";
 import { fireCourse } from "./line-state";
 import { type CustomerContact, customerContact, matchOrCreateCustomer } from "./customers";
 
@@ -274,6 +274,32 @@ async function listSnapshot({
   });
 }
 
+/** loadOrder's orders, for rows a write returned: lines by position, parts by position then station. */
+const byPosition = (a: { position: number }, b: { position: number }) => Number(a.position) - Number(b.position);
+const byPositionThenStation = (a: { position: number; station: string }, b: { position: number; station: string }) =>
+  byPosition(a, b) || (a.station < b.station ? -1 : a.station > b.station ? 1 : 0);
+function sortRows<T>(rows: readonly T[], order: (a: T, b: T) => number): T[] {
+  return [...rows].sort(order);
+}
+
+/**
+ * The order as loadOrder would read it after a change in this transaction: the row the update
+ * returned, the lines as they were, the parts with the changed ones replaced (issue 18 item 2).
+ */
+function afterChange(
+  before: OrderRecord,
+  row: Selectable<OrdersTable>,
+  { parts = [], payments = before.payments }: { parts?: readonly LinePart[]; payments?: readonly PaymentRecord[] },
+): OrderRecord {
+  const changed = new Map(parts.map((p) => [p.id, p]));
+  return {
+    ...toRecord(row, [], [], []),
+    orderItems: before.orderItems,
+    parts: before.parts.map((p) => changed.get(p.id) ?? p),
+    payments: [...payments],
+  };
+}
+
 function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
   const out = new Map<number, T[]>();
   for (const r of rows) {
@@ -317,6 +343,8 @@ export type Placement = {
   input: CreateOrderInput;
   source: string;
   lines: PricedLine[];
+  /** Each ordered food's own prep target (null: its station's default), read with the prices. */
+  foodPrepMinutes: ReadonlyMap<string, number | null>;
   allergies: DeclaredAllergies | null;
   serviceType: ServiceType;
   promisedAt: string | null;
@@ -349,7 +377,7 @@ export async function planPlacement({
   }
   if (!principal && input.priority === "HIGH") throw new ValidationError("priority", "only staff may mark an order HIGH");
 
-  const lines = await priceLines(db, partner.id, input.items);
+  const { lines, prepMinutes: foodPrepMinutes } = await priceMenuLines(db, partner.id, input.items);
   const allergies = declaredAllergies(input.allergies);
   const serviceType: ServiceType = input.serviceType ?? (source === "delivery" ? "delivery" : "dine-in");
   let promisedAt: string | null = null;
@@ -365,7 +393,20 @@ export async function planPlacement({
   const day = businessDay({ at: now, timezone: partner.timezone, cutoverHour: partner.cutoverHour });
   // A national phone number is read in the restaurant's country (its locale's region).
   const customer = customerContact(input, { locale: partner.locale });
-  return { partner, input, source, lines, allergies, serviceType, promisedAt, totals, day, createdAt: now.toISOString(), customer };
+  return {
+    partner,
+    input,
+    source,
+    lines,
+    foodPrepMinutes,
+    allergies,
+    serviceType,
+    promisedAt,
+    totals,
+    day,
+    createdAt: now.toISOString(),
+    customer,
+  };
 }
 
 /**
@@ -419,26 +460,30 @@ export async function writePlacement(
     expoConfirms: Number(partner.expoConfirms ?? 0),
     warnPercent: Number(partner.warnPercent ?? 100),
     latePercent: Number(partner.latePercent ?? 150),
-    fireAt: promisedAt ? await fireTimeFor(trx, partner.id, lines, promisedAt) : null,
+    fireAt: promisedAt ? await fireTimeFor(trx, p, promisedAt) : null,
     customerId,
   };
-  let id: number;
+  // Every write returns its rows, so the order is not read back (issue 18 item 2).
+  let row: Selectable<OrdersTable>;
   if (cart) {
     const updated = await trx
       .updateTable("orders")
       .set(values)
       .where("id", "=", cart.id)
       .where("status", "=", "CREATED")
+      .returningAll()
       .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) throw new ConflictError("the cart is no longer open", { field: "cart" });
-    id = cart.id;
-    await trx.deleteFrom("orderItems").where("orderId", "=", id).execute();
+    if (!updated) throw new ConflictError("the cart is no longer open", { field: "cart" });
+    row = updated;
+    await trx.deleteFrom("orderItems").where("orderId", "=", cart.id).execute();
   } else {
-    const inserted = await trx.insertInto("orders").values(values).returning("id").executeTakeFirstOrThrow();
-    id = Number(inserted.id);
+    row = await trx.insertInto("orders").values(values).returningAll().executeTakeFirstOrThrow();
   }
+  const id = Number(row.id);
+  let items: Selectable<OrderItemsTable>[] = [];
+  let parts: Selectable<LinePartsTable>[] = [];
   if (lines.length > 0) {
-    await trx
+    items = await trx
       .insertInto("orderItems")
       .values(
         lines.map(({ modifiers, allergens, ...l }, position) => ({
@@ -452,11 +497,11 @@ export async function writePlacement(
           ...(cart ? { addedBy: cart.addedBy[position] ?? null } : {}),
         })),
       )
-      .returning(["id", "position"])
-      .execute()
-      .then((rows) => insertParts(trx, partner.id, id, rows, lines));
+      .returningAll()
+      .execute();
+    parts = await insertParts(trx, p, id, items);
   }
-  const order = (await loadOrder(trx, id))!;
+  const order = toRecord(row, sortRows(items, byPosition), sortRows(parts, byPositionThenStation), []);
   await emit({
     version: EVENT_PAYLOAD_VERSION,
     partnerId: partner.id,
@@ -480,10 +525,15 @@ export async function writePlacement(
  * One part per line and station, HELD until the order is confirmed (lib/orders/line-state.ts):
  * the food's station, and each other station an option is cooked at ("side of fries" → fryer).
  */
-async function insertParts(trx: Trx, partnerId: string, orderId: number, items: { id: string; position: number }[], lines: PricedLine[]) {
-  const targets = await prepTargets(trx, partnerId, lines);
+async function insertParts(
+  trx: Trx,
+  p: Placement,
+  orderId: number,
+  items: readonly { id: string; position: number }[],
+): Promise<Selectable<LinePartsTable>[]> {
+  const targets = await prepTargets(trx, p);
   const rows = items.flatMap((item) => {
-    const line = lines[Number(item.position)]!;
+    const line = p.lines[Number(item.position)]!;
     const stations = new Set([line.station, ...line.modifiers.flatMap((m) => m.options.map((o) => o.station ?? line.station))]);
     return [...stations].map((station) => ({
       id: newId(),
@@ -502,31 +552,21 @@ async function insertParts(trx: Trx, partnerId: string, orderId: number, items: 
       targetMinutes: station === line.station ? targets.line(line) : targets.station(station),
     }));
   });
-  if (rows.length) await trx.insertInto("lineParts").values(rows).execute();
+  return rows.length ? trx.insertInto("lineParts").values(rows).returningAll().execute() : [];
 }
 
 /** Prep targets: a food's, else its station's default, else DEFAULT_PREP_MINUTES. */
-async function prepTargets(trx: Trx, partnerId: string, lines: readonly PricedLine[]) {
-  const foods = await trx
-    .selectFrom("foods")
-    .select(["id", "prepMinutes"])
-    .where(
-      "id",
-      "in",
-      lines.map((l) => l.foodId),
-    )
-    .execute();
-  const stations = await trx.selectFrom("stations").select(["key", "prepMinutes"]).where("partnerId", "=", partnerId).execute();
-  const foodPrep = new Map(foods.map((f) => [f.id, f.prepMinutes === null ? null : Number(f.prepMinutes)]));
+async function prepTargets(trx: Trx, p: Placement) {
+  const stations = await trx.selectFrom("stations").select(["key", "prepMinutes"]).where("partnerId", "=", p.partner.id).execute();
   const stationPrep = new Map(stations.map((s) => [s.key, s.prepMinutes === null ? null : Number(s.prepMinutes)]));
   const station = (key: string) => stationPrep.get(key) ?? DEFAULT_PREP_MINUTES;
-  return { station, line: (l: PricedLine) => foodPrep.get(l.foodId) ?? station(l.station) };
+  return { station, line: (l: PricedLine) => p.foodPrepMinutes.get(l.foodId) ?? station(l.station) };
 }
 
 /** A scheduled order fires so that its slowest line is done at promisedAt. */
-async function fireTimeFor(trx: Trx, partnerId: string, lines: PricedLine[], promisedAt: string): Promise<string> {
-  const targets = await prepTargets(trx, partnerId, lines);
-  const longest = Math.max(...lines.map(targets.line));
+async function fireTimeFor(trx: Trx, p: Placement, promisedAt: string): Promise<string> {
+  const targets = await prepTargets(trx, p);
+  const longest = Math.max(...p.lines.map(targets.line));
   return new Date(Date.parse(promisedAt) - longest * 60_000).toISOString();
 }
 
@@ -598,7 +638,9 @@ export async function confirmInTrx(
   if (order.status !== "PENDING") throw illegal(order, "CONFIRMED");
   const ticketNumber = await nextDayCounter(trx, { partnerId: order.partnerId, businessDay: order.businessDay, kind: "ticket" });
   const at = now.toISOString();
-  const updated = await trx
+  // Course 1 fires at confirmation; a scheduled order waits for its fire time (lib/orders/stations.ts fireDue).
+  const fires = !order.fireAt || Date.parse(order.fireAt) <= now.getTime();
+  const row = await trx
     .updateTable("orders")
     .set({
       status: "CONFIRMED",
@@ -610,22 +652,22 @@ export async function confirmInTrx(
       userId,
       confirmedAt: at,
       statusChangedAt: at,
+      ...(fires && order.fireAt ? { fireAt: null } : {}),
     })
     .where("id", "=", id)
     .where("status", "=", "PENDING")
+    .returningAll()
     .executeTakeFirst();
   // Someone else confirmed or cancelled it between our read and our write.
-  if (Number(updated.numUpdatedRows) !== 1) throw illegal((await loadOrder(trx, id))!, "CONFIRMED");
-  await trx
+  if (!row) throw illegal((await loadOrder(trx, id))!, "CONFIRMED");
+  const payments = await trx
     .insertInto("payments")
     .values(bill.payments.map((p, position) => ({ orderId: id, position, ...p, createdAt: at })))
+    .returningAll()
     .execute();
-  // Course 1 fires at confirmation; a scheduled order waits for its fire time (lib/orders/stations.ts fireDue).
-  if (!order.fireAt || Date.parse(order.fireAt) <= now.getTime()) {
-    await writeParts(trx, fireCourse(order.parts, "all", at));
-    if (order.fireAt) await trx.updateTable("orders").set({ fireAt: null }).where("id", "=", id).execute();
-  }
-  const confirmed = (await loadOrder(trx, id))!;
+  const fired = fires ? fireCourse(order.parts, "all", at) : { parts: [], changed: [] };
+  await writeParts(trx, fired);
+  const confirmed = afterChange(order, row, { parts: fired.parts, payments: sortRows(payments, byPosition).map(toPayment) });
   await emit({
     version: EVENT_PAYLOAD_VERSION,
     partnerId: order.partnerId,
@@ -685,7 +727,7 @@ export async function transitionInTrx(
       allergy: true,
     });
   }
-  const updated = await trx
+  const row = await trx
     .updateTable("orders")
     .set({
       status,
@@ -694,30 +736,26 @@ export async function transitionInTrx(
     })
     .where("id", "=", id)
     .where("status", "=", order.status)
+    .returningAll()
     .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) !== 1) throw illegal((await loadOrder(trx, id))!, status);
+  if (!row) throw illegal((await loadOrder(trx, id))!, status);
   // Whole-order moves (expo's force, the pre-station screens) carry the lines along.
   const at = now.toISOString();
+  let moved: LinePart[] = [];
   if (status === "READY") {
-    const open = order.parts.filter((p) => p.state !== "DONE");
-    await writeParts(trx, {
-      parts: open.map((p) => ({ ...p, state: "DONE" as const, firedAt: p.firedAt ?? at, doneAt: at, doneBy: who })),
-      changed: open.map((p) => p.id),
-    });
+    moved = order.parts
+      .filter((p) => p.state !== "DONE")
+      .map((p) => ({ ...p, state: "DONE" as const, firedAt: p.firedAt ?? at, doneAt: at, doneBy: who }));
   } else if (status === "PREPARING" && order.status === "CONFIRMED") {
-    const queued = order.parts.filter((p) => p.state === "QUEUED");
-    await writeParts(trx, {
-      parts: queued.map((p) => ({ ...p, state: "STARTED" as const, startedAt: at, startedBy: who })),
-      changed: queued.map((p) => p.id),
-    });
+    moved = order.parts
+      .filter((p) => p.state === "QUEUED")
+      .map((p) => ({ ...p, state: "STARTED" as const, startedAt: at, startedBy: who }));
   } else if (status === "PREPARING" && order.status === "READY") {
-    await writeParts(trx, {
-      parts: order.parts.map((p) => ({ ...p, state: "STARTED" as const, doneAt: null, doneBy: null })),
-      changed: order.parts.map((p) => p.id),
-    });
+    moved = order.parts.map((p) => ({ ...p, state: "STARTED" as const, doneAt: null, doneBy: null }));
   }
+  await writeParts(trx, { parts: moved, changed: moved.map((p) => p.id) });
   if (status === "READY") await enqueueAutoAssign(trx, order);
-  const changed = (await loadOrder(trx, id))!;
+  const changed = afterChange(order, row, { parts: moved });
   await emit({
     version: EVENT_PAYLOAD_VERSION,
     partnerId: order.partnerId,
@@ -826,16 +864,26 @@ export async function enqueueAutoAssign(trx: Trx, order: OrderRecord): Promise<v
   await enqueueJob(trx, { task: JOB_TASKS.autoAssign, payload: { orderId: order.id }, jobKey: `rider:auto_assign:${order.id}` });
 }
 
-/** Writes the parts a plan changed (lib/orders/line-state.ts). */
+/**
+ * Writes the parts a plan changed (lib/orders/line-state.ts): one statement per distinct new
+ * state, as a plan usually moves several parts the same way (a course fires, a station bumps).
+ */
 export async function writeParts(trx: Trx, { parts, changed }: { parts: readonly LinePart[]; changed: readonly string[] }) {
   const ids = new Set(changed);
+  const writes = new Map<
+    string,
+    { set: Pick<LinePart, "state" | "firedAt" | "startedAt" | "startedBy" | "doneAt" | "doneBy">; ids: string[] }
+  >();
   for (const p of parts) {
     if (!ids.has(p.id)) continue;
-    await trx
-      .updateTable("lineParts")
-      .set({ state: p.state, firedAt: p.firedAt, startedAt: p.startedAt, startedBy: p.startedBy, doneAt: p.doneAt, doneBy: p.doneBy })
-      .where("id", "=", p.id)
-      .execute();
+    const set = { state: p.state, firedAt: p.firedAt, startedAt: p.startedAt, startedBy: p.startedBy, doneAt: p.doneAt, doneBy: p.doneBy };
+    const key = JSON.stringify(set);
+    const write = writes.get(key);
+    if (write) write.ids.push(p.id);
+    else writes.set(key, { set, ids: [p.id] });
+  }
+  for (const { set, ids: partIds } of writes.values()) {
+    await trx.updateTable("lineParts").set(set).where("id", "in", partIds).execute();
   }
 }
 

@@ -8,6 +8,7 @@
 //   - POST /api/orders/:id/confirm   {paymentMethod: "CASH"} on the orders just placed
 //   - POST /api/orders/:id/status    {status: "PREPARING"} on the orders just confirmed
 // Options: --requests=300 --concurrency=4 --only=sqlite|postgres
+//   --profile=DIR   the server runs with --cpu-prof into DIR (one .cpuprofile per database)
 import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -81,7 +82,12 @@ async function startPass(databaseUrl) {
   const tok = cli("token", "add", "--partner", "demo", "--role", "operator", "--name", "bench orders");
   if (tok.status !== 0) throw new Error(`token add failed: ${tok.stderr}`);
   const token = tok.stdout.trim().split("\n").at(-1);
-  const child = spawn(process.execPath, [path.join(root, "dist/server.mjs")], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
+  const profile = args.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(args.profile)}`] : [];
+  const child = spawn(process.execPath, [...profile, path.join(root, "dist/server.mjs")], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const base = `http://127.0.0.1:${port}`;
   await waitFor(`${base}/api/health`);
   const menu = JSON.parse((await request(`${base}/api/menu?partner=demo`)).text);
