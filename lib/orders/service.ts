@@ -16,7 +16,7 @@ import { actorOf, assertCan, assertPartnerVisible, canSetStatus, type Principal 
 import { resolvePartnerScope } from "../auth/scope";
 import { hashSecret, matchesTrackingToken, newSecret } from "../auth/secrets";
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../errors";
-import { type Emit, guestActor, logPosition, mutate, settleSnapshotPosition, snapshotPosition, type Trx } from "../events";
+import { type Emit, guestActor, mutate, settleSnapshotPosition, snapshotPosition, type Trx } from "../events";
 import { enqueueJob, JOB_TASKS } from "../events/jobs";
 import { businessDay, displayCode } from "./business-day";
 import type { OrderItemRecord, OrderRecord } from "./dto";
