@@ -209,6 +209,39 @@ describeEachDatabase("orders domain", (t) => {
     expect(c).toMatchObject({ status: "CANCELLED", cancelReason: "out of dough" });
   });
 
+  it("a list carries every order in service and the newest finished ones, saying when older ones were left out", async () => {
+    const busy = await makePartner(t.db, "busy");
+    const op = (await makeUser(t.db, { partnerId: busy.partner.id, role: "operator", username: "busy-op" })).principal;
+    const placeFor = () => placeOrder(t.db, busy, { principal: op, items: [{ food: "Fries" }] }).then((r) => r.order.id);
+    const finish = async (id: number, how: "served" | "cancelled") => {
+      if (how === "cancelled") return changeStatus({ db: t.db, principal: op, id, status: "CANCELLED", reason: "test" });
+      await confirmOrder({ db: t.db, principal: op, id, input: { paymentMethod: "CASH" } });
+      for (const status of ["PREPARING", "READY", "PICKED_UP"] as const) await changeStatus({ db: t.db, principal: op, id, status });
+    };
+    // The oldest order of the day is still pending; then 8 finished ones; then two more open.
+    const oldestPending = await placeFor();
+    const finished: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const id = await placeFor();
+      await finish(id, i % 3 === 0 ? "cancelled" : "served");
+      finished.push(id);
+    }
+    const preparing = await placeFor();
+    await confirmOrder({ db: t.db, principal: op, id: preparing, input: { paymentMethod: "CARD" } });
+    const newestPending = await placeFor();
+
+    const list = await listOrders({ db: t.db, principal: op, finishedLimit: 5 });
+    expect(list.orders.map((o) => o.id)).toEqual([oldestPending, ...finished.slice(-5), preparing, newestPending]);
+    expect(list.truncated).toBe(true);
+    const whole = await listOrders({ db: t.db, principal: op, finishedLimit: 8 });
+    expect(whole.orders.map((o) => o.id)).toEqual([oldestPending, ...finished, preparing, newestPending]);
+    expect(whole.truncated).toBe(false);
+    // A status filter keeps the rule: only open ones asked for, all of them.
+    const pendingOnly = await listOrders({ db: t.db, principal: op, statuses: ["PENDING"], finishedLimit: 0 });
+    expect(pendingOnly.orders.map((o) => o.id)).toEqual([oldestPending, newestPending]);
+    expect(pendingOnly.truncated).toBe(false);
+  });
+
   it("another partner's order is not found, for every operation", async () => {
     const { order } = await place();
     const notFound = { status: 404, code: "NOT_FOUND" };

@@ -1,8 +1,9 @@
 import "server-only";
 import { EVENT_PAYLOAD_VERSION, type OrderEventPayload } from "./events";
-import type { Selectable } from "kysely";
+import type { ExpressionBuilder, Selectable } from "kysely";
 import {
   snapshotTransaction,
+  type Database,
   type Db,
   type LinePartsTable,
   type OrderItemsTable,
@@ -22,7 +23,7 @@ import { businessDay, displayCode } from "./business-day";
 import type { OrderItemRecord, OrderRecord } from "./dto";
 import { INT4_MAX, assertTotalsFit, lineTotal, orderTotals } from "./money";
 import { type PaymentRecord, type SettleInput, settle } from "./payments";
-import { CART_STATUSES, canTransition, isCartStatus, type OrderStatus } from "./status";
+import { CART_STATUSES, canTransition, isCartStatus, OPEN_STATUSES, type OrderStatus } from "./status";
 import type { ServiceType } from "./dto";
 import { type DeclaredAllergies, isAllergen, needsAllergyAck, readAllergens, sortAllergens } from "../menu/allergens";
 import { type LineInput, type PricedLine, priceMenuLines } from "../menu/pricing";
@@ -206,12 +207,21 @@ export async function tokenFollowsOrder(db: Db, id: number, token: string): Prom
  * in one snapshot (REPEATABLE READ on PostgreSQL; SQLite transactions are snapshots), so a
  * screen that subscribes from `lastEventId` sees every later change exactly once.
  */
+/**
+ * How many finished orders (picked up, delivered, cancelled) a list carries at most, newest
+ * first; orders still in service are always all there (docs/contracts.md "REST surfaces").
+ */
+export const FINISHED_ORDERS_LISTED = 2_000;
+/** A bound on the orders in service one list carries (a restaurant never has this many open). */
+export const OPEN_ORDERS_LISTED = 20_000;
+
 export async function listOrders({
   db,
   principal,
   statuses,
   since,
   partnerSlug,
+  finishedLimit = FINISHED_ORDERS_LISTED,
 }: {
   db: Db;
   principal: Principal;
@@ -219,13 +229,14 @@ export async function listOrders({
   since?: string;
   /** `?partner=`: narrows an admin's list; another partner's slug is 404 (resolvePartnerScope). */
   partnerSlug?: string | null;
-}): Promise<{ orders: OrderRecord[]; lastEventId: number; epoch: string }> {
+  finishedLimit?: number;
+}): Promise<{ orders: OrderRecord[]; lastEventId: number; epoch: string; truncated: boolean }> {
   assertCan(principal, "orders:read");
   const scope = await resolvePartnerScope({ db, principal, partnerSlug });
   for (let attempt = 0; ; attempt++) {
-    const { orders, position } = await listSnapshot({ db, scope, statuses, since });
+    const { orders, truncated, position } = await listSnapshot({ db, scope, statuses, since, finishedLimit });
     const settled = await settleSnapshotPosition({ db, position, partnerId: scope, attempt });
-    if (settled) return { orders, ...settled };
+    if (settled) return { orders, truncated, ...settled };
   }
 }
 
@@ -234,19 +245,33 @@ async function listSnapshot({
   scope,
   statuses,
   since,
+  finishedLimit,
 }: {
   db: Db;
   scope: string | null;
   statuses?: readonly OrderStatus[];
   since?: string;
-}): Promise<{ orders: OrderRecord[]; position: Awaited<ReturnType<typeof snapshotPosition>> }> {
+  finishedLimit: number;
+}): Promise<{ orders: OrderRecord[]; truncated: boolean; position: Awaited<ReturnType<typeof snapshotPosition>> }> {
   return snapshotTransaction(db, async (trx) => {
     // Carts being built (or abandoned) are not orders yet.
     let q = trx.selectFrom("orders").selectAll().where("status", "not in", CART_STATUSES);
     if (scope !== null) q = q.where("partnerId", "=", scope);
     if (statuses && statuses.length > 0) q = q.where("status", "in", statuses);
     q = q.where("createdAt", ">=", since ?? new Date(Date.now() - 24 * 3_600_000).toISOString());
-    const rows = await q.orderBy("id", "asc").limit(2000).execute();
+    // In service: open, or a delivery on its way. A screen reloaded in a long, busy day must get
+    // every one of them (a silent cap once dropped the newest orders); of the finished ones it
+    // gets the newest `finishedLimit`, and `truncated` says older ones were left out.
+    const inService = (eb: ExpressionBuilder<Database, "orders">) =>
+      eb.or([eb("status", "in", OPEN_STATUSES), eb.and([eb("status", "=", "PICKED_UP"), eb("source", "=", "delivery")])]);
+    const open = await q.where(inService).orderBy("id", "asc").limit(OPEN_ORDERS_LISTED).execute();
+    const finished = await q
+      .where((eb) => eb.not(inService(eb)))
+      .orderBy("id", "desc")
+      .limit(finishedLimit + 1)
+      .execute();
+    const truncated = finished.length > finishedLimit || open.length >= OPEN_ORDERS_LISTED;
+    const rows = [...open, ...finished.slice(0, finishedLimit)].sort((a, b) => Number(a.id) - Number(b.id));
     const ids = rows.map((r) => Number(r.id));
     const items = ids.length
       ? await trx.selectFrom("orderItems").selectAll().where("orderId", "in", ids).orderBy("orderId").orderBy("position").execute()
@@ -270,7 +295,7 @@ async function listSnapshot({
     const position = await snapshotPosition({ db: trx, partnerId: scope });
     const record = (r: Selectable<OrdersTable>) =>
       toRecord(r, byOrder.get(Number(r.id)) ?? [], partsOf.get(Number(r.id)) ?? [], paymentsOf.get(Number(r.id)) ?? []);
-    return { orders: rows.map(record), position };
+    return { orders: rows.map(record), truncated, position };
   });
 }
 

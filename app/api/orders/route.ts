@@ -19,14 +19,14 @@ export const POST = apiRoute(async (req) => {
 export const GET = apiRoute(async (req) => {
   const principal = await requirePrincipal(req);
   const query = parseWith(listOrdersQuery, searchParams(req));
-  const { orders, lastEventId, epoch } = await listOrders({
+  const { orders, lastEventId, epoch, truncated } = await listOrders({
     db: getDb(),
     principal,
     statuses: query.status,
     since: query.since,
     partnerSlug: query.partner,
   });
-  return json({ orders: orders.map(toOrderDto), lastEventId, epoch }, 200, {
+  return json({ orders: orders.map(toOrderDto), lastEventId, epoch, truncated }, 200, {
     "last-event-id": String(lastEventId),
     "x-event-epoch": epoch,
   });
