@@ -1,9 +1,14 @@
 "use client";
 
+import { useRef } from "react";
 import { formatDuration } from "@/lib/duration-format";
-import { useNow } from "./use-now";
+import { useOnScreen } from "./use-on-screen";
+import { useNowWhile } from "./use-now";
 
-/** Running mm:ss since `from`, coloured by age thresholds (minutes). */
+/**
+ * Running mm:ss since `from`, coloured by age thresholds (minutes). It ticks only while on
+ * screen: a list of thousands re-renders the dozen timers it shows each second, not all of them.
+ */
 export function Elapsed({
   from,
   warnAfterMin = 5,
@@ -15,7 +20,8 @@ export function Elapsed({
   lateAfterMin?: number;
   className?: string;
 }) {
-  const now = useNow();
+  const ref = useRef<HTMLSpanElement>(null);
+  const now = useNowWhile(useOnScreen(ref));
   const seconds = Math.max(0, Math.floor((now - Date.parse(from)) / 1000));
   const colour =
     seconds >= lateAfterMin * 60
@@ -24,7 +30,7 @@ export function Elapsed({
         ? "bg-amber-400 text-black"
         : "bg-green-700 text-white";
   return (
-    <span data-testid="elapsed" className={`rounded-lg px-2 py-0.5 font-mono font-bold tabular-nums ${colour} ${className}`}>
+    <span ref={ref} data-testid="elapsed" className={`rounded-lg px-2 py-0.5 font-mono font-bold tabular-nums ${colour} ${className}`}>
       {formatDuration(seconds, { rounding: "down", padMinutes: true })}
     </span>
   );

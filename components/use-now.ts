@@ -13,6 +13,8 @@ let timer: ReturnType<typeof setInterval> | undefined;
 function subscribe(listener: () => void) {
   listeners.add(listener);
   if (!timer) {
+    // The clock may have stood still while nobody watched it.
+    now = Date.now();
     timer = setInterval(() => {
       now = Date.now();
       for (const l of listeners) l();
@@ -30,6 +32,20 @@ function subscribe(listener: () => void) {
 export function useNow(): number {
   return useSyncExternalStore(
     subscribe,
+    () => now,
+    () => now,
+  );
+}
+
+const stayStill = () => () => {};
+
+/**
+ * The shared clock while `running`; otherwise the time it last showed, with no subscription (a
+ * timer off screen, components/use-on-screen.ts). Turning it on again shows the time at once.
+ */
+export function useNowWhile(running: boolean): number {
+  return useSyncExternalStore(
+    running ? subscribe : stayStill,
     () => now,
     () => now,
   );
