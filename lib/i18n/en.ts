@@ -114,6 +114,8 @@ export const en = {
   "track.courier": "Your courier:",
   "track.lastSeen": "Last seen at {lat}, {lng} ({time})",
   "track.allergies": "Allergies told to the kitchen:",
+  "track.offline": "No connection right now. This is your order as this phone last saw it; the page reconnects by itself.",
+  "track.offlineEmpty": "No connection right now. This page reconnects by itself as soon as it can.",
 
   // The guest's order page (app/order).
   "order.table": "Table {table}",

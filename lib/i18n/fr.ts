@@ -104,6 +104,9 @@ export const fr: Catalogue = {
   "track.courier": "Votre livreur :",
   "track.lastSeen": "Vu pour la dernière fois à {lat}, {lng} ({time})",
   "track.allergies": "Allergies signalées à la cuisine :",
+  "track.offline":
+    "Pas de connexion pour le moment. Voici votre commande telle que ce téléphone l'a vue en dernier ; la page se reconnecte toute seule.",
+  "track.offlineEmpty": "Pas de connexion pour le moment. Cette page se reconnecte toute seule dès que possible.",
 
   "order.table": "Table {table}",
   "order.allergies": "Allergies ?",
