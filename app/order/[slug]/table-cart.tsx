@@ -151,7 +151,6 @@ function RenameForm({ name, onDone }: { name: string; onDone(name: string): void
         id="table-cart-name"
         value={value}
         maxLength={40}
-        // biome-ignore lint/a11y/noAutofocus: the guest just tapped "change your name"
         autoFocus
         onChange={(e) => setValue(e.target.value)}
         data-testid="table-cart-name"
