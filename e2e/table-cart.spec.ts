@@ -83,6 +83,9 @@ test("two phones at table 5 build one order live; one sends it; the cashier gets
     const orderId = Number(/\/track\/(\d+)/.exec(ben.page.url())![1]);
     await expect(ana.page.getByTestId("table-cart-submitted")).toContainText("Guest 2 sent the table's order");
     await ana.page.screenshot({ path: testInfo.outputPath("table-cart-sent-390.png") });
+    // A dish tapped after it was sent is refused in words, not dropped without a sign.
+    await ana.dish("Cheesecake").getByTestId("menu-add").click();
+    await expect(ana.page.getByTestId("table-cart-error")).toHaveText("This order is closed now — start a new order below to add more.");
     await ana.page.getByTestId("table-cart-track").click();
     await expect(ana.page).toHaveURL(new RegExp(`/track/${orderId}\\?token=cart_`));
     await expect(ana.page.getByTestId("track-status")).toHaveAttribute("data-status", "PENDING");

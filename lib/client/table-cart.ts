@@ -61,6 +61,8 @@ const storageKey = (partner: string, table: string) => `pass.cart:${partner}:${t
  */
 export const UNREACHABLE_CHANGE = "No connection — that change did not reach the table's order. Try again once you are back online.";
 const unreachable = (err: unknown) => !(err instanceof ApiError);
+/** A dish tapped on a phone after the table's order was sent (or cleared): said, not silently dropped. */
+export const CLOSED_CHANGE = "This order is closed now — start a new order below to add more.";
 
 function readStored(key: string): Stored | null {
   try {
@@ -135,6 +137,8 @@ export function useTableCart(partner: string | null, table: string | null): Tabl
   }, []);
   const meRef = useRef<CartMemberRecord | null>(null);
   meRef.current = me;
+  const closedRef = useRef(false);
+  closedRef.current = submitted !== null || (cart !== null && cart.state !== "OPEN");
 
   /** Keeps the newest cart only: answers and frames can arrive in any order. */
   const cartRef = useRef<CartDto | null>(null);
@@ -324,6 +328,10 @@ export function useTableCart(partner: string | null, table: string | null): Tabl
   const run = useCallback(
     (work: (base: string, token: string) => Promise<CartDto | undefined>) => {
       queue.current = queue.current.then(async () => {
+        if (closedRef.current) {
+          setError(CLOSED_CHANGE);
+          return;
+        }
         if (!sessionRef.current) {
           // Not joined because Pass cannot be reached: refused now, not sent some minutes later.
           if (unreachableRef.current) {

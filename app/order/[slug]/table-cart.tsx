@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import type { TableCart } from "@/lib/client/table-cart";
+import { CLOSED_CHANGE, type TableCart } from "@/lib/client/table-cart";
 
 /**
  * The table's shared order on a phone (docs/architecture.md#carts), mounted into the page's cart
@@ -80,7 +80,7 @@ export function TableCartStatus({ cart: t, table }: { cart: TableCart; table: st
           {renameError}
         </p>
       )}
-      {t.error && !submitted && (
+      {t.error && (!submitted || t.error === CLOSED_CHANGE) && (
         <p role="alert" data-testid="table-cart-error" className="rounded-xl bg-red-950 px-3 py-2 text-lg">
           {t.error}
         </p>
