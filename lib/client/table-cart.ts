@@ -15,7 +15,8 @@ import { type ConnectionState, LiveStream, type Position } from "./live-stream";
  */
 export type CartLine = { key: string; foodId: string; quantity: number; notes: string; choices: Record<string, string[]> };
 export type Submitted = { orderId: number; displayCode: string; by: CartMemberRecord | null; trackUrl: string };
-export type CartChangeNote = { id: number; text: string };
+/** "Ben added Fries": the page words it in the restaurant's language (cart.note.*). */
+export type CartChangeNote = { id: number; kind: "joined" | "added" | "changed" | "removed"; name: string; dish: string | null };
 
 export type TableCart = {
   cart: CartDto | null;
@@ -59,10 +60,12 @@ const storageKey = (partner: string, table: string) => `pass.cart:${partner}:${t
  * No answer at all (Pass or the network down), as opposed to Pass answering no: said in the
  * guest's words, never the browser's "Failed to fetch". The change was not made.
  */
-export const UNREACHABLE_CHANGE = "No connection — that change did not reach the table's order. Try again once you are back online.";
+export const UNREACHABLE_CHANGE = "cart.unreachable";
 const unreachable = (err: unknown) => !(err instanceof ApiError);
 /** A dish tapped on a phone after the table's order was sent (or cleared): said, not silently dropped. */
-export const CLOSED_CHANGE = "This order is closed now — start a new order below to add more.";
+export const CLOSED_CHANGE = "cart.closed";
+/** `error` is one of these message keys (the page translates it), or Pass's own message. */
+export const CART_ERROR_KEYS = [UNREACHABLE_CHANGE, CLOSED_CHANGE] as const;
 
 function readStored(key: string): Stored | null {
   try {
@@ -252,14 +255,14 @@ export function useTableCart(partner: string | null, table: string | null): Tabl
             if (!data.cart) return;
             apply(data.cart);
             const change = data.change ?? null;
-            if (change?.by && change.by.id !== meRef.current?.id) {
-              const text =
-                change.kind === "joined"
-                  ? `${change.by.name} joined the table`
-                  : change.kind === "added" || change.kind === "changed" || change.kind === "removed"
-                    ? `${change.by.name} ${change.kind} ${change.name ?? "a dish"}`
-                    : null;
-              if (text) setNotes((n) => [...n.slice(-3), { id: event.id ?? Date.now(), text }]);
+            const kind = change?.kind;
+            if (
+              change?.by &&
+              change.by.id !== meRef.current?.id &&
+              (kind === "joined" || kind === "added" || kind === "changed" || kind === "removed")
+            ) {
+              const note: CartChangeNote = { id: Number(event.id ?? Date.now()), kind, name: change.by.name, dish: change.name ?? null };
+              setNotes((n) => [...n.slice(-3), note]);
             }
           } else if (event.event === "submitted") {
             if (typeof data.orderId !== "number") return;
