@@ -182,6 +182,10 @@ test("a French restaurant: board, kitchen, order page and tracking in French; th
     await expect(orderPage.getByTestId("order-table")).toHaveText("Table 7");
     await expect(orderPage.getByRole("heading", { name: "Votre commande" })).toBeVisible();
     await expect(orderPage.getByTestId("place-order")).toHaveText("Commander");
+    // The table's shared order speaks French too.
+    await expect(orderPage.getByTestId("table-cart")).toHaveAttribute("data-state", "OPEN");
+    await expect(orderPage.getByTestId("table-cart")).toContainText("La table 7 partage une seule commande");
+    await expect(orderPage.getByTestId("table-cart-me")).toHaveText("Guest 1 (vous) ✎");
     await orderPage.screenshot({ path: path.join(SHOTS, "first-run-order-fr.png") });
 
     // Cancelled: the staff keep their reason; the guest's page apologises (live, and after a reload).

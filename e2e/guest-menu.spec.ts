@@ -68,7 +68,7 @@ test("a guest orders with a required choice, a priced extra and a peanut allergy
   browser,
   staff,
   origin,
-}) => {
+}, testInfo) => {
   const run = Date.now().toString(36).slice(-5);
   const menu = await buildMenu(staff, origin, run);
   const { send, bowl, noodles, tea } = menu;
@@ -92,7 +92,7 @@ test("a guest orders with a required choice, a priced extra and a peanut allergy
     await expect
       .poll(() => bowlCard.getByTestId("menu-image").evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)))
       .toBeGreaterThan(0);
-    await page.screenshot({ path: "/tmp/guest-menu.png" });
+    await page.screenshot({ path: testInfo.outputPath("guest-menu-390.png") });
 
     // Allergies: a peanut allergy and a note; the peanut dish is flagged, the bowl is not.
     await order.openAllergies();
@@ -100,7 +100,7 @@ test("a guest orders with a required choice, a priced extra and a peanut allergy
     await order.allergen("peanuts").click();
     await expect(order.allergen("peanuts")).toHaveAttribute("aria-pressed", "true");
     await order.allergySheet.getByTestId("allergy-note").fill("severe, please take care");
-    await page.screenshot({ path: "/tmp/guest-allergy-sheet.png" });
+    await page.screenshot({ path: testInfo.outputPath("guest-allergy-sheet-390.png") });
     await expectAccessible(page);
     await order.closeAllergies();
     await expect(page.getByTestId("allergies-summary")).toHaveText("Avoiding: Peanuts, severe, please take care");
@@ -124,7 +124,7 @@ test("a guest orders with a required choice, a priced extra and a peanut allergy
     await expect(order.sheet.getByTestId("choice-price")).toHaveText("$13.00");
     await expect(order.addChoice).toBeEnabled();
     await expect(order.sheet.getByTestId("choice-missing")).toHaveText("");
-    await page.screenshot({ path: "/tmp/guest-choice-sheet.png" });
+    await page.screenshot({ path: testInfo.outputPath("guest-choice-sheet-390.png") });
     await expectAccessible(page);
     await order.addChoice.click();
     await expect(order.sheet).toBeHidden();
@@ -167,7 +167,7 @@ test("a guest orders with a required choice, a priced extra and a peanut allergy
     await expect(order.placeOrder).toBeEnabled();
     await expect(order.total).toHaveText("$16.50");
     await page.getByTestId("cart").scrollIntoViewIfNeeded();
-    await page.screenshot({ path: "/tmp/guest-cart.png" });
+    await page.screenshot({ path: testInfo.outputPath("guest-menu-cart-390.png") });
 
     // Place it: the tracking page, and the order as the staff read it.
     await order.placeOrder.click();
@@ -191,7 +191,7 @@ test("a guest orders with a required choice, a priced extra and a peanut allergy
     expect(line.allergens).toEqual(["gluten", "eggs", "soybeans", "sesame"]);
     await expect(page.getByTestId("track-options").first()).toHaveText("+ Noodles · + Fried egg");
     await expect(page.getByTestId("track-allergies")).toContainText("Peanuts, severe, please take care");
-    await page.screenshot({ path: "/tmp/guest-track.png", fullPage: true });
+    await page.screenshot({ path: testInfo.outputPath("guest-menu-track-390.png"), fullPage: true });
   } finally {
     await phone.close();
     // Leave the demo menu as it was for the specs that follow.

@@ -55,6 +55,55 @@ test("the category bar stays on top while scrolling and jumps to a category", as
   await phone.close();
 });
 
+test("the cart bar stays at the bottom of the screen with the running total, over the sticky category bar's page", async ({
+  browser,
+}, testInfo) => {
+  const phone = await browser.newContext(PHONE);
+  try {
+    const guest = new OrderPage(await phone.newPage());
+    await guest.goto("demo");
+    const bar = guest.page.getByTestId("cart-bar");
+    const categories = guest.page.getByTestId("category-bar");
+    // Nothing chosen: no bar.
+    await expect(bar).toHaveCount(0);
+    await guest.dish("Cheesecake").getByTestId("menu-add").click();
+    await guest.dish("Cheesecake").getByTestId("menu-add").click();
+    await expect(bar).toContainText("2 items");
+    await expect(bar).toContainText("$13.00");
+    await expect(bar).toHaveAttribute("href", "#cart");
+
+    // Wherever the guest has scrolled to, the bar sits at the bottom of the screen (at the top of
+    // the page too), and once scrolled past the header the category bar sits at the top.
+    const atBottom = async () => {
+      const box = await bar.boundingBox();
+      return box !== null && box.height >= 44 && Math.round(box.y + box.height) >= 844 - 16 && box.y + box.height <= 844;
+    };
+    await guest.page.evaluate(() => window.scrollTo(0, 0));
+    await expect.poll(atBottom).toBe(true);
+    for (const dish of ["Iced Tea", "Cheesecake"]) {
+      await guest.dish(dish).evaluate((el) => el.scrollIntoView({ block: "center" }));
+      await expect.poll(atBottom).toBe(true);
+      await expect.poll(async () => (await categories.boundingBox())?.y).toBe(0);
+    }
+    await guest.dish("Espresso").evaluate((el) => el.scrollIntoView({ block: "center" }));
+    await expect.poll(atBottom).toBe(true);
+    await guest.page.screenshot({ path: testInfo.outputPath("guest-sticky-bars-390.png") });
+
+    // One more: the running total follows at once.
+    await guest.dish("Espresso").getByTestId("menu-add").click();
+    await expect(bar).toContainText("3 items");
+    await expect(bar).toContainText("$15.50");
+    await expect(bar).toContainText(await guest.total.textContent().then((t) => t!));
+
+    // A tap on the bar brings the cart up.
+    await bar.click();
+    await expect(guest.page.getByRole("heading", { name: "Your order" })).toBeInViewport();
+    await guest.page.screenshot({ path: testInfo.outputPath("guest-cart-390.png") });
+  } finally {
+    await phone.close();
+  }
+});
+
 test("take away reaches the order; the track page says to pay at the counter", async ({ browser, staff }, testInfo) => {
   const phone = await browser.newContext(PHONE);
   const guest = new OrderPage(await phone.newPage());

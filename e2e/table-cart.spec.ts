@@ -83,6 +83,9 @@ test("two phones at table 5 build one order live; one sends it; the cashier gets
     const orderId = Number(/\/track\/(\d+)/.exec(ben.page.url())![1]);
     await expect(ana.page.getByTestId("table-cart-submitted")).toContainText("Guest 2 sent the table's order");
     await ana.page.screenshot({ path: testInfo.outputPath("table-cart-sent-390.png") });
+    // A dish tapped after it was sent is refused in words, not dropped without a sign.
+    await ana.dish("Cheesecake").getByTestId("menu-add").click();
+    await expect(ana.page.getByTestId("table-cart-error")).toHaveText("This order is closed now — start a new order below to add more.");
     await ana.page.getByTestId("table-cart-track").click();
     await expect(ana.page).toHaveURL(new RegExp(`/track/${orderId}\\?token=cart_`));
     await expect(ana.page.getByTestId("track-status")).toHaveAttribute("data-status", "PENDING");
@@ -160,6 +163,83 @@ test("a kitchen page reloaded while the server is down shows its last tickets of
     throw err;
   } finally {
     await context.close();
+    server.child.kill("SIGKILL");
+  }
+});
+
+test("a guest's phone reloaded while the server is down: the table's order and the track page say so in the guest's words, then come back", async ({
+  browser,
+}, testInfo) => {
+  test.setTimeout(150_000);
+  let server: Started = await startServer({ PASS_ADMIN_PASSWORD: PASSWORD });
+  const base = `http://127.0.0.1:${server.port}`;
+  const phone = await browser.newContext(PHONE);
+  const restart = async () => {
+    server = await startServer({ PASS_ADMIN_PASSWORD: PASSWORD, DATA_DIR: server.dataDir, PORT: String(server.port) });
+  };
+  const stop = async () => {
+    server.child.kill("SIGTERM");
+    await server.exited;
+  };
+  /** The worker controls the page and holds its copy (so a reload during the outage finds it). */
+  const kept = async (page: import("@playwright/test").Page) => {
+    await expect.poll(() => page.evaluate(() => Boolean(navigator.serviceWorker?.controller)), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => page.evaluate(async () => Boolean(await caches.match(location.href))), { timeout: 15_000 }).toBe(true);
+  };
+  try {
+    const page = await phone.newPage();
+    const guest = new OrderPage(page);
+    await page.goto(`${base}/order/demo?table=8`);
+    await expect(page.getByTestId("table-cart")).toHaveAttribute("data-state", "OPEN");
+    await guest.dish("Cheesecake").getByTestId("menu-add").click();
+    await expect(guest.cartLine("Cheesecake")).toContainText("1× Cheesecake");
+    await kept(page);
+
+    // The server goes away and the guest reloads: the menu, the table's order as it last was, and
+    // a notice in the guest's words — not the browser's error page, not "Failed to fetch".
+    await stop();
+    await page.reload();
+    await expect(guest.dish("Cheesecake")).toBeVisible();
+    await expect(page.getByTestId("table-cart-offline")).toBeVisible({ timeout: 15_000 });
+    await expect(guest.cartLine("Cheesecake")).toContainText("1× Cheesecake");
+    await expect(page.locator("main")).not.toContainText(/failed to fetch|networkerror|load failed/i);
+    await page.getByTestId("table-cart").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: testInfo.outputPath("guest-order-offline-reload-390.png") });
+    // A change tried meanwhile is refused in the guest's words too (nothing is half-sent).
+    await guest.cartLine("Cheesecake").getByRole("button", { name: "One more Cheesecake" }).click();
+    await expect(page.getByTestId("table-cart-error")).toContainText("No connection — that change did not reach the table's order");
+    await expect(page.locator("main")).not.toContainText(/failed to fetch|networkerror|load failed/i);
+
+    // Back: the phone rejoins the same cart by itself, live again.
+    await restart();
+    await expect(page.getByTestId("table-cart-offline")).toBeHidden({ timeout: 45_000 });
+    await expect(page.getByTestId("connection-badge").first()).toHaveAttribute("data-status", "live", { timeout: 45_000 });
+    await expect(page.getByTestId("table-cart-error")).toBeHidden();
+    // The same cart (this phone's line, nothing sent twice), and the change refused offline was not made.
+    await expect(guest.cartLine("Cheesecake")).toContainText("1× Cheesecake");
+    await expect(guest.cartLine("Cheesecake").getByTestId("cart-added-by")).toHaveText("Added by you");
+    await guest.placeOrder.click();
+    await expect(page).toHaveURL(/\/track\/\d+\?token=trk_/);
+    await expect(page.getByTestId("track-status")).toHaveAttribute("data-status", "PENDING");
+    const number = await page.getByTestId("track-number").textContent();
+    await kept(page);
+
+    // The track page reloaded during an outage: the order as last seen and a friendly offline notice.
+    await stop();
+    await page.reload();
+    await expect(page.getByTestId("track-offline")).toBeVisible({ timeout: 15_000 });
+    await expect(page.getByTestId("track-number")).toHaveText(number!);
+    await expect(page.getByTestId("track-status")).toHaveAttribute("data-status", "PENDING");
+    await expect(page.getByTestId("track-line")).toContainText(["Cheesecake"]);
+    await page.screenshot({ path: testInfo.outputPath("track-offline-reload-390.png") });
+    await restart();
+    await expect(page.getByTestId("track-offline")).toBeHidden({ timeout: 45_000 });
+    await expect(page.getByTestId("connection-badge")).toHaveAttribute("data-status", "live", { timeout: 45_000 });
+  } catch (err) {
+    console.log(`server output:\n${server.output()}\nexit code: ${server.child.exitCode}`);
+    throw err;
+  } finally {
+    await phone.close();
     server.child.kill("SIGKILL");
   }
 });

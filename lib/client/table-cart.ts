@@ -15,7 +15,8 @@ import { type ConnectionState, LiveStream, type Position } from "./live-stream";
  */
 export type CartLine = { key: string; foodId: string; quantity: number; notes: string; choices: Record<string, string[]> };
 export type Submitted = { orderId: number; displayCode: string; by: CartMemberRecord | null; trackUrl: string };
-export type CartChangeNote = { id: number; text: string };
+/** "Ben added Fries": the page words it in the restaurant's language (cart.note.*). */
+export type CartChangeNote = { id: number; kind: "joined" | "added" | "changed" | "removed"; name: string; dish: string | null };
 
 export type TableCart = {
   cart: CartDto | null;
@@ -42,7 +43,8 @@ export type TableCart = {
   dismissError(): void;
 };
 
-type Stored = { id: number; token: string };
+/** This phone's place at the table, and the cart as it last saw it (shown while Pass is unreachable). */
+type Stored = { id: number; token: string; cart?: CartDto; me?: CartMemberRecord };
 /** A frame of the `view=cart` stream (lib/projections/cart.ts), or its `connected`. */
 type Frame = {
   epoch?: unknown;
@@ -54,11 +56,24 @@ type Frame = {
 };
 const storageKey = (partner: string, table: string) => `pass.cart:${partner}:${table}`;
 
+/**
+ * No answer at all (Pass or the network down), as opposed to Pass answering no: said in the
+ * guest's words, never the browser's "Failed to fetch". The change was not made.
+ */
+export const UNREACHABLE_CHANGE = "cart.unreachable";
+const unreachable = (err: unknown) => !(err instanceof ApiError);
+/** A dish tapped on a phone after the table's order was sent (or cleared): said, not silently dropped. */
+export const CLOSED_CHANGE = "cart.closed";
+/** `error` is one of these message keys (the page translates it), or Pass's own message. */
+export const CART_ERROR_KEYS = [UNREACHABLE_CHANGE, CLOSED_CHANGE] as const;
+
 function readStored(key: string): Stored | null {
   try {
     const raw = localStorage.getItem(key);
     const v = raw ? (JSON.parse(raw) as Partial<Stored>) : null;
-    return v && typeof v.id === "number" && typeof v.token === "string" ? { id: v.id, token: v.token } : null;
+    if (!v || typeof v.id !== "number" || typeof v.token !== "string") return null;
+    const cart = v.cart && typeof v.cart === "object" && v.cart.id === v.id ? v.cart : undefined;
+    return { id: v.id, token: v.token, ...(cart ? { cart } : {}), ...(cart && v.me ? { me: v.me } : {}) };
   } catch {
     return null;
   }
@@ -110,6 +125,9 @@ export function useTableCart(partner: string | null, table: string | null): Tabl
   const version = useRef(0);
   // The phone's own word for "no network" comes at once; the stream notices a dead link only later.
   const [offlineSince, setOfflineSince] = useState<number | null>(null);
+  // Pass itself unreachable while joining (the Wi-Fi is up, the server is not): offline too.
+  const [unreachableSince, setUnreachableSince] = useState<number | null>(null);
+  const unreachableRef = useRef(false);
   useEffect(() => {
     const update = () => setOfflineSince(navigator.onLine ? null : Date.now());
     update();
@@ -122,6 +140,8 @@ export function useTableCart(partner: string | null, table: string | null): Tabl
   }, []);
   const meRef = useRef<CartMemberRecord | null>(null);
   meRef.current = me;
+  const closedRef = useRef(false);
+  closedRef.current = submitted !== null || (cart !== null && cart.state !== "OPEN");
 
   /** Keeps the newest cart only: answers and frames can arrive in any order. */
   const cartRef = useRef<CartDto | null>(null);
@@ -159,12 +179,16 @@ export function useTableCart(partner: string | null, table: string | null): Tabl
           if (stopped) return;
           if (mine.state === "OPEN" || mine.state === "SUBMITTED") {
             apply(mine);
-            setSession(stored);
+            setSession({ id: stored.id, token: stored.token });
             return;
           }
         } catch (err) {
-          // Gone (expired and pruned, another database): a fresh cart below. Offline: try again later.
-          if (!(err instanceof ApiError)) throw err;
+          // Gone (expired and pruned, another database): a fresh cart below. Offline: the cart as
+          // this phone last saw it, until Pass answers again (attempt retries).
+          if (unreachable(err)) {
+            if (stored.cart && !stopped) apply({ ...stored.cart, ...(stored.me ? { me: stored.me } : {}) });
+            throw err;
+          }
         }
       }
       const opened = await request<CartDto & { cartToken: string; me: CartMemberRecord }>("POST", "/api/carts", null, { partner, table });
@@ -178,13 +202,25 @@ export function useTableCart(partner: string | null, table: string | null): Tabl
       apply(opened);
       setSession(mine);
     };
+    const reached = () => {
+      unreachableRef.current = false;
+      setUnreachableSince(null);
+      setError(null);
+    };
     let retry: ReturnType<typeof setTimeout> | undefined;
     const attempt = (delay: number) => {
-      join().catch((err: unknown) => {
-        if (stopped) return;
-        setError(err instanceof Error ? err.message : String(err));
-        retry = setTimeout(() => attempt(Math.min(delay * 2, 15_000)), delay);
-      });
+      join()
+        .then(() => {
+          if (!stopped) reached();
+        })
+        .catch((err: unknown) => {
+          if (stopped) return;
+          if (unreachable(err)) {
+            unreachableRef.current = true;
+            setUnreachableSince((since) => since ?? Date.now());
+          } else setError(err instanceof Error ? err.message : String(err));
+          retry = setTimeout(() => attempt(Math.min(delay * 2, 15_000)), delay);
+        });
     };
     attempt(1_000);
     return () => {
@@ -219,14 +255,14 @@ export function useTableCart(partner: string | null, table: string | null): Tabl
             if (!data.cart) return;
             apply(data.cart);
             const change = data.change ?? null;
-            if (change?.by && change.by.id !== meRef.current?.id) {
-              const text =
-                change.kind === "joined"
-                  ? `${change.by.name} joined the table`
-                  : change.kind === "added" || change.kind === "changed" || change.kind === "removed"
-                    ? `${change.by.name} ${change.kind} ${change.name ?? "a dish"}`
-                    : null;
-              if (text) setNotes((n) => [...n.slice(-3), { id: event.id ?? Date.now(), text }]);
+            const kind = change?.kind;
+            if (
+              change?.by &&
+              change.by.id !== meRef.current?.id &&
+              (kind === "joined" || kind === "added" || kind === "changed" || kind === "removed")
+            ) {
+              const note: CartChangeNote = { id: Number(event.id ?? Date.now()), kind, name: change.by.name, dish: change.name ?? null };
+              setNotes((n) => [...n.slice(-3), note]);
             }
           } else if (event.event === "submitted") {
             if (typeof data.orderId !== "number") return;
@@ -262,6 +298,17 @@ export function useTableCart(partner: string | null, table: string | null): Tabl
     }
   }, [cart, session, submitted]);
 
+  // The cart as this phone last saw it, beside its token: a reload while Pass is unreachable shows it.
+  useEffect(() => {
+    if (!partner || !table || !session || cart?.id !== session.id) return;
+    try {
+      const { me: _me, ...shown } = cart as CartDto & { me?: CartMemberRecord };
+      localStorage.setItem(storageKey(partner, table), JSON.stringify({ ...session, cart: shown, ...(me ? { me } : {}) }));
+    } catch {
+      // full or private mode: no offline copy
+    }
+  }, [partner, table, session, cart, me]);
+
   // A note is typed on one phone and shown on all: kept here while typed, sent when the guest pauses.
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const noteTimers = useRef(new Map<string, { timer: ReturnType<typeof setTimeout>; send: () => Promise<void> }>());
@@ -284,14 +331,25 @@ export function useTableCart(partner: string | null, table: string | null): Tabl
   const run = useCallback(
     (work: (base: string, token: string) => Promise<CartDto | undefined>) => {
       queue.current = queue.current.then(async () => {
-        if (!sessionRef.current) await new Promise<void>((wake) => waiters.current.push(wake));
+        if (closedRef.current) {
+          setError(CLOSED_CHANGE);
+          return;
+        }
+        if (!sessionRef.current) {
+          // Not joined because Pass cannot be reached: refused now, not sent some minutes later.
+          if (unreachableRef.current) {
+            setError(UNREACHABLE_CHANGE);
+            return;
+          }
+          await new Promise<void>((wake) => waiters.current.push(wake));
+        }
         const { id, token } = sessionRef.current!;
         try {
           const next = await work(`/api/carts/${id}`, token);
           if (next) apply(next);
           setError(null);
         } catch (err) {
-          setError(err instanceof Error ? err.message : String(err));
+          setError(unreachable(err) ? UNREACHABLE_CHANGE : err instanceof Error ? err.message : String(err));
         }
       });
     },
@@ -305,7 +363,12 @@ export function useTableCart(partner: string | null, table: string | null): Tabl
     cart,
     me,
     token,
-    connection: offlineSince !== null ? { status: "offline", since: offlineSince } : connection,
+    connection:
+      offlineSince !== null
+        ? { status: "offline", since: offlineSince }
+        : !session && unreachableSince !== null
+          ? { status: "offline", since: unreachableSince }
+          : connection,
     error,
     submitted,
     notes,
@@ -334,7 +397,16 @@ export function useTableCart(partner: string | null, table: string | null): Tabl
             apply(next);
             setDrafts(({ [key]: sent, ...rest }) => (sent === text ? rest : { ...rest, [key]: sent! }));
           };
-          noteTimers.current.set(key, { timer: setTimeout(() => void send().catch((err: unknown) => setError(String(err))), 700), send });
+          noteTimers.current.set(key, {
+            timer: setTimeout(
+              () =>
+                void send().catch((err: unknown) =>
+                  setError(unreachable(err) ? UNREACHABLE_CHANGE : err instanceof Error ? err.message : String(err)),
+                ),
+              700,
+            ),
+            send,
+          });
           if (patch.quantity === undefined) return undefined;
         }
         return request<CartDto>("PATCH", `${base}/items/${key}`, token, { quantity: Math.min(99, patch.quantity!) });
@@ -354,7 +426,9 @@ export function useTableCart(partner: string | null, table: string | null): Tabl
     },
     rename: async (name) => {
       if (!base) return;
-      const next = await request<CartDto & { me: CartMemberRecord }>("PATCH", `${base}/me`, token, { name });
+      const next = await request<CartDto & { me: CartMemberRecord }>("PATCH", `${base}/me`, token, { name }).catch((err: unknown) => {
+        throw unreachable(err) ? new Error(UNREACHABLE_CHANGE) : err;
+      });
       apply(next);
     },
     submit: async (input) => {

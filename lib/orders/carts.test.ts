@@ -185,6 +185,15 @@ describeEachDatabase("table carts", (ctx) => {
       ["order-updated", null, 21.5],
     ]);
     expect(replayed[0]!.id).toBeGreaterThan(Number(lastId));
+    // Exactly once, under the same ids: what a reader from the start sees after lastId, event for event.
+    const whole = await live(`?orderId=${id}&token=${a.cartToken}`, { "last-event-id": "0" });
+    await whole.waitFor((e) => e.some((x) => x.event === "replay-complete"));
+    const all = seedsEvents(whole.events);
+    expect(all.slice(0, 3).map((e) => e.event)).toEqual(["order-created", "order-item-added", "order-updated"]);
+    expect(all.at(2)!.id).toBe(Number(lastId));
+    expect(replayed).toEqual(all.filter((e) => e.id > Number(lastId)));
+    expect(again.events.at(-1)).toMatchObject({ event: "replay-complete", json: { replayedEvents: 5, resumingLiveStream: true } });
+    whole.cut();
     again.cut();
 
     const filtered = await live(`?orderId=${id}&eventTypes=order-updated&token=${a.cartToken}`, { "last-event-id": "0" });

@@ -217,5 +217,34 @@ describeEachDatabase("/api/carts", (ctx) => {
         }),
       "allergies.codes.0",
     );
+    const submit = (body: unknown) =>
+      call(submitRoute.POST, {
+        method: "POST",
+        path: `/api/carts/${cart.id}/submit?token=${cart.token}`,
+        params: { id: String(cart.id) },
+        body,
+      });
+    await expectRefused(() => submit({ promisedAt: "tomorrow" }), "promisedAt");
+    await expectRefused(() => submit({ customer: "x".repeat(101) }), "customer");
+    await expectRefused(() => submit({ customer: "a\u0000b" }), "customer");
+    await expectRefused(() => submit({ total: "0.01" }), "total");
+    await expectRefused(() => submit({ allergies: { note: "x".repeat(201) } }), "allergies.note");
+    await expectRefused(() => open({ partner: "demo", table: "5", price: "1" }), "price");
+    const rename = (body: unknown) =>
+      call(meRoute.PATCH, {
+        method: "PATCH",
+        path: `/api/carts/${cart.id}/me?token=${cart.token}`,
+        params: { id: String(cart.id) },
+        body,
+      });
+    for (const name of ["", "   ", "a\u0000b", "x".repeat(41), 5]) await expectRefused(() => rename({ name }), "name");
+    await expectRefused(() => rename({}), "name");
+    // The cart is still open and unchanged: refused bodies changed nothing, on either database.
+    const read = await call(cartRoute.GET, {
+      method: "GET",
+      path: `/api/carts/${cart.id}?token=${cart.token}`,
+      params: { id: String(cart.id) },
+    });
+    expect(read.json).toMatchObject({ state: "OPEN", me: { name: "Guest 1" } });
   });
 });

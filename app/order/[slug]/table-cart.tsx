@@ -2,7 +2,18 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import type { TableCart } from "@/lib/client/table-cart";
+import { useT } from "@/components/i18n";
+import { CART_ERROR_KEYS, type CartChangeNote, CLOSED_CHANGE, type TableCart } from "@/lib/client/table-cart";
+import type { Translate } from "@/lib/i18n";
+
+/** The hook's own errors are message keys; anything else is Pass's message, shown as it is. */
+const errorText = (tr: Translate, error: string) =>
+  (CART_ERROR_KEYS as readonly string[]).includes(error) ? tr(error as (typeof CART_ERROR_KEYS)[number]) : error;
+
+const noteText = (tr: Translate, n: CartChangeNote) =>
+  n.kind === "joined"
+    ? tr("cart.note.joined", { name: n.name })
+    : tr(`cart.note.${n.kind}`, { name: n.name, dish: n.dish ?? tr("cart.aDish") });
 
 /**
  * The table's shared order on a phone (docs/architecture.md#carts), mounted into the page's cart
@@ -13,6 +24,7 @@ import type { TableCart } from "@/lib/client/table-cart";
  */
 export function TableCartStatus({ cart: t, table }: { cart: TableCart; table: string }) {
   const { cart, me, submitted } = t;
+  const tr = useT();
   const [renaming, setRenaming] = useState(false);
   const [renameError, setRenameError] = useState<string | null>(null);
   const offline = t.connection.status === "reconnecting" || t.connection.status === "offline";
@@ -26,18 +38,23 @@ export function TableCartStatus({ cart: t, table }: { cart: TableCart; table: st
       data-version={cart?.version ?? 0}
       data-connection={t.connection.status}
     >
-      <p className="text-lg text-gray-200">Table {table} shares one order: everyone adds from their own phone.</p>
+      <p className="text-lg text-gray-200">{tr("cart.shared", { table })}</p>
       {offline && (
         <p
           role="status"
           data-testid="table-cart-offline"
           className="rounded-xl border-2 border-amber-400 bg-amber-950 px-3 py-2 text-lg font-semibold"
         >
-          You are offline. The table's order is kept safe — this page reconnects by itself.
+          {tr("cart.offline")}
         </p>
       )}
-      <div className="flex flex-wrap items-center gap-2" data-testid="table-cart-people" role="group" aria-label={`At table ${table}`}>
-        {!cart && <span className="text-lg text-gray-300">Joining the table…</span>}
+      <div
+        className="flex flex-wrap items-center gap-2"
+        data-testid="table-cart-people"
+        role="group"
+        aria-label={tr("cart.people", { table })}
+      >
+        {!cart && <span className="text-lg text-gray-300">{tr("cart.joining")}</span>}
         {(cart?.members ?? []).map((m) =>
           m.id === me?.id ? (
             renaming ? (
@@ -47,7 +64,7 @@ export function TableCartStatus({ cart: t, table }: { cart: TableCart; table: st
                 onDone={(name) => {
                   setRenaming(false);
                   if (name && name !== m.name)
-                    t.rename(name).catch((err: unknown) => setRenameError(String((err as Error).message ?? err)));
+                    t.rename(name).catch((err: unknown) => setRenameError(errorText(tr, String((err as Error).message ?? err))));
                 }}
               />
             ) : (
@@ -58,9 +75,9 @@ export function TableCartStatus({ cart: t, table }: { cart: TableCart; table: st
                 data-testid="table-cart-me"
                 data-name={m.name}
                 className="min-h-11 rounded-full border-2 border-sky-400 bg-sky-500/15 px-4 text-lg font-bold"
-                title="Change your name"
+                title={tr("cart.rename")}
               >
-                {m.name} (you) ✎
+                {tr("cart.you", { name: m.name })} ✎
               </button>
             )
           ) : (
@@ -80,22 +97,22 @@ export function TableCartStatus({ cart: t, table }: { cart: TableCart; table: st
           {renameError}
         </p>
       )}
-      {t.error && !submitted && (
+      {t.error && (!submitted || t.error === CLOSED_CHANGE) && (
         <p role="alert" data-testid="table-cart-error" className="rounded-xl bg-red-950 px-3 py-2 text-lg">
-          {t.error}
+          {errorText(tr, t.error)}
         </p>
       )}
       <p aria-live="polite" data-testid="table-cart-note" className="min-h-7 text-lg font-semibold text-sky-200">
-        {latest?.text ?? ""}
+        {latest ? noteText(tr, latest) : ""}
       </p>
       {submitted && (
         <div data-testid="table-cart-submitted" className="flex flex-col gap-3 rounded-xl border-2 border-green-500 bg-green-950 p-4">
           <p className="text-2xl font-black">
-            {submitted.by && submitted.by.id !== me?.id ? `${submitted.by.name} sent the table's order` : "The table's order was sent"}
+            {submitted.by && submitted.by.id !== me?.id ? tr("cart.sentBy", { name: submitted.by.name }) : tr("cart.sent")}
           </p>
           {submitted.displayCode && (
             <p className="text-xl">
-              Order number <span className="text-3xl font-black tabular-nums">{submitted.displayCode}</span>
+              {tr("cart.orderNumber")} <span className="text-3xl font-black tabular-nums">{submitted.displayCode}</span>
             </p>
           )}
           <Link
@@ -103,18 +120,18 @@ export function TableCartStatus({ cart: t, table }: { cart: TableCart; table: st
             data-testid="table-cart-track"
             className="inline-flex min-h-14 items-center justify-center rounded-xl bg-green-500 px-4 text-2xl font-black text-black"
           >
-            Follow the order
+            {tr("cart.follow")}
           </Link>
           <button type="button" onClick={t.restart} className="min-h-12 rounded-xl bg-white/10 text-lg font-bold">
-            Start a new order
+            {tr("cart.restart")}
           </button>
         </div>
       )}
       {cart?.state === "EXPIRED" && !submitted && (
         <div data-testid="table-cart-expired" className="flex flex-col gap-3 rounded-xl border-2 border-amber-400 p-4">
-          <p className="text-xl font-bold">This order sat untouched for too long and was cleared.</p>
+          <p className="text-xl font-bold">{tr("cart.expired")}</p>
           <button type="button" onClick={t.restart} className="min-h-12 rounded-xl bg-sky-500 text-lg font-black text-black">
-            Start again
+            {tr("cart.startAgain")}
           </button>
         </div>
       )}
@@ -124,17 +141,19 @@ export function TableCartStatus({ cart: t, table }: { cart: TableCart; table: st
 
 /** Under a line of the table's order: which phone added it. */
 export function TableAddedBy({ cart: t, itemId }: { cart: TableCart; itemId: string }) {
+  const tr = useT();
   const item = t.cart?.items.find((i) => i.id === itemId);
   if (!item) return null;
   const mine = item.addedBy !== null && item.addedBy.id === t.me?.id;
   return (
     <p className="mt-1 text-base font-semibold text-sky-200" data-testid="cart-added-by" data-name={item.addedBy?.name ?? ""}>
-      {mine ? "Added by you" : `Added by ${item.addedBy?.name ?? "a guest"}`}
+      {mine ? tr("cart.addedByYou") : tr("cart.addedBy", { name: item.addedBy?.name ?? tr("cart.aGuest") })}
     </p>
   );
 }
 
 function RenameForm({ name, onDone }: { name: string; onDone(name: string): void }) {
+  const tr = useT();
   const [value, setValue] = useState(name);
   return (
     <form
@@ -145,13 +164,12 @@ function RenameForm({ name, onDone }: { name: string; onDone(name: string): void
       }}
     >
       <label className="sr-only" htmlFor="table-cart-name">
-        Your name at the table
+        {tr("cart.yourName")}
       </label>
       <input
         id="table-cart-name"
         value={value}
         maxLength={40}
-        // biome-ignore lint/a11y/noAutofocus: the guest just tapped "change your name"
         autoFocus
         onChange={(e) => setValue(e.target.value)}
         data-testid="table-cart-name"
@@ -162,7 +180,7 @@ function RenameForm({ name, onDone }: { name: string; onDone(name: string): void
         data-testid="table-cart-name-save"
         className="min-h-11 rounded-full bg-sky-500 px-4 text-lg font-bold text-black"
       >
-        Save
+        {tr("cart.save")}
       </button>
     </form>
   );

@@ -38,6 +38,23 @@ const PAY_AT_COUNTER_SOURCES = new Set(["qr", "kiosk"]);
 
 const PAST_READY = new Set(["READY", "PICKED_UP", "SHIPPED", "CANCELLED"]);
 
+/**
+ * The order as this phone last saw it (docs/architecture.md#offline): the page comes from the
+ * service worker when it is reloaded while Pass is unreachable, and shows this with an offline
+ * notice instead of an empty page, until Pass answers again.
+ */
+type Seen = { order: TrackedOrder; status: string | null; ticket: number | null };
+const seenKey = (orderId: number) => `pass.track:${orderId}`;
+function readSeen(orderId: number): Seen | null {
+  try {
+    const raw = localStorage.getItem(seenKey(orderId));
+    const seen = raw ? (JSON.parse(raw) as Seen) : null;
+    return seen?.order?.id === orderId ? seen : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Served at the table: eaten in, with a table to bring it to. */
 const servedAtTable = (o: TrackedOrder | null): o is TrackedOrder & { table: string } => !!o?.table && o.serviceType === "dine-in";
 
@@ -81,11 +98,47 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
   // The status the page was opened on (GET /api/orders/{id}), before the stream replays anything.
   const [loadedStatus, setLoadedStatus] = useState<string | null>(null);
   useReadyAlert(status, loadedStatus);
+  // Pass did not answer the first read (server or network down): since when.
+  const [unreachableSince, setUnreachableSince] = useState<number | null>(null);
+
+  useEffect(() => {
+    if (!order) return;
+    try {
+      localStorage.setItem(seenKey(orderId), JSON.stringify({ order, status, ticket } satisfies Seen));
+    } catch {
+      // full or private mode: no offline copy
+    }
+  }, [orderId, order, status, ticket]);
 
   useEffect(() => {
     let stream: LiveStream | null = null;
+    let stopped = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    /** The first read, again and again (2 s → 15 s) while Pass cannot be reached; the last seen order meanwhile. */
+    const read = async (delay: number): Promise<Response | null> => {
+      const res = await fetch(`/api/orders/${orderId}`, { headers: { "x-tracking-token": token }, cache: "no-store" }).catch(() => null);
+      // No answer, or a proxy answering for a node that is down.
+      if (res && !(res.status >= 502 && res.status <= 504)) return res;
+      if (stopped) return null;
+      const since = Date.now();
+      setUnreachableSince((s) => s ?? since);
+      setState((s) => (s.status === "offline" ? s : { status: "offline", since }));
+      const seen = readSeen(orderId);
+      if (seen) {
+        setOrder((o) => o ?? seen.order);
+        setStatus((s) => s ?? seen.status);
+        setLoadedStatus((s) => s ?? seen.status);
+        setTicket((t) => t ?? seen.ticket);
+      }
+      await new Promise((wake) => {
+        retry = setTimeout(wake, delay);
+      });
+      return stopped ? null : read(Math.min(delay * 2, 15_000));
+    };
     void (async () => {
-      const res = await fetch(`/api/orders/${orderId}`, { headers: { "x-tracking-token": token }, cache: "no-store" });
+      const res = await read(2_000);
+      if (!res || stopped) return;
+      setUnreachableSince(null);
       if (!res.ok) {
         setError(res.status === 404 || res.status === 401 ? { key: "track.notFound" } : { key: "track.error", status: res.status });
         return;
@@ -133,7 +186,11 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
       });
       stream.start();
     })();
-    return () => stream?.stop();
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+      stream?.stop();
+    };
   }, [orderId, token]);
 
   if (error) {
@@ -163,6 +220,15 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
         </p>
         {order && ticket && <p className="text-xl text-gray-300">{order.displayCode}</p>}
       </section>
+      {(unreachableSince !== null || state.status === "offline") && (
+        <p
+          role="status"
+          data-testid="track-offline"
+          className="rounded-2xl border-4 border-amber-400 bg-amber-950 p-5 text-xl font-semibold"
+        >
+          {t(order ? "track.offline" : "track.offlineEmpty")}
+        </p>
+      )}
       {payAtCounter && (
         <div role="status" data-testid="track-pay-counter" className="rounded-2xl border-4 border-amber-400 bg-amber-950 p-5 text-center">
           <p className="text-3xl font-black">{t("track.payCounter")}</p>
