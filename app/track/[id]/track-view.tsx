@@ -259,7 +259,11 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
               <span aria-hidden className="grid h-9 w-9 shrink-0 place-items-center rounded-full border-2 border-current text-lg">
                 {i < reached ? "✓" : i + 1}
               </span>
-              {s.status === "READY" && atTable ? t("track.step.readyTable", { table: order.table }) : t(s.label)}
+              {s.status === "READY" && atTable
+                ? t("track.step.readyTable", { table: order.table })
+                : s.status === "PICKED_UP" && atTable
+                  ? t("track.step.served")
+                  : t(s.label)}
             </li>
           ))}
         </ol>
@@ -300,12 +304,12 @@ export function TrackView({ orderId, token }: { orderId: number; token: string }
           ))}
           {Number(order.discount) > 0 && (
             <li className="flex justify-between gap-3" data-testid="track-discount">
-              <span>Discount</span>
+              <span>{t("track.discount")}</span>
               <span className="tabular-nums">−{displayMoney(order.discount, style)}</span>
             </li>
           )}
           <li className="mt-1 flex justify-between gap-3 border-t border-white/10 pt-2 text-2xl font-black text-white">
-            <span>Total</span>
+            <span>{t("track.total")}</span>
             <span className="tabular-nums" data-testid="track-total">
               {displayMoney(order.total, style)}
             </span>
