@@ -18,6 +18,8 @@ export const JOB_TASKS = {
   notify: "notification:send",
   /** The end-of-day Z reports of every partner whose business day ended (lib/reports/z-report.ts). */
   zReport: "report:z",
+  /** Rows that only record what already happened, deleted after 30 days (lib/jobs/maintenance.ts). */
+  prune: "maintenance:prune",
 } as const;
 export type JobTask = (typeof JOB_TASKS)[keyof typeof JOB_TASKS];
 

@@ -5,6 +5,7 @@ import { deliverOutbox, type NotificationChannels } from "../notifications/sende
 import { autoConfirmOrder, cancelOverdue } from "../orders/automation";
 import { autoAssignCourier } from "../orders/couriers";
 import { writeDueZReports } from "../reports/z-report";
+import { pruneFinished } from "./maintenance";
 import type { RecurringJob, TaskList } from "./types";
 
 /**
@@ -28,6 +29,9 @@ export function passTasks({ db, channels }: { db: Db; channels: NotificationChan
     [JOB_TASKS.zReport]: async () => {
       await writeDueZReports({ db });
     },
+    [JOB_TASKS.prune]: async () => {
+      await pruneFinished({ db });
+    },
   };
 }
 
@@ -36,4 +40,5 @@ export function passTasks({ db, channels }: { db: Db; channels: NotificationChan
 export const RECURRING_JOBS: readonly RecurringJob[] = [
   { task: JOB_TASKS.autoCancel, everyMinutes: 1 },
   { task: JOB_TASKS.zReport, everyMinutes: 1 },
+  { task: JOB_TASKS.prune, everyMinutes: 30 },
 ];
