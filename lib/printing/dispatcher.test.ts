@@ -4,7 +4,7 @@
  * down and back (LATE), a restart mid-job, two dispatchers on one database, a slow printer next to
  * a fast one. Timeouts are shortened so each case runs in about a second.
  */
-import { afterEach, beforeAll, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../auth";
 import { openDatabase, type Db } from "../db";
 import { createGroup, updateFood } from "../menu";
@@ -13,7 +13,7 @@ import { fireDue, stationAction } from "../orders/stations";
 import { describeEachDatabase } from "../testing/each-database";
 import { FakePrinter, type PrintedTicket } from "../testing/fake-printer";
 import { makePartner, makeUser, placeConfirmedOrder, type TestPartner } from "../testing/fixtures";
-import { type DispatcherOptions, PrintDispatcher } from "./dispatcher";
+import { DISPATCHER_DEFAULTS, type DispatcherOptions, PrintDispatcher, retryDelay } from "./dispatcher";
 import { createPrinter, listPrinters } from "./printers";
 import { listJobs, queueTestPage, reprintJob } from "./queue";
 
@@ -63,6 +63,13 @@ const ticketOf = (printer: FakePrinter, ticket: number) => printer.tickets.find(
 const count = (printer: FakePrinter, ticket: number) =>
   printer.tickets.filter((t) => t.lines.some((l) => l.text.trim() === `#${ticket}`)).length;
 const line = (t: PrintedTicket, text: string) => t.lines.find((l) => l.text.includes(text));
+
+describe("retries", () => {
+  it("back off: 0.5 s, 1 s, 2 s, 4 s, then every 5 s (the defaults)", () => {
+    expect([1, 2, 3, 4, 5, 6, 20].map((n) => retryDelay(n, DISPATCHER_DEFAULTS))).toEqual([500, 1000, 2000, 4000, 5000, 5000, 5000]);
+    expect(DISPATCHER_DEFAULTS).toMatchObject({ failoverMs: 10_000, lateMs: 120_000 });
+  });
+});
 
 describeEachDatabase("print dispatcher", (t) => {
   let n = 0;
@@ -142,6 +149,7 @@ describeEachDatabase("print dispatcher", (t) => {
     expect(ovenSlip.lines[note - 1]!.text).toMatch(/┌─+┐/);
     expect(ovenSlip.text).not.toContain("Fries");
     expect(ovenSlip.qr).toEqual([]);
+    expect(ovenSlip.text).not.toMatch(/REPRINT|LATE|BACKUP FROM|NOT SEEN/); // printed at once, on its own printer
 
     const fryerSlip = fryer.tickets[0]!;
     expect(line(fryerSlip, "2 x Fries")).toBeTruthy();

@@ -418,7 +418,7 @@ export class PrintDispatcher {
         `pass: printer ${printer.name}: ${job.jobKey} sent but not confirmed (${outcome.state}${outcome.detail ? `: ${outcome.detail}` : ""}); it prints again`,
       );
     const attempts = claimed ? job.attempts + 1 : job.attempts;
-    const retryIn = Math.min(this.#o.retryMaxMs, this.#o.retryBaseMs * 2 ** Math.max(0, attempts - 1));
+    const retryIn = retryDelay(attempts, this.#o);
     let q = this.#db
       .updateTable("printJobs")
       .set({
@@ -518,6 +518,11 @@ export class PrintDispatcher {
 
 /** The events whose kitchen slips are the ticket's firings (reprints and the alarm's fallback are not). */
 const FIRING_EVENTS = new Set(["order.confirmed", "order.fired"]);
+
+/** Backoff: the base after the first failed attempt, doubling on each one after, never above the cap. */
+export function retryDelay(attempts: number, { retryBaseMs, retryMaxMs }: { retryBaseMs: number; retryMaxMs: number }): number {
+  return Math.min(retryMaxMs, retryBaseMs * 2 ** Math.max(0, attempts - 1));
+}
 
 const definedOnly = <T extends object>(o: T): Partial<T> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
