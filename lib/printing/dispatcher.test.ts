@@ -8,6 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../auth";
 import { openDatabase, type Db } from "../db";
 import { createGroup, updateFood } from "../menu";
+import { getOrderByTrackingToken } from "../orders";
 import { flagUnacknowledged } from "../orders/screens";
 import { fireDue, stationAction } from "../orders/stations";
 import { describeEachDatabase } from "../testing/each-database";
@@ -169,6 +170,22 @@ describeEachDatabase("print dispatcher", (t) => {
       expect((await jobsOf(p.id)).map((j) => j.state)).toEqual(["printed"]);
       expect(p.status).toMatchObject({ state: "ready", working: true });
     }
+  });
+
+  it("the receipt's QR code opens the guest's /track page (PUBLIC_URL, the receipt's derived token)", async () => {
+    const { demo, operator } = await restaurant();
+    const front = await fake();
+    await addPrinter(demo, "front", front, { receipt: true });
+    dispatcher(t.db, { publicUrl: "https://pass.example.com/" });
+    const order = await placeConfirmedOrder(t.db, demo, operator, { items: [{ food: "Fries" }] });
+    await front.waitForTickets(1);
+    const [url] = front.tickets[0]!.qr;
+    const link = new URL(url!);
+    expect(`${link.origin}${link.pathname}`).toBe(`https://pass.example.com/track/${order.id}`);
+    const token = link.searchParams.get("token")!;
+    expect(token).toMatch(/^trk_r\./);
+    expect(await getOrderByTrackingToken({ db: t.db, id: order.id, trackingToken: token })).toMatchObject({ id: order.id });
+    await expect(getOrderByTrackingToken({ db: t.db, id: order.id, trackingToken: `${token}x` })).rejects.toThrow();
   });
 
   it("options print under their line", async () => {
@@ -468,7 +485,7 @@ describeEachDatabase("print dispatcher", (t) => {
     expect(states).toEqual(["printed", "printed", "unconfirmed"]);
   }, 40_000);
 
-  it("two dispatchers on one database (two nodes): each job prints once", async () => {
+  it("two dispatchers on one database (two nodes): each job prints once, also when one node leaves and the other takes over", async () => {
     const { demo, operator } = await restaurant();
     const [oven, fryer] = [await fake(), await fake()];
     await addPrinter(demo, "oven", oven, { stations: ["oven"] });
@@ -476,20 +493,49 @@ describeEachDatabase("print dispatcher", (t) => {
     // The second node has its own connection pool / SQLite connection to the same database.
     const other = openDatabase({ databaseUrl: t.t.config.databaseUrl, dataDir: t.t.config.dataDir });
     cleanups.push(() => other.destroy());
-    dispatcher(t.db, { nodeId: "a" });
-    dispatcher(other.db, { nodeId: "b" });
-    const orders = await Promise.all(
-      Array.from({ length: 12 }, () => placeConfirmedOrder(t.db, demo, operator, { items: [{ food: "Margherita" }, { food: "Fries" }] })),
-    );
-    await Promise.all([oven.waitForTickets(12, 8_000), fryer.waitForTickets(12, 8_000)]);
+    // Which node drives which printer, as the printers' leases say while it runs.
+    const owners = new Set<string>();
+    const watch = setInterval(() => {
+      void t.db
+        .selectFrom("printers")
+        .select("leaseOwner")
+        .where("partnerId", "=", demo.partner.id)
+        .execute()
+        .then((rows) => rows.forEach((r) => r.leaseOwner && owners.add(r.leaseOwner)))
+        .catch(() => {});
+    }, 20);
+    cleanups.push(async () => clearInterval(watch));
+    const nodes = { a: dispatcher(t.db, { nodeId: "a" }), b: dispatcher(other.db, { nodeId: "b" }) };
+    const place = (count: number) =>
+      Promise.all(
+        Array.from({ length: count }, () =>
+          placeConfirmedOrder(t.db, demo, operator, { items: [{ food: "Margherita" }, { food: "Fries" }] }),
+        ),
+      );
+    const orders = await place(12);
+    await Promise.all([oven.waitForTickets(12, 20_000), fryer.waitForTickets(12, 20_000)]);
+    // The node driving the oven leaves (a rolling restart): the other drives both printers from here.
+    const driver = await t.db
+      .selectFrom("printers")
+      .select("leaseOwner")
+      .where("name", "=", "oven")
+      .where("partnerId", "=", demo.partner.id)
+      .executeTakeFirstOrThrow();
+    expect(driver.leaseOwner === "a" || driver.leaseOwner === "b").toBe(true);
+    await nodes[driver.leaseOwner as "a" | "b"].stop();
+    orders.push(...(await place(12)));
+    await Promise.all([oven.waitForTickets(24, 20_000), fryer.waitForTickets(24, 20_000)]);
     await sleep(500);
     for (const o of orders) {
       expect(count(oven, o.ticketNumber!)).toBe(1);
       expect(count(fryer, o.ticketNumber!)).toBe(1);
     }
-    expect(oven.tickets).toHaveLength(12);
-    expect(fryer.tickets).toHaveLength(12);
-  }, 40_000);
+    expect(oven.tickets).toHaveLength(24);
+    expect(fryer.tickets).toHaveLength(24);
+    expect([...owners].sort()).toEqual(["a", "b"]);
+    const rows = await t.db.selectFrom("printJobs").select(["state"]).where("partnerId", "=", demo.partner.id).execute();
+    expect(rows.map((r) => r.state)).toEqual(Array(48).fill("printed"));
+  }, 60_000);
 
   it("a slow printer (1 byte/ms) does not hold up another", async () => {
     const { demo, operator } = await restaurant();
