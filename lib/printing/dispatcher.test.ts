@@ -501,7 +501,9 @@ describeEachDatabase("print dispatcher", (t) => {
         .select("leaseOwner")
         .where("partnerId", "=", demo.partner.id)
         .execute()
-        .then((rows) => rows.forEach((r) => r.leaseOwner && owners.add(r.leaseOwner)))
+        .then((rows) => {
+          for (const r of rows) if (r.leaseOwner) owners.add(r.leaseOwner);
+        })
         .catch(() => {});
     }, 20);
     cleanups.push(async () => clearInterval(watch));
