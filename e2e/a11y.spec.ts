@@ -19,6 +19,7 @@ const SCREENS = [
   "/settings/devices",
   "/settings?tab=tables",
   "/settings?tab=couriers",
+  "/settings?tab=printers",
   "/courier",
   "/pair",
   "/live/cashier",

@@ -3,7 +3,7 @@ import { renderSettings } from "./settings-page";
 
 export const dynamic = "force-dynamic";
 
-const TABS: readonly SettingsTab[] = ["restaurant", "users", "devices", "couriers", "tables", "webhooks"];
+const TABS: readonly SettingsTab[] = ["restaurant", "users", "devices", "printers", "couriers", "tables", "webhooks"];
 
 export default async function SettingsPage({ searchParams }: { searchParams: Promise<{ partner?: string; tab?: string }> }) {
   const { partner, tab } = await searchParams;

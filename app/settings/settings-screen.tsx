@@ -6,17 +6,19 @@ import { useT } from "@/components/i18n";
 import type { MessageKey } from "@/lib/i18n";
 import { CouriersPanel } from "./couriers-panel";
 import { DevicesPanel } from "./devices-panel";
+import { PrintersPanel } from "./printers-panel";
 import { RestaurantPanel } from "./restaurant-panel";
 import { TablesPanel } from "./tables-panel";
 import { UsersPanel } from "./users-panel";
 import { WebhooksPanel } from "@/components/webhooks-panel";
 
-export type SettingsTab = "restaurant" | "users" | "devices" | "couriers" | "tables" | "webhooks";
+export type SettingsTab = "restaurant" | "users" | "devices" | "printers" | "couriers" | "tables" | "webhooks";
 
 const TABS: { key: SettingsTab; title: MessageKey }[] = [
   { key: "restaurant", title: "settings.tab.restaurant" },
   { key: "users", title: "settings.tab.users" },
   { key: "devices", title: "settings.tab.devices" },
+  { key: "printers", title: "settings.tab.printers" },
   { key: "couriers", title: "settings.tab.couriers" },
   { key: "tables", title: "settings.tab.tables" },
   // Integrations are the admin's (webhooks:manage): their events leave Pass.
@@ -108,6 +110,7 @@ export function SettingsScreen({
         {partner && tab === "restaurant" && <RestaurantPanel key={partner} partner={partner} />}
         {partner && tab === "users" && <UsersPanel key={partner} partner={partner} isAdmin={isAdmin} me={me} />}
         {partner && tab === "devices" && <DevicesPanel key={partner} partner={partner} pairCode={pairCode} />}
+        {partner && tab === "printers" && <PrintersPanel key={partner} partner={partner} />}
         {partner && tab === "couriers" && <CouriersPanel key={partner} partner={partner} />}
         {partner && tab === "tables" && <TablesPanel key={partner} partner={partner} />}
         {partner && tab === "webhooks" && isAdmin && <WebhooksPanel key={partner} partner={partner} />}

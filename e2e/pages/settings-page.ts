@@ -5,7 +5,7 @@ export class SettingsPage {
   constructor(readonly page: Page) {}
 
   /** `partner`: an admin's settings open the first restaurant otherwise (other specs add some). */
-  async goto(tab: "restaurant" | "users" | "devices" | "tables" = "restaurant", partner?: string) {
+  async goto(tab: "restaurant" | "users" | "devices" | "printers" | "tables" = "restaurant", partner?: string) {
     await this.page.goto(`/settings?tab=${tab}${partner ? `&partner=${partner}` : ""}`);
     await expect(this.page.getByTestId("settings-screen")).toBeVisible();
     if (partner) await expect(this.page.getByTestId("settings-screen")).toHaveAttribute("data-partner", partner);

@@ -4,15 +4,19 @@
  * down and back (LATE), a restart mid-job, two dispatchers on one database, a slow printer next to
  * a fast one. Timeouts are shortened so each case runs in about a second.
  */
-import { afterEach, beforeAll, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Principal } from "../auth";
 import { openDatabase, type Db } from "../db";
 import { createGroup, updateFood } from "../menu";
+import { getOrderByTrackingToken } from "../orders";
+import { flagUnacknowledged } from "../orders/screens";
+import { fireDue, stationAction } from "../orders/stations";
 import { describeEachDatabase } from "../testing/each-database";
 import { FakePrinter, type PrintedTicket } from "../testing/fake-printer";
 import { makePartner, makeUser, placeConfirmedOrder, type TestPartner } from "../testing/fixtures";
-import { type DispatcherOptions, PrintDispatcher } from "./dispatcher";
+import { DISPATCHER_DEFAULTS, type DispatcherOptions, PrintDispatcher, retryDelay } from "./dispatcher";
 import { createPrinter, listPrinters } from "./printers";
+import { listJobs, queueTestPage, reprintJob } from "./queue";
 
 const FAST: DispatcherOptions = {
   pollMs: 30,
@@ -60,6 +64,13 @@ const ticketOf = (printer: FakePrinter, ticket: number) => printer.tickets.find(
 const count = (printer: FakePrinter, ticket: number) =>
   printer.tickets.filter((t) => t.lines.some((l) => l.text.trim() === `#${ticket}`)).length;
 const line = (t: PrintedTicket, text: string) => t.lines.find((l) => l.text.includes(text));
+
+describe("retries", () => {
+  it("back off: 0.5 s, 1 s, 2 s, 4 s, then every 5 s (the defaults)", () => {
+    expect([1, 2, 3, 4, 5, 6, 20].map((n) => retryDelay(n, DISPATCHER_DEFAULTS))).toEqual([500, 1000, 2000, 4000, 5000, 5000, 5000]);
+    expect(DISPATCHER_DEFAULTS).toMatchObject({ failoverMs: 10_000, lateMs: 120_000 });
+  });
+});
 
 describeEachDatabase("print dispatcher", (t) => {
   let n = 0;
@@ -139,6 +150,7 @@ describeEachDatabase("print dispatcher", (t) => {
     expect(ovenSlip.lines[note - 1]!.text).toMatch(/┌─+┐/);
     expect(ovenSlip.text).not.toContain("Fries");
     expect(ovenSlip.qr).toEqual([]);
+    expect(ovenSlip.text).not.toMatch(/REPRINT|LATE|BACKUP FROM|NOT SEEN/); // printed at once, on its own printer
 
     const fryerSlip = fryer.tickets[0]!;
     expect(line(fryerSlip, "2 x Fries")).toBeTruthy();
@@ -158,6 +170,22 @@ describeEachDatabase("print dispatcher", (t) => {
       expect((await jobsOf(p.id)).map((j) => j.state)).toEqual(["printed"]);
       expect(p.status).toMatchObject({ state: "ready", working: true });
     }
+  });
+
+  it("the receipt's QR code opens the guest's /track page (PUBLIC_URL, the receipt's derived token)", async () => {
+    const { demo, operator } = await restaurant();
+    const front = await fake();
+    await addPrinter(demo, "front", front, { receipt: true });
+    dispatcher(t.db, { publicUrl: "https://pass.example.com/" });
+    const order = await placeConfirmedOrder(t.db, demo, operator, { items: [{ food: "Fries" }] });
+    await front.waitForTickets(1);
+    const [url] = front.tickets[0]!.qr;
+    const link = new URL(url!);
+    expect(`${link.origin}${link.pathname}`).toBe(`https://pass.example.com/track/${order.id}`);
+    const token = link.searchParams.get("token")!;
+    expect(token).toMatch(/^trk_r\./);
+    expect(await getOrderByTrackingToken({ db: t.db, id: order.id, trackingToken: token })).toMatchObject({ id: order.id });
+    await expect(getOrderByTrackingToken({ db: t.db, id: order.id, trackingToken: `${token}x` })).rejects.toThrow();
   });
 
   it("options print under their line", async () => {
@@ -197,6 +225,128 @@ describeEachDatabase("print dispatcher", (t) => {
     });
   });
 
+  it("every fired station slip is accounted for: printer-confirmed counts as seen; a slip no printer confirmed raises the unseen-ticket alarm and prints NOT SEEN BY KITCHEN", async () => {
+    const { demo, operator } = await restaurant();
+    const [oven, dead] = [await fake(), await fake()];
+    await addPrinter(demo, "oven", oven, { stations: ["oven"] });
+    const down = await addPrinter(demo, "fryer", dead, { stations: ["fryer"] });
+    dead.set({ paperOut: true });
+    dispatcher(t.db);
+    const ackOf = async (id: number) =>
+      t.db.selectFrom("orders").select(["kitchenAckAt", "kitchenAlertAt"]).where("id", "=", id).executeTakeFirstOrThrow();
+
+    // Printed and confirmed at its station: seen, the alarm passes it by.
+    const printed = await placeConfirmedOrder(t.db, demo, operator, { items: [{ food: "Margherita" }] });
+    await oven.waitForTickets(1);
+    await until("the printed ticket acknowledged", async () => (await ackOf(printed.id)).kitchenAckAt);
+    // One station printed, the other's printer is out of paper (no backup): not seen.
+    const stuck = await placeConfirmedOrder(t.db, demo, operator, { items: [{ food: "Margherita" }, { food: "Fries" }] });
+    await oven.waitForTickets(2);
+    await until("the fryer's failed attempt", async () => (await jobsOf(down.id)).find((j) => j.lastError === "paper-out"));
+    await sleep(300);
+    expect((await ackOf(stuck.id)).kitchenAckAt).toBeNull();
+
+    const later = new Date(Date.now() + 120_000);
+    const flagged = await flagUnacknowledged({ db: t.db, afterMs: 60_000, now: later });
+    expect(flagged).toContain(stuck.id);
+    expect(flagged).not.toContain(printed.id);
+    expect((await ackOf(stuck.id)).kitchenAlertAt).not.toBeNull();
+    // The alarm's fallback prints the fired tickets again, stamped, where a printer works.
+    await oven.waitForTickets(3);
+    const fallback = oven.tickets[2]!;
+    expect(line(fallback, "NOT SEEN BY KITCHEN")).toMatchObject({ inverse: true });
+    expect(line(fallback, `#${stuck.ticketNumber}`)).toBeTruthy();
+    expect(dead.tickets).toEqual([]);
+  });
+
+  it("fired courses: a ticket counts as seen only once every fired slip so far was printer-confirmed", async () => {
+    const { demo, operator } = await restaurant();
+    const chef = (await makeUser(t.db, { partnerId: demo.partner.id, role: "kitchen", username: `chef-${t.dialect}-${n}` })).principal;
+    const [oven, bar] = [await fake(), await fake()];
+    await addPrinter(demo, "bar", bar, { stations: ["bar"] });
+    await addPrinter(demo, "oven", oven, { stations: ["oven"] });
+    dispatcher(t.db);
+    const ack = async (id: number) =>
+      (await t.db.selectFrom("orders").select("kitchenAckAt").where("id", "=", id).executeTakeFirstOrThrow()).kitchenAckAt;
+    const twoCourses = () =>
+      placeConfirmedOrder(t.db, demo, operator, {
+        items: [
+          { food: "Margherita", course: 1 },
+          { food: "Lemonade", course: 2 },
+        ],
+      });
+
+    // Course 1's oven slip printed: seen. Course 2 fires on the bump; its bar slip prints too.
+    const both = await twoCourses();
+    await oven.waitForTickets(1);
+    await until("course 1 acknowledged", () => ack(both.id));
+    await stationAction({ db: t.db, principal: chef, id: both.id, station: "oven", action: "bump" });
+    await bar.waitForTickets(1);
+    expect(bar.tickets[0]!.text).toMatch(/BAR · COURSE 2/);
+    expect(bar.tickets[0]!.text).toMatch(/FIRED/);
+
+    // The oven printer out of paper (no backup): course 1 is on no paper, so course 2 printing
+    // does not make the ticket seen — it stays for the unseen-ticket alarm.
+    oven.set({ paperOut: true });
+    const unseen = await twoCourses();
+    await sleep(500);
+    expect(oven.tickets).toHaveLength(1);
+    await stationAction({ db: t.db, principal: chef, id: unseen.id, station: "oven", action: "bump" });
+    await bar.waitForTickets(2);
+    await sleep(400);
+    expect(await ack(unseen.id)).toBeNull();
+    expect(await flagUnacknowledged({ db: t.db, afterMs: 60_000, now: new Date(Date.now() + 120_000) })).toContain(unseen.id);
+  });
+
+  it("a scheduled order: its slips print at its fire time, and once printer-confirmed the ticket counts as seen", async () => {
+    const { demo, operator } = await restaurant();
+    const [oven, fryer] = [await fake(), await fake()];
+    await addPrinter(demo, "oven", oven, { stations: ["oven"] });
+    await addPrinter(demo, "fryer", fryer, { stations: ["fryer"] });
+    dispatcher(t.db);
+    const promisedAt = new Date(Date.now() + 3 * 3600_000).toISOString();
+    const order = await placeConfirmedOrder(t.db, demo, operator, { items: [{ food: "Margherita" }, { food: "Fries" }], promisedAt });
+    await sleep(500);
+    expect([oven.tickets, fryer.tickets]).toEqual([[], []]);
+    await fireDue({ db: t.db, now: new Date(Date.parse(promisedAt)) });
+    await Promise.all([oven.waitForTickets(1), fryer.waitForTickets(1)]);
+    expect(oven.tickets[0]!.text).toMatch(/FIRED/);
+    await until(
+      "the fired ticket acknowledged",
+      async () =>
+        (await t.db.selectFrom("orders").select("kitchenAckAt").where("id", "=", order.id).executeTakeFirstOrThrow()).kitchenAckAt,
+    );
+  });
+
+  it("the console's Reprint prints the slip again stamped REPRINT; a test page prints; another restaurant's job is 404", async () => {
+    const { demo, operator } = await restaurant();
+    const other = await restaurant();
+    const oven = await fake();
+    const row = await addPrinter(demo, "oven", oven, { stations: ["oven"] });
+    dispatcher(t.db);
+    const order = await placeConfirmedOrder(t.db, demo, operator, { items: [{ food: "Margherita" }] });
+    await oven.waitForTickets(1);
+    const [job] = await listJobs({ db: t.db, principal: operator, printerId: row.id });
+    expect(job).toMatchObject({ kind: "kitchen", station: "oven", ticketNumber: order.ticketNumber });
+    await until("the slip printed", async () => (await jobsOf(row.id)).every((j) => j.state === "printed"));
+
+    await expect(reprintJob({ db: t.db, principal: other.operator, jobId: job!.id })).rejects.toMatchObject({ status: 404 });
+    const again = await reprintJob({ db: t.db, principal: operator, jobId: job!.id });
+    expect(again).toMatchObject({ reprint: true, state: "queued", ticketNumber: order.ticketNumber });
+    await oven.waitForTickets(2);
+    expect(line(oven.tickets[1]!, "*** REPRINT ***")).toMatchObject({ inverse: true });
+    expect(line(oven.tickets[1]!, `#${order.ticketNumber}`)).toBeTruthy();
+    expect(line(oven.tickets[0]!, "REPRINT")).toBeUndefined();
+
+    const page = await queueTestPage({ db: t.db, principal: operator, printerId: row.id });
+    await oven.waitForTickets(3);
+    expect(oven.tickets[2]!.text).toContain("TEST PAGE");
+    await expect(reprintJob({ db: t.db, principal: operator, jobId: page.id })).rejects.toMatchObject({ status: 409 });
+    await expect(queueTestPage({ db: t.db, principal: other.operator, printerId: row.id })).rejects.toMatchObject({ status: 404 });
+    await until("all printed", async () => (await jobsOf(row.id)).every((j) => j.state === "printed"));
+    expect((await jobsOf(row.id)).map((j) => j.kind).sort()).toEqual(["kitchen", "kitchen", "test"]);
+  });
+
   it("paper out: the status says so, nothing counts as printed, and after the timeout the backup prints it stamped BACKUP FROM", async () => {
     const { demo, operator } = await restaurant();
     const [grill, spare] = [await fake(), await fake()];
@@ -229,6 +379,51 @@ describeEachDatabase("print dispatcher", (t) => {
     grill.set({ paperOut: false });
     await sleep(400);
     expect(grill.tickets).toEqual([]);
+  });
+
+  it.each([
+    [{ coverOpen: true }, {}, "cover-open", "Cover open"],
+    [{ offline: true }, {}, "offline", "Offline"],
+    [{}, { mute: true }, "timeout", "Not answering"],
+  ] as const)(
+    "a printer with %j %j: its status says %s, and nothing is sent or counted printed",
+    async (state, options, expected, label) => {
+      const { demo, operator } = await restaurant();
+      const printer = await fake(options);
+      printer.set(state);
+      const row = await addPrinter(demo, "grill", printer, { stations: ["oven"] });
+      dispatcher(t.db);
+      await placeConfirmedOrder(t.db, demo, operator, { items: [{ food: "Margherita" }] });
+      const status = await until(`${expected} status`, async () => {
+        const p = (await listPrinters({ db: t.db, principal: admin, partner: demo.partner.slug })).find((x) => x.id === row.id);
+        return p?.status.state === expected ? p.status : undefined;
+      });
+      expect(status).toMatchObject({ label, working: false });
+      const job = await until("a failed attempt", async () => (await jobsOf(row.id)).find((j) => j.lastError));
+      expect(job.state).toBe("queued");
+      expect(job.lastError).toBe(expected);
+      await sleep(300);
+      expect(printer.tickets).toEqual([]);
+      expect(printer.droppedBytes).toBe(0);
+      expect((await jobsOf(row.id)).some((j) => j.state === "printed")).toBe(false);
+    },
+  );
+
+  it("the roll ends on a job (ready before, paper out after): not printed; it prints again once paper is back", async () => {
+    const { demo, operator } = await restaurant();
+    const printer = await fake({ onTicket: () => printer.set({ paperOut: true }) });
+    const row = await addPrinter(demo, "grill", printer, { stations: ["oven"] });
+    dispatcher(t.db);
+    const order = await placeConfirmedOrder(t.db, demo, operator, { items: [{ food: "Margherita" }] });
+    await printer.waitForTickets(1);
+    const job = await until("the unconfirmed attempt", async () => (await jobsOf(row.id)).find((j) => j.lastError === "paper-out"));
+    expect(job).toMatchObject({ state: "queued", printedAt: null });
+    printer.options.onTicket = undefined;
+    await sleep(300);
+    expect(printer.tickets).toHaveLength(1);
+    printer.set({ paperOut: false });
+    await until("printed after the paper is back", async () => (await jobsOf(row.id)).every((j) => j.state === "printed"));
+    expect(printer.tickets.filter((tk) => tk.text.includes(`#${order.ticketNumber}`))).toHaveLength(2);
   });
 
   it("printer down (port closed) then back: the job prints once, stamped LATE when it waited", async () => {
@@ -290,7 +485,7 @@ describeEachDatabase("print dispatcher", (t) => {
     expect(states).toEqual(["printed", "printed", "unconfirmed"]);
   }, 40_000);
 
-  it("two dispatchers on one database (two nodes): each job prints once", async () => {
+  it("two dispatchers on one database (two nodes): each job prints once, also when one node leaves and the other takes over", async () => {
     const { demo, operator } = await restaurant();
     const [oven, fryer] = [await fake(), await fake()];
     await addPrinter(demo, "oven", oven, { stations: ["oven"] });
@@ -298,20 +493,51 @@ describeEachDatabase("print dispatcher", (t) => {
     // The second node has its own connection pool / SQLite connection to the same database.
     const other = openDatabase({ databaseUrl: t.t.config.databaseUrl, dataDir: t.t.config.dataDir });
     cleanups.push(() => other.destroy());
-    dispatcher(t.db, { nodeId: "a" });
-    dispatcher(other.db, { nodeId: "b" });
-    const orders = await Promise.all(
-      Array.from({ length: 12 }, () => placeConfirmedOrder(t.db, demo, operator, { items: [{ food: "Margherita" }, { food: "Fries" }] })),
-    );
-    await Promise.all([oven.waitForTickets(12, 8_000), fryer.waitForTickets(12, 8_000)]);
+    // Which node drives which printer, as the printers' leases say while it runs.
+    const owners = new Set<string>();
+    const watch = setInterval(() => {
+      void t.db
+        .selectFrom("printers")
+        .select("leaseOwner")
+        .where("partnerId", "=", demo.partner.id)
+        .execute()
+        .then((rows) => {
+          for (const r of rows) if (r.leaseOwner) owners.add(r.leaseOwner);
+        })
+        .catch(() => {});
+    }, 20);
+    cleanups.push(async () => clearInterval(watch));
+    const nodes = { a: dispatcher(t.db, { nodeId: "a" }), b: dispatcher(other.db, { nodeId: "b" }) };
+    const place = (count: number) =>
+      Promise.all(
+        Array.from({ length: count }, () =>
+          placeConfirmedOrder(t.db, demo, operator, { items: [{ food: "Margherita" }, { food: "Fries" }] }),
+        ),
+      );
+    const orders = await place(12);
+    await Promise.all([oven.waitForTickets(12, 20_000), fryer.waitForTickets(12, 20_000)]);
+    // The node driving the oven leaves (a rolling restart): the other drives both printers from here.
+    const driver = await t.db
+      .selectFrom("printers")
+      .select("leaseOwner")
+      .where("name", "=", "oven")
+      .where("partnerId", "=", demo.partner.id)
+      .executeTakeFirstOrThrow();
+    expect(driver.leaseOwner === "a" || driver.leaseOwner === "b").toBe(true);
+    await nodes[driver.leaseOwner as "a" | "b"].stop();
+    orders.push(...(await place(12)));
+    await Promise.all([oven.waitForTickets(24, 20_000), fryer.waitForTickets(24, 20_000)]);
     await sleep(500);
     for (const o of orders) {
       expect(count(oven, o.ticketNumber!)).toBe(1);
       expect(count(fryer, o.ticketNumber!)).toBe(1);
     }
-    expect(oven.tickets).toHaveLength(12);
-    expect(fryer.tickets).toHaveLength(12);
-  }, 40_000);
+    expect(oven.tickets).toHaveLength(24);
+    expect(fryer.tickets).toHaveLength(24);
+    expect([...owners].sort()).toEqual(["a", "b"]);
+    const rows = await t.db.selectFrom("printJobs").select(["state"]).where("partnerId", "=", demo.partner.id).execute();
+    expect(rows.map((r) => r.state)).toEqual(Array(48).fill("printed"));
+  }, 60_000);
 
   it("a slow printer (1 byte/ms) does not hold up another", async () => {
     const { demo, operator } = await restaurant();

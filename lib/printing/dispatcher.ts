@@ -6,6 +6,7 @@ import { newId, nowIso } from "../db/ids";
 import { committedEvents } from "../events/notify";
 import { acknowledgePrinted } from "../orders/screens";
 import { clockIn, encodeJob, encodeTestPage, type Restaurant } from "./escpos";
+import { firedStations } from "./plan";
 import { planFromLog, type JobRow, type PrintDocument } from "./queue";
 import type { PrinterRow } from "./printers";
 import { isWorking, type PrinterState } from "./status";
@@ -417,7 +418,7 @@ export class PrintDispatcher {
         `pass: printer ${printer.name}: ${job.jobKey} sent but not confirmed (${outcome.state}${outcome.detail ? `: ${outcome.detail}` : ""}); it prints again`,
       );
     const attempts = claimed ? job.attempts + 1 : job.attempts;
-    const retryIn = Math.min(this.#o.retryMaxMs, this.#o.retryBaseMs * 2 ** Math.max(0, attempts - 1));
+    const retryIn = retryDelay(attempts, this.#o);
     let q = this.#db
       .updateTable("printJobs")
       .set({
@@ -486,21 +487,41 @@ export class PrintDispatcher {
     if (stuck.length) for (const w of this.#wakers) w();
   }
 
-  /** Item 5: a confirmation whose every station slip a printer confirmed counts as seen by the kitchen. */
+  /**
+   * Item 5: a ticket whose every fired station slip so far (the confirmation's course, and each
+   * course or scheduled order fired later) a printer confirmed counts as seen by the kitchen, as a
+   * kitchen screen showing it would. One slip no printer confirmed — a station without a network
+   * printer, a printer down with no backup — leaves the ticket to the unseen-ticket alarm.
+   */
   async #accountFor(job: JobRow): Promise<void> {
     const doc = JSON.parse(job.document) as PrintDocument;
-    if (doc.kind !== "order" || doc.eventType !== "order.confirmed" || job.kind !== "kitchen" || job.orderId === null) return;
-    const printed = await this.#db
+    if (doc.kind !== "order" || job.kind !== "kitchen" || job.orderId === null) return;
+    if (!FIRING_EVENTS.has(doc.eventType)) return;
+    const rows = await this.#db
       .selectFrom("printJobs")
-      .select("station")
-      .distinct()
-      .where("eventId", "=", job.eventId)
+      .select(["eventId", "station", "state", "document"])
+      .where("orderId", "=", job.orderId)
       .where("kind", "=", "kitchen")
-      .where("state", "=", "printed")
       .execute();
-    const done = new Set(printed.map((r) => r.station));
-    if (doc.eventStations.every((s) => done.has(s))) await acknowledgePrinted({ db: this.#db, partnerId: job.partnerId, id: job.orderId });
+    const printed = new Set(rows.filter((r) => r.state === "printed").map((r) => `${r.eventId}:${r.station}`));
+    const printedStations = new Set(rows.filter((r) => r.state === "printed").map((r) => r.station));
+    for (const r of rows) {
+      const d = JSON.parse(r.document) as PrintDocument;
+      if (d.kind !== "order" || !FIRING_EVENTS.has(d.eventType)) continue;
+      if (!d.eventStations.every((s) => printed.has(`${r.eventId}:${s}`))) return;
+    }
+    // A firing whose stations have no network printer at all left no row: the order says it fired.
+    if (!firedStations(doc.job.order).every((s) => printedStations.has(s))) return;
+    await acknowledgePrinted({ db: this.#db, partnerId: job.partnerId, id: job.orderId });
   }
+}
+
+/** The events whose kitchen slips are the ticket's firings (reprints and the alarm's fallback are not). */
+const FIRING_EVENTS = new Set(["order.confirmed", "order.fired"]);
+
+/** Backoff: the base after the first failed attempt, doubling on each one after, never above the cap. */
+export function retryDelay(attempts: number, { retryBaseMs, retryMaxMs }: { retryBaseMs: number; retryMaxMs: number }): number {
+  return Math.min(retryMaxMs, retryBaseMs * 2 ** Math.max(0, attempts - 1));
 }
 
 const definedOnly = <T extends object>(o: T): Partial<T> =>

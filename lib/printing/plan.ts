@@ -84,6 +84,17 @@ export function jobsFor(eventId: number, event: Event): PrintJob[] {
   return jobs;
 }
 
+/** The stations at which some of the order's lines have fired so far (each has had a slip). */
+export function firedStations(order: PrinterOrder): string[] {
+  const out = new Set<string>();
+  for (const item of order.orderItems) {
+    const parts: PrinterPart[] = item.parts ?? [];
+    if (parts.length === 0) for (const s of stationsOf(item)) out.add(s);
+    for (const p of parts) if (p.state !== "HELD" && p.firedAt !== null) out.add(stationKey(p.station));
+  }
+  return [...out];
+}
+
 /** When the lines of a kitchen slip fired (the latest of its parts at that station), or null. */
 export function slipFiredAt(job: Extract<PrintJob, { kind: "kitchen" }>): string | null {
   const times = job.items.flatMap((i) =>

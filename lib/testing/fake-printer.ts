@@ -85,6 +85,8 @@ export type FakePrinterOptions = {
   statusDelayMs?: number;
   /** Never answer DLE EOT (a printer that hangs). */
   mute?: boolean;
+  /** Called as each ticket is cut, before anything after it is read (e.g. the roll ends on it). */
+  onTicket?: (ticket: PrintedTicket) => void;
 };
 
 export class FakePrinter {
@@ -170,6 +172,7 @@ export class FakePrinter {
       onTicket: (ticket) => {
         if (ticket.cut) {
           this.tickets.push(ticket);
+          this.options.onTicket?.(ticket);
           for (const w of [...this.#waiters]) {
             if (this.tickets.length >= w.n) {
               this.#waiters.splice(this.#waiters.indexOf(w), 1);
@@ -237,7 +240,6 @@ export class FakePrinter {
     if (n === 2) {
       if (s.coverOpen) byte |= 0x04;
       if (s.paperOut) byte |= 0x20;
-      if (s.offline && !s.coverOpen && !s.paperOut) byte |= 0x40;
     }
     if (n === 4) {
       if (s.paperNearEnd || s.paperOut) byte |= 0x0c;

@@ -6,12 +6,19 @@
  *
  * 1. Latency: ORDERS orders one after another; for each, the time from the confirm call to the
  *    first byte of its oven slip at the printer, and to its last printed ticket (p50/p99/max).
- * 2. Throughput: ORDERS more orders confirmed 8 at a time as fast as the database takes them;
+ * 2. Same-run baselines, on the same printers: the confirm call alone (what the order costs
+ *    before any printing), and the transport floor — the same slip's bytes sent straight to the
+ *    oven printer with the dispatcher's own link (connect, DLE EOT, bytes, DLE EOT), no log, no
+ *    database. Pass's printing overhead is the latency above minus these.
+ * 3. Throughput: ORDERS more orders confirmed 8 at a time as fast as the database takes them;
  *    printed jobs per second from the first confirm to the last ticket cut.
  */
 import { confirmOrder, createOrder } from "../../lib/orders";
 import { createPrinter } from "../../lib/printing";
 import { PrintDispatcher } from "../../lib/printing/dispatcher";
+import { encodeJob } from "../../lib/printing/escpos";
+import type { PrintJob } from "../../lib/printing/plan";
+import { PrinterLink } from "../../lib/printing/transport";
 import { openTestDb } from "../../lib/testing/db";
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -104,12 +111,16 @@ async function main() {
   console.log(`bench: ${ORDERS} orders on ${handle.dialect}, 3 printers (oven, fryer, receipt), one dispatcher`);
   const toFirstByte: number[] = [];
   const toAllCut: number[] = [];
+  const confirmCall: number[] = [];
+  let lastConfirmed: Awaited<ReturnType<typeof confirmOrder>> | null = null;
   for (let i = 0; i < ORDERS; i++) {
     const id = await place();
     const before = printed();
     const ovenBefore = printers.oven.tickets.length;
     const t0 = Date.now();
     const confirmed = await confirmOrder({ db, principal: operator, id, input: { paymentMethod: "CASH" } });
+    confirmCall.push(Date.now() - t0);
+    lastConfirmed = confirmed;
     await waitFor(before + 3, 10_000);
     const slip = printers.oven.tickets[ovenBefore]!;
     if (!slip.text.includes(`#${confirmed.ticketNumber}`)) throw new Error("oven slip out of order");
@@ -118,6 +129,38 @@ async function main() {
   }
   console.log(`confirm → first byte of the station slip at the printer: ${summary(toFirstByte)}`);
   console.log(`confirm → all 3 tickets cut (slip, slip, receipt):      ${summary(toAllCut)}`);
+
+  // Baselines in the same run: the confirm call alone, and the oven slip's bytes sent straight.
+  // The last order's oven slip, as the dispatcher planned it from the log.
+  const planned = await db
+    .selectFrom("printJobs")
+    .select("document")
+    .where("orderId", "=", lastConfirmed!.id)
+    .where("station", "=", "oven")
+    .executeTakeFirstOrThrow();
+  const slip = (JSON.parse(planned.document) as { job: PrintJob }).job;
+  const bytes = encodeJob({
+    job: slip,
+    restaurant: { name: demo.partner.name, currency: "USD", locale: "en-US", timezone: "UTC" },
+    printer: { paperWidth: 80, codePage: "auto", buzzer: false },
+  });
+  const direct: number[] = [];
+  const ovenBefore = printers.oven.tickets.length;
+  for (let i = 0; i < ORDERS; i++) {
+    const before = printers.oven.tickets.length;
+    const t0 = Date.now();
+    const link = await PrinterLink.open({ host: "127.0.0.1", port: printers.oven.port, timeoutMs: 3_000 });
+    await link.status(3_000);
+    await link.write(bytes);
+    await link.status(3_000);
+    link.close();
+    while (printers.oven.tickets.length <= before) await new Promise((r) => setTimeout(r, 1));
+    direct.push(printers.oven.tickets[before]!.firstByteAt - t0);
+  }
+  // The baseline's tickets are the same slip over and over: out of the duplicate count below.
+  printers.oven.tickets.splice(ovenBefore);
+  console.log(`baseline, the confirm call alone (no printing in it):   ${summary(confirmCall)}`);
+  console.log(`baseline, the slip's ${bytes.length} bytes sent straight (no log, no db): ${summary(direct)}`);
 
   const ids: number[] = [];
   for (let i = 0; i < ORDERS; i++) ids.push(await place());

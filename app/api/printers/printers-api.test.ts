@@ -12,6 +12,7 @@ import * as printersRoute from "./route";
 import * as printerRoute from "./[id]/route";
 import * as jobsRoute from "./[id]/jobs/route";
 import * as testRoute from "./[id]/test/route";
+import * as reprintRoute from "../print-jobs/[id]/reprint/route";
 
 const ORIGIN = "http://pass.test";
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -151,6 +152,100 @@ describeEachDatabase("printers API", (t) => {
     expect(res.status).toBe(400);
     expect(res.json.error.details.field).toBe(field);
     expect(await count()).toBe(before);
+  });
+
+  it.each([
+    [{ host: "bad host" }, "host"],
+    [{ port: 0 }, "port"],
+    [{ port: 2_147_483_648 }, "port"],
+    [{ paperWidth: 76 }, "paperWidth"],
+    [{ stations: ["grill"] }, "stations"],
+    [{ codePage: "cp9999" }, "codePage"],
+    [{ backup: "nobody" }, "backup"],
+    [{ backup: "patched" }, "backup"],
+    [{ paused: "yes" }, "paused"],
+    [{ name: "" }, "name"],
+    [{ partner: "other" }, "partner"],
+  ])("PATCH refuses %j naming %s, changing nothing", async (bad, field) => {
+    const made = await call(printersRoute.POST, {
+      bearer: op,
+      body: { partner: "demo", name: "patched", host: "10.0.0.7", stations: ["oven"] },
+    });
+    expect(made.status).toBe(201);
+    try {
+      const before = await t.db.selectFrom("printers").selectAll().where("id", "=", made.json.id).executeTakeFirstOrThrow();
+      const res = await call(printerRoute.PATCH, { bearer: op, method: "PATCH", params: { id: made.json.id }, body: bad });
+      expect(res.status).toBe(400);
+      expect(res.json.error.details.field).toBe(field);
+      expect(await t.db.selectFrom("printers").selectAll().where("id", "=", made.json.id).executeTakeFirstOrThrow()).toEqual(before);
+    } finally {
+      await call(printerRoute.DELETE, { bearer: op, method: "DELETE", params: { id: made.json.id } });
+    }
+  });
+
+  it("reprint: an unknown job or another restaurant's is 404, a test page 409, a slip 201 stamped as a reprint", async () => {
+    const made = await call(printersRoute.POST, { bearer: op, body: { partner: "demo", name: "console", host: "10.0.0.8" } });
+    try {
+      expect((await call(reprintRoute.POST, { bearer: op, params: { id: "nope" } })).status).toBe(404);
+      const page = await call(testRoute.POST, { bearer: printerToken, params: { id: made.json.id } });
+      expect(page.status).toBe(201);
+      expect((await call(reprintRoute.POST, { bearer: otherOp, params: { id: page.json.id } })).status).toBe(404);
+      const refused = await call(reprintRoute.POST, { bearer: printerToken, params: { id: page.json.id } });
+      expect(refused.status).toBe(409);
+      expect(refused.json.error.details.field).toBe("id");
+      const jobs = async () => (await t.db.selectFrom("printJobs").select("id").where("printerId", "=", made.json.id).execute()).length;
+      expect(await jobs()).toBe(1);
+      // A slip (as the dispatcher planned it from the log) is queued again, stamped.
+      const slip = {
+        kind: "order",
+        eventType: "order.confirmed",
+        eventStations: ["oven"],
+        job: {
+          key: "1:kitchen:oven",
+          eventId: 1,
+          kind: "kitchen",
+          station: "oven",
+          reprint: false,
+          fallback: false,
+          fired: false,
+          courses: [],
+          items: [],
+          order: { ticketNumber: 7, displayCode: "A7" },
+        },
+      };
+      await t.db
+        .insertInto("printJobs")
+        .values({
+          id: `slip-${t.dialect}`,
+          partnerId: demo.partner.id,
+          printerId: made.json.id,
+          jobKey: "1:kitchen:oven",
+          eventId: 1,
+          orderId: null,
+          kind: "kitchen",
+          station: "oven",
+          document: JSON.stringify(slip),
+          state: "printed",
+          attempts: 1,
+          queuedAt: new Date().toISOString(),
+          nextAttemptAt: new Date().toISOString(),
+          lastError: null,
+          leaseOwner: null,
+          leaseUntil: null,
+          sentAt: null,
+          printedAt: new Date().toISOString(),
+          backupFrom: null,
+          movedTo: null,
+          late: 0,
+        })
+        .execute();
+      const again = await call(reprintRoute.POST, { bearer: printerToken, params: { id: `slip-${t.dialect}` } });
+      expect(again.status).toBe(201);
+      expect(again.json).toMatchObject({ kind: "kitchen", station: "oven", reprint: true, state: "queued", ticketNumber: 7 });
+      expect(await jobs()).toBe(3);
+    } finally {
+      await call(printerRoute.DELETE, { bearer: op, method: "DELETE", params: { id: made.json.id } });
+    }
   });
 
   it("a duplicate name is 409; an unknown partner 404", async () => {
