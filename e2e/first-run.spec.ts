@@ -35,10 +35,8 @@ test.beforeAll(async () => {
   run(["menu", "import", path.join(ROOT, "lib/menu/demo-menu.json"), "--partner", "bistro"]);
   run(["user", "add", "--partner", "bistro", "--role", "operator", "--username", "marie", "--password", "marie-password-1"]);
   run(["user", "add", "--partner", "demo", "--role", "kitchen", "--username", "cook", "--password", "cook-password-1"]);
-  // The restaurant's locale (partners.locale, migration 0011); the back office sets it in another change.
-  const db = new Database(path.join(server.dataDir, "pass.sqlite"));
-  db.prepare("UPDATE partners SET locale = 'fr-FR', currency = 'EUR' WHERE slug = 'bistro'").run();
-  db.close();
+  // French and in euros, as the owner would set it (the back office's PATCH does the same; settings.spec.ts).
+  run(["partner", "set", "--slug", "bistro", "--currency", "EUR", "--locale", "fr-FR"]);
 });
 
 test.afterAll(async () => {
