@@ -114,7 +114,14 @@ test("six pending orders fit a 1280×800 tablet, the RUSH first with its badge; 
   await clearPending(api);
   const normal: CreatedOrder[] = [];
   for (let i = 0; i < 6; i++)
-    normal.push(await place(api, { items: [{ food: i }], table: String(10 + i), serviceType: i % 2 ? "takeaway" : "dine-in" }));
+    // Half of them a burger with fries, as lunch orders often are.
+    normal.push(
+      await place(api, {
+        items: i % 2 ? [{ food: i }] : [{ food: i }, { food: "Fries" }],
+        table: String(10 + i),
+        serviceType: i % 2 ? "takeaway" : "dine-in",
+      }),
+    );
   const rush = await place(api, { priority: "HIGH", items: [{ food: 1 }], customer: "Rush" });
   await cashier.goto();
   await expect(cashier.pending()).toHaveCount(7);

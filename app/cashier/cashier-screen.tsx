@@ -348,22 +348,27 @@ function PendingCard({
     >
       <AllergyBand order={o} />
       <div className="flex flex-1 flex-col gap-1 p-3 pt-2">
-        <div className="flex flex-wrap items-center gap-1.5">
-          <span className="mr-1 text-4xl leading-none font-black">{o.displayCode}</span>
-          {rush && (
-            <Badge testId="rush-badge" style="bg-red-600 text-white">
-              {tr("ticket.rush")}
-            </Badge>
-          )}
-          <Badge testId="service-type" style={service.style}>
-            {tr(service.label)}
-          </Badge>
+        {/* The code, and beside it the badges over the table · guest · source (the source in the
+            restaurant's words): squeezed beside the timer and total, that line showed three letters
+            of the source and never the table; a line of its own cost the tablet its sixth card. */}
+        <div className="flex items-start gap-2">
+          <span className="text-4xl leading-none font-black">{o.displayCode}</span>
+          <div className="min-w-0 flex-1">
+            <div className="flex flex-wrap items-center gap-1.5">
+              {rush && (
+                <Badge testId="rush-badge" style="bg-red-600 text-white">
+                  {tr("ticket.rush")}
+                </Badge>
+              )}
+              <Badge testId="service-type" style={service.style}>
+                {tr(service.label)}
+              </Badge>
+            </div>
+            <p className="truncate text-lg leading-6 text-gray-300" data-testid="pending-where" title={where.join(" · ")}>
+              {where.join(" · ")}
+            </p>
+          </div>
         </div>
-        {/* Its own line, table first: squeezed beside the timer and the total it showed three letters
-            of the source and never the table. The source in the restaurant's words. */}
-        <p className="truncate text-lg text-gray-300" data-testid="pending-where" title={where.join(" · ")}>
-          {where.join(" · ")}
-        </p>
         <div className="flex items-center gap-2 text-lg">
           <Elapsed from={o.createdAt} warnAfterMin={2} lateAfterMin={5} className="text-lg" />
           <span className="ml-auto shrink-0 text-2xl font-black tabular-nums" data-testid="pending-total">
