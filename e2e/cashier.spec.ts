@@ -9,11 +9,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import Database from "better-sqlite3";
 import type { APIRequestContext, Browser, Page } from "@playwright/test";
 import { OrderPage } from "./pages/order-page";
-import { CashierPage } from "./pages/screens";
-import { configuredOrigin, expect, placeOrder, signIn, test, type CreatedOrder } from "./support/fixtures";
+import { CashierPage, PrinterPage, disableAutoPrint } from "./pages/screens";
+import { configuredOrigin, confirmOrder, expect, placeOrder, signIn, test, type CreatedOrder } from "./support/fixtures";
 import { ROOT, cli } from "./support/processes";
 
 const DATA_DIR = path.join(ROOT, ".e2e-data");
@@ -31,19 +30,22 @@ function run(args: string[]) {
   return out.stdout;
 }
 
-test.beforeAll(() => {
-  // A restaurant with the demo's dishes, then made French the way the back office will (PATCH /api/partners).
+test.beforeAll(async ({ playwright }) => {
+  // A restaurant with the demo's dishes, then made French by its operator the way the back office
+  // saves it (PATCH /api/partners/{slug}).
   run(["partner", "add", "--slug", SLUG, "--name", "Chez Pass"]);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pass-menu-")), "menu.json");
   fs.writeFileSync(file, run(["menu", "export", "--partner", "demo"]));
   run(["menu", "import", file, "--partner", SLUG]);
   run(["user", "add", "--partner", SLUG, "--role", "operator", "--username", OPERATOR.username, "--password", OPERATOR.password]);
-  const db = new Database(path.join(DATA_DIR, "pass.sqlite"));
-  try {
-    db.prepare("update partners set currency = 'EUR', locale = 'fr-FR', defaultPaymentMethod = 'CARD' where slug = ?").run(SLUG);
-  } finally {
-    db.close();
-  }
+  const api = await playwright.request.newContext({ baseURL: configuredOrigin() });
+  await signIn(api, OPERATOR);
+  const res = await api.patch(`/api/partners/${SLUG}`, {
+    data: { currency: "EUR", locale: "fr-FR", defaultPaymentMethod: "CARD" },
+    headers: { origin: configuredOrigin() },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+  await api.dispose();
 });
 
 async function tablet(browser: Browser) {
@@ -112,7 +114,14 @@ test("six pending orders fit a 1280×800 tablet, the RUSH first with its badge; 
   await clearPending(api);
   const normal: CreatedOrder[] = [];
   for (let i = 0; i < 6; i++)
-    normal.push(await place(api, { items: [{ food: i }], table: String(10 + i), serviceType: i % 2 ? "takeaway" : "dine-in" }));
+    // Half of them a burger with fries, as lunch orders often are.
+    normal.push(
+      await place(api, {
+        items: i % 2 ? [{ food: i }] : [{ food: i }, { food: "Fries" }],
+        table: String(10 + i),
+        serviceType: i % 2 ? "takeaway" : "dine-in",
+      }),
+    );
   const rush = await place(api, { priority: "HIGH", items: [{ food: 1 }], customer: "Rush" });
   await cashier.goto();
   await expect(cashier.pending()).toHaveCount(7);
@@ -123,6 +132,13 @@ test("six pending orders fit a 1280×800 tablet, the RUSH first with its badge; 
   await expect(first).toHaveAttribute("data-selected", "true");
   await expect(cashier.pending(normal[1]!.displayCode).getByTestId("service-type")).toHaveText("À emporter");
   await expect(cashier.pending(normal[0]!.displayCode).getByTestId("service-type")).toHaveText("Sur place");
+  // The table, and where the order came from in the restaurant's words, on a line of their own.
+  await expect(cashier.pending(normal[0]!.displayCode).getByTestId("pending-where")).toHaveText("T10 · Comptoir");
+  await expect(first.getByTestId("pending-where")).toHaveText("Rush · Comptoir");
+  expect(await cardsInView(page)).toBeGreaterThanOrEqual(6);
+  // Still six once sound is on (the SOUND OFF bar gone), the way a cashier works after the first tap.
+  await page.keyboard.press("ArrowDown");
+  await expect(page.getByTestId("sound-off")).toHaveCount(0);
   expect(await cardsInView(page)).toBeGreaterThanOrEqual(6);
   // The restaurant's words (lib/i18n/fr.ts); the shortcut letters stay the same.
   await expect(page.getByTestId("shortcut-legend")).toContainText("C confirmer espèces");
@@ -357,4 +373,40 @@ test("prices in euros, the French way, on the guest's order page and the track p
   await page.screenshot({ path: testInfo.outputPath("track-eur.png") });
   await page.screenshot({ path: "/tmp/track-eur.png" });
   await phone.close();
+});
+
+test("the printer's receipt and the dashboard in euros, the French way", async ({ browser }) => {
+  const { context, api, page } = await tablet(browser);
+  await disableAutoPrint(context);
+  const printer = new PrinterPage(page);
+  await printer.goto();
+  const placed = await place(api, { items: [{ food: 0, quantity: 2 }, { food: 4 }], table: "12" });
+  const { ticketNumber } = await confirmOrder(api, placed.id);
+
+  // The receipt the print station made for it: every amount "12,50 €", the total the order's.
+  const receipt = page.getByTestId("print-entry").and(page.locator(`[data-kind="receipt"][data-ticket="${ticketNumber}"]`));
+  await expect(receipt).toHaveCount(1);
+  await printer.show(receipt);
+  const slip = printer.slip();
+  await expect(slip).toHaveAttribute("data-ticket", String(ticketNumber));
+  await expect(slip.locator(".slip-total")).toHaveText(`TOTAL${euros(placed.total)}`);
+  const amounts = await slip.locator(".slip-row > span:last-child").allTextContents();
+  expect(amounts.length).toBeGreaterThanOrEqual(4); // two lines, the subtotal, the total
+  for (const a of amounts) expect(a).toMatch(EURO_TEXT);
+  await page.screenshot({ path: "/tmp/printer-receipt-eur.png" });
+
+  // The dashboard: today's takings and the order's own view.
+  await page.goto("/dashboard");
+  await expect(page.getByTestId("connection-badge")).toHaveAttribute("data-status", "live");
+  const orders = (await (await api.get("/api/orders")).json()) as { orders: { status: string; total: string }[] };
+  const takings = orders.orders
+    .filter((o) => o.status !== "CANCELLED" && o.status !== "PENDING")
+    .reduce((sum, o) => sum + Math.round(Number(o.total) * 100), 0);
+  await expect(page.getByTestId("fig-revenue")).toHaveText(euros(takings / 100));
+  expect(await page.getByTestId("fig-revenue").textContent()).toMatch(EURO_TEXT);
+  const row = page.locator(`[data-testid="dashboard-row"][data-partner="${SLUG}"][data-code="${placed.displayCode}"]`);
+  await row.getByTestId("open-order").click();
+  await expect(page.getByTestId("order-view-total")).toHaveText(`Total ${euros(placed.total)}`);
+  await page.screenshot({ path: "/tmp/dashboard-eur.png" });
+  await context.close();
 });

@@ -7,6 +7,7 @@
  */
 import { afterEach, beforeAll, expect, it } from "vitest";
 import { logPosition } from "@/lib/events/log";
+import { PAIRING_TTL_MS, startPairing } from "@/lib/auth/pairing";
 import { createLimits, scaledRules, setLimits } from "@/lib/limits";
 import { describeEachDatabase } from "@/lib/testing/each-database";
 import { makePartner, makeUser } from "@/lib/testing/fixtures";
@@ -143,6 +144,45 @@ describeEachDatabase("back office routes", (t) => {
     const list = await call(devicesRoute.GET, { cookie: op, params: { slug: "demo" } });
     expect(JSON.stringify(list.json)).not.toContain(device.split(";")[0]!.slice("pass_device=".length));
     expect((await call(pairRoute.GET, { cookie: screen })).json).toEqual({ status: "used" });
+  });
+
+  // The issue's bad pairing codes through the route: a code used already, one expired, one another
+  // restaurant's screen asked for. Each is a 4xx naming `code`, and no pairing, device token or
+  // event is written.
+  it("claiming a code reused, expired or for another partner → 4xx naming code, nothing written", async () => {
+    await makePartner(t.db, "other");
+    const pairingState = async () => ({
+      pairings: await t.db.selectFrom("pairings").selectAll().orderBy("id").execute(),
+      tokens: await t.db.selectFrom("deviceTokens").selectAll().orderBy("id").execute(),
+      position: (await logPosition({ db: t.db })).lastEventId,
+    });
+    const claimAs = (code: string) =>
+      call(pairingsRoute.POST, { method: "POST", cookie: op, params: { slug: "demo" }, body: { code, role: "kitchen", name: "Pass TV" } });
+
+    const used = await startPairing({ db: t.db });
+    expect((await claimAs(used.code)).status).toBe(200);
+    const expired = await startPairing({ db: t.db, now: new Date(Date.now() - PAIRING_TTL_MS - 60_000) });
+    const theirs = await startPairing({ db: t.db, partner: "other" });
+
+    for (const [code, status, message] of [
+      [used.code, 400, /used already/],
+      [expired.code, 400, /expired/],
+      [theirs.code, 404, /not found/],
+    ] as const) {
+      const before = await pairingState();
+      const res = await claimAs(code);
+      expect(res.status, JSON.stringify(res.json)).toBe(status);
+      expect(res.json.error.details.field).toBe("code");
+      expect(res.json.error.message).toMatch(message);
+      expect(await pairingState()).toEqual(before);
+    }
+    // The other restaurant's screen still waits for its own operator.
+    const screen = await t.db
+      .selectFrom("pairings")
+      .select("claimedAt")
+      .where("partnerId", "=", (await t.db.selectFrom("partners").select("id").where("slug", "=", "other").executeTakeFirstOrThrow()).id)
+      .execute();
+    expect(screen.map((r) => r.claimedAt)).toEqual([null]);
   });
 
   it("claims are rate-limited per person: a guessing loop is stopped with 429", async () => {

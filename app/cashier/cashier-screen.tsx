@@ -38,6 +38,8 @@ const FILTER = {} as const;
 const ALERT_REPEAT_MS = 4_000;
 /** Lines a compact card lists before "+ n more" (the confirm dialog lists them all). */
 const CARD_LINES = 3;
+/** Order sources the catalogue names (lib/i18n "profile.source.*"); any other is shown as sent. */
+const SOURCES = new Set(["counter", "kiosk", "qr", "delivery", "api"]);
 
 /** Screen-local state: which arrivals the cashier has acknowledged (the alert repeats until then). */
 const useAcks = create<{ acked: Set<number>; ack(ids: number[]): void }>((set) => ({
@@ -325,6 +327,12 @@ function PendingCard({
   const rush = o.priority === "HIGH";
   const shown = o.orderItems.slice(0, CARD_LINES);
   const more = o.orderItems.length - shown.length;
+  const sourceKey = `profile.source.${o.source}` as MessageKey;
+  const where = [
+    o.table ? tr("cashier.table", { table: o.table }) : null,
+    o.customer,
+    SOURCES.has(o.source) ? tr(sourceKey) : o.source,
+  ].filter((x): x is string => Boolean(x));
   return (
     <li
       data-testid="pending-order"
@@ -340,25 +348,30 @@ function PendingCard({
     >
       <AllergyBand order={o} />
       <div className="flex flex-1 flex-col gap-1 p-3 pt-2">
-        <div className="flex flex-wrap items-center gap-1.5">
-          <span className="mr-1 text-4xl leading-none font-black">{o.displayCode}</span>
-          {rush && (
-            <Badge testId="rush-badge" style="bg-red-600 text-white">
-              {tr("ticket.rush")}
-            </Badge>
-          )}
-          <Badge testId="service-type" style={service.style}>
-            {tr(service.label)}
-          </Badge>
+        {/* The code, and beside it the badges over the table · guest · source (the source in the
+            restaurant's words): squeezed beside the timer and total, that line showed three letters
+            of the source and never the table; a line of its own cost the tablet its sixth card. */}
+        <div className="flex items-start gap-2">
+          <span className="text-4xl leading-none font-black">{o.displayCode}</span>
+          <div className="min-w-0 flex-1">
+            <div className="flex flex-wrap items-center gap-1.5">
+              {rush && (
+                <Badge testId="rush-badge" style="bg-red-600 text-white">
+                  {tr("ticket.rush")}
+                </Badge>
+              )}
+              <Badge testId="service-type" style={service.style}>
+                {tr(service.label)}
+              </Badge>
+            </div>
+            <p className="truncate text-lg leading-6 text-gray-300" data-testid="pending-where" title={where.join(" · ")}>
+              {where.join(" · ")}
+            </p>
+          </div>
         </div>
         <div className="flex items-center gap-2 text-lg">
-          <span className="min-w-0 flex-1 truncate text-gray-300">
-            {o.source}
-            {o.table ? ` · ${tr("cashier.table", { table: o.table })}` : ""}
-            {o.customer ? ` · ${o.customer}` : ""}
-          </span>
           <Elapsed from={o.createdAt} warnAfterMin={2} lateAfterMin={5} className="text-lg" />
-          <span className="shrink-0 text-2xl font-black tabular-nums" data-testid="pending-total">
+          <span className="ml-auto shrink-0 text-2xl font-black tabular-nums" data-testid="pending-total">
             {displayMoney(o.total, style)}
           </span>
         </div>

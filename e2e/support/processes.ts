@@ -20,11 +20,15 @@ export async function freePort(): Promise<number> {
 
 export type Started = { child: ChildProcess; port: number; dataDir: string; output: () => string; exited: Promise<number | null> };
 
-export async function startServer(env: Record<string, string> = {}): Promise<Started> {
+/** `npm start`'s script: it builds when the build is older than the sources, then runs the server bundle. */
+export const NPM_START = path.join(ROOT, "scripts", "start.mjs");
+
+/** `entry`: the server bundle (default), or NPM_START for a spec that starts Pass as a newcomer does. */
+export async function startServer(env: Record<string, string> = {}, { entry = SERVER }: { entry?: string } = {}): Promise<Started> {
   // A restart passes the previous DATA_DIR and PORT back in.
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "pass-e2e-"));
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const child = spawn(process.execPath, [SERVER], {
+  const child = spawn(process.execPath, [entry], {
     cwd: ROOT,
     env: {
       ...process.env,
