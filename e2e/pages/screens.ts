@@ -32,12 +32,17 @@ export class CashierPage {
   scheduled(code: string) {
     return this.#mine("scheduled-order", code);
   }
-  /** "19:30" as the screen writes a time (lib/client/schedule.ts clockTime, the browser's zone). */
+  /**
+   * "19:30" as the screen writes a time, "Wed 00:30" on another day (lib/client/schedule.ts
+   * clockTime, the browser's zone): a run after 22:00 puts a promise two hours ahead tomorrow.
+   */
   clock(iso: string) {
-    return this.page.evaluate(
-      (at) => new Date(at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }),
-      iso,
-    );
+    return this.page.evaluate((iso) => {
+      const at = new Date(iso);
+      const time = at.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+      if (at.toLocaleDateString("en-GB") === new Date().toLocaleDateString("en-GB")) return time;
+      return `${at.toLocaleDateString("en-GB", { weekday: "short" })} ${time}`;
+    }, iso);
   }
   async confirm(code: string, { discount, payment = "CARD" }: { discount?: string; payment?: "CARD" | "CASH" | "OTHER" } = {}) {
     await this.pending(code).getByTestId("confirm-open").click();
