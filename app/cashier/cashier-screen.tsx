@@ -38,6 +38,14 @@ const FILTER = {} as const;
 const ALERT_REPEAT_MS = 4_000;
 /** Lines a compact card lists before "+ n more" (the confirm dialog lists them all). */
 const CARD_LINES = 3;
+/**
+ * Cards drawn at most, in the list's own order (RUSH, then oldest): a tablet that was offline
+ * through a rush may hold thousands, and drawing them all made every change take seconds. The
+ * count says how many wait; the next ones appear as the first are confirmed or cancelled.
+ */
+const PENDING_SHOWN = 60;
+/** Today's rows drawn at most, newest first (the dashboard lists the whole day). */
+const TODAY_SHOWN = 150;
 /** Order sources the catalogue names (lib/i18n "profile.source.*"); any other is shown as sent. */
 const SOURCES = new Set(["counter", "kiosk", "qr", "delivery", "api"]);
 
@@ -81,6 +89,8 @@ export function CashierScreen() {
   const scheduled = useMemo(() => scheduledOrders(orders), [orders]);
   const { acked, ack } = useAcks();
   const unacked = pending.filter((o) => !acked.has(o.id));
+  const shownPending = pending.length > PENDING_SHOWN ? pending.slice(0, PENDING_SHOWN) : pending;
+  const shownToday = today.length > TODAY_SHOWN ? today.slice(0, TODAY_SHOWN) : today;
 
   // Repeats until every arrival is acknowledged.
   useEffect(() => {
@@ -98,7 +108,7 @@ export function CashierScreen() {
   const [dialog, setDialog] = useState<DialogState | null>(null);
   // The keyboard's order: the chosen one while it is pending, else the first (a RUSH if any).
   const [chosen, setChosen] = useState<number | null>(null);
-  const selected = pending.find((o) => o.id === chosen) ?? pending[0] ?? null;
+  const selected = shownPending.find((o) => o.id === chosen) ?? shownPending[0] ?? null;
   const handOver = useMutation({ mutationFn: ({ id, status }: { id: number; status: string }) => setOrderStatus(id, status) });
 
   const defaultMethod = (o: OrderDto): PaymentMethod => partnerOf(o.partnerId)?.defaultPaymentMethod ?? "CASH";
@@ -109,7 +119,7 @@ export function CashierScreen() {
   };
 
   const run = (action: CashierAction) => {
-    const ids = pending.map((o) => o.id);
+    const ids = shownPending.map((o) => o.id);
     if (action === "next" || action === "previous") setChosen(moveSelection(ids, selected?.id ?? null, action === "next" ? 1 : -1));
     else if (action === "acknowledge") ack(ids);
     else if (action === "hand-over") {
@@ -173,7 +183,10 @@ export function CashierScreen() {
         <section aria-labelledby="incoming">
           <div className="mb-2 flex flex-wrap items-baseline gap-x-4 gap-y-1">
             <h2 id="incoming" className="text-2xl font-bold">
-              {tr("cashier.incoming")} <span className="text-gray-400">({pending.length})</span>
+              {tr("cashier.incoming")}{" "}
+              <span className="text-gray-400" data-testid="pending-count" data-count={pending.length}>
+                ({pending.length})
+              </span>
             </h2>
             <ShortcutLegend />
           </div>
@@ -183,7 +196,7 @@ export function CashierScreen() {
             </p>
           ) : (
             <ol className="grid grid-cols-[repeat(auto-fill,minmax(16rem,1fr))] gap-3" data-testid="pending-orders">
-              {pending.map((o) => (
+              {shownPending.map((o) => (
                 <PendingCard
                   key={o.id}
                   order={o}
@@ -197,6 +210,14 @@ export function CashierScreen() {
                 />
               ))}
             </ol>
+          )}
+          {pending.length > shownPending.length && (
+            <p
+              data-testid="pending-more"
+              className="mt-3 rounded-2xl border border-dashed border-amber-400/60 p-4 text-center text-xl font-bold"
+            >
+              {tr("cashier.morePending", { count: pending.length - shownPending.length })}
+            </p>
           )}
         </section>
         <div>
@@ -234,7 +255,7 @@ export function CashierScreen() {
               </p>
             )}
             <ol className="flex flex-col gap-2" data-testid="today-orders">
-              {today.map((o) => (
+              {shownToday.map((o) => (
                 <TodayRow
                   key={o.id}
                   order={o}
@@ -246,6 +267,11 @@ export function CashierScreen() {
                 />
               ))}
             </ol>
+            {today.length > shownToday.length && (
+              <p data-testid="today-more" className="mt-2 text-lg text-gray-300">
+                {tr("cashier.moreToday", { count: today.length - shownToday.length })}
+              </p>
+            )}
           </section>
         </div>
       </div>

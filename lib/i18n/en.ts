@@ -300,6 +300,8 @@ export const en = {
   "cashier.key.cancel": "cancel",
   "cashier.table": "T{table}",
   "cashier.moreLines": "+ {count} more in the order",
+  "cashier.morePending": "+ {count} more waiting: they appear here as these are confirmed or cancelled",
+  "cashier.moreToday": "+ {count} earlier today (the dashboard lists them all)",
   "cashier.confirm": "Confirm",
   "cashier.cancel": "Cancel",
   "cashier.for": "for {time}",

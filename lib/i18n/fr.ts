@@ -287,6 +287,8 @@ export const fr: Catalogue = {
   "cashier.key.cancel": "annuler",
   "cashier.table": "T{table}",
   "cashier.moreLines": "+ {count} autres dans la commande",
+  "cashier.morePending": "+ {count} autres en attente : elles s'affichent ici à mesure que celles-ci sont confirmées ou annulées",
+  "cashier.moreToday": "+ {count} plus tôt aujourd'hui (le tableau de bord les liste toutes)",
   "cashier.confirm": "Confirmer",
   "cashier.cancel": "Annuler",
   "cashier.for": "pour {time}",
