@@ -203,6 +203,7 @@ export const en = {
   "ticket.key": "key {key}",
   "ticket.moreLines": "+{count, plural, one {# more line} other {# more lines}}",
   "ticket.showAll": "show all (M)",
+  "ticket.lineCut": "the rest of this line",
   "ticket.everyLine": "Ticket #{number}, every line",
   "ticket.closeOverlay": "Close (Esc)",
   "ticket.ackFirst": "Tap ALLERGY SEEN first",
