@@ -32,12 +32,9 @@ export class CashierPage {
   scheduled(code: string) {
     return this.#mine("scheduled-order", code);
   }
-  /** "19:30" as the screen writes a time (lib/client/schedule.ts clockTime, the browser's zone). */
-  clock(iso: string) {
-    return this.page.evaluate(
-      (at) => new Date(at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }),
-      iso,
-    );
+  /** "19:30" as the screen writes a time (lib/client/schedule.ts clockTime) in `timeZone` (the restaurant's). */
+  clock(iso: string, timeZone: string) {
+    return new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone });
   }
   async confirm(code: string, { discount, payment = "CARD" }: { discount?: string; payment?: "CARD" | "CASH" | "OTHER" } = {}) {
     await this.pending(code).getByTestId("confirm-open").click();
