@@ -125,8 +125,9 @@ export const TicketCard = memo(function TicketCard({
   const hiddenLines = t.lines.length - lines.length;
   // The one line left is itself taller than the room (many options, a long allergen list).
   const lineCut = measured.cut;
-  // A normal card too short for the full allergy band (a wall TV of two rows) takes the compact
-  // band: every allergen and "Allergy seen" stay, and so do the lines and the Bump button.
+  // A normal card too short for the full allergy band (a wall TV of two rows) takes the short
+  // band, still with its whole text (every allergen and the guest's note) and "Allergy seen": the
+  // Bump button stays inside the card, and the lines go behind "+N more lines" rather than be cut.
   const shortBand = compact || measured.shortBand;
   const card = useRef<HTMLLIElement>(null);
   const list = useRef<HTMLUListElement>(null);
@@ -197,7 +198,7 @@ export const TicketCard = memo(function TicketCard({
         </div>
       )}
       {/* A compact card's "Allergy seen" takes Start's place at the bottom (it comes first), not a row of the band. */}
-      <AllergyBand order={o} compact={shortBand}>
+      <AllergyBand order={o} compact={shortBand} wholeText={!compact}>
         {waiting && !compact && (
           <button
             type="button"
@@ -253,10 +254,16 @@ export const TicketCard = memo(function TicketCard({
           type="button"
           data-testid="more-lines"
           data-hidden={hiddenLines}
+          data-cut={lineCut}
           onClick={(e) => (e.stopPropagation(), actions.expand(t))}
           className="mx-2 min-h-11 shrink-0 truncate rounded-xl bg-sky-950 px-3 text-left text-lg font-bold text-sky-300"
         >
-          {hiddenLines > 0 ? tr("ticket.moreLines", { count: hiddenLines }) : tr("ticket.lineCut")} — {tr("ticket.showAll")}
+          {lineCut
+            ? hiddenLines > 0
+              ? tr("ticket.lineCutMore", { count: hiddenLines })
+              : tr("ticket.lineCut")
+            : tr("ticket.moreLines", { count: hiddenLines })}{" "}
+          — {tr("ticket.showAll")}
         </button>
       )}
       {refused && waiting && (

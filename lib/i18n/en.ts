@@ -204,6 +204,7 @@ export const en = {
   "ticket.moreLines": "+{count, plural, one {# more line} other {# more lines}}",
   "ticket.showAll": "show all (M)",
   "ticket.lineCut": "the rest of this line",
+  "ticket.lineCutMore": "the rest of this line, +{count, plural, one {# more line} other {# more lines}}",
   "ticket.everyLine": "Ticket #{number}, every line",
   "ticket.closeOverlay": "Close (Esc)",
   "ticket.ackFirst": "Tap ALLERGY SEEN first",
