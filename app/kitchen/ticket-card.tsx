@@ -347,7 +347,7 @@ export const TicketCard = memo(function TicketCard({
 const TICK = {
   done: { mark: "✓", style: "bg-green-500 text-black" },
   open: { mark: "○", style: "border-2 border-white text-white" },
-  held: { mark: "⏸", style: "bg-white/10 text-gray-400" },
+  held: { mark: "‖", style: "bg-white/10 text-gray-400" },
 } as const;
 
 /** Expo: a tick per station, who it waits on, and the held courses with their "Fire" button. */
