@@ -89,7 +89,18 @@ function optionLabel(opt: OrderLine["modifiers"][number]["options"][number], her
  * width, white on red, the declared allergens by name and the guest's note, and who in the
  * kitchen tapped "Allergy seen" (or that nobody has yet). `children`: the screen's own action.
  */
-export function AllergyBand({ order, compact = false, children }: { order: OrderDto; compact?: boolean; children?: React.ReactNode }) {
+export function AllergyBand({
+  order,
+  compact = false,
+  wholeText = false,
+  children,
+}: {
+  order: OrderDto;
+  compact?: boolean;
+  /** With `compact`: the short layout, but the whole text (the guest's note too), unclamped — a kitchen card whose slot is too short for the full band. */
+  wholeText?: boolean;
+  children?: React.ReactNode;
+}) {
   const t = useT();
   const locale = useLocale();
   if (!order.allergyAlert) return null;
@@ -114,11 +125,11 @@ export function AllergyBand({ order, compact = false, children }: { order: Order
           fit their slot: every declared allergen always (never cut), the guest's note only as far as
           two lines allow (the full text is the title and on the normal card). */}
       <p
-        className={`${compact ? "line-clamp-2 text-xl" : "text-3xl"} leading-tight font-black tracking-wide break-words uppercase`}
+        className={`${compact ? (wholeText ? "text-xl" : "line-clamp-2 text-xl") : "text-3xl"} leading-tight font-black tracking-wide break-words uppercase`}
         data-testid="allergy-text"
-        title={compact ? text : undefined}
+        title={compact && !wholeText ? text : undefined}
       >
-        ⚠ {compact && declared && codes.length > 0 ? allergyText({ allergies: { codes, note: null } }) : text}
+        ⚠ {compact && !wholeText && declared && codes.length > 0 ? allergyText({ allergies: { codes, note: null } }) : text}
       </p>
       <div className={compact ? "flex items-center gap-2" : "contents"}>
         <p className={compact ? "min-w-0 flex-1 truncate text-sm font-bold" : "text-xl font-bold"} data-testid="allergy-ack">

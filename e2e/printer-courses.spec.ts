@@ -9,7 +9,8 @@ import { cancelOrder, confirmOrder, expect, placeOrder, signIn, stationAction, t
 
 test("a held course prints its station slip when it fires; a scheduled order prints at its fire time", async ({ browser }) => {
   test.setTimeout(90_000);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  // A printer screen in another zone than the restaurant's (UTC): the slip's "FOR" is the restaurant's clock.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: "America/Los_Angeles" });
   await disableAutoPrint(context);
   await signIn(context.request);
   const printer = new PrinterPage(await context.newPage());
@@ -61,7 +62,13 @@ test("a held course prints its station slip when it fires; a scheduled order pri
   await expect(laterEntries.and(printer.page.locator('[data-kind="kitchen"]'))).toHaveCount(1, { timeout: 25_000 });
   await expect(laterEntries.and(printer.page.locator('[data-kind="kitchen"]'))).toHaveAttribute("data-fired", "true");
   await printer.show(laterEntries.and(printer.page.locator('[data-kind="kitchen"]')));
-  await expect(printer.slip().getByTestId("slip-promised")).toContainText("FOR");
+  const forUtc = new Date(promisedAt).toLocaleTimeString("en-GB", {
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZone: "UTC",
+  });
+  await expect(printer.slip().getByTestId("slip-promised")).toHaveText(`FOR ${forUtc}`);
   await printer.page.screenshot({ path: "/tmp/fire-printer-scheduled.png" });
   expect((await mine(scheduled.ticketNumber)).map((p) => `${p.kind}:${p.station ?? ""}`)).toEqual(["receipt:", "kitchen:fryer"]);
   // Leave the station screens empty for the specs after this one.

@@ -2,10 +2,15 @@
  * Scheduled orders on the cashier (issue "Station workflow" item 6): an order placed for later
  * (`promisedAt`) shows its time on the incoming card ("For 19:30 · fires 19:05"), is listed under
  * "Scheduled" once confirmed, held until its fire time, and shows "fired" when the node's timer
- * has sent it to the kitchen.
+ * has sent it to the kitchen. The times are the restaurant's clock (the demo restaurant is on UTC),
+ * though this cashier's browser is five and a half hours ahead.
  */
 import { CashierPage } from "./pages/screens";
 import { cancelOrder, expect, placeOrder, test } from "./support/fixtures";
+
+// The screen's own zone is not the restaurant's: a time read in the browser's zone would be 5:30 off.
+test.use({ timezoneId: "Asia/Kolkata" });
+const ZONE = "UTC"; // the demo restaurant's (lib/bootstrap.ts)
 
 test("a scheduled order shows its promised and fire times on the cashier, then that it fired", async ({ adminPage, staff }) => {
   test.setTimeout(90_000);
@@ -17,7 +22,8 @@ test("a scheduled order shows its promised and fire times on the cashier, then t
   const promisedAt = new Date(Date.now() + 2 * 3600_000).toISOString();
   const later = await placeOrder(staff, { customer: "Tonight", items: [{ food: "Fries" }], promisedAt });
   const fireAt = new Date(Date.parse(promisedAt) - 6 * 60_000).toISOString();
-  const [promised, fires] = [await cashier.clock(promisedAt), await cashier.clock(fireAt)];
+  const [promised, fires] = [cashier.clock(promisedAt, ZONE), cashier.clock(fireAt, ZONE)];
+  expect(await adminPage.evaluate(() => new Date().getTimezoneOffset())).toBe(-330);
 
   const card = cashier.pending(later.displayCode).getByTestId("scheduled-badge");
   await expect(card).toContainText(`For ${promised}`);

@@ -6,7 +6,18 @@
  */
 import type { APIRequestContext, BrowserContext, Locator, Page } from "@playwright/test";
 import { BoardPage, KitchenPage } from "./pages/screens";
-import { configuredOrigin, confirmOrder, expect, fetchMenu, type Menu, placeOrder, signIn, test } from "./support/fixtures";
+import {
+  cancelOrder,
+  configuredOrigin,
+  confirmOrder,
+  expect,
+  fetchMenu,
+  type Menu,
+  placeOrder,
+  signIn,
+  stationAction,
+  test,
+} from "./support/fixtures";
 
 const WALL = { width: 1920, height: 1080 };
 
@@ -27,6 +38,52 @@ async function waitingOnOf(request: APIRequestContext, id: number): Promise<stri
   const res = await request.get(`/api/orders/${id}`);
   expect(res.status()).toBe(200);
   return ((await res.json()) as { waitingOn: string[] }).waitingOn;
+}
+
+/**
+ * Each line shown lies whole inside the card's list; the ones not shown are the "+N more lines"
+ * (a single line taller than the room says "the rest of this line[, +N more lines] — show all").
+ */
+async function expectEveryLineAccounted(card: Locator) {
+  // The Bump button is whole inside its card, whatever the card holds (an allergy band among them).
+  const [c, bump] = [(await card.boundingBox())!, (await card.getByTestId("bump").boundingBox())!];
+  expect(bump.y + bump.height).toBeLessThanOrEqual(c.y + c.height + 1);
+  const total = Number(await card.getAttribute("data-lines"));
+  const lines = await card.getByTestId("ticket-lines").getByTestId("ticket-line").all();
+  const more = card.getByTestId("more-lines");
+  const hidden = (await more.count()) ? Number(await more.getAttribute("data-hidden")) : 0;
+  expect(lines.length + hidden).toBe(total);
+  if ((await more.count()) && (await more.getAttribute("data-cut")) === "true") {
+    // The one line left is taller than the room: the button says so ("the rest of this line").
+    expect(lines).toHaveLength(1);
+    await expect(more).toContainText("the rest of this line");
+    return;
+  }
+  if (lines.length === 0) return; // no room for a row: all of them behind "show all"
+  const list = (await card.getByTestId("ticket-lines").boundingBox())!;
+  for (const line of lines) {
+    const box = (await line.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(list.y - 1);
+    expect(box.y + box.height).toBeLessThanOrEqual(list.y + list.height + 1);
+  }
+}
+
+/** Where each shown card is (by order id): an arrival must leave every one of them where it was. */
+async function cardBoxes(page: Page) {
+  const out = new Map<string, { x: number; y: number }>();
+  for (const card of await page.locator('[data-testid="ticket"]:visible').all()) {
+    const box = (await card.boundingBox())!;
+    out.set((await card.getAttribute("data-id"))!, { x: Math.round(box.x), y: Math.round(box.y) });
+  }
+  return out;
+}
+function expectStill(before: Map<string, { x: number; y: number }>, after: Map<string, { x: number; y: number }>) {
+  let compared = 0;
+  for (const [id, box] of before) {
+    expect(after.get(id), `card ${id} stays on screen, in place`).toEqual(box);
+    compared++;
+  }
+  expect(compared).toBeGreaterThan(0);
 }
 
 /** The selected card is on screen, inside the viewport. */
@@ -243,8 +300,10 @@ test("the wall TV: 30 open tickets all reachable with the bump bar, the selectio
     // Back to the first page, then walk every ticket with the arrow key.
     for (let i = 0; i < pages; i++) await expo.page.keyboard.press("PageUp");
     await expect(expo.grid()).toHaveAttribute("data-page", "0");
-    await expect(expo.page.getByTestId("more")).toHaveText(/^\+\d+ more →$/);
+    // "+N more →", with RUSH in front when a RUSH ticket waits on a later page.
+    await expect(expo.page.getByTestId("more")).toHaveText(/^(RUSH)?\+\d+ more →$/);
     await expo.page.screenshot({ path: `/tmp/kds-wall-${density}-page1.png` });
+    for (const card of await expo.page.locator('[data-testid="ticket"]:visible').all()) await expectEveryLineAccounted(card);
     const seen = new Set<number>();
     for (let i = 0; i < total; i++) {
       seen.add(await expectSelectionOnScreen(expo.page));
@@ -260,8 +319,8 @@ test("the wall TV: 30 open tickets all reachable with the bump bar, the selectio
     // No page scrolls: the document is the viewport.
     expect(await expo.page.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight)).toBe(true);
   }
-  // A compact allergy card keeps its buttons inside its slot and every allergen on the band (its
-  // lines may be cut: a double-height slot for allergy tickets is still to do).
+  // A compact allergy card keeps its buttons inside its slot and every allergen on the band; a line
+  // that does not fit beside the band is counted in "+N more lines", never cut by the card's edge.
   const inside = async (card: Locator, part: Locator) => {
     const [c, p] = [(await card.boundingBox())!, (await part.boundingBox())!];
     expect(p.y + p.height).toBeLessThanOrEqual(c.y + c.height);
@@ -270,11 +329,14 @@ test("the wall TV: 30 open tickets all reachable with the bump bar, the selectio
   for (const ticket of allergyTickets) {
     const card = await expo.reveal(ticket);
     await expect(card.getByTestId("allergy-band")).toBeVisible();
+    await expectEveryLineAccounted(card);
     // Every declared allergen is on the compact band; nothing safety-relevant is cut.
     await expect(card.getByTestId("allergy-text")).toHaveText("⚠ ALLERGY: Peanuts, Sesame");
     await inside(card, card.getByTestId("allergy-seen"));
     await inside(card, card.getByTestId("bump"));
   }
+  // Every compact card on the page shows its lines whole or counts them in "+N more lines".
+  for (const card of await expo.page.locator('[data-testid="ticket"]:visible').all()) await expectEveryLineAccounted(card);
   await expo.page.screenshot({ path: "/tmp/kds-wall-compact-allergy.png" });
   // A ticket longer than its compact slot: "+N more lines" opens every line over the grid (M or a tap).
   const long = await order(
@@ -334,5 +396,68 @@ test("no layout shift while tickets arrive, RUSH among them (CLS < 0.05)", async
   console.log(`CLS while 12 tickets (3 RUSH) arrived: expo ${cls[0]!.toFixed(4)}, grill ${cls[1]!.toFixed(4)}`);
   expect(cls[0]).toBeLessThan(0.05);
   expect(cls[1]).toBeLessThan(0.05);
+  await context.close();
+});
+
+test("a two-column tablet: a RUSH takes its own slot and a recalled ticket comes back after the others; no card moves", async ({
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await signIn(context.request);
+  const api = context.request;
+  const menu = await fetchMenu(api);
+  const grill = await openKitchen(context, "grill");
+  await grill.page.evaluate(() => {
+    const w = window as unknown as { __cls: number };
+    w.__cls = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as unknown as { value: number; hadRecentInput: boolean }[])
+        if (!e.hadRecentInput) w.__cls += e.value;
+    }).observe({ type: "layout-shift" });
+  });
+  const placed: { id: number; ticketNumber: number }[] = [];
+  for (let i = 0; i < 3; i++) placed.push(await order(api, menu, [{ food: "Cheeseburger" }]));
+  for (const p of placed) await expect(grill.ticket(p.ticketNumber)).toHaveCount(1);
+  // Two columns here: the lane is one slot, the first of each page, kept free for RUSH.
+  const lane = grill.page.getByTestId("rush-lane");
+  await expect(lane).toHaveAttribute("data-lane", "slot");
+  // (Tickets other tests left open may fill pages: whatever page is shown must stay as it is.)
+  await grill.page.screenshot({ path: "/tmp/kds-tablet-before-rush.png" });
+  const before = await cardBoxes(grill.page);
+
+  const rush = await order(api, menu, [{ food: "Cheeseburger" }], { priority: "HIGH" });
+  const rushCard = grill.ticket(rush.ticketNumber);
+  await expect(rushCard).toHaveAttribute("data-rush", "true");
+  await grill.page.waitForTimeout(300);
+  expectStill(before, await cardBoxes(grill.page));
+  // It sits in the lane's slot of its page.
+  await grill.reveal(rush.ticketNumber);
+  const laneBox = (await lane.boundingBox())!;
+  const rushBox = (await rushCard.boundingBox())!;
+  expect(Math.round(rushBox.x)).toBe(Math.round(laneBox.x));
+  expect(Math.round(rushBox.y)).toBe(Math.round(laneBox.y));
+  await grill.page.screenshot({ path: "/tmp/kds-tablet-rush.png" });
+
+  // The first of ours is bumped (it leaves), then recalled: it comes back after the cards shown.
+  const [first] = placed;
+  await stationAction(api, first!.id, "grill", "bump");
+  await expect(grill.ticket(first!.ticketNumber)).toHaveCount(0);
+  await grill.reveal(placed[2]!.ticketNumber);
+  const shown = await cardBoxes(grill.page);
+  await stationAction(api, first!.id, "grill", "recall");
+  await expect(grill.ticket(first!.ticketNumber)).toHaveCount(1);
+  expectStill(shown, await cardBoxes(grill.page));
+  const ids = await grill
+    .grid()
+    .getByTestId("ticket")
+    .evaluateAll((cards) => cards.map((c) => c.getAttribute("data-id")));
+  expect(ids.indexOf(String(first!.id))).toBeGreaterThan(ids.indexOf(String(placed[2]!.id)));
+  await grill.page.screenshot({ path: "/tmp/kds-tablet-recalled.png" });
+  const cls = await grill.page.evaluate(() => (window as unknown as { __cls: number }).__cls);
+  console.log(`tablet 1280×800, grill: CLS while a RUSH arrived and a ticket was recalled ${cls.toFixed(4)}`);
+  expect(cls).toBeLessThan(0.05);
+  // Leave the station screens empty for the specs after this one.
+  for (const p of [...placed, rush]) await cancelOrder(api, p.id);
   await context.close();
 });

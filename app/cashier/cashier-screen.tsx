@@ -478,11 +478,7 @@ function TodayRow({
           {tr("ticket.rush")}
         </Badge>
       )}
-      {o.promisedAt && o.status !== "CANCELLED" && (
-        <span data-testid="scheduled-mark" className="rounded-lg bg-violet-300 px-2 text-lg font-black text-black">
-          {tr("cashier.for", { time: clockTime(o.promisedAt) })}
-        </span>
-      )}
+      {o.promisedAt && o.status !== "CANCELLED" && <ScheduledMark order={o} promisedAt={o.promisedAt} />}
       <span className="ml-auto font-bold tabular-nums" data-testid="today-total">
         {displayMoney(o.total, style)}
       </span>
@@ -596,11 +592,14 @@ function CourierField({ order }: { order: OrderDto }) {
  */
 function ScheduledBadge({ order, className = "" }: { order: OrderDto; className?: string }) {
   const tr = useT();
+  // The restaurant's clock: a cashier screen in another zone still reads "for 19:30" as the kitchen does.
+  const timeZone = usePartnerStyles().timeZoneOf(order.partnerId);
   const schedule = scheduleOf(order);
   if (!schedule) return null;
+  const clock = (iso: string) => clockTime(iso, new Date(), timeZone);
   const kitchen = schedule.held
-    ? schedule.fireAt && tr("cashier.fires", { time: clockTime(schedule.fireAt) })
-    : schedule.firedAt && tr("cashier.fired", { time: clockTime(schedule.firedAt) });
+    ? schedule.fireAt && tr("cashier.fires", { time: clock(schedule.fireAt) })
+    : schedule.firedAt && tr("cashier.fired", { time: clock(schedule.firedAt) });
   return (
     <span
       data-testid="scheduled-badge"
@@ -608,8 +607,19 @@ function ScheduledBadge({ order, className = "" }: { order: OrderDto; className?
       data-held={schedule.held}
       className={`mt-2 inline-flex flex-wrap items-baseline gap-x-2 rounded-lg bg-violet-300 px-3 py-1 text-xl font-black text-black ${className}`}
     >
-      <span>{tr("cashier.scheduledFor", { time: clockTime(schedule.promisedAt) })}</span>
+      <span>{tr("cashier.scheduledFor", { time: clock(schedule.promisedAt) })}</span>
       {kitchen && <span className="text-lg font-bold">· {kitchen}</span>}
+    </span>
+  );
+}
+
+/** "for 19:30" on a row of today's orders, in the restaurant's time zone. */
+function ScheduledMark({ order, promisedAt }: { order: OrderDto; promisedAt: string }) {
+  const tr = useT();
+  const timeZone = usePartnerStyles().timeZoneOf(order.partnerId);
+  return (
+    <span data-testid="scheduled-mark" className="rounded-lg bg-violet-300 px-2 text-lg font-black text-black">
+      {tr("cashier.for", { time: clockTime(promisedAt, new Date(), timeZone) })}
     </span>
   );
 }

@@ -8,7 +8,8 @@ import { ScreenShell } from "@/components/screen-shell";
 import { SoldOutPanel } from "@/components/sold-out-panel";
 import { playAlert } from "@/components/sound";
 import { ApiError, postJson, setOrderStatus } from "@/lib/client/api";
-import { arrange, paginate, selectedIndex, type Ticket, type TicketLine } from "@/lib/client/kitchen-tickets";
+import { usePartnerStyles } from "@/lib/client/money";
+import { arrange, paginate, rushAfter, selectedIndex, type Ticket, type TicketLine } from "@/lib/client/kitchen-tickets";
 import { useOrdersStream } from "@/lib/client/use-orders-stream";
 import type { OrderDto } from "@/lib/orders/dto";
 import { UNDO_WINDOW_MS } from "@/lib/orders/line-state";
@@ -68,10 +69,13 @@ export function KitchenScreen({ station }: { station: string | null }) {
   const keep = useMemo(() => new Set(undoable.keys()), [undoable]);
 
   const orders = snapshot.data?.orders;
-  const cache = useRef({ station, map: new WeakMap<OrderDto, Ticket | null>() });
+  // A scheduled ticket's "fires 19:05" is the restaurant's clock (its time zone), not the screen's.
+  const { timeZoneOf } = usePartnerStyles();
+  // One Ticket per order object, and the screen's arrival order (see arrange), per station shown.
+  const cache = useRef({ station, map: new WeakMap<OrderDto, Ticket | null>(), places: new Map<number, number>() });
   const { rush, normal, done, stations } = useMemo(() => {
-    if (cache.current.station !== station) cache.current = { station, map: new WeakMap() };
-    return arrange(orders ?? [], station, cache.current.map, keep);
+    if (cache.current.station !== station) cache.current = { station, map: new WeakMap(), places: new Map() };
+    return arrange(orders ?? [], station, cache.current.map, keep, cache.current.places);
   }, [orders, station, keep]);
 
   // The wall TV's grid: as many fixed slots as the screen holds at the chosen density.
@@ -96,7 +100,7 @@ export function KitchenScreen({ station }: { station: string | null }) {
   }, []);
   const cols = Math.max(1, Math.floor((box.w + GAP) / (CARD[density].w + GAP)));
   const rows = Math.max(1, Math.floor((box.h + GAP) / (CARD[density].h + GAP)));
-  const { nav, slots, pages, lane } = useMemo(() => paginate(rush, normal, cols, rows), [rush, normal, cols, rows]);
+  const { nav, slots, pages, lane } = useMemo(() => paginate(rush, normal, cols, rows, cache.current.places), [rush, normal, cols, rows]);
 
   const [selection, setSelection] = useState<{ id: number | null; index: number }>({ id: null, index: 0 });
   const selIndex = selectedIndex(nav, selection);
@@ -332,6 +336,7 @@ export function KitchenScreen({ station }: { station: string | null }) {
   const shownOrderIds = useMemo(() => nav.filter((t) => slots.get(t.id)!.page === page).map((t) => t.id), [nav, slots, page]);
   const later = nav.filter((t) => slots.get(t.id)!.page > page).length;
   const earlier = nav.filter((t) => slots.get(t.id)!.page < page).length;
+  const rushLater = rushAfter(nav, slots, page);
 
   // All day, in name order (a new dish is added, nothing reorders while tickets arrive).
   const allDay = useMemo(() => {
@@ -412,7 +417,9 @@ export function KitchenScreen({ station }: { station: string | null }) {
               {lane && (
                 <li
                   aria-hidden
-                  style={{ gridColumnStart: 1, gridRowStart: 1, gridRowEnd: rows + 1 }}
+                  data-testid="rush-lane"
+                  data-lane={lane.kind}
+                  style={{ gridColumnStart: 1, gridRowStart: 1, gridRowEnd: lane.rows + 1 }}
                   className="flex items-end justify-center rounded-2xl border-4 border-dashed border-red-900 pb-3 text-xl font-black tracking-widest text-red-400"
                 >
                   {tr("kitchen.rushLane")}
@@ -437,6 +444,7 @@ export function KitchenScreen({ station }: { station: string | null }) {
                     asking={asking === t.id}
                     refused={refused.has(t.id)}
                     density={density}
+                    timeZone={timeZoneOf(t.order.partnerId)}
                     actions={actions}
                   />
                 );
@@ -466,6 +474,7 @@ export function KitchenScreen({ station }: { station: string | null }) {
                     asking={asking === full.id}
                     refused={refused.has(full.id)}
                     density="normal"
+                    timeZone={timeZoneOf(full.order.partnerId)}
                     actions={actions}
                     full
                   />
@@ -518,6 +527,7 @@ export function KitchenScreen({ station }: { station: string | null }) {
               disabled={later === 0}
               data-testid="more"
               data-more={later}
+              data-rush-later={rushLater}
               onClick={() =>
                 selectAt(
                   nav,
@@ -526,6 +536,7 @@ export function KitchenScreen({ station }: { station: string | null }) {
               }
               className={`min-h-12 rounded-xl px-4 ${later > 0 ? "bg-sky-400 text-black" : "bg-white/10 opacity-30"}`}
             >
+              {rushLater > 0 && <span className="mr-2 rounded bg-red-600 px-2 text-white">{tr("ticket.rush")}</span>}
               {later > 0 ? tr("kitchen.more", { count: later }) : "PgDn"}
             </button>
           </nav>

@@ -1,6 +1,6 @@
 "use client";
 
-import { memo } from "react";
+import { memo, useLayoutEffect, useRef, useState } from "react";
 import { AllergyBand, LineDetails } from "@/components/order-lines";
 import { useLocale, useT } from "@/components/i18n";
 import { useClockValue } from "@/components/use-now";
@@ -44,6 +44,8 @@ const URGENCY = {
 /**
  * How many text rows of lines a card holds (a line is one row, each option, allergen list and note
  * one more on normal cards): the lines past it are counted as "+N more lines" instead of clipped unseen.
+ * This is the first guess; the card then measures its list and drops the lines that still do not fit
+ * (an allergy band, expo's ticks and held courses, a long name that wraps take room no count foresees).
  */
 const ROWS: Record<Density, number> = { normal: 8, compact: 3 };
 function fitting(t: Ticket, density: Density, expo: boolean): TicketLine[] {
@@ -52,7 +54,7 @@ function fitting(t: Ticket, density: Density, expo: boolean): TicketLine[] {
   for (const line of t.lines) {
     const i = line.item;
     const rows =
-      density === "compact" || line.state === "DONE"
+      density === "compact" || line.state === "DONE" || line.state === "HELD"
         ? 1
         : 1 +
           i.modifiers.reduce((n, m) => n + m.options.length, 0) +
@@ -80,6 +82,7 @@ export const TicketCard = memo(function TicketCard({
   asking,
   refused,
   density,
+  timeZone,
   actions,
   full = false,
 }: {
@@ -97,6 +100,8 @@ export const TicketCard = memo(function TicketCard({
   asking: boolean;
   refused: boolean;
   density: Density;
+  /** The restaurant's time zone (GET /api/partners): a scheduled ticket's fire time is its clock. */
+  timeZone: string | undefined;
   actions: CardActions;
   /** The "all lines" overlay: no slot, every line, scrolling if it must. */
   full?: boolean;
@@ -109,8 +114,52 @@ export const TicketCard = memo(function TicketCard({
   const compact = density === "compact";
   const waiting = needsAck(t);
   const service = SERVICE[o.serviceType] ?? SERVICE["dine-in"]!;
-  const lines = full ? t.lines : fitting(t, density, station === null);
+  const guess = full ? t.lines.length : fitting(t, density, station === null).length;
+  // What the card measured of itself, reset to the guess when the ticket or the density changes.
+  const fresh = { t, density, limit: guess, cut: false, shortBand: false };
+  const [fit, setFit] = useState(fresh);
+  const same = fit.t === t && fit.density === density;
+  if (!same) setFit(fresh);
+  const measured = full || !same ? fresh : fit;
+  const lines = full ? t.lines : t.lines.slice(0, Math.min(measured.limit, guess));
   const hiddenLines = t.lines.length - lines.length;
+  // The one line left is itself taller than the room (many options, a long allergen list).
+  const lineCut = measured.cut;
+  // A normal card too short for the full allergy band (a wall TV of two rows) takes the short
+  // band, still with its whole text (every allergen and the guest's note) and "Allergy seen": the
+  // Bump button stays inside the card, and the lines go behind "+N more lines" rather than be cut.
+  const shortBand = compact || measured.shortBand;
+  const card = useRef<HTMLLIElement>(null);
+  const list = useRef<HTMLUListElement>(null);
+  // Before the paint, and again whenever the card or a line changes size (a font that loads late, a
+  // resized screen): a line cut by the card's edge would be an order the cook never sees, so it
+  // goes to the "+N more lines" count instead (one line always stays; the button opens them all).
+  const check = useRef(() => {});
+  check.current = () => {
+    const li = card.current;
+    const ul = list.current;
+    if (full || !shown || !li || !ul || !same) return;
+    if (o.allergyAlert && !shortBand && li.scrollHeight > li.clientHeight + 1) return setFit({ ...fit, shortBand: true });
+    if (lineCut || lines.length === 0 || ul.scrollHeight <= ul.clientHeight + 1) return;
+    // No room for even one row (a compact allergy card on expo): every line goes behind "show all".
+    if (lines.length === 1 && ul.clientHeight < 24) return setFit({ ...fit, limit: 0 });
+    setFit(lines.length > 1 ? { ...fit, limit: lines.length - 1 } : { ...fit, limit: 1, cut: true });
+  };
+  useLayoutEffect(() => check.current());
+  const watch = useRef<ResizeObserver | null>(null);
+  useLayoutEffect(() => {
+    if (full || !shown) return;
+    const ro = new ResizeObserver(() => check.current());
+    watch.current = ro;
+    if (card.current) ro.observe(card.current);
+    return () => {
+      ro.disconnect();
+      watch.current = null;
+    };
+  }, [full, shown]);
+  useLayoutEffect(() => {
+    for (const el of list.current?.children ?? []) watch.current?.observe(el);
+  });
   const frame = t.readyToSend ? "border-green-400 ring-4 ring-green-400" : u.card;
   return (
     <li
@@ -125,6 +174,9 @@ export const TicketCard = memo(function TicketCard({
       data-selected={selected}
       data-waiting={o.waitingOn.join(",")}
       data-ready-to-send={t.readyToSend}
+      data-lines={t.lines.length}
+      data-short-band={o.allergyAlert ? shortBand : undefined}
+      ref={card}
       hidden={!shown}
       onClick={() => actions.select(t.id)}
       style={{ gridColumnStart: col + 1, gridRowStart: row + 1 }}
@@ -145,13 +197,14 @@ export const TicketCard = memo(function TicketCard({
           )}
         </div>
       )}
-      <AllergyBand order={o} compact={compact}>
-        {waiting && (
+      {/* A compact card's "Allergy seen" takes Start's place at the bottom (it comes first), not a row of the band. */}
+      <AllergyBand order={o} compact={shortBand} wholeText={!compact}>
+        {waiting && !compact && (
           <button
             type="button"
             onClick={(e) => (e.stopPropagation(), actions.seen(t))}
             data-testid="allergy-seen"
-            className={`${compact ? "min-h-11 shrink-0 px-3 text-lg" : "min-h-14 text-2xl"} rounded-xl bg-white font-black tracking-wide text-red-700 uppercase`}
+            className={`${shortBand ? "min-h-11 shrink-0 px-3 text-lg" : "min-h-14 text-2xl"} rounded-xl bg-white font-black tracking-wide text-red-700 uppercase`}
           >
             {tr("ticket.allergySeen")} <span className="text-lg font-bold">(A)</span>
           </button>
@@ -185,22 +238,32 @@ export const TicketCard = memo(function TicketCard({
           </span>
         </div>
       </div>
-      {!station && <ExpoStatus t={t} compact={compact} actions={actions} busy={busy} />}
+      {!station && <ExpoStatus t={t} compact={compact} timeZone={timeZone} actions={actions} busy={busy} />}
       <ul
+        ref={list}
+        data-testid="ticket-lines"
+        hidden={lines.length === 0}
         className={`flex min-h-0 flex-1 flex-col px-3 ${full ? "overflow-y-auto" : "overflow-hidden"} ${compact ? "py-1 text-xl" : "gap-1 py-2 text-2xl"}`}
       >
         {lines.map((line) => (
-          <Line key={line.item.id} t={t} line={line} station={station} compact={compact} actions={actions} busy={busy} />
+          <Line key={line.item.id} t={t} line={line} station={station} compact={compact} full={full} actions={actions} busy={busy} />
         ))}
       </ul>
-      {hiddenLines > 0 && (
+      {(hiddenLines > 0 || lineCut) && (
         <button
           type="button"
           data-testid="more-lines"
+          data-hidden={hiddenLines}
+          data-cut={lineCut}
           onClick={(e) => (e.stopPropagation(), actions.expand(t))}
-          className="mx-2 min-h-11 shrink-0 rounded-xl bg-sky-950 px-3 text-left text-lg font-bold text-sky-300"
+          className="mx-2 min-h-11 shrink-0 truncate rounded-xl bg-sky-950 px-3 text-left text-lg font-bold text-sky-300"
         >
-          {tr("ticket.moreLines", { count: hiddenLines })} — {tr("ticket.showAll")}
+          {lineCut
+            ? hiddenLines > 0
+              ? tr("ticket.lineCutMore", { count: hiddenLines })
+              : tr("ticket.lineCut")
+            : tr("ticket.moreLines", { count: hiddenLines })}{" "}
+          — {tr("ticket.showAll")}
         </button>
       )}
       {refused && waiting && (
@@ -244,15 +307,26 @@ export const TicketCard = memo(function TicketCard({
         </div>
       ) : (
         <div className={`grid shrink-0 gap-2 border-t border-white/10 p-2 ${undoUntil ? "grid-cols-3" : "grid-cols-2"}`}>
-          <button
-            type="button"
-            onClick={(e) => (e.stopPropagation(), actions.start(t))}
-            disabled={!t.startable || busy}
-            data-testid="start"
-            className={`${compact ? "min-h-12" : "min-h-14"} rounded-xl bg-violet-600 text-xl font-bold text-white disabled:opacity-30`}
-          >
-            {tr("ticket.start")}
-          </button>
+          {waiting && compact ? (
+            <button
+              type="button"
+              onClick={(e) => (e.stopPropagation(), actions.seen(t))}
+              data-testid="allergy-seen"
+              className="min-h-12 rounded-xl bg-white px-1 text-lg leading-tight font-black text-red-700 uppercase"
+            >
+              {tr("ticket.allergySeen")} (A)
+            </button>
+          ) : (
+            <button
+              type="button"
+              onClick={(e) => (e.stopPropagation(), actions.start(t))}
+              disabled={!t.startable || busy}
+              data-testid="start"
+              className={`${compact ? "min-h-12" : "min-h-14"} rounded-xl bg-violet-600 text-xl font-bold text-white disabled:opacity-30`}
+            >
+              {tr("ticket.start")}
+            </button>
+          )}
           {undoUntil && <UndoButton until={undoUntil} onUndo={() => actions.undo(t)} busy={busy} />}
           <button
             type="button"
@@ -273,17 +347,30 @@ export const TicketCard = memo(function TicketCard({
 const TICK = {
   done: { mark: "✓", style: "bg-green-500 text-black" },
   open: { mark: "○", style: "border-2 border-white text-white" },
-  held: { mark: "⏸", style: "bg-white/10 text-gray-400" },
+  held: { mark: "‖", style: "bg-white/10 text-gray-400" },
 } as const;
 
 /** Expo: a tick per station, who it waits on, and the held courses with their "Fire" button. */
-function ExpoStatus({ t, compact, actions, busy }: { t: Ticket; compact: boolean; actions: CardActions; busy: boolean }) {
+function ExpoStatus({
+  t,
+  compact,
+  timeZone,
+  actions,
+  busy,
+}: {
+  t: Ticket;
+  compact: boolean;
+  timeZone: string | undefined;
+  actions: CardActions;
+  busy: boolean;
+}) {
   const tr = useT();
   const locale = useLocale();
   const o = t.order;
-  const fireAt = o.fireAt ? new Date(o.fireAt).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" }) : null;
+  const fireAt = o.fireAt ? new Date(o.fireAt).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit", timeZone }) : null;
   return (
-    <div className={`flex shrink-0 flex-col px-3 ${compact ? "pt-1" : "gap-1 pt-2"}`}>
+    // Compact: the ticks and "waiting on" share one wrapping row.
+    <div className={`flex shrink-0 px-3 ${compact ? "flex-row flex-wrap items-center gap-x-2 pt-1" : "flex-col gap-1 pt-2"}`}>
       <ul className="flex flex-wrap gap-1" data-testid="station-ticks">
         {t.ticks.map((tick) => (
           <li
@@ -298,28 +385,31 @@ function ExpoStatus({ t, compact, actions, busy }: { t: Ticket; compact: boolean
           </li>
         ))}
       </ul>
-      <p data-testid="waiting-on" className={`${compact ? "text-lg" : "text-xl"} font-bold text-gray-200`}>
-        {o.waitingOn.length > 0
-          ? tr("ticket.waitingOn", { stations: o.waitingOn.join(", ") })
-          : t.readyToSend
-            ? tr("ticket.allDone")
-            : fireAt
-              ? tr("ticket.firesAt", { time: fireAt })
-              : ""}
-      </p>
-      {t.heldCourses.map((course) => (
-        <button
-          key={course}
-          type="button"
-          onClick={(e) => (e.stopPropagation(), actions.fire(t, course))}
-          disabled={busy}
-          data-testid="fire-course"
-          data-course={course}
-          className="min-h-11 rounded-xl border-2 border-dashed border-gray-400 text-lg font-black text-gray-200 disabled:opacity-40"
-        >
-          {tr("ticket.fireCourse", { course })}
-        </button>
-      ))}
+      {/* "Fire course 2" beside the words, not on a row of its own: the room goes to the lines. */}
+      <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+        <p data-testid="waiting-on" className={`${compact ? "text-lg" : "text-xl"} font-bold text-gray-200`}>
+          {o.waitingOn.length > 0
+            ? tr("ticket.waitingOn", { stations: o.waitingOn.join(", ") })
+            : t.readyToSend
+              ? tr("ticket.allDone")
+              : fireAt
+                ? tr("ticket.firesAt", { time: fireAt })
+                : ""}
+        </p>
+        {t.heldCourses.map((course) => (
+          <button
+            key={course}
+            type="button"
+            onClick={(e) => (e.stopPropagation(), actions.fire(t, course))}
+            disabled={busy}
+            data-testid="fire-course"
+            data-course={course}
+            className="min-h-11 flex-1 rounded-xl border-2 border-dashed border-gray-400 px-2 text-lg font-black whitespace-nowrap text-gray-200 disabled:opacity-40"
+          >
+            {tr("ticket.fireCourse", { course })}
+          </button>
+        ))}
+      </div>
     </div>
   );
 }
@@ -336,6 +426,7 @@ function Line({
   line,
   station,
   compact,
+  full,
   actions,
   busy,
 }: {
@@ -343,6 +434,7 @@ function Line({
   line: TicketLine;
   station: string | null;
   compact: boolean;
+  full: boolean;
   actions: CardActions;
   busy: boolean;
 }) {
@@ -386,9 +478,11 @@ function Line({
           {text}
         </button>
       ) : (
-        <div className={compact ? "leading-tight" : "min-h-11 content-center"}>{text}</div>
+        // Not a tap target (expo, a line done here): no 44 px row, the room goes to the lines.
+        <div className="leading-tight">{text}</div>
       )}
-      {!compact && state !== "DONE" && <LineDetails line={item} station={station} size="md" />}
+      {/* A held course's details come with it when it fires (the overlay shows them all now). */}
+      {!compact && state !== "DONE" && (state !== "HELD" || full) && <LineDetails line={item} station={station} size="md" />}
     </li>
   );
 }

@@ -25,7 +25,8 @@ function networkPrintersFor(job: PrintJob, printers: readonly PrinterView[]): st
   return printers.filter((p) => p.enabled && (job.kind === "receipt" ? p.receipt : p.stations.includes(job.station))).map((p) => p.name);
 }
 
-const clock = (iso: string | null) => (iso ? clockTime(iso) : "");
+/** A slip's clock times are the restaurant's (its time zone), not the printer screen's. */
+const clock = (iso: string | null, timeZone: string | undefined) => (iso ? clockTime(iso, new Date(), timeZone) : "");
 
 /**
  * The print station. It keeps no order list, only its place in the log: the last event it
@@ -263,8 +264,9 @@ export function PrinterScreen() {
 function Slip({ job }: { job: PrintJob }) {
   const o = job.order;
   // The restaurant's currency and locale, as on every screen (lib/money-format.ts).
-  const { styleOf, partnerOf } = usePartnerStyles();
+  const { styleOf, partnerOf, timeZoneOf } = usePartnerStyles();
   const money = (amount: string) => displayMoney(amount, styleOf(o.partnerId));
+  const timeZone = timeZoneOf(o.partnerId);
   const restaurant = partnerOf(o.partnerId)?.name;
   const allergy = slipAllergy(o);
   return (
@@ -282,10 +284,10 @@ function Slip({ job }: { job: PrintJob }) {
         {o.table ? ` · Table ${o.table}` : ""}
       </p>
       {o.customer && <p>{o.customer}</p>}
-      <p>{new Date(o.confirmedAt ?? o.createdAt).toLocaleString()}</p>
+      <p>{new Date(o.confirmedAt ?? o.createdAt).toLocaleString(undefined, { timeZone })}</p>
       {o.promisedAt && (
         <p className="slip-head" data-testid="slip-promised">
-          FOR {clock(o.promisedAt)}
+          FOR {clock(o.promisedAt, timeZone)}
         </p>
       )}
       {allergy && (
@@ -300,7 +302,7 @@ function Slip({ job }: { job: PrintJob }) {
             {job.station.toUpperCase()}
             {job.courses.length > 0 && <span data-testid="slip-course"> · COURSE {job.courses.join(", ")}</span>}
           </p>
-          {job.fired && <p className="slip-stamp">*** FIRED {clock(slipFiredAt(job))} ***</p>}
+          {job.fired && <p className="slip-stamp">*** FIRED {clock(slipFiredAt(job), timeZone)} ***</p>}
           {job.items.map((i) => (
             <div key={i.id}>
               <p className="slip-item">

@@ -1,4 +1,5 @@
 import { expect, type BrowserContext, type Page } from "@playwright/test";
+import { clockTime } from "../../lib/client/schedule";
 
 /** Page objects for the five screens; selectors are data-testid only. */
 export class CashierPage {
@@ -32,17 +33,9 @@ export class CashierPage {
   scheduled(code: string) {
     return this.#mine("scheduled-order", code);
   }
-  /**
-   * "19:30" as the screen writes a time, "Wed 00:30" on another day (lib/client/schedule.ts
-   * clockTime, the browser's zone): a run after 22:00 puts a promise two hours ahead tomorrow.
-   */
-  clock(iso: string) {
-    return this.page.evaluate((iso) => {
-      const at = new Date(iso);
-      const time = at.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-      if (at.toLocaleDateString("en-GB") === new Date().toLocaleDateString("en-GB")) return time;
-      return `${at.toLocaleDateString("en-GB", { weekday: "short" })} ${time}`;
-    }, iso);
+  /** "19:30" (or "Wed 00:17" on another day) as the screen writes a time, in `timeZone` (the restaurant's). */
+  clock(iso: string, timeZone: string) {
+    return clockTime(iso, new Date(), timeZone);
   }
   async confirm(code: string, { discount, payment = "CARD" }: { discount?: string; payment?: "CARD" | "CASH" | "OTHER" } = {}) {
     await this.pending(code).getByTestId("confirm-open").click();

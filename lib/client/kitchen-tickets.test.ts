@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { OrderDto } from "../orders/dto";
-import { arrange, paginate, selectedIndex, type Ticket, ticketOf, urgencyAt } from "./kitchen-tickets";
+import { arrange, paginate, rushAfter, selectedIndex, type Ticket, ticketOf, urgencyAt } from "./kitchen-tickets";
 
 type P = {
   station: string;
@@ -119,6 +119,27 @@ describe("arrange", () => {
     expect(a.rush.map((t) => t.id)).toEqual([3]);
   });
 
+  it("the screen's own arrival order: a recalled ticket comes back after the cards shown, not among them", () => {
+    const places = new Map<number, number>();
+    const bar = (id: number, state: P["state"], extra: Partial<OrderDto> = {}) =>
+      order(id, [[{ station: "bar", state, doneAt: "2026-12-01T12:05:00Z" }]], extra);
+    const first = arrange([bar(1, "DONE"), bar(2, "QUEUED"), bar(3, "QUEUED")], "bar", new WeakMap(), new Set(), places);
+    expect(first.normal.map((t) => t.id)).toEqual([2, 3]);
+    // #1 recalled (its firedAt is the earliest), #4 arrives: both go after #2 and #3.
+    const orders = [bar(1, "STARTED"), bar(2, "QUEUED"), bar(3, "QUEUED"), bar(4, "QUEUED")];
+    const second = arrange(orders, "bar", new WeakMap(), new Set(), places);
+    expect(second.normal.map((t) => t.id)).toEqual([2, 3, 1, 4]);
+    // Calling again with the same orders changes nothing (a re-render).
+    expect(arrange(orders, "bar", new WeakMap(), new Set(), places).normal.map((t) => t.id)).toEqual([2, 3, 1, 4]);
+    // Without the screen's places, the server's arrival times.
+    expect(arrange(orders, "bar", new WeakMap()).normal.map((t) => t.id)).toEqual([1, 2, 3, 4]);
+    // Expo: a READY order recalled comes back at the end too.
+    const expoPlaces = new Map<number, number>();
+    arrange([bar(1, "DONE", { status: "READY" }), bar(2, "QUEUED")], null, new WeakMap(), new Set(), expoPlaces);
+    const expo = arrange([bar(1, "STARTED"), bar(2, "QUEUED")], null, new WeakMap(), new Set(), expoPlaces);
+    expect(expo.normal.map((t) => t.id)).toEqual([2, 1]);
+  });
+
   it("keeps one Ticket per order object", () => {
     const orders = [order(1, [[{ station: "bar", state: "QUEUED" }]])];
     const cache = new WeakMap();
@@ -150,14 +171,39 @@ describe("paginate", () => {
     expect(new Set(p.nav.map((t) => p.slots.get(t.id)!.page))).toEqual(new Set([0, 1, 2]));
   });
 
-  it("no lane on a one- or two-column screen: both columns hold tickets, RUSH first", () => {
-    for (const cols of [1, 2]) {
-      const p = paginate(tickets(1, true), tickets(1), cols, 3);
-      expect(p.lane).toBe(false);
-      expect(p.nav.map((t) => t.id)).toEqual([1001, 1]);
+  it("a narrow screen's lane is the first slot of each page: a RUSH that arrives moves no card", () => {
+    for (const [cols, rows] of [
+      [2, 1],
+      [2, 2],
+      [1, 3],
+    ] as const) {
+      const before = paginate([], tickets(5), cols, rows);
+      expect(before.lane).toEqual({ kind: "slot", rows: 1 });
+      for (const t of before.nav) expect(before.slots.get(t.id)).not.toMatchObject({ col: 0, row: 0 });
+      const after = paginate(tickets(2, true), tickets(6), cols, rows);
+      // Same page and place (the 1–9 key hints count the cards of the page, RUSH first).
+      for (const t of before.nav) expect({ ...after.slots.get(t.id)!, key: 0 }).toEqual({ ...before.slots.get(t.id)!, key: 0 });
+      expect(after.slots.get(1001)).toEqual({ page: 0, col: 0, row: 0, key: 1 });
+      expect(after.slots.get(1002)).toMatchObject({ page: 1, col: 0, row: 0 });
+      expect(new Set(after.nav.map((t) => t.id)).size).toBe(8);
     }
-    expect(paginate([], tickets(2), 2, 1).slots.get(2)).toEqual({ page: 0, col: 1, row: 0, key: 2 });
-    expect(paginate([], tickets(2), 3, 1).lane).toBe(true);
+    expect(paginate([], tickets(2), 3, 1).lane).toEqual({ kind: "column", rows: 1 });
+  });
+
+  it("a one-slot screen has no lane: a RUSH waits in arrival order, and the pager says so", () => {
+    const normal = tickets(2);
+    const rush = tickets(1, true);
+    const places = new Map([
+      [1, 1],
+      [2, 2],
+      [1001, 3],
+    ]);
+    const p = paginate(rush, normal, 1, 1, places);
+    expect(p.lane).toBeNull();
+    expect(p.nav.map((t) => t.id)).toEqual([1, 2, 1001]);
+    expect(p.slots.get(1)).toEqual({ page: 0, col: 0, row: 0, key: 1 });
+    expect(rushAfter(p.nav, p.slots, 0)).toBe(1);
+    expect(rushAfter(p.nav, p.slots, 2)).toBe(0);
   });
 });
 

@@ -6,7 +6,7 @@ import type { OrderDto } from "../orders/dto";
  * station's part; expo (`/kitchen`) shows every line with a tick per station. Then the wall TV
  * lays the tickets out on fixed slots, page by page, so an arriving ticket never moves a card
  * already shown: tickets keep the order they arrived in and new ones take the next free slot;
- * RUSH tickets have their own lane (a reserved column).
+ * RUSH tickets have their own lane (a reserved column; one slot per page on a narrow screen).
  */
 export type Item = OrderDto["orderItems"][number];
 export type Part = Item["parts"][number];
@@ -129,17 +129,21 @@ export function ticketOf(order: OrderDto, station: string | null): Ticket | null
 
 export const DONE_SHOWN = 8;
 
+const byArrival = (a: Ticket, b: Ticket) => a.arrivedAt - b.arrivedAt || a.id - b.id;
+
 /**
  * The screen's tickets: open ones in arrival order (RUSH apart), the latest done ones (station:
  * done here, for recall; expo: READY), and every station seen. `keep`: orders a station view keeps
  * on screen though done (a bump that can still be undone). `cache`: one Ticket per order object,
- * so an event re-renders only the card it changed.
+ * so an event re-renders only the card it changed. `places`: the screen's arrival order, kept from
+ * one call to the next (the map is updated here); without it, the server's arrival times.
  */
 export function arrange(
   orders: readonly OrderDto[],
   station: string | null,
   cache: WeakMap<OrderDto, Ticket | null>,
   keep: ReadonlySet<number> = new Set(),
+  places?: Map<number, number>,
 ) {
   const stations = new Set<string>();
   const rush: Ticket[] = [];
@@ -157,9 +161,23 @@ export function arrange(
     if (shown) (t.rush ? rush : normal).push(t);
     else if (station ? t.lastDoneAt && OPEN_STATUS.includes(o.status) : o.status === "READY") done.push(t);
   }
-  const byArrival = (a: Ticket, b: Ticket) => a.arrivedAt - b.arrivedAt || a.id - b.id;
   rush.sort(byArrival);
   normal.sort(byArrival);
+  if (places) {
+    // The screen's own arrival order: a ticket keeps its place while it is shown, and one that comes
+    // (back) — a new order, a fired course, a recalled ticket — goes after the others, so an arrival
+    // never moves a card already there (a recalled ticket's firedAt would put it back among them).
+    const open = new Set([...rush, ...normal].map((t) => t.id));
+    let next = 1;
+    for (const [id, place] of places) {
+      if (!open.has(id)) places.delete(id);
+      else if (place >= next) next = place + 1;
+    }
+    for (const t of [...rush, ...normal].sort(byArrival)) if (!places.has(t.id)) places.set(t.id, next++);
+    const byPlace = (a: Ticket, b: Ticket) => places.get(a.id)! - places.get(b.id)!;
+    rush.sort(byPlace);
+    normal.sort(byPlace);
+  }
   const doneKey = (t: Ticket) => (station ? (t.lastDoneAt ?? "") : t.order.statusChangedAt);
   done.sort((a, b) => (doneKey(a) < doneKey(b) ? 1 : doneKey(a) > doneKey(b) ? -1 : 0));
   return { rush, normal, done: done.slice(0, DONE_SHOWN), stations: [...stations].sort() };
@@ -168,20 +186,35 @@ export function arrange(
 export type Slot = { page: number; col: number; row: number; key: number };
 
 /**
- * Fixed slots on a grid of `cols` × `rows` per page. With three columns or more the first is
- * RUSH's own lane; the others fill row by row in arrival order. A narrower screen (a small tablet)
- * cannot give up half its width to a lane that is usually empty: RUSH goes first in the flow. `nav` is the bump bar's order: page by
- * page, the RUSH lane first; `key` is the card's 1–9 on its page.
+ * Fixed slots on a grid of `cols` × `rows` per page; RUSH has slots of its own on every page, so
+ * a RUSH that arrives takes its lane and never pushes a card already shown. With three columns or
+ * more the lane is the first column; a two-column tablet (or a one-column screen of two rows or
+ * more) cannot give up half its width to a lane that is usually empty: its lane is the first slot
+ * of each page. Only a screen of one slot has no lane: a RUSH there waits its turn in arrival order
+ * (the pager says a RUSH is on a later page, `rushLater`). The others fill row by row in arrival
+ * order. `nav` is the bump bar's order: page by page, the lane first; `key` is the card's 1–9 on
+ * its page. `lane`: the lane's slots (for the screen's dashed placeholder), none without a lane.
  */
-export function paginate(rush: readonly Ticket[], normal: readonly Ticket[], cols: number, rows: number) {
+export function paginate(
+  rush: readonly Ticket[],
+  normal: readonly Ticket[],
+  cols: number,
+  rows: number,
+  places?: ReadonlyMap<number, number>,
+) {
   cols = Math.max(1, Math.floor(cols));
   rows = Math.max(1, Math.floor(rows));
-  const lane = cols >= 3 ? 1 : 0;
-  const rest = lane ? normal : [...rush, ...normal];
-  const laneList = lane ? rush : [];
-  const perLane = lane * rows;
-  const width = cols - lane;
-  const perPage = width * rows;
+  const laneKind: "column" | "slot" | null = cols >= 3 ? "column" : cols * rows >= 2 ? "slot" : null;
+  const laneSlots: { col: number; row: number }[] =
+    laneKind === "column" ? Array.from({ length: rows }, (_, row) => ({ col: 0, row })) : laneKind === "slot" ? [{ col: 0, row: 0 }] : [];
+  const inLane = (col: number, row: number) => laneSlots.some((s) => s.col === col && s.row === row);
+  const restSlots: { col: number; row: number }[] = [];
+  for (let row = 0; row < rows; row++) for (let col = 0; col < cols; col++) if (!inLane(col, row)) restSlots.push({ col, row });
+  const byPlace = (a: Ticket, b: Ticket) => (places ? (places.get(a.id) ?? 0) - (places.get(b.id) ?? 0) : byArrival(a, b));
+  const rest = laneKind ? normal : [...normal, ...rush].sort(byPlace);
+  const laneList = laneKind ? rush : [];
+  const perLane = laneSlots.length;
+  const perPage = restSlots.length;
   const pages = Math.max(1, perLane ? Math.ceil(laneList.length / perLane) : 0, Math.ceil(rest.length / perPage));
   const nav: Ticket[] = [];
   const slots = new Map<number, Slot>();
@@ -189,14 +222,19 @@ export function paginate(rush: readonly Ticket[], normal: readonly Ticket[], col
     let key = 0;
     laneList.slice(page * perLane, (page + 1) * perLane).forEach((t, k) => {
       nav.push(t);
-      slots.set(t.id, { page, col: 0, row: k, key: ++key });
+      slots.set(t.id, { page, ...laneSlots[k]!, key: ++key });
     });
     rest.slice(page * perPage, (page + 1) * perPage).forEach((t, j) => {
       nav.push(t);
-      slots.set(t.id, { page, col: lane + (j % width), row: Math.floor(j / width), key: ++key });
+      slots.set(t.id, { page, ...restSlots[j]!, key: ++key });
     });
   }
-  return { nav, slots, pages, lane: lane === 1 };
+  return { nav, slots, pages, lane: laneKind ? { kind: laneKind, rows: laneKind === "column" ? rows : 1 } : null };
+}
+
+/** How many RUSH tickets are on pages after `page` (the pager's "+N more" says a RUSH waits there). */
+export function rushAfter(nav: readonly Ticket[], slots: ReadonlyMap<number, Slot>, page: number): number {
+  return nav.filter((t) => t.rush && slots.get(t.id)!.page > page).length;
 }
 
 /** The selected index: the selected ticket where it is now, else the same place (it left). */

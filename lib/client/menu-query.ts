@@ -22,6 +22,8 @@ export type StaffPartner = {
   imageUrl?: string | null;
   currency?: string;
   locale?: string;
+  /** IANA zone: a promised or fire time is the restaurant's clock, whatever the screen's own zone. */
+  timezone?: string;
   defaultPaymentMethod?: "CASH" | "CARD" | "OTHER";
 };
 

@@ -10,12 +10,15 @@ import { partnersQuery, type StaffPartner } from "./menu-query";
 export function usePartnerStyles(): {
   styleOf(partnerId: string | undefined): MoneyStyle;
   partnerOf(partnerId: string | undefined): StaffPartner | undefined;
+  /** The restaurant's time zone for its clock times; undefined (the screen's own) until the list is loaded. */
+  timeZoneOf(partnerId: string | undefined): string | undefined;
 } {
   const partners = useQuery(partnersQuery);
   const list = partners.data?.partners ?? [];
   const partnerOf = (id: string | undefined) => list.find((p) => p.id === id);
   return {
     partnerOf,
+    timeZoneOf: (id) => partnerOf(id)?.timezone,
     styleOf: (id) => {
       const p = partnerOf(id);
       return p?.currency && p.locale ? { currency: p.currency, locale: p.locale } : DEFAULT_MONEY_STYLE;

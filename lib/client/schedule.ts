@@ -14,7 +14,10 @@ export function scheduleOf(order: Pick<OrderDto, "promisedAt" | "fireAt" | "orde
   return { promisedAt: order.promisedAt, fireAt: order.fireAt, firedAt, held: firedAt === null };
 }
 
-/** "19:30" on the day of `now`, "Tue 19:30" on another day (24-hour clock, the screen's time zone). */
+/**
+ * "19:30" on the day of `now`, "Tue 19:30" on another day (24-hour clock). `timeZone`: the
+ * restaurant's (GET /api/partners `timezone`); without it, the screen's own.
+ */
 export function clockTime(iso: string, now: Date = new Date(), timeZone?: string): string {
   const at = new Date(iso);
   const time = at.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone });

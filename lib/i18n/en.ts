@@ -234,6 +234,8 @@ export const en = {
   "ticket.key": "key {key}",
   "ticket.moreLines": "+{count, plural, one {# more line} other {# more lines}}",
   "ticket.showAll": "show all (M)",
+  "ticket.lineCut": "the rest of this line",
+  "ticket.lineCutMore": "the rest of this line, +{count, plural, one {# more line} other {# more lines}}",
   "ticket.everyLine": "Ticket #{number}, every line",
   "ticket.closeOverlay": "Close (Esc)",
   "ticket.ackFirst": "Tap ALLERGY SEEN first",

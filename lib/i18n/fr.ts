@@ -223,6 +223,8 @@ export const fr: Catalogue = {
   "ticket.key": "touche {key}",
   "ticket.moreLines": "+{count, plural, one {# ligne de plus} other {# lignes de plus}}",
   "ticket.showAll": "tout voir (M)",
+  "ticket.lineCut": "la suite de cette ligne",
+  "ticket.lineCutMore": "la suite de cette ligne, +{count, plural, one {# ligne de plus} other {# lignes de plus}}",
   "ticket.everyLine": "Ticket n° {number}, toutes les lignes",
   "ticket.closeOverlay": "Fermer (Échap)",
   "ticket.ackFirst": "Touchez d'abord ALLERGIE VUE",
