@@ -110,6 +110,7 @@ test("a /cashier that missed 2,500 orders is live again and complete within seco
     await pendingCounted(page, MISSED + 1, 10_000);
     console.log(`the next live order counted ${Date.now() - nextAt} ms after it was placed`);
     await expectPending(page, MISSED + 1);
+    await page.screenshot({ path: test.info().outputPath("cashier-after-resume.png") });
 
     // The same-run baseline: the same page loading the same list afresh (one snapshot, one
     // render). The resume streams it as events through the reducer; it must stay within a small
