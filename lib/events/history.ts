@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "../db";
-import type { AppendedEvent } from "./log";
+import type { HistoryEntry } from "./log";
 
 /**
  * The audit trail (issue 17 item 4): who caused each event about an order. `mutate` writes one row
@@ -38,26 +38,14 @@ export function historyDetail(payload: unknown): string | null {
 }
 
 /**
- * `eventId` is the event's write key (`seq`, lib/events/log.ts): inside the transaction an event
- * has no log position yet on PostgreSQL (it is stamped after the commit); on SQLite the two are
- * equal. The timeline maps it to the position while the log still has the event.
+ * The row `mutate` asks appendEvent to write beside the event (on PostgreSQL in the event's own
+ * statement: one round trip for both). Its `eventId` is the event's write key (`seq`,
+ * lib/events/log.ts): inside the transaction an event has no log position yet on PostgreSQL (it
+ * is stamped after the commit); on SQLite the two are equal. The timeline maps it to the position
+ * while the log still has the event.
  */
-export async function recordHistory(trx: Db, event: AppendedEvent, actor: Actor): Promise<void> {
-  if (event.orderId === null) return;
-  await trx
-    .insertInto("orderHistory")
-    .values({
-      orderId: event.orderId,
-      partnerId: event.partnerId,
-      eventId: event.seq,
-      type: event.type,
-      actorKind: actor.kind,
-      actorId: actor.id,
-      actorName: actor.name,
-      detail: historyDetail(event.payload),
-      createdAt: event.createdAt,
-    })
-    .execute();
+export function historyEntry(payload: unknown, actor: Actor): HistoryEntry {
+  return { actorKind: actor.kind, actorId: actor.id, actorName: actor.name, detail: historyDetail(payload) };
 }
 
 export type HistoryRow = {

@@ -97,6 +97,12 @@ export type LoggedEvent<P = unknown> = {
 /** An appended event before its commit: on PostgreSQL its position (`id`) is null until sequenced. */
 export type AppendedEvent<P = unknown> = Omit<LoggedEvent<P>, "id"> & { id: number | null; seq: number };
 
+/**
+ * Who made an event about an order, for its audit row (lib/events/history.ts): appendEvent writes
+ * it with the event, so the two cannot part.
+ */
+export type HistoryEntry = { actorKind: string; actorId: string | null; actorName: string | null; detail: string | null };
+
 /** Which path appends take on this database (see the comment at the top). */
 export function stampsInTransaction(db: Db): boolean {
   return !isPostgres(db) || process.env.PASS_EVENT_ORDER === "global-lock";
@@ -109,6 +115,7 @@ export async function appendEvent<P>({
   orderId,
   version,
   payload,
+  history = null,
 }: {
   trx: Db;
   partnerId: string;
@@ -117,20 +124,33 @@ export async function appendEvent<P>({
   /** The payload's schema version (the writer's current one). */
   version: number;
   payload: P;
+  /** The order's audit row for this event (only with an orderId). */
+  history?: HistoryEntry | null;
 }): Promise<AppendedEvent<P>> {
   const createdAt = nowIso();
   const body = JSON.stringify(payload);
+  const audit = orderId === null ? null : history;
   if (!stampsInTransaction(trx)) {
-    // One round trip: take (or wait for) this partner's row, then insert the event unstamped.
+    // One round trip: take (or wait for) this partner's row, insert the event unstamped, and its
+    // audit row beside it (data-modifying CTEs all run, whether or not the outer query reads them).
+    const auditRow = audit
+      ? sql`, audit as (
+        insert into "orderHistory" ("orderId", "partnerId", "eventId", "type", "actorKind", "actorId", "actorName", "detail", "createdAt")
+        select ${orderId}::integer, ${partnerId}::text, event.seq, ${type}::text, ${audit.actorKind}::text, ${audit.actorId}::text,
+          ${audit.actorName}::text, ${audit.detail}::text, ${createdAt}::text from event
+      )`
+      : sql``;
     const { rows } = await sql<{ seq: string }>`
       with stream as (
         insert into "eventStreams" ("partnerId", "appended") values (${partnerId}, 1)
         on conflict ("partnerId") do update set "appended" = "eventStreams"."appended" + 1
         returning "partnerId"
-      )
-      insert into events ("partnerId", "type", "orderId", "payloadVersion", "payload", "createdAt")
-      select stream."partnerId", ${type}::text, ${orderId}::integer, ${version}::integer, ${body}::text, ${createdAt}::text from stream
-      returning seq`.execute(trx);
+      ), event as (
+        insert into events ("partnerId", "type", "orderId", "payloadVersion", "payload", "createdAt")
+        select stream."partnerId", ${type}::text, ${orderId}::integer, ${version}::integer, ${body}::text, ${createdAt}::text from stream
+        returning seq
+      )${auditRow}
+      select seq from event`.execute(trx);
     return { id: null, seq: Number(rows[0]!.seq), partnerId, type, orderId, version, payload, createdAt };
   }
   const { lastEventId } = await trx
@@ -146,7 +166,9 @@ export async function appendEvent<P>({
     .values({ id, ...(sqlite ? { seq: id } : {}), partnerId, type, orderId, payloadVersion: version, payload: body, createdAt })
     .returning("seq")
     .executeTakeFirstOrThrow();
-  return { id, seq: Number(inserted.seq), partnerId, type, orderId, version, payload, createdAt };
+  const seq = Number(inserted.seq);
+  if (audit) await trx.insertInto("orderHistory").values({ orderId: orderId!, partnerId, eventId: seq, type, ...audit, createdAt }).execute();
+  return { id, seq, partnerId, type, orderId, version, payload, createdAt };
 }
 
 /**

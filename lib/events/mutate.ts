@@ -1,7 +1,7 @@
 import "server-only";
 import type { Transaction } from "kysely";
 import type { Database, Db } from "../db";
-import { type Actor, recordHistory, UNNAMED_ACTOR } from "./history";
+import { type Actor, historyEntry, UNNAMED_ACTOR } from "./history";
 import { type AppendedEvent, appendEvent, type EventType, sequenceEvents } from "./log";
 import { log as passLog } from "../log";
 import { announceCommitted } from "./notify";
@@ -31,9 +31,8 @@ export async function mutate<T>(db: Db, actorOrWork: Actor | Work<T>, maybeWork?
   const events: AppendedEvent[] = [];
   const result = await db.transaction().execute(async (trx) => {
     const out = await work(trx, async (e) => {
-      const event = await appendEvent({ trx, ...e });
+      const event = await appendEvent({ trx, ...e, history: e.orderId === null ? null : historyEntry(e.payload, actor) });
       events.push(event);
-      await recordHistory(trx, event, actor);
     });
     // Notifications of these events commit with them (lib/events/outbox.ts).
     if (events.length > 0) await writeOutbox(trx, events);

@@ -7,18 +7,20 @@ import { committedEvents } from "../events/notify";
 import { acknowledgePrinted } from "../orders/screens";
 import { clockIn, encodeJob, encodeTestPage, type Restaurant } from "./escpos";
 import { firedStations } from "./plan";
-import { planFromLog, type JobRow, type PrintDocument } from "./queue";
+import { planFromLog, PRINT_EVENT_TYPES, type JobRow, type PrintDocument } from "./queue";
 import type { PrinterRow } from "./printers";
 import { isWorking, type PrinterState } from "./status";
 import { PrinterLink, PrinterLinkError, type StatusAnswer } from "./transport";
 import { metrics } from "../metrics";
 import { log as logger } from "../log";
 
+const PRINTABLE: ReadonlySet<string> = new Set(PRINT_EVENT_TYPES);
+
 /**
  * The server-side print dispatcher (issue "Network printers" item 2–3): one per Pass process,
  * built with the rest of the runtime (lib/process-runtime.ts), never a module singleton.
  *
- * - **Follows the log**: on every local commit and every `pollMs`, it plans the jobs of the
+ * - **Follows the log**: on every local commit of a printable event and every `pollMs`, it plans the jobs of the
  *   events after the shared cursor (lib/printing/queue.ts planFromLog): one row per (event,
  *   printer), unique, so restarts and other nodes add nothing.
  * - **One node drives a printer** at a time: a lease on the printer row (conditional update,
@@ -96,8 +98,10 @@ export class PrintDispatcher {
   /** The status last written per printer: written again when it changes or grows old. */
   #recorded = new Map<string, { key: string; at: number }>();
   #restaurants = new Map<string, { at: number; value: Restaurant }>();
-  readonly #onCommit = (_events: unknown, db: Db) => {
-    if (db === this.#db) this.poke();
+  // Only events that can print are worth planning for: the others would cost three reads per
+  // commit and plan nothing (the timer's poll still catches whatever this misses).
+  readonly #onCommit = (events: readonly { type: string }[], db: Db) => {
+    if (db === this.#db && events.some((e) => PRINTABLE.has(e.type))) this.poke();
   };
 
   constructor(db: Db, options: DispatcherOptions = {}) {
