@@ -4,3 +4,4 @@ export type { Db, DbHandle, Dialect } from "./connection";
 export type * from "./schema";
 export { newId, nowIso } from "./ids";
 export { snapshotTransaction } from "./transactions";
+export { isPostgres } from "./dialect";

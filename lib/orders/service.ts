@@ -1,7 +1,8 @@
 import "server-only";
 import { EVENT_PAYLOAD_VERSION, type OrderEventPayload } from "./events";
-import type { ExpressionBuilder, Selectable } from "kysely";
+import { type ExpressionBuilder, type Insertable, type Selectable, sql } from "kysely";
 import {
+  isPostgres,
   snapshotTransaction,
   type Database,
   type Db,
@@ -66,12 +67,36 @@ const ANONYMOUS_SOURCES = new Set(["kiosk", "qr"]);
 export async function loadOrder(db: Db, id: number): Promise<OrderRecord | undefined> {
   // Order ids are int4 on PostgreSQL: a larger one is no order (not a database error).
   if (!Number.isSafeInteger(id) || id <= 0 || id > INT4_MAX) return undefined;
+  if (isPostgres(db)) return loadOrderAtOnce(db, id);
   const row = await db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirst();
   if (!row || isCartStatus(row.status)) return undefined;
   const items = await db.selectFrom("orderItems").selectAll().where("orderId", "=", id).orderBy("position").execute();
   const parts = await db.selectFrom("lineParts").selectAll().where("orderId", "=", id).orderBy("position").orderBy("station").execute();
   const payments = await db.selectFrom("payments").selectAll().where("orderId", "=", id).orderBy("position").execute();
   return toRecord(row, items, parts, payments);
+}
+
+/**
+ * PostgreSQL: the order and its lines, parts and payments in one round trip (each list a JSON
+ * array of its rows, in the order the four reads above give). JSON carries int8 columns as numbers
+ * where the driver gives strings; toRecord converts every number either way.
+ */
+async function loadOrderAtOnce(db: Db, id: number): Promise<OrderRecord | undefined> {
+  type Row = Selectable<OrdersTable> & {
+    _items: Selectable<OrderItemsTable>[];
+    _parts: Selectable<LinePartsTable>[];
+    _payments: Selectable<PaymentsTable>[];
+  };
+  const { rows } = await sql<Row>`
+    select o.*,
+      coalesce((select json_agg(i order by i."position") from "orderItems" i where i."orderId" = o.id), '[]'::json) as "_items",
+      coalesce((select json_agg(p order by p."position", p."station") from "lineParts" p where p."orderId" = o.id), '[]'::json) as "_parts",
+      coalesce((select json_agg(y order by y."position") from "payments" y where y."orderId" = o.id), '[]'::json) as "_payments"
+    from "orders" o where o.id = ${id}`.execute(db);
+  const row = rows[0];
+  if (!row || isCartStatus(row.status)) return undefined;
+  const { _items, _parts, _payments, ...order } = row;
+  return toRecord(order, _items, _parts, _payments);
 }
 
 function toPart(p: Selectable<LinePartsTable>): LinePart {
@@ -508,23 +533,18 @@ export async function writePlacement(
   let items: Selectable<OrderItemsTable>[] = [];
   let parts: Selectable<LinePartsTable>[] = [];
   if (lines.length > 0) {
-    items = await trx
-      .insertInto("orderItems")
-      .values(
-        lines.map(({ modifiers, allergens, ...l }, position) => ({
-          id: cart?.itemIds[position] ?? newId(),
-          orderId: id,
-          position,
-          ...l,
-          modifiers: JSON.stringify(modifiers),
-          allergens: JSON.stringify(allergens),
-          total: lineTotal(l),
-          ...(cart ? { addedBy: cart.addedBy[position] ?? null } : {}),
-        })),
-      )
-      .returningAll()
-      .execute();
-    parts = await insertParts(trx, p, id, items);
+    const itemRows = lines.map(({ modifiers, allergens, ...l }, position) => ({
+      id: cart?.itemIds[position] ?? newId(),
+      orderId: id,
+      position,
+      ...l,
+      modifiers: JSON.stringify(modifiers),
+      allergens: JSON.stringify(allergens),
+      total: lineTotal(l),
+      ...(cart ? { addedBy: cart.addedBy[position] ?? null } : {}),
+    }));
+    const partRows = await partRowsOf(trx, p, id, itemRows);
+    ({ items, parts } = await insertLines(trx, itemRows, partRows));
   }
   const order = toRecord(row, sortRows(items, byPosition), sortRows(parts, byPositionThenStation), []);
   await emit({
@@ -550,14 +570,9 @@ export async function writePlacement(
  * One part per line and station, HELD until the order is confirmed (lib/orders/line-state.ts):
  * the food's station, and each other station an option is cooked at ("side of fries" → fryer).
  */
-async function insertParts(
-  trx: Trx,
-  p: Placement,
-  orderId: number,
-  items: readonly { id: string; position: number }[],
-): Promise<Selectable<LinePartsTable>[]> {
+async function partRowsOf(trx: Trx, p: Placement, orderId: number, items: readonly { id: string; position: number }[]) {
   const targets = await prepTargets(trx, p);
-  const rows = items.flatMap((item) => {
+  return items.flatMap((item) => {
     const line = p.lines[Number(item.position)]!;
     const stations = new Set([line.station, ...line.modifiers.flatMap((m) => m.options.map((o) => o.station ?? line.station))]);
     return [...stations].map((station) => ({
@@ -577,7 +592,31 @@ async function insertParts(
       targetMinutes: station === line.station ? targets.line(line) : targets.station(station),
     }));
   });
-  return rows.length ? trx.insertInto("lineParts").values(rows).returningAll().execute() : [];
+}
+
+/**
+ * An order's lines and their parts, as written. PostgreSQL: one statement (both inserts as
+ * CTEs, their rows back as JSON arrays; toRecord converts every number either way).
+ */
+async function insertLines(
+  trx: Trx,
+  itemRows: Insertable<OrderItemsTable>[],
+  partRows: Insertable<LinePartsTable>[],
+): Promise<{ items: Selectable<OrderItemsTable>[]; parts: Selectable<LinePartsTable>[] }> {
+  if (!isPostgres(trx)) {
+    const items = await trx.insertInto("orderItems").values(itemRows).returningAll().execute();
+    const parts = partRows.length ? await trx.insertInto("lineParts").values(partRows).returningAll().execute() : [];
+    return { items, parts };
+  }
+  const written = await trx
+    .with("i", (db) => db.insertInto("orderItems").values(itemRows).returningAll())
+    .with("p", (db) => db.insertInto("lineParts").values(partRows).returningAll())
+    .selectNoFrom([
+      sql<Selectable<OrderItemsTable>[]>`(select coalesce(json_agg(i), '[]'::json) from i)`.as("items"),
+      sql<Selectable<LinePartsTable>[]>`(select coalesce(json_agg(p), '[]'::json) from p)`.as("parts"),
+    ])
+    .executeTakeFirstOrThrow();
+  return written;
 }
 
 /** Prep targets: a food's, else its station's default, else DEFAULT_PREP_MINUTES. */
