@@ -167,7 +167,11 @@ export async function appendEvent<P>({
     .returning("seq")
     .executeTakeFirstOrThrow();
   const seq = Number(inserted.seq);
-  if (audit) await trx.insertInto("orderHistory").values({ orderId: orderId!, partnerId, eventId: seq, type, ...audit, createdAt }).execute();
+  if (audit)
+    await trx
+      .insertInto("orderHistory")
+      .values({ orderId: orderId!, partnerId, eventId: seq, type, ...audit, createdAt })
+      .execute();
   return { id, seq, partnerId, type, orderId, version, payload, createdAt };
 }
 

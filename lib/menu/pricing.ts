@@ -1,5 +1,14 @@
 import "server-only";
-import type { Db } from "../db";
+import { type Selectable, sql } from "kysely";
+import {
+  type Db,
+  type FoodModifierGroupsTable,
+  type FoodsTable,
+  isPostgres,
+  type ModifierGroupsTable,
+  type ModifierOptionsTable,
+  type PartnersTable,
+} from "../db";
 import { ValidationError } from "../errors";
 import type { Trx } from "../events";
 import type { LineModifier } from "../orders/dto";
@@ -37,18 +46,22 @@ export async function priceLines(db: Db | Trx, partnerId: string, items: readonl
   return (await priceMenuLines(db, partnerId, items)).lines;
 }
 
-/**
- * priceLines, with each priced food's own prep target (minutes; null: its station's default), so
- * placing an order reads the foods once (issue 18 item 2: no re-reads on the write path).
- */
-export async function priceMenuLines(
-  db: Db | Trx,
-  partnerId: string,
-  items: readonly LineInput[],
-): Promise<{ lines: PricedLine[]; prepMinutes: Map<string, number | null> }> {
-  const foodIds = [...new Set(items.map((i) => i.foodId))];
+/** The menu rows a set of lines is priced from (readMenuRows; on PostgreSQL also read with the partner, lib/orders/service.ts). */
+export type MenuRows = {
+  foods: Selectable<FoodsTable>[];
+  /** Ordered by position. */
+  links: Selectable<FoodModifierGroupsTable>[];
+  /** Live groups among those linked to the foods. */
+  groups: Selectable<ModifierGroupsTable>[];
+  /** Live options of the linked groups, ordered by position. */
+  options: Selectable<ModifierOptionsTable>[];
+};
+
+/** The distinct foods a set of lines names. */
+export const foodIdsOf = (items: readonly LineInput[]): string[] => [...new Set(items.map((i) => i.foodId))];
+
+export async function readMenuRows(db: Db | Trx, partnerId: string, foodIds: readonly string[]): Promise<MenuRows> {
   const foods = await db.selectFrom("foods").selectAll().where("partnerId", "=", partnerId).where("id", "in", foodIds).execute();
-  const foodById = new Map(foods.map((f) => [f.id, f]));
   const links = await db.selectFrom("foodModifierGroups").selectAll().where("foodId", "in", foodIds).orderBy("position").execute();
   const groupIds = [...new Set(links.map((l) => l.groupId))];
   const groups = groupIds.length
@@ -60,7 +73,6 @@ export async function priceMenuLines(
         .where("archived", "=", 0)
         .execute()
     : [];
-  const groupById = new Map(groups.map((g) => [g.id, g]));
   const options = groupIds.length
     ? await db
         .selectFrom("modifierOptions")
@@ -70,6 +82,28 @@ export async function priceMenuLines(
         .orderBy("position")
         .execute()
     : [];
+  return { foods, links, groups, options };
+}
+
+/**
+ * priceLines, with each priced food's own prep target (minutes; null: its station's default), so
+ * placing an order reads the foods once (issue 18 item 2: no re-reads on the write path).
+ */
+export async function priceMenuLines(
+  db: Db | Trx,
+  partnerId: string,
+  items: readonly LineInput[],
+): Promise<{ lines: PricedLine[]; prepMinutes: Map<string, number | null> }> {
+  return priceFromMenu(await readMenuRows(db, partnerId, foodIdsOf(items)), items);
+}
+
+/** Prices and checks `items` against rows already read (pure: every error names its field). */
+export function priceFromMenu(
+  { foods, links, groups, options }: MenuRows,
+  items: readonly LineInput[],
+): { lines: PricedLine[]; prepMinutes: Map<string, number | null> } {
+  const foodById = new Map(foods.map((f) => [f.id, f]));
+  const groupById = new Map(groups.map((g) => [g.id, g]));
   const optionById = new Map(options.map((o) => [o.id, o]));
   const groupsOfFood = new Map<string, string[]>();
   for (const l of links) if (groupById.has(l.groupId)) groupsOfFood.set(l.foodId, [...(groupsOfFood.get(l.foodId) ?? []), l.groupId]);
@@ -138,4 +172,55 @@ export async function priceMenuLines(
     };
   });
   return { lines, prepMinutes };
+}
+
+/** A partner's stations' own prep targets (minutes; null: DEFAULT_PREP_MINUTES), by key. */
+export type StationPrep = ReadonlyMap<string, number | null>;
+
+const stationPrepOf = (rows: readonly { key: string; prepMinutes: number | string | null }[]): StationPrep =>
+  new Map(rows.map((s) => [s.key, s.prepMinutes === null ? null : Number(s.prepMinutes)]));
+
+/**
+ * Everything an order is priced and planned from, by the partner's slug: the partner, the menu
+ * rows of `foodIds` and the stations' prep targets. On PostgreSQL one round trip (the lists as
+ * JSON arrays beside the partner's row; JSON gives int8 columns as numbers where the driver gives
+ * strings, and every reader converts with Number either way); elsewhere the same reads in turn.
+ */
+export async function readPartnerWithMenu(
+  db: Db | Trx,
+  slug: string,
+  foodIds: readonly string[],
+): Promise<{ partner: Selectable<PartnersTable>; menu: MenuRows; stationPrep: StationPrep } | undefined> {
+  if (!isPostgres(db)) {
+    const partner = await db.selectFrom("partners").selectAll().where("slug", "=", slug).executeTakeFirst();
+    if (!partner) return undefined;
+    const menu = await readMenuRows(db, partner.id, foodIds);
+    const stations = await db.selectFrom("stations").select(["key", "prepMinutes"]).where("partnerId", "=", partner.id).execute();
+    return { partner, menu, stationPrep: stationPrepOf(stations) };
+  }
+  type Row = Selectable<PartnersTable> & {
+    _foods: MenuRows["foods"];
+    _links: MenuRows["links"];
+    _groups: MenuRows["groups"];
+    _options: MenuRows["options"];
+    _stations: { key: string; prepMinutes: number | null }[];
+  };
+  const ids = [...foodIds];
+  // The same rows, filters and orders as readMenuRows.
+  const { rows } = await sql<Row>`
+    with linked as (select l.* from "foodModifierGroups" l where l."foodId" = any(${ids}::text[]))
+    select p.*,
+      (select coalesce(json_agg(f), '[]'::json) from "foods" f where f."partnerId" = p.id and f.id = any(${ids}::text[])) as "_foods",
+      (select coalesce(json_agg(l order by l."position"), '[]'::json) from linked l) as "_links",
+      (select coalesce(json_agg(g), '[]'::json) from "modifierGroups" g
+        where g."partnerId" = p.id and g.archived = 0 and g.id in (select "groupId" from linked)) as "_groups",
+      (select coalesce(json_agg(o order by o."position"), '[]'::json) from "modifierOptions" o
+        where o.archived = 0 and o."groupId" in (select "groupId" from linked)) as "_options",
+      (select coalesce(json_agg(json_build_object('key', s.key, 'prepMinutes', s."prepMinutes")), '[]'::json)
+        from "stations" s where s."partnerId" = p.id) as "_stations"
+    from "partners" p where p.slug = ${slug}`.execute(db);
+  const row = rows[0];
+  if (!row) return undefined;
+  const { _foods, _links, _groups, _options, _stations, ...partner } = row;
+  return { partner, menu: { foods: _foods, links: _links, groups: _groups, options: _options }, stationPrep: stationPrepOf(_stations) };
 }

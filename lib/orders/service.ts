@@ -27,7 +27,7 @@ import { type PaymentRecord, type SettleInput, settle } from "./payments";
 import { CART_STATUSES, canTransition, isCartStatus, OPEN_STATUSES, type OrderStatus } from "./status";
 import type { ServiceType } from "./dto";
 import { type DeclaredAllergies, isAllergen, needsAllergyAck, readAllergens, sortAllergens } from "../menu/allergens";
-import { type LineInput, type PricedLine, priceMenuLines } from "../menu/pricing";
+import { foodIdsOf, type LineInput, type PricedLine, priceFromMenu, readPartnerWithMenu, type StationPrep } from "../menu/pricing";
 import { fireCourse } from "./line-state";
 import { type CustomerContact, customerContact, matchOrCreateCustomer } from "./customers";
 
@@ -395,6 +395,8 @@ export type Placement = {
   lines: PricedLine[];
   /** Each ordered food's own prep target (null: its station's default), read with the prices. */
   foodPrepMinutes: ReadonlyMap<string, number | null>;
+  /** The partner's stations' own prep targets, read with the menu. */
+  stationPrep: StationPrep;
   allergies: DeclaredAllergies | null;
   serviceType: ServiceType;
   promisedAt: string | null;
@@ -416,8 +418,9 @@ export async function planPlacement({
   input: CreateOrderInput;
   now: Date;
 }): Promise<Placement> {
-  const partner = await db.selectFrom("partners").selectAll().where("slug", "=", input.partner).executeTakeFirst();
-  if (!partner) throw new NotFoundError("partner", { field: "partner" });
+  const read = await readPartnerWithMenu(db, input.partner, foodIdsOf(input.items));
+  if (!read) throw new NotFoundError("partner", { field: "partner" });
+  const { partner, stationPrep } = read;
   // Another partner's slug answers exactly like an unknown one.
   if (principal) assertPartnerVisible(principal, partner.id, "partner", { field: "partner" });
 
@@ -427,7 +430,7 @@ export async function planPlacement({
   }
   if (!principal && input.priority === "HIGH") throw new ValidationError("priority", "only staff may mark an order HIGH");
 
-  const { lines, prepMinutes: foodPrepMinutes } = await priceMenuLines(db, partner.id, input.items);
+  const { lines, prepMinutes: foodPrepMinutes } = priceFromMenu(read.menu, input.items);
   const allergies = declaredAllergies(input.allergies);
   const serviceType: ServiceType = input.serviceType ?? (source === "delivery" ? "delivery" : "dine-in");
   let promisedAt: string | null = null;
@@ -449,6 +452,7 @@ export async function planPlacement({
     source,
     lines,
     foodPrepMinutes,
+    stationPrep,
     allergies,
     serviceType,
     promisedAt,
@@ -510,7 +514,7 @@ export async function writePlacement(
     expoConfirms: Number(partner.expoConfirms ?? 0),
     warnPercent: Number(partner.warnPercent ?? 100),
     latePercent: Number(partner.latePercent ?? 150),
-    fireAt: promisedAt ? await fireTimeFor(trx, p, promisedAt) : null,
+    fireAt: promisedAt ? fireTimeFor(p, promisedAt) : null,
     customerId,
   };
   // Every write returns its rows, so the order is not read back (issue 18 item 2).
@@ -543,7 +547,7 @@ export async function writePlacement(
       total: lineTotal(l),
       ...(cart ? { addedBy: cart.addedBy[position] ?? null } : {}),
     }));
-    const partRows = await partRowsOf(trx, p, id, itemRows);
+    const partRows = partRowsOf(p, id, itemRows);
     ({ items, parts } = await insertLines(trx, itemRows, partRows));
   }
   const order = toRecord(row, sortRows(items, byPosition), sortRows(parts, byPositionThenStation), []);
@@ -570,8 +574,8 @@ export async function writePlacement(
  * One part per line and station, HELD until the order is confirmed (lib/orders/line-state.ts):
  * the food's station, and each other station an option is cooked at ("side of fries" → fryer).
  */
-async function partRowsOf(trx: Trx, p: Placement, orderId: number, items: readonly { id: string; position: number }[]) {
-  const targets = await prepTargets(trx, p);
+function partRowsOf(p: Placement, orderId: number, items: readonly { id: string; position: number }[]) {
+  const targets = prepTargets(p);
   return items.flatMap((item) => {
     const line = p.lines[Number(item.position)]!;
     const stations = new Set([line.station, ...line.modifiers.flatMap((m) => m.options.map((o) => o.station ?? line.station))]);
@@ -620,16 +624,14 @@ async function insertLines(
 }
 
 /** Prep targets: a food's, else its station's default, else DEFAULT_PREP_MINUTES. */
-async function prepTargets(trx: Trx, p: Placement) {
-  const stations = await trx.selectFrom("stations").select(["key", "prepMinutes"]).where("partnerId", "=", p.partner.id).execute();
-  const stationPrep = new Map(stations.map((s) => [s.key, s.prepMinutes === null ? null : Number(s.prepMinutes)]));
-  const station = (key: string) => stationPrep.get(key) ?? DEFAULT_PREP_MINUTES;
+function prepTargets(p: Placement) {
+  const station = (key: string) => p.stationPrep.get(key) ?? DEFAULT_PREP_MINUTES;
   return { station, line: (l: PricedLine) => p.foodPrepMinutes.get(l.foodId) ?? station(l.station) };
 }
 
 /** A scheduled order fires so that its slowest line is done at promisedAt. */
-async function fireTimeFor(trx: Trx, p: Placement, promisedAt: string): Promise<string> {
-  const targets = await prepTargets(trx, p);
+function fireTimeFor(p: Placement, promisedAt: string): string {
+  const targets = prepTargets(p);
   const longest = Math.max(...p.lines.map(targets.line));
   return new Date(Date.parse(promisedAt) - longest * 60_000).toISOString();
 }

@@ -7,7 +7,7 @@ import { committedEvents } from "../events/notify";
 import { acknowledgePrinted } from "../orders/screens";
 import { clockIn, encodeJob, encodeTestPage, type Restaurant } from "./escpos";
 import { firedStations } from "./plan";
-import { planFromLog, PRINT_EVENT_TYPES, type JobRow, type PrintDocument } from "./queue";
+import { PLAN_PAGE, planFromLog, PRINT_EVENT_TYPES, type JobRow, type PrintDocument } from "./queue";
 import type { PrinterRow } from "./printers";
 import { isWorking, type PrinterState } from "./status";
 import { PrinterLink, PrinterLinkError, type StatusAnswer } from "./transport";
@@ -170,9 +170,9 @@ export class PrintDispatcher {
       try {
         do {
           this.#planAgain = false;
-          const { events } = await planFromLog({ db: this.#db });
-          if (events) this.#planAgain = true;
-          await this.#ensureWorkers();
+          const { events, printerIds } = await planFromLog({ db: this.#db });
+          if (events >= PLAN_PAGE) this.#planAgain = true;
+          await this.#ensureWorkers(printerIds);
           for (const w of this.#wakers) w();
         } while (this.#planAgain && this.#running);
       } catch (err) {
@@ -183,9 +183,10 @@ export class PrintDispatcher {
     })();
   }
 
-  async #ensureWorkers(): Promise<void> {
-    const printers = await this.#db.selectFrom("printers").select("id").where("enabled", "=", 1).execute();
-    for (const { id } of printers) {
+  /** `enabled`: the enabled printers' ids when planning just read them (not read again). */
+  async #ensureWorkers(enabled?: readonly string[]): Promise<void> {
+    const ids = enabled ?? (await this.#db.selectFrom("printers").select("id").where("enabled", "=", 1).execute()).map((p) => p.id);
+    for (const id of ids) {
       if (this.#workers.has(id) || !this.#running) continue;
       const worker = this.#work(id).finally(() => this.#workers.delete(id));
       this.#workers.set(id, worker);

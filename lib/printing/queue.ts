@@ -79,6 +79,9 @@ export function plannedRows(event: LoggedEvent, printers: readonly PrinterRoute[
   );
 }
 
+/** Events planned per pass; a full page means more may wait (the dispatcher plans again at once). */
+export const PLAN_PAGE = 200;
+
 /**
  * Plans the jobs of the log's next events after the shared cursor: each job inserted once (a
  * conflict on the unique key is another node's or an earlier run's row), the cursor moved
@@ -86,19 +89,27 @@ export function plannedRows(event: LoggedEvent, printers: readonly PrinterRoute[
  */
 export async function planFromLog({
   db,
-  limit = 200,
+  limit = PLAN_PAGE,
 }: {
   db: Db;
   limit?: number;
-}): Promise<{ events: number; jobs: number; through: number }> {
+}): Promise<{ events: number; jobs: number; through: number; printerIds?: string[] }> {
   const cursor = await db.selectFrom("printCursor").select("throughEventId").where("id", "=", 1).executeTakeFirst();
   const after = Number(cursor?.throughEventId ?? 0);
   const events = await readEvents({ db, afterId: after, types: PRINT_EVENT_TYPES, limit });
   if (!events.length) return { events: 0, jobs: 0, through: after };
   const printers = await routes(db);
+  const printerIds = [...printers.values()].flat().map((p) => p.id);
   const now = nowIso();
   const rows = events.flatMap((e) => plannedRows(e, printers.get(e.partnerId) ?? [], now));
   const through = events.at(-1)!.id;
+  const advance = (q: Db) =>
+    q.updateTable("printCursor").set({ throughEventId: through }).where("id", "=", 1).where("throughEventId", "<", through).execute();
+  // Nothing to print (no printer for these events): moving the cursor is one statement, no transaction.
+  if (rows.length === 0) {
+    await advance(db);
+    return { events: events.length, jobs: 0, through, printerIds };
+  }
   let created = 0;
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < rows.length; i += 100) {
@@ -109,14 +120,9 @@ export async function planFromLog({
         .executeTakeFirst();
       created += Number(r.numInsertedOrUpdatedRows ?? 0);
     }
-    await trx
-      .updateTable("printCursor")
-      .set({ throughEventId: through })
-      .where("id", "=", 1)
-      .where("throughEventId", "<", through)
-      .execute();
+    await advance(trx);
   });
-  return { events: events.length, jobs: created, through };
+  return { events: events.length, jobs: created, through, printerIds };
 }
 
 // --- the console's requests -------------------------------------------------------------------
