@@ -94,8 +94,14 @@ export type LoggedEvent<P = unknown> = {
   createdAt: string;
 };
 
-/** An appended event before its commit: on PostgreSQL its position (`id`) is null until sequenced. */
-export type AppendedEvent<P = unknown> = Omit<LoggedEvent<P>, "id"> & { id: number | null; seq: number };
+/**
+ * An appended event before its commit: on PostgreSQL its position (`id`) is null until sequenced.
+ * `webhooks`: its partner's live webhooks, when appendEvent was asked to read them with it.
+ */
+export type AppendedEvent<P = unknown> = Omit<LoggedEvent<P>, "id"> & { id: number | null; seq: number; webhooks?: PartnerWebhook[] };
+
+/** A live webhook of a partner and the event types it subscribed to (JSON text, lib/events/outbox.ts). */
+export type PartnerWebhook = { id: string; partnerId: string; events: string };
 
 /**
  * Who made an event about an order, for its audit row (lib/events/history.ts): appendEvent writes
@@ -116,6 +122,7 @@ export async function appendEvent<P>({
   version,
   payload,
   history = null,
+  withWebhooks = false,
 }: {
   trx: Db;
   partnerId: string;
@@ -126,6 +133,11 @@ export async function appendEvent<P>({
   payload: P;
   /** The order's audit row for this event (only with an orderId). */
   history?: HistoryEntry | null;
+  /**
+   * PostgreSQL: also read the partner's live webhooks in the same statement (the outbox needs
+   * them for this event: lib/events/mutate.ts), so they cost no round trip of their own.
+   */
+  withWebhooks?: boolean;
 }): Promise<AppendedEvent<P>> {
   const createdAt = nowIso();
   const body = JSON.stringify(payload);
@@ -140,7 +152,11 @@ export async function appendEvent<P>({
           ${audit.actorName}::text, ${audit.detail}::text, ${createdAt}::text from event
       )`
       : sql``;
-    const { rows } = await sql<{ seq: string }>`
+    const hooks = withWebhooks
+      ? sql`, (select coalesce(json_agg(json_build_object('id', w.id, 'partnerId', w."partnerId", 'events', w.events)), '[]'::json)
+          from "webhooks" w where w."partnerId" = ${partnerId}::text and w."removedAt" is null) as webhooks`
+      : sql``;
+    const { rows } = await sql<{ seq: string; webhooks?: PartnerWebhook[] }>`
       with stream as (
         insert into "eventStreams" ("partnerId", "appended") values (${partnerId}, 1)
         on conflict ("partnerId") do update set "appended" = "eventStreams"."appended" + 1
@@ -150,8 +166,9 @@ export async function appendEvent<P>({
         select stream."partnerId", ${type}::text, ${orderId}::integer, ${version}::integer, ${body}::text, ${createdAt}::text from stream
         returning seq
       )${auditRow}
-      select seq from event`.execute(trx);
-    return { id: null, seq: Number(rows[0]!.seq), partnerId, type, orderId, version, payload, createdAt };
+      select seq${hooks} from event`.execute(trx);
+    const { seq, webhooks } = rows[0]!;
+    return { id: null, seq: Number(seq), partnerId, type, orderId, version, payload, createdAt, ...(webhooks ? { webhooks } : {}) };
   }
   const { lastEventId } = await trx
     .updateTable("logMeta")
@@ -181,12 +198,12 @@ export async function appendEvent<P>({
  * one, or by the hub's gap check). Must run outside a transaction. Nothing to do on SQLite.
  */
 export async function sequenceEvents<P>({ db, events }: { db: Db; events: readonly AppendedEvent<P>[] }): Promise<LoggedEvent<P>[]> {
-  if (events.every((e) => e.id !== null)) return events.map(({ seq: _seq, ...e }) => ({ ...e, id: e.id! }));
+  if (events.every((e) => e.id !== null)) return events.map(({ seq: _seq, webhooks: _hooks, ...e }) => ({ ...e, id: e.id! }));
   const { rows } = await sql<{ eventSeq: string; eventId: number | null }>`select * from pass_sequence_events(${events.map(
     (e) => e.seq,
   )}::bigint[])`.execute(db);
   const ids = new Map(rows.map((r) => [Number(r.eventSeq), r.eventId === null ? null : Number(r.eventId)]));
-  return events.map(({ seq, ...e }) => {
+  return events.map(({ seq, webhooks: _hooks, ...e }) => {
     const id = e.id ?? ids.get(seq);
     if (id == null) throw new Error(`event ${seq} has no position after sequencing (not committed?)`);
     return { ...e, id };

@@ -5,7 +5,7 @@ import { type Actor, historyEntry, UNNAMED_ACTOR } from "./history";
 import { type AppendedEvent, appendEvent, type EventType, sequenceEvents } from "./log";
 import { log as passLog } from "../log";
 import { announceCommitted } from "./notify";
-import { writeOutbox } from "./outbox";
+import { isWebhookEvent, writeOutbox } from "./outbox";
 
 export type Trx = Transaction<Database>;
 type Work<T> = (trx: Trx, emit: Emit) => Promise<T>;
@@ -31,7 +31,12 @@ export async function mutate<T>(db: Db, actorOrWork: Actor | Work<T>, maybeWork?
   const events: AppendedEvent[] = [];
   const result = await db.transaction().execute(async (trx) => {
     const out = await work(trx, async (e) => {
-      const event = await appendEvent({ trx, ...e, history: e.orderId === null ? null : historyEntry(e.payload, actor) });
+      const event = await appendEvent({
+        trx,
+        ...e,
+        history: e.orderId === null ? null : historyEntry(e.payload, actor),
+        withWebhooks: isWebhookEvent(e.type),
+      });
       events.push(event);
     });
     // Notifications of these events commit with them (lib/events/outbox.ts).

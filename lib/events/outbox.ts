@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "../db";
 import { newId, nowIso } from "../db/ids";
 import { enqueueJob, JOB_TASKS } from "./jobs";
-import type { AppendedEvent, EventType, LoggedEvent } from "./log";
+import type { AppendedEvent, EventType, LoggedEvent, PartnerWebhook } from "./log";
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./webhook-events";
 
 /**
@@ -28,7 +28,7 @@ export type OutboxChannel = "webhook" | "push" | "sms";
  */
 export type OutboxBody = Pick<LoggedEvent, "type" | "orderId" | "version" | "payload" | "createdAt"> & { id: number | null; seq?: number };
 
-const isWebhookEvent = (type: EventType): type is WebhookEventType => (WEBHOOK_EVENT_TYPES as readonly string[]).includes(type);
+export const isWebhookEvent = (type: EventType): type is WebhookEventType => (WEBHOOK_EVENT_TYPES as readonly string[]).includes(type);
 
 /** `eventId` of an outbox row is the event's write key (`seq`): unique, and known before the commit. */
 export async function writeOutbox(trx: Db, events: readonly AppendedEvent[]): Promise<number> {
@@ -37,12 +37,15 @@ export async function writeOutbox(trx: Db, events: readonly AppendedEvent[]): Pr
   const hooked = events.filter((e) => isWebhookEvent(e.type));
   const partners = [...new Set(hooked.map((e) => e.partnerId))];
   if (partners.length > 0) {
-    const hooks = await trx
-      .selectFrom("webhooks")
-      .select(["id", "partnerId", "events"])
-      .where("partnerId", "in", partners)
-      .where("removedAt", "is", null)
-      .execute();
+    // Read with the events when appendEvent could (PostgreSQL), else here.
+    const hooks: PartnerWebhook[] = hooked.every((e) => e.webhooks)
+      ? [...new Map(hooked.flatMap((e) => e.webhooks!).map((h) => [h.id, h])).values()]
+      : await trx
+          .selectFrom("webhooks")
+          .select(["id", "partnerId", "events"])
+          .where("partnerId", "in", partners)
+          .where("removedAt", "is", null)
+          .execute();
     for (const e of hooked) {
       for (const h of hooks) {
         if (h.partnerId !== e.partnerId || !(JSON.parse(h.events) as string[]).includes(e.type)) continue;
