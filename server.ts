@@ -1,7 +1,8 @@
 /**
  * The Node server that hosts Next (docs/architecture.md#transports). It opens the database, routes the realtime paths
- * to lib/realtime on Node's own req/res (App Router bodies cost ~4× the CPU per event), hands
- * everything else to Next, and owns listen errors and shutdown.
+ * to lib/realtime on Node's own req/res (App Router bodies cost ~4× the CPU per event), answers the
+ * hot write routes with their own handlers (server-routes.ts), hands everything else to Next, and
+ * owns listen errors and shutdown.
  */
 import http from "node:http";
 import type { Socket } from "node:net";
@@ -23,6 +24,7 @@ import { errorFields, log as logger, requestIdOf, withRequestId } from "./lib/lo
 import type { PassMetrics } from "./lib/metrics";
 import fs from "node:fs";
 import { securityHeaders } from "./security-headers.mjs";
+import { fastRoute, serveFast } from "./server-routes";
 
 const SHUTDOWN_DEADLINE_MS = 4_500;
 /** What streams are told on SIGTERM: come back after this many seconds (another node, or this one restarted). */
@@ -98,8 +100,10 @@ async function main() {
       trustProxy: config.trustProxy,
     });
     req.headers[CLIENT_ADDRESS_PROOF_HEADER] = addressProof;
+    // The hot write routes: their own route handlers, without Next's per-request work (server-routes.ts).
+    const fast = fastRoute(req.method, pathname);
     withRequestId(reqId, () =>
-      nextHandler(req, res).catch((err) => {
+      (fast ? serveFast(fast, req, res) : nextHandler(req, res)).catch((err) => {
         logger().error(errorFields(err), "pass: request failed");
         if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
         res.end("internal error");

@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["lib/**/*.test.ts", "app/**/*.test.ts", "scripts/**/*.test.ts", "server.test.ts", "proxy.test.ts"],
+    include: ["lib/**/*.test.ts", "app/**/*.test.ts", "scripts/**/*.test.ts", "server.test.ts", "server-routes.test.ts", "proxy.test.ts"],
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,

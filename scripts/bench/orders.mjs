@@ -1,13 +1,17 @@
 // `npm run bench:orders`: server CPU per request of the write path against a trivial route on the
 // same server, same run (issue 18 item 2). A fresh built server (dist/server.mjs) on SQLite, and
 // on PostgreSQL when DATABASE_URL is set (a schema of its own, dropped after); for each route a
-// warm-up, then N requests over keep-alive connections (CONCURRENCY at a time), and the server
-// process's CPU time (/proc/PID/stat, user + system) divided by N:
+// warm-up, then ROUNDS rounds of BATCH requests a route over keep-alive connections (CONCURRENCY
+// at a time), the routes taking turns within each round so a slow spell of this shared machine
+// falls on all of them alike:
 //   - GET /api/health          the trivial route (one query, a small JSON answer)
 //   - POST /api/orders         a ~1 KB order of five lines, operator token
 //   - POST /api/orders/:id/confirm   {paymentMethod: "CASH"} on the orders just placed
 //   - POST /api/orders/:id/status    {status: "PREPARING"} on the orders just confirmed
-// Options: --requests=300 --concurrency=4 --only=sqlite|postgres --warmup=600 --rounds=3
+// CPU is the server process's on-CPU time summed over its threads (/proc/PID/task/*/schedstat,
+// nanoseconds: the main thread, libuv's pool, V8's helpers), per route the total over all rounds
+// divided by its requests; the spread is the lowest and highest round's ratio.
+// Options: --batch=100 --rounds=10 --concurrency=4 --only=sqlite|postgres --warmup=600
 //   --profile=DIR   the server runs with --cpu-prof into DIR (one .cpuprofile per database)
 import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
@@ -20,13 +24,13 @@ import pg from "pg";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=")));
-const N = Number(args.requests ?? 300);
+const BATCH = Number(args.batch ?? 100);
 const CONCURRENCY = Number(args.concurrency ?? 4);
 // V8 needs thousands of requests before a route's CPU settles (a trivial route: 3.7 → 2.4 → 1.7 ms
 // over its first 5,000 on this machine): warm every route well, then measure in ROUNDS that
-// alternate the routes, and take each route's median, so no route is measured colder than another.
+// alternate the routes, so no route is measured colder than another.
 const WARMUP = Number(args.warmup ?? 600);
-const ROUNDS = Number(args.rounds ?? 3);
+const ROUNDS = Number(args.rounds ?? 10);
 setTimeout(() => {
   console.error("bench: hard stop reached");
   process.exit(2);
@@ -49,10 +53,17 @@ function request(url, { method = "GET", headers = {}, body } = {}) {
   });
 }
 
-function cpuSeconds(pid) {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ = 100 on Linux)
+/** The process's on-CPU time in ms, all its threads (schedstat's first field is nanoseconds). */
+function cpuMs(pid) {
+  let ns = 0;
+  for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(fs.readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return ns / 1e6;
 }
 
 async function waitFor(url, timeoutMs = 120_000) {
@@ -119,17 +130,17 @@ async function startPass(databaseUrl) {
   };
 }
 
-/** Runs `count` calls of `one(i)`, CONCURRENCY at a time; the server's CPU per call in ms. */
+/** Runs `count` calls of `one(i)`, CONCURRENCY at a time; the server's CPU for them, in ms. */
 async function measure(pass, count, one) {
   let next = 0;
-  const before = cpuSeconds(pass.pid);
+  const before = cpuMs(pass.pid);
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < count) await one(next++);
     }),
   );
-  await sleep(200); // what the requests left behind (the hub's delivery) is theirs too
-  return ((cpuSeconds(pass.pid) - before) * 1000) / count;
+  await sleep(100); // what the requests left behind (the hub's delivery, print planning) is theirs too
+  return cpuMs(pass.pid) - before;
 }
 
 async function benchOne(label, databaseUrl) {
@@ -161,20 +172,33 @@ async function benchOne(label, databaseUrl) {
     }
     for (const id of warm) await confirm(id);
     for (const id of warm) await status(id);
-    const samples = { "trivial GET /api/health": [], "POST /api/orders": [], "POST …/confirm": [], "POST …/status": [] };
+    const routes = ["trivial GET /api/health", "POST /api/orders", "POST …/confirm", "POST …/status"];
+    const total = Object.fromEntries(routes.map((k) => [k, 0]));
+    const ratios = Object.fromEntries(routes.map((k) => [k, []]));
     for (let round = 0; round < ROUNDS; round++) {
       const ids = [];
-      samples["trivial GET /api/health"].push(await measure(pass, N, () => health()));
-      samples["POST /api/orders"].push(await measure(pass, N, async () => ids.push(await create())));
-      samples["POST …/confirm"].push(await measure(pass, N, (i) => confirm(ids[i])));
-      samples["POST …/status"].push(await measure(pass, N, (i) => status(ids[i])));
+      const ms = [
+        await measure(pass, BATCH, () => health()),
+        await measure(pass, BATCH, async () => ids.push(await create())),
+        await measure(pass, BATCH, (i) => confirm(ids[i])),
+        await measure(pass, BATCH, (i) => status(ids[i])),
+      ];
+      routes.forEach((k, i) => {
+        total[k] += ms[i];
+        ratios[k].push(ms[i] / ms[0]);
+      });
     }
-    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const trivial = median(samples["trivial GET /api/health"]);
+    const per = (k) => total[k] / (ROUNDS * BATCH);
+    const trivial = per(routes[0]);
     const out = {};
-    for (const [k, xs] of Object.entries(samples)) {
-      const v = median(xs);
-      out[k] = `${v.toFixed(2)} ms${k.startsWith("trivial") ? "" : ` (${(v / trivial).toFixed(2)}×)`}`;
+    for (const k of routes) {
+      const v = per(k);
+      if (k === routes[0]) out[k] = `${v.toFixed(2)} ms`;
+      else {
+        const lo = Math.min(...ratios[k]).toFixed(2);
+        const hi = Math.max(...ratios[k]).toFixed(2);
+        out[k] = `${v.toFixed(2)} ms (${(v / trivial).toFixed(2)}×, ${lo}–${hi})`;
+      }
     }
     return { [label]: out };
   } finally {
@@ -188,7 +212,7 @@ async function main() {
     if (spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" }).status !== 0) process.exit(1);
   }
   console.log(
-    `bench:orders — server CPU per request, median of ${ROUNDS} rounds of ${N} requests a route after ${WARMUP} warm-up orders, ${CONCURRENCY} at a time, loopback`,
+    `bench:orders — server CPU per request over ${ROUNDS} rounds of ${BATCH} requests a route (taking turns) after ${WARMUP} warm-up orders, ${CONCURRENCY} at a time, loopback; (ratio to the trivial route, lowest–highest round)`,
   );
   const table = {};
   if (args.only !== "postgres") Object.assign(table, await benchOne("SQLite", null));
