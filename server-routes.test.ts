@@ -9,6 +9,8 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as orderRoute from "@/app/api/orders/[id]/route";
 import * as ordersRoute from "@/app/api/orders/route";
+import { limits } from "@/lib/limits";
+import { fromAddress } from "@/lib/testing/db";
 import { describeEachDatabase } from "@/lib/testing/each-database";
 import { makePartner, makeToken, type TestPartner } from "@/lib/testing/fixtures";
 import { FAST_BODY_LIMIT, fastRoute, serveFast } from "./server-routes";
@@ -43,6 +45,8 @@ describeEachDatabase("server.ts's write routes", (t) => {
     token = (await makeToken(t.db, { partnerId: demo.partner.id, role: "operator" })).token;
     // As server.ts mounts them: the fast route when one matches, else a 404 standing for Next.
     server = http.createServer((req, res) => {
+      // What server.ts writes before routing: the client's address with this process's proof.
+      Object.assign(req.headers, fromAddress(String(req.headers["x-test-address"] ?? "unknown")));
       const match = fastRoute(req.method, (req.url ?? "/").split("?")[0]!);
       if (!match) {
         res.writeHead(404, { "x-answered-by": "next" }).end();
@@ -142,6 +146,20 @@ describeEachDatabase("server.ts's write routes", (t) => {
     expect(huge.status).toBe(413);
     expect(huge.json.error).toMatchObject({ code: "PAYLOAD_TOO_LARGE", details: { field: "body" } });
     expect(await orderCount()).toBe(before);
+  });
+
+  it("counts a guest's orders against the address server.ts wrote, not one the client claims", async () => {
+    const body = JSON.stringify({ partner: "demo", table: "9", items: [{ foodId: demo.food("Fries").id, quantity: 1 }] });
+    const before = await limits().used("orders:anonymous", "203.0.113.9");
+    const res = await send("/api/orders", body, {
+      authorization: "",
+      "x-test-address": "203.0.113.9",
+      "x-pass-client-address": "198.51.100.1",
+      "x-pass-client-proof": "forged",
+    });
+    expect(res.status).toBe(201);
+    expect(await limits().used("orders:anonymous", "203.0.113.9")).toBe(before + 1);
+    expect(await limits().used("orders:anonymous", "198.51.100.1")).toBe(0);
   });
 
   it("leaves every other path to Next", async () => {

@@ -56,9 +56,14 @@ export async function serveFast({ route, params }: FastMatch, req: http.Incoming
     res.end(JSON.stringify(error));
     return;
   }
+  // From req.headers, not rawHeaders: server.ts has written the client's address (and its proof)
+  // and the request id there, over whatever the client sent (lib/http clientAddressOf).
   const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
   const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
     method: req.method,
     headers,
