@@ -12,7 +12,8 @@ import * as ordersRoute from "@/app/api/orders/route";
 import { limits } from "@/lib/limits";
 import { fromAddress } from "@/lib/testing/db";
 import { describeEachDatabase } from "@/lib/testing/each-database";
-import { makePartner, makeToken, type TestPartner } from "@/lib/testing/fixtures";
+import { login, sessionCookie } from "@/lib/auth";
+import { makePartner, makeToken, makeUser, type TestPartner } from "@/lib/testing/fixtures";
 import { FAST_BODY_LIMIT, fastRoute, serveFast } from "./server-routes";
 
 describe("fastRoute", () => {
@@ -160,6 +161,24 @@ describeEachDatabase("server.ts's write routes", (t) => {
     expect(res.status).toBe(201);
     expect(await limits().used("orders:anonymous", "203.0.113.9")).toBe(before + 1);
     expect(await limits().used("orders:anonymous", "198.51.100.1")).toBe(0);
+  });
+
+  it("reads the request's headers as the handler would through Next: a cookie session, and its CSRF check", async () => {
+    await makeUser(t.db, { partnerId: demo.partner.id, role: "operator", username: "cashier" });
+    const { sessionToken } = await login({ db: t.db, username: "cashier", password: "fixture-pass-4821" });
+    const cookie = sessionCookie({ value: sessionToken, secure: false, maxAgeMs: 60_000 }).split(";")[0]!;
+    const placed = await place();
+    const path = `/api/orders/${placed.json.id}/confirm`;
+    const crossSite = await send(path, JSON.stringify({ paymentMethod: "CASH" }), {
+      authorization: "",
+      cookie,
+      origin: "https://evil.example",
+    });
+    expect(crossSite.status).toBe(403);
+    expect((await read(placed.json.id)).status).toBe("PENDING");
+    const sameSite = await send(path, JSON.stringify({ paymentMethod: "CASH" }), { authorization: "", cookie, origin: base });
+    expect(sameSite.status).toBe(200);
+    expect(sameSite.json.status).toBe("CONFIRMED");
   });
 
   it("leaves every other path to Next", async () => {

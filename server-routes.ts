@@ -2,7 +2,7 @@
  * The write routes server.ts answers on Node's own req/res (docs/architecture.md#transports):
  * placing, confirming and moving an order, the requests a busy service sends most. They are the
  * very route handlers Next serves (app/api/…/route.ts, each a zod schema and one lib call), called
- * here without Next's per-request machinery (routing, its proxy, a second copy of the body as a
+ * here without Next's per-request machinery (routing, its proxy, a web Request and its body as a
  * web stream), which cost more CPU than the order's own work (issue 18 item 2, `npm run
  * bench:orders`). Under plain `next start` the same handlers answer through Next.
  *
@@ -14,8 +14,9 @@ import { POST as confirmOrder } from "./app/api/orders/[id]/confirm/route";
 import { POST as placeOrder } from "./app/api/orders/route";
 import { POST as changeStatus } from "./app/api/orders/[id]/status/route";
 import { AppError, ERROR_HEADERS, errorBody } from "./lib/errors";
+import type { ApiRequest } from "./lib/http";
 
-type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Handler = (req: ApiRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 type FastRoute = { method: string; path: RegExp; handler: Handler; params: readonly string[] };
 
@@ -56,20 +57,7 @@ export async function serveFast({ route, params }: FastMatch, req: http.Incoming
     res.end(JSON.stringify(error));
     return;
   }
-  // From req.headers, not rawHeaders: server.ts has written the client's address (and its proof)
-  // and the request id there, over whatever the client sent (lib/http clientAddressOf).
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else headers.set(name, value);
-  }
-  const request = new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
-    method: req.method,
-    headers,
-    body: body.length > 0 ? body.toString("utf8") : null,
-  });
-  const response = await route.handler(request, { params: Promise.resolve(params) });
+  const response = await route.handler(requestView(req, body), { params: Promise.resolve(params) });
   const out: Record<string, string | string[]> = {};
   response.headers.forEach((value, key) => {
     if (key !== "set-cookie") out[key] = value;
@@ -80,6 +68,27 @@ export async function serveFast({ route, params }: FastMatch, req: http.Incoming
   out["content-length"] = String(bytes.length);
   res.writeHead(response.status, out);
   res.end(bytes);
+}
+
+/**
+ * What the handler reads of the request (lib/http ApiRequest), straight from Node's: no web
+ * Request, Headers or body stream is built. Headers come from `req.headers`, where server.ts has
+ * written the client's address (and its proof) and the request id over whatever the client sent
+ * (lib/http clientAddressOf); a repeated header reads as Node joined it, as Next's Headers would.
+ */
+function requestView(req: http.IncomingMessage, body: Buffer): ApiRequest {
+  return {
+    method: req.method ?? "GET",
+    url: `http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`,
+    headers: {
+      get(name: string) {
+        const value = req.headers[name.toLowerCase()];
+        if (value === undefined) return null;
+        return Array.isArray(value) ? value.join(", ") : value;
+      },
+    },
+    text: async () => body.toString("utf8"),
+  };
 }
 
 /** The whole body, or null past FAST_BODY_LIMIT (the rest is not read; the connection closes after the answer). */

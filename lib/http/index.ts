@@ -22,11 +22,24 @@ import { hasControlCharacters, parseIntId } from "../fields";
  * The thin layer every route handler goes through: parse, authenticate, call one lib function,
  * and map typed errors to `{ error: { code, message, details? } }` in one place.
  */
-type Params = Record<string, string | string[] | undefined>;
+export type RouteParams = Record<string, string | string[] | undefined>;
+type Params = RouteParams;
 type Ctx<P extends Params> = { params: Promise<P> };
 
-export function apiRoute<P extends Params = Params>(handler: (req: Request, params: P) => Promise<Response>) {
-  return async (req: Request, ctx: Ctx<P>): Promise<Response> => {
+/**
+ * What a route handler may read of its request when it is one of server.ts's write routes
+ * (server-routes.ts): method, URL, headers and the body's text. A web `Request` is one; so is the
+ * light view server.ts makes of Node's `req`, without building a web Request and its body stream.
+ */
+export type ApiRequest = {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+  text(): Promise<string>;
+};
+
+export function apiRoute<P extends Params = Params, R extends ApiRequest = Request>(handler: (req: R, params: P) => Promise<Response>) {
+  return async (req: R, ctx: Ctx<P>): Promise<Response> => {
     try {
       return await handler(req, ctx?.params ? await ctx.params : ({} as P));
     } catch (err) {
@@ -48,7 +61,7 @@ export function json(body: unknown, status = 200, headers: HeadersInit = {}): Re
 }
 
 /** Parses a JSON body against a schema; malformed JSON and the first failing field become a 400. */
-export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+export async function readJson<S extends z.ZodType>(req: ApiRequest, schema: S): Promise<z.infer<S>> {
   let body: unknown;
   const text = await req.text();
   try {
@@ -80,7 +93,7 @@ export function searchParams(req: Request): Record<string, string> {
  * The caller, or null when anonymous. A mutation authenticated by the cookie must come from
  * our own origin (CSRF); bearer tokens are not sent by browsers on their own, so they skip it.
  */
-export async function authenticate(req: Request): Promise<Principal | null> {
+export async function authenticate(req: ApiRequest): Promise<Principal | null> {
   const resolved = await resolvePrincipal({
     db: getDb(),
     cookieHeader: req.headers.get("cookie"),
@@ -90,7 +103,7 @@ export async function authenticate(req: Request): Promise<Principal | null> {
   return resolved?.principal ?? null;
 }
 
-export async function requirePrincipal(req: Request): Promise<Principal> {
+export async function requirePrincipal(req: ApiRequest): Promise<Principal> {
   const principal = await authenticate(req);
   if (!principal) throw new UnauthorizedError();
   return principal;
@@ -101,7 +114,7 @@ function proxySettings(): ProxySettings {
   return getConfig();
 }
 
-export function assertSameOrigin(req: Request): void {
+export function assertSameOrigin(req: ApiRequest): void {
   const settings = proxySettings();
   const ok = isSameOrigin({
     origin: req.headers.get("origin"),
@@ -130,7 +143,7 @@ export function isSecureRequest(req: Request): boolean {
  * The client's address for per-address limits: set by server.ts from the socket (and a trusted
  * proxy's X-Forwarded-For), overwriting whatever the client sent; "unknown" under plain next start.
  */
-export function clientAddressOf(req: Request): string {
+export function clientAddressOf(req: ApiRequest): string {
   const proof = processSlot().clientAddressProof;
   const claimed = req.headers.get(CLIENT_ADDRESS_PROOF_HEADER);
   if (proof && claimed && timingSafeEqualText(claimed, proof)) return req.headers.get(CLIENT_ADDRESS_HEADER) ?? "unknown";
@@ -161,7 +174,7 @@ export function textIdParam(value: string | string[] | undefined): string {
 }
 
 /** Like readJson, for bodies that may be left out entirely (an empty body is `{}`). */
-export async function readOptionalJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+export async function readOptionalJson<S extends z.ZodType>(req: ApiRequest, schema: S): Promise<z.infer<S>> {
   const text = await req.text();
   if (text.trim() === "") return parseWith(schema, {});
   let body: unknown;

@@ -1,12 +1,23 @@
 import { getDb } from "@/lib/db";
-import { apiRoute, authenticate, clientAddressOf, json, parseWith, readJson, requirePrincipal, searchParams } from "@/lib/http";
+import {
+  type ApiRequest,
+  apiRoute,
+  type RouteParams,
+  authenticate,
+  clientAddressOf,
+  json,
+  parseWith,
+  readJson,
+  requirePrincipal,
+  searchParams,
+} from "@/lib/http";
 import { limits } from "@/lib/limits";
 import { createOrder, listOrders, toOrderDto } from "@/lib/orders";
 import { createOrderBody, listOrdersQuery } from "./schema";
 
 export const dynamic = "force-dynamic";
 
-export const POST = apiRoute(async (req) => {
+export const POST = apiRoute<RouteParams, ApiRequest>(async (req) => {
   const principal = await authenticate(req);
   const input = await readJson(req, createOrderBody);
   // Kiosks and QR guests have no principal: their orders are limited per client address.
