@@ -72,7 +72,8 @@ async function waitFor(url, timeoutMs = 60_000) {
   throw new Error(`${url} did not come up`);
 }
 
-let nextPort = 39000 + Math.floor(Math.random() * 1000);
+// Below Linux's ephemeral range (32768–60999): the clients' own sockets of an earlier phase cannot hold it.
+let nextPort = 21000 + Math.floor(Math.random() * 1000);
 
 /** A ~1 KB order body: five items with notes, as a kitchen sends them. */
 function orderBody(foods) {
