@@ -27,16 +27,11 @@ test("the kitchen rides out a server restart and a cut connection without losing
     await expect(badge).toHaveAttribute("data-status", "live");
     const first = await placeAndConfirm(base, context.request);
     await expect(page.locator(`[data-testid="ticket"][data-ticket="${first.ticketNumber}"]`)).toBeVisible();
-    const liveHeader = await page.locator("header").boundingBox();
-    const liveBadge = await badge.boundingBox();
 
     // Restart: the page is told to come back, shows it is reconnecting, and goes live again.
     server.child.kill("SIGTERM");
     await server.exited;
     await expect(badge).toHaveAttribute("data-status", "reconnecting");
-    // The longer label moves nothing: the header (and so the wall TV's grid and its pages) keeps its size.
-    expect(await page.locator("header").boundingBox()).toEqual(liveHeader);
-    expect(await badge.boundingBox()).toEqual(liveBadge);
     server = await startServer({ PASS_ADMIN_PASSWORD: PASSWORD, DATA_DIR: server.dataDir, PORT: String(server.port) });
     await expect(badge).toHaveAttribute("data-status", "live", { timeout: 30_000 });
 
